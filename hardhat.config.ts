@@ -1,0 +1,70 @@
+import { createRequire } from "node:module";
+
+import hardhatEthers from "@nomicfoundation/hardhat-ethers";
+import hardhatEthersChaiMatchers from "@nomicfoundation/hardhat-ethers-chai-matchers";
+import hardhatIgnitionViem from "@nomicfoundation/hardhat-ignition-viem";
+import hardhatKeystore from "@nomicfoundation/hardhat-keystore";
+import hardhatMocha from "@nomicfoundation/hardhat-mocha";
+import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
+import hardhatViem from "@nomicfoundation/hardhat-viem";
+import { configVariable, defineConfig } from "hardhat/config";
+
+const require = createRequire(import.meta.url);
+
+// Hardhat cannot download compilers on these machines: compile with the `solc` package's
+// wasm build. Its version must equal SOLC_VERSION (Hardhat does not detect a mismatch).
+const SOLC_VERSION = "0.8.30";
+
+// Solidity fuzz and invariant test effort; CI can raise it through the environment.
+const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 512);
+const INVARIANT_RUNS = Number(process.env.INVARIANT_RUNS ?? 64);
+const INVARIANT_DEPTH = Number(process.env.INVARIANT_DEPTH ?? 64);
+
+export default defineConfig({
+  plugins: [
+    hardhatViem,
+    hardhatEthers,
+    hardhatEthersChaiMatchers,
+    hardhatMocha,
+    hardhatNetworkHelpers,
+    hardhatIgnitionViem,
+    hardhatKeystore,
+  ],
+  solidity: {
+    version: SOLC_VERSION,
+    path: require.resolve("solc/soljson.js"),
+    settings: {
+      optimizer: { enabled: true, runs: 1_000_000 },
+      viaIR: true,
+      evmVersion: "cancun",
+    },
+  },
+  paths: {
+    sources: "contracts",
+    tests: {
+      mocha: "test/contracts",
+      solidity: "test/solidity",
+    },
+  },
+  test: {
+    solidity: {
+      fuzz: { runs: FUZZ_RUNS },
+      invariant: { runs: INVARIANT_RUNS, depth: INVARIANT_DEPTH, failOnRevert: false },
+    },
+    mocha: { timeout: 120_000 },
+  },
+  networks: {
+    // The in-process EDR network used by tests, benchmarks and the demo.
+    default: { type: "edr-simulated", chainType: "l1" },
+    // `npx hardhat node --hostname 127.0.0.1` (never 0.0.0.0).
+    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    // Any other EVM network: RPC URL and deployer key come from configuration variables
+    // (environment or `npx hardhat keystore set`), never from the repository.
+    remote: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("WELLSPRING_RPC_URL"),
+      accounts: [configVariable("WELLSPRING_DEPLOYER_KEY")],
+    },
+  },
+});

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The whole test suite: static checks, contract tests (mocha + Solidity fuzz/invariant),
+# package tests (node:test) and end-to-end tests. `npm test` runs this with Node 22 on PATH.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n=== %s ===\n' "$1"; }
+
+step "typecheck"
+npx tsc --noEmit -p tsconfig.json
+step "lint"
+npx eslint .
+npx solhint --disc "contracts/**/*.sol"
+npx prettier --check "contracts/**/*.sol" "**/*.ts" > /dev/null
+step "contracts (mocha)"
+npx hardhat test mocha
+step "contracts (Solidity fuzz and invariant)"
+npx hardhat test solidity
+step "packages"
+shopt -s globstar nullglob
+pkg_tests=(packages/*/test/**/*.test.ts)
+if (( ${#pkg_tests[@]} )); then
+  node --import tsx --test --test-concurrency=1 "${pkg_tests[@]}"
+fi
+e2e_tests=(test/e2e/**/*.test.ts)
+if (( ${#e2e_tests[@]} )); then
+  step "end to end"
+  node --import tsx --test --test-concurrency=1 "${e2e_tests[@]}"
+fi
