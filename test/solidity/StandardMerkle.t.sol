@@ -81,7 +81,7 @@ contract StandardMerkleTest is Test {
             // A wrong share count must not verify.
             assertFalse(
                 MerkleProof.verify(
-                    StandardMerkle.proof(tree, l),
+                    StandardMerkle.proof(tree, leafHash),
                     tree[0],
                     StandardMerkle.leaf(ids[i], shares[i] + 1)
                 )
