@@ -41,6 +41,8 @@ export default defineConfig({
   },
   paths: {
     sources: "contracts",
+    // Ignition modules live in deploy/modules; journals of persistent deployments in deploy/deployments.
+    ignition: "deploy",
     tests: {
       mocha: "test/contracts",
       solidity: "test/solidity",

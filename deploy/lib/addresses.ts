@@ -1,0 +1,129 @@
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+
+import { HardhatArtifactResolver, resolveDeploymentId } from "@nomicfoundation/hardhat-ignition/helpers";
+import { listTransactions, TransactionStatus } from "@nomicfoundation/ignition-core";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+import type { NetworkConnection } from "hardhat/types/network";
+import { getAddress, type Address, type Hash } from "viem";
+import { z } from "zod";
+
+/** Where deployment address files live: `deploy/addresses/<chainId>.json`. */
+export const ADDRESSES_DIR = path.resolve(import.meta.dirname, "..", "addresses");
+
+/** Ignition future ids of the contracts the address file records (module id # future id). */
+export const FUTURE_IDS = {
+  registry: "IdentityRegistry#IdentityRegistry",
+  factory: "PoolFactory#PoolFactory",
+  implementation: "PoolFactory#RoyaltyPoolImplementation",
+  pool: "Pool#RoyaltyPool",
+} as const;
+
+const addressSchema = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "expected a 20-byte 0x-hex address")
+  .transform((a) => getAddress(a));
+
+/** The file other parts of Wellspring (SDK, server, demo) read to find the contracts on a chain. */
+export const deploymentAddressesSchema = z
+  .object({
+    /** Format version of this file. */
+    version: z.literal(1),
+    chainId: z.number().int().positive(),
+    /** Hardhat network name the deployment was made through (informational). */
+    network: z.string().min(1),
+    /** Ignition deployment id whose journal is in deploy/deployments/<id>; null for the in-process network. */
+    deploymentId: z.string().min(1).nullable(),
+    /** Lowest block holding a deployment transaction: where indexers start reading events. */
+    deployBlock: z.number().int().nonnegative(),
+    registry: addressSchema,
+    factory: addressSchema,
+    implementation: addressSchema,
+    pool: addressSchema,
+  })
+  .strict();
+
+export type DeploymentAddresses = z.infer<typeof deploymentAddressesSchema>;
+
+/** Path of the address file for `chainId`. */
+export function addressesPath(chainId: number, dir: string = ADDRESSES_DIR): string {
+  return path.join(dir, `${chainId}.json`);
+}
+
+/** Validates and writes an address file atomically (write to a temporary name, then rename). */
+export async function writeDeploymentAddresses(
+  addresses: DeploymentAddresses,
+  dir: string = ADDRESSES_DIR,
+): Promise<string> {
+  const parsed = deploymentAddressesSchema.parse(addresses);
+  const file = addressesPath(parsed.chainId, dir);
+  await mkdir(dir, { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(parsed, null, 2) + "\n");
+  await rename(tmp, file);
+  return file;
+}
+
+/** Reads and validates the address file for `chainId`. */
+export async function readDeploymentAddresses(
+  chainId: number,
+  dir: string = ADDRESSES_DIR,
+): Promise<DeploymentAddresses> {
+  const raw: unknown = JSON.parse(await readFile(addressesPath(chainId, dir), "utf8"));
+  return deploymentAddressesSchema.parse(raw);
+}
+
+/** The Ignition journal directory of a persistent deployment. */
+export function deploymentDir(hre: HardhatRuntimeEnvironment, deploymentId: string): string {
+  return path.join(hre.config.paths.ignition, "deployments", deploymentId);
+}
+
+/**
+ * Builds the address record of a finished persistent Ignition deployment of the Pool module (from
+ * `npx hardhat ignition deploy` or `connection.ignition.deploy` on an HTTP network): addresses from its
+ * `deployed_addresses.json`, deploy block from the receipts of the transactions in its journal.
+ */
+export async function collectDeploymentAddresses(
+  hre: HardhatRuntimeEnvironment,
+  connection: NetworkConnection,
+  givenDeploymentId?: string,
+): Promise<DeploymentAddresses> {
+  const publicClient = await connection.viem.getPublicClient();
+  const chainId = await publicClient.getChainId();
+  const deploymentId = resolveDeploymentId(givenDeploymentId, chainId);
+  const dir = deploymentDir(hre, deploymentId);
+
+  const deployed = z
+    .record(z.string(), addressSchema)
+    .parse(JSON.parse(await readFile(path.join(dir, "deployed_addresses.json"), "utf8")));
+  const pick = (futureId: string): Address => {
+    const a = deployed[futureId];
+    if (a === undefined) {
+      throw new Error(`deployment ${deploymentId} has no ${futureId}: deploy deploy/modules/Pool.ts first`);
+    }
+    return a;
+  };
+
+  const transactions = await listTransactions(dir, new HardhatArtifactResolver(hre.artifacts));
+  const hashes = transactions
+    .filter((t) => t.status === TransactionStatus.SUCCESS)
+    .map((t) => t.txHash as Hash);
+  if (hashes.length === 0) throw new Error(`deployment ${deploymentId} has no successful transaction`);
+  const receipts = await Promise.all(hashes.map((hash) => publicClient.getTransactionReceipt({ hash })));
+  const deployBlock = receipts.reduce(
+    (min, r) => (r.blockNumber < min ? r.blockNumber : min),
+    receipts[0]!.blockNumber,
+  );
+
+  return deploymentAddressesSchema.parse({
+    version: 1,
+    chainId,
+    network: connection.networkName,
+    deploymentId,
+    deployBlock: Number(deployBlock),
+    registry: pick(FUTURE_IDS.registry),
+    factory: pick(FUTURE_IDS.factory),
+    implementation: pick(FUTURE_IDS.implementation),
+    pool: pick(FUTURE_IDS.pool),
+  });
+}

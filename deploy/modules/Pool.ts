@@ -1,0 +1,41 @@
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+
+import IdentityRegistryModule from "./IdentityRegistry.ts";
+import PoolFactoryModule from "./PoolFactory.ts";
+
+/**
+ * Deploys the whole payout layer: the identity registry, the factory (with the pool implementation) and one pool
+ * created through the factory and wired to the registry. The pool's address is read from `PoolCreated`.
+ *
+ * Parameters (module "Pool"):
+ * - `admin`: pool admin, e.g. the consortium multisig (default: the deployer).
+ * - `proposer`: initial PROPOSER_ROLE holder (default: the deployer).
+ * - `guardian`: initial GUARDIAN_ROLE holder (default: the deployer).
+ * - `activationDelay`: seconds between a schedule proposal and its activation (default 1 day).
+ * - `claimWindow`: seconds after supersession before a schedule's remainder may be swept (default 90 days).
+ */
+export default buildModule("Pool", (m) => {
+  const { registry } = m.useModule(IdentityRegistryModule);
+  const { factory, implementation } = m.useModule(PoolFactoryModule);
+
+  const admin = m.getParameter("admin", m.getAccount(0));
+  const proposer = m.getParameter("proposer", m.getAccount(0));
+  const guardian = m.getParameter("guardian", m.getAccount(0));
+  const activationDelay = m.getParameter("activationDelay", 24 * 60 * 60);
+  const claimWindow = m.getParameter("claimWindow", 90 * 24 * 60 * 60);
+
+  const createPool = m.call(factory, "createPool", [
+    {
+      admin,
+      registry,
+      activationDelay,
+      claimWindow,
+      proposers: [proposer],
+      guardians: [guardian],
+    },
+  ]);
+  const poolAddress = m.readEventArgument(createPool, "PoolCreated", "pool", { id: "poolAddress" });
+  const pool = m.contractAt("RoyaltyPool", poolAddress, { id: "RoyaltyPool" });
+
+  return { registry, factory, implementation, pool };
+});
