@@ -1,0 +1,153 @@
+import { keccak256, verifyTypedData, type Address, type Hex } from "viem";
+import { z } from "zod/v4";
+import { ServerError } from "../errors.ts";
+import type { NonceRepository } from "../repositories/nonces.ts";
+import type { HasRole, Role } from "./roles.ts";
+
+/**
+ * Admin requests are signed with EIP-712 by an address that holds the endpoint's role. The
+ * signature covers the method, the path with its query, the keccak256 of the exact body bytes, a
+ * client-chosen random nonce and a deadline; the server stores used nonces until the deadline,
+ * so a captured request cannot be replayed, altered or sent to another chain's server.
+ */
+export const ADMIN_DOMAIN_NAME = "Wellspring Admin API";
+export const ADMIN_DOMAIN_VERSION = "1";
+
+export const ADMIN_REQUEST_TYPES = {
+  AdminRequest: [
+    { name: "method", type: "string" },
+    { name: "path", type: "string" },
+    { name: "bodyHash", type: "bytes32" },
+    { name: "nonce", type: "bytes32" },
+    { name: "deadline", type: "uint256" },
+  ],
+} as const;
+
+export const ADMIN_HEADERS = {
+  address: "x-wellspring-address",
+  nonce: "x-wellspring-nonce",
+  deadline: "x-wellspring-deadline",
+  signature: "x-wellspring-signature",
+} as const;
+
+export function adminDomain(chainId: number) {
+  return { name: ADMIN_DOMAIN_NAME, version: ADMIN_DOMAIN_VERSION, chainId } as const;
+}
+
+export interface AdminRequestMessage {
+  method: string;
+  path: string;
+  bodyHash: Hex;
+  nonce: Hex;
+  deadline: bigint;
+}
+
+/** keccak256 of the raw body bytes; an empty or absent body hashes the empty string. */
+export function bodyHash(body: Uint8Array | undefined): Hex {
+  return keccak256(body ?? new Uint8Array());
+}
+
+const headerSchema = z.object({
+  address: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  nonce: z.string().regex(/^0x[0-9a-fA-F]{64}$/),
+  deadline: z.string().regex(/^[0-9]{1,15}$/),
+  signature: z.string().regex(/^0x([0-9a-fA-F]{2})+$/),
+});
+
+export interface AdminIdentity {
+  address: Address;
+  role: Role;
+}
+
+export interface AdminAuthenticatorOptions {
+  chainId: number;
+  hasRole: HasRole;
+  nonces: NonceRepository;
+  /** Deadlines further ahead than this are refused, which bounds how long nonces are kept. */
+  maxAgeSeconds: number;
+  now: () => number;
+}
+
+export class AdminAuthenticator {
+  private lastPrune = 0;
+  constructor(private readonly options: AdminAuthenticatorOptions) {}
+
+  async authenticate(
+    request: {
+      method: string;
+      path: string;
+      headers: Record<string, string | string[] | undefined>;
+      rawBody: Uint8Array | undefined;
+    },
+    role: Role,
+  ): Promise<AdminIdentity> {
+    const raw = Object.fromEntries(
+      Object.entries(ADMIN_HEADERS).map(([key, header]) => [key, request.headers[header]]),
+    );
+    if (raw.signature === undefined && raw.address === undefined) {
+      throw new ServerError(
+        "AUTH_REQUIRED",
+        `this endpoint needs an EIP-712 signed request from an address with role ${role}`,
+      );
+    }
+    const parsed = headerSchema.safeParse(raw);
+    if (!parsed.success) {
+      throw new ServerError("AUTH_INVALID", "malformed authentication headers", {
+        issues: parsed.error.issues.map((i) => ({
+          path: ADMIN_HEADERS[i.path[0] as keyof typeof ADMIN_HEADERS] ?? "headers",
+          message: i.message,
+        })),
+      });
+    }
+    const { address, nonce, signature } = parsed.data;
+    const deadline = BigInt(parsed.data.deadline);
+    const nowSeconds = BigInt(Math.floor(this.options.now() / 1000));
+    if (deadline < nowSeconds)
+      throw new ServerError("AUTH_EXPIRED", "the signed request's deadline has passed");
+    if (deadline > nowSeconds + BigInt(this.options.maxAgeSeconds)) {
+      throw new ServerError(
+        "AUTH_EXPIRED",
+        `the deadline may be at most ${this.options.maxAgeSeconds} seconds ahead`,
+      );
+    }
+    const message: AdminRequestMessage = {
+      method: request.method.toUpperCase(),
+      path: request.path,
+      bodyHash: bodyHash(request.rawBody),
+      nonce: nonce as Hex,
+      deadline,
+    };
+    let valid: boolean;
+    try {
+      valid = await verifyTypedData({
+        address: address as Address,
+        domain: adminDomain(this.options.chainId),
+        types: ADMIN_REQUEST_TYPES,
+        primaryType: "AdminRequest",
+        message,
+        signature: signature as Hex,
+      });
+    } catch {
+      valid = false; // An unparseable signature is just an invalid one.
+    }
+    if (!valid) throw new ServerError("AUTH_INVALID", "the signature does not match the request and address");
+
+    const signer = address.toLowerCase() as Address;
+    if (!(await this.options.hasRole(role, signer))) {
+      throw new ServerError("FORBIDDEN", `address ${signer} does not hold role ${role}`);
+    }
+    const expiresAt = new Date(Number(deadline) * 1000 + 1000);
+    if (!(await this.options.nonces.consume(signer, nonce as Hex, expiresAt))) {
+      throw new ServerError("AUTH_REPLAYED", "this nonce was already used");
+    }
+    await this.pruneNoncesOccasionally();
+    return { address: signer, role };
+  }
+
+  private async pruneNoncesOccasionally(): Promise<void> {
+    const now = this.options.now();
+    if (now - this.lastPrune < 60_000) return;
+    this.lastPrune = now;
+    await this.options.nonces.prune(new Date(now));
+  }
+}

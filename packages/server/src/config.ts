@@ -1,0 +1,112 @@
+import { z } from "zod/v4";
+import { ServerError } from "./errors.ts";
+import { ROLES, type Role } from "./auth/roles.ts";
+
+const hexKey = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key")
+  .transform((value) => value.toLowerCase() as `0x${string}`);
+
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
+
+/** `ROLE=0xabc,0xdef;ROLE2=0x123`: an interim, static role map used until the chain-backed check lands. */
+const staticRoles = z.string().transform((value, ctx) => {
+  const map = new Map<Role, Set<string>>();
+  for (const entry of value
+    .split(";")
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const [role, list] = entry.split("=", 2);
+    if (!role || list === undefined || !(ROLES as readonly string[]).includes(role)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `bad entry "${entry}": expected ROLE=0xaddr,... with ROLE in ${ROLES.join("|")}`,
+      });
+      return z.NEVER;
+    }
+    const addresses = list
+      .split(",")
+      .map((part) => part.trim())
+      .filter(Boolean);
+    for (const a of addresses) {
+      if (!address.safeParse(a).success) {
+        ctx.addIssue({ code: "custom", message: `bad address "${a}" for role ${role}` });
+        return z.NEVER;
+      }
+    }
+    map.set(role as Role, new Set(addresses.map((a) => a.toLowerCase())));
+  }
+  return map;
+});
+
+const intFromEnv = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  /** Schema inside DATABASE_URL's database that holds every table (lets several deployments share one database). */
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case SQL identifier")
+    .default("public"),
+  PGLITE_DIR: z.string().min(1).default(".wellspring/pglite"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: intFromEnv(0, 65535).default(8080),
+  RPC_URL: z.url({ protocol: /^(https?|wss?)$/ }).default("http://127.0.0.1:8545"),
+  CHAIN_ID: intFromEnv(1, 2 ** 53 - 1).default(31337),
+  INDEXER_CONFIRMATIONS: intFromEnv(0, 1000).default(6),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  BODY_LIMIT_BYTES: intFromEnv(1024, 256 * 1024 * 1024).default(1024 * 1024),
+  RATE_LIMIT_PER_SECOND: intFromEnv(1, 100_000).default(20),
+  RATE_LIMIT_BURST: intFromEnv(1, 1_000_000).default(60),
+  /** Number of reverse proxies in front of the server whose X-Forwarded-For is trusted (0 = none). */
+  TRUST_PROXY_HOPS: intFromEnv(0, 10).default(0),
+  /** How far ahead an admin request's deadline may lie; bounds the nonce table too. */
+  ADMIN_AUTH_MAX_AGE_SECONDS: intFromEnv(10, 3600).default(300),
+  SHUTDOWN_TIMEOUT_MS: intFromEnv(0, 600_000).default(10_000),
+  STATIC_ROLES: staticRoles.optional(),
+  ATTESTOR_PRIVATE_KEY: hexKey.optional(),
+  PUBLISHER_PRIVATE_KEY: hexKey.optional(),
+});
+
+export type Config = z.output<typeof envSchema>;
+
+/** Secrets never leave the process: this is what gets logged at boot. */
+export const SECRET_KEYS = ["ATTESTOR_PRIVATE_KEY", "PUBLISHER_PRIVATE_KEY", "DATABASE_URL"] as const;
+
+/**
+ * Parses the environment. Empty strings count as unset (a blank line in an env file should not
+ * override a default). Throws CONFIG_INVALID listing every bad variable, so the process refuses to
+ * start instead of running half-configured.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const relevant: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== "") relevant[key] = value.trim();
+  }
+  const parsed = envSchema.safeParse(relevant);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({
+      path: issue.path.map(String).join("."),
+      message: issue.message,
+    }));
+    throw new ServerError("CONFIG_INVALID", "invalid environment", {
+      details: issues.map((i) => `${i.path}: ${i.message}`).join("\n"),
+      issues,
+    });
+  }
+  return parsed.data;
+}
+
+/** The config with secrets replaced, safe to log. */
+export function redactConfig(config: Config): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...config };
+  for (const key of SECRET_KEYS) if (out[key] !== undefined) out[key] = "[redacted]";
+  if (config.STATIC_ROLES) {
+    out.STATIC_ROLES = Object.fromEntries([...config.STATIC_ROLES].map(([role, set]) => [role, [...set]]));
+  }
+  return out;
+}

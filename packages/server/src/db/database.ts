@@ -1,0 +1,77 @@
+/**
+ * One database interface over PGlite (embedded Postgres in wasm) and node-postgres. Both return
+ * the same JavaScript shapes for the types this schema uses, so repositories never branch on
+ * the driver:
+ *   int8, numeric -> decimal string (callers turn them into bigint; nothing is a float)
+ *   bytea         -> lower-case 0x-hex string
+ *   timestamptz   -> Date, jsonb -> parsed JSON
+ * Parameters: bigint is sent as a decimal string, Uint8Array as bytea; use `bytea(hex)` for hex.
+ */
+export type Row = Record<string, unknown>;
+
+export interface QueryResult<R extends Row = Row> {
+  rows: R[];
+  /** Rows returned or affected. */
+  rowCount: number;
+}
+
+/** A value that can be bound as a parameter or bulk-inserted. */
+export type DbValue = string | number | bigint | boolean | Date | Uint8Array | null;
+
+export interface Queryable {
+  query<R extends Row = Row>(sql: string, params?: readonly DbValue[]): Promise<QueryResult<R>>;
+  /** Runs a parameterless script of several statements (migrations). */
+  exec(sql: string): Promise<void>;
+  /**
+   * Inserts many rows: COPY FROM STDIN on node-postgres, batched multi-row INSERTs on PGlite.
+   * On a `Database` (outside a transaction) the whole call is wrapped in one transaction, so a
+   * failure on any row leaves none behind.
+   */
+  insertMany(table: string, columns: readonly string[], rows: Iterable<readonly DbValue[]>): Promise<number>;
+}
+
+export interface Database extends Queryable {
+  readonly kind: "pglite" | "postgres";
+  /** Runs `fn` in one transaction: COMMIT if it resolves, ROLLBACK if it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+const HEX = /^0x([0-9a-fA-F]{2})*$/;
+
+/** Hex (0x...) to a bytea parameter in Postgres' text input form. */
+export function bytea(hex: string): string {
+  if (!HEX.test(hex)) throw new TypeError(`not an even-length 0x hex string: ${hex.slice(0, 20)}`);
+  return `\\x${hex.slice(2).toLowerCase()}`;
+}
+
+/** Postgres' text output of bytea (`\x0102`) to 0x-hex. */
+export function byteaTextToHex(text: string): `0x${string}` {
+  return `0x${text.slice(2)}`;
+}
+
+export function toParam(value: DbValue): string | number | boolean | Date | null {
+  if (typeof value === "bigint") return value.toString();
+  if (value instanceof Uint8Array)
+    return `\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("hex")}`;
+  return value;
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+
+/** Table and column names in bulk inserts are code, never user input; still, refuse anything odd. */
+export function assertIdentifier(name: string): string {
+  if (!IDENTIFIER.test(name)) throw new TypeError(`not a plain SQL identifier: ${name}`);
+  return name;
+}
+
+/** SQLSTATE of a database error from either driver, if any. */
+export function sqlState(error: unknown): string | undefined {
+  if (typeof error === "object" && error !== null && "code" in error && typeof error.code === "string") {
+    return /^[0-9A-Z]{5}$/.test(error.code) ? error.code : undefined;
+  }
+  return undefined;
+}
+
+export const isUniqueViolation = (error: unknown) => sqlState(error) === "23505";
+export const isForeignKeyViolation = (error: unknown) => sqlState(error) === "23503";

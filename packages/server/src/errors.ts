@@ -1,0 +1,56 @@
+/**
+ * One error hierarchy for the server. Every error carries a stable `code`; the HTTP layer maps
+ * codes to statuses in one table (`http/errors.ts`), so services never think about HTTP.
+ */
+export type ServerErrorCode =
+  | "CONFIG_INVALID" // the environment failed validation at boot
+  | "VALIDATION" // a request body, query or path parameter is malformed
+  | "BODY_TOO_LARGE" // the request body exceeds the configured limit
+  | "NOT_FOUND" // route or resource does not exist
+  | "CONFLICT" // the write clashes with stored state (duplicate, stale version)
+  | "POLICY_UNCHANGED" // a new policy version would be identical to the latest one
+  | "AUTH_REQUIRED" // an admin endpoint was called without a signed request
+  | "AUTH_INVALID" // the signature, address, nonce or deadline is malformed or does not verify
+  | "AUTH_EXPIRED" // the signed request's deadline has passed (or is too far ahead)
+  | "AUTH_REPLAYED" // the nonce was already used by this address
+  | "FORBIDDEN" // the signer lacks the role the endpoint needs
+  | "RATE_LIMITED" // too many requests from this client
+  | "MIGRATION_CHECKSUM_MISMATCH" // an applied migration's file changed since it ran
+  | "MIGRATION_MISSING" // the database has a migration this build does not know
+  | "DB_ERROR" // an unexpected database failure
+  | "INTERNAL"; // anything else: a bug
+
+export interface FieldIssue {
+  /** Dotted path inside the validated object, e.g. `document.weights.runtime`. */
+  path: string;
+  message: string;
+}
+
+export interface ServerErrorOptions {
+  details?: string;
+  issues?: FieldIssue[];
+  cause?: unknown;
+}
+
+export class ServerError extends Error {
+  override name = "ServerError";
+  readonly code: ServerErrorCode;
+  readonly shortMessage: string;
+  readonly details: string | undefined;
+  readonly issues: FieldIssue[] | undefined;
+
+  constructor(code: ServerErrorCode, shortMessage: string, options: ServerErrorOptions = {}) {
+    super(
+      [shortMessage, options.details].filter(Boolean).join("\n"),
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
+    this.code = code;
+    this.shortMessage = shortMessage;
+    this.details = options.details;
+    this.issues = options.issues;
+  }
+}
+
+export function isServerError(error: unknown, code?: ServerErrorCode): error is ServerError {
+  return error instanceof ServerError && (code === undefined || error.code === code);
+}

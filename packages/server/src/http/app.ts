@@ -1,0 +1,172 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import express, { type Express, type Response } from "express";
+import helmet from "helmet";
+import type { Logger } from "pino";
+import { AdminAuthenticator } from "../auth/admin-auth.ts";
+import type { HasRole } from "../auth/roles.ts";
+import type { Config } from "../config.ts";
+import type { Database } from "../db/database.ts";
+import { ServerError } from "../errors.ts";
+import { canonicalJsonPolicyCodec, type PolicyCodec } from "../policy-codec.ts";
+import { NonceRepository } from "../repositories/nonces.ts";
+import { PolicyRepository } from "../repositories/policies.ts";
+import { PoolRepository } from "../repositories/pools.ts";
+import { PolicyService } from "../services/policies.ts";
+import { PoolService } from "../services/pools.ts";
+import { errorHandler } from "./errors.ts";
+import { buildOpenApiDocument } from "./openapi.ts";
+import { rateLimit, TokenBucketLimiter } from "./rate-limit.ts";
+import { toHandler, type AnyRoute } from "./route.ts";
+import { policyRoutes } from "./routes/policies.ts";
+import { poolRoutes } from "./routes/pools.ts";
+import { systemRoutes } from "./routes/system.ts";
+
+export type AppConfig = Pick<
+  Config,
+  | "CHAIN_ID"
+  | "BODY_LIMIT_BYTES"
+  | "RATE_LIMIT_PER_SECOND"
+  | "RATE_LIMIT_BURST"
+  | "TRUST_PROXY_HOPS"
+  | "ADMIN_AUTH_MAX_AGE_SECONDS"
+>;
+
+export interface AppDeps {
+  db: Database;
+  logger: Logger;
+  config: AppConfig;
+  /** Role check for signed admin requests (static map now, on-chain AccessControl later). */
+  hasRole: HasRole;
+  policyCodec?: PolicyCodec;
+  /** Milliseconds since the epoch; injectable so tests can move time without waiting. */
+  now?: () => number;
+}
+
+export const API_VERSION = "0.1.0";
+const DOCS_DIR = new URL("./docs-page/", import.meta.url);
+const docsAsset = (name: string) => readFileSync(new URL(name, DOCS_DIR), "utf8");
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const UNLIMITED_PATHS = new Set(["/healthz", "/readyz"]);
+
+/** Wires the whole HTTP app from its dependencies; nothing global, so tests need no module mocks. */
+export function createApp(deps: AppDeps): Express {
+  const now = deps.now ?? Date.now;
+  const { config, logger, db } = deps;
+  const app = express();
+  app.locals.shuttingDown = false;
+  app.disable("x-powered-by");
+  if (config.TRUST_PROXY_HOPS > 0) app.set("trust proxy", config.TRUST_PROXY_HOPS);
+
+  const authenticator = new AdminAuthenticator({
+    chainId: config.CHAIN_ID,
+    hasRole: deps.hasRole,
+    nonces: new NonceRepository(db),
+    maxAgeSeconds: config.ADMIN_AUTH_MAX_AGE_SECONDS,
+    now,
+  });
+  const routes: AnyRoute[] = [
+    ...systemRoutes({
+      db,
+      chainId: config.CHAIN_ID,
+      maxAgeSeconds: config.ADMIN_AUTH_MAX_AGE_SECONDS,
+      isShuttingDown: () => app.locals.shuttingDown === true,
+    }),
+    ...policyRoutes(
+      new PolicyService(new PolicyRepository(db), deps.policyCodec ?? canonicalJsonPolicyCodec),
+    ),
+    ...poolRoutes(new PoolService(new PoolRepository(db), config.CHAIN_ID)),
+  ];
+  const openapi = buildOpenApiDocument(routes, {
+    title: "Wellspring API",
+    version: API_VERSION,
+    description:
+      "Pools, schedules, policies and (soon) runs, claims and statements. Admin endpoints need an EIP-712 signed request.",
+  });
+  app.locals.openapi = openapi;
+
+  // Request id and one structured log line per request.
+  app.use((req, res, next) => {
+    const incoming = req.get("x-request-id");
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader("X-Request-Id", requestId);
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      logger.info(
+        {
+          requestId,
+          method: req.method,
+          path: req.originalUrl,
+          status: res.statusCode,
+          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+          ip: req.ip,
+        },
+        "request",
+      );
+    });
+    next();
+  });
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", "data:"],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+    }),
+  );
+  app.use((req, res, next) => {
+    res.setHeader("Cache-Control", "no-store");
+    next();
+  });
+
+  const limiter = new TokenBucketLimiter(config.RATE_LIMIT_PER_SECOND, config.RATE_LIMIT_BURST);
+  const limit = rateLimit(limiter, now);
+  app.use((req, res, next) => (UNLIMITED_PATHS.has(req.path) ? next() : limit(req, res, next)));
+
+  app.use(
+    express.json({
+      limit: config.BODY_LIMIT_BYTES,
+      type: ["application/json", "application/*+json"],
+      // The exact bytes are what an admin signature covers.
+      verify: (_req, res, buf) => {
+        (res as Response).locals.rawBody = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+      },
+    }),
+  );
+
+  for (const r of routes) app[r.method](r.path, toHandler(r, authenticator));
+
+  app.get("/openapi.json", (_req, res) => {
+    res.json(openapi);
+  });
+  const docsHtml = docsAsset("index.html");
+  const docsJs = docsAsset("app.js");
+  const docsCss = docsAsset("style.css");
+  app.get(["/docs", "/docs/"], (_req, res) => {
+    res.type("html").send(docsHtml);
+  });
+  app.get("/docs/app.js", (_req, res) => {
+    res.type("text/javascript").send(docsJs);
+  });
+  app.get("/docs/style.css", (_req, res) => {
+    res.type("text/css").send(docsCss);
+  });
+
+  app.use((req) => {
+    throw new ServerError("NOT_FOUND", `no route ${req.method} ${req.path}`);
+  });
+  app.use(errorHandler(logger));
+  return app;
+}

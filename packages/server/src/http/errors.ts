@@ -1,0 +1,79 @@
+import type { ErrorRequestHandler, Response } from "express";
+import type { Logger } from "pino";
+import { ServerError, type ServerErrorCode } from "../errors.ts";
+
+/** The one place where error codes become HTTP statuses. */
+export const HTTP_STATUS: Record<ServerErrorCode, number> = {
+  VALIDATION: 400,
+  AUTH_REQUIRED: 401,
+  AUTH_INVALID: 401,
+  AUTH_EXPIRED: 401,
+  AUTH_REPLAYED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  POLICY_UNCHANGED: 409,
+  BODY_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  CONFIG_INVALID: 500,
+  MIGRATION_CHECKSUM_MISMATCH: 500,
+  MIGRATION_MISSING: 500,
+  DB_ERROR: 500,
+  INTERNAL: 500,
+};
+
+/** Errors thrown by express' body parser carry a `type`; turn them into our codes. */
+function fromBodyParser(error: unknown): ServerError | undefined {
+  if (typeof error !== "object" || error === null || !("type" in error)) return undefined;
+  switch (error.type) {
+    case "entity.too.large":
+      return new ServerError("BODY_TOO_LARGE", "request body too large", {
+        details: "limit" in error ? `limit is ${String(error.limit)} bytes` : undefined,
+      });
+    case "entity.parse.failed":
+      return new ServerError("VALIDATION", "request body is not valid JSON", {
+        issues: [{ path: "", message: "malformed JSON" }],
+      });
+    case "encoding.unsupported":
+    case "charset.unsupported":
+    case "request.aborted":
+    case "request.size.invalid":
+      return new ServerError("VALIDATION", "request body could not be read", { details: String(error.type) });
+    default:
+      return undefined;
+  }
+}
+
+export function sendError(res: Response, error: ServerError): void {
+  const status = HTTP_STATUS[error.code];
+  if (status === 401) res.setHeader("WWW-Authenticate", 'EIP712 realm="wellspring-admin"');
+  res.status(status).json({
+    error: {
+      code: error.code,
+      message: error.shortMessage,
+      ...(error.details && status < 500 ? { details: error.details } : {}),
+      ...(error.issues ? { issues: error.issues } : {}),
+      requestId: String(res.locals.requestId ?? ""),
+    },
+  });
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const known = error instanceof ServerError ? error : fromBodyParser(error);
+    const serverError = known ?? new ServerError("INTERNAL", "internal error", { cause: error });
+    const status = HTTP_STATUS[serverError.code];
+    if (status >= 500) {
+      // Details of unexpected failures go to the log, never to the client.
+      logger.error(
+        { err: error, requestId: res.locals.requestId, method: req.method, url: req.originalUrl },
+        "request failed",
+      );
+    }
+    sendError(res, serverError);
+  };
+}

@@ -1,0 +1,61 @@
+import type { Database } from "../../db/database.ts";
+import { ServerError } from "../../errors.ts";
+import { ADMIN_HEADERS, ADMIN_REQUEST_TYPES, adminDomain } from "../../auth/admin-auth.ts";
+import { route, type AnyRoute } from "../route.ts";
+import { adminAuthInfoResponse, healthResponse } from "../schemas.ts";
+
+export function systemRoutes(deps: {
+  db: Database;
+  chainId: number;
+  maxAgeSeconds: number;
+  isShuttingDown: () => boolean;
+}): AnyRoute[] {
+  return [
+    route({
+      method: "get",
+      path: "/healthz",
+      operationId: "health",
+      summary: "Liveness: the process answers",
+      tags: ["system"],
+      responses: { 200: { description: "Alive", schema: healthResponse } },
+      handle: async () => ({ body: { status: "ok" } }),
+    }),
+    route({
+      method: "get",
+      path: "/readyz",
+      operationId: "ready",
+      summary: "Readiness: the database answers and the server is not shutting down",
+      tags: ["system"],
+      responses: {
+        200: { description: "Ready", schema: healthResponse },
+        503: { description: "Not ready", schema: healthResponse },
+      },
+      handle: async () => {
+        if (deps.isShuttingDown()) return { status: 503, body: { status: "shutting down" } };
+        try {
+          await deps.db.query("SELECT 1");
+        } catch (error) {
+          throw new ServerError("DB_ERROR", "database unreachable", { cause: error });
+        }
+        return { body: { status: "ready" } };
+      },
+    }),
+    route({
+      method: "get",
+      path: "/v1/admin/auth-info",
+      operationId: "adminAuthInfo",
+      summary: "What an admin client must sign: EIP-712 domain, types and headers",
+      tags: ["admin"],
+      responses: { 200: { description: "Signing parameters", schema: adminAuthInfoResponse } },
+      handle: async () => ({
+        body: {
+          domain: adminDomain(deps.chainId),
+          primaryType: "AdminRequest",
+          types: ADMIN_REQUEST_TYPES,
+          headers: ADMIN_HEADERS,
+          maxAgeSeconds: deps.maxAgeSeconds,
+        },
+      }),
+    }),
+  ];
+}

@@ -1,0 +1,255 @@
+import { z } from "zod/v4";
+
+/**
+ * Zod schemas of the HTTP API. Requests are validated with them and the OpenAPI document is
+ * generated from them, so the two cannot drift. Top-level bodies are registered under a
+ * component name: `requestSchemas` are rendered as input types, `responseSchemas` as output.
+ */
+export const requestSchemas = z.registry<{ id: string; description?: string }>();
+export const responseSchemas = z.registry<{ id: string; description?: string }>();
+
+export const address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte hex address")
+  .transform((value) => value.toLowerCase() as `0x${string}`)
+  .meta({
+    description: "20-byte address, 0x-hex (any case)",
+    example: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+  });
+
+export const hash32 = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex value")
+  .transform((value) => value.toLowerCase() as `0x${string}`)
+  .meta({ description: "32-byte value, 0x-hex" });
+
+/** Decimal string of a non-negative integer (uint256 amounts, block numbers): never a float. */
+export const uintString = z
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,77})$/, "must be a non-negative decimal integer string")
+  .meta({
+    description: "Non-negative integer as a decimal string (exact; no floating point)",
+    example: "1000000000000000000",
+  });
+
+const uintInput = z
+  .union([
+    z.string().regex(/^(0|[1-9][0-9]{0,19})$/, "must be a non-negative decimal integer"),
+    z.number().int().nonnegative(),
+  ])
+  .transform((value) => BigInt(value));
+
+export const policyName = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9._-]{0,63}$/,
+    "must be 1-64 characters of a-z, 0-9, '.', '_', '-' starting with a letter or digit",
+  )
+  .meta({ description: "Name of a policy line", example: "default" });
+
+const positiveIntParam = z.coerce.number().int().min(1).max(2_147_483_647);
+const limit = z.coerce.number().int().min(1).max(500).default(100).meta({ description: "Page size (1-500)" });
+
+const isoDate = z.string().meta({ description: "ISO 8601 timestamp", format: "date-time" });
+const jsonObject = z.record(z.string(), z.unknown()).meta({ description: "A JSON object" });
+
+export const errorResponse = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ description: "Stable machine-readable code (see docs/api.md)" }),
+      message: z.string(),
+      details: z.string().optional(),
+      issues: z
+        .array(z.object({ path: z.string(), message: z.string() }))
+        .optional()
+        .meta({ description: "Field-level problems of a 400" }),
+      requestId: z.string(),
+    }),
+  })
+  .register(responseSchemas, { id: "Error" });
+
+// ---- params and queries ------------------------------------------------------------------
+
+export const policyNameParams = z.object({ name: policyName });
+export const policyVersionParams = z.object({ name: policyName, version: positiveIntParam });
+export const policyHashParams = z.object({ hash: hash32 });
+export const versionsQuery = z.object({
+  limit,
+  after: z.coerce.number().int().min(0).optional().meta({ description: "Return versions after this one" }),
+});
+export const diffQuery = z.object({
+  from: positiveIntParam.meta({ description: "Older version" }),
+  to: positiveIntParam.meta({ description: "Newer version" }),
+});
+export const poolParams = z.object({ address });
+export const poolsQuery = z.object({
+  limit,
+  cursor: z
+    .string()
+    .regex(/^[0-9]{1,19}$/, "must be a cursor from a previous page")
+    .optional(),
+});
+export const schedulesQuery = z.object({
+  status: z.enum(["pending", "active", "superseded", "revoked"]).optional(),
+});
+
+// ---- request bodies ----------------------------------------------------------------------
+
+export const createPolicyVersionRequest = z
+  .object({
+    document: jsonObject.meta({ description: "The policy document (validated by the policy codec)" }),
+    note: z.string().max(2000).default("").meta({ description: "Why this version exists" }),
+    expectedLatestVersion: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .meta({
+        description:
+          "Optimistic concurrency: fail with 409 unless the latest version is this one (0 = none yet)",
+      }),
+  })
+  .strict()
+  .register(requestSchemas, { id: "CreatePolicyVersionRequest" });
+
+export const registerPoolRequest = z
+  .object({
+    address,
+    name: z.string().trim().min(1).max(200),
+    deployedBlock: uintInput.meta({
+      description: "Block the pool was deployed in; the indexer starts there",
+    }),
+  })
+  .strict()
+  .register(requestSchemas, { id: "RegisterPoolRequest" });
+
+// ---- responses ---------------------------------------------------------------------------
+
+const policyVersionSummaryShape = {
+  name: policyName,
+  version: z.number().int(),
+  hash: z
+    .string()
+    .meta({ description: "keccak256 of the canonical JSON (the policyHash a schedule records)" }),
+  note: z.string(),
+  createdBy: z.string(),
+  createdAt: isoDate,
+};
+
+export const policyVersionSummary = z
+  .object(policyVersionSummaryShape)
+  .register(responseSchemas, { id: "PolicyVersionSummary" });
+
+export const policyVersionResponse = z
+  .object({
+    ...policyVersionSummaryShape,
+    document: jsonObject,
+    canonical: z.string().meta({ description: "The exact canonical JSON text whose keccak256 is `hash`" }),
+  })
+  .register(responseSchemas, { id: "PolicyVersion" });
+
+export const policyListResponse = z
+  .object({
+    policies: z.array(
+      z.object({
+        name: policyName,
+        latestVersion: z.number().int(),
+        latestHash: z.string().nullable(),
+        createdAt: isoDate,
+        updatedAt: isoDate.nullable(),
+      }),
+    ),
+  })
+  .register(responseSchemas, { id: "PolicyList" });
+
+export const policyVersionListResponse = z
+  .object({ versions: z.array(policyVersionSummary), nextCursor: z.string().nullable() })
+  .register(responseSchemas, { id: "PolicyVersionList" });
+
+export const policyDiffResponse = z
+  .object({
+    name: policyName,
+    from: z.object({ version: z.number().int(), hash: z.string() }),
+    to: z.object({ version: z.number().int(), hash: z.string() }),
+    changes: z.array(
+      z.object({
+        op: z.enum(["add", "remove", "replace"]),
+        path: z.string().meta({ description: "RFC 6901 JSON Pointer" }),
+        from: z.unknown().optional(),
+        to: z.unknown().optional(),
+      }),
+    ),
+  })
+  .register(responseSchemas, { id: "PolicyDiff" });
+
+export const policyVersionsByHashResponse = z
+  .object({ versions: z.array(policyVersionSummary) })
+  .register(responseSchemas, { id: "PolicyVersionsByHash" });
+
+const balance = z.object({
+  token: z.string(),
+  deposited: uintString,
+  claimed: uintString,
+  balance: uintString,
+});
+
+const poolShape = {
+  chainId: z.number().int(),
+  address: z.string(),
+  name: z.string(),
+  deployedBlock: uintString,
+  activationDelaySeconds: uintString.nullable(),
+  claimWindowSeconds: uintString.nullable(),
+  registeredBy: z.string(),
+  createdAt: isoDate,
+};
+
+export const poolResponse = z.object(poolShape).register(responseSchemas, { id: "Pool" });
+export const poolDetailResponse = z
+  .object({
+    ...poolShape,
+    balances: z.array(balance),
+    scheduleCounts: z.record(z.string(), z.number().int()),
+  })
+  .register(responseSchemas, { id: "PoolDetail" });
+export const poolListResponse = z
+  .object({ pools: z.array(poolResponse), nextCursor: z.string().nullable() })
+  .register(responseSchemas, { id: "PoolList" });
+export const balancesResponse = z
+  .object({ balances: z.array(balance) })
+  .register(responseSchemas, { id: "PoolBalances" });
+
+export const scheduleResponse = z
+  .object({
+    scheduleId: uintString,
+    status: z.enum(["pending", "active", "superseded", "revoked"]),
+    root: z.string(),
+    totalShares: uintString,
+    tableHash: z.string(),
+    policyHash: z.string(),
+    inputsHash: z.string(),
+    uri: z.string(),
+    proposedBlock: uintString,
+    proposedTx: z.string(),
+    activatesAt: isoDate.nullable(),
+    activatedBlock: uintString.nullable(),
+    revokedBlock: uintString.nullable(),
+    supersededBlock: uintString.nullable(),
+    sweptTokens: z.array(z.string()),
+  })
+  .register(responseSchemas, { id: "Schedule" });
+export const scheduleListResponse = z
+  .object({ schedules: z.array(scheduleResponse) })
+  .register(responseSchemas, { id: "ScheduleList" });
+
+export const healthResponse = z.object({ status: z.string() }).register(responseSchemas, { id: "Health" });
+
+export const adminAuthInfoResponse = z
+  .object({
+    domain: z.object({ name: z.string(), version: z.string(), chainId: z.number().int() }),
+    primaryType: z.literal("AdminRequest"),
+    types: z.record(z.string(), z.array(z.object({ name: z.string(), type: z.string() }))),
+    headers: z.record(z.string(), z.string()),
+    maxAgeSeconds: z.number().int(),
+  })
+  .register(responseSchemas, { id: "AdminAuthInfo" });

@@ -1,0 +1,98 @@
+import type { Address } from "viem";
+import { ServerError } from "../errors.ts";
+import type {
+  BalanceRecord,
+  PoolRecord,
+  PoolRepository,
+  ScheduleRecord,
+  ScheduleStatus,
+} from "../repositories/pools.ts";
+
+const str = (v: bigint | null) => (v === null ? null : v.toString());
+
+const poolDto = (p: PoolRecord) => ({
+  chainId: p.chainId,
+  address: p.address,
+  name: p.name,
+  deployedBlock: p.deployedBlock.toString(),
+  activationDelaySeconds: str(p.activationDelaySeconds),
+  claimWindowSeconds: str(p.claimWindowSeconds),
+  registeredBy: p.registeredBy,
+  createdAt: p.createdAt.toISOString(),
+});
+
+const balanceDto = (b: BalanceRecord) => ({
+  token: b.token,
+  deposited: b.deposited.toString(),
+  claimed: b.claimed.toString(),
+  balance: b.balance.toString(),
+});
+
+const scheduleDto = (s: ScheduleRecord) => ({
+  scheduleId: s.scheduleId.toString(),
+  status: s.status,
+  root: s.root,
+  totalShares: s.totalShares.toString(),
+  tableHash: s.tableHash,
+  policyHash: s.policyHash,
+  inputsHash: s.inputsHash,
+  uri: s.uri,
+  proposedBlock: s.proposedBlock.toString(),
+  proposedTx: s.proposedTx,
+  activatesAt: s.activatesAt?.toISOString() ?? null,
+  activatedBlock: str(s.activatedBlock),
+  revokedBlock: str(s.revokedBlock),
+  supersededBlock: str(s.supersededBlock),
+  sweptTokens: s.sweptTokens,
+});
+
+/** Pools of the one chain this server serves (CHAIN_ID). */
+export class PoolService {
+  constructor(
+    private readonly pools: PoolRepository,
+    private readonly chainId: number,
+  ) {}
+
+  async register(input: { address: Address; name: string; deployedBlock: bigint; registeredBy: Address }) {
+    return poolDto(await this.pools.insert({ ...input, chainId: this.chainId }));
+  }
+
+  async list(page: { limit: number; cursor?: string }) {
+    const rows = await this.pools.list(this.chainId, {
+      limit: page.limit + 1,
+      ...(page.cursor === undefined ? {} : { afterId: BigInt(page.cursor) }),
+    });
+    const shown = rows.slice(0, page.limit);
+    return {
+      pools: shown.map(poolDto),
+      nextCursor: rows.length > page.limit ? (shown.at(-1)?.id.toString() ?? null) : null,
+    };
+  }
+
+  async get(address: Address) {
+    const pool = await this.require(address);
+    const [balances, schedules] = await Promise.all([
+      this.pools.balances(pool.id),
+      this.pools.schedules(pool.id),
+    ]);
+    const scheduleCounts: Record<string, number> = { pending: 0, active: 0, superseded: 0, revoked: 0 };
+    for (const s of schedules) scheduleCounts[s.status] = (scheduleCounts[s.status] ?? 0) + 1;
+    return { ...poolDto(pool), balances: balances.map(balanceDto), scheduleCounts };
+  }
+
+  async schedules(address: Address, status?: ScheduleStatus) {
+    const pool = await this.require(address);
+    return { schedules: (await this.pools.schedules(pool.id, status)).map(scheduleDto) };
+  }
+
+  async balances(address: Address) {
+    const pool = await this.require(address);
+    return { balances: (await this.pools.balances(pool.id)).map(balanceDto) };
+  }
+
+  private async require(address: Address): Promise<PoolRecord> {
+    const pool = await this.pools.findByAddress(this.chainId, address);
+    if (!pool) throw new ServerError("NOT_FOUND", `no pool ${address} registered on chain ${this.chainId}`);
+    return pool;
+  }
+}

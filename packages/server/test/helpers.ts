@@ -1,0 +1,202 @@
+import { randomBytes } from "node:crypto";
+import { Writable } from "node:stream";
+import pg from "pg";
+import { pino, type Logger } from "pino";
+import { toHex, type Hex, type LocalAccount } from "viem";
+import type { HasRole } from "../src/auth/roles.ts";
+import { ADMIN_HEADERS, ADMIN_REQUEST_TYPES, adminDomain } from "../src/auth/admin-auth.ts";
+import type { Database } from "../src/db/database.ts";
+import { migrate } from "../src/db/migrate.ts";
+import { openPglite } from "../src/db/pglite.ts";
+import { openPostgres } from "../src/db/postgres.ts";
+import { createApp, type AppConfig } from "../src/http/app.ts";
+import { listen, type RunningServer } from "../src/http/server.ts";
+import { keccak256 } from "viem";
+
+/** The real server CI provides; tests against it are skipped (with the reason) when it is not there. */
+export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+let reachable: Promise<boolean> | undefined;
+export function postgresReachable(): Promise<boolean> {
+  return (reachable ??= (async () => {
+    const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 1500 });
+    try {
+      await client.connect();
+      await client.query("SELECT 1");
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  })());
+}
+
+export interface Backend {
+  name: "pglite" | "postgres";
+  /** Why the backend is skipped, or false. */
+  skip: string | false;
+  /** A fresh, empty database: in-memory PGlite, or a new schema on the server (dropped by `dispose`). */
+  open(options?: { migrate?: boolean }): Promise<{ db: Database; dispose: () => Promise<void> }>;
+}
+
+export const freshSchemaName = () => `ws_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+
+export async function backends(): Promise<Backend[]> {
+  const pgUp = await postgresReachable();
+  return [
+    {
+      name: "pglite",
+      skip: false,
+      async open(options = {}) {
+        const db = await openPglite();
+        if (options.migrate !== false) await migrate(db);
+        return { db, dispose: () => db.close() };
+      },
+    },
+    {
+      name: "postgres",
+      skip: pgUp ? false : `PostgreSQL not reachable at ${POSTGRES_URL}`,
+      async open(options = {}) {
+        const schema = freshSchemaName();
+        const db = await openPostgres({ connectionString: POSTGRES_URL, schema, poolSize: 5 });
+        if (options.migrate !== false) await migrate(db);
+        return {
+          db,
+          dispose: async () => {
+            await db.exec(`DROP SCHEMA ${schema} CASCADE`);
+            await db.close();
+          },
+        };
+      },
+    },
+  ];
+}
+
+export const TEST_CHAIN_ID = 31337;
+
+export const testConfig = (overrides: Partial<AppConfig> = {}): AppConfig => ({
+  CHAIN_ID: TEST_CHAIN_ID,
+  BODY_LIMIT_BYTES: 64 * 1024,
+  RATE_LIMIT_PER_SECOND: 1000,
+  RATE_LIMIT_BURST: 10_000,
+  TRUST_PROXY_HOPS: 0,
+  ADMIN_AUTH_MAX_AGE_SECONDS: 300,
+  ...overrides,
+});
+
+/** A pino logger whose JSON lines are kept for assertions. */
+export function captureLogger(): { logger: Logger; lines: () => Record<string, unknown>[] } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(chunk.toString("utf8"));
+      callback();
+    },
+  });
+  const logger = pino({ level: "info" }, stream);
+  return {
+    logger,
+    lines: () =>
+      chunks
+        .join("")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
+}
+
+export interface TestServer extends RunningServer {
+  logs: () => Record<string, unknown>[];
+}
+
+export async function startTestServer(
+  db: Database,
+  options: {
+    hasRole?: HasRole;
+    now?: () => number;
+    config?: Partial<AppConfig>;
+    shutdownTimeoutMs?: number;
+  } = {},
+): Promise<TestServer> {
+  const { logger, lines } = captureLogger();
+  const app = createApp({
+    db,
+    logger,
+    config: testConfig(options.config),
+    hasRole: options.hasRole ?? (async () => false),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const server = await listen(app, {
+    host: "127.0.0.1",
+    port: 0,
+    shutdownTimeoutMs: options.shutdownTimeoutMs ?? 5_000,
+  });
+  return { ...server, logs: lines };
+}
+
+/** Role map for tests: every listed address holds the listed roles. */
+export function rolesFor(grants: Record<string, readonly string[]>): HasRole {
+  const map = new Map(Object.entries(grants).map(([addr, roles]) => [addr.toLowerCase(), new Set(roles)]));
+  return async (role, address) => map.get(address.toLowerCase())?.has(role) ?? false;
+}
+
+export interface SignOptions {
+  method: string;
+  /** Path with query, exactly as sent. */
+  path: string;
+  body?: unknown;
+  nonce?: Hex;
+  deadline?: bigint;
+  chainId?: number;
+  /** Sign one thing, send another (tamper tests). */
+  sendBody?: string;
+  sendPath?: string;
+}
+
+export const randomNonce = (): Hex => toHex(randomBytes(32));
+export const nowSeconds = () => BigInt(Math.floor(Date.now() / 1000));
+
+/** Sends a request signed the way an admin client does (EIP-712 AdminRequest). */
+export async function signedFetch(
+  baseUrl: string,
+  account: LocalAccount,
+  options: SignOptions,
+): Promise<Response> {
+  const bodyText = options.body === undefined ? undefined : JSON.stringify(options.body);
+  const bodyBytes = bodyText === undefined ? new Uint8Array() : new TextEncoder().encode(bodyText);
+  const nonce = options.nonce ?? randomNonce();
+  const deadline = options.deadline ?? nowSeconds() + 60n;
+  const signature = await account.signTypedData({
+    domain: adminDomain(options.chainId ?? TEST_CHAIN_ID),
+    types: ADMIN_REQUEST_TYPES,
+    primaryType: "AdminRequest",
+    message: {
+      method: options.method.toUpperCase(),
+      path: options.path,
+      bodyHash: keccak256(bodyBytes),
+      nonce,
+      deadline,
+    },
+  });
+  const sent = options.sendBody ?? bodyText;
+  return fetch(baseUrl + (options.sendPath ?? options.path), {
+    method: options.method,
+    headers: {
+      ...(sent === undefined ? {} : { "content-type": "application/json" }),
+      [ADMIN_HEADERS.address]: account.address,
+      [ADMIN_HEADERS.nonce]: nonce,
+      [ADMIN_HEADERS.deadline]: deadline.toString(),
+      [ADMIN_HEADERS.signature]: signature,
+    },
+    ...(sent === undefined ? {} : { body: sent }),
+  });
+}
+
+export async function json<T = Record<string, unknown>>(response: Response): Promise<T> {
+  return (await response.json()) as T;
+}
+
+export type ErrorBody = {
+  error: { code: string; message: string; issues?: { path: string; message: string }[]; requestId: string };
+};
