@@ -1,0 +1,197 @@
+/**
+ * Input registry: detects each file's format and hands it to its parser. Pure: the caller
+ * (CLI, server) reads the bytes; nothing here touches the file system, network or clock.
+ */
+import { createHash } from "node:crypto";
+import { WellspringError } from "../errors.ts";
+import type { GraphSink, InputFile, InputParser, SourceRef } from "./types.ts";
+import { looksLikeJson, readHead, type JsonHead } from "./json.ts";
+import { npmLockfileParser, lockfileFormat } from "./npm-lockfile.ts";
+import { cyclonedxParser, cyclonedxFormat } from "./cyclonedx.ts";
+import { spdxParser, spdxFormat } from "./spdx.ts";
+import { gitLogParser } from "./git-log.ts";
+import { modelCardParser } from "./model-card.ts";
+import {
+  fundingJsonParser,
+  fundingVariantsParser,
+  packageJsonParser,
+  type ManifestContext,
+} from "./funding.ts";
+import { ROOT_DECLARED } from "./schema.ts";
+
+export type * from "./types.ts";
+export { EDGE_KINDS } from "./types.ts";
+export {
+  componentKey,
+  npmKey,
+  normalisePurl,
+  parsePurl,
+  formatPurl,
+  repositoryKey,
+  modelKey,
+  datasetKey,
+  plainKey,
+  normaliseRepositoryUrl,
+} from "./keys.ts";
+export type { ComponentRef, Purl } from "./keys.ts";
+export {
+  emailIdentity,
+  fundingUrlIdentity,
+  gitHubOwnerIdentity,
+  parsePersonString,
+  personIdentity,
+  isAddress,
+} from "./identity.ts";
+export { GIT_LOG_ARGS, GIT_LOG_FORMAT, gitLogHeader, parseGitLog, gitLogParser } from "./git-log.ts";
+export { parseLockfile, npmLockfileParser } from "./npm-lockfile.ts";
+export { cyclonedxParser } from "./cyclonedx.ts";
+export { spdxParser } from "./spdx.ts";
+export { modelCardParser, parseModelCard, frontMatter } from "./model-card.ts";
+export { fundingJsonParser, fundingVariantsParser, packageJsonParser, parsePackageJson } from "./funding.ts";
+export { JsonReader, lineColumn, parseJson } from "./json.ts";
+export { ROOT_DECLARED, ROOT_MANIFEST, ROOT_SUBJECT, ROOT_REPOSITORY } from "./schema.ts";
+export type { ParseContext } from "./schema.ts";
+
+export interface InputSummary {
+  path: string;
+  sha256: string;
+  format: string;
+}
+
+export interface ReadInputsOptions {
+  /** Component key of the product, overriding what the inputs declare. */
+  root?: string | undefined;
+  /** Component a funding manifest or git history belongs to, by input path (CLI directory scans). */
+  subjects?: ReadonlyMap<string, string> | undefined;
+}
+
+type ContextParser = InputParser & {
+  parse(file: InputFile, json: unknown, sink: GraphSink, ctx?: ManifestContext): void;
+};
+
+/** Detection order matters: more specific formats first. */
+export const PARSERS: readonly ContextParser[] = [
+  npmLockfileParser,
+  cyclonedxParser,
+  spdxParser,
+  fundingJsonParser,
+  fundingVariantsParser,
+  packageJsonParser,
+  gitLogParser,
+  modelCardParser,
+];
+
+/** Builds an InputFile (computes the sha256) from a path and bytes. */
+export function inputFile(path: string, bytes: Uint8Array): InputFile {
+  return { path, bytes, sha256: createHash("sha256").update(bytes).digest("hex") };
+}
+
+interface Detected {
+  parser: ContextParser;
+  format: string;
+}
+
+function detect(file: InputFile): Detected | undefined {
+  let head: JsonHead | undefined;
+  if (looksLikeJson(file.bytes)) {
+    // Validates the whole file, so syntax errors surface here with line and column.
+    head = readHead(file);
+    if (head === undefined) return undefined;
+  }
+  for (const parser of PARSERS) {
+    if (!parser.detect(file, head)) continue;
+    let format = parser.format;
+    if (head !== undefined) {
+      if (parser === npmLockfileParser) format = lockfileFormat(head);
+      else if (parser === cyclonedxParser) format = cyclonedxFormat(head);
+      else if (parser === spdxParser) format = spdxFormat(head);
+    }
+    return { parser, format };
+  }
+  return undefined;
+}
+
+/** The format id of a file (e.g. `npm-lockfile-v3`, `cyclonedx-1.6`), or undefined if unknown. */
+export function detectFormat(file: InputFile): string | undefined {
+  return detect(file)?.format;
+}
+
+/**
+ * Parses every input into the sink and declares exactly one root: `options.root` if given,
+ * else the strongest root the inputs propose (a lockfile's or SBOM's declared product beats a
+ * manifest, which beats a lone BOM component, which beats a repository read on its own).
+ */
+export function readInputs(
+  files: InputFile[],
+  sink: GraphSink,
+  options: ReadInputsOptions = {},
+): InputSummary[] {
+  const detected = files.map((file) => {
+    const d = detect(file);
+    if (d === undefined) {
+      throw new WellspringError("INPUT_UNKNOWN_FORMAT", "not a recognised input format", {
+        file: file.path,
+        details:
+          "expected an npm package-lock.json (v2/v3), CycloneDX 1.4-1.6 JSON, SPDX 2.3 JSON, git log output, a Hugging Face model card, funding.json, FUNDING.json or package.json",
+      });
+    }
+    return d;
+  });
+
+  const proposals: Array<{ key: string; source: SourceRef; strength: number }> = [];
+  let rootSeen = options.root === undefined;
+  const wrapped: GraphSink = {
+    component(key, info, source) {
+      if (!rootSeen && key === options.root) rootSeen = true;
+      sink.component(key, info, source);
+    },
+    edge: (from, to, kind, source, usage) => sink.edge(from, to, kind, source, usage),
+    contributor: (key, evidence, source) => sink.contributor(key, evidence, source),
+    root: (key, source) => proposals.push({ key, source, strength: ROOT_DECLARED }),
+  };
+
+  const summaries: InputSummary[] = [];
+  files.forEach((file, i) => {
+    const { parser, format } = detected[i] as Detected;
+    const ctx: ManifestContext = {
+      proposeRoot: (key, source, strength) => proposals.push({ key, source, strength }),
+      subject: options.subjects?.get(file.path),
+      sourceOf: options.subjects?.get(file.path),
+    };
+    parser.parse(file, undefined, wrapped, ctx);
+    summaries.push({ path: file.path, sha256: file.sha256, format });
+  });
+
+  if (options.root !== undefined) {
+    if (!rootSeen)
+      throw new WellspringError(
+        "INPUT_NO_ROOT",
+        `the root component ${options.root} is not declared by any input`,
+        { field: "root" },
+      );
+    sink.root(options.root, { file: "(options)", field: "root" });
+    return summaries;
+  }
+  let best = -1;
+  for (const p of proposals) best = Math.max(best, p.strength);
+  const winners = new Map<string, SourceRef>();
+  for (const p of proposals) if (p.strength === best && !winners.has(p.key)) winners.set(p.key, p.source);
+  if (winners.size === 0) {
+    throw new WellspringError("INPUT_NO_ROOT", "no input declares the product (root component)", {
+      details:
+        "give a lockfile, an SBOM with metadata.component or documentDescribes, or name the root explicitly",
+    });
+  }
+  if (winners.size > 1) {
+    const list = [...winners].map(([key, s]) => `${key} (${s.file}, ${s.field})`).join("; ");
+    const [first] = winners.values();
+    throw new WellspringError("INPUT_CONFLICT", "the inputs declare more than one product (root component)", {
+      file: first?.file,
+      field: first?.field,
+      details: `candidates: ${list}; name one explicitly`,
+    });
+  }
+  const [[key, source]] = winners as unknown as [[string, SourceRef]];
+  sink.root(key, source);
+  return summaries;
+}

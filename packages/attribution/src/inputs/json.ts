@@ -1,0 +1,408 @@
+/**
+ * A validating JSON scanner over raw bytes. Large inputs (10^6 components) are never parsed
+ * into one object tree: parsers walk the top-level structure here and `JSON.parse` one array
+ * element at a time, so memory stays at the file's bytes plus one element. Every byte goes
+ * through `skipValue`, which checks the full JSON grammar and reports line and column of the
+ * first error (V8's own messages do not always carry a position).
+ */
+import { WellspringError } from "../errors.ts";
+import type { InputFile } from "./types.ts";
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+
+/** 1-based line and column (in characters) of a byte offset. */
+export function lineColumn(bytes: Uint8Array, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  const end = Math.min(offset, bytes.length);
+  for (let i = 0; i < end; i++) {
+    if (bytes[i] === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  let column = 1;
+  for (let i = lineStart; i < end; i++) {
+    // Count UTF-8 lead bytes only, so a column is a character position.
+    if (((bytes[i] as number) & 0xc0) !== 0x80) column++;
+  }
+  return { line, column };
+}
+
+function describe(byte: number | undefined): string {
+  if (byte === undefined) return "end of file";
+  if (byte >= 0x20 && byte < 0x7f) return `'${String.fromCharCode(byte)}'`;
+  return `byte 0x${byte.toString(16).padStart(2, "0")}`;
+}
+
+function isWs(b: number): boolean {
+  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+}
+
+function isHex(b: number): boolean {
+  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66);
+}
+
+export class JsonReader {
+  readonly file: string;
+  readonly bytes: Uint8Array;
+  pos: number;
+  private readonly buf: Buffer;
+
+  constructor(file: Pick<InputFile, "path" | "bytes">) {
+    this.file = file.path;
+    this.bytes = file.bytes;
+    this.buf = Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength);
+    // A UTF-8 byte order mark is allowed before the value.
+    this.pos = file.bytes[0] === 0xef && file.bytes[1] === 0xbb && file.bytes[2] === 0xbf ? 3 : 0;
+  }
+
+  fail(message: string, offset = this.pos): never {
+    const { line, column } = lineColumn(this.bytes, offset);
+    throw new WellspringError("INPUT_INVALID_JSON", `invalid JSON: ${message}`, {
+      file: this.file,
+      line,
+      column,
+    });
+  }
+
+  skipWs(): void {
+    const bytes = this.bytes;
+    let p = this.pos;
+    while (p < bytes.length && isWs(bytes[p] as number)) p++;
+    this.pos = p;
+  }
+
+  /** The next significant byte (after whitespace), or undefined at end of file. */
+  peek(): number | undefined {
+    this.skipWs();
+    return this.bytes[this.pos];
+  }
+
+  /** After the top-level value only whitespace may follow. */
+  end(): void {
+    this.skipWs();
+    if (this.pos < this.bytes.length)
+      this.fail(`unexpected ${describe(this.bytes[this.pos])} after the end of the JSON value`);
+  }
+
+  private expect(byte: number, what: string): void {
+    this.skipWs();
+    if (this.bytes[this.pos] !== byte)
+      this.fail(`expected ${what} but found ${describe(this.bytes[this.pos])}`);
+    this.pos++;
+  }
+
+  /** Skips a string starting at `pos` (which must be a quote), validating escapes. */
+  private skipString(): void {
+    const bytes = this.bytes;
+    const n = bytes.length;
+    let p = this.pos + 1;
+    for (;;) {
+      // Hot loop: plain characters.
+      let b = bytes[p];
+      while (b !== undefined && b !== QUOTE && b !== BACKSLASH && b >= 0x20) b = bytes[++p];
+      if (b === QUOTE) {
+        this.pos = p + 1;
+        return;
+      }
+      if (b === undefined || p >= n) this.fail("unterminated string", this.pos);
+      if (b === BACKSLASH) {
+        const e = bytes[p + 1];
+        if (e === 0x75) {
+          for (let k = 2; k < 6; k++) {
+            const h = bytes[p + k];
+            if (h === undefined || !isHex(h)) this.fail("invalid \\u escape in string", p);
+          }
+          p += 6;
+        } else if (
+          e === QUOTE ||
+          e === BACKSLASH ||
+          e === 0x2f ||
+          e === 0x62 ||
+          e === 0x66 ||
+          e === 0x6e ||
+          e === 0x72 ||
+          e === 0x74
+        ) {
+          p += 2;
+        } else {
+          this.fail(`invalid escape ${describe(e)} in string`, p);
+        }
+        continue;
+      }
+      this.fail(`unescaped control character ${describe(b)} in string`, p);
+    }
+  }
+
+  private skipNumber(): void {
+    const bytes = this.bytes;
+    let p = this.pos;
+    const start = p;
+    if (bytes[p] === 0x2d) p++;
+    const first = bytes[p];
+    if (first === 0x30) {
+      p++;
+    } else if (first !== undefined && first >= 0x31 && first <= 0x39) {
+      while (p < bytes.length && (bytes[p] as number) >= 0x30 && (bytes[p] as number) <= 0x39) p++;
+    } else {
+      this.fail(`invalid number`, start);
+    }
+    if (bytes[p] === 0x2e) {
+      p++;
+      const d = p;
+      while (p < bytes.length && (bytes[p] as number) >= 0x30 && (bytes[p] as number) <= 0x39) p++;
+      if (p === d) this.fail("invalid number: digits expected after '.'", start);
+    }
+    if (bytes[p] === 0x65 || bytes[p] === 0x45) {
+      p++;
+      if (bytes[p] === 0x2b || bytes[p] === 0x2d) p++;
+      const d = p;
+      while (p < bytes.length && (bytes[p] as number) >= 0x30 && (bytes[p] as number) <= 0x39) p++;
+      if (p === d) this.fail("invalid number: digits expected in exponent", start);
+    }
+    this.pos = p;
+  }
+
+  private skipLiteral(word: string): void {
+    for (let k = 0; k < word.length; k++) {
+      if (this.bytes[this.pos + k] !== word.charCodeAt(k))
+        this.fail(`unexpected ${describe(this.bytes[this.pos])}`);
+    }
+    this.pos += word.length;
+  }
+
+  private skipScalar(): void {
+    const b = this.bytes[this.pos];
+    if (b === QUOTE) this.skipString();
+    else if (b === 0x74) this.skipLiteral("true");
+    else if (b === 0x66) this.skipLiteral("false");
+    else if (b === 0x6e) this.skipLiteral("null");
+    else if (b === 0x2d || (b !== undefined && b >= 0x30 && b <= 0x39)) this.skipNumber();
+    else this.fail(`expected a value but found ${describe(b)}`);
+  }
+
+  /** Skips (and validates) one value. Iterative, so deep nesting cannot overflow the stack. */
+  skipValue(): void {
+    const bytes = this.bytes;
+    // Stack of open containers: true = object, false = array.
+    const stack: boolean[] = [];
+    this.skipWs();
+    for (;;) {
+      // Here a value is expected.
+      const b = bytes[this.pos];
+      if (b === LBRACE || b === LBRACKET) {
+        const isObject = b === LBRACE;
+        this.pos++;
+        this.skipWs();
+        const close = isObject ? RBRACE : RBRACKET;
+        if (bytes[this.pos] === close) {
+          this.pos++;
+        } else {
+          stack.push(isObject);
+          if (isObject) this.memberKey();
+          continue;
+        }
+      } else {
+        this.skipScalar();
+      }
+      // After a value: close containers or move to the next element.
+      for (;;) {
+        if (stack.length === 0) return;
+        this.skipWs();
+        const isObject = stack[stack.length - 1] as boolean;
+        const c = bytes[this.pos];
+        if (c === COMMA) {
+          const comma = this.pos;
+          this.pos++;
+          this.skipWs();
+          const next = bytes[this.pos];
+          if (next === RBRACE || next === RBRACKET)
+            this.fail(`trailing comma before ${describe(next)}`, comma);
+          if (isObject) this.memberKey();
+          break;
+        }
+        if (c === (isObject ? RBRACE : RBRACKET)) {
+          this.pos++;
+          stack.pop();
+          continue;
+        }
+        this.fail(`expected ',' or ${isObject ? "'}'" : "']'"} but found ${describe(c)}`);
+      }
+    }
+  }
+
+  /** Reads `"key":` (validating) and leaves `pos` at the value. */
+  private memberKey(): void {
+    this.skipWs();
+    if (this.bytes[this.pos] !== QUOTE)
+      this.fail(`expected a property name in double quotes but found ${describe(this.bytes[this.pos])}`);
+    this.skipString();
+    this.expect(COLON, "':'");
+    this.skipWs();
+  }
+
+  /** Decodes the bytes [start, end) as one JSON value already validated by the scanner. */
+  private decode(start: number, end: number): unknown {
+    return JSON.parse(this.buf.toString("utf8", start, end));
+  }
+
+  /** Reads one value into JS (validated first, so errors carry a position). */
+  readValue(): unknown {
+    this.skipWs();
+    const start = this.pos;
+    this.skipValue();
+    return this.decode(start, this.pos);
+  }
+
+  private readKey(): string {
+    this.skipWs();
+    const bytes = this.bytes;
+    const start = this.pos;
+    if (bytes[start] !== QUOTE)
+      this.fail(`expected a property name in double quotes but found ${describe(bytes[start])}`);
+    this.skipString();
+    const end = this.pos;
+    this.expect(COLON, "':'");
+    // Fast path: short ASCII keys without escapes.
+    let plain = end - start < 64;
+    for (let i = start + 1; plain && i < end - 1; i++) {
+      const b = bytes[i] as number;
+      if (b >= 0x80 || b === BACKSLASH) plain = false;
+    }
+    if (plain) return this.buf.toString("latin1", start + 1, end - 1);
+    return this.decode(start, end) as string;
+  }
+
+  /** The kind of the next value: "object", "array", "string", "number", "boolean", "null". */
+  kind(): "object" | "array" | "string" | "number" | "boolean" | "null" {
+    const b = this.peek();
+    if (b === LBRACE) return "object";
+    if (b === LBRACKET) return "array";
+    if (b === QUOTE) return "string";
+    if (b === 0x74 || b === 0x66) return "boolean";
+    if (b === 0x6e) return "null";
+    if (b === 0x2d || (b !== undefined && b >= 0x30 && b <= 0x39)) return "number";
+    this.fail(`expected a value but found ${describe(b)}`);
+  }
+
+  /**
+   * Walks an object: calls `onMember(key)` with `pos` at the member's value; the callback must
+   * consume the value (readValue, skipValue, or a nested walk). Fails if the value is not an object.
+   */
+  object(onMember: (key: string) => void): void {
+    this.expect(LBRACE, "'{'");
+    this.skipWs();
+    if (this.bytes[this.pos] === RBRACE) {
+      this.pos++;
+      return;
+    }
+    for (;;) {
+      const key = this.readKey();
+      this.skipWs();
+      onMember(key);
+      this.skipWs();
+      const c = this.bytes[this.pos];
+      if (c === COMMA) {
+        const comma = this.pos;
+        this.pos++;
+        this.skipWs();
+        if (this.bytes[this.pos] === RBRACE) this.fail("trailing comma before '}'", comma);
+        continue;
+      }
+      if (c === RBRACE) {
+        this.pos++;
+        return;
+      }
+      this.fail(`expected ',' or '}' but found ${describe(c)}`);
+    }
+  }
+
+  /** Walks an array: calls `onElement(index)` with `pos` at each element, which it must consume. */
+  array(onElement: (index: number) => void): void {
+    this.expect(LBRACKET, "'['");
+    this.skipWs();
+    if (this.bytes[this.pos] === RBRACKET) {
+      this.pos++;
+      return;
+    }
+    for (let index = 0; ; index++) {
+      this.skipWs();
+      onElement(index);
+      this.skipWs();
+      const c = this.bytes[this.pos];
+      if (c === COMMA) {
+        const comma = this.pos;
+        this.pos++;
+        this.skipWs();
+        if (this.bytes[this.pos] === RBRACKET) this.fail("trailing comma before ']'", comma);
+        continue;
+      }
+      if (c === RBRACKET) {
+        this.pos++;
+        return;
+      }
+      this.fail(`expected ',' or ']' but found ${describe(c)}`);
+    }
+  }
+}
+
+/** Parses a whole (small) JSON file; syntax errors carry file, line and column. */
+export function parseJson(file: Pick<InputFile, "path" | "bytes">): unknown {
+  const buf = Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength);
+  try {
+    return JSON.parse(buf.toString("utf8"));
+  } catch (error) {
+    // Locate the error with the scanner; it accepts exactly what JSON.parse accepts.
+    const reader = new JsonReader(file);
+    reader.skipValue();
+    reader.end();
+    throw new WellspringError("INPUT_INVALID_JSON", `invalid JSON: ${(error as Error).message}`, {
+      file: file.path,
+      cause: error,
+    });
+  }
+}
+
+/**
+ * The top-level members of a JSON object with scalar values kept and containers replaced by
+ * a marker; used to detect a file's format without materialising it. Undefined when the
+ * file is not a JSON object. Throws INPUT_INVALID_JSON with a position when it is broken.
+ */
+export const CONTAINER = Symbol("container");
+export type JsonHead = Map<string, string | number | boolean | null | typeof CONTAINER>;
+
+export function readHead(file: Pick<InputFile, "path" | "bytes">): JsonHead | undefined {
+  const reader = new JsonReader(file);
+  if (reader.peek() !== LBRACE) {
+    reader.skipValue();
+    reader.end();
+    return undefined;
+  }
+  const head: JsonHead = new Map();
+  reader.object((key) => {
+    const kind = reader.kind();
+    if (kind === "object" || kind === "array") {
+      reader.skipValue();
+      head.set(key, CONTAINER);
+    } else {
+      head.set(key, reader.readValue() as string | number | boolean | null);
+    }
+  });
+  reader.end();
+  return head;
+}
+
+/** True when the first significant byte of the file opens a JSON object or array. */
+export function looksLikeJson(bytes: Uint8Array): boolean {
+  let p = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (p < bytes.length && isWs(bytes[p] as number)) p++;
+  return bytes[p] === LBRACE || bytes[p] === LBRACKET;
+}

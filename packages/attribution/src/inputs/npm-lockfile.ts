@@ -1,0 +1,213 @@
+/**
+ * npm `package-lock.json` / `npm-shrinkwrap.json`, lockfileVersion 2 and 3 (the `packages` map).
+ * Dependencies are resolved the way npm's arborist does: from the depending package's location,
+ * look in its `node_modules`, then in each enclosing package's, up to the root; links point at
+ * their target folder (workspaces, `file:` dependencies).
+ */
+import type { ComponentInfo, EdgeKind, GraphSink, InputFile, InputParser } from "./types.ts";
+import { JsonReader, type JsonHead } from "./json.ts";
+import { npmKey } from "./keys.ts";
+import { fundingUrlIdentity } from "./identity.ts";
+import { check, danglingError, joinPath, schemaError, z } from "./schema.ts";
+
+const Funding = z.union([z.string(), z.looseObject({ url: z.string(), type: z.string().optional() })]);
+const DepMap = z.record(z.string(), z.string());
+const EntrySchema = z.looseObject({
+  name: z.string().optional(),
+  version: z.string().optional(),
+  resolved: z.string().optional(),
+  link: z.boolean().optional(),
+  dev: z.boolean().optional(),
+  optional: z.boolean().optional(),
+  devOptional: z.boolean().optional(),
+  peer: z.boolean().optional(),
+  inBundle: z.boolean().optional(),
+  license: z.union([z.string(), z.looseObject({ type: z.string() })]).optional(),
+  funding: z.union([Funding, z.array(Funding)]).optional(),
+  dependencies: DepMap.optional(),
+  optionalDependencies: DepMap.optional(),
+  peerDependencies: DepMap.optional(),
+  peerDependenciesMeta: z.record(z.string(), z.looseObject({ optional: z.boolean().optional() })).optional(),
+  devDependencies: DepMap.optional(),
+});
+type Entry = z.infer<typeof EntrySchema>;
+
+const SECTIONS: ReadonlyArray<readonly [keyof Entry & string, EdgeKind]> = [
+  ["dependencies", "runtime"],
+  ["optionalDependencies", "optional"],
+  ["peerDependencies", "peer"],
+  ["devDependencies", "dev"],
+];
+
+/** The location whose node_modules is searched after `location`'s own. */
+function parentLocation(location: string): string | undefined {
+  if (location === "") return undefined;
+  const idx = location.lastIndexOf("/node_modules/");
+  if (idx >= 0) return location.slice(0, idx);
+  // Top-level node_modules entries and workspace folders resolve next from the root.
+  return "";
+}
+
+function nameFromLocation(location: string): string {
+  const idx = location.lastIndexOf("node_modules/");
+  return idx >= 0
+    ? location.slice(idx + "node_modules/".length)
+    : location.slice(location.lastIndexOf("/") + 1);
+}
+
+function field(location: string, ...rest: string[]): string {
+  return joinPath("packages", [location, ...rest]);
+}
+
+export function parseLockfile(file: InputFile, sink: GraphSink): void {
+  const path = file.path;
+  const reader = new JsonReader(file);
+  const entries = new Map<string, Entry>();
+  let version: unknown;
+  let topName: string | undefined;
+  let topVersion: string | undefined;
+  if (reader.kind() !== "object") throw schemaError(path, "(document)", "a lockfile must be a JSON object");
+  reader.object((key) => {
+    if (key === "lockfileVersion") version = reader.readValue();
+    else if (key === "name") topName = String(reader.readValue());
+    else if (key === "version") topVersion = String(reader.readValue());
+    else if (key === "packages") {
+      if (reader.kind() !== "object") throw schemaError(path, "packages", "expected an object");
+      reader.object((location) => {
+        entries.set(location, check(EntrySchema, reader.readValue(), path, field(location)));
+      });
+    } else reader.skipValue();
+  });
+  reader.end();
+  if (version !== 2 && version !== 3) {
+    throw schemaError(
+      path,
+      "lockfileVersion",
+      version === 1
+        ? "lockfileVersion 1 is not supported: regenerate the lockfile with npm 7 or later"
+        : "expected lockfileVersion 2 or 3",
+    );
+  }
+  const root = entries.get("");
+  if (root === undefined)
+    throw schemaError(path, field(""), `the lockfile has no root package ("" in packages)`);
+
+  // Keys: links take the key of their target folder.
+  const keyOf = new Map<string, string>();
+  const workspaceTargets: string[] = [];
+  for (const [location, entry] of entries) {
+    if (entry.link === true) continue;
+    const name = entry.name ?? (location === "" ? (topName ?? "root") : nameFromLocation(location));
+    const ver = entry.version ?? (location === "" ? topVersion : undefined);
+    const key = npmKey(name, ver);
+    keyOf.set(location, key);
+    const info: ComponentInfo = { kind: location === "" ? "application" : "package", name };
+    if (ver !== undefined) info.version = ver;
+    info.purl = key;
+    const license = typeof entry.license === "string" ? entry.license : entry.license?.type;
+    if (license !== undefined && license.length > 0) info.license = license;
+    sink.component(key, info, { file: path, field: field(location) });
+    if (entry.funding !== undefined) {
+      const list = Array.isArray(entry.funding) ? entry.funding : [entry.funding];
+      const seen = new Set<string>();
+      list.forEach((f, i) => {
+        const identity = fundingUrlIdentity(typeof f === "string" ? f : f.url);
+        if (identity === undefined || seen.has(identity)) return;
+        seen.add(identity);
+        const at = Array.isArray(entry.funding)
+          ? field(location, "funding", String(i))
+          : field(location, "funding");
+        sink.contributor(key, { identity, source: "declared" }, { file: path, field: at });
+      });
+    }
+  }
+  for (const [location, entry] of entries) {
+    if (entry.link !== true) continue;
+    const target = entry.resolved;
+    if (target === undefined)
+      throw schemaError(path, field(location, "resolved"), "a link needs the folder it points to");
+    const key = keyOf.get(target);
+    if (key === undefined) throw danglingError(path, field(location, "resolved"), target);
+    keyOf.set(location, key);
+    if (!target.includes("node_modules/")) workspaceTargets.push(target);
+  }
+
+  const rootKey = keyOf.get("") as string;
+  sink.root(rootKey, { file: path, field: field("") });
+  const reached = new Set<string>();
+  const rootTargets = new Set<string>();
+  for (const [location, entry] of entries) {
+    if (entry.link === true) continue;
+    const from = keyOf.get(location) as string;
+    const emitted = new Set<string>();
+    for (const [section, kind] of SECTIONS) {
+      const deps = entry[section] as Record<string, string> | undefined;
+      if (deps === undefined) continue;
+      for (const name of Object.keys(deps)) {
+        // A name in optionalDependencies is also listed in dependencies by some npm versions.
+        if (emitted.has(name)) continue;
+        if (section === "dependencies" && entry.optionalDependencies?.[name] !== undefined) continue;
+        let resolved: string | undefined;
+        for (let at: string | undefined = location; at !== undefined; at = parentLocation(at)) {
+          const candidate = `${at === "" ? "" : `${at}/`}node_modules/${name}`;
+          if (entries.has(candidate)) {
+            resolved = candidate;
+            break;
+          }
+        }
+        if (resolved === undefined) {
+          // Optional, peer and dev dependencies may legitimately be absent from a lockfile.
+          if (kind !== "runtime") continue;
+          throw danglingError(path, field(location, section, name), name);
+        }
+        const target = entries.get(resolved) as Entry;
+        const to = keyOf.get(resolved) as string;
+        emitted.add(name);
+        reached.add(target.link === true ? (target.resolved as string) : resolved);
+        if (location === "") rootTargets.add(target.link === true ? (target.resolved as string) : resolved);
+        sink.edge(from, to, kind, { file: path, field: field(location, section, name) });
+      }
+    }
+  }
+  // Workspaces are part of the product itself.
+  for (const target of workspaceTargets) {
+    if (rootTargets.has(target) || target === "") continue;
+    reached.add(target);
+    sink.edge(rootKey, keyOf.get(target) as string, "contains", { file: path, field: field("") });
+  }
+  // Packages nothing declares (extraneous or bundled) hang off the root with their install flags.
+  for (const [location, entry] of entries) {
+    if (location === "" || entry.link === true || reached.has(location)) continue;
+    const kind: EdgeKind =
+      entry.dev === true || entry.devOptional === true
+        ? "dev"
+        : entry.optional === true
+          ? "optional"
+          : entry.peer === true
+            ? "peer"
+            : "runtime";
+    const parent = entry.inBundle === true ? (parentLocation(location) ?? "") : "";
+    sink.edge(keyOf.get(parent) ?? rootKey, keyOf.get(location) as string, kind, {
+      file: path,
+      field: field(location),
+    });
+  }
+}
+
+export const npmLockfileParser: InputParser = {
+  format: "npm-lockfile",
+  detect(_file: InputFile, json: unknown): boolean {
+    const head = json as JsonHead | undefined;
+    return (
+      head instanceof Map && head.has("lockfileVersion") && (head.has("packages") || head.has("dependencies"))
+    );
+  },
+  parse(file: InputFile, _json: unknown, sink: GraphSink): void {
+    parseLockfile(file, sink);
+  },
+};
+
+export function lockfileFormat(head: JsonHead): string {
+  const v = head.get("lockfileVersion");
+  return typeof v === "number" ? `npm-lockfile-v${v}` : "npm-lockfile";
+}

@@ -1,0 +1,272 @@
+/**
+ * SPDX 2.3 JSON documents (2.2 has the same shape and is accepted). `packages` and
+ * `relationships` are walked one element at a time.
+ */
+import type { ComponentInfo, EdgeKind, GraphSink, InputFile, InputParser } from "./types.ts";
+import { JsonReader, type JsonHead } from "./json.ts";
+import { formatPurl, normalisePurl } from "./keys.ts";
+import { emailIdentity, gitHubOwnerIdentity } from "./identity.ts";
+import { check, danglingError, schemaError, z } from "./schema.ts";
+
+const PackageSchema = z.looseObject({
+  SPDXID: z.string(),
+  name: z.string(),
+  versionInfo: z.string().optional(),
+  supplier: z.string().optional(),
+  originator: z.string().optional(),
+  licenseConcluded: z.string().optional(),
+  licenseDeclared: z.string().optional(),
+  downloadLocation: z.string().optional(),
+  homepage: z.string().optional(),
+  primaryPackagePurpose: z.string().optional(),
+  externalRefs: z
+    .array(
+      z.looseObject({
+        referenceCategory: z.string().optional(),
+        referenceType: z.string(),
+        referenceLocator: z.string(),
+      }),
+    )
+    .optional(),
+});
+const RelationshipSchema = z.looseObject({
+  spdxElementId: z.string(),
+  relatedSpdxElement: z.string(),
+  relationshipType: z.string(),
+});
+
+/** relationshipType -> [edge kind, direction]: "forward" = element -> related. */
+const RELATIONSHIPS: Record<string, readonly [EdgeKind, "forward" | "reverse"]> = {
+  DEPENDS_ON: ["runtime", "forward"],
+  DEPENDENCY_OF: ["runtime", "reverse"],
+  RUNTIME_DEPENDENCY_OF: ["runtime", "reverse"],
+  PROVIDED_DEPENDENCY_OF: ["runtime", "reverse"],
+  DEV_DEPENDENCY_OF: ["dev", "reverse"],
+  TEST_DEPENDENCY_OF: ["dev", "reverse"],
+  BUILD_DEPENDENCY_OF: ["dev", "reverse"],
+  DEV_TOOL_OF: ["dev", "reverse"],
+  BUILD_TOOL_OF: ["dev", "reverse"],
+  TEST_TOOL_OF: ["dev", "reverse"],
+  OPTIONAL_DEPENDENCY_OF: ["optional", "reverse"],
+  HAS_PREREQUISITE: ["peer", "forward"],
+  PREREQUISITE_FOR: ["peer", "reverse"],
+  CONTAINS: ["contains", "forward"],
+  CONTAINED_BY: ["contains", "reverse"],
+  DESCENDANT_OF: ["contains", "forward"],
+  ANCESTOR_OF: ["contains", "reverse"],
+};
+
+const MODEL_PURPOSES = new Set(["MODEL"]);
+const DATA_PURPOSES = new Set(["DATA", "DATASET"]);
+
+function noAssertion(value: string | undefined): boolean {
+  return value === undefined || value.trim().length === 0 || value === "NOASSERTION";
+}
+
+/** `Person: Jane Doe (jane@example.org)` / `Organization: ACME (ops@acme.test)` -> identity. */
+function actorIdentity(actor: string | undefined): string | undefined {
+  if (noAssertion(actor)) return undefined;
+  const s = actor as string;
+  const lp = s.lastIndexOf("(");
+  const rp = s.lastIndexOf(")");
+  if (lp >= 0 && rp > lp) {
+    const email = s.slice(lp + 1, rp).trim();
+    if (email.includes("@")) return emailIdentity(email);
+  }
+  return undefined;
+}
+
+class SpdxReader {
+  private readonly ids = new Map<string, string>();
+  private readonly buffered: Array<{ value: unknown; index: number }> = [];
+  private packagesDone = false;
+  private readonly described: Array<{ id: string; field: string }> = [];
+  private readonly ignored = new Set<string>();
+
+  constructor(
+    private readonly file: InputFile,
+    private readonly sink: GraphSink,
+  ) {}
+
+  run(): void {
+    const path = this.file.path;
+    const reader = new JsonReader(this.file);
+    let version: unknown;
+    let documentId = "SPDXRef-DOCUMENT";
+    if (reader.kind() !== "object")
+      throw schemaError(path, "(document)", "an SPDX document must be a JSON object");
+    reader.object((key) => {
+      switch (key) {
+        case "spdxVersion":
+          version = reader.readValue();
+          if (version !== "SPDX-2.3" && version !== "SPDX-2.2") {
+            throw schemaError(
+              path,
+              "spdxVersion",
+              `unsupported spdxVersion ${JSON.stringify(version)} (supported: SPDX-2.3, SPDX-2.2)`,
+            );
+          }
+          break;
+        case "SPDXID":
+          documentId = String(reader.readValue());
+          break;
+        case "documentDescribes": {
+          const list = check(z.array(z.string()), reader.readValue(), path, "documentDescribes");
+          list.forEach((id, i) => this.described.push({ id, field: `documentDescribes[${i}]` }));
+          break;
+        }
+        case "packages":
+          if (reader.kind() !== "array") throw schemaError(path, "packages", "expected an array");
+          reader.array((i) => this.package(reader.readValue(), i));
+          this.packagesDone = true;
+          break;
+        case "files":
+        case "snippets":
+          // Files and snippets are not graph nodes; relationships naming them are skipped.
+          if (reader.kind() !== "array") throw schemaError(path, key, "expected an array");
+          reader.array(() => {
+            const element = reader.readValue() as { SPDXID?: unknown } | null;
+            if (element !== null && typeof element === "object" && typeof element.SPDXID === "string")
+              this.ignored.add(element.SPDXID);
+          });
+          break;
+        case "relationships":
+          if (reader.kind() !== "array") throw schemaError(path, "relationships", "expected an array");
+          reader.array((i) => {
+            const value = reader.readValue();
+            if (this.packagesDone) this.relationship(value, i, documentId);
+            else this.buffered.push({ value, index: i });
+          });
+          break;
+        default:
+          reader.skipValue();
+      }
+    });
+    reader.end();
+    if (version === undefined) throw schemaError(path, "spdxVersion", "missing spdxVersion");
+    this.packagesDone = true;
+    for (const { value, index } of this.buffered) this.relationship(value, index, documentId);
+    const roots = new Set<string>();
+    for (const { id, field } of this.described) {
+      const key = this.ids.get(id);
+      if (key === undefined) throw danglingError(path, field, id);
+      if (roots.has(key)) continue;
+      roots.add(key);
+      this.sink.root(key, { file: path, field });
+    }
+  }
+
+  private package(value: unknown, index: number): void {
+    const path = this.file.path;
+    const field = `packages[${index}]`;
+    const p = check(PackageSchema, value, path, field);
+    let key: string | undefined;
+    let purl: string | undefined;
+    for (const ref of p.externalRefs ?? []) {
+      if (ref.referenceType === "purl") {
+        purl = ref.referenceLocator;
+        key = normalisePurl(purl);
+        if (key === undefined)
+          throw schemaError(path, `${field}.externalRefs`, `not a valid package URL: ${purl}`);
+        break;
+      }
+    }
+    key ??= formatPurl({
+      type: "generic",
+      namespace: [],
+      name: p.name,
+      version: noAssertion(p.versionInfo) ? undefined : p.versionInfo,
+    });
+    const purpose = p.primaryPackagePurpose?.toUpperCase() ?? "";
+    const info: ComponentInfo = {
+      kind: MODEL_PURPOSES.has(purpose) ? "model" : DATA_PURPOSES.has(purpose) ? "dataset" : "package",
+      name: p.name,
+    };
+    if (!noAssertion(p.versionInfo)) info.version = p.versionInfo as string;
+    if (purl !== undefined) info.purl = purl;
+    // The concluded license is the reviewer's finding; the declared one is the author's claim.
+    const license = !noAssertion(p.licenseConcluded)
+      ? p.licenseConcluded
+      : !noAssertion(p.licenseDeclared)
+        ? p.licenseDeclared
+        : undefined;
+    if (license !== undefined) info.license = license;
+    this.sink.component(key, info, { file: path, field });
+    this.ids.set(p.SPDXID, key);
+
+    let declared = false;
+    const seen = new Set<string>();
+    for (const which of ["supplier", "originator"] as const) {
+      const identity = actorIdentity(p[which]);
+      if (identity === undefined || seen.has(identity)) continue;
+      seen.add(identity);
+      declared = true;
+      this.sink.contributor(
+        key,
+        { identity, source: "declared" },
+        { file: path, field: `${field}.${which}` },
+      );
+    }
+    if (!declared) {
+      for (const which of ["downloadLocation", "homepage"] as const) {
+        const owner = noAssertion(p[which]) ? undefined : gitHubOwnerIdentity(p[which] as string);
+        if (owner === undefined) continue;
+        this.sink.contributor(
+          key,
+          { identity: owner, source: "declared" },
+          { file: path, field: `${field}.${which}` },
+        );
+        break;
+      }
+    }
+  }
+
+  private relationship(value: unknown, index: number, documentId: string): void {
+    const path = this.file.path;
+    const field = `relationships[${index}]`;
+    const r = check(RelationshipSchema, value, path, field);
+    if (r.relationshipType === "DESCRIBES" && r.spdxElementId === documentId) {
+      this.described.push({ id: r.relatedSpdxElement, field: `${field}.relatedSpdxElement` });
+      return;
+    }
+    if (r.relationshipType === "DESCRIBED_BY" && r.relatedSpdxElement === documentId) {
+      this.described.push({ id: r.spdxElementId, field: `${field}.spdxElementId` });
+      return;
+    }
+    const mapping = RELATIONSHIPS[r.relationshipType];
+    if (mapping === undefined) return;
+    // NONE / NOASSERTION and elements of other documents cannot become edges.
+    for (const id of [r.spdxElementId, r.relatedSpdxElement]) {
+      if (id === "NONE" || id === "NOASSERTION" || id.startsWith("DocumentRef-") || this.ignored.has(id))
+        return;
+    }
+    const a = this.ids.get(r.spdxElementId);
+    if (a === undefined) {
+      if (r.spdxElementId === documentId) return;
+      throw danglingError(path, `${field}.spdxElementId`, r.spdxElementId);
+    }
+    const b = this.ids.get(r.relatedSpdxElement);
+    if (b === undefined) throw danglingError(path, `${field}.relatedSpdxElement`, r.relatedSpdxElement);
+    const [kind, direction] = mapping;
+    if (a === b) return;
+    if (direction === "forward") this.sink.edge(a, b, kind, { file: path, field });
+    else this.sink.edge(b, a, kind, { file: path, field });
+  }
+}
+
+export const spdxParser: InputParser = {
+  format: "spdx",
+  detect(_file: InputFile, json: unknown): boolean {
+    const head = json as JsonHead | undefined;
+    const v = head instanceof Map ? head.get("spdxVersion") : undefined;
+    return typeof v === "string" && v.startsWith("SPDX-");
+  },
+  parse(file: InputFile, _json: unknown, sink: GraphSink): void {
+    new SpdxReader(file, sink).run();
+  },
+};
+
+export function spdxFormat(head: JsonHead): string {
+  const v = head.get("spdxVersion");
+  return typeof v === "string" ? v.toLowerCase() : "spdx";
+}

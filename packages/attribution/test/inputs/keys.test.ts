@@ -1,0 +1,114 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  componentKey,
+  normalisePurl,
+  normaliseRepositoryUrl,
+  npmKey,
+  modelKey,
+  datasetKey,
+} from "../../src/inputs/keys.ts";
+import {
+  emailIdentity,
+  fundingUrlIdentity,
+  parsePersonString,
+  personIdentity,
+  gitHubOwnerIdentity,
+  sha256Hex,
+} from "../../src/inputs/identity.ts";
+
+test("npm keys are purls with the scope encoded", () => {
+  assert.equal(npmKey("@babel/core", "7.0.0"), "pkg:npm/%40babel/core@7.0.0");
+  assert.equal(npmKey("left-pad", "1.3.0"), "pkg:npm/left-pad@1.3.0");
+  assert.equal(npmKey("JSONStream", "1.3.5"), "pkg:npm/jsonstream@1.3.5");
+  assert.equal(npmKey("x", "1.0.0-rc.1+build.5"), "pkg:npm/x@1.0.0-rc.1%2Bbuild.5");
+  assert.equal(componentKey({ npm: "@a/b", version: "1.0.0" }), "pkg:npm/%40a/b@1.0.0");
+});
+
+test("purls from SBOM tools normalise to the lockfile's key", () => {
+  const key = npmKey("@babel/helper-string-parser", "7.19.4");
+  for (const purl of [
+    "pkg:npm/%40babel/helper-string-parser@7.19.4#packages/babel-helper-string-parser",
+    "pkg:npm/@babel/helper-string-parser@7.19.4",
+    "PKG:NPM/%40babel/helper-string-parser@7.19.4?vcs_url=git%2Bhttps%3A//github.com/babel/babel.git",
+    "pkg://npm/%40Babel/Helper-String-Parser@7.19.4",
+  ]) {
+    assert.equal(normalisePurl(purl), key, purl);
+  }
+  assert.equal(normalisePurl("pkg:npm/x@1.0.0-rc.1+build.5"), npmKey("x", "1.0.0-rc.1+build.5"));
+  assert.equal(normalisePurl("pkg:pypi/Django_Rest@3.0"), "pkg:pypi/django-rest@3.0");
+  assert.equal(normalisePurl("pkg:maven/org.Apache/Commons@1.0"), "pkg:maven/org.Apache/Commons@1.0");
+  assert.equal(normalisePurl("not a purl"), undefined);
+  assert.equal(normalisePurl("pkg:npm"), undefined);
+});
+
+test("repository URLs normalise across npm's spellings", () => {
+  for (const url of [
+    "git+https://github.com/Babel/babel.git#packages/x",
+    "https://github.com/babel/babel",
+    "git@github.com:babel/babel.git",
+    "github:babel/babel",
+    "git://github.com/babel/babel.git",
+    "ssh://git@github.com:22/babel/babel.git",
+    "https://www.github.com/babel/babel/",
+  ]) {
+    assert.equal(normaliseRepositoryUrl(url), "github.com/babel/babel", url);
+  }
+  assert.equal(normaliseRepositoryUrl("https://git.example.org/Team/Repo.git"), "git.example.org/Team/Repo");
+  assert.equal(componentKey({ repository: "https://github.com/a/b.git" }), "git:github.com/a/b");
+});
+
+test("Hugging Face models and datasets get revision-free keys from ids and URLs", () => {
+  assert.equal(modelKey("google-bert/bert-base-cased"), "pkg:huggingface/google-bert/bert-base-cased");
+  assert.equal(
+    modelKey("https://huggingface.co/Google-BERT/bert-base-cased"),
+    "pkg:huggingface/google-bert/bert-base-cased",
+  );
+  assert.equal(
+    modelKey("pkg:huggingface/google-bert/bert-base-cased@CD5EF92A"),
+    "pkg:huggingface/google-bert/bert-base-cased",
+  );
+  assert.equal(
+    datasetKey("https://huggingface.co/datasets/wikimedia/wikipedia"),
+    "dataset:huggingface/wikimedia/wikipedia",
+  );
+  assert.equal(datasetKey("Wikimedia/Wikipedia"), "dataset:huggingface/wikimedia/wikipedia");
+});
+
+test("e-mail identities: noreply addresses become GitHub ids, others are hashed", () => {
+  assert.equal(emailIdentity("12345+Octo-Cat@users.noreply.github.com"), "github:12345");
+  assert.equal(emailIdentity(" Octocat@Users.NoReply.GitHub.com "), "github:octocat");
+  const hashed = emailIdentity("  Jane.Doe@Example.ORG ");
+  assert.equal(hashed, `email-sha256:${sha256Hex("jane.doe@example.org")}`);
+  assert.ok(!(hashed as string).includes("example"), "no raw e-mail in an identity");
+  assert.equal(emailIdentity("   "), undefined);
+});
+
+test("person strings, profile URLs and funding URLs", () => {
+  assert.deepEqual(parsePersonString("Barney Rubble <b@rubble.com> (http://barnyrubble.tumblr.com/)"), {
+    name: "Barney Rubble",
+    email: "b@rubble.com",
+    url: "http://barnyrubble.tumblr.com/",
+  });
+  assert.deepEqual(parsePersonString("raffy.eth"), { name: "raffy.eth" });
+  assert.deepEqual(parsePersonString("a@b.co"), { email: "a@b.co" });
+  assert.equal(personIdentity({ name: "X", url: "https://github.com/Sindresorhus" }), "github:sindresorhus");
+  assert.equal(
+    personIdentity({ name: "0xAbCdEf0123456789aBcDeF0123456789AbCdEf01" }),
+    "0xabcdef0123456789abcdef0123456789abcdef01",
+  );
+  assert.equal(personIdentity({ name: "The Babel Team" }), undefined);
+  assert.equal(
+    personIdentity({ name: "isaacs", email: "i@izs.me" }, { npmUserName: true }),
+    emailIdentity("i@izs.me"),
+  );
+  assert.equal(personIdentity({ name: "isaacs" }, { npmUserName: true }), "npm:isaacs");
+  assert.equal(fundingUrlIdentity("https://github.com/sponsors/ljharb"), "github:ljharb");
+  assert.equal(fundingUrlIdentity("https://opencollective.com/Mochajs"), "opencollective:mochajs");
+  assert.equal(
+    fundingUrlIdentity("https://tidelift.com/funding/github/npm/debug"),
+    "url:tidelift.com/funding/github/npm/debug",
+  );
+  assert.equal(gitHubOwnerIdentity("git+https://github.com/adraffy/ens-normalize.js.git"), "github:adraffy");
+  assert.equal(gitHubOwnerIdentity("https://gitlab.com/a/b"), undefined);
+});
