@@ -14,6 +14,7 @@ export {
   toAccountId,
 } from "./account.ts";
 export { buildClaims, type ClaimInput } from "./claims.ts";
+export { type Deployments, deploymentsSchema, parseDeployments, readDeployments } from "./deployments.ts";
 export {
   ContractRevertedError,
   DeploymentsError,

@@ -46,8 +46,10 @@ export async function deposit(
     const value = parameters.approval === "max" ? 2n ** 256n - 1n : amount;
     ({ hash: approvalHash } = await sendAndWait("approve", () => erc20.getFunction("approve")(pool, value)));
   }
-  const result = await sendAndWait("deposit", () =>
-    contract.getFunction("deposit")(token, amount, toMemo(parameters.memo)),
+  const result = await sendAndWait(
+    "deposit",
+    () => contract.getFunction("deposit")(token, amount, toMemo(parameters.memo)),
+    contract.interface,
   );
   const [event] = parsePoolEvents(contract, result.receipt, "Deposited");
   return {

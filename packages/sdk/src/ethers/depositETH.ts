@@ -20,8 +20,10 @@ export async function depositETH(
 ): Promise<EthersDepositETHReturnType> {
   if (parameters.value <= 0n) throw new InvalidArgumentError("A deposit amount must be positive.");
   const contract = poolContract(parameters.pool, signer);
-  const result = await sendAndWait("depositETH", () =>
-    contract.getFunction("depositETH")(toMemo(parameters.memo), { value: parameters.value }),
+  const result = await sendAndWait(
+    "depositETH",
+    () => contract.getFunction("depositETH")(toMemo(parameters.memo), { value: parameters.value }),
+    contract.interface,
   );
   const [event] = parsePoolEvents(contract, result.receipt, "Deposited");
   return {

@@ -1,0 +1,129 @@
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+
+import type { Signer } from "ethers";
+import { getAddress, zeroAddress } from "viem";
+
+import { buildClaims, getPot, isSdkError, proposeSchedule, type ShareTree } from "../src/index.ts";
+import { claim, deposit, depositETH } from "../src/ethers/index.ts";
+import { ACTIVATION_DELAY, type Fixture, deployFixture } from "./helpers/fixture.ts";
+import { addr, entitled, makeTable } from "./helpers/table.ts";
+
+describe("ethers v6 adapter", () => {
+  let f: Fixture;
+  let signers: Signer[];
+  let tree: ShareTree;
+
+  before(async () => {
+    f = await deployFixture();
+    signers = await f.ethers.getSigners();
+  });
+
+  // Hardhat's signers are in the same order as the viem wallet clients.
+  const signer = (i: number): Signer => signers[i]!;
+
+  it("deposit approves when needed and credits the pool", async () => {
+    const payer = signer(2);
+    const first = await deposit(payer, { pool: f.pool, token: f.usdc, amount: 900_000n, memo: "ethers-1" });
+    assert.notEqual(first.approvalHash, undefined);
+    assert.equal(first.credited, 900_000n);
+    assert.equal(first.scheduleId, 0n);
+    assert.equal(first.receipt.status, 1);
+    const second = await deposit(payer, { pool: f.pool, token: f.usdc, amount: 100_000n, approval: "max" });
+    assert.notEqual(second.approvalHash, undefined);
+    const third = await deposit(payer, { pool: f.pool, token: f.usdc, amount: 1n });
+    assert.equal(third.approvalHash, undefined);
+    assert.equal(await f.balanceOf(f.usdc, f.pool), 1_000_001n);
+  });
+
+  it("depositETH credits the value", async () => {
+    const result = await depositETH(signer(3), { pool: f.pool, value: 5_000_000n });
+    assert.equal(result.credited, 5_000_000n);
+    assert.equal(
+      (await getPot(f.wallets.admin, { pool: f.pool, scheduleId: 0n, token: zeroAddress })).deposited,
+      5_000_000n,
+    );
+  });
+
+  it("claim pays the account in one transaction and decodes pool errors", async () => {
+    const { admin, alice, bob } = f.wallets;
+    const made = makeTable([
+      { account: addr(alice), shares: 2n },
+      { account: addr(bob), shares: 1n },
+      { account: "github:ethers", shares: 1n },
+    ]);
+    tree = made.tree;
+    await proposeSchedule(admin, { pool: f.pool, table: made.table, uri: "ipfs://ethers" });
+    const early = buildClaims({
+      account: addr(bob),
+      schedules: [{ scheduleId: 1n, tree }],
+      tokens: [f.usdc],
+    });
+    await assert.rejects(
+      claim(signer(7), { pool: f.pool, claims: early }),
+      (e) =>
+        isSdkError(e, "CONTRACT_REVERTED") &&
+        (e as { errorName?: string }).errorName === "RoyaltyPoolScheduleNotActive",
+    );
+    await f.networkHelpers.time.increase(ACTIVATION_DELAY);
+
+    const claims = buildClaims({
+      account: addr(bob),
+      schedules: [{ scheduleId: 1n, tree }],
+      tokens: [f.usdc, zeroAddress],
+    });
+    const before = {
+      usdc: await f.balanceOf(f.usdc, addr(bob)),
+      eth: await f.balanceOf(zeroAddress, addr(bob)),
+    };
+    const result = await claim(signer(7), { pool: f.pool, claims });
+    assert.equal((await f.balanceOf(f.usdc, addr(bob))) - before.usdc, entitled(1_000_001n, 1n, 4n));
+    assert.equal((await f.balanceOf(zeroAddress, addr(bob))) - before.eth, entitled(5_000_000n, 1n, 4n));
+    assert.deepEqual(
+      result.payments.map((p) => [p.payee, p.amount]),
+      [
+        [getAddress(addr(bob)), 250_000n],
+        [getAddress(addr(bob)), 1_250_000n],
+      ],
+    );
+
+    const identityClaims = buildClaims({
+      account: "github:ethers",
+      schedules: [{ scheduleId: 1n, tree }],
+      tokens: [f.usdc],
+    });
+    await assert.rejects(claim(signer(7), { pool: f.pool, claims: identityClaims }), (e) =>
+      isSdkError(e, "UNBOUND_IDENTITY"),
+    );
+    await assert.rejects(
+      claim(signer(7), { pool: f.pool, claims: identityClaims, checkPayees: false }),
+      (e) => isSdkError(e, "UNBOUND_IDENTITY"),
+    );
+  });
+});
+
+describe("ethers v6 adapter errors", () => {
+  it("decodes a paused pool's revert on deposit and rejects bad arguments", async () => {
+    const f = await deployFixture();
+    const [, , payer] = await f.ethers.getSigners();
+    await f.poolAdmin("pause");
+    await assert.rejects(
+      depositETH(payer!, { pool: f.pool, value: 1n }),
+      (e) =>
+        isSdkError(e, "CONTRACT_REVERTED") &&
+        (e as { errorName?: string }).errorName === "RoyaltyPoolDepositsPaused",
+    );
+    await assert.rejects(
+      deposit(payer!, { pool: f.pool, token: f.usdc, amount: 5n }),
+      (e) =>
+        isSdkError(e, "CONTRACT_REVERTED") &&
+        (e as { errorName?: string }).errorName === "RoyaltyPoolDepositsPaused",
+    );
+    await assert.rejects(deposit(payer!, { pool: f.pool, token: zeroAddress, amount: 5n }), (e) =>
+      isSdkError(e, "INVALID_ARGUMENT"),
+    );
+    await assert.rejects(claim(payer!, { pool: f.pool, claims: [] }), (e) =>
+      isSdkError(e, "INVALID_ARGUMENT"),
+    );
+  });
+});
