@@ -1,0 +1,76 @@
+import { bytesToHex, hexToBytes, keccak256Utf8Into } from "./keccak.ts";
+
+/**
+ * Account ids (DESIGN.md, money model): a 20-byte address is paid directly and is stored
+ * left-padded, so its top 12 bytes are zero; any other identity is `keccak256(utf8(identity))`
+ * and its payee comes from the on-chain identity registry.
+ */
+
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
+
+export type Hex32 = `0x${string}`;
+
+export function isAddress(value: string): value is `0x${string}` {
+  return ADDRESS.test(value);
+}
+
+export function isBytes32Hex(value: string): value is Hex32 {
+  return BYTES32.test(value);
+}
+
+/** The canonical identity string: addresses are lower-cased, everything else is kept as given. */
+export function canonicalIdentity(identity: string): string {
+  return isAddress(identity) ? identity.toLowerCase() : identity;
+}
+
+/** Writes the accountId of `identity` (an identity string or a 0x address) into `out[off..off+32]`. */
+export function accountIdInto(identity: string, out: Uint8Array, off: number): void {
+  if (isAddress(identity)) {
+    out.fill(0, off, off + 12);
+    const body = identity.slice(2);
+    for (let i = 0; i < 20; i++) out[off + 12 + i] = parseInt(body.slice(2 * i, 2 * i + 2), 16);
+    return;
+  }
+  keccak256Utf8Into(identity, out, off);
+}
+
+export function accountIdBytes(identity: string): Uint8Array {
+  const out = new Uint8Array(32);
+  accountIdInto(identity, out, 0);
+  return out;
+}
+
+/** The accountId as 0x-hex (66 characters). */
+export function accountIdOf(identity: string): Hex32 {
+  return bytesToHex(accountIdBytes(identity));
+}
+
+/** True when the accountId is an address (its top 12 bytes are zero). */
+export function isAddressAccount(accountId: Uint8Array, off = 0): boolean {
+  for (let i = 0; i < 12; i++) if (accountId[off + i] !== 0) return false;
+  return true;
+}
+
+/** The address paid directly for an address accountId, or undefined for a hashed identity. */
+export function addressOfAccountId(accountId: Hex32): `0x${string}` | undefined {
+  const bytes = hexToBytes(accountId);
+  return isAddressAccount(bytes) ? (`0x${accountId.slice(26).toLowerCase()}` as `0x${string}`) : undefined;
+}
+
+/**
+ * What to show for an accountId: the identity when it is known, the address for an address
+ * account, otherwise the hex id itself (a hash cannot be reversed).
+ */
+export function identityDisplay(accountId: Hex32, identity?: string): string {
+  if (identity !== undefined) return canonicalIdentity(identity);
+  return addressOfAccountId(accountId) ?? accountId.toLowerCase();
+}
+
+/**
+ * Resolves what a user typed (`--account`): a 32-byte hex accountId, a 0x address or an identity.
+ */
+export function resolveAccount(input: string): Hex32 {
+  if (isBytes32Hex(input)) return input.toLowerCase() as Hex32;
+  return accountIdOf(canonicalIdentity(input));
+}

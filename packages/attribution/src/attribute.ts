@@ -1,0 +1,584 @@
+import { accountIdInto, canonicalIdentity, isAddress, type Hex32 } from "./account.ts";
+import { apportion } from "./apportion.ts";
+import { applyCapsAndFloors } from "./caps.ts";
+import { contributorShares } from "./contributors.ts";
+import { WellspringError } from "./errors.ts";
+import { solveFlow, type FlowStats } from "./flow.ts";
+import { GraphBuilder, type Graph } from "./graph.ts";
+import { readInputs, type ReadInputsOptions } from "./inputs/index.ts";
+import type { ComponentInfo, InputFile } from "./inputs/types.ts";
+import { EDGE_KINDS } from "./inputs/types.ts";
+import { sortKeys32 } from "./internal/sort32.ts";
+import {
+  evaluateLicense,
+  isUnknownLicense,
+  LicenseParseError,
+  parseLicenseExpression,
+  type LicenseNode,
+} from "./license.ts";
+import { buildMerkleTree, merkleRoot, type MerkleTree } from "./merkle.ts";
+import {
+  matchesComponent,
+  parsePolicy,
+  policyHash as hashPolicy,
+  type Destination,
+  type OpennessClass,
+  type Policy,
+} from "./policy.ts";
+import {
+  computeInputsHash,
+  computeTableHash,
+  TABLE_VERSION,
+  type InputSummary,
+  type ShareTable,
+  type TableRows,
+} from "./table.ts";
+import { canonicalJson } from "./canonical.ts";
+
+/** Recorded in every share table; changes whenever the engine's output could change. */
+export const ENGINE_VERSION = "wellspring-attribution/0.1.0";
+
+export interface AttributeOptions {
+  /** Passed to the input reader: an explicit root, per-file subjects. */
+  readInputs?: ReadInputsOptions;
+  /** Relative tolerance of the cycle solver (default 1e-15). */
+  tolerance?: number;
+}
+
+export interface AttributeParams {
+  files: readonly InputFile[];
+  /** A policy document (validated here) or an already parsed policy. */
+  policy: unknown;
+  options?: AttributeOptions;
+}
+
+export interface ComponentDecision {
+  component: string;
+  excluded: boolean;
+  reasons: string[];
+  destination?: Destination;
+  openness?: OpennessClass;
+}
+
+export interface AttributionReport {
+  components: number;
+  edges: number;
+  reachable: number;
+  flow: Omit<FlowStats, "closedCycles"> & { closedCycles: string[][] };
+  /** Components excluded or flagged by license, opt-out, openness or rules (sorted by key). */
+  gated: ComponentDecision[];
+  /** Fraction of the total held under holding identities (components without contributors,
+   *  gated components with destination "hold"). */
+  heldFraction: number;
+  returnedFraction: number;
+  caps: {
+    capped: number;
+    floored: number;
+    movedByCap: number;
+    movedByFloor: number;
+    capInfeasible: boolean;
+    floorInfeasible: boolean;
+  };
+  apportion: { dropped: number; roundedUp: number };
+  recipients: number;
+}
+
+export interface AttributeResult {
+  table: ShareTable;
+  tree: MerkleTree;
+  policy: Policy;
+  report: AttributionReport;
+  /** The explanation as JSON lines (a summary line, then one line per recipient in table order). */
+  explanation(options?: ExplainOptions): Generator<string>;
+}
+
+export interface ExplainOptions {
+  /** Longest path shown from the root (default 16 components). */
+  maxPathLength?: number;
+}
+
+/** How a recipient got value from a component. */
+const HOW = ["contributor", "held:no-contributors", "held", "returned"] as const;
+const TOP_K = 3;
+const NONE = -1;
+const DEST: readonly Destination[] = ["redistribute", "hold", "return"];
+
+/**
+ * inputs → graph → policy → flow → contributors → gating → caps → exact shares → table → Merkle.
+ * Pure: no file system, network or clock. Files are read in (sha256, path) order and the graph
+ * is renumbered by key, so the output is byte-identical whatever order inputs arrive in.
+ */
+export function attribute(params: AttributeParams): AttributeResult {
+  const policy = isParsedPolicy(params.policy) ? params.policy : parsePolicy(params.policy);
+  const options = params.options ?? {};
+  const files = [...params.files].sort((a, b) =>
+    a.sha256 < b.sha256 ? -1 : a.sha256 > b.sha256 ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
+  );
+  const builder = new GraphBuilder();
+  const summaries: InputSummary[] = readInputs(files, builder, options.readInputs ?? {});
+  summaries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.sha256 < b.sha256 ? -1 : 1));
+  const graph = builder.build();
+  return attributeGraph(graph, policy, summaries, options);
+}
+
+function isParsedPolicy(value: unknown): value is Policy {
+  // A parsed policy has every section filled in; a document may omit them.
+  const v = value as Partial<Policy> | null;
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    typeof v.totalShares === "string" &&
+    typeof v.keep?.default === "number" &&
+    Array.isArray(v.rules) &&
+    typeof v.edgeWeights?.runtime === "number" &&
+    typeof v.openness?.weights === "object"
+  );
+}
+
+/** The engine from a built graph on (exposed for tests and for callers with their own reader). */
+export function attributeGraph(
+  graph: Graph,
+  policy: Policy,
+  inputs: readonly InputSummary[],
+  options: AttributeOptions = {},
+): AttributeResult {
+  const { n, root, keys, info, offsets, targets, kinds, usage } = graph;
+  const m = targets.length;
+
+  // 1. Per-component policy: keep, gating, incoming weight multiplier.
+  const keep = new Float64Array(n);
+  const multiplier = new Float64Array(n).fill(1);
+  const dest = new Int8Array(n).fill(NONE);
+  const reasons = new Map<number, string[]>();
+  const openness = new Map<number, OpennessClass>();
+  const licenseCache = new Map<string, LicenseNode | null>();
+  const parseLicense = (expr: string): LicenseNode | null => {
+    let tree = licenseCache.get(expr);
+    if (tree === undefined) {
+      try {
+        tree = parseLicenseExpression(expr);
+      } catch (error) {
+        if (!(error instanceof LicenseParseError)) throw error;
+        tree = null;
+      }
+      licenseCache.set(expr, tree);
+    }
+    return tree;
+  };
+  const checkLicenses =
+    policy.licenses.allow !== undefined ||
+    policy.licenses.deny.length > 0 ||
+    policy.licenses.unknown === "exclude";
+  const overrides = policy.keep.overrides;
+  const rules = policy.rules;
+  const signals = policy.aiOptOut.signals;
+
+  for (let v = 0; v < n; v++) {
+    const key = keys[v]!;
+    const inf = info[v]!;
+    let k = v === root && policy.keep.root !== undefined ? policy.keep.root : policy.keep.default;
+    for (const o of overrides) {
+      if (matchesComponent(o.match, key, inf)) {
+        k = o.keep;
+        break;
+      }
+    }
+    keep[v] = k;
+    if (v === root) continue;
+    const why: string[] = [];
+    let d: Destination | undefined;
+    const exclude = (reason: string, to: Destination): void => {
+      why.push(reason);
+      d ??= to;
+    };
+    if (checkLicenses) {
+      if (isUnknownLicense(inf.license)) {
+        if (policy.licenses.unknown === "exclude") exclude("LICENSE_UNKNOWN", policy.licenses.destination);
+      } else {
+        const tree = parseLicense(inf.license!);
+        if (tree === null) {
+          if (policy.licenses.unknown === "exclude")
+            exclude("LICENSE_UNPARSEABLE", policy.licenses.destination);
+          else why.push("LICENSE_UNPARSEABLE");
+        } else {
+          const verdict = evaluateLicense(tree, policy.licenses);
+          if (!verdict.ok) exclude(verdict.reason, policy.licenses.destination);
+        }
+      }
+    }
+    if (policy.aiOptOut.honor && inf.aiOptOut !== undefined && inf.aiOptOut.length > 0) {
+      if (signals === undefined || inf.aiOptOut.some((s) => signals.includes(s))) {
+        exclude("AI_OPT_OUT", policy.aiOptOut.destination);
+      }
+    }
+    if (inf.kind === "model") {
+      const cls = opennessClass(inf, policy, parseLicense);
+      openness.set(v, cls);
+      multiplier[v]! *= policy.openness.weights[cls];
+      if (policy.openness.exclude.includes(cls)) {
+        exclude(`OPENNESS_${cls.toUpperCase().replace(/-/g, "_")}`, policy.openness.destination);
+      }
+    }
+    for (const rule of rules) {
+      if (!matchesComponent(rule.match, key, inf)) continue;
+      if (rule.weight !== undefined) multiplier[v]! *= rule.weight;
+      if (rule.exclude !== undefined) exclude(rule.exclude, rule.destination ?? "redistribute");
+    }
+    if (why.length > 0) reasons.set(v, why);
+    if (d !== undefined) dest[v] = DEST.indexOf(d);
+  }
+
+  // 2. Edge weights: kind weight × usage × the target's multiplier; 0 into a component whose
+  //    value is redistributed (its parents split among their other edges).
+  const kindWeight = EDGE_KINDS.map((kind) => policy.edgeWeights[kind]);
+  const weights = new Float64Array(m);
+  for (let v = 0; v < n; v++) {
+    for (let e = offsets[v]!; e < offsets[v + 1]!; e++) {
+      const t = targets[e]!;
+      weights[e] = dest[t] === 0 ? 0 : kindWeight[kinds[e]!]! * usage[e]! * multiplier[t]!;
+    }
+  }
+
+  // 3. Effective keep: pass-through for components without contributors (when the policy says
+  //    so), then depth decay on the fraction passed on.
+  if (policy.noContributors === "pass") {
+    for (let v = 0; v < n; v++) {
+      if (graph.contribOffsets[v + 1] === graph.contribOffsets[v] && dest[v] === NONE) keep[v] = 0;
+    }
+  }
+  if (policy.depthDecay < 1) {
+    const depth = bfsDepth(n, root, offsets, targets, weights);
+    for (let v = 0; v < n; v++) {
+      if (depth[v]! > 0) keep[v] = 1 - (1 - keep[v]!) * Math.pow(policy.depthDecay, depth[v]!);
+    }
+  }
+
+  // 4. Flow.
+  const flow = solveFlow({
+    n,
+    root,
+    offsets,
+    targets,
+    weights,
+    keep,
+    ...(options.tolerance ? { tolerance: options.tolerance } : {}),
+  });
+
+  // 5. Recipients: contributors, holding identities, the payer.
+  const acc = new Accumulator();
+  const payer = canonicalIdentity(policy.payer ?? `payer:${keys[root]}`);
+  const { contribOffsets, contributors, newestCommit } = graph;
+  let held = 0;
+  let returned = 0;
+  for (let v = 0; v < n; v++) {
+    const r = flow.retained[v]!;
+    if (r === 0) continue;
+    const d = dest[v]!;
+    if (d === 1) {
+      acc.credit(`component:${keys[v]}`, r, v, 2);
+      held += r;
+      continue;
+    }
+    if (d === 2) {
+      acc.credit(payer, r, v, 3);
+      returned += r;
+      continue;
+    }
+    const lo = contribOffsets[v]!;
+    const hi = contribOffsets[v + 1]!;
+    let shares =
+      lo === hi ? [] : contributorShares(contributors.slice(lo, hi), policy.contributors, newestCommit);
+    const payee = (s: { identity: string; payout: `0x${string}` | undefined }): string =>
+      isAddress(s.identity)
+        ? s.identity.toLowerCase()
+        : policy.identities.usePayoutAddresses && s.payout !== undefined
+          ? s.payout.toLowerCase()
+          : s.identity;
+    if (policy.identities.unbound === "redistribute" && shares.length > 0) {
+      const payable = shares.filter((s) => isAddress(payee(s)));
+      if (payable.length > 0 && payable.length < shares.length) {
+        const sum = payable.reduce((a, s) => a + s.fraction, 0);
+        shares = payable.map((s) => ({ ...s, fraction: s.fraction / sum }));
+      }
+    }
+    if (shares.length === 0) {
+      acc.credit(`component:${keys[v]}`, r, v, 1);
+      held += r;
+      continue;
+    }
+    for (const s of shares) acc.credit(canonicalIdentity(payee(s)), r * s.fraction, v, 0);
+  }
+
+  // 6. Sort recipients by accountId.
+  const count = acc.size;
+  const ids = new Uint8Array(count * 32);
+  for (let i = 0; i < count; i++) accountIdInto(acc.identities[i]!, ids, i * 32);
+  const order = sortKeys32(ids, count);
+  for (let j = 1; j < count; j++) {
+    const a = order[j - 1]! * 32;
+    const b = order[j]! * 32;
+    let same = true;
+    for (let x = 0; x < 32 && same; x++) same = ids[a + x] === ids[b + x];
+    if (same) {
+      throw new WellspringError(
+        "INPUT_CONFLICT",
+        `identities "${acc.identities[order[j - 1]!]}" and "${acc.identities[order[j]!]}" have the same accountId`,
+      );
+    }
+  }
+  const values = new Float64Array(count);
+  for (let j = 0; j < count; j++) values[j] = acc.values[order[j]!]!;
+
+  // 7. Caps and floors, then exact integer shares.
+  const caps = applyCapsAndFloors(values, policy.caps.maxFraction, policy.caps.minFraction);
+  const totalShares = BigInt(policy.totalShares);
+  const app = apportion(values, totalShares);
+  let kept = 0;
+  for (let j = 0; j < count; j++) if (app.shares[j]! > 0n) kept++;
+  const rowIds = new Uint8Array(kept * 32);
+  const rowShares: bigint[] = new Array<bigint>(kept);
+  const rowIdentities: string[] = new Array<string>(kept);
+  const rowRecipient = new Int32Array(kept);
+  const rowAdjust = new Float64Array(kept);
+  let w = 0;
+  for (let j = 0; j < count; j++) {
+    const s = app.shares[j]!;
+    if (s === 0n) continue;
+    const i = order[j]!;
+    rowIds.set(ids.subarray(i * 32, i * 32 + 32), w * 32);
+    rowShares[w] = s;
+    rowIdentities[w] = acc.identities[i]!;
+    rowRecipient[w] = i;
+    rowAdjust[w] = caps.changes.get(j) ?? 0;
+    w++;
+  }
+  const rows: TableRows = { length: kept, accountIds: rowIds, shares: rowShares, identities: rowIdentities };
+
+  // 8. Table and tree.
+  const tree = buildMerkleTree(rowIds, rowShares);
+  const table: ShareTable = {
+    version: TABLE_VERSION,
+    totalShares,
+    root: merkleRoot(tree),
+    policyHash: hashPolicy(policy),
+    inputsHash: computeInputsHash(inputs),
+    tableHash: computeTableHash(totalShares, rows),
+    engineVersion: ENGINE_VERSION,
+    inputs: inputs.map((i) => ({ path: i.path, sha256: i.sha256, format: i.format })),
+    rows,
+  };
+
+  const gated: ComponentDecision[] = [...reasons.keys()]
+    .sort((a, b) => a - b)
+    .map((v) => ({
+      component: keys[v]!,
+      excluded: dest[v] !== NONE,
+      reasons: reasons.get(v)!,
+      ...(dest[v] !== NONE ? { destination: DEST[dest[v]!]! } : {}),
+      ...(openness.has(v) ? { openness: openness.get(v)! } : {}),
+    }));
+  const { closedCycles, ...flowStats } = flow.stats;
+  const report: AttributionReport = {
+    components: n,
+    edges: m,
+    reachable: flow.stats.reachable,
+    flow: { ...flowStats, closedCycles: closedCycles.map((c) => c.map((v) => keys[v]!)) },
+    gated,
+    heldFraction: held,
+    returnedFraction: returned,
+    caps: {
+      capped: caps.capped,
+      floored: caps.floored,
+      movedByCap: caps.movedByCap,
+      movedByFloor: caps.movedByFloor,
+      capInfeasible: caps.capInfeasible,
+      floorInfeasible: caps.floorInfeasible,
+    },
+    apportion: { dropped: app.dropped, roundedUp: app.roundedUp },
+    recipients: kept,
+  };
+
+  function* explanation(explainOptions: ExplainOptions = {}): Generator<string> {
+    const maxPath = explainOptions.maxPathLength ?? 16;
+    yield (
+      canonicalJson({
+        type: "summary",
+        engineVersion: ENGINE_VERSION,
+        root: table.root,
+        tableHash: table.tableHash,
+        policyHash: table.policyHash,
+        inputsHash: table.inputsHash,
+        product: keys[root],
+        report,
+      }) + "\n"
+    );
+    const pathTo = (v: number): string[] => {
+      const path: number[] = [v];
+      const seen = new Set<number>([v]);
+      let p = flow.mainParent[v]!;
+      while (p !== -1 && !seen.has(p) && path.length < maxPath) {
+        path.push(p);
+        seen.add(p);
+        if (p === root) break;
+        p = flow.mainParent[p]!;
+      }
+      const out = path.reverse().map((x) => keys[x]!);
+      if (path[0] !== root) out.unshift("…");
+      return out;
+    };
+    let chunk: string[] = [];
+    for (let row = 0; row < kept; row++) {
+      const i = rowRecipient[row]!;
+      const sources = [];
+      for (let s = 0; s < TOP_K; s++) {
+        const v = acc.topComp[i * TOP_K + s]!;
+        if (v === -1) break;
+        const how = acc.topHow[i * TOP_K + s]!;
+        const amount = acc.topAmt[i * TOP_K + s]!;
+        const label = how === 2 || how === 3 ? `${HOW[how]}:${(reasons.get(v) ?? []).join("+")}` : HOW[how]!;
+        sources.push({
+          component: keys[v]!,
+          as: label,
+          value: amount,
+          keep: keep[v]!,
+          componentValue: flow.retained[v]!,
+          path: pathTo(v),
+        });
+      }
+      const adjust = rowAdjust[row]!;
+      chunk.push(
+        canonicalJson({
+          type: "recipient",
+          accountId: hexAt(rowIds, row),
+          identity: rowIdentities[row]!,
+          shares: rowShares[row]!.toString(),
+          value: acc.values[i]!,
+          ...(adjust !== 0 ? { capsAdjustment: adjust } : {}),
+          sourceCount: acc.sourceCount[i]!,
+          sources,
+        }) + "\n",
+      );
+      if (chunk.length === 512) {
+        yield chunk.join("");
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) yield chunk.join("");
+  }
+
+  return { table, tree, policy, report, explanation };
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+function hexAt(ids: Uint8Array, row: number): Hex32 {
+  let s = "0x";
+  for (let i = 0; i < 32; i++) s += HEX[ids[row * 32 + i]!]!;
+  return s as Hex32;
+}
+
+function opennessClass(
+  inf: ComponentInfo,
+  policy: Policy,
+  parseLicense: (expr: string) => LicenseNode | null,
+): OpennessClass {
+  const a = inf.availability ?? {};
+  let openLicense = false;
+  if (!isUnknownLicense(inf.license)) {
+    const tree = parseLicense(inf.license!);
+    openLicense =
+      tree !== null && evaluateLicense(tree, { allow: policy.openness.openLicenses, deny: [] }).ok;
+  }
+  if (a.weights && a.code && a.data && openLicense) return "open-source-ai";
+  if (a.weights) return "open-weights";
+  return "restricted";
+}
+
+function bfsDepth(
+  n: number,
+  root: number,
+  offsets: Int32Array,
+  targets: Int32Array,
+  weights: Float64Array,
+): Int32Array {
+  const depth = new Int32Array(n).fill(-1);
+  const queue = new Int32Array(n);
+  let head = 0;
+  let tail = 0;
+  depth[root] = 0;
+  queue[tail++] = root;
+  while (head < tail) {
+    const v = queue[head++]!;
+    for (let e = offsets[v]!; e < offsets[v + 1]!; e++) {
+      const t = targets[e]!;
+      if (weights[e]! > 0 && depth[t] === -1) {
+        depth[t] = depth[v]! + 1;
+        queue[tail++] = t;
+      }
+    }
+  }
+  return depth;
+}
+
+/** Recipient values by identity, with the top few components each came from. */
+class Accumulator {
+  private readonly index = new Map<string, number>();
+  identities: string[] = [];
+  values = new Float64Array(1024);
+  topComp = new Int32Array(1024 * TOP_K).fill(-1);
+  topAmt = new Float64Array(1024 * TOP_K);
+  topHow = new Uint8Array(1024 * TOP_K);
+  sourceCount = new Int32Array(1024);
+
+  get size(): number {
+    return this.identities.length;
+  }
+
+  credit(identity: string, amount: number, component: number, how: number): void {
+    if (!(amount > 0)) return;
+    let i = this.index.get(identity);
+    if (i === undefined) {
+      i = this.identities.length;
+      this.index.set(identity, i);
+      this.identities.push(identity);
+      if (i === this.values.length) this.grow();
+    }
+    this.values[i]! += amount;
+    this.sourceCount[i]!++;
+    const base = i * TOP_K;
+    let slot = -1;
+    for (let s = 0; s < TOP_K; s++) {
+      if (this.topComp[base + s] === -1 || amount > this.topAmt[base + s]!) {
+        slot = s;
+        break;
+      }
+    }
+    if (slot === -1) return;
+    for (let s = TOP_K - 1; s > slot; s--) {
+      this.topComp[base + s] = this.topComp[base + s - 1]!;
+      this.topAmt[base + s] = this.topAmt[base + s - 1]!;
+      this.topHow[base + s] = this.topHow[base + s - 1]!;
+    }
+    this.topComp[base + slot] = component;
+    this.topAmt[base + slot] = amount;
+    this.topHow[base + slot] = how;
+  }
+
+  private grow(): void {
+    const cap = this.values.length * 2;
+    const values = new Float64Array(cap);
+    values.set(this.values);
+    this.values = values;
+    const sc = new Int32Array(cap);
+    sc.set(this.sourceCount);
+    this.sourceCount = sc;
+    const tc = new Int32Array(cap * TOP_K).fill(-1);
+    tc.set(this.topComp);
+    this.topComp = tc;
+    const ta = new Float64Array(cap * TOP_K);
+    ta.set(this.topAmt);
+    this.topAmt = ta;
+    const th = new Uint8Array(cap * TOP_K);
+    th.set(this.topHow);
+    this.topHow = th;
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Caps and floors by water-filling on recipient fractions (values summing to 1).
+ *
+ * Cap c: the smallest set of largest recipients is fixed at c and everyone else is scaled up by
+ * one common factor so the total stays 1; the set is the smallest for which nobody left exceeds
+ * c. If c·n < 1 no cap is feasible and everyone gets 1/n. Floor f (applied after the cap, only
+ * to recipients with a positive value): the smallest set of smallest recipients is raised to f
+ * and the rest scaled down by one common factor, so nobody left falls below f; if f·n > 1 the
+ * floor is infeasible and is skipped (reported). Both keep the order of recipients and the sum.
+ */
+
+export interface CapsReport {
+  capped: number;
+  floored: number;
+  /** Total fraction moved by the cap and by the floor. */
+  movedByCap: number;
+  movedByFloor: number;
+  capInfeasible: boolean;
+  floorInfeasible: boolean;
+  /** Per-row change (after − before) for rows that were clipped or raised. */
+  changes: Map<number, number>;
+}
+
+export function applyCapsAndFloors(
+  values: Float64Array,
+  maxFraction?: number,
+  minFraction?: number,
+): CapsReport {
+  const report: CapsReport = {
+    capped: 0,
+    floored: 0,
+    movedByCap: 0,
+    movedByFloor: 0,
+    capInfeasible: false,
+    floorInfeasible: false,
+    changes: new Map(),
+  };
+  const n = values.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) total += values[i]!;
+  if (n === 0 || total <= 0) return report;
+  for (let i = 0; i < n; i++) values[i] = values[i]! / total;
+
+  if (maxFraction !== undefined && maxFraction < 1) {
+    const c = maxFraction;
+    if (c * n < 1) {
+      report.capInfeasible = true;
+    } else {
+      // Descending order of positions.
+      const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[b]! - values[a]! || a - b);
+      let rest = 1; // sum of values not clipped
+      let k = 0;
+      // Find smallest k: after clipping the top k to c and scaling the others by
+      // s = (1 - k·c)/rest, the largest remaining value is <= c.
+      while (k < n) {
+        const s = (1 - k * c) / rest;
+        if (values[idx[k]!]! * s <= c) break;
+        rest -= values[idx[k]!]!;
+        k++;
+      }
+      if (k > 0) {
+        const s = (1 - k * c) / rest;
+        for (let j = 0; j < n; j++) {
+          const i = idx[j]!;
+          const before = values[i]!;
+          const after = j < k ? c : before * s;
+          values[i] = after;
+          if (j < k) {
+            report.changes.set(i, after - before);
+            report.movedByCap += before - after;
+          }
+        }
+        report.capped = k;
+      }
+    }
+  }
+
+  if (minFraction !== undefined) {
+    const f = minFraction;
+    let positive = 0;
+    for (let i = 0; i < n; i++) if (values[i]! > 0) positive++;
+    if (f * positive > 1) {
+      report.floorInfeasible = true;
+    } else {
+      const idx: number[] = [];
+      for (let i = 0; i < n; i++) if (values[i]! > 0) idx.push(i);
+      idx.sort((a, b) => values[a]! - values[b]! || a - b);
+      let rest = 1;
+      let k = 0;
+      while (k < idx.length) {
+        const s = (1 - k * f) / rest;
+        if (values[idx[k]!]! * s >= f) break;
+        rest -= values[idx[k]!]!;
+        k++;
+      }
+      if (k > 0) {
+        const s = rest > 0 ? (1 - k * f) / rest : 0;
+        for (let j = 0; j < idx.length; j++) {
+          const i = idx[j]!;
+          const before = values[i]!;
+          const after = j < k ? f : before * s;
+          values[i] = after;
+          if (j < k) {
+            report.changes.set(i, (report.changes.get(i) ?? 0) + after - before);
+            report.movedByFloor += after - before;
+          }
+        }
+        report.floored = k;
+      }
+    }
+  }
+  return report;
+}

@@ -1,0 +1,332 @@
+import { WellspringError } from "./errors.ts";
+import { compareUtf16 } from "./canonical.ts";
+import type {
+  ComponentInfo,
+  ComponentKind,
+  ContributorEvidence,
+  EdgeKind,
+  GraphSink,
+  SourceRef,
+} from "./inputs/types.ts";
+import { EDGE_KINDS } from "./inputs/types.ts";
+
+/**
+ * The graph the engine computes on. Parsers report into a `GraphBuilder` (a `GraphSink`);
+ * `build()` validates and returns a `Graph` in compressed sparse row form. Component keys are
+ * interned to integers as they arrive and renumbered in key order at the end, so every later
+ * step (and every floating-point sum) runs in an order fixed by the data, not by which file or
+ * line said what first.
+ */
+
+export interface Graph {
+  /** Number of components. Ids are 0..n-1 in key order. */
+  readonly n: number;
+  readonly keys: readonly string[];
+  readonly root: number;
+  /** Merged component facts, by id. */
+  readonly info: readonly ComponentInfo[];
+  /** CSR: out-edges of v are offsets[v]..offsets[v+1]-1, sorted by (target, kind). */
+  readonly offsets: Int32Array;
+  readonly targets: Int32Array;
+  readonly kinds: Uint8Array;
+  readonly usage: Float64Array;
+  /** Contributors by component: contribOffsets[v]..contribOffsets[v+1]-1 index `contributors`. */
+  readonly contribOffsets: Int32Array;
+  readonly contributors: readonly ContributorRecord[];
+  /** Newest commit time (unix seconds) across every input, or undefined if none has git data. */
+  readonly newestCommit: number | undefined;
+  /** The files that reported facts, by index, and where each component was first declared. */
+  readonly files: readonly string[];
+  readonly declaredAt: readonly SourceRef[];
+}
+
+export interface ContributorRecord {
+  identity: string;
+  declared: boolean;
+  /** Sum of declared weights (NaN when the manifest gave none: equal weight). */
+  weight: number;
+  commits: { time: number; lines: number }[];
+  payout: `0x${string}` | undefined;
+}
+
+export const EDGE_KIND_INDEX: Readonly<Record<EdgeKind, number>> = Object.fromEntries(
+  EDGE_KINDS.map((k, i) => [k, i]),
+) as Record<EdgeKind, number>;
+
+const COMPONENT_KINDS: readonly ComponentKind[] = [
+  "application",
+  "package",
+  "repository",
+  "model",
+  "dataset",
+];
+
+class Growable {
+  from = new Int32Array(1024);
+  to = new Int32Array(1024);
+  kind = new Uint8Array(1024);
+  usage = new Float64Array(1024);
+  length = 0;
+  push(from: number, to: number, kind: number, usage: number): void {
+    if (this.length === this.from.length) {
+      const cap = this.length * 2;
+      this.from = grow(this.from, new Int32Array(cap));
+      this.to = grow(this.to, new Int32Array(cap));
+      this.kind = grow(this.kind, new Uint8Array(cap));
+      this.usage = grow(this.usage, new Float64Array(cap));
+    }
+    const i = this.length++;
+    this.from[i] = from;
+    this.to[i] = to;
+    this.kind[i] = kind;
+    this.usage[i] = usage;
+  }
+}
+
+function grow<T extends Int32Array | Uint8Array | Float64Array>(old: T, fresh: T): T {
+  fresh.set(old);
+  return fresh;
+}
+
+export class GraphBuilder implements GraphSink {
+  private readonly ids = new Map<string, number>();
+  private readonly keyList: string[] = [];
+  private readonly infos: (ComponentInfo | undefined)[] = [];
+  private readonly declared: (SourceRef | undefined)[] = [];
+  /** First reference of a key that no input has declared (yet), for the dangling-edge error. */
+  private readonly firstReference = new Map<number, SourceRef>();
+  private readonly edges = new Growable();
+  private readonly contribs = new Map<number, Map<string, ContributorRecord>>();
+  private readonly roots = new Map<number, SourceRef>();
+  private readonly fileIndex = new Map<string, number>();
+  private newest: number | undefined;
+
+  private intern(key: string): number {
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.keyList.length;
+      this.ids.set(key, id);
+      this.keyList.push(key);
+      this.infos.push(undefined);
+      this.declared.push(undefined);
+    }
+    return id;
+  }
+
+  private noteFile(source: SourceRef): void {
+    if (!this.fileIndex.has(source.file)) this.fileIndex.set(source.file, this.fileIndex.size);
+  }
+
+  private reference(key: string, source: SourceRef): number {
+    const id = this.intern(key);
+    if (this.declared[id] === undefined && !this.firstReference.has(id)) this.firstReference.set(id, source);
+    return id;
+  }
+
+  component(key: string, info: ComponentInfo, source: SourceRef): void {
+    this.noteFile(source);
+    const id = this.intern(key);
+    const had = this.infos[id];
+    if (had === undefined) {
+      this.infos[id] = { ...info, ...(info.aiOptOut ? { aiOptOut: [...info.aiOptOut] } : {}) };
+      this.declared[id] = source;
+      this.firstReference.delete(id);
+      return;
+    }
+    // Later inputs fill what earlier ones left empty; opt-out signals and availability add up.
+    if (had.kind === "package" && info.kind !== "package") had.kind = info.kind;
+    had.version ??= info.version;
+    had.purl ??= info.purl;
+    had.license ??= info.license;
+    if (info.aiOptOut && info.aiOptOut.length > 0) {
+      had.aiOptOut = [...new Set([...(had.aiOptOut ?? []), ...info.aiOptOut])].sort(compareUtf16);
+    }
+    if (info.availability) {
+      const a = (had.availability ??= {});
+      if (info.availability.weights) a.weights = true;
+      if (info.availability.code) a.code = true;
+      if (info.availability.data) a.data = true;
+    }
+  }
+
+  edge(from: string, to: string, kind: EdgeKind, source: SourceRef, usage = 1): void {
+    this.noteFile(source);
+    const k = EDGE_KIND_INDEX[kind];
+    if (k === undefined) {
+      throw new WellspringError("INPUT_SCHEMA", `unknown edge kind "${String(kind)}"`, source);
+    }
+    if (!(usage >= 0) || !Number.isFinite(usage)) {
+      throw new WellspringError(
+        "INPUT_SCHEMA",
+        `usage weight must be a finite number >= 0, got ${usage}`,
+        source,
+      );
+    }
+    const f = this.reference(from, source);
+    const t = this.reference(to, source);
+    if (f !== t) this.edges.push(f, t, k, usage);
+  }
+
+  contributor(componentKey: string, evidence: ContributorEvidence, source: SourceRef): void {
+    this.noteFile(source);
+    const id = this.reference(componentKey, source);
+    let byIdentity = this.contribs.get(id);
+    if (byIdentity === undefined) {
+      byIdentity = new Map();
+      this.contribs.set(id, byIdentity);
+    }
+    const identity = evidence.identity.trim();
+    if (identity === "") throw new WellspringError("INPUT_SCHEMA", "empty contributor identity", source);
+    let rec = byIdentity.get(identity);
+    if (rec === undefined) {
+      rec = { identity, declared: false, weight: Number.NaN, commits: [], payout: undefined };
+      byIdentity.set(identity, rec);
+    }
+    if (evidence.source === "declared") {
+      rec.declared = true;
+      if (evidence.weight !== undefined) {
+        if (!(evidence.weight >= 0) || !Number.isFinite(evidence.weight)) {
+          throw new WellspringError("INPUT_SCHEMA", "declared weight must be a finite number >= 0", source);
+        }
+        rec.weight = Number.isNaN(rec.weight) ? evidence.weight : Math.max(rec.weight, evidence.weight);
+      }
+    }
+    if (evidence.activity) {
+      for (const c of evidence.activity) {
+        rec.commits.push({ time: c.time, lines: c.lines });
+        if (this.newest === undefined || c.time > this.newest) this.newest = c.time;
+      }
+    }
+    if (evidence.payout !== undefined && rec.payout === undefined)
+      rec.payout = evidence.payout.toLowerCase() as `0x${string}`;
+  }
+
+  root(key: string, source: SourceRef): void {
+    this.noteFile(source);
+    const id = this.reference(key, source);
+    if (!this.roots.has(id)) this.roots.set(id, source);
+  }
+
+  /** Validates and freezes the graph. */
+  build(): Graph {
+    for (const [id, ref] of this.firstReference) {
+      if (this.declared[id] === undefined) {
+        throw new WellspringError(
+          "INPUT_DANGLING_REFERENCE",
+          `"${this.keyList[id]}" is referenced but no input declares it`,
+          ref,
+        );
+      }
+    }
+    if (this.roots.size === 0)
+      throw new WellspringError("INPUT_NO_ROOT", "no input names the product (root) component");
+    if (this.roots.size > 1) {
+      const [a, b] = [...this.roots.entries()].sort((x, y) =>
+        compareUtf16(this.keyList[x[0]]!, this.keyList[y[0]]!),
+      );
+      throw new WellspringError(
+        "INPUT_CONFLICT",
+        `more than one root: "${this.keyList[a![0]]}" and "${this.keyList[b![0]]}"`,
+        b![1],
+      );
+    }
+    const n = this.keyList.length;
+    // Canonical numbering: by key (UTF-16 order).
+    const keyList = this.keyList;
+    const sortedKeys = keyList.slice().sort(compareUtf16);
+    const newId = new Int32Array(n);
+    for (let i = 0; i < n; i++) newId[this.ids.get(sortedKeys[i]!)!] = i;
+
+    const e = this.edges;
+    const m0 = e.length;
+    // Sort edges by (from, to, kind) through a counting sort on `from` and a per-row sort.
+    const offsets = new Int32Array(n + 1);
+    for (let i = 0; i < m0; i++) offsets[newId[e.from[i]!]! + 1]!++;
+    for (let v = 0; v < n; v++) offsets[v + 1]! += offsets[v]!;
+    const cursor = offsets.slice(0, n);
+    const tmpTo = new Int32Array(m0);
+    const tmpKind = new Uint8Array(m0);
+    const tmpUsage = new Float64Array(m0);
+    for (let i = 0; i < m0; i++) {
+      const f = newId[e.from[i]!]!;
+      const at = cursor[f]!++;
+      tmpTo[at] = newId[e.to[i]!]!;
+      tmpKind[at] = e.kind[i]!;
+      tmpUsage[at] = e.usage[i]!;
+    }
+    // Within a row: order by (to, kind); duplicates (the same edge from two inputs) merge, keeping
+    // the larger usage weight, so reading an SBOM and a lockfile that agree does not count twice.
+    const targets = new Int32Array(m0);
+    const kinds = new Uint8Array(m0);
+    const usage = new Float64Array(m0);
+    const outOffsets = new Int32Array(n + 1);
+    let m = 0;
+    const rowKeys: number[] = [];
+    for (let v = 0; v < n; v++) {
+      const lo = offsets[v]!;
+      const hi = offsets[v + 1]!;
+      outOffsets[v] = m;
+      if (hi - lo === 1) {
+        targets[m] = tmpTo[lo]!;
+        kinds[m] = tmpKind[lo]!;
+        usage[m] = tmpUsage[lo]!;
+        m++;
+        continue;
+      }
+      rowKeys.length = 0;
+      for (let i = lo; i < hi; i++) rowKeys.push(i);
+      rowKeys.sort(
+        (a, b) => tmpTo[a]! - tmpTo[b]! || tmpKind[a]! - tmpKind[b]! || tmpUsage[a]! - tmpUsage[b]!,
+      );
+      for (const i of rowKeys) {
+        if (m > outOffsets[v]! && targets[m - 1] === tmpTo[i] && kinds[m - 1] === tmpKind[i]) {
+          if (tmpUsage[i]! > usage[m - 1]!) usage[m - 1] = tmpUsage[i]!;
+          continue;
+        }
+        targets[m] = tmpTo[i]!;
+        kinds[m] = tmpKind[i]!;
+        usage[m] = tmpUsage[i]!;
+        m++;
+      }
+    }
+    outOffsets[n] = m;
+
+    const info: ComponentInfo[] = new Array(n);
+    const declaredAt: SourceRef[] = new Array(n);
+    const contribOffsets = new Int32Array(n + 1);
+    const contributors: ContributorRecord[] = [];
+    for (let v = 0; v < n; v++) {
+      const old = this.ids.get(sortedKeys[v]!)!;
+      info[v] = this.infos[old]!;
+      declaredAt[v] = this.declared[old]!;
+      contribOffsets[v] = contributors.length;
+      const recs = this.contribs.get(old);
+      if (recs !== undefined) {
+        const list = [...recs.values()].sort((a, b) => compareUtf16(a.identity, b.identity));
+        for (const r of list) {
+          r.commits.sort((a, b) => a.time - b.time || a.lines - b.lines);
+          contributors.push(r);
+        }
+      }
+    }
+    contribOffsets[n] = contributors.length;
+    const rootOld = [...this.roots.keys()][0]!;
+    return {
+      n,
+      keys: sortedKeys,
+      root: newId[rootOld]!,
+      info,
+      offsets: outOffsets,
+      targets: targets.slice(0, m),
+      kinds: kinds.slice(0, m),
+      usage: usage.slice(0, m),
+      contribOffsets,
+      contributors,
+      newestCommit: this.newest,
+      files: [...this.fileIndex.keys()],
+      declaredAt,
+    };
+  }
+}
+
+export { COMPONENT_KINDS };

@@ -1,0 +1,223 @@
+import { WellspringError } from "./errors.ts";
+import { bytesToHex, hexToBytes, keccak256Words32, keccak256Words64 } from "./keccak.ts";
+import { sortKeys32 } from "./internal/sort32.ts";
+import { keccakWasm, type KeccakWasm } from "./internal/keccak-wasm.ts";
+
+/**
+ * OpenZeppelin `StandardMerkleTree` with leaf encoding `["bytes32","uint256"]`, reproduced on
+ * typed arrays: leaf = keccak256(keccak256(abi.encode(accountId, shares))); leaves sorted by hash
+ * (the library's default `sortLeaves: true`); the tree is the library's array layout (root at 0,
+ * children of i at 2i+1 and 2i+2, sorted leaf k at index length-1-k); a node hashes its two
+ * children in ascending byte order. Roots, proofs and `dump()` output match the library byte for
+ * byte. No hex strings exist until a caller asks for one.
+ */
+
+export const LEAF_ENCODING = ["bytes32", "uint256"] as const;
+
+export interface MerkleTree {
+  /** Number of leaves. */
+  readonly length: number;
+  /** All 2n-1 nodes, 32 bytes each, in OpenZeppelin's array layout. */
+  readonly nodes: Uint8Array;
+  /** For value (table row) i, its node index in `nodes`. */
+  readonly treeIndex: Uint32Array;
+}
+
+const MAX_UINT256 = (1n << 256n) - 1n;
+
+/** Writes `value` as a 32-byte big-endian word at `out[off..]`. */
+export function writeUint256(out: Uint8Array, off: number, value: bigint): void {
+  if (value < 0n || value > MAX_UINT256) throw new RangeError("uint256 out of range");
+  if (value <= 0xffffffffffffffffn) {
+    out.fill(0, off, off + 24);
+    new DataView(out.buffer, out.byteOffset).setBigUint64(off + 24, value, false);
+    return;
+  }
+  let v = value;
+  for (let i = 31; i >= 0; i--) {
+    out[off + i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+}
+
+let engine: KeccakWasm | undefined;
+
+/**
+ * Builds the tree for rows (accountIds packed 32 bytes each, shares). Row order is the caller's
+ * (the share table's); the leaf order inside the tree is by leaf hash, as OpenZeppelin does.
+ * All hashing runs inside one WebAssembly instance whose memory holds the tree, then the nodes
+ * are copied out (memory: 32 bytes x (2n-1) for the tree plus 64 bytes x n of leaf input).
+ */
+export function buildMerkleTree(accountIds: Uint8Array, shares: readonly bigint[]): MerkleTree {
+  const n = shares.length;
+  if (n === 0) throw new WellspringError("TABLE_INVALID", "a Merkle tree needs at least one leaf");
+  if (accountIds.length !== n * 32) throw new RangeError("accountIds must hold 32 bytes per row");
+  engine ??= keccakWasm();
+  const size = 2 * n - 1;
+  const treeBase = 256;
+  const inputBase = treeBase + size * 32;
+  const need = inputBase + n * 64;
+  const have = engine.memory.buffer.byteLength;
+  if (need > have) engine.memory.grow(Math.ceil((need - have) / 65536));
+  const mem = new Uint8Array(engine.memory.buffer);
+  const view = new DataView(engine.memory.buffer);
+  for (let i = 0; i < n; i++) {
+    const o = inputBase + i * 64;
+    mem.set(accountIds.subarray(i * 32, i * 32 + 32), o);
+    const s = shares[i]!;
+    if (s >= 0n && s <= 0xffffffffffffffffn) {
+      view.setBigUint64(o + 32, 0n);
+      view.setBigUint64(o + 40, 0n);
+      view.setBigUint64(o + 48, 0n);
+      view.setBigUint64(o + 56, s);
+    } else writeUint256(mem, o + 32, s);
+  }
+  // Leaf hashes land at the start of the input region (in place), then are ordered by hash.
+  engine.leaves(inputBase, inputBase, n);
+  const leafHashes = mem.subarray(inputBase, inputBase + n * 32);
+  const order = sortKeys32(leafHashes, n);
+  const treeIndex = new Uint32Array(n);
+  const words = new Uint32Array(engine.memory.buffer);
+  const leafWord = inputBase >>> 2;
+  for (let k = 0; k < n; k++) {
+    const row = order[k]!;
+    const t = size - 1 - k;
+    treeIndex[row] = t;
+    const dst = (treeBase >>> 2) + t * 8;
+    const src = leafWord + row * 8;
+    for (let w = 0; w < 8; w++) words[dst + w] = words[src + w]!;
+  }
+  engine.nodes(treeBase, n);
+  const nodes = mem.slice(treeBase, treeBase + size * 32);
+  return { length: n, nodes, treeIndex };
+}
+
+export function merkleRoot(tree: MerkleTree): `0x${string}` {
+  return bytesToHex(tree.nodes.subarray(0, 32));
+}
+
+/** The proof for table row `row`: sibling hashes from the leaf up, as OpenZeppelin returns them. */
+export function merkleProof(tree: MerkleTree, row: number): `0x${string}`[] {
+  if (!Number.isInteger(row) || row < 0 || row >= tree.length) {
+    throw new WellspringError("ACCOUNT_NOT_FOUND", `row ${row} is not in the tree`);
+  }
+  const proof: `0x${string}`[] = [];
+  let i = tree.treeIndex[row]!;
+  while (i > 0) {
+    const sibling = i % 2 === 1 ? i + 1 : i - 1;
+    proof.push(bytesToHex(tree.nodes.subarray(sibling * 32, sibling * 32 + 32)));
+    i = (i - 1) >> 1;
+  }
+  return proof;
+}
+
+/** The leaf hash of (accountId, shares). */
+export function leafHash(accountId: `0x${string}`, shares: bigint): `0x${string}` {
+  const id = hexToBytes(accountId);
+  if (id.length !== 32) throw new RangeError("accountId must be 32 bytes");
+  const block = new Uint8Array(64);
+  block.set(id, 0);
+  writeUint256(block, 32, shares);
+  const inner = new Uint32Array(8);
+  const out = new Uint32Array(8);
+  keccak256Words64(new Uint32Array(block.buffer), 0, inner, 0);
+  keccak256Words32(inner, 0, out, 0);
+  return bytesToHex(new Uint8Array(out.buffer));
+}
+
+/** Checks a proof the way OpenZeppelin `MerkleProof.verify` does. */
+export function verifyMerkleProof(
+  root: `0x${string}`,
+  accountId: `0x${string}`,
+  shares: bigint,
+  proof: readonly `0x${string}`[],
+): boolean {
+  const acc = new Uint8Array(64);
+  acc.set(hexToBytes(leafHash(accountId, shares)), 0);
+  const words = new Uint32Array(acc.buffer);
+  const out = new Uint32Array(8);
+  for (const step of proof) {
+    const sib = hexToBytes(step);
+    if (sib.length !== 32) return false;
+    const current = acc.slice(0, 32);
+    const [a, b] = compareBytes(current, sib) <= 0 ? [current, sib] : [sib, current];
+    acc.set(a, 0);
+    acc.set(b, 32);
+    keccak256Words64(words, 0, out, 0);
+    acc.set(new Uint8Array(out.buffer), 0);
+  }
+  return bytesToHex(acc.subarray(0, 32)) === root.toLowerCase();
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
+}
+
+export interface StandardMerkleTreeDump {
+  format: "standard-v1";
+  leafEncoding: ["bytes32", "uint256"];
+  tree: `0x${string}`[];
+  values: { value: [`0x${string}`, string]; treeIndex: number }[];
+}
+
+/**
+ * The object `StandardMerkleTree.load` accepts (small tables only: it holds every node as hex).
+ */
+export function standardMerkleTreeDump(
+  tree: MerkleTree,
+  accountIds: readonly `0x${string}`[],
+  shares: readonly bigint[],
+): StandardMerkleTreeDump {
+  const size = 2 * tree.length - 1;
+  const hexNodes: `0x${string}`[] = [];
+  for (let i = 0; i < size; i++) hexNodes.push(bytesToHex(tree.nodes.subarray(i * 32, i * 32 + 32)));
+  return {
+    format: "standard-v1",
+    leafEncoding: ["bytes32", "uint256"],
+    tree: hexNodes,
+    values: accountIds.map((id, row) => ({
+      value: [id.toLowerCase() as `0x${string}`, shares[row]!.toString()],
+      treeIndex: tree.treeIndex[row]!,
+    })),
+  };
+}
+
+/**
+ * Compact binary Merkle data for big tables (`merkle.bin`):
+ *   bytes 0..7   ASCII "WSMERKL1"
+ *   bytes 8..11  n, uint32 little-endian
+ *   then n uint32 little-endian tree indexes (row order = share table order)
+ *   then 2n-1 nodes of 32 bytes in OpenZeppelin's layout (node 0 is the root).
+ * A proof for row i is read from it without rebuilding anything.
+ */
+const MAGIC = "WSMERKL1";
+
+export function encodeMerkleData(tree: MerkleTree): Uint8Array {
+  const n = tree.length;
+  const out = new Uint8Array(12 + 4 * n + 32 * (2 * n - 1));
+  for (let i = 0; i < 8; i++) out[i] = MAGIC.charCodeAt(i);
+  const view = new DataView(out.buffer);
+  view.setUint32(8, n, true);
+  for (let i = 0; i < n; i++) view.setUint32(12 + 4 * i, tree.treeIndex[i]!, true);
+  out.set(tree.nodes.subarray(0, 32 * (2 * n - 1)), 12 + 4 * n);
+  return out;
+}
+
+export function decodeMerkleData(bytes: Uint8Array): MerkleTree {
+  const bad = (why: string): WellspringError =>
+    new WellspringError("TABLE_INVALID", `merkle data: ${why}`, { field: "merkle" });
+  if (bytes.length < 12) throw bad("too short");
+  for (let i = 0; i < 8; i++) if (bytes[i] !== MAGIC.charCodeAt(i)) throw bad("bad magic");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = view.getUint32(8, true);
+  if (n === 0 || bytes.length !== 12 + 4 * n + 32 * (2 * n - 1)) throw bad("length does not match n");
+  const treeIndex = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = view.getUint32(12 + 4 * i, true);
+    if (t < n - 1 || t > 2 * n - 2) throw bad(`tree index of row ${i} is not a leaf`);
+    treeIndex[i] = t;
+  }
+  const nodes = bytes.slice(12 + 4 * n);
+  return { length: n, nodes, treeIndex };
+}
