@@ -253,7 +253,7 @@ class CycloneDxReader {
       name: c.group !== undefined && c.group.length > 0 ? `${c.group}/${c.name}` : c.name,
     };
     if (c.version !== undefined && c.version.length > 0) info.version = c.version;
-    if (c.purl !== undefined) info.purl = c.purl;
+    if (c.purl !== undefined) info.purl = key;
 
     const optOut: string[] = [];
     const licenses: string[] = [];

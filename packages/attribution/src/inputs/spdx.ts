@@ -183,7 +183,7 @@ class SpdxReader {
       name: p.name,
     };
     if (!noAssertion(p.versionInfo)) info.version = p.versionInfo as string;
-    if (purl !== undefined) info.purl = purl;
+    if (purl !== undefined) info.purl = key;
     // The concluded license is the reviewer's finding; the declared one is the author's claim.
     const license = !noAssertion(p.licenseConcluded)
       ? p.licenseConcluded

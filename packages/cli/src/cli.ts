@@ -1,0 +1,449 @@
+/**
+ * Command dispatch and the three commands. `run` takes argv and an output stream so tests can
+ * drive it in-process; `main.ts` wires it to the real process.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { z } from "zod/v4";
+import {
+  attribute,
+  decodeMerkleData,
+  encodeMerkleData,
+  isWellspringError,
+  merkleRoot,
+  parsePolicy,
+  parseShareTable,
+  POLICY_VERSION,
+  proofForAccount,
+  serializeShareTable,
+  standardMerkleTreeDump,
+  accountIdHexAt,
+  verifyShareTable,
+  WellspringError,
+  type MerkleTree,
+  type Policy,
+  type ShareTable,
+} from "@wellspring/attribution";
+import { parseJson } from "@wellspring/attribution/inputs";
+import { collectInputs } from "./collect.ts";
+import { OutputDir } from "./output.ts";
+import { Progress } from "./progress.ts";
+
+export const EXIT = { ok: 0, mismatch: 1, usage: 2, input: 3, notFound: 4, internal: 70 } as const;
+
+export function exitCodeOf(error: unknown): number {
+  if (!isWellspringError(error)) return EXIT.internal;
+  if (error.code === "USAGE") return EXIT.usage;
+  if (error.code === "VERIFY_MISMATCH") return EXIT.mismatch;
+  if (error.code === "ACCOUNT_NOT_FOUND") return EXIT.notFound;
+  return EXIT.input;
+}
+
+export interface Io {
+  stdout: { write(chunk: string): unknown };
+  cwd: string;
+}
+
+/** Output file names inside `--out`. */
+export const FILES = {
+  table: "share-table.json",
+  explanation: "explanation.jsonl",
+  merkle: "merkle.bin",
+  merkleJson: "merkle-tree.json",
+} as const;
+
+/** Tables up to this size also get an OpenZeppelin StandardMerkleTree dump (JSON with every node). */
+const STANDARD_DUMP_LIMIT = 100_000;
+
+const HELP = {
+  main: `wellspring — attribution share tables for Wellspring royalty pools
+
+Usage:
+  wellspring attribute --input <file|dir>... [--policy <policy.json>] --out <dir>
+  wellspring verify    --table <share-table.json> [--input <file|dir>... [--policy <policy.json>]] [--root 0x..]
+  wellspring proof     --table <share-table.json> --account <accountId|identity|address>
+
+Run "wellspring <command> --help" for the options of a command.
+Exit codes: 0 ok, 1 verification mismatch, 2 usage error, 3 bad input, 4 account not found, 70 internal error.
+`,
+  attribute: `wellspring attribute — compute a share table from dependency and provenance inputs
+
+Usage: wellspring attribute --input <file|dir>... [options] --out <dir>
+
+Options:
+  --input <file|dir>     an input file or a directory to scan (repeatable). Files: package-lock.json,
+                         CycloneDX or SPDX JSON, git log output (*.gitlog), a model card README.md,
+                         funding.json, FUNDING.json, package.json. Directories: the known file names,
+                         .git (runs git log) and node_modules (installed manifests).
+  --policy <file>        weight policy (default: packages/attribution/policies/default.json)
+  --out <dir>            output directory; replaced only when everything was written
+  --product <key>        component key of the product, when the inputs name several
+  --source-of <key>      component a git history / funding manifest belongs to
+  --no-node-modules      do not read installed node_modules manifests in directories
+  --json                 print a JSON summary (and JSON errors)
+  -h, --help             this help
+
+Writes share-table.json, explanation.jsonl, merkle.bin (and merkle-tree.json for tables of up to
+100,000 recipients).
+`,
+  verify: `wellspring verify — check a share table, optionally by recomputing it
+
+Usage: wellspring verify --table <share-table.json> [options]
+
+Options:
+  --table <file>         the share table to check (sums, order, hashes, Merkle root)
+  --input <file|dir>     recompute the table from these inputs (repeatable) and compare byte for byte
+  --policy <file>        policy for recomputation (default policy when omitted)
+  --product <key>        product component key, as given to attribute
+  --source-of <key>      as given to attribute
+  --no-node-modules      as given to attribute
+  --root <0x..>          expected Merkle root (e.g. the on-chain schedule's)
+  --merkle <file>        also check this merkle.bin (default: merkle.bin next to the table, if any)
+  --json                 print the result as JSON
+  -h, --help             this help
+
+Exits 0 when everything matches, 1 on any mismatch.
+`,
+  proof: `wellspring proof — print the Merkle proof of one account
+
+Usage: wellspring proof --table <share-table.json> --account <accountId|identity|address>
+
+Options:
+  --table <file>         the share table
+  --account <value>      a 32-byte accountId, a 0x address or an identity such as github:123
+  --merkle <file>        merkle.bin to read the proof from (default: next to the table, if any)
+  --json                 print the proof as JSON
+  -h, --help             this help
+`,
+} as const;
+
+function usage(message: string): WellspringError {
+  return new WellspringError("USAGE", message, { details: 'run "wellspring --help"' });
+}
+
+function parse(
+  command: keyof typeof HELP,
+  argv: string[],
+  options: NonNullable<ParseArgsConfig["options"]>,
+): { values: Record<string, unknown> } {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: { ...options, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      strict: true,
+      allowPositionals: false,
+    });
+    return { values: values as Record<string, unknown> };
+  } catch (error) {
+    throw usage(`${command}: ${(error as Error).message}`);
+  }
+}
+
+function validate<T>(command: string, schema: z.ZodType<T>, values: unknown): T {
+  const result = schema.safeParse(values);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const option =
+    issue?.path[0] !== undefined
+      ? `--${String(issue.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
+      : "";
+  throw usage(`${command}: ${option} ${issue?.message ?? "invalid arguments"}`.replace(/\s+/g, " "));
+}
+
+const Hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "expected a 0x-prefixed 32-byte hex value");
+
+const AttributeArgs = z.object({
+  input: z.array(z.string().min(1)).min(1, "is required (at least one input)"),
+  policy: z.string().min(1).optional(),
+  out: z.string({ error: "is required" }).min(1),
+  product: z.string().min(1).optional(),
+  sourceOf: z.string().min(1).optional(),
+  noNodeModules: z.boolean().optional(),
+  json: z.boolean().optional(),
+});
+
+const VerifyArgs = z.object({
+  table: z.string({ error: "is required" }).min(1),
+  input: z.array(z.string().min(1)).optional(),
+  policy: z.string().min(1).optional(),
+  product: z.string().min(1).optional(),
+  sourceOf: z.string().min(1).optional(),
+  noNodeModules: z.boolean().optional(),
+  root: Hex32.optional(),
+  merkle: z.string().min(1).optional(),
+  json: z.boolean().optional(),
+});
+
+const ProofArgs = z.object({
+  table: z.string({ error: "is required" }).min(1),
+  account: z.string({ error: "is required" }).min(1),
+  merkle: z.string().min(1).optional(),
+  json: z.boolean().optional(),
+});
+
+const COMMON_INPUT_OPTIONS = {
+  input: { type: "string", multiple: true },
+  policy: { type: "string" },
+  product: { type: "string" },
+  "source-of": { type: "string" },
+  "no-node-modules": { type: "boolean" },
+} as const;
+
+function camel(values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(values))
+    out[k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = v;
+  return out;
+}
+
+/** The shipped default policy file (packages/attribution/policies/default.json). */
+export function defaultPolicyPath(): string {
+  const entry = fileURLToPath(import.meta.resolve("@wellspring/attribution"));
+  return join(dirname(entry), "..", "policies", "default.json");
+}
+
+function readPolicy(path: string | undefined, cwd: string): Policy {
+  const file = path === undefined ? defaultPolicyPath() : resolve(cwd, path);
+  const shown = path ?? "default policy";
+  if (path === undefined && !existsSync(file)) return parsePolicy({ version: POLICY_VERSION }, shown);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    throw new WellspringError(
+      "POLICY_INVALID",
+      `cannot read the policy: ${(error as NodeJS.ErrnoException).code ?? "error"}`,
+      { file: shown, cause: error },
+    );
+  }
+  let document: unknown;
+  try {
+    document = parseJson({ path: shown, bytes });
+  } catch (error) {
+    if (error instanceof WellspringError) {
+      throw new WellspringError("POLICY_INVALID", error.shortMessage, {
+        file: shown,
+        ...(error.line !== undefined ? { line: error.line } : {}),
+        ...(error.column !== undefined ? { column: error.column } : {}),
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  return parsePolicy(document, shown);
+}
+
+function readTable(path: string, cwd: string): { table: ShareTable; file: string } {
+  const file = resolve(cwd, path);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new WellspringError(
+      "TABLE_INVALID",
+      `cannot read the share table: ${(error as NodeJS.ErrnoException).code ?? "error"}`,
+      { file: path, cause: error },
+    );
+  }
+  return { table: parseShareTable(text, path), file };
+}
+
+/** merkle.bin from `--merkle` or beside the table; checked against the table's root. */
+function readMerkle(
+  explicit: string | undefined,
+  tableFile: string,
+  table: ShareTable,
+  cwd: string,
+): MerkleTree | undefined {
+  const path = explicit !== undefined ? resolve(cwd, explicit) : join(dirname(tableFile), FILES.merkle);
+  if (explicit === undefined && !existsSync(path)) return undefined;
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new WellspringError(
+      "TABLE_INVALID",
+      `cannot read the Merkle data: ${(error as NodeJS.ErrnoException).code ?? "error"}`,
+      { file: explicit ?? path, cause: error },
+    );
+  }
+  let tree: MerkleTree;
+  try {
+    tree = decodeMerkleData(bytes);
+  } catch (error) {
+    if (error instanceof WellspringError)
+      throw new WellspringError(error.code, error.shortMessage, {
+        file: explicit ?? path,
+        field: "merkle",
+        cause: error,
+      });
+    throw error;
+  }
+  if (tree.length !== table.rows.length || merkleRoot(tree) !== table.root) {
+    throw new WellspringError(
+      "VERIFY_MISMATCH",
+      `the Merkle data does not belong to this table (root ${merkleRoot(tree)}, table ${table.root})`,
+      {
+        file: explicit ?? path,
+        field: "root",
+      },
+    );
+  }
+  return tree;
+}
+
+function attributeCommand(argv: string[], io: Io): void {
+  const { values } = parse("attribute", argv, { ...COMMON_INPUT_OPTIONS, out: { type: "string" } });
+  if (values.help === true) {
+    io.stdout.write(HELP.attribute);
+    return;
+  }
+  const args = validate("attribute", AttributeArgs, camel(values));
+  const progress = Progress.forTerminal(args.json === true);
+  const policy = readPolicy(args.policy, io.cwd);
+  const { files, subjects } = collectInputs(args.input, {
+    cwd: io.cwd,
+    sourceOf: args.sourceOf,
+    nodeModules: args.noNodeModules !== true,
+    progress,
+  });
+  progress?.step(`computing shares from ${files.length} inputs`);
+  const result = attribute({ files, policy, options: { readInputs: { root: args.product, subjects } } });
+  progress?.step("writing output");
+  const out = new OutputDir(resolve(io.cwd, args.out));
+  try {
+    out.write(FILES.table, serializeShareTable(result.table));
+    out.write(FILES.explanation, result.explanation());
+    out.write(FILES.merkle, [encodeMerkleData(result.tree)]);
+    const { rows } = result.table;
+    if (rows.length <= STANDARD_DUMP_LIMIT) {
+      const ids = Array.from({ length: rows.length }, (_, i) => accountIdHexAt(rows, i));
+      out.write(FILES.merkleJson, [
+        `${JSON.stringify(standardMerkleTreeDump(result.tree, ids, rows.shares))}\n`,
+      ]);
+    }
+    out.commit();
+  } catch (error) {
+    out.discard();
+    throw error;
+  } finally {
+    progress?.done();
+  }
+  const t = result.table;
+  const summary = {
+    out: args.out,
+    recipients: t.rows.length,
+    totalShares: t.totalShares.toString(),
+    root: t.root,
+    tableHash: t.tableHash,
+    policyHash: t.policyHash,
+    inputsHash: t.inputsHash,
+    inputs: t.inputs.length,
+    components: result.report.components,
+    heldFraction: result.report.heldFraction,
+  };
+  if (args.json === true) io.stdout.write(`${JSON.stringify(summary)}\n`);
+  else {
+    io.stdout.write(
+      `wrote ${args.out}/${FILES.table}: ${summary.recipients} recipients from ${summary.components} components (${summary.inputs} inputs)\n` +
+        `root       ${t.root}\ntableHash  ${t.tableHash}\npolicyHash ${t.policyHash}\ninputsHash ${t.inputsHash}\n`,
+    );
+  }
+}
+
+function verifyCommand(argv: string[], io: Io): void {
+  const { values } = parse("verify", argv, {
+    ...COMMON_INPUT_OPTIONS,
+    table: { type: "string" },
+    root: { type: "string" },
+    merkle: { type: "string" },
+  });
+  if (values.help === true) {
+    io.stdout.write(HELP.verify);
+    return;
+  }
+  const args = validate("verify", VerifyArgs, camel(values));
+  if (args.policy !== undefined && args.input === undefined)
+    throw usage("verify: --policy needs --input (the inputs to recompute from)");
+  const { table, file } = readTable(args.table, io.cwd);
+  const checks: string[] = [];
+  const tree = readMerkle(args.merkle, file, table, io.cwd);
+  if (tree !== undefined) checks.push("merkle.bin matches the table's root");
+  let recompute = {};
+  if (args.input !== undefined) {
+    const policy = readPolicy(args.policy, io.cwd);
+    const { files, subjects } = collectInputs(args.input, {
+      cwd: io.cwd,
+      sourceOf: args.sourceOf,
+      nodeModules: args.noNodeModules !== true,
+      progress: Progress.forTerminal(args.json === true),
+    });
+    recompute = { files, policy, options: { readInputs: { root: args.product, subjects } } };
+  }
+  const result = verifyShareTable({
+    table,
+    ...recompute,
+    ...(args.root !== undefined ? { root: args.root } : {}),
+  });
+  checks.unshift(...result.checks);
+  if (args.json === true)
+    io.stdout.write(
+      `${JSON.stringify({ ok: true, root: result.root, recipients: result.recipients, checks })}\n`,
+    );
+  else
+    io.stdout.write(
+      `OK ${args.table}: ${result.recipients} recipients, root ${result.root}\n${checks.map((c) => `  ✓ ${c}`).join("\n")}\n`,
+    );
+}
+
+function proofCommand(argv: string[], io: Io): void {
+  const { values } = parse("proof", argv, {
+    table: { type: "string" },
+    account: { type: "string" },
+    merkle: { type: "string" },
+  });
+  if (values.help === true) {
+    io.stdout.write(HELP.proof);
+    return;
+  }
+  const args = validate("proof", ProofArgs, camel(values));
+  const { table, file } = readTable(args.table, io.cwd);
+  const tree = readMerkle(args.merkle, file, table, io.cwd);
+  const proof = proofForAccount(table, args.account.trim(), tree);
+  const out = {
+    accountId: proof.accountId,
+    identity: proof.identity,
+    shares: proof.shares.toString(),
+    totalShares: table.totalShares.toString(),
+    root: proof.root,
+    proof: proof.proof,
+  };
+  if (args.json === true) io.stdout.write(`${JSON.stringify(out)}\n`);
+  else {
+    io.stdout.write(
+      `account    ${out.accountId}\nidentity   ${out.identity}\nshares     ${out.shares} of ${out.totalShares}\nroot       ${out.root}\nproof (${out.proof.length}):\n${out.proof.map((p) => `  ${p}`).join("\n")}\n`,
+    );
+  }
+}
+
+export async function run(argv: string[], io: Io): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "attribute":
+      return attributeCommand(rest, io);
+    case "verify":
+      return verifyCommand(rest, io);
+    case "proof":
+      return proofCommand(rest, io);
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      io.stdout.write(HELP.main);
+      return;
+    default:
+      throw usage(`unknown command "${command}"`);
+  }
+}
