@@ -23,11 +23,9 @@ export class TokenBucketLimiter {
       bucket = { tokens: this.burst, updated: now };
       this.buckets.set(key, bucket);
     } else {
-      bucket.tokens = Math.min(
-        this.burst,
-        bucket.tokens + ((now - bucket.updated) / 1000) * this.ratePerSecond,
-      );
-      bucket.updated = now;
+      bucket.tokens = this.refilled(bucket, now);
+      // A clock that steps back (NTP) must neither drain nor refill the bucket.
+      bucket.updated = Math.max(bucket.updated, now);
     }
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
@@ -44,10 +42,14 @@ export class TokenBucketLimiter {
     return this.buckets.size;
   }
 
+  private refilled(bucket: { tokens: number; updated: number }, now: number): number {
+    const elapsed = Math.max(0, now - bucket.updated);
+    return Math.min(this.burst, bucket.tokens + (elapsed / 1000) * this.ratePerSecond);
+  }
+
   private evict(now: number): void {
     for (const [key, bucket] of this.buckets) {
-      if (bucket.tokens + ((now - bucket.updated) / 1000) * this.ratePerSecond >= this.burst)
-        this.buckets.delete(key);
+      if (this.refilled(bucket, now) >= this.burst) this.buckets.delete(key);
     }
     // Everyone is active: drop the oldest-inserted half rather than grow without bound.
     if (this.buckets.size >= this.maxKeys) {

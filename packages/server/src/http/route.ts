@@ -63,10 +63,13 @@ export function route<
 }
 
 export function zodIssues(error: z.ZodError, prefix: string): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    path: [prefix, ...issue.path.map(String)].filter(Boolean).join("."),
-    message: issue.message,
-  }));
+  const join = (path: readonly PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join(".");
+  return error.issues.flatMap((issue) =>
+    // An unknown field is reported at its own path, not at its parent object's.
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((key) => ({ path: join([...issue.path, key]), message: "unknown field" }))
+      : [{ path: join(issue.path), message: issue.message }],
+  );
 }
 
 function parsePart(

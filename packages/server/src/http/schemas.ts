@@ -99,15 +99,10 @@ export const createPolicyVersionRequest = z
   .object({
     document: jsonObject.meta({ description: "The policy document (validated by the policy codec)" }),
     note: z.string().max(2000).default("").meta({ description: "Why this version exists" }),
-    expectedLatestVersion: z
-      .number()
-      .int()
-      .min(0)
-      .optional()
-      .meta({
-        description:
-          "Optimistic concurrency: fail with 409 unless the latest version is this one (0 = none yet)",
-      }),
+    expectedLatestVersion: z.number().int().min(0).optional().meta({
+      description:
+        "Optimistic concurrency: fail with 409 unless the latest version is this one (0 = none yet)",
+    }),
   })
   .strict()
   .register(requestSchemas, { id: "CreatePolicyVersionRequest" });
