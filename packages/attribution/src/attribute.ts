@@ -71,6 +71,8 @@ export interface AttributionReport {
    *  gated components with destination "hold"). */
   heldFraction: number;
   returnedFraction: number;
+  /** Total value credited to recipients before caps (1 up to float rounding: nothing is lost). */
+  credited: number;
   caps: {
     capped: number;
     floored: number;
@@ -386,6 +388,7 @@ export function attributeGraph(
     gated,
     heldFraction: held,
     returnedFraction: returned,
+    credited: acc.values.subarray(0, count).reduce((a, b) => a + b, 0),
     caps: {
       capped: caps.capped,
       floored: caps.floored,

@@ -48,18 +48,19 @@ export function applyCapsAndFloors(
     } else {
       // Descending order of positions.
       const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[b]! - values[a]! || a - b);
-      let rest = 1; // sum of values not clipped
+      // rest[k] = sum of all but the top k, summed from the small end: subtracting from 1 would
+      // cancel catastrophically when one recipient holds almost everything.
+      const rest = suffixSums(values, idx);
       let k = 0;
       // Find smallest k: after clipping the top k to c and scaling the others by
-      // s = (1 - k·c)/rest, the largest remaining value is <= c.
+      // s = (1 - k·c)/rest[k], the largest remaining value is <= c.
       while (k < n) {
-        const s = (1 - k * c) / rest;
-        if (values[idx[k]!]! * s <= c) break;
-        rest -= values[idx[k]!]!;
+        const s = (1 - k * c) / rest[k]!;
+        if (values[idx[k]!]! * s <= c * (1 + 1e-12)) break;
         k++;
       }
       if (k > 0) {
-        const s = (1 - k * c) / rest;
+        const s = k < n ? (1 - k * c) / rest[k]! : 0;
         for (let j = 0; j < n; j++) {
           const i = idx[j]!;
           const before = values[i]!;
@@ -85,16 +86,16 @@ export function applyCapsAndFloors(
       const idx: number[] = [];
       for (let i = 0; i < n; i++) if (values[i]! > 0) idx.push(i);
       idx.sort((a, b) => values[a]! - values[b]! || a - b);
-      let rest = 1;
+      // rest[k] = sum of all but the bottom k, as a sum of positive terms (no subtraction).
+      const rest = suffixSums(values, idx);
       let k = 0;
       while (k < idx.length) {
-        const s = (1 - k * f) / rest;
-        if (values[idx[k]!]! * s >= f) break;
-        rest -= values[idx[k]!]!;
+        const s = (1 - k * f) / rest[k]!;
+        if (values[idx[k]!]! * s >= f * (1 - 1e-12)) break;
         k++;
       }
       if (k > 0) {
-        const s = rest > 0 ? (1 - k * f) / rest : 0;
+        const s = k < idx.length && rest[k]! > 0 ? (1 - k * f) / rest[k]! : 0;
         for (let j = 0; j < idx.length; j++) {
           const i = idx[j]!;
           const before = values[i]!;
@@ -110,4 +111,11 @@ export function applyCapsAndFloors(
     }
   }
   return report;
+}
+
+/** out[k] = sum of values[idx[j]] for j >= k. */
+function suffixSums(values: Float64Array, idx: readonly number[]): Float64Array {
+  const out = new Float64Array(idx.length + 1);
+  for (let j = idx.length - 1; j >= 0; j--) out[j] = out[j + 1]! + values[idx[j]!]!;
+  return out;
 }

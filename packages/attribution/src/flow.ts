@@ -81,6 +81,8 @@ export function solveFlow(input: FlowInput): FlowResult {
       }
     }
     outW[v] = s;
+    // Normalise to fractions now: dividing by a tiny total later could overflow to Infinity.
+    for (let e = offsets[v]!; e < m; e++) weights[e]! /= s;
   }
   offsets[n] = m;
 
@@ -174,7 +176,7 @@ export function solveFlow(input: FlowInput): FlowResult {
     }
     const k = keep[v]!;
     retained[v]! += x * k;
-    const pass = (x - x * k) / w;
+    const pass = x - x * k;
     let sent = 0;
     let last = -1;
     for (let e = offsets[v]!; e < offsets[v + 1]!; e++) {
@@ -190,7 +192,7 @@ export function solveFlow(input: FlowInput): FlowResult {
       } else if (mainParent[t] === -1) mainParent[t] = v;
     }
     // Rounding in the split goes to the last target so what leaves v is exactly what v passed.
-    if (last >= 0) pending[last]! += x - x * k - sent;
+    if (last >= 0) pending[last]! += pass - sent;
   }
 
   let reachable = 0;

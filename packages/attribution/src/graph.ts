@@ -135,9 +135,9 @@ export class GraphBuilder implements GraphSink {
     }
     // Later inputs fill what earlier ones left empty; opt-out signals and availability add up.
     if (had.kind === "package" && info.kind !== "package") had.kind = info.kind;
-    had.version ??= info.version;
-    had.purl ??= info.purl;
-    had.license ??= info.license;
+    if (had.version === undefined && info.version !== undefined) had.version = info.version;
+    if (had.purl === undefined && info.purl !== undefined) had.purl = info.purl;
+    if (had.license === undefined && info.license !== undefined) had.license = info.license;
     if (info.aiOptOut && info.aiOptOut.length > 0) {
       had.aiOptOut = [...new Set([...(had.aiOptOut ?? []), ...info.aiOptOut])].sort(compareUtf16);
     }

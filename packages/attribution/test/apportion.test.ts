@@ -1,0 +1,66 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { apportion } from "../src/apportion.ts";
+
+/** The definition, computed the slow way: exact rationals over the quantised weights. */
+function reference(values: number[], total: bigint): bigint[] {
+  const vmax = Math.max(...values);
+  const W = values.map((v) => BigInt(Math.round((v / vmax) * 2 ** 52)));
+  const D = W.reduce((a, b) => a + b, 0n);
+  const q = W.map((w) => (total * w) / D);
+  const r = W.map((w) => (total * w) % D);
+  let k = total - q.reduce((a, b) => a + b, 0n);
+  const order = values.map((_, i) => i).sort((a, b) => (r[a]! > r[b]! ? -1 : r[a]! < r[b]! ? 1 : a - b));
+  for (const i of order) {
+    if (k === 0n) break;
+    if (W[i] === 0n) continue;
+    q[i]! += 1n;
+    k--;
+  }
+  return q;
+}
+
+const valuesArb = fc
+  .array(fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 1e-300, 0.5, 1, 1e-20)), {
+    minLength: 1,
+    maxLength: 60,
+  })
+  .filter((v) => v.some((x) => x > 0));
+const totalArb = fc.oneof(
+  fc.constant(10n ** 18n),
+  fc.bigInt({ min: 1n, max: 1n << 200n }),
+  fc.bigInt({ min: 1n, max: 100n }),
+);
+
+describe("apportion (largest remainder, exact)", () => {
+  it("sums exactly to the total and equals the rational reference", () => {
+    fc.assert(
+      fc.property(valuesArb, totalArb, (values, total) => {
+        const { shares } = apportion(Float64Array.from(values), total);
+        assert.equal(
+          shares.reduce((a, b) => a + b, 0n),
+          total,
+        );
+        assert.deepEqual(shares, reference(values, total));
+        shares.forEach((s, i) => assert.ok(s >= 0n && (values[i] === 0 ? s === 0n : true)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("breaks ties by row order (accountId ascending)", () => {
+    const { shares } = apportion(Float64Array.from([1, 1, 1]), 10n);
+    assert.deepEqual(shares, [4n, 3n, 3n]);
+    const two = apportion(Float64Array.from([1, 1, 1]), 2n);
+    assert.deepEqual(two.shares, [1n, 1n, 0n]);
+    assert.equal(two.dropped, 1);
+  });
+
+  it("refuses all-zero, negative and non-finite values", () => {
+    assert.throws(() => apportion(Float64Array.from([0, 0]), 10n), RangeError);
+    assert.throws(() => apportion(Float64Array.from([1, -1]), 10n), RangeError);
+    assert.throws(() => apportion(Float64Array.from([1, Number.NaN]), 10n), RangeError);
+    assert.throws(() => apportion(Float64Array.from([1]), 0n), RangeError);
+  });
+});

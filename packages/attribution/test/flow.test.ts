@@ -1,0 +1,119 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { solveFlow, tarjan } from "../src/flow.ts";
+
+function csr(n: number, edges: [number, number, number][]) {
+  const sorted = [...edges].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const offsets = new Int32Array(n + 1);
+  for (const [f] of sorted) offsets[f + 1]!++;
+  for (let v = 0; v < n; v++) offsets[v + 1]! += offsets[v]!;
+  return {
+    offsets,
+    targets: Int32Array.from(sorted.map((e) => e[1])),
+    weights: Float64Array.from(sorted.map((e) => e[2])),
+  };
+}
+
+const close = (a: number, b: number, eps = 1e-12): void => assert.ok(Math.abs(a - b) <= eps, `${a} != ${b}`);
+
+describe("flow", () => {
+  it("splits a DAG by keep and edge weights", () => {
+    // 0 -> 1 (w 3), 0 -> 2 (w 1), 1 -> 2 (w 1); keep 0.5 everywhere.
+    const g = csr(3, [
+      [0, 1, 3],
+      [0, 2, 1],
+      [1, 2, 1],
+    ]);
+    const r = solveFlow({ n: 3, root: 0, ...g, keep: Float64Array.from([0.5, 0.5, 0.5]) });
+    close(r.retained[0]!, 0.5);
+    close(r.retained[1]!, 0.375 / 2);
+    close(r.retained[2]!, 0.125 + 0.1875);
+    close(r.inflow[2]!, 0.3125);
+  });
+
+  it("solves a cycle instead of cutting it (closed form)", () => {
+    // root 0 -> 1, 1 <-> 2; keep k. x1 = (1-k) + (1-k) x2, x2 = (1-k) x1.
+    for (const k of [0.1, 0.5, 0.9]) {
+      const g = csr(3, [
+        [0, 1, 1],
+        [1, 2, 1],
+        [2, 1, 1],
+      ]);
+      const r = solveFlow({ n: 3, root: 0, ...g, keep: Float64Array.from([k, k, k]) });
+      const x1 = (1 - k) / (1 - (1 - k) ** 2);
+      close(r.inflow[1]!, x1);
+      close(r.inflow[2]!, (1 - k) * x1);
+      close(r.retained[0]! + r.retained[1]! + r.retained[2]!, 1, 1e-14);
+      assert.equal(r.stats.cyclicSccs, 1);
+    }
+  });
+
+  it("splits a closed cycle that keeps nothing equally among its members and reports it", () => {
+    const g = csr(3, [
+      [0, 1, 1],
+      [1, 2, 1],
+      [2, 1, 1],
+    ]);
+    const r = solveFlow({ n: 3, root: 0, ...g, keep: Float64Array.from([0.5, 0, 0]) });
+    close(r.retained[1]!, 0.25);
+    close(r.retained[2]!, 0.25);
+    assert.deepEqual(r.stats.closedCycles, [[1, 2]]);
+  });
+
+  it("a component whose edges weigh nothing keeps everything; unreachable ones get nothing", () => {
+    const g = csr(4, [
+      [0, 1, 0],
+      [2, 3, 1],
+    ]);
+    const r = solveFlow({ n: 4, root: 0, ...g, keep: Float64Array.from([0.2, 0.2, 0.2, 0.2]) });
+    assert.deepEqual([...r.retained], [1, 0, 0, 0]);
+    assert.equal(r.stats.reachable, 1);
+  });
+
+  it("conserves value on random graphs with cycles (retained sums to 1)", () => {
+    const graphArb = fc.integer({ min: 1, max: 40 }).chain((n) =>
+      fc.record({
+        n: fc.constant(n),
+        edges: fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1), fc.double({ min: 0, max: 5, noNaN: true })), {
+          maxLength: 150,
+        }),
+        keep: fc.array(fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constant(0)), {
+          minLength: n,
+          maxLength: n,
+        }),
+      }),
+    );
+    fc.assert(
+      fc.property(graphArb, ({ n, edges, keep }) => {
+        const dedup = new Map<string, [number, number, number]>();
+        for (const e of edges) if (e[0] !== e[1]) dedup.set(`${e[0]},${e[1]}`, e);
+        const g = csr(n, [...dedup.values()]);
+        const r = solveFlow({ n, root: 0, ...g, keep: Float64Array.from(keep) });
+        let sum = 0;
+        for (const x of r.retained) {
+          assert.ok(x >= 0);
+          sum += x;
+        }
+        close(sum, 1, 1e-9);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("Tarjan finds strongly connected components in reverse topological order", () => {
+    const g = csr(5, [
+      [0, 1, 1],
+      [1, 2, 1],
+      [2, 1, 1],
+      [2, 3, 1],
+      [3, 4, 1],
+      [4, 3, 1],
+    ]);
+    const { comp, count } = tarjan(5, 0, g.offsets, g.targets);
+    assert.equal(count, 3);
+    assert.equal(comp[1], comp[2]);
+    assert.equal(comp[3], comp[4]);
+    assert.ok(comp[3]! < comp[1]! && comp[1]! < comp[0]!);
+  });
+});

@@ -1,0 +1,131 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { GraphBuilder } from "../src/graph.ts";
+import { isWellspringError } from "../src/errors.ts";
+
+const at = (file: string, field: string) => ({ file, field });
+
+describe("GraphBuilder", () => {
+  it("interns keys, numbers them in key order and builds CSR edges sorted by (target, kind)", () => {
+    const b = new GraphBuilder();
+    b.edge("z", "b", "dev", at("f", "e0"));
+    b.edge("z", "a", "runtime", at("f", "e1"));
+    b.edge("z", "b", "runtime", at("f", "e2"));
+    for (const k of ["z", "a", "b"]) b.component(k, { kind: "package", name: k }, at("f", k));
+    b.root("z", at("f", "root"));
+    const g = b.build();
+    assert.deepEqual(g.keys, ["a", "b", "z"]);
+    assert.equal(g.root, 2);
+    assert.deepEqual([...g.offsets], [0, 0, 0, 3]);
+    assert.deepEqual([...g.targets], [0, 1, 1]);
+    assert.deepEqual([...g.kinds], [0, 0, 1]);
+  });
+
+  it("merges the same edge from two inputs (largest usage) and drops self-loops", () => {
+    const b = new GraphBuilder();
+    b.component("r", { kind: "application", name: "r" }, at("a", "x"));
+    b.component("d", { kind: "package", name: "d" }, at("a", "y"));
+    b.edge("r", "d", "runtime", at("a", "e"), 1);
+    b.edge("r", "d", "runtime", at("b", "e"), 3);
+    b.edge("d", "d", "runtime", at("b", "e"));
+    b.root("r", at("a", "root"));
+    const g = b.build();
+    assert.equal(g.targets.length, 1);
+    assert.deepEqual([...g.usage], [3]);
+  });
+
+  it("fills component facts that earlier inputs left empty and unions opt-out signals", () => {
+    const b = new GraphBuilder();
+    b.component("m", { kind: "package", name: "m" }, at("a", "c"));
+    b.component(
+      "m",
+      { kind: "model", name: "m2", license: "MIT", aiOptOut: ["x"], availability: { weights: true } },
+      at("b", "c"),
+    );
+    b.component(
+      "m",
+      { kind: "model", name: "m3", license: "GPL-3.0-only", aiOptOut: ["a"], availability: { code: true } },
+      at("c", "c"),
+    );
+    b.root("m", at("a", "root"));
+    const g = b.build();
+    assert.deepEqual(g.info[0], {
+      kind: "model",
+      name: "m",
+      license: "MIT",
+      aiOptOut: ["a", "x"],
+      availability: { weights: true, code: true },
+    });
+    assert.deepEqual(g.declaredAt[0], at("a", "c"));
+  });
+
+  it("merges contributor evidence per identity and tracks the newest commit", () => {
+    const b = new GraphBuilder();
+    b.component("r", { kind: "application", name: "r" }, at("a", "c"));
+    b.contributor(
+      "r",
+      { identity: "github:1", source: "git", activity: [{ time: 50, lines: 3 }] },
+      at("g", "c0"),
+    );
+    b.contributor("r", { identity: "github:1", source: "declared", weight: 2 }, at("f", "c1"));
+    b.contributor(
+      "r",
+      { identity: "github:0", source: "git", activity: [{ time: 70, lines: 1 }] },
+      at("g", "c2"),
+    );
+    b.root("r", at("a", "root"));
+    const g = b.build();
+    assert.equal(g.newestCommit, 70);
+    assert.deepEqual(
+      g.contributors.map((c) => [c.identity, c.declared, c.weight, c.commits.length]),
+      [
+        ["github:0", false, Number.NaN, 1],
+        ["github:1", true, 2, 1],
+      ],
+    );
+  });
+
+  it("names the file and field of a dangling reference", () => {
+    const b = new GraphBuilder();
+    b.component("r", { kind: "application", name: "r" }, at("bom.json", "metadata.component"));
+    b.edge("r", "ghost", "runtime", at("bom.json", "dependencies[0].dependsOn[1]"));
+    b.root("r", at("bom.json", "metadata.component"));
+    assert.throws(
+      () => b.build(),
+      (e) =>
+        isWellspringError(e, "INPUT_DANGLING_REFERENCE") &&
+        e.file === "bom.json" &&
+        e.field === "dependencies[0].dependsOn[1]",
+    );
+  });
+
+  it("needs exactly one root", () => {
+    const none = new GraphBuilder();
+    none.component("r", { kind: "application", name: "r" }, at("a", "c"));
+    assert.throws(
+      () => none.build(),
+      (e) => isWellspringError(e, "INPUT_NO_ROOT"),
+    );
+    const two = new GraphBuilder();
+    two.component("r", { kind: "application", name: "r" }, at("a", "c"));
+    two.component("s", { kind: "application", name: "s" }, at("b", "c"));
+    two.root("r", at("a", "root"));
+    two.root("s", at("b", "root"));
+    assert.throws(
+      () => two.build(),
+      (e) => isWellspringError(e, "INPUT_CONFLICT") && e.file === "b",
+    );
+  });
+
+  it("rejects bad usage weights and empty identities with INPUT_SCHEMA", () => {
+    const b = new GraphBuilder();
+    assert.throws(
+      () => b.edge("a", "b", "runtime", at("f", "e"), -1),
+      (e) => isWellspringError(e, "INPUT_SCHEMA"),
+    );
+    assert.throws(
+      () => b.contributor("a", { identity: " ", source: "declared" }, at("f", "c")),
+      (e) => isWellspringError(e, "INPUT_SCHEMA"),
+    );
+  });
+});
