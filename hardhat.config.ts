@@ -20,6 +20,16 @@ const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 512);
 const INVARIANT_RUNS = Number(process.env.INVARIANT_RUNS ?? 64);
 const INVARIANT_DEPTH = Number(process.env.INVARIANT_DEPTH ?? 64);
 
+const COMPILER = {
+  version: SOLC_VERSION,
+  path: require.resolve("solc/soljson.js"),
+  settings: {
+    optimizer: { enabled: true, runs: 1_000_000 },
+    viaIR: true,
+    evmVersion: "cancun",
+  },
+};
+
 export default defineConfig({
   plugins: [
     hardhatViem,
@@ -31,13 +41,9 @@ export default defineConfig({
     hardhatKeystore,
   ],
   solidity: {
-    version: SOLC_VERSION,
-    path: require.resolve("solc/soljson.js"),
-    settings: {
-      optimizer: { enabled: true, runs: 1_000_000 },
-      viaIR: true,
-      evmVersion: "cancun",
-    },
+    // `hardhat ignition deploy` builds with the production profile, which would otherwise drop these settings:
+    // both profiles compile the same bytecode, so what is deployed is what was tested.
+    profiles: { default: COMPILER, production: COMPILER },
   },
   paths: {
     sources: "contracts",

@@ -20,7 +20,7 @@ const env = z
   })
   .parse(process.env);
 
-const connection = await hre.network.connect();
+const connection = await hre.network.create();
 const ephemeral = connection.networkConfig.type === "edr-simulated";
 const parametersName = ephemeral ? "localhost" : connection.networkName;
 const parameters =

@@ -12,7 +12,7 @@ import { collectDeploymentAddresses, writeDeploymentAddresses } from "../lib/add
 
 const env = z.object({ WELLSPRING_DEPLOYMENT_ID: z.string().min(1).optional() }).parse(process.env);
 
-const connection = await hre.network.connect();
+const connection = await hre.network.create();
 if (connection.networkConfig.type === "edr-simulated") {
   throw new Error(
     "the in-process network keeps no deployment; use --network localhost or another HTTP network",
