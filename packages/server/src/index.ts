@@ -14,7 +14,7 @@ export {
   type JsonObject,
   type JsonChange,
 } from "./canonical.ts";
-export { canonicalJsonPolicyCodec, type PolicyCodec } from "./policy-codec.ts";
+export { enginePolicyCodec, canonicalJsonPolicyCodec, type PolicyCodec } from "./policy-codec.ts";
 export { ROLES, staticHasRole, type Role, type HasRole } from "./auth/roles.ts";
 export {
   ADMIN_DOMAIN_NAME,

@@ -1,19 +1,46 @@
-import type { Hex } from "viem";
+import { canonicalPolicy, policySchema, type Policy } from "@wellspring/attribution";
+import { keccak256, stringToBytes, type Hex } from "viem";
 import { canonicalHash, canonicalJson, type JsonObject } from "./canonical.ts";
+import { ServerError } from "./errors.ts";
 
 /**
- * How the server validates, canonicalises and hashes a policy document. The attribution engine
- * will own the real policy schema and hash (packages/attribution); until it exports them this
- * codec accepts any JSON object and hashes its canonical JSON with keccak256 as DESIGN.md says.
- * Swapping it is one line in `createApp`'s deps.
+ * How the server validates, canonicalises and hashes a policy document. Kept behind one
+ * interface so the HTTP layer and the store never depend on the policy's shape.
  */
 export interface PolicyCodec {
-  /** Returns the parsed document or throws ServerError("VALIDATION") with field paths. */
+  /**
+   * Returns the document the server stores (for the engine: with every default filled in, which
+   * is what the hash commits to). Throws ServerError("VALIDATION") with issue paths relative to
+   * the document.
+   */
   parse(document: JsonObject): JsonObject;
   canonicalize(document: JsonObject): string;
   hash(canonical: string): Hex;
 }
 
+/**
+ * The attribution engine's policy: its zod schema, its canonical JSON of the parsed policy and
+ * keccak256 over that text, so the hash the server stores is the `policyHash` the engine puts in
+ * a share table and the pool records on-chain.
+ */
+export const enginePolicyCodec: PolicyCodec = {
+  parse(document) {
+    const parsed = policySchema.safeParse(document);
+    if (!parsed.success) {
+      throw new ServerError("VALIDATION", "invalid policy document", {
+        issues: parsed.error.issues.map((issue) => ({
+          path: issue.path.map(String).join("."),
+          message: issue.message,
+        })),
+      });
+    }
+    return parsed.data as unknown as JsonObject;
+  },
+  canonicalize: (document) => canonicalPolicy(document as unknown as Policy),
+  hash: (canonical) => keccak256(stringToBytes(canonical)),
+};
+
+/** Any JSON object, canonical JSON + keccak256 (DESIGN.md): for documents that are not engine policies. */
 export const canonicalJsonPolicyCodec: PolicyCodec = {
   parse: (document) => document,
   canonicalize: canonicalJson,

@@ -7,6 +7,7 @@ import { ADMIN_HEADERS } from "../src/auth/admin-auth.ts";
 import {
   backends,
   json,
+  policyDoc,
   nowSeconds,
   randomNonce,
   rolesFor,
@@ -20,7 +21,7 @@ const proposer = privateKeyToAccount(generatePrivateKey());
 const guardian = privateKeyToAccount(generatePrivateKey());
 const stranger = privateKeyToAccount(generatePrivateKey());
 const PATH = "/v1/policies/default/versions";
-const body = { document: { keep: "0.2", weights: { runtime: 1, dev: 0.1 } }, note: "first" };
+const body = { document: policyDoc("first"), note: "first" };
 
 for (const backend of await backends()) {
   describe(`EIP-712 admin authentication [${backend.name}]`, { skip: backend.skip }, () => {
@@ -148,7 +149,7 @@ for (const backend of await backends()) {
       const real = await signedFetch(server.url, proposer, {
         method: "POST",
         path: PATH,
-        body: { ...body, document: { other: 1 } },
+        body: { ...body, document: policyDoc("other") },
         nonce,
         deadline,
       });
@@ -193,7 +194,7 @@ for (const backend of await backends()) {
     it("401 AUTH_REPLAYED when the same signed request is sent twice", async () => {
       const nonce = randomNonce();
       const deadline = nowSeconds() + 60n;
-      const doc = { ...body, document: { replay: true } };
+      const doc = { ...body, document: policyDoc("replay") };
       assert.equal(
         (await signedFetch(server.url, proposer, { method: "POST", path: PATH, body: doc, nonce, deadline }))
           .status,
@@ -225,7 +226,7 @@ for (const backend of await backends()) {
         const second = await signedFetch(local.url, guardian, {
           method: "POST",
           path: "/v1/policies/per-addr/versions",
-          body: { ...body, document: { v: 2 } },
+          body: { ...body, document: policyDoc("v2") },
           nonce,
         });
         assert.equal(second.status, 201);
@@ -251,7 +252,7 @@ for (const backend of await backends()) {
       const nonces = new NonceRepository(db);
       const nonce = randomNonce();
       const deadline = nowSeconds() + 30n;
-      const doc = { ...body, document: { prune: true } };
+      const doc = { ...body, document: policyDoc("prune") };
       assert.equal(
         (await signedFetch(server.url, proposer, { method: "POST", path: PATH, body: doc, nonce, deadline }))
           .status,
@@ -279,7 +280,7 @@ for (const backend of await backends()) {
     it("two racing copies of one signed request: exactly one is accepted", async () => {
       const nonce = randomNonce();
       const deadline = nowSeconds() + 60n;
-      const doc = { ...body, document: { race: 1 } };
+      const doc = { ...body, document: policyDoc("race") };
       const responses = await Promise.all(
         [0, 1, 2, 3].map(() =>
           signedFetch(server.url, proposer, {

@@ -4,7 +4,15 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import type { Database } from "../src/db/database.ts";
 import { openPglite } from "../src/db/pglite.ts";
 import { migrate } from "../src/db/migrate.ts";
-import { json, rolesFor, signedFetch, startTestServer, type ErrorBody, type TestServer } from "./helpers.ts";
+import {
+  json,
+  policyDoc,
+  rolesFor,
+  signedFetch,
+  startTestServer,
+  type ErrorBody,
+  type TestServer,
+} from "./helpers.ts";
 
 const proposer = privateKeyToAccount(generatePrivateKey());
 
@@ -254,7 +262,7 @@ describe("graceful shutdown", () => {
       const inFlight = signedFetch(server.url, proposer, {
         method: "POST",
         path: "/v1/policies/shutdown/versions",
-        body: { document: { a: 1 } },
+        body: { document: policyDoc("drain") },
       });
       await entered;
       let closed = false;

@@ -200,3 +200,10 @@ export async function json<T = Record<string, unknown>>(response: Response): Pro
 export type ErrorBody = {
   error: { code: string; message: string; issues?: { path: string; message: string }[]; requestId: string };
 };
+
+/** A valid engine policy document; `tag` makes documents distinct (it lands in `description`). */
+export const policyDoc = (tag: string | number, extra: Record<string, unknown> = {}) => ({
+  version: 1,
+  description: String(tag),
+  ...extra,
+});

@@ -1,11 +1,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { readFile } from "node:fs/promises";
+import { canonicalPolicy, parsePolicy, policyHash } from "@wellspring/attribution";
 import { keccak256, stringToHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import type { Database } from "../src/db/database.ts";
 import {
   backends,
   json,
+  policyDoc,
   rolesFor,
   signedFetch,
   startTestServer,
@@ -44,33 +47,61 @@ for (const backend of await backends()) {
       signedFetch(server.url, proposer, { method: "POST", path: `/v1/policies/${name}/versions`, body });
     const get = (path: string) => fetch(server.url + path);
 
-    const v1doc = { keep: "0.2", weights: { runtime: 1, dev: 0.1 }, caps: [{ max: "0.05" }] };
+    const v1doc = { version: 1, name: "default", keep: { default: 0.2 }, edgeWeights: { dev: 0.1 } };
     const v2doc = {
-      keep: "0.25",
-      weights: { runtime: 1, peer: 0.5 },
-      caps: [{ max: "0.05" }, { floor: "0.001" }],
+      version: 1,
+      name: "default",
+      keep: { default: 0.25 },
+      edgeWeights: { peer: 0.75 },
+      rules: [{ match: { key: "npm:left-pad" }, weight: 0 }],
     };
 
-    it("creates version 1 with the canonical JSON and its keccak256", async () => {
+    it("creates version 1: validated by the engine's schema, defaults filled, hashed as the engine hashes", async () => {
       const response = await create("default", {
-        document: { weights: { dev: 0.1, runtime: 1 }, caps: [{ max: "0.05" }], keep: "0.2" },
+        document: { edgeWeights: { dev: 0.1 }, keep: { default: 0.2 }, name: "default", version: 1 },
         note: "initial",
       });
-      assert.equal(response.status, 201);
+      assert.equal(response.status, 201, await response.clone().text());
       assert.equal(response.headers.get("location"), "/v1/policies/default/versions/1");
       const v = await json<Version>(response);
-      const canonical = '{"caps":[{"max":"0.05"}],"keep":"0.2","weights":{"dev":0.1,"runtime":1}}';
-      assert.equal(v.canonical, canonical);
-      assert.equal(v.hash, keccak256(stringToHex(canonical)));
-      assert.deepEqual(v.document, v1doc);
+      const engine = parsePolicy(v1doc);
+      assert.equal(v.hash, policyHash(engine), "the stored hash is the engine's policyHash");
+      assert.equal(v.canonical, canonicalPolicy(engine));
+      assert.equal(v.hash, keccak256(stringToHex(v.canonical ?? "")));
+      const document = v.document as {
+        keep: { default: number };
+        edgeWeights: { runtime: number; dev: number };
+        totalShares: string;
+      };
+      assert.equal(document.keep.default, 0.2);
+      assert.equal(document.edgeWeights.dev, 0.1);
+      assert.equal(document.edgeWeights.runtime, 1, "defaults are filled in");
+      assert.equal(document.totalShares, "1000000000000000000");
       assert.equal(v.version, 1);
       assert.equal(v.note, "initial");
       assert.equal(v.createdBy, proposer.address);
     });
 
-    it("409 POLICY_UNCHANGED when the new version equals the latest (key order does not matter)", async () => {
+    it("the shipped example policies are accepted with the hash the engine gives them", async () => {
+      for (const file of ["default", "model-lineage", "strict-license"]) {
+        const document = JSON.parse(
+          await readFile(new URL(`../../attribution/policies/${file}.json`, import.meta.url), "utf8"),
+        ) as Record<string, unknown>;
+        const response = await create(`example-${file}`, { document });
+        assert.equal(response.status, 201, await response.clone().text());
+        assert.equal((await json<Version>(response)).hash, policyHash(parsePolicy(document)));
+      }
+    });
+
+    it("409 POLICY_UNCHANGED when the new version equals the latest (key order and spelled-out defaults do not matter)", async () => {
+      // Same policy: other key order, and a default (runtime = 1) spelled out.
       const response = await create("default", {
-        document: { keep: "0.2", caps: [{ max: "0.05" }], weights: { runtime: 1, dev: 0.1 } },
+        document: {
+          version: 1,
+          edgeWeights: { runtime: 1, dev: 0.1 },
+          keep: { default: 0.2 },
+          name: "default",
+        },
       });
       assert.equal(response.status, 409);
       assert.equal((await json<ErrorBody>(response)).error.code, "POLICY_UNCHANGED");
@@ -98,7 +129,7 @@ for (const backend of await backends()) {
 
     it("gets one version and 404s for an unknown one", async () => {
       const v2 = await json<Version>(await get("/v1/policies/default/versions/2"));
-      assert.deepEqual(v2.document, v2doc);
+      assert.deepEqual(v2.document, JSON.parse(canonicalPolicy(parsePolicy(v2doc))));
       assert.equal(v2.note, "raise keep");
       const missing = await get("/v1/policies/default/versions/3");
       assert.equal(missing.status, 404);
@@ -115,14 +146,14 @@ for (const backend of await backends()) {
       );
       assert.equal(diff.from.version, 1);
       assert.equal(diff.to.version, 2);
+      // Effective policies are compared: v1 spelled out dev = 0.1, v2 took it by default, no change.
       assert.deepEqual(diff.changes, [
-        { op: "add", path: "/caps/1", to: { floor: "0.001" } },
-        { op: "replace", path: "/keep", from: "0.2", to: "0.25" },
-        { op: "remove", path: "/weights/dev", from: 0.1 },
-        { op: "add", path: "/weights/peer", to: 0.5 },
+        { op: "replace", path: "/edgeWeights/peer", from: 0.5, to: 0.75 },
+        { op: "replace", path: "/keep/default", from: 0.2, to: 0.25 },
+        { op: "add", path: "/rules/0", to: { match: { key: "npm:left-pad" }, weight: 0 } },
       ]);
       const back = await json<{ changes: unknown[] }>(await get("/v1/policies/default/diff?from=2&to=1"));
-      assert.equal(back.changes.length, 4);
+      assert.equal(back.changes.length, 3);
       assert.equal((await get("/v1/policies/default/diff?from=1&to=9")).status, 404);
     });
 
@@ -139,7 +170,8 @@ for (const backend of await backends()) {
     });
 
     it("paginates the history with a cursor", async () => {
-      for (let i = 0; i < 5; i++) assert.equal((await create("paged", { document: { i } })).status, 201);
+      for (let i = 0; i < 5; i++)
+        assert.equal((await create("paged", { document: policyDoc(i) })).status, 201);
       const first = await json<{ versions: Version[]; nextCursor: string | null }>(
         await get("/v1/policies/paged/versions?limit=2"),
       );
@@ -168,7 +200,7 @@ for (const backend of await backends()) {
 
     it("concurrent creates get consecutive, distinct version numbers", async () => {
       const responses = await Promise.all(
-        Array.from({ length: 6 }, (_, i) => create("concurrent", { document: { i } })),
+        Array.from({ length: 6 }, (_, i) => create("concurrent", { document: policyDoc(i) })),
       );
       assert.deepEqual(
         responses.map((r) => r.status),
@@ -185,10 +217,23 @@ for (const backend of await backends()) {
       const cases: [string, unknown, string[]][] = [
         ["default", {}, ["body.document"]],
         ["default", { document: [] }, ["body.document"]],
-        ["default", { document: {}, note: "x".repeat(2001) }, ["body.note"]],
-        ["default", { document: {}, surprise: 1 }, ["body.surprise"]],
-        ["default", { document: {}, expectedLatestVersion: -1 }, ["body.expectedLatestVersion"]],
-        ["Bad Name", { document: {} }, ["params.name"]],
+        ["default", { document: policyDoc(1), note: "x".repeat(2001) }, ["body.note"]],
+        ["default", { document: policyDoc(1), surprise: 1 }, ["body.surprise"]],
+        ["default", { document: policyDoc(1), expectedLatestVersion: -1 }, ["body.expectedLatestVersion"]],
+        ["Bad Name", { document: policyDoc(1) }, ["params.name"]],
+        // The engine's schema, reported inside the document.
+        ["default", { document: {} }, ["body.document.version"]],
+        ["default", { document: policyDoc(1, { keep: { default: 1.5 } }) }, ["body.document.keep.default"]],
+        [
+          "default",
+          { document: policyDoc(1, { edgeWeights: { runtime: 1, sideways: 2 } }) },
+          ["body.document.edgeWeights"],
+        ],
+        [
+          "default",
+          { document: policyDoc(1, { caps: { maxFraction: 0.1, minFraction: 0.2 } }) },
+          ["body.document.caps"],
+        ],
       ];
       for (const [name, body, paths] of cases) {
         const response = await create(encodeURIComponent(name), body);

@@ -8,7 +8,7 @@ import type { HasRole } from "../auth/roles.ts";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/database.ts";
 import { ServerError } from "../errors.ts";
-import { canonicalJsonPolicyCodec, type PolicyCodec } from "../policy-codec.ts";
+import { enginePolicyCodec, type PolicyCodec } from "../policy-codec.ts";
 import { NonceRepository } from "../repositories/nonces.ts";
 import { PolicyRepository } from "../repositories/policies.ts";
 import { PoolRepository } from "../repositories/pools.ts";
@@ -38,6 +38,7 @@ export interface AppDeps {
   config: AppConfig;
   /** Role check for signed admin requests (static map now, on-chain AccessControl later). */
   hasRole: HasRole;
+  /** Defaults to the attribution engine's policy schema and hash. */
   policyCodec?: PolicyCodec;
   /** Milliseconds since the epoch; injectable so tests can move time without waiting. */
   now?: () => number;
@@ -72,9 +73,7 @@ export function createApp(deps: AppDeps): Express {
       maxAgeSeconds: config.ADMIN_AUTH_MAX_AGE_SECONDS,
       isShuttingDown: () => app.locals.shuttingDown === true,
     }),
-    ...policyRoutes(
-      new PolicyService(new PolicyRepository(db), deps.policyCodec ?? canonicalJsonPolicyCodec),
-    ),
+    ...policyRoutes(new PolicyService(new PolicyRepository(db), deps.policyCodec ?? enginePolicyCodec)),
     ...poolRoutes(new PoolService(new PoolRepository(db), config.CHAIN_ID)),
   ];
   const openapi = buildOpenApiDocument(routes, {

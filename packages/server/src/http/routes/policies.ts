@@ -1,4 +1,5 @@
 import type { JsonObject } from "../../canonical.ts";
+import { isServerError, ServerError } from "../../errors.ts";
 import type { PolicyService } from "../../services/policies.ts";
 import { route, type AnyRoute } from "../route.ts";
 import {
@@ -14,6 +15,23 @@ import {
   policyVersionsByHashResponse,
   versionsQuery,
 } from "../schemas.ts";
+
+/** The codec reports paths inside the document; the client needs them inside the request body. */
+async function withDocumentPath<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (isServerError(error, "VALIDATION") && error.issues) {
+      throw new ServerError("VALIDATION", error.shortMessage, {
+        issues: error.issues.map((i) => ({
+          ...i,
+          path: ["body", "document", i.path].filter(Boolean).join("."),
+        })),
+      });
+    }
+    throw error;
+  }
+}
 
 export function policyRoutes(policies: PolicyService): AnyRoute[] {
   return [
@@ -32,7 +50,8 @@ export function policyRoutes(policies: PolicyService): AnyRoute[] {
       operationId: "createPolicyVersion",
       summary: "Create the next version of a policy",
       description:
-        "Validates the document, stores its canonical JSON and keccak256 hash as version latest+1. " +
+        "Validates the document against the attribution engine's policy schema (docs/policy.md), fills in defaults, and stores " +
+        "its canonical JSON and keccak256 hash (the engine's policyHash) as version latest+1. " +
         "409 POLICY_UNCHANGED when it equals the latest version; 409 CONFLICT when expectedLatestVersion is stale.",
       tags: ["policies"],
       auth: "PROPOSER",
@@ -43,15 +62,17 @@ export function policyRoutes(policies: PolicyService): AnyRoute[] {
         409: { description: "Unchanged document or stale expectedLatestVersion" },
       },
       handle: async ({ params, body, admin }) => {
-        const created = await policies.createVersion({
-          name: params.name,
-          document: body.document as JsonObject,
-          note: body.note,
-          createdBy: admin!.address,
-          ...(body.expectedLatestVersion === undefined
-            ? {}
-            : { expectedLatestVersion: body.expectedLatestVersion }),
-        });
+        const created = await withDocumentPath(() =>
+          policies.createVersion({
+            name: params.name,
+            document: body.document as JsonObject,
+            note: body.note,
+            createdBy: admin!.address,
+            ...(body.expectedLatestVersion === undefined
+              ? {}
+              : { expectedLatestVersion: body.expectedLatestVersion }),
+          }),
+        );
         return {
           status: 201,
           body: created,
