@@ -31,6 +31,7 @@ export {
 export {
   type AccountProof,
   buildShareTree,
+  FAST_BUILDER_THRESHOLD,
   LEAF_ENCODING,
   type ShareTree,
   verifyAccountProof,
@@ -38,6 +39,7 @@ export {
 export {
   createShareTable,
   DEFAULT_TOTAL_SHARES,
+  HAND_WRITTEN_ENGINE_VERSION,
   parseShareTable,
   type ShareTable,
   type ShareTableEntryInput,

@@ -1,4 +1,5 @@
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { buildMerkleTree, hexToBytes, merkleProof, merkleRoot } from "@wellspring/attribution";
 import type { Hex } from "viem";
 
 import { type AccountId, toAccountId } from "./account.ts";
@@ -7,6 +8,13 @@ import type { ShareTable } from "./shareTable.ts";
 
 /** Leaf types fixed by DESIGN.md; the pool verifies proofs with OpenZeppelin MerkleProof. */
 export const LEAF_ENCODING = ["bytes32", "uint256"] as const;
+
+/**
+ * Tables with more leaves than this are built with the attribution engine's typed-array builder
+ * (byte-identical to OpenZeppelin's, much faster and leaner); smaller ones with
+ * @openzeppelin/merkle-tree itself.
+ */
+export const FAST_BUILDER_THRESHOLD = 1024;
 
 /** One account's leaf and its proof: exactly what a ClaimRequest needs besides scheduleId and tokens. */
 export interface AccountProof {
@@ -29,43 +37,57 @@ export interface ShareTree {
 
 /**
  * Builds the OpenZeppelin StandardMerkleTree of a share table and, unless told otherwise, checks that
- * its root equals the table's stated root (RootMismatchError). Suited to tables up to ~10^5 leaves;
- * the attribution engine has a faster builder for bigger ones.
+ * its root equals the table's stated root (RootMismatchError).
  */
 export function buildShareTree(
   table: Pick<ShareTable, "recipients"> & { root?: Hex | undefined },
-  options: { verifyRoot?: boolean } = {},
+  options: { verifyRoot?: boolean; builder?: "openzeppelin" | "fast" } = {},
 ): ShareTree {
-  const tree = StandardMerkleTree.of<[string, bigint]>(
-    table.recipients.map((r) => [r.accountId, r.shares]),
-    [...LEAF_ENCODING],
-  );
-  const root = tree.root as Hex;
+  const { recipients } = table;
+  const builder = options.builder ?? (recipients.length > FAST_BUILDER_THRESHOLD ? "fast" : "openzeppelin");
+  const { root, proofAt } = builder === "fast" ? fastTree(table.recipients) : ozTree(table.recipients);
   if ((options.verifyRoot ?? true) && table.root !== undefined && table.root.toLowerCase() !== root) {
     throw new RootMismatchError(table.root, root);
   }
-  const indexOf = new Map<string, number>();
-  for (const [index, [accountId]] of tree.entries()) indexOf.set(accountId.toLowerCase(), index);
-  const proofAt = (index: number): AccountProof => {
-    const [accountId, shares] = tree.at(index)!;
-    return {
-      accountId: accountId.toLowerCase() as AccountId,
-      shares: BigInt(shares),
-      proof: tree.getProof(index) as Hex[],
-    };
+  const rowOf = new Map<string, number>();
+  recipients.forEach((r, row) => rowOf.set(r.accountId.toLowerCase(), row));
+  const at = (row: number): AccountProof => {
+    const r = recipients[row]!;
+    return { accountId: r.accountId.toLowerCase() as AccountId, shares: r.shares, proof: proofAt(row) };
   };
   return {
     root,
-    size: table.recipients.length,
-    has: (accountOrIdentity) => indexOf.has(toAccountId(accountOrIdentity)),
+    size: recipients.length,
+    has: (accountOrIdentity) => rowOf.has(toAccountId(accountOrIdentity)),
     proofFor(accountOrIdentity) {
       const accountId = toAccountId(accountOrIdentity);
-      const index = indexOf.get(accountId);
-      if (index === undefined) throw new ProofNotFoundError(accountId);
-      return proofAt(index);
+      const row = rowOf.get(accountId);
+      if (row === undefined) throw new ProofNotFoundError(accountId);
+      return at(row);
     },
-    allProofs: () => table.recipients.map((r) => proofAt(indexOf.get(r.accountId)!)),
+    allProofs: () => recipients.map((_, row) => at(row)),
   };
+}
+
+type Rows = ShareTable["recipients"];
+
+function ozTree(recipients: Rows): { root: Hex; proofAt: (row: number) => Hex[] } {
+  // Values keep the table's order, so value index = table row.
+  const tree = StandardMerkleTree.of<[string, bigint]>(
+    recipients.map((r) => [r.accountId, r.shares]),
+    [...LEAF_ENCODING],
+  );
+  return { root: tree.root as Hex, proofAt: (row) => tree.getProof(row) as Hex[] };
+}
+
+function fastTree(recipients: Rows): { root: Hex; proofAt: (row: number) => Hex[] } {
+  const ids = new Uint8Array(recipients.length * 32);
+  recipients.forEach((r, row) => ids.set(hexToBytes(r.accountId), row * 32));
+  const tree = buildMerkleTree(
+    ids,
+    recipients.map((r) => r.shares),
+  );
+  return { root: merkleRoot(tree), proofAt: (row) => merkleProof(tree, row) };
 }
 
 /** Checks a proof off-chain, byte for byte as the pool does. */

@@ -1,8 +1,18 @@
-import { type Hex, keccak256, stringToBytes, zeroHash } from "viem";
+import { computeInputsHash, computeTableHash, hexToBytes } from "@wellspring/attribution";
+import { type Hex, zeroHash } from "viem";
 import { z } from "zod";
 
-import { type AccountId, identityToAccountId, addressToAccountId, isAccountId } from "./account.ts";
+import {
+  type AccountId,
+  addressToAccountId,
+  identityToAccountId,
+  isAccountId,
+  toAccountId,
+} from "./account.ts";
 import { InvalidShareTableError, InvalidArgumentError } from "./errors.ts";
+
+/** `engineVersion` of tables written by createShareTable rather than computed by the engine. */
+export const HAND_WRITTEN_ENGINE_VERSION = "wellspring-sdk/0.1.0 (hand-written)";
 
 /** The default total of a share table (DESIGN.md): shares are fractions of 10^18. */
 export const DEFAULT_TOTAL_SHARES = 10n ** 18n;
@@ -19,6 +29,8 @@ export const shareTableSchema = z
     policyHash: bytes32,
     inputsHash: bytes32,
     tableHash: bytes32,
+    engineVersion: z.string().optional(),
+    inputs: z.array(z.object({ path: z.string(), sha256: z.string(), format: z.string() })).optional(),
     recipients: z.array(
       z.object({ accountId: bytes32, shares: decimal, identity: z.string().optional() }).passthrough(),
     ),
@@ -38,6 +50,10 @@ export interface ShareTable {
   policyHash: Hex;
   inputsHash: Hex;
   tableHash: Hex;
+  /** What produced the table (the engine writes `wellspring-attribution/<version>`). */
+  engineVersion?: string | undefined;
+  /** The inputs the engine read (inputsHash commits to their sha256 digests). */
+  inputs?: Array<{ path: string; sha256: string; format: string }> | undefined;
   recipients: ShareTableRecipient[];
 }
 
@@ -69,6 +85,8 @@ export function parseShareTable(json: unknown): ShareTable {
     policyHash: doc.policyHash.toLowerCase() as Hex,
     inputsHash: doc.inputsHash.toLowerCase() as Hex,
     tableHash: doc.tableHash.toLowerCase() as Hex,
+    engineVersion: doc.engineVersion,
+    inputs: doc.inputs,
     recipients,
   };
 }
@@ -88,7 +106,8 @@ function checkRecipients(recipients: readonly ShareTableRecipient[], totalShares
         details: `recipients[${i}] ${r.accountId} follows ${previous}`,
       });
     }
-    if (r.identity !== undefined && identityToAccountId(r.identity) !== r.accountId) {
+    // As the engine writes it: the identity, the address, or the accountId itself when unknown.
+    if (r.identity !== undefined && r.identity !== r.accountId && toAccountId(r.identity) !== r.accountId) {
       throw new InvalidShareTableError("A recipient's identity does not hash to its accountId.", {
         details: `recipients[${i}] identity ${r.identity}`,
       });
@@ -112,6 +131,8 @@ export function shareTableToJson(table: ShareTable): z.infer<typeof shareTableSc
     policyHash: table.policyHash,
     inputsHash: table.inputsHash,
     tableHash: table.tableHash,
+    ...(table.engineVersion !== undefined ? { engineVersion: table.engineVersion } : {}),
+    ...(table.inputs !== undefined ? { inputs: table.inputs } : {}),
     recipients: table.recipients.map((r) => ({
       accountId: r.accountId,
       shares: r.shares.toString(),
@@ -128,22 +149,29 @@ export interface ShareTableEntryInput {
 
 /**
  * For small hand-written tables (tests, demos, a one-off grant): sorts and checks the entries and
- * fills in `tableHash`, leaving `root` to buildShareTree. Tables computed from dependency data
- * come from the attribution engine (`wellspring attribute`), which is the canonical producer.
- * tableHash here is keccak256 of the JSON of `{version, totalShares, recipients}`.
+ * fills in `tableHash` the way the attribution engine defines it (keccak256 of totalShares and
+ * every (accountId, shares) pair, packed), leaving `root` to buildShareTree. Every recipient gets
+ * the display identity the engine would write (the identity, the lower-case address, or the hex
+ * id), so `wellspring verify` accepts the file. Tables computed from dependency data come from the
+ * attribution engine (`wellspring attribute`), the canonical producer.
  */
 export function createShareTable(parameters: {
   entries: readonly ShareTableEntryInput[];
   totalShares?: bigint | undefined;
   policyHash?: Hex | undefined;
-  inputsHash?: Hex | undefined;
 }): Omit<ShareTable, "root"> {
   const recipients = parameters.entries
     .map((e): ShareTableRecipient => {
-      if (isAccountId(e.account))
-        return { accountId: e.account.toLowerCase() as AccountId, shares: e.shares };
+      if (isAccountId(e.account)) {
+        const accountId = e.account.toLowerCase() as AccountId;
+        return { accountId, shares: e.shares, identity: accountId };
+      }
       if (/^0x[0-9a-fA-F]{40}$/.test(e.account)) {
-        return { accountId: addressToAccountId(e.account as Hex), shares: e.shares };
+        return {
+          accountId: addressToAccountId(e.account as Hex),
+          shares: e.shares,
+          identity: e.account.toLowerCase(),
+        };
       }
       return { accountId: identityToAccountId(e.account), shares: e.shares, identity: e.account };
     })
@@ -151,21 +179,21 @@ export function createShareTable(parameters: {
   const totalShares = parameters.totalShares ?? recipients.reduce((sum, r) => sum + r.shares, 0n);
   if (totalShares <= 0n) throw new InvalidArgumentError("totalShares must be positive.");
   checkRecipients(recipients, totalShares);
-  const body = {
-    version: 1,
-    totalShares: totalShares.toString(),
-    recipients: recipients.map((r) => ({
-      accountId: r.accountId,
-      shares: r.shares.toString(),
-      ...(r.identity !== undefined ? { identity: r.identity } : {}),
-    })),
-  };
+  const accountIds = new Uint8Array(recipients.length * 32);
+  recipients.forEach((r, i) => accountIds.set(hexToBytes(r.accountId), i * 32));
   return {
     version: 1,
     totalShares,
     policyHash: parameters.policyHash ?? zeroHash,
-    inputsHash: parameters.inputsHash ?? zeroHash,
-    tableHash: keccak256(stringToBytes(JSON.stringify(body))),
+    // No engine inputs: inputsHash commits to the empty list, as the engine computes it.
+    inputsHash: computeInputsHash([]),
+    engineVersion: HAND_WRITTEN_ENGINE_VERSION,
+    inputs: [],
+    tableHash: computeTableHash(totalShares, {
+      length: recipients.length,
+      accountIds,
+      shares: recipients.map((r) => r.shares),
+    }),
     recipients,
   };
 }

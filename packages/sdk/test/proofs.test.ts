@@ -1,18 +1,31 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import {
+  attribute,
+  inputFile,
+  parseShareTable as parseEngineTable,
+  serializeShareTableToString,
+} from "@wellspring/attribution";
 
 import {
   addressToAccountId,
   buildShareTree,
   createShareTable,
+  FAST_BUILDER_THRESHOLD,
   identityToAccountId,
   isSdkError,
   parseShareTable,
   shareTableToJson,
   verifyAccountProof,
 } from "../src/index.ts";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
 const entries = [
   { account: "github:1", shares: 500_000_000_000_000_000n },
@@ -36,10 +49,18 @@ describe("createShareTable / parseShareTable", () => {
       table.recipients.find((r) => r.identity === "github:1")?.accountId,
       identityToAccountId("github:1"),
     );
+    const address = entries[2]!.account;
     assert.equal(
-      table.recipients.find((r) => r.identity === undefined)?.accountId,
-      addressToAccountId(entries[2]!.account as `0x${string}`),
+      table.recipients.find((r) => r.identity === address.toLowerCase())?.accountId,
+      addressToAccountId(address as `0x${string}`),
     );
+  });
+
+  it("writes a file the attribution engine's own parser accepts (same tableHash)", () => {
+    const json = tableJson();
+    const engine = parseEngineTable(JSON.stringify(json));
+    assert.equal(engine.tableHash, json.tableHash);
+    assert.equal(engine.root, json.root);
   });
 
   it("round-trips through share-table.json", () => {
@@ -111,5 +132,39 @@ describe("buildShareTree", () => {
       (e) => isSdkError(e, "ROOT_MISMATCH"),
     );
     assert.equal(buildShareTree(table, { verifyRoot: false }).root, tableJson().root);
+  });
+});
+
+describe("share tables from the attribution engine", () => {
+  it("parses the engine's share-table.json for this repository's package-lock.json and rebuilds its root", () => {
+    const lock = readFileSync(path.join(repoRoot, "package-lock.json"));
+    const policy = JSON.parse(
+      readFileSync(path.join(repoRoot, "packages/attribution/policies/default.json"), "utf8"),
+    );
+    const result = attribute({ files: [inputFile("package-lock.json", lock)], policy });
+    const table = parseShareTable(JSON.parse(serializeShareTableToString(result.table)));
+    assert.ok(table.recipients.length > 100);
+    for (const builder of ["openzeppelin", "fast"] as const) {
+      const tree = buildShareTree(table, { builder }); // throws ROOT_MISMATCH if the roots differ
+      assert.equal(tree.root, table.root);
+      const sample = table.recipients[Math.floor(table.recipients.length / 2)]!;
+      assert.equal(verifyAccountProof(tree.root, tree.proofFor(sample.accountId)), true);
+    }
+  });
+
+  it("the fast builder used for big tables gives OpenZeppelin's root and proofs", () => {
+    const entries = Array.from({ length: FAST_BUILDER_THRESHOLD * 3 + 1 }, (_, i) => ({
+      account: `npm:user-${i}`,
+      shares: BigInt(1 + ((i * 7919) % 1000)),
+    }));
+    const table = createShareTable({ entries });
+    const fast = buildShareTree(table);
+    const oz = buildShareTree(table, { builder: "openzeppelin" });
+    assert.equal(fast.root, oz.root);
+    for (const i of [0, 1, 1000, 2047, entries.length - 1]) {
+      const id = table.recipients[i]!.accountId;
+      assert.deepEqual(fast.proofFor(id), oz.proofFor(id));
+      assert.equal(verifyAccountProof(fast.root, fast.proofFor(id)), true);
+    }
   });
 });
