@@ -1,7 +1,7 @@
 import { accountIdInto, canonicalIdentity, isAddress, type Hex32 } from "./account.ts";
 import { apportion } from "./apportion.ts";
 import { applyCapsAndFloors } from "./caps.ts";
-import { contributorShares } from "./contributors.ts";
+import { contributorShares, soleContributor } from "./contributors.ts";
 import { WellspringError } from "./errors.ts";
 import { solveFlow, type FlowStats } from "./flow.ts";
 import { GraphBuilder, type Graph } from "./graph.ts";
@@ -43,7 +43,21 @@ export interface AttributeOptions {
   readInputs?: ReadInputsOptions;
   /** Relative tolerance of the cycle solver (default 1e-15). */
   tolerance?: number;
+  /** Called as each phase starts (for progress output and profiling). */
+  onPhase?: (phase: AttributePhase) => void;
 }
+
+export type AttributePhase =
+  | "read"
+  | "graph"
+  | "policy"
+  | "flow"
+  | "recipients"
+  | "accounts"
+  | "apportion"
+  | "table"
+  | "merkle"
+  | "done";
 
 export interface AttributeParams {
   files: readonly InputFile[];
@@ -116,9 +130,11 @@ export function attribute(params: AttributeParams): AttributeResult {
   const files = [...params.files].sort((a, b) =>
     a.sha256 < b.sha256 ? -1 : a.sha256 > b.sha256 ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
   );
+  options.onPhase?.("read");
   const builder = new GraphBuilder();
   const summaries: InputSummary[] = readInputs(files, builder, options.readInputs ?? {});
   summaries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.sha256 < b.sha256 ? -1 : 1));
+  options.onPhase?.("graph");
   const graph = builder.build();
   return attributeGraph(graph, policy, summaries, options);
 }
@@ -147,7 +163,9 @@ export function attributeGraph(
   const { n, root, keys, info, offsets, targets, kinds, usage } = graph;
   const m = targets.length;
 
+  const phase = options.onPhase ?? ((): void => {});
   // 1. Per-component policy: keep, gating, incoming weight multiplier.
+  phase("policy");
   const keep = new Float64Array(n);
   const multiplier = new Float64Array(n).fill(1);
   const dest = new Int8Array(n).fill(NONE);
@@ -187,30 +205,26 @@ export function attributeGraph(
     }
     keep[v] = k;
     if (v === root) continue;
-    const why: string[] = [];
-    let d: Destination | undefined;
-    const exclude = (reason: string, to: Destination): void => {
-      why.push(reason);
-      d ??= to;
-    };
+    const gate: Gate = { why: [], to: undefined };
     if (checkLicenses) {
       if (isUnknownLicense(inf.license)) {
-        if (policy.licenses.unknown === "exclude") exclude("LICENSE_UNKNOWN", policy.licenses.destination);
+        if (policy.licenses.unknown === "exclude")
+          exclude(gate, "LICENSE_UNKNOWN", policy.licenses.destination);
       } else {
         const tree = parseLicense(inf.license!);
         if (tree === null) {
           if (policy.licenses.unknown === "exclude")
-            exclude("LICENSE_UNPARSEABLE", policy.licenses.destination);
-          else why.push("LICENSE_UNPARSEABLE");
+            exclude(gate, "LICENSE_UNPARSEABLE", policy.licenses.destination);
+          else gate.why.push("LICENSE_UNPARSEABLE");
         } else {
           const verdict = evaluateLicense(tree, policy.licenses);
-          if (!verdict.ok) exclude(verdict.reason, policy.licenses.destination);
+          if (!verdict.ok) exclude(gate, verdict.reason, policy.licenses.destination);
         }
       }
     }
     if (policy.aiOptOut.honor && inf.aiOptOut !== undefined && inf.aiOptOut.length > 0) {
       if (signals === undefined || inf.aiOptOut.some((s) => signals.includes(s))) {
-        exclude("AI_OPT_OUT", policy.aiOptOut.destination);
+        exclude(gate, "AI_OPT_OUT", policy.aiOptOut.destination);
       }
     }
     if (inf.kind === "model") {
@@ -218,16 +232,16 @@ export function attributeGraph(
       openness.set(v, cls);
       multiplier[v]! *= policy.openness.weights[cls];
       if (policy.openness.exclude.includes(cls)) {
-        exclude(`OPENNESS_${cls.toUpperCase().replace(/-/g, "_")}`, policy.openness.destination);
+        exclude(gate, `OPENNESS_${cls.toUpperCase().replace(/-/g, "_")}`, policy.openness.destination);
       }
     }
     for (const rule of rules) {
       if (!matchesComponent(rule.match, key, inf)) continue;
       if (rule.weight !== undefined) multiplier[v]! *= rule.weight;
-      if (rule.exclude !== undefined) exclude(rule.exclude, rule.destination ?? "redistribute");
+      if (rule.exclude !== undefined) exclude(gate, rule.exclude, rule.destination ?? "redistribute");
     }
-    if (why.length > 0) reasons.set(v, why);
-    if (d !== undefined) dest[v] = DEST.indexOf(d);
+    if (gate.why.length > 0) reasons.set(v, gate.why);
+    if (gate.to !== undefined) dest[v] = DEST.indexOf(gate.to);
   }
 
   // 2. Edge weights: kind weight × usage × the target's multiplier; 0 into a component whose
@@ -256,6 +270,7 @@ export function attributeGraph(
   }
 
   // 4. Flow.
+  phase("flow");
   const flow = solveFlow({
     n,
     root,
@@ -267,9 +282,11 @@ export function attributeGraph(
   });
 
   // 5. Recipients: contributors, holding identities, the payer.
+  phase("recipients");
   const acc = new Accumulator();
   const payer = canonicalIdentity(policy.payer ?? `payer:${keys[root]}`);
   const { contribOffsets, contributors, newestCommit } = graph;
+  const usePayout = policy.identities.usePayoutAddresses;
   let held = 0;
   let returned = 0;
   for (let v = 0; v < n; v++) {
@@ -289,15 +306,13 @@ export function attributeGraph(
     const lo = contribOffsets[v]!;
     const hi = contribOffsets[v + 1]!;
     let shares =
-      lo === hi ? [] : contributorShares(contributors.slice(lo, hi), policy.contributors, newestCommit);
-    const payee = (s: { identity: string; payout: `0x${string}` | undefined }): string =>
-      isAddress(s.identity)
-        ? s.identity.toLowerCase()
-        : policy.identities.usePayoutAddresses && s.payout !== undefined
-          ? s.payout.toLowerCase()
-          : s.identity;
+      lo === hi
+        ? []
+        : hi - lo === 1
+          ? soleContributor(contributors[lo]!, policy.contributors, newestCommit)
+          : contributorShares(contributors.slice(lo, hi), policy.contributors, newestCommit);
     if (policy.identities.unbound === "redistribute" && shares.length > 0) {
-      const payable = shares.filter((s) => isAddress(payee(s)));
+      const payable = shares.filter((s) => isAddress(payeeOf(s, usePayout)));
       if (payable.length > 0 && payable.length < shares.length) {
         const sum = payable.reduce((a, s) => a + s.fraction, 0);
         shares = payable.map((s) => ({ ...s, fraction: s.fraction / sum }));
@@ -308,10 +323,11 @@ export function attributeGraph(
       held += r;
       continue;
     }
-    for (const s of shares) acc.credit(canonicalIdentity(payee(s)), r * s.fraction, v, 0);
+    for (const s of shares) acc.credit(canonicalIdentity(payeeOf(s, usePayout)), r * s.fraction, v, 0);
   }
 
   // 6. Sort recipients by accountId.
+  phase("accounts");
   const count = acc.size;
   const ids = new Uint8Array(count * 32);
   for (let i = 0; i < count; i++) accountIdInto(acc.identities[i]!, ids, i * 32);
@@ -332,6 +348,7 @@ export function attributeGraph(
   for (let j = 0; j < count; j++) values[j] = acc.values[order[j]!]!;
 
   // 7. Caps and floors, then exact integer shares.
+  phase("apportion");
   const caps = applyCapsAndFloors(values, policy.caps.maxFraction, policy.caps.minFraction);
   const totalShares = BigInt(policy.totalShares);
   const app = apportion(values, totalShares);
@@ -357,7 +374,9 @@ export function attributeGraph(
   const rows: TableRows = { length: kept, accountIds: rowIds, shares: rowShares, identities: rowIdentities };
 
   // 8. Table and tree.
+  phase("merkle");
   const tree = buildMerkleTree(rowIds, rowShares);
+  phase("table");
   const table: ShareTable = {
     version: TABLE_VERSION,
     totalShares,
@@ -379,6 +398,7 @@ export function attributeGraph(
       ...(dest[v] !== NONE ? { destination: DEST[dest[v]!]! } : {}),
       ...(openness.has(v) ? { openness: openness.get(v)! } : {}),
     }));
+  phase("done");
   const { closedCycles, ...flowStats } = flow.stats;
   const report: AttributionReport = {
     components: n,
@@ -470,6 +490,24 @@ export function attributeGraph(
   }
 
   return { table, tree, policy, report, explanation };
+}
+
+interface Gate {
+  why: string[];
+  /** Destination of the first excluding reason. */
+  to: Destination | undefined;
+}
+
+function exclude(gate: Gate, reason: string, to: Destination): void {
+  gate.why.push(reason);
+  gate.to ??= to;
+}
+
+/** Who is paid for a contributor: an address directly, a declared payout address if the policy
+ *  allows it, otherwise the identity (its payee comes from the on-chain registry). */
+function payeeOf(s: { identity: string; payout: `0x${string}` | undefined }, usePayout: boolean): string {
+  if (isAddress(s.identity)) return s.identity.toLowerCase();
+  return usePayout && s.payout !== undefined ? s.payout.toLowerCase() : s.identity;
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));

@@ -65,3 +65,16 @@ export function compress(x: number, how: Policy["contributors"]["compression"]):
       return x;
   }
 }
+
+/** The common case of one contributor, without intermediate arrays: all of it, or nothing if
+ *  the policy gives that contributor no weight. */
+export function soleContributor(
+  record: ContributorRecord,
+  policy: Policy["contributors"],
+  newestCommit: number | undefined,
+): ContributorShare[] {
+  const mode = policy.source === "auto" ? (record.declared ? "declared" : "commits") : policy.source;
+  if (mode !== "declared") return contributorShares([record], policy, newestCommit);
+  const positive = record.declared && (Number.isNaN(record.weight) || record.weight > 0);
+  return positive ? [{ identity: record.identity, payout: record.payout, fraction: 1 }] : [];
+}

@@ -96,7 +96,9 @@ export class GraphBuilder implements GraphSink {
   /** First reference of a key that no input has declared (yet), for the dangling-edge error. */
   private readonly firstReference = new Map<number, SourceRef>();
   private readonly edges = new Growable();
-  private readonly contribs = new Map<number, Map<string, ContributorRecord>>();
+  /** One record per contributor() call; merged per (component, identity) in build(). */
+  private readonly contribRecords: ContributorRecord[] = [];
+  private contribComp = new Int32Array(1024);
   private readonly roots = new Map<number, SourceRef>();
   private readonly fileIndex = new Map<string, number>();
   private newest: number | undefined;
@@ -170,35 +172,32 @@ export class GraphBuilder implements GraphSink {
   contributor(componentKey: string, evidence: ContributorEvidence, source: SourceRef): void {
     this.noteFile(source);
     const id = this.reference(componentKey, source);
-    let byIdentity = this.contribs.get(id);
-    if (byIdentity === undefined) {
-      byIdentity = new Map();
-      this.contribs.set(id, byIdentity);
-    }
     const identity = evidence.identity.trim();
     if (identity === "") throw new WellspringError("INPUT_SCHEMA", "empty contributor identity", source);
-    let rec = byIdentity.get(identity);
-    if (rec === undefined) {
-      rec = { identity, declared: false, weight: Number.NaN, commits: [], payout: undefined };
-      byIdentity.set(identity, rec);
-    }
-    if (evidence.source === "declared") {
-      rec.declared = true;
-      if (evidence.weight !== undefined) {
-        if (!(evidence.weight >= 0) || !Number.isFinite(evidence.weight)) {
-          throw new WellspringError("INPUT_SCHEMA", "declared weight must be a finite number >= 0", source);
-        }
-        rec.weight = Number.isNaN(rec.weight) ? evidence.weight : Math.max(rec.weight, evidence.weight);
+    let weight = Number.NaN;
+    if (evidence.source === "declared" && evidence.weight !== undefined) {
+      if (!(evidence.weight >= 0) || !Number.isFinite(evidence.weight)) {
+        throw new WellspringError("INPUT_SCHEMA", "declared weight must be a finite number >= 0", source);
       }
+      weight = evidence.weight;
     }
+    const commits: { time: number; lines: number }[] = [];
     if (evidence.activity) {
       for (const c of evidence.activity) {
-        rec.commits.push({ time: c.time, lines: c.lines });
+        commits.push({ time: c.time, lines: c.lines });
         if (this.newest === undefined || c.time > this.newest) this.newest = c.time;
       }
     }
-    if (evidence.payout !== undefined && rec.payout === undefined)
-      rec.payout = evidence.payout.toLowerCase() as `0x${string}`;
+    const i = this.contribRecords.length;
+    if (i === this.contribComp.length) this.contribComp = grow(this.contribComp, new Int32Array(i * 2));
+    this.contribComp[i] = id;
+    this.contribRecords.push({
+      identity,
+      declared: evidence.source === "declared",
+      weight,
+      commits,
+      payout: evidence.payout === undefined ? undefined : (evidence.payout.toLowerCase() as `0x${string}`),
+    });
   }
 
   root(key: string, source: SourceRef): void {
@@ -233,7 +232,9 @@ export class GraphBuilder implements GraphSink {
     const n = this.keyList.length;
     // Canonical numbering: by key (UTF-16 order).
     const keyList = this.keyList;
-    const sortedKeys = keyList.slice().sort(compareUtf16);
+    // The default sort compares strings by UTF-16 code units (the order compareUtf16 defines)
+    // without a JavaScript callback per comparison.
+    const sortedKeys = keyList.slice().sort();
     const newId = new Int32Array(n);
     for (let i = 0; i < n; i++) newId[this.ids.get(sortedKeys[i]!)!] = i;
 
@@ -293,20 +294,51 @@ export class GraphBuilder implements GraphSink {
 
     const info: ComponentInfo[] = new Array(n);
     const declaredAt: SourceRef[] = new Array(n);
+    const oldOf = new Int32Array(n);
+    for (let i = 0; i < n; i++) oldOf[newId[i]!] = i;
+    for (let v = 0; v < n; v++) {
+      info[v] = this.infos[oldOf[v]!]!;
+      declaredAt[v] = this.declared[oldOf[v]!]!;
+    }
+    // Contributors: bucket by component (counting sort), order by identity, merge repeats of
+    // the same identity (declared wins; the larger declared weight; commits add up; the first
+    // payout address in input order).
+    const recs = this.contribRecords;
     const contribOffsets = new Int32Array(n + 1);
+    for (let i = 0; i < recs.length; i++) contribOffsets[newId[this.contribComp[i]!]! + 1]!++;
+    for (let v = 0; v < n; v++) contribOffsets[v + 1]! += contribOffsets[v]!;
+    const slot = contribOffsets.slice(0, n);
+    const bucketed: ContributorRecord[] = new Array<ContributorRecord>(recs.length);
+    for (let i = 0; i < recs.length; i++) bucketed[slot[newId[this.contribComp[i]!]!]!++] = recs[i]!;
     const contributors: ContributorRecord[] = [];
     for (let v = 0; v < n; v++) {
-      const old = this.ids.get(sortedKeys[v]!)!;
-      info[v] = this.infos[old]!;
-      declaredAt[v] = this.declared[old]!;
+      const lo = contribOffsets[v]!;
+      const hi = contribOffsets[v + 1]!;
       contribOffsets[v] = contributors.length;
-      const recs = this.contribs.get(old);
-      if (recs !== undefined) {
-        const list = [...recs.values()].sort((a, b) => compareUtf16(a.identity, b.identity));
-        for (const r of list) {
-          r.commits.sort((a, b) => a.time - b.time || a.lines - b.lines);
-          contributors.push(r);
+      if (hi - lo === 1) {
+        const only = bucketed[lo]!;
+        if (only.commits.length > 1) only.commits.sort((a, b) => a.time - b.time || a.lines - b.lines);
+        contributors.push(only);
+        continue;
+      }
+      const list = bucketed.slice(lo, hi).sort((a, b) => compareUtf16(a.identity, b.identity));
+      let last: ContributorRecord | undefined;
+      for (const r of list) {
+        if (last !== undefined && last.identity === r.identity) {
+          if (r.declared) {
+            last.declared = true;
+            if (!Number.isNaN(r.weight))
+              last.weight = Number.isNaN(last.weight) ? r.weight : Math.max(last.weight, r.weight);
+          }
+          for (const c of r.commits) last.commits.push(c);
+          last.payout ??= r.payout;
+          continue;
         }
+        last = { ...r, commits: [...r.commits] };
+        contributors.push(last);
+      }
+      for (const r of contributors.slice(contribOffsets[v])) {
+        if (r.commits.length > 1) r.commits.sort((a, b) => a.time - b.time || a.lines - b.lines);
       }
     }
     contribOffsets[n] = contributors.length;

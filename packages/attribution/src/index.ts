@@ -25,6 +25,7 @@ export {
   ENGINE_VERSION,
   type AttributeParams,
   type AttributeOptions,
+  type AttributePhase,
   type AttributeResult,
   type AttributionReport,
   type ComponentDecision,

@@ -1,7 +1,7 @@
 import { WellspringError } from "./errors.ts";
 import { bytesToHex, hexToBytes, keccak256Words32, keccak256Words64 } from "./keccak.ts";
 import { sortKeys32 } from "./internal/sort32.ts";
-import { keccakWasm, type KeccakWasm } from "./internal/keccak-wasm.ts";
+import { FREE_BASE, keccakWasm, type KeccakWasm } from "./internal/keccak-wasm.ts";
 
 /**
  * OpenZeppelin `StandardMerkleTree` with leaf encoding `["bytes32","uint256"]`, reproduced on
@@ -54,7 +54,7 @@ export function buildMerkleTree(accountIds: Uint8Array, shares: readonly bigint[
   if (accountIds.length !== n * 32) throw new RangeError("accountIds must hold 32 bytes per row");
   engine ??= keccakWasm();
   const size = 2 * n - 1;
-  const treeBase = 256;
+  const treeBase = FREE_BASE;
   const inputBase = treeBase + size * 32;
   const need = inputBase + n * 64;
   const have = engine.memory.buffer.byteLength;

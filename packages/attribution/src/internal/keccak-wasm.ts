@@ -136,7 +136,10 @@ function permuteBody(mode: "state" | "h64" | "h32" | "pair"): number[] {
       set(params + i);
     }
   }
-  for (const rc of RC) {
+  const R = params + 56; // i32 round counter (byte offset into the RC table)
+  code.push(...i32(0), OP.localSet, ...uleb(R));
+  code.push(OP.loop, VOID);
+  {
     for (let x = 0; x < 5; x++) {
       get(A(x, 0));
       for (let y = 1; y < 5; y++) {
@@ -177,10 +180,23 @@ function permuteBody(mode: "state" | "h64" | "h32" | "pair"): number[] {
       }
     }
     get(A(0, 0));
-    const64(rc);
+    get(R);
+    code.push(OP.i64Load, 3, ...uleb(RC_BASE));
     code.push(OP.i64Xor);
     set(A(0, 0));
   }
+  get(R);
+  code.push(
+    ...i32(8),
+    OP.i32Add,
+    OP.localTee,
+    ...uleb(R),
+    ...i32(8 * RC.length),
+    OP.i32LtU,
+    OP.brIf,
+    0,
+    OP.end,
+  );
   const outParam = mode === "state" ? 0 : params - 1;
   const outLanes = mode === "state" ? 25 : 4;
   for (let i = 0; i < outLanes; i++) {
@@ -189,7 +205,13 @@ function permuteBody(mode: "state" | "h64" | "h32" | "pair"): number[] {
     code.push(OP.i64Store, 3, ...uleb(8 * i));
   }
   code.push(OP.end);
-  return withLocals([[56, 0x7e]], code);
+  return withLocals(
+    [
+      [56, 0x7e],
+      [1, 0x7f],
+    ],
+    code,
+  );
 }
 
 function withLocals(groups: [number, number][], code: number[]): number[] {
@@ -197,6 +219,11 @@ function withLocals(groups: [number, number][], code: number[]): number[] {
   const body = [...decl, ...code];
   return [...uleb(body.length), ...body];
 }
+
+/** Byte offset of the 24 round constants in every instance's memory (a data segment). */
+export const RC_BASE = 1024;
+/** First byte callers may use for their own data (state at 0..199, constants after it). */
+export const FREE_BASE = 2048;
 
 const FN = { permute: 0, h64: 1, h32: 2, pair: 3, leaves: 4, nodes: 5 } as const;
 const i32 = (v: number): number[] => [OP.i32Const, ...sleb64(BigInt(v))];
@@ -248,6 +275,12 @@ function nodesBody(): number[] {
   return withLocals([[6, 0x7f]], c);
 }
 
+function rcBytes(): number[] {
+  const out: number[] = [];
+  for (const rc of RC) for (let b = 0n; b < 64n; b += 8n) out.push(Number((rc >> b) & 0xffn));
+  return out;
+}
+
 function section(id: number, content: number[]): number[] {
   return [id, ...uleb(content.length), ...content];
 }
@@ -282,6 +315,7 @@ function buildModule(): Uint8Array {
     ...section(5, [1, 0, 1]), // one memory, min 1 page, no maximum
     ...section(7, [exportsList.length, ...exportsList.flatMap(([n, kind, idx]) => [...name(n), kind, idx])]),
     ...section(10, [bodies.length, ...bodies.flat()]),
+    ...section(11, [1, 0x00, ...i32(RC_BASE), OP.end, ...uleb(8 * RC.length), ...rcBytes()]),
   ];
   return Uint8Array.from(bytes);
 }
