@@ -1,7 +1,9 @@
 /**
  * CycloneDX 1.4–1.6 JSON, including ML-BOM models (`machine-learning-model`), datasets (`data`)
- * and `modelCard`. The `components` and `dependencies` arrays are walked one element at a time
- * (see json.ts), so a BOM of 10^6 components is never one object tree.
+ * and `modelCard`. Components and dependencies are pulled field by field from the bytes (see
+ * json.ts): a BOM of 10^6 components never becomes an object tree, and only the fields read
+ * here become strings. Types are checked as they are read, with the field path in the error;
+ * the rare nested structures (`modelCard`, `data`) are materialised and checked with zod.
  */
 import type {
   ComponentInfo,
@@ -39,82 +41,38 @@ import {
 
 const SUPPORTED = new Set(["1.4", "1.5", "1.6"]);
 
-const OrgEntity = z.looseObject({
-  name: z.string().optional(),
-  url: z.array(z.string()).optional(),
-  contact: z.array(z.looseObject({ name: z.string().optional(), email: z.string().optional() })).optional(),
-});
-const Author = z.looseObject({ name: z.string().optional(), email: z.string().optional() });
-const License = z.union([
-  z.looseObject({
-    license: z.looseObject({
-      id: z.string().optional(),
-      name: z.string().optional(),
-      text: z.looseObject({ content: z.string().optional() }).optional(),
-    }),
-  }),
-  z.looseObject({ expression: z.string() }),
-]);
-const Property = z.looseObject({ name: z.string(), value: z.string().optional() });
-const ExternalReference = z.looseObject({ type: z.string(), url: z.string() });
 const DataRef = z.looseObject({
   ref: z.string().optional(),
   type: z.string().optional(),
   name: z.string().optional(),
   contents: z.looseObject({ url: z.string().optional() }).optional(),
 });
+type DataRefT = z.infer<typeof DataRef>;
+const ModelCardSchema = z.looseObject({
+  modelParameters: z.looseObject({ datasets: z.array(DataRef).optional() }).optional(),
+});
+const DataListSchema = z.array(DataRef);
 
+/** What one component says, as pulled from the bytes. */
 interface Component {
-  type: string;
-  name: string;
-  "bom-ref"?: string | undefined;
+  type?: string | undefined;
+  name?: string | undefined;
+  ref?: string | undefined;
   group?: string | undefined;
   version?: string | undefined;
   purl?: string | undefined;
   scope?: string | undefined;
-  author?: string | undefined;
-  publisher?: string | undefined;
-  authors?: Array<z.infer<typeof Author>> | undefined;
-  supplier?: z.infer<typeof OrgEntity> | undefined;
-  manufacturer?: z.infer<typeof OrgEntity> | undefined;
-  licenses?: Array<z.infer<typeof License>> | undefined;
-  properties?: Array<z.infer<typeof Property>> | undefined;
-  externalReferences?: Array<z.infer<typeof ExternalReference>> | undefined;
-  data?: Array<z.infer<typeof DataRef>> | undefined;
-  modelCard?:
-    { modelParameters?: { datasets?: Array<z.infer<typeof DataRef>> | undefined } | undefined } | undefined;
-  pedigree?: { ancestors?: unknown[] | undefined } | undefined;
-  components?: unknown[] | undefined;
+  licenses: string[];
+  licenseOptOut: boolean;
+  people: Person[];
+  properties: Array<{ name: string; value: string | undefined; field: string }>;
+  externalReferences: Array<{ type: string; url: string }>;
+  datasets: DataRefT[] | undefined;
+  data: DataRefT[] | undefined;
+  /** Byte offsets of `components` and `pedigree.ancestors` arrays, walked after the parent. */
+  nested: number | undefined;
+  ancestors: number | undefined;
 }
-
-const ComponentSchema: z.ZodType<Component> = z.looseObject({
-  type: z.string(),
-  name: z.string(),
-  "bom-ref": z.string().optional(),
-  group: z.string().optional(),
-  version: z.string().optional(),
-  purl: z.string().optional(),
-  scope: z.string().optional(),
-  author: z.string().optional(),
-  publisher: z.string().optional(),
-  authors: z.array(Author).optional(),
-  supplier: OrgEntity.optional(),
-  manufacturer: OrgEntity.optional(),
-  licenses: z.array(License).optional(),
-  properties: z.array(Property).optional(),
-  externalReferences: z.array(ExternalReference).optional(),
-  data: z.array(DataRef).optional(),
-  modelCard: z
-    .looseObject({
-      modelParameters: z.looseObject({ datasets: z.array(DataRef).optional() }).optional(),
-    })
-    .optional(),
-  pedigree: z.looseObject({ ancestors: z.array(z.unknown()).optional() }).optional(),
-  components: z.array(z.unknown()).optional(),
-}) as z.ZodType<Component>;
-
-const DependencySchema = z.looseObject({ ref: z.string(), dependsOn: z.array(z.string()).optional() });
-const MetadataSchema = z.looseObject({ component: z.unknown().optional() });
 
 /** A reference that can only be resolved once every bom-ref is known. */
 interface PendingRef {
@@ -133,12 +91,13 @@ function isBaseModelProperty(name: string): boolean {
 }
 
 class CycloneDxReader {
+  private readonly path: string;
   private readonly refs = new Map<string, string>();
-  /** bom-ref -> true when the component is flagged development-only / optional (for root edges). */
+  /** bom-refs flagged development-only / optional (they set the kinds of the root's edges). */
   private readonly devRefs = new Set<string>();
   private readonly optionalRefs = new Set<string>();
   private readonly pending: PendingRef[] = [];
-  private readonly bufferedDeps: Array<{ value: unknown; index: number }> = [];
+  private readonly bufferedDeps: Array<{ ref: string; dependsOn: string[]; index: number }> = [];
   private componentsDone = false;
   private rootKey: string | undefined;
   private rootRef: string | undefined;
@@ -149,30 +108,47 @@ class CycloneDxReader {
     private readonly file: InputFile,
     private readonly sink: GraphSink,
     private readonly ctx: ParseContext,
-  ) {}
-
-  private src(field: string): SourceRef {
-    return { file: this.file.path, field };
+  ) {
+    this.path = file.path;
   }
 
+  private src(field: string): SourceRef {
+    return { file: this.path, field };
+  }
+
+  // ------------------------------------------------------------------ typed pulls
+
+  // The field path is passed in two parts and joined only for an error: no string per read.
+  private str(r: JsonReader, base: string, suffix = ""): string {
+    const kind = r.kind();
+    if (kind !== "string") throw schemaError(this.path, base + suffix, `expected a string, received ${kind}`);
+    return r.readString();
+  }
+
+  private expect(r: JsonReader, kind: "object" | "array", base: string, suffix = ""): void {
+    const got = r.kind();
+    if (got !== kind) throw schemaError(this.path, base + suffix, `expected an ${kind}, received ${got}`);
+  }
+
+  // ------------------------------------------------------------------ document
+
   run(): void {
-    const reader = new JsonReader(this.file);
+    const r = new JsonReader(this.file);
     let sawFormat = false;
-    if (reader.kind() !== "object")
-      throw schemaError(this.file.path, "(document)", "a CycloneDX BOM must be a JSON object");
-    reader.object((key) => {
+    if (r.kind() !== "object")
+      throw schemaError(this.path, "(document)", "a CycloneDX BOM must be a JSON object");
+    r.object((key) => {
       switch (key) {
-        case "bomFormat": {
-          const v = reader.readValue();
-          if (v !== "CycloneDX") throw schemaError(this.file.path, "bomFormat", `expected "CycloneDX"`);
+        case "bomFormat":
+          if (r.readValue() !== "CycloneDX")
+            throw schemaError(this.path, "bomFormat", `expected "CycloneDX"`);
           sawFormat = true;
           break;
-        }
         case "specVersion": {
-          const v = reader.readValue();
+          const v = r.readValue();
           if (typeof v !== "string" || !SUPPORTED.has(v)) {
             throw schemaError(
-              this.file.path,
+              this.path,
               "specVersion",
               `unsupported CycloneDX specVersion ${JSON.stringify(v)} (supported: 1.4, 1.5, 1.6)`,
             );
@@ -181,36 +157,36 @@ class CycloneDxReader {
         }
         case "metadata":
           // The root must be known before dependencies are resolved against it.
-          this.readMetadata(reader.readValue());
+          this.expect(r, "object", "metadata");
+          r.object((mkey) => {
+            if (mkey !== "component") return r.skipValue();
+            this.expect(r, "object", "metadata.component");
+            const key = this.component(r, "metadata.component", undefined, true);
+            this.rootKey = key;
+            this.sink.root(key, this.src("metadata.component"));
+          });
           break;
         case "components":
-          if (reader.kind() !== "array") throw schemaError(this.file.path, "components", "expected an array");
-          reader.array((i) => {
-            const field = `components[${i}]`;
-            const key = this.component(reader.readValue(), field, undefined);
+          this.expect(r, "array", "components");
+          r.array((i) => {
+            const key = this.component(r, `components[${i}]`, undefined);
             this.topLevelCount++;
             if (i === 0) this.firstTopLevelKey = key;
           });
+          this.componentsDone = true;
           break;
         case "dependencies":
-          if (reader.kind() !== "array")
-            throw schemaError(this.file.path, "dependencies", "expected an array");
-          reader.array((i) => {
-            const value = reader.readValue();
-            // Dependencies name bom-refs, which are all known only after `components`.
-            if (this.componentsDone) this.dependency(value, i);
-            else this.bufferedDeps.push({ value, index: i });
-          });
+          this.expect(r, "array", "dependencies");
+          r.array((i) => this.dependency(r, i));
           break;
         default:
-          reader.skipValue();
+          r.skipValue();
       }
-      if (key === "components") this.componentsDone = true;
     });
-    reader.end();
-    if (!sawFormat) throw schemaError(this.file.path, "bomFormat", `missing "bomFormat": "CycloneDX"`);
+    r.end();
+    if (!sawFormat) throw schemaError(this.path, "bomFormat", `missing "bomFormat": "CycloneDX"`);
     this.componentsDone = true;
-    for (const { value, index } of this.bufferedDeps) this.dependency(value, index);
+    for (const d of this.bufferedDeps) this.edges(d.ref, d.dependsOn, d.index);
     this.bufferedDeps.length = 0;
     for (const p of this.pending) {
       let to = this.refs.get(p.ref);
@@ -219,7 +195,7 @@ class CycloneDxReader {
         to = p.fallbackKey;
         this.sink.component(to, { kind: "model", name: p.ref }, this.src(p.field));
       }
-      if (to === undefined) throw danglingError(this.file.path, p.field, p.ref);
+      if (to === undefined) throw danglingError(this.path, p.field, p.ref);
       this.sink.edge(p.from, to, p.kind, this.src(p.field));
     }
     if (this.rootKey === undefined && this.topLevelCount === 1 && this.firstTopLevelKey !== undefined) {
@@ -227,19 +203,187 @@ class CycloneDxReader {
     }
   }
 
-  private readMetadata(value: unknown): void {
-    const metadata = check(MetadataSchema, value, this.file.path, "metadata");
-    if (metadata.component === undefined) return;
-    const key = this.component(metadata.component, "metadata.component", undefined, true);
-    this.rootKey = key;
-    const parsed = metadata.component as { "bom-ref"?: string };
-    this.rootRef = parsed["bom-ref"];
-    this.sink.root(key, this.src("metadata.component"));
+  // ------------------------------------------------------------------ one component
+
+  private pull(r: JsonReader, field: string): Component {
+    const c: Component = {
+      licenses: [],
+      licenseOptOut: false,
+      people: [],
+      properties: [],
+      externalReferences: [],
+      datasets: undefined,
+      data: undefined,
+      nested: undefined,
+      ancestors: undefined,
+    };
+    this.expect(r, "object", field);
+    r.object((key) => {
+      switch (key) {
+        case "type":
+          c.type = this.str(r, field, `.type`);
+          break;
+        case "name":
+          c.name = this.str(r, field, `.name`);
+          break;
+        case "bom-ref":
+          c.ref = this.str(r, field, `["bom-ref"]`);
+          break;
+        case "group":
+          c.group = this.str(r, field, `.group`);
+          break;
+        case "version":
+          c.version = this.str(r, field, `.version`);
+          break;
+        case "purl":
+          c.purl = this.str(r, field, `.purl`);
+          break;
+        case "scope":
+          c.scope = this.str(r, field, `.scope`);
+          break;
+        case "author":
+        case "publisher":
+          c.people.push(parsePersonString(this.str(r, field, key === "author" ? ".author" : ".publisher")));
+          break;
+        case "authors":
+          this.expect(r, "array", field, `.authors`);
+          r.array(() => c.people.push(this.person(r, field, ".authors[]")));
+          break;
+        case "supplier":
+        case "manufacturer":
+          this.organisation(r, `${field}.${key}`, c);
+          break;
+        case "licenses":
+          this.licenses(r, `${field}.licenses`, c);
+          break;
+        case "properties":
+          this.expect(r, "array", field, `.properties`);
+          r.array((i) => {
+            const at = `${field}.properties[${i}]`;
+            let name: string | undefined;
+            let value: string | undefined;
+            this.expect(r, "object", at);
+            r.object((k) => {
+              if (k === "name") name = this.str(r, at, `.name`);
+              else if (k === "value") value = this.str(r, at, `.value`);
+              else r.skipValue();
+            });
+            if (name === undefined) throw schemaError(this.path, `${at}.name`, "required");
+            c.properties.push({ name, value, field: at });
+          });
+          break;
+        case "externalReferences":
+          this.expect(r, "array", field, `.externalReferences`);
+          r.array((i) => {
+            const at = `${field}.externalReferences[${i}]`;
+            let type: string | undefined;
+            let url: string | undefined;
+            this.expect(r, "object", at);
+            r.object((k) => {
+              if (k === "type") type = this.str(r, at, `.type`);
+              else if (k === "url") url = this.str(r, at, `.url`);
+              else r.skipValue();
+            });
+            if (type === undefined || url === undefined)
+              throw schemaError(this.path, `${at}.${type === undefined ? "type" : "url"}`, "required");
+            c.externalReferences.push({ type, url });
+          });
+          break;
+        case "modelCard": {
+          const card = check(ModelCardSchema, r.readValue(), this.path, `${field}.modelCard`);
+          c.datasets = card.modelParameters?.datasets;
+          break;
+        }
+        case "data":
+          c.data = check(DataListSchema, r.readValue(), this.path, `${field}.data`);
+          break;
+        case "components":
+          this.expect(r, "array", field, `.components`);
+          c.nested = r.pos;
+          r.skipValue();
+          break;
+        case "pedigree":
+          this.expect(r, "object", field, `.pedigree`);
+          r.object((k) => {
+            if (k !== "ancestors") return r.skipValue();
+            this.expect(r, "array", field, `.pedigree.ancestors`);
+            c.ancestors = r.pos;
+            r.skipValue();
+          });
+          break;
+        default:
+          r.skipValue();
+      }
+    });
+    if (c.type === undefined) throw schemaError(this.path, `${field}.type`, "required");
+    if (c.name === undefined) throw schemaError(this.path, `${field}.name`, "required");
+    return c;
+  }
+
+  private person(r: JsonReader, field: string, suffix: string): Person {
+    const p: Person = {};
+    this.expect(r, "object", field, suffix);
+    r.object((k) => {
+      if (k === "name") p.name = this.str(r, field, `${suffix}.name`);
+      else if (k === "email") p.email = this.str(r, field, `${suffix}.email`);
+      else r.skipValue();
+    });
+    return p;
+  }
+
+  private organisation(r: JsonReader, field: string, c: Component): void {
+    this.expect(r, "object", field);
+    r.object((k) => {
+      if (k === "url") {
+        this.expect(r, "array", field, `.url`);
+        r.array(() => c.people.push({ url: this.str(r, field, ".url[]") }));
+      } else if (k === "contact") {
+        this.expect(r, "array", field, `.contact`);
+        r.array(() => c.people.push(this.person(r, field, ".contact[]")));
+      } else r.skipValue();
+    });
+  }
+
+  private licenses(r: JsonReader, field: string, c: Component): void {
+    this.expect(r, "array", field);
+    r.array((i) => {
+      const at = `${field}[${i}]`;
+      this.expect(r, "object", at);
+      let seen = false;
+      r.object((k) => {
+        if (k === "expression") {
+          c.licenses.push(this.str(r, at, `.expression`));
+          seen = true;
+        } else if (k === "license") {
+          seen = true;
+          let id: string | undefined;
+          let name: string | undefined;
+          this.expect(r, "object", at, `.license`);
+          r.object((lk) => {
+            if (lk === "id") id = this.str(r, at, `.license.id`);
+            else if (lk === "name") name = this.str(r, at, `.license.name`);
+            else if (lk === "text") {
+              this.expect(r, "object", at, `.license.text`);
+              r.object((tk) => {
+                if (tk === "content" && textHasOptOut(this.str(r, at, `.license.text.content`)))
+                  c.licenseOptOut = true;
+                else if (tk !== "content") r.skipValue();
+              });
+            } else r.skipValue();
+          });
+          if (id !== undefined) c.licenses.push(id);
+          else if (name !== undefined) c.licenses.push(licenseRef(name));
+          else throw schemaError(this.path, `${at}.license`, "a license needs an id or a name");
+          if (name !== undefined && textHasOptOut(name)) c.licenseOptOut = true;
+        } else r.skipValue();
+      });
+      if (!seen) throw schemaError(this.path, at, "expected a license or an expression");
+    });
   }
 
   /** Declares one component (and its nested ones); returns its key. */
-  private component(value: unknown, field: string, parent: string | undefined, isRoot = false): string {
-    const c = check(ComponentSchema, value, this.file.path, field);
+  private component(r: JsonReader, field: string, parent: string | undefined, isRoot = false): string {
+    const c = this.pull(r, field);
     const kind: ComponentKind = isRoot
       ? "application"
       : c.type === "machine-learning-model"
@@ -248,104 +392,76 @@ class CycloneDxReader {
           ? "dataset"
           : "package";
     const key = this.keyOf(c, kind, field);
+    const name = c.name as string;
     const info: ComponentInfo = {
       kind,
-      name: c.group !== undefined && c.group.length > 0 ? `${c.group}/${c.name}` : c.name,
+      name: c.group !== undefined && c.group.length > 0 ? `${c.group}/${name}` : name,
     };
     if (c.version !== undefined && c.version.length > 0) info.version = c.version;
     if (c.purl !== undefined) info.purl = key;
-
-    const optOut: string[] = [];
-    const licenses: string[] = [];
-    if (c.licenses !== undefined) {
-      for (const entry of c.licenses) {
-        if ("expression" in entry && typeof entry.expression === "string") {
-          licenses.push(entry.expression);
-        } else if ("license" in entry) {
-          const l = entry.license as { id?: string; name?: string; text?: { content?: string } };
-          if (l.id !== undefined) licenses.push(l.id);
-          else if (l.name !== undefined) licenses.push(licenseRef(l.name));
-          if (
-            (l.name !== undefined && textHasOptOut(l.name)) ||
-            (l.text?.content !== undefined && textHasOptOut(l.text.content))
-          ) {
-            optOut.push("license-clause");
-          }
-        }
-      }
-    }
-    const license = joinLicenses(licenses);
+    const license = joinLicenses(c.licenses);
     if (license !== undefined) info.license = license;
 
+    const optOut: string[] = c.licenseOptOut ? ["license-clause"] : [];
     let baseModel: { value: string; field: string } | undefined;
     const availability: NonNullable<ComponentInfo["availability"]> = {};
-    if (c.properties !== undefined) {
-      for (let i = 0; i < c.properties.length; i++) {
-        const p = c.properties[i] as z.infer<typeof Property>;
-        const signal = optOutProperty(p.name, p.value);
-        if (signal !== undefined) optOut.push(signal);
-        if (isBaseModelProperty(p.name) && p.value !== undefined && p.value.trim().length > 0) {
-          baseModel = { value: p.value.trim(), field: `${field}.properties[${i}].value` };
-        }
-        const lower = p.name.toLowerCase();
-        if (lower.startsWith("wellspring:availability:")) {
-          const what = lower.slice("wellspring:availability:".length);
-          const yes = (p.value ?? "").trim().toLowerCase() === "true";
-          if (what === "weights" || what === "code" || what === "data") availability[what] = yes;
-        }
+    let development = false;
+    for (const p of c.properties) {
+      const signal = optOutProperty(p.name, p.value);
+      if (signal !== undefined) optOut.push(signal);
+      if (p.name === "cdx:npm:package:development" && p.value === "true") development = true;
+      if (isBaseModelProperty(p.name) && p.value !== undefined && p.value.trim().length > 0) {
+        baseModel = { value: p.value.trim(), field: `${p.field}.value` };
+      }
+      const lower = p.name.toLowerCase();
+      if (lower.startsWith("wellspring:availability:")) {
+        const what = lower.slice("wellspring:availability:".length);
+        const yes = (p.value ?? "").trim().toLowerCase() === "true";
+        if (what === "weights" || what === "code" || what === "data") availability[what] = yes;
       }
     }
     if (optOut.length > 0) info.aiOptOut = [...new Set(optOut)].sort();
 
     let vcs: string | undefined;
+    let vcsIndex = -1;
     let hubUrl = false;
-    if (c.externalReferences !== undefined) {
-      for (const ref of c.externalReferences) {
-        if (ref.type === "vcs" && vcs === undefined) vcs = ref.url;
-        if (normaliseRepositoryUrl(ref.url).startsWith("huggingface.co/")) hubUrl = true;
+    c.externalReferences.forEach((ref, i) => {
+      if (ref.type === "vcs" && vcs === undefined) {
+        vcs = ref.url;
+        vcsIndex = i;
       }
-    }
+      if (kind !== "package" && normaliseRepositoryUrl(ref.url).startsWith("huggingface.co/")) hubUrl = true;
+    });
     if (kind === "model") {
       if (availability.weights === undefined && (hubUrl || key.startsWith("pkg:huggingface/")))
         availability.weights = true;
       if (availability.code === undefined && vcs !== undefined) availability.code = true;
+      // Training data counts as open when every dataset is published at a URL.
+      if (availability.data === undefined && c.datasets !== undefined && c.datasets.length > 0) {
+        if (c.datasets.every((d) => d.ref === undefined && d.contents?.url !== undefined))
+          availability.data = true;
+      }
     }
     if (kind === "dataset" && availability.data === undefined) {
-      const url = c.data?.some((d) => d.contents?.url !== undefined) ?? false;
-      if (url || hubUrl) availability.data = true;
-    }
-
-    const datasets = c.modelCard?.modelParameters?.datasets;
-    if (
-      kind === "model" &&
-      availability.data === undefined &&
-      datasets !== undefined &&
-      datasets.length > 0
-    ) {
-      // Training data counts as open when every dataset is published at a URL.
-      if (datasets.every((d) => d.ref === undefined && d.contents?.url !== undefined))
-        availability.data = true;
+      if (hubUrl || (c.data?.some((d) => d.contents?.url !== undefined) ?? false)) availability.data = true;
     }
     if (Object.keys(availability).length > 0 && (kind === "model" || kind === "dataset"))
       info.availability = availability;
 
-    this.sink.component(key, info, this.src(field));
-    const ref = c["bom-ref"];
-    if (ref !== undefined) {
-      this.refs.set(ref, key);
-      const development =
-        c.properties?.some((p) => p.name === "cdx:npm:package:development" && p.value === "true") ?? false;
-      if (development || c.scope === "excluded") this.devRefs.add(ref);
-      else if (c.scope === "optional") this.optionalRefs.add(ref);
+    const source = this.src(field);
+    this.sink.component(key, info, source);
+    if (c.ref !== undefined) {
+      this.refs.set(c.ref, key);
+      if (development || c.scope === "excluded") this.devRefs.add(c.ref);
+      else if (c.scope === "optional") this.optionalRefs.add(c.ref);
     }
 
-    this.contributors(c, key, field, vcs);
-    if (parent !== undefined) this.sink.edge(parent, key, "contains", this.src(field));
+    this.contributors(c, key, source, vcs, vcsIndex);
+    if (parent !== undefined) this.sink.edge(parent, key, "contains", source);
 
     // ML-BOM provenance.
-    if (datasets !== undefined) {
-      for (let i = 0; i < datasets.length; i++) {
-        const d = datasets[i] as z.infer<typeof DataRef>;
+    if (c.datasets !== undefined) {
+      c.datasets.forEach((d, i) => {
         const dField = `${field}.modelCard.modelParameters.datasets[${i}]`;
         if (d.ref !== undefined) {
           this.pending.push({ from: key, ref: d.ref, kind: "trainedOn", field: `${dField}.ref` });
@@ -356,9 +472,9 @@ class CycloneDxReader {
           this.sink.component(dKey, dInfo, this.src(dField));
           this.sink.edge(key, dKey, "trainedOn", this.src(dField));
         } else {
-          throw schemaError(this.file.path, dField, "a dataset needs a ref, a name or contents.url");
+          throw schemaError(this.path, dField, "a dataset needs a ref, a name or contents.url");
         }
-      }
+      });
     }
     if (baseModel !== undefined) {
       this.pending.push({
@@ -369,21 +485,22 @@ class CycloneDxReader {
         fallbackKey: modelKey(baseModel.value),
       });
     }
-    if (c.pedigree?.ancestors !== undefined) {
-      for (let i = 0; i < c.pedigree.ancestors.length; i++) {
+    if (c.ancestors !== undefined) {
+      const a = r.fork(c.ancestors);
+      a.array((i) => {
         const aField = `${field}.pedigree.ancestors[${i}]`;
-        const ancestor = this.component(c.pedigree.ancestors[i], aField, undefined);
+        const ancestor = this.component(a, aField, undefined);
         this.sink.edge(key, ancestor, kind === "model" ? "fineTunedFrom" : "contains", this.src(aField));
-      }
+      });
     }
-    if (c.components !== undefined) {
-      for (let i = 0; i < c.components.length; i++)
-        this.component(c.components[i], `${field}.components[${i}]`, key);
+    if (c.nested !== undefined) {
+      const n = r.fork(c.nested);
+      n.array((i) => this.component(n, `${field}.components[${i}]`, key));
     }
     return key;
   }
 
-  private inlineDatasetKey(d: z.infer<typeof DataRef>): string {
+  private inlineDatasetKey(d: DataRefT): string {
     const url = d.contents?.url;
     if (url !== undefined && huggingFaceId(url, "dataset") !== undefined) return datasetKey(url);
     const name = d.name ?? "";
@@ -394,84 +511,98 @@ class CycloneDxReader {
   }
 
   private keyOf(c: Component, kind: ComponentKind, field: string): string {
+    const name = c.name as string;
     if (c.purl !== undefined && c.purl.length > 0) {
       const key = normalisePurl(c.purl);
       if (key === undefined)
-        throw schemaError(this.file.path, `${field}.purl`, `not a valid package URL: ${c.purl}`);
+        throw schemaError(this.path, `${field}.purl`, `not a valid package URL: ${c.purl}`);
       return key;
     }
     if (kind === "model" || kind === "dataset") {
-      const hubKind = kind === "model" ? "model" : "dataset";
       const urls = [
-        ...(c.externalReferences?.map((r) => r.url) ?? []),
+        ...c.externalReferences.map((r) => r.url),
         ...(c.data?.map((d) => d.contents?.url ?? "") ?? []),
       ];
       for (const url of urls) {
-        if (url.length > 0 && huggingFaceId(url, hubKind) !== undefined)
+        if (url.length > 0 && huggingFaceId(url, kind) !== undefined)
           return kind === "model" ? modelKey(url) : datasetKey(url);
       }
-      const name = c.group !== undefined && c.group.length > 0 ? `${c.group}/${c.name}` : c.name;
-      return plainKey(kind, name);
+      return plainKey(kind, c.group !== undefined && c.group.length > 0 ? `${c.group}/${name}` : name);
     }
     // No purl: a generic purl from group, name and version keeps keys in one namespace.
     return formatPurl({
       type: "generic",
       namespace: c.group !== undefined && c.group.length > 0 ? [c.group] : [],
-      name: c.name,
+      name,
       version: c.version !== undefined && c.version.length > 0 ? c.version : undefined,
     });
   }
 
-  private contributors(c: Component, key: string, field: string, vcs: string | undefined): void {
-    const seen = new Set<string>();
-    const add = (person: Person, at: string): void => {
+  /** Contributors cite the component's own source ref: one object per component, not per person. */
+  private contributors(
+    c: Component,
+    key: string,
+    source: SourceRef,
+    vcs: string | undefined,
+    vcsIndex: number,
+  ): void {
+    let seen: Set<string> | undefined;
+    for (const person of c.people) {
       const identity = personIdentity(person);
-      if (identity === undefined || seen.has(identity)) return;
-      seen.add(identity);
-      this.sink.contributor(key, { identity, source: "declared" }, this.src(at));
-    };
-    if (c.authors !== undefined) c.authors.forEach((a, i) => add(a, `${field}.authors[${i}]`));
-    if (c.author !== undefined) add(parsePersonString(c.author), `${field}.author`);
-    for (const which of ["supplier", "manufacturer"] as const) {
-      const org = c[which];
-      if (org === undefined) continue;
-      org.contact?.forEach((p, i) => add(p, `${field}.${which}.contact[${i}]`));
-      org.url?.forEach((u, i) => add({ url: u }, `${field}.${which}.url[${i}]`));
+      if (identity === undefined || seen?.has(identity) === true) continue;
+      (seen ??= new Set()).add(identity);
+      this.sink.contributor(key, { identity, source: "declared" }, source);
     }
-    if (c.publisher !== undefined) add(parsePersonString(c.publisher), `${field}.publisher`);
     // Nobody identifiable declared: the GitHub owner of the source repository stands in.
-    if (seen.size === 0 && vcs !== undefined) {
+    if (seen === undefined && vcs !== undefined) {
       const owner = gitHubOwnerIdentity(vcs);
       if (owner !== undefined) {
-        const i = c.externalReferences?.findIndex((r) => r.type === "vcs") ?? 0;
         this.sink.contributor(
           key,
           { identity: owner, source: "declared" },
-          this.src(`${field}.externalReferences[${i}].url`),
+          this.src(`${source.field}.externalReferences[${vcsIndex}].url`),
         );
       }
     }
   }
 
-  private dependency(value: unknown, index: number): void {
+  private dependency(r: JsonReader, index: number): void {
     const field = `dependencies[${index}]`;
-    const dep = check(DependencySchema, value, this.file.path, field);
-    const from = this.refs.get(dep.ref);
-    if (from === undefined) throw danglingError(this.file.path, `${field}.ref`, dep.ref);
-    if (dep.dependsOn === undefined) return;
-    const fromRoot = this.rootRef !== undefined && dep.ref === this.rootRef;
-    for (let j = 0; j < dep.dependsOn.length; j++) {
-      const ref = dep.dependsOn[j] as string;
-      const to = this.refs.get(ref);
-      if (to === undefined) throw danglingError(this.file.path, `${field}.dependsOn[${j}]`, ref);
+    let ref: string | undefined;
+    const dependsOn: string[] = [];
+    this.expect(r, "object", field);
+    r.object((k) => {
+      if (k === "ref") ref = this.str(r, field, `.ref`);
+      else if (k === "dependsOn") {
+        this.expect(r, "array", field, `.dependsOn`);
+        r.array(() => dependsOn.push(this.str(r, field, ".dependsOn[]")));
+      } else r.skipValue();
+    });
+    if (ref === undefined) throw schemaError(this.path, `${field}.ref`, "required");
+    // Dependencies name bom-refs, which are all known only after `components`.
+    if (this.componentsDone) this.edges(ref, dependsOn, index);
+    else this.bufferedDeps.push({ ref, dependsOn, index });
+  }
+
+  private edges(ref: string, dependsOn: string[], index: number): void {
+    const field = `dependencies[${index}]`;
+    // One source per dependency entry; the exact dependsOn index is named in errors.
+    const source = this.src(field);
+    const from = this.refs.get(ref);
+    if (from === undefined) throw danglingError(this.path, `${field}.ref`, ref);
+    const fromRoot = this.rootRef !== undefined ? ref === this.rootRef : from === this.rootKey;
+    for (let j = 0; j < dependsOn.length; j++) {
+      const target = dependsOn[j] as string;
+      const to = this.refs.get(target);
+      if (to === undefined) throw danglingError(this.path, `${field}.dependsOn[${j}]`, target);
       // Only the root's edges carry npm's dev/optional flags; deeper edges are plain uses.
       const kind: EdgeKind =
-        fromRoot && this.devRefs.has(ref)
+        fromRoot && this.devRefs.has(target)
           ? "dev"
-          : fromRoot && this.optionalRefs.has(ref)
+          : fromRoot && this.optionalRefs.has(target)
             ? "optional"
             : "runtime";
-      this.sink.edge(from, to, kind, this.src(`${field}.dependsOn[${j}]`));
+      this.sink.edge(from, to, kind, source);
     }
   }
 }

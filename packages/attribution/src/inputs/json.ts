@@ -50,18 +50,32 @@ function isHex(b: number): boolean {
   return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66);
 }
 
+/** Buffer's own slicers (untyped in @types/node) skip toString's dispatch on the hot path. */
+type FastBuffer = Buffer & { latin1Slice(start: number, end: number): string };
+
+/** Interned member names: most keys repeat on every element, so they are not re-allocated. */
+const KEY_CACHE_LIMIT = 4096;
+
 export class JsonReader {
   readonly file: string;
   readonly bytes: Uint8Array;
   pos: number;
-  private readonly buf: Buffer;
+  private readonly buf: FastBuffer;
+  private readonly keys = new Map<number, string>();
 
   constructor(file: Pick<InputFile, "path" | "bytes">) {
     this.file = file.path;
     this.bytes = file.bytes;
-    this.buf = Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength);
+    this.buf = Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength) as FastBuffer;
     // A UTF-8 byte order mark is allowed before the value.
     this.pos = file.bytes[0] === 0xef && file.bytes[1] === 0xbb && file.bytes[2] === 0xbf ? 3 : 0;
+  }
+
+  /** A second reader over the same bytes, positioned at `pos` (to revisit a validated value). */
+  fork(pos: number): JsonReader {
+    const reader = new JsonReader({ path: this.file, bytes: this.bytes });
+    reader.pos = pos;
+    return reader;
   }
 
   fail(message: string, offset = this.pos): never {
@@ -254,6 +268,33 @@ export class JsonReader {
     return JSON.parse(this.buf.toString("utf8", start, end));
   }
 
+  /**
+   * Reads a string value without materialising anything else: plain ASCII is sliced directly,
+   * anything with escapes goes through JSON.parse. Call only when `kind()` is "string".
+   */
+  readString(): string {
+    this.skipWs();
+    const bytes = this.bytes;
+    const start = this.pos;
+    if (bytes[start] !== QUOTE) this.fail(`expected a string but found ${describe(bytes[start])}`);
+    let p = start + 1;
+    let b = bytes[p];
+    // Fast scan for the common case: printable ASCII, no escapes.
+    while (b !== undefined && b !== QUOTE && b !== BACKSLASH && b >= 0x20 && b < 0x80) b = bytes[++p];
+    if (b === QUOTE) {
+      this.pos = p + 1;
+      return this.buf.latin1Slice(start + 1, p);
+    }
+    this.skipString();
+    if (b !== BACKSLASH) {
+      // Non-ASCII but no escapes before the first special byte: check the rest for escapes.
+      let escaped = false;
+      for (let i = p; i < this.pos - 1; i++) if (bytes[i] === BACKSLASH) escaped = true;
+      if (!escaped) return this.buf.toString("utf8", start + 1, this.pos - 1);
+    }
+    return this.decode(start, this.pos) as string;
+  }
+
   /** Reads one value into JS (validated first, so errors carry a position). */
   readValue(): unknown {
     this.skipWs();
@@ -271,14 +312,24 @@ export class JsonReader {
     this.skipString();
     const end = this.pos;
     this.expect(COLON, "':'");
-    // Fast path: short ASCII keys without escapes.
+    // Fast path: short ASCII keys without escapes, looked up by a hash of their bytes.
     let plain = end - start < 64;
+    let hash = end - start;
     for (let i = start + 1; plain && i < end - 1; i++) {
       const b = bytes[i] as number;
       if (b >= 0x80 || b === BACKSLASH) plain = false;
+      hash = (Math.imul(hash, 31) + b) | 0;
     }
-    if (plain) return this.buf.toString("latin1", start + 1, end - 1);
-    return this.decode(start, end) as string;
+    if (!plain) return this.decode(start, end) as string;
+    const cached = this.keys.get(hash);
+    if (cached !== undefined && cached.length === end - start - 2) {
+      let same = true;
+      for (let i = 0; same && i < cached.length; i++) same = cached.charCodeAt(i) === bytes[start + 1 + i];
+      if (same) return cached;
+    }
+    const key = this.buf.latin1Slice(start + 1, end - 1);
+    if (this.keys.size < KEY_CACHE_LIMIT) this.keys.set(hash, key);
+    return key;
   }
 
   /** The kind of the next value: "object", "array", "string", "number", "boolean", "null". */
@@ -375,9 +426,20 @@ export function parseJson(file: Pick<InputFile, "path" | "bytes">): unknown {
  * The top-level members of a JSON object with scalar values kept and containers replaced by
  * a marker; used to detect a file's format without materialising it. Undefined when the
  * file is not a JSON object. Throws INPUT_INVALID_JSON with a position when it is broken.
+ * Stops early once a big format (CycloneDX, SPDX, lockfile) is recognised.
  */
 export const CONTAINER = Symbol("container");
 export type JsonHead = Map<string, string | number | boolean | null | typeof CONTAINER>;
+
+const STOP = Symbol("stop");
+
+function decisive(head: JsonHead): boolean {
+  return (
+    (head.has("bomFormat") && head.has("specVersion")) ||
+    head.has("spdxVersion") ||
+    head.has("lockfileVersion")
+  );
+}
 
 export function readHead(file: Pick<InputFile, "path" | "bytes">): JsonHead | undefined {
   const reader = new JsonReader(file);
@@ -387,15 +449,22 @@ export function readHead(file: Pick<InputFile, "path" | "bytes">): JsonHead | un
     return undefined;
   }
   const head: JsonHead = new Map();
-  reader.object((key) => {
-    const kind = reader.kind();
-    if (kind === "object" || kind === "array") {
-      reader.skipValue();
-      head.set(key, CONTAINER);
-    } else {
-      head.set(key, reader.readValue() as string | number | boolean | null);
-    }
-  });
+  try {
+    reader.object((key) => {
+      const kind = reader.kind();
+      if (kind === "object" || kind === "array") {
+        reader.skipValue();
+        head.set(key, CONTAINER);
+      } else {
+        head.set(key, reader.readValue() as string | number | boolean | null);
+      }
+      // Big formats announce themselves early; their parser validates the rest in its own pass.
+      if (decisive(head)) throw STOP;
+    });
+  } catch (error) {
+    if (error === STOP) return head;
+    throw error;
+  }
   reader.end();
   return head;
 }

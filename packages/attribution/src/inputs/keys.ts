@@ -96,7 +96,11 @@ export function formatPurl(purl: Purl): string {
 }
 
 /** Canonical form of a purl (see module comment); undefined when the string is not a purl. */
+/** npm purls already in canonical form (what npm and cdx tools write for most packages). */
+const CANONICAL_NPM = /^pkg:npm\/(?:%40[a-z0-9._~-]+\/)?[a-z0-9._~-]+@[A-Za-z0-9._~-]+$/;
+
 export function normalisePurl(input: string): string | undefined {
+  if (CANONICAL_NPM.test(input)) return input;
   const purl = parsePurl(input);
   if (purl === undefined) return undefined;
   if (purl.type === "huggingface") return formatPurl({ ...purl, version: undefined });

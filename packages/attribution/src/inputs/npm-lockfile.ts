@@ -198,9 +198,7 @@ export const npmLockfileParser: InputParser = {
   format: "npm-lockfile",
   detect(_file: InputFile, json: unknown): boolean {
     const head = json as JsonHead | undefined;
-    return (
-      head instanceof Map && head.has("lockfileVersion") && (head.has("packages") || head.has("dependencies"))
-    );
+    return head instanceof Map && head.has("lockfileVersion");
   },
   parse(file: InputFile, _json: unknown, sink: GraphSink): void {
     parseLockfile(file, sink);
