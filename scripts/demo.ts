@@ -2,19 +2,23 @@
  * `npm start`: deploys Wellspring to a local chain and plays one short story end to end.
  *
  *   npm start                                  # in-process Hardhat network (EDR), nothing to start first
- *   npx hardhat node --hostname 127.0.0.1 &    # or a local node ...
+ *   npx hardhat node --hostname 127.0.0.1 &    # or a fresh local node ...
  *   RPC_URL=http://127.0.0.1:8545 npm start    # ... and the demo against it
+ *   DEMO_TABLE=explicit npm start              # a hand-written three-contributor table instead of the engine's
  *
- * Two payers deposit (ETH, and "demo USDC" with a permit), a share table of three contributors is
- * proposed, the schedule activates after the pool's delay (time travel on the local chain), and the
- * three contributors claim; one of them is an identity (`github:…`) whose first claim fails until an
- * attestor's EIP-712 attestation binds it to a wallet. The script checks every balance change to
- * the unit and ends with one machine-readable line, `DEMO_RESULT {...}`, for test/e2e/demo.test.ts.
+ * Two payers deposit (ETH, and "demo USDC" with a permit); a share table is proposed — by default the
+ * attribution engine's table for this repository's own package-lock.json — and activates after the
+ * pool's delay (time travel on the local chain); three contributors claim. One of them is an identity
+ * whose first claim fails until an attestor's EIP-712 attestation binds it to a wallet. Every balance
+ * change is checked to the unit, and the books (paid + still waiting for unbound identities + rounding
+ * dust = deposited) are printed and checked. The last line, `DEMO_RESULT {...}`, is for
+ * test/e2e/demo.test.ts.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { attribute, inputFile, serializeShareTableToString } from "@wellspring/attribution";
 import hre from "hardhat";
 import {
   type Address,
@@ -28,7 +32,6 @@ import { z } from "zod";
 
 import { deployWellspring } from "../deploy/lib/deploy.ts";
 import {
-  type AccountProof,
   buildClaims,
   buildShareTree,
   claim,
@@ -39,13 +42,16 @@ import {
   getCurrentSchedule,
   getPayee,
   getPot,
+  isAddressAccount,
   isSdkError,
+  parseShareTable,
   proposeSchedule,
+  royaltyPoolAbi,
+  type SdkClient,
   type ShareTable,
   shareTableToJson,
   signAttestation,
   submitAttestation,
-  royaltyPoolAbi,
   testERC20Abi,
 } from "../packages/sdk/src/index.ts";
 
@@ -69,18 +75,76 @@ const env = z
         .refine(isLoopback, "RPC_URL must be a loopback URL (http://127.0.0.1:<port>)")
         .optional(),
     ),
+    DEMO_TABLE: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z.enum(["engine", "explicit"]).default("engine"),
+    ),
   })
   .parse(process.env);
 
 const ACTIVATION_DELAY = 3600; // one hour between proposal and activation
-const IDENTITY = "github:583231"; // a GitHub numeric user id, the canonical identity form
 const USDC_DECIMALS = 6;
+const ETH_IN = 1_500_000_000_000_000_001n; // 1.5 ETH and 1 wei, so that rounding shows
+const USDC_IN = 2_500_000_001n; // 2,500.000001 USDC
 
 const line = (text = ""): void => console.log(text);
 const step = (n: number, title: string): void => line(`\n${n}. ${title}`);
 const usdc = (units: bigint): string => `${formatUnits(units, USDC_DECIMALS)} USDC`;
 const eth = (wei: bigint): string => `${formatEther(wei)} ETH`;
+const percent = (shares: bigint, total: bigint): string =>
+  `${formatUnits((shares * 10n ** 20n) / total, 18)} %`;
 const gasCost = (r: TransactionReceipt): bigint => r.gasUsed * r.effectiveGasPrice;
+const floorShare = (pot: bigint, shares: bigint, total: bigint): bigint => (pot * shares) / total;
+
+/** A contributor who claims in the story, and how its wallet comes to be its payee. */
+interface Claimer {
+  /** The table's account: an address or an identity string. */
+  account: string;
+  wallet: SdkClient & { account: { address: Address } };
+  /** none: an address, paid directly; early: bound before the deposits; late: bound after a failed claim. */
+  binding: "none" | "early" | "late";
+}
+
+interface TableChoice {
+  source: string;
+  table: ShareTable;
+  /** The share-table.json text to publish. */
+  text: string;
+}
+
+/** The attribution engine's table for this repository's own package-lock.json, default policy. */
+function engineTable(): TableChoice {
+  const lockPath = path.join(root, "package-lock.json");
+  const policy: unknown = JSON.parse(
+    readFileSync(path.join(root, "packages", "attribution", "policies", "default.json"), "utf8"),
+  );
+  const result = attribute({ files: [inputFile("package-lock.json", readFileSync(lockPath))], policy });
+  const text = serializeShareTableToString(result.table);
+  return {
+    source:
+      "engine: attribute(package-lock.json of this repository, packages/attribution/policies/default.json)",
+    table: parseShareTable(JSON.parse(text)),
+    text,
+  };
+}
+
+/** Three contributors, written with the SDK's share-table and proof helpers. */
+function explicitTable(accounts: readonly string[]): TableChoice {
+  const [a, b, c] = accounts;
+  const draft = createShareTable({
+    entries: [
+      { account: a!, shares: 450_000_000_000_000_000n },
+      { account: b!, shares: 333_333_333_333_333_333n },
+      { account: c!, shares: 216_666_666_666_666_667n },
+    ],
+  });
+  const table: ShareTable = { ...draft, root: buildShareTree(draft).root };
+  return {
+    source: "explicit: three contributors written with @wellspring/sdk createShareTable + buildShareTree",
+    table,
+    text: JSON.stringify(shareTableToJson(table), null, 2) + "\n",
+  };
+}
 
 async function main(): Promise<void> {
   const connection = env.RPC_URL
@@ -88,22 +152,15 @@ async function main(): Promise<void> {
     : await hre.network.connect();
   const { viem, networkHelpers } = connection;
   const publicClient = await viem.getPublicClient();
-  const wallets = await viem.getWalletClients();
-  const [admin, attestor, payerA, payerB, alice, bob, carol] = wallets;
+  const [admin, attestor, payerA, payerB, alice, bob, carol] = await viem.getWalletClients();
   if (!admin || !attestor || !payerA || !payerB || !alice || !bob || !carol) {
     throw new Error("the demo needs 7 unlocked accounts on the chain");
   }
   const at = (w: { account: { address: Address } }): Address => getAddress(w.account.address);
-  const who = new Map<string, string>([
-    [getAddress(alice.account.address), "alice"],
-    [getAddress(bob.account.address), "bob"],
-    [getAddress(carol.account.address), "carol"],
-  ]);
+  const chainId = await publicClient.getChainId();
 
-  line("Wellspring demo: royalties from two AI companies flow to three open-source contributors.");
-  line(
-    `chain: ${connection.networkName}${env.RPC_URL ? ` (${env.RPC_URL})` : " (in-process Hardhat network)"}, id ${await publicClient.getChainId()}`,
-  );
+  line("Wellspring demo: royalties from two AI companies flow to open-source contributors.");
+  line(`chain: ${env.RPC_URL ? `${env.RPC_URL}` : "in-process Hardhat network"}, chain id ${chainId}`);
 
   // 1. Deploy registry, factory and pool with the project's Ignition modules.
   step(1, "Deploy the payout layer (Ignition modules in deploy/)");
@@ -137,7 +194,7 @@ async function main(): Promise<void> {
         "Restart `npx hardhat node --hostname 127.0.0.1` and run it again.",
     );
   }
-  line(`   identity registry ${registry}`);
+  line(`   identity registry ${registry} (attestor ${at(attestor)})`);
   line(`   pool factory      ${addresses.factory}`);
   line(`   royalty pool      ${pool} (activation delay ${ACTIVATION_DELAY} s)`);
   const token = getAddress(
@@ -145,200 +202,247 @@ async function main(): Promise<void> {
   );
   line(`   demo USDC         ${token} (TestERC20, ${USDC_DECIMALS} decimals, EIP-2612 permit)`);
 
-  // 2. Deposits, before any schedule exists: they wait in the unallocated pot.
-  step(2, "Two payers deposit royalties");
-  const ethIn = 1_500_000_000_000_000_001n; // 1.5 ETH and 1 wei, to make rounding visible
-  const usdcIn = 2_500_000_001n; // 2,500.000001 USDC
+  // 2. The share table (computed off-chain now, proposed after the deposits).
+  step(2, "Compute the share table");
+  let choice: TableChoice;
+  let claimers: Claimer[];
+  const explicitClaimers = (): Claimer[] => [
+    { account: at(alice), wallet: alice, binding: "none" },
+    { account: at(bob), wallet: bob, binding: "none" },
+    { account: "github:583231", wallet: carol, binding: "late" },
+  ];
+  if (env.DEMO_TABLE === "engine") {
+    try {
+      choice = engineTable();
+      // The three largest recipients that are identities claim (addresses in the table are real people's).
+      const top = choice.table.recipients
+        .filter(
+          (r) => !isAddressAccount(r.accountId) && r.identity !== undefined && r.identity !== r.accountId,
+        )
+        .sort((x, y) =>
+          y.shares > x.shares ? 1 : y.shares < x.shares ? -1 : x.accountId < y.accountId ? -1 : 1,
+        )
+        .slice(0, 3);
+      if (top.length < 3) throw new Error("the engine's table has fewer than three identities");
+      claimers = [
+        { account: top[0]!.identity!, wallet: alice, binding: "early" },
+        { account: top[1]!.identity!, wallet: bob, binding: "early" },
+        { account: top[2]!.identity!, wallet: carol, binding: "late" },
+      ];
+    } catch (error) {
+      line(`   attribution engine failed (${error instanceof Error ? error.message : String(error)});`);
+      line("   falling back to the explicit three-contributor table");
+      choice = explicitTable(explicitClaimers().map((c) => c.account));
+      claimers = explicitClaimers();
+    }
+  } else {
+    claimers = explicitClaimers();
+    choice = explicitTable(claimers.map((c) => c.account));
+  }
+  const { table } = choice;
+  const tree = buildShareTree(table); // checks the table's root
+  const outDir = path.join(root, ".wellspring", "demo");
+  mkdirSync(outDir, { recursive: true });
+  const tableFile = path.join(outDir, "share-table.json");
+  writeFileSync(tableFile, choice.text);
+  line(`   source: ${choice.source}`);
+  line(`   ${table.recipients.length} recipients, totalShares ${table.totalShares}, root ${table.root}`);
+  line(`   tableHash ${table.tableHash}, policyHash ${table.policyHash}`);
+  line(`   written to ${path.relative(root, tableFile)}; largest shares:`);
+  const bySize = [...table.recipients].sort((x, y) =>
+    y.shares > x.shares ? 1 : y.shares < x.shares ? -1 : 0,
+  );
+  for (const r of bySize.slice(0, 5)) {
+    line(`     ${percent(r.shares, table.totalShares).padStart(24)}  ${r.identity ?? r.accountId}`);
+  }
+  if (bySize.length > 5) line(`     … and ${bySize.length - 5} more`);
+
+  const label = (c: Claimer): string => c.account;
+  for (const c of claimers.filter((c) => c.binding === "early")) {
+    const signed = await signAttestation(attestor, { registry, identity: c.account, payee: at(c.wallet) });
+    await submitAttestation(c.wallet, { registry, ...signed });
+    line(`   ${c.account} was registered earlier: attestor-signed binding to ${at(c.wallet)}`);
+  }
+
+  // 3. Deposits, before any schedule exists: they wait in the unallocated pot.
+  step(3, "Two payers deposit royalties");
   const mintHash = await admin.writeContract({
     address: token,
     abi: testERC20Abi,
     functionName: "mint",
-    args: [payerB.account.address, usdcIn],
+    args: [payerB.account.address, USDC_IN],
   });
   await publicClient.waitForTransactionReceipt({ hash: mintHash });
-  const dA = await depositETH(payerA, { pool, value: ethIn, memo: "ACME-AI invoice 2026-11" });
+  const dA = await depositETH(payerA, { pool, value: ETH_IN, memo: "ACME-AI invoice 2026-11" });
   line(
-    `   Payer A (ACME AI) ${at(payerA)} deposits ${eth(dA.credited)} with depositETH, memo "ACME-AI invoice 2026-11"`,
+    `   Payer A (ACME AI) ${at(payerA)} deposits ${eth(dA.credited)} (depositETH, memo "ACME-AI invoice 2026-11")`,
   );
-  const dB = await depositWithPermit(payerB, { pool, token, amount: usdcIn, memo: "Globex Q4 royalties" });
+  const dB = await depositWithPermit(payerB, { pool, token, amount: USDC_IN, memo: "Globex Q4 royalties" });
   line(
-    `   Payer B (Globex)  ${at(payerB)} deposits ${usdc(dB.credited)} with an EIP-2612 permit (one transaction, no approve)`,
+    `   Payer B (Globex)  ${at(payerB)} deposits ${usdc(dB.credited)} (EIP-2612 permit: one transaction, no approve)`,
   );
   line(
     `   no schedule is active yet, so both wait in the pool's unallocated pot (schedule ${dA.scheduleId})`,
   );
 
-  // 3. The share table.
-  step(3, "Publish a share table");
-  const draft = createShareTable({
-    entries: [
-      { account: alice.account.address, shares: 450_000_000_000_000_000n },
-      { account: bob.account.address, shares: 333_333_333_333_333_333n },
-      { account: IDENTITY, shares: 216_666_666_666_666_667n },
-    ],
-  });
-  const tree = buildShareTree(draft);
-  const table: ShareTable = { ...draft, root: tree.root };
-  const outDir = path.join(root, ".wellspring", "demo");
-  mkdirSync(outDir, { recursive: true });
-  const tableFile = path.join(outDir, "share-table.json");
-  writeFileSync(tableFile, JSON.stringify(shareTableToJson(table), null, 2) + "\n");
-  line(
-    "   source: a small explicit table of three contributors, written with the SDK's share-table and proof",
-  );
-  line("   helpers (@wellspring/sdk createShareTable + buildShareTree: OpenZeppelin StandardMerkleTree).");
-  for (const r of table.recipients) {
-    const label = r.identity ?? who.get(getAddress(`0x${r.accountId.slice(26)}`)) ?? r.accountId;
-    line(`   ${label.padEnd(14)} ${r.accountId}  ${formatUnits(r.shares * 100n, 18).padStart(22)} %`);
-  }
-  line(`   root ${table.root}, written to ${path.relative(root, tableFile)}`);
+  // 4. Proposal and activation after the delay.
+  step(4, "Propose the table and wait for activation");
   const proposed = await proposeSchedule(admin, { pool, table, uri: `file://${tableFile}` });
+  const pending = await getCurrentSchedule(admin, { pool });
   line(
-    `   proposer proposes it as schedule ${proposed.scheduleId}; it activates at ${new Date(Number(proposed.activatesAt) * 1000).toISOString()}`,
-  );
-
-  // 4. Activation after the delay.
-  step(4, "Wait for activation");
-  const before = await getCurrentSchedule(admin, { pool });
-  line(
-    `   now: current schedule ${before.current?.scheduleId ?? "none"}, pending schedule ${before.pending?.scheduleId ?? "none"}`,
+    `   proposer proposes schedule ${proposed.scheduleId}; current: ${pending.current?.scheduleId ?? "none"}, ` +
+      `pending: ${pending.pending?.scheduleId ?? "none"}, activates at ${new Date(Number(proposed.activatesAt) * 1000).toISOString()}`,
   );
   await networkHelpers.time.increase(ACTIVATION_DELAY);
-  const after = await getCurrentSchedule(admin, { pool });
-  if (after.current?.scheduleId !== proposed.scheduleId) throw new Error("the schedule did not activate");
+  const active = await getCurrentSchedule(admin, { pool });
+  if (active.current?.scheduleId !== proposed.scheduleId) throw new Error("the schedule did not activate");
   line(
-    `   time travel ${ACTIVATION_DELAY} s: schedule ${after.current.scheduleId} is active; the unallocated pot flowed into it`,
+    `   time travel ${ACTIVATION_DELAY} s: schedule ${active.current.scheduleId} is active; the unallocated pot flowed into it`,
   );
   const scheduleId = proposed.scheduleId;
   const schedules = [{ scheduleId, tree }];
-  const tokens = [token, zeroAddress] as const;
+  const tokens: Address[] = [token, zeroAddress];
 
-  const paid = new Map<string, { usdc: bigint; eth: bigint; wallet: Address }>();
-  const claimAndCheck = async (
-    label: string,
-    account: string,
-    sender: (typeof wallets)[number],
-    payee: Address,
-  ) => {
-    const claims = buildClaims({ account, schedules, tokens: [...tokens] });
-    const owed = await getClaimable(sender, { pool, queries: claims });
-    const balBefore = {
-      usdc: await publicClient.readContract({
-        address: token,
-        abi: testERC20Abi,
-        functionName: "balanceOf",
-        args: [payee],
-      }),
-      eth: await publicClient.getBalance({ address: payee }),
-    };
-    const result = await claim(sender, { pool, claims });
-    const got = {
-      usdc: result.totals.get(getAddress(token)) ?? 0n,
-      eth: result.totals.get(zeroAddress) ?? 0n,
-    };
-    const balAfter = {
-      usdc: await publicClient.readContract({
-        address: token,
-        abi: testERC20Abi,
-        functionName: "balanceOf",
-        args: [payee],
-      }),
-      eth: await publicClient.getBalance({ address: payee }),
-    };
-    const ethFee = getAddress(sender.account.address) === getAddress(payee) ? gasCost(result.receipt) : 0n;
-    if (balAfter.usdc - balBefore.usdc !== got.usdc || balAfter.eth - balBefore.eth + ethFee !== got.eth) {
-      throw new Error(`${label}: balance change differs from the Claimed events`);
+  const balances = async (who: Address) => ({
+    usdc: await publicClient.readContract({
+      address: token,
+      abi: testERC20Abi,
+      functionName: "balanceOf",
+      args: [who],
+    }),
+    eth: await publicClient.getBalance({ address: who }),
+  });
+  const paid = new Map<string, { usdc: bigint; eth: bigint; wallet: Address; shares: bigint }>();
+  const claimAndCheck = async (c: Claimer): Promise<void> => {
+    const claims = buildClaims({ account: c.account, schedules, tokens });
+    const owed = await getClaimable(c.wallet, { pool, queries: claims });
+    const payee = at(c.wallet);
+    const before = await balances(payee);
+    const result = await claim(c.wallet, { pool, claims });
+    const got = { usdc: result.totals.get(token) ?? 0n, eth: result.totals.get(zeroAddress) ?? 0n };
+    const after = await balances(payee);
+    // The claimer sends its own claim, so its ETH balance also paid the gas.
+    if (
+      after.usdc - before.usdc !== got.usdc ||
+      after.eth - before.eth + gasCost(result.receipt) !== got.eth
+    ) {
+      throw new Error(`${label(c)}: balance change differs from the Claimed events`);
     }
     if (got.usdc !== owed.totals.get(token) || got.eth !== owed.totals.get(zeroAddress)) {
-      throw new Error(`${label}: paid differs from getClaimable`);
+      throw new Error(`${label(c)}: paid differs from getClaimable`);
     }
-    paid.set(label, { ...got, wallet: getAddress(payee) });
+    paid.set(label(c), { ...got, wallet: payee, shares: claims[0]!.proof.shares });
     line(
-      `   ${label} receives ${usdc(got.usdc)} and ${eth(got.eth)} in one claim transaction (wallet ${getAddress(payee)})`,
+      `   ${label(c)} receives ${usdc(got.usdc)} and ${eth(got.eth)} in one claim transaction (to ${payee})`,
     );
-    return result;
   };
 
   // 5. Claims.
   step(5, "Contributors claim");
-  await claimAndCheck("alice", alice.account.address, alice, alice.account.address);
-  await claimAndCheck("bob", bob.account.address, bob, bob.account.address);
-
-  const identityProof: AccountProof = tree.proofFor(IDENTITY);
-  line(
-    `   ${IDENTITY} (accountId ${identityProof.accountId}) is not an address: its payee comes from the identity registry`,
-  );
-  try {
-    await claim(carol, { pool, claims: buildClaims({ account: IDENTITY, schedules, tokens: [...tokens] }) });
-    throw new Error("the claim of an unbound identity succeeded");
-  } catch (error) {
-    if (!isSdkError(error, "UNBOUND_IDENTITY")) throw error;
-    line(`   first claim attempt for ${IDENTITY} fails: ${error.code} (${error.shortMessage})`);
+  for (const c of claimers.filter((c) => c.binding !== "late")) await claimAndCheck(c);
+  for (const c of claimers.filter((c) => c.binding === "late")) {
+    const proof = tree.proofFor(c.account);
+    line(
+      `   ${c.account} (accountId ${proof.accountId}) is an identity: its payee comes from the identity registry`,
+    );
+    try {
+      await claim(c.wallet, { pool, claims: buildClaims({ account: c.account, schedules, tokens }) });
+      throw new Error("the claim of an unbound identity succeeded");
+    } catch (error) {
+      if (!isSdkError(error, "UNBOUND_IDENTITY")) throw error;
+      line(`   first claim attempt fails: ${error.code} (${error.shortMessage})`);
+    }
+    const signed = await signAttestation(attestor, { registry, identity: c.account, payee: at(c.wallet) });
+    line(
+      `   the attestor checks ownership off-chain and signs an EIP-712 Attestation(accountId, payee ${at(c.wallet)},`,
+    );
+    line(
+      `   nonce ${signed.attestation.nonce}, deadline ${signed.attestation.deadline}); the contributor submits it`,
+    );
+    const bound = await submitAttestation(c.wallet, { registry, ...signed });
+    const payee = await getPayee(c.wallet, { registry, account: c.account });
+    if (!bound.bound || payee.payee !== at(c.wallet)) throw new Error("the identity was not bound");
+    line(`   ${c.account} is bound to ${payee.payee}`);
+    await claimAndCheck(c);
   }
-  const signed = await signAttestation(attestor, {
-    registry,
-    identity: IDENTITY,
-    payee: carol.account.address,
-  });
-  line(`   attestor ${at(attestor)} checks the GitHub account off-chain and signs an EIP-712 attestation`);
-  line(
-    `   (accountId, payee ${at(carol)}, nonce ${signed.attestation.nonce}, deadline ${signed.attestation.deadline})`,
-  );
-  const bound = await submitAttestation(carol, { registry, ...signed });
-  const payee = await getPayee(carol, { registry, account: IDENTITY });
-  if (!bound.bound || payee.payee !== getAddress(carol.account.address))
-    throw new Error("the identity was not bound");
-  line(`   carol submits it: ${IDENTITY} is bound to ${payee.payee}`);
-  await claimAndCheck(IDENTITY, IDENTITY, carol, carol.account.address);
 
   // 6. The books.
   step(6, "Who got what");
-  const ethPot = await getPot(admin, { pool, scheduleId, token: zeroAddress });
-  const usdcPot = await getPot(admin, { pool, scheduleId, token });
-  let totalUsdc = 0n;
-  let totalEth = 0n;
-  for (const [label, p] of paid) {
-    line(`   ${label.padEnd(14)} ${usdc(p.usdc).padStart(20)}  ${eth(p.eth).padStart(26)}`);
-    totalUsdc += p.usdc;
-    totalEth += p.eth;
+  const claimerIds = new Set(claimers.map((c) => tree.proofFor(c.account).accountId));
+  const others = table.recipients.filter((r) => !claimerIds.has(r.accountId));
+  const books = { usdc: { paid: 0n, waiting: 0n, dust: 0n }, eth: { paid: 0n, waiting: 0n, dust: 0n } };
+  for (const [key, tokenAddress, deposited] of [
+    ["usdc", token, USDC_IN],
+    ["eth", zeroAddress, ETH_IN],
+  ] as const) {
+    const pot = await getPot(admin, { pool, scheduleId, token: tokenAddress });
+    if (pot.deposited !== deposited) throw new Error(`${key}: the pot differs from the deposits`);
+    const b = books[key];
+    for (const p of paid.values()) {
+      if (p[key] !== floorShare(pot.deposited, p.shares, table.totalShares))
+        throw new Error(`${key}: a claim is off`);
+      b.paid += p[key];
+    }
+    // Owed to everyone who has not claimed, exactly as the pool will compute it (floor per account).
+    for (const r of others) b.waiting += floorShare(pot.deposited, r.shares, table.totalShares);
+    b.dust = deposited - b.paid - b.waiting;
+    const held = key === "usdc" ? (await balances(pool)).usdc : (await balances(pool)).eth;
+    if (
+      pot.claimed !== b.paid ||
+      held !== b.waiting + b.dust ||
+      b.dust < 0n ||
+      b.dust >= BigInt(table.recipients.length)
+    ) {
+      throw new Error(`${key}: the books do not balance`);
+    }
   }
-  const dustUsdc = usdcIn - totalUsdc;
-  const dustEth = ethIn - totalEth;
-  line(`   ${"total paid".padEnd(14)} ${usdc(totalUsdc).padStart(20)}  ${eth(totalEth).padStart(26)}`);
-  line(`   ${"deposited".padEnd(14)} ${usdc(usdcIn).padStart(20)}  ${eth(ethIn).padStart(26)}`);
-  line(`   rounding dust left in the pool: ${dustUsdc} USDC base unit(s) and ${dustEth} wei`);
+  if (others.length > 0) {
+    // One on-chain spot check of the "waiting" figure.
+    const r = others.reduce((x, y) => (y.shares > x.shares ? y : x));
+    const q = await getClaimable(admin, { pool, queries: [{ scheduleId, proof: r, tokens }] });
+    if (q.totals.get(token) !== floorShare(USDC_IN, r.shares, table.totalShares))
+      throw new Error("claimable is off");
+  }
+  const w = 26;
+  line(`   ${"".padEnd(44)} ${"USDC".padStart(w)} ${"ETH".padStart(w)}`);
+  for (const [name, p] of paid) {
+    line(`   ${name.slice(0, 44).padEnd(44)} ${usdc(p.usdc).padStart(w)} ${eth(p.eth).padStart(w)}`);
+  }
   line(
-    "   (each claim rounds down: floor(pot x shares / totalShares); dust is below one unit per recipient)",
+    `   ${"paid to the three claimers".padEnd(44)} ${usdc(books.usdc.paid).padStart(w)} ${eth(books.eth.paid).padStart(w)}`,
   );
-
-  const poolUsdc = await publicClient.readContract({
-    address: token,
-    abi: testERC20Abi,
-    functionName: "balanceOf",
-    args: [pool],
-  });
-  const poolEth = await publicClient.getBalance({ address: pool });
-  const checks: Array<[string, boolean]> = [
-    ["pot USDC equals the deposit", usdcPot.deposited === usdcIn],
-    ["pot ETH equals the deposit", ethPot.deposited === ethIn],
-    ["paid + dust = deposited (USDC)", usdcPot.claimed === totalUsdc && poolUsdc === dustUsdc],
-    ["paid + dust = deposited (ETH)", ethPot.claimed === totalEth && poolEth === dustEth],
-    ["dust below one unit per recipient", dustUsdc >= 0n && dustUsdc < 3n && dustEth >= 0n && dustEth < 3n],
-  ];
-  for (const [name, ok] of checks) if (!ok) throw new Error(`check failed: ${name}`);
-  line("\nStory complete: every balance change was checked to the unit.");
+  if (others.length > 0) {
+    line(
+      `   ${`not yet claimed (${others.length} other recipients)`.padEnd(44)} ${usdc(books.usdc.waiting).padStart(w)} ${eth(books.eth.waiting).padStart(w)}`,
+    );
+  }
+  line(
+    `   ${"rounding dust (stays in the pool)".padEnd(44)} ${usdc(books.usdc.dust).padStart(w)} ${eth(books.eth.dust).padStart(w)}`,
+  );
+  line(`   ${"deposited".padEnd(44)} ${usdc(USDC_IN).padStart(w)} ${eth(ETH_IN).padStart(w)}`);
+  line(
+    `   dust: ${books.usdc.dust} USDC base unit(s) and ${books.eth.dust} wei; each account's claim is floor(pot x shares / totalShares),`,
+  );
+  line(`   so the dust is below one base unit per recipient (${table.recipients.length} recipients).`);
+  line("\nStory complete: every balance change and the books were checked to the unit.");
 
   const result = {
     ok: true,
-    chainId: await publicClient.getChainId(),
+    chainId,
     pool,
     token,
-    tableSource: "explicit",
-    deposited: { usdc: usdcIn.toString(), eth: ethIn.toString() },
+    tableSource: choice.source,
+    recipients: table.recipients.length,
+    deposited: { usdc: USDC_IN.toString(), eth: ETH_IN.toString() },
     paid: Object.fromEntries(
       [...paid].map(([k, v]) => [k, { wallet: v.wallet, usdc: v.usdc.toString(), eth: v.eth.toString() }]),
     ),
-    dust: { usdc: dustUsdc.toString(), eth: dustEth.toString() },
+    waiting: {
+      usdc: books.usdc.waiting.toString(),
+      eth: books.eth.waiting.toString(),
+      recipients: others.length,
+    },
+    dust: { usdc: books.usdc.dust.toString(), eth: books.eth.dust.toString() },
     unboundClaimRejected: true,
   };
   line(`DEMO_RESULT ${JSON.stringify(result)}`);
