@@ -109,8 +109,17 @@ export interface AttributeResult {
 }
 
 export interface ExplainOptions {
-  /** Longest path shown from the root (default 16 components). */
+  /** Longest path shown from the root (default 12 components; 4 above 100,000 recipients). */
   maxPathLength?: number;
+  /** Components shown per recipient, largest first (default 3; 1 above 100,000 recipients). */
+  topSources?: number;
+}
+
+/** Above this many recipients the explanation defaults to its compact form. */
+const LARGE_TABLE = 100_000;
+
+function num(x: number): string {
+  return JSON.stringify(x);
 }
 
 /** How a recipient got value from a component. */
@@ -422,7 +431,9 @@ export function attributeGraph(
   };
 
   function* explanation(explainOptions: ExplainOptions = {}): Generator<string> {
-    const maxPath = explainOptions.maxPathLength ?? 16;
+    const large = kept > LARGE_TABLE;
+    const maxPath = Math.max(2, explainOptions.maxPathLength ?? (large ? 4 : 12));
+    const topSources = Math.min(TOP_K, Math.max(1, explainOptions.topSources ?? (large ? 1 : TOP_K)));
     yield (
       canonicalJson({
         type: "summary",
@@ -432,56 +443,53 @@ export function attributeGraph(
         policyHash: table.policyHash,
         inputsHash: table.inputsHash,
         product: keys[root],
+        files: graph.files,
+        explain: { maxPathLength: maxPath, topSources },
         report,
       }) + "\n"
     );
-    const pathTo = (v: number): string[] => {
-      const path: number[] = [v];
-      const seen = new Set<number>([v]);
+    // A component's path from the root along the edges that sent it most value; when longer
+    // than maxPath, the root, "…" and the last hops.
+    const quoted = (v: number): string => JSON.stringify(keys[v]);
+    const chain: number[] = [];
+    const pathTo = (v: number): string => {
+      chain.length = 0;
+      chain.push(v);
       let p = flow.mainParent[v]!;
-      while (p !== -1 && !seen.has(p) && path.length < maxPath) {
-        path.push(p);
-        seen.add(p);
+      let guard = 0;
+      while (v !== root && p !== -1 && guard++ < 1_000_000) {
+        chain.push(p);
         if (p === root) break;
         p = flow.mainParent[p]!;
       }
-      const out = path.reverse().map((x) => keys[x]!);
-      if (path[0] !== root) out.unshift("…");
-      return out;
+      const reachedRoot = chain[chain.length - 1] === root;
+      if (chain.length <= maxPath && reachedRoot) return chain.reverse().map(quoted).join(",");
+      const tail = chain
+        .slice(0, maxPath - 2)
+        .reverse()
+        .map(quoted);
+      return [JSON.stringify(keys[root]), '"…"', ...tail].join(",");
     };
     let chunk: string[] = [];
     for (let row = 0; row < kept; row++) {
       const i = rowRecipient[row]!;
-      const sources = [];
-      for (let s = 0; s < TOP_K; s++) {
+      const sources: string[] = [];
+      for (let s = 0; s < topSources; s++) {
         const v = acc.topComp[i * TOP_K + s]!;
         if (v === -1) break;
         const how = acc.topHow[i * TOP_K + s]!;
-        const amount = acc.topAmt[i * TOP_K + s]!;
         const label = how === 2 || how === 3 ? `${HOW[how]}:${(reasons.get(v) ?? []).join("+")}` : HOW[how]!;
-        sources.push({
-          component: keys[v]!,
-          as: label,
-          value: amount,
-          keep: keep[v]!,
-          componentValue: flow.retained[v]!,
-          path: pathTo(v),
-        });
+        // Keys in canonical (sorted) order: as, component, declaredIn, keep, path, value.
+        sources.push(
+          `{"as":${JSON.stringify(label)},"component":${quoted(v)},"declaredIn":${JSON.stringify(graph.files[graph.declaredIn[v]!] ?? "")},"keep":${num(keep[v]!)},"path":[${pathTo(v)}],"value":${num(acc.topAmt[i * TOP_K + s]!)}}`,
+        );
       }
       const adjust = rowAdjust[row]!;
+      // Keys in canonical order: accountId, capsAdjustment, identity, shares, sourceCount, sources, type, value.
       chunk.push(
-        canonicalJson({
-          type: "recipient",
-          accountId: hexAt(rowIds, row),
-          identity: rowIdentities[row]!,
-          shares: rowShares[row]!.toString(),
-          value: acc.values[i]!,
-          ...(adjust !== 0 ? { capsAdjustment: adjust } : {}),
-          sourceCount: acc.sourceCount[i]!,
-          sources,
-        }) + "\n",
+        `{"accountId":"${hexAt(rowIds, row)}"${adjust !== 0 ? `,"capsAdjustment":${num(adjust)}` : ""},"identity":${JSON.stringify(rowIdentities[row])},"shares":"${rowShares[row]!.toString()}","sourceCount":${acc.sourceCount[i]!},"sources":[${sources.join(",")}],"type":"recipient","value":${num(acc.values[i]!)}}\n`,
       );
-      if (chunk.length === 512) {
+      if (chunk.length === 1024) {
         yield chunk.join("");
         chunk = [];
       }

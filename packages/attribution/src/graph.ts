@@ -35,9 +35,9 @@ export interface Graph {
   readonly contributors: readonly ContributorRecord[];
   /** Newest commit time (unix seconds) across every input, or undefined if none has git data. */
   readonly newestCommit: number | undefined;
-  /** The files that reported facts, by index, and where each component was first declared. */
+  /** The files that reported facts, by index, and the file that first declared each component. */
   readonly files: readonly string[];
-  readonly declaredAt: readonly SourceRef[];
+  readonly declaredIn: Int32Array;
 }
 
 export interface ContributorRecord {
@@ -60,6 +60,9 @@ const COMPONENT_KINDS: readonly ComponentKind[] = [
   "model",
   "dataset",
 ];
+
+/** Shared by every record without git activity; never mutated (merges copy first). */
+const NO_COMMITS: { time: number; lines: number }[] = [];
 
 class Growable {
   from = new Int32Array(1024);
@@ -92,7 +95,10 @@ export class GraphBuilder implements GraphSink {
   private readonly ids = new Map<string, number>();
   private readonly keyList: string[] = [];
   private readonly infos: (ComponentInfo | undefined)[] = [];
-  private readonly declared: (SourceRef | undefined)[] = [];
+  /** File index of each component's first declaration, -1 while only referenced. */
+  private readonly declared: number[] = [];
+  /** Components whose info object is our own copy (made on the first merge, not before). */
+  private readonly owned = new Set<number>();
   /** First reference of a key that no input has declared (yet), for the dangling-edge error. */
   private readonly firstReference = new Map<number, SourceRef>();
   private readonly edges = new Growable();
@@ -110,30 +116,41 @@ export class GraphBuilder implements GraphSink {
       this.ids.set(key, id);
       this.keyList.push(key);
       this.infos.push(undefined);
-      this.declared.push(undefined);
+      this.declared.push(-1);
     }
     return id;
   }
 
-  private noteFile(source: SourceRef): void {
-    if (!this.fileIndex.has(source.file)) this.fileIndex.set(source.file, this.fileIndex.size);
+  private noteFile(source: SourceRef): number {
+    let i = this.fileIndex.get(source.file);
+    if (i === undefined) {
+      i = this.fileIndex.size;
+      this.fileIndex.set(source.file, i);
+    }
+    return i;
   }
 
   private reference(key: string, source: SourceRef): number {
     const id = this.intern(key);
-    if (this.declared[id] === undefined && !this.firstReference.has(id)) this.firstReference.set(id, source);
+    if (this.declared[id] === -1 && !this.firstReference.has(id)) this.firstReference.set(id, source);
     return id;
   }
 
   component(key: string, info: ComponentInfo, source: SourceRef): void {
-    this.noteFile(source);
+    const file = this.noteFile(source);
     const id = this.intern(key);
-    const had = this.infos[id];
+    let had = this.infos[id];
     if (had === undefined) {
-      this.infos[id] = { ...info, ...(info.aiOptOut ? { aiOptOut: [...info.aiOptOut] } : {}) };
-      this.declared[id] = source;
+      // Kept by reference (10^6 components need not be copied); copied before any merge.
+      this.infos[id] = info;
+      this.declared[id] = file;
       this.firstReference.delete(id);
       return;
+    }
+    if (!this.owned.has(id)) {
+      had = { ...had, ...(had.availability ? { availability: { ...had.availability } } : {}) };
+      this.infos[id] = had;
+      this.owned.add(id);
     }
     // Later inputs fill what earlier ones left empty; opt-out signals and availability add up.
     if (had.kind === "package" && info.kind !== "package") had.kind = info.kind;
@@ -181,8 +198,9 @@ export class GraphBuilder implements GraphSink {
       }
       weight = evidence.weight;
     }
-    const commits: { time: number; lines: number }[] = [];
-    if (evidence.activity) {
+    let commits: { time: number; lines: number }[] = NO_COMMITS;
+    if (evidence.activity && evidence.activity.length > 0) {
+      commits = [];
       for (const c of evidence.activity) {
         commits.push({ time: c.time, lines: c.lines });
         if (this.newest === undefined || c.time > this.newest) this.newest = c.time;
@@ -209,7 +227,7 @@ export class GraphBuilder implements GraphSink {
   /** Validates and freezes the graph. */
   build(): Graph {
     for (const [id, ref] of this.firstReference) {
-      if (this.declared[id] === undefined) {
+      if (this.declared[id] === -1) {
         throw new WellspringError(
           "INPUT_DANGLING_REFERENCE",
           `"${this.keyList[id]}" is referenced but no input declares it`,
@@ -276,9 +294,22 @@ export class GraphBuilder implements GraphSink {
       }
       rowKeys.length = 0;
       for (let i = lo; i < hi; i++) rowKeys.push(i);
-      rowKeys.sort(
-        (a, b) => tmpTo[a]! - tmpTo[b]! || tmpKind[a]! - tmpKind[b]! || tmpUsage[a]! - tmpUsage[b]!,
-      );
+      const before = (a: number, b: number): boolean =>
+        tmpTo[a]! < tmpTo[b]! ||
+        (tmpTo[a] === tmpTo[b] &&
+          (tmpKind[a]! < tmpKind[b]! || (tmpKind[a] === tmpKind[b] && tmpUsage[a]! < tmpUsage[b]!)));
+      if (hi - lo <= 24) {
+        // Typical rows are short: insertion sort, no comparator calls through Array.sort.
+        for (let x = 1; x < rowKeys.length; x++) {
+          const cur = rowKeys[x]!;
+          let y = x - 1;
+          while (y >= 0 && before(cur, rowKeys[y]!)) {
+            rowKeys[y + 1] = rowKeys[y]!;
+            y--;
+          }
+          rowKeys[y + 1] = cur;
+        }
+      } else rowKeys.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
       for (const i of rowKeys) {
         if (m > outOffsets[v]! && targets[m - 1] === tmpTo[i] && kinds[m - 1] === tmpKind[i]) {
           if (tmpUsage[i]! > usage[m - 1]!) usage[m - 1] = tmpUsage[i]!;
@@ -293,12 +324,12 @@ export class GraphBuilder implements GraphSink {
     outOffsets[n] = m;
 
     const info: ComponentInfo[] = new Array(n);
-    const declaredAt: SourceRef[] = new Array(n);
+    const declaredIn = new Int32Array(n);
     const oldOf = new Int32Array(n);
     for (let i = 0; i < n; i++) oldOf[newId[i]!] = i;
     for (let v = 0; v < n; v++) {
       info[v] = this.infos[oldOf[v]!]!;
-      declaredAt[v] = this.declared[oldOf[v]!]!;
+      declaredIn[v] = this.declared[oldOf[v]!]!;
     }
     // Contributors: bucket by component (counting sort), order by identity, merge repeats of
     // the same identity (declared wins; the larger declared weight; commits add up; the first
@@ -356,7 +387,7 @@ export class GraphBuilder implements GraphSink {
       contributors,
       newestCommit: this.newest,
       files: [...this.fileIndex.keys()],
-      declaredAt,
+      declaredIn,
     };
   }
 }

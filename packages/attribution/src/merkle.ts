@@ -25,12 +25,19 @@ export interface MerkleTree {
 
 const MAX_UINT256 = (1n << 256n) - 1n;
 
+const views = new WeakMap<Uint8Array, DataView>();
+
 /** Writes `value` as a 32-byte big-endian word at `out[off..]`. */
 export function writeUint256(out: Uint8Array, off: number, value: bigint): void {
   if (value < 0n || value > MAX_UINT256) throw new RangeError("uint256 out of range");
   if (value <= 0xffffffffffffffffn) {
     out.fill(0, off, off + 24);
-    new DataView(out.buffer, out.byteOffset).setBigUint64(off + 24, value, false);
+    let view = views.get(out);
+    if (view === undefined) {
+      view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+      views.set(out, view);
+    }
+    view.setBigUint64(off + 24, value, false);
     return;
   }
   let v = value;

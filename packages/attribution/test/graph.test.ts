@@ -56,7 +56,7 @@ describe("GraphBuilder", () => {
       aiOptOut: ["a", "x"],
       availability: { weights: true, code: true },
     });
-    assert.deepEqual(g.declaredAt[0], at("a", "c"));
+    assert.equal(g.files[g.declaredIn[0]!], "a");
   });
 
   it("merges contributor evidence per identity and tracks the newest commit", () => {
