@@ -106,6 +106,8 @@ export {
   type SignAttestationReturnType,
   type SignedAttestation,
 } from "./actions/signAttestation.ts";
+export { sweep, type SweepParameters, type SweepReturnType } from "./actions/sweep.ts";
+export { sync, type SyncParameters, type SyncReturnType } from "./actions/sync.ts";
 export {
   submitAttestation,
   type SubmitAttestationParameters,
