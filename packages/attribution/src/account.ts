@@ -12,7 +12,10 @@ const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
 export type Hex32 = `0x${string}`;
 
 export function isAddress(value: string): value is `0x${string}` {
-  return ADDRESS.test(value);
+  // Cheap checks first: this runs once or twice per recipient.
+  return (
+    value.length === 42 && value.charCodeAt(0) === 48 && value.charCodeAt(1) === 120 && ADDRESS.test(value)
+  );
 }
 
 export function isBytes32Hex(value: string): value is Hex32 {

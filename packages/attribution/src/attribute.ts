@@ -373,7 +373,7 @@ export function attributeGraph(
     const s = app.shares[j]!;
     if (s === 0n) continue;
     const i = order[j]!;
-    rowIds.set(ids.subarray(i * 32, i * 32 + 32), w * 32);
+    for (let b = 0; b < 32; b++) rowIds[w * 32 + b] = ids[i * 32 + b]!;
     rowShares[w] = s;
     rowIdentities[w] = acc.identities[i]!;
     rowRecipient[w] = i;
@@ -408,6 +408,10 @@ export function attributeGraph(
       ...(openness.has(v) ? { openness: openness.get(v)! } : {}),
     }));
   phase("done");
+  // The explanation keeps only what it needs, so component facts and contributor records can be
+  // collected once the caller drops the graph.
+  const { files, declaredIn } = graph;
+  acc.seal();
   const { closedCycles, ...flowStats } = flow.stats;
   const report: AttributionReport = {
     components: n,
@@ -443,7 +447,7 @@ export function attributeGraph(
         policyHash: table.policyHash,
         inputsHash: table.inputsHash,
         product: keys[root],
-        files: graph.files,
+        files,
         explain: { maxPathLength: maxPath, topSources },
         report,
       }) + "\n"
@@ -481,7 +485,7 @@ export function attributeGraph(
         const label = how === 2 || how === 3 ? `${HOW[how]}:${(reasons.get(v) ?? []).join("+")}` : HOW[how]!;
         // Keys in canonical (sorted) order: as, component, declaredIn, keep, path, value.
         sources.push(
-          `{"as":${JSON.stringify(label)},"component":${quoted(v)},"declaredIn":${JSON.stringify(graph.files[graph.declaredIn[v]!] ?? "")},"keep":${num(keep[v]!)},"path":[${pathTo(v)}],"value":${num(acc.topAmt[i * TOP_K + s]!)}}`,
+          `{"as":${JSON.stringify(label)},"component":${quoted(v)},"declaredIn":${JSON.stringify(files[declaredIn[v]!] ?? "")},"keep":${num(keep[v]!)},"path":[${pathTo(v)}],"value":${num(acc.topAmt[i * TOP_K + s]!)}}`,
         );
       }
       const adjust = rowAdjust[row]!;
@@ -580,6 +584,11 @@ class Accumulator {
 
   get size(): number {
     return this.identities.length;
+  }
+
+  /** Drops the identity index (no more credits). */
+  seal(): void {
+    this.index.clear();
   }
 
   credit(identity: string, amount: number, component: number, how: number): void {

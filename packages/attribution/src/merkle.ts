@@ -1,7 +1,7 @@
 import { WellspringError } from "./errors.ts";
 import { bytesToHex, hexToBytes, keccak256Words32, keccak256Words64 } from "./keccak.ts";
 import { sortKeys32 } from "./internal/sort32.ts";
-import { FREE_BASE, keccakWasm, type KeccakWasm } from "./internal/keccak-wasm.ts";
+import { FREE_BASE, keccakWasm } from "./internal/keccak-wasm.ts";
 
 /**
  * OpenZeppelin `StandardMerkleTree` with leaf encoding `["bytes32","uint256"]`, reproduced on
@@ -47,8 +47,6 @@ export function writeUint256(out: Uint8Array, off: number, value: bigint): void 
   }
 }
 
-let engine: KeccakWasm | undefined;
-
 /**
  * Builds the tree for rows (accountIds packed 32 bytes each, shares). Row order is the caller's
  * (the share table's); the leaf order inside the tree is by leaf hash, as OpenZeppelin does.
@@ -59,7 +57,8 @@ export function buildMerkleTree(accountIds: Uint8Array, shares: readonly bigint[
   const n = shares.length;
   if (n === 0) throw new WellspringError("TABLE_INVALID", "a Merkle tree needs at least one leaf");
   if (accountIds.length !== n * 32) throw new RangeError("accountIds must hold 32 bytes per row");
-  engine ??= keccakWasm();
+  // A fresh instance per tree: its memory (about 96 bytes per row) is released with it.
+  const engine = keccakWasm();
   const size = 2 * n - 1;
   const treeBase = FREE_BASE;
   const inputBase = treeBase + size * 32;
