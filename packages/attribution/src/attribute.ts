@@ -33,7 +33,7 @@ import {
   type ShareTable,
   type TableRows,
 } from "./table.ts";
-import { canonicalJson } from "./canonical.ts";
+import { canonicalJson, compareUtf16 } from "./canonical.ts";
 
 /** Recorded in every share table; changes whenever the engine's output could change. */
 export const ENGINE_VERSION = "wellspring-attribution/0.1.0";
@@ -399,7 +399,7 @@ export function attributeGraph(
   };
 
   const gated: ComponentDecision[] = [...reasons.keys()]
-    .sort((a, b) => a - b)
+    .sort((a, b) => compareUtf16(keys[a]!, keys[b]!))
     .map((v) => ({
       component: keys[v]!,
       excluded: dest[v] !== NONE,
@@ -417,7 +417,12 @@ export function attributeGraph(
     components: n,
     edges: m,
     reachable: flow.stats.reachable,
-    flow: { ...flowStats, closedCycles: closedCycles.map((c) => c.map((v) => keys[v]!)) },
+    flow: {
+      ...flowStats,
+      closedCycles: closedCycles
+        .map((c) => c.map((v) => keys[v]!).sort(compareUtf16))
+        .sort((a, b) => compareUtf16(a[0]!, b[0]!)),
+    },
     gated,
     heldFraction: held,
     returnedFraction: returned,

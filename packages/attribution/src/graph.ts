@@ -19,7 +19,7 @@ import { EDGE_KINDS } from "./inputs/types.ts";
  */
 
 export interface Graph {
-  /** Number of components. Ids are 0..n-1 in key order. */
+  /** Number of components. Ids are 0..n-1 in canonical order (a function of the keys only). */
   readonly n: number;
   readonly keys: readonly string[];
   readonly root: number;
@@ -248,13 +248,15 @@ export class GraphBuilder implements GraphSink {
       );
     }
     const n = this.keyList.length;
-    // Canonical numbering: by key (UTF-16 order).
+    // Canonical numbering: an order that depends on the keys only (see canonicalOrder).
     const keyList = this.keyList;
-    // The default sort compares strings by UTF-16 code units (the order compareUtf16 defines)
-    // without a JavaScript callback per comparison.
-    const sortedKeys = keyList.slice().sort();
+    const order = canonicalOrder(keyList);
+    const sortedKeys: string[] = new Array<string>(n);
     const newId = new Int32Array(n);
-    for (let i = 0; i < n; i++) newId[this.ids.get(sortedKeys[i]!)!] = i;
+    for (let i = 0; i < n; i++) {
+      sortedKeys[i] = keyList[order[i]!]!;
+      newId[order[i]!] = i;
+    }
 
     const e = this.edges;
     const m0 = e.length;
@@ -393,3 +395,50 @@ export class GraphBuilder implements GraphSink {
 }
 
 export { COMPONENT_KINDS };
+
+/**
+ * A deterministic order of keys that does not depend on the order they arrived in: by the
+ * 32-bit FNV-1a hash of the key (UTF-16 code units), ties by the key itself. Sorting one float64
+ * array natively is several times faster than sorting 10^6 strings, and no Map lookup is needed
+ * to renumber. Above 2^21 keys (where hash and index no longer pack into one float64 exactly)
+ * it sorts by key.
+ */
+export function canonicalOrder(keys: readonly string[]): Int32Array {
+  const n = keys.length;
+  const order = new Int32Array(n);
+  if (n > INDEX_SPACE) {
+    for (let i = 0; i < n; i++) order[i] = i;
+    return order.sort((a, b) => compareUtf16(keys[a]!, keys[b]!));
+  }
+  const packed = new Float64Array(n);
+  const hashes = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = keys[i]!;
+    let h = 0x811c9dc5;
+    for (let j = 0; j < k.length; j++) {
+      h ^= k.charCodeAt(j);
+      h = Math.imul(h, 0x01000193);
+    }
+    hashes[i] = h >>> 0;
+    packed[i] = (h >>> 0) * INDEX_SPACE + i;
+  }
+  packed.sort();
+  for (let i = 0; i < n; i++) {
+    const p = packed[i]!;
+    order[i] = p - Math.floor(p / INDEX_SPACE) * INDEX_SPACE;
+  }
+  // Equal hashes (rare): order that run by key.
+  let start = 0;
+  for (let i = 1; i <= n; i++) {
+    if (i === n || hashes[order[i]!] !== hashes[order[start]!]) {
+      if (i - start > 1) {
+        const run = Array.from(order.subarray(start, i)).sort((a, b) => compareUtf16(keys[a]!, keys[b]!));
+        order.set(run, start);
+      }
+      start = i;
+    }
+  }
+  return order;
+}
+
+const INDEX_SPACE = 2 ** 21;

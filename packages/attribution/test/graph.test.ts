@@ -14,11 +14,32 @@ describe("GraphBuilder", () => {
     for (const k of ["z", "a", "b"]) b.component(k, { kind: "package", name: k }, at("f", k));
     b.root("z", at("f", "root"));
     const g = b.build();
-    assert.deepEqual(g.keys, ["a", "b", "z"]);
-    assert.equal(g.root, 2);
-    assert.deepEqual([...g.offsets], [0, 0, 0, 3]);
-    assert.deepEqual([...g.targets], [0, 1, 1]);
-    assert.deepEqual([...g.kinds], [0, 0, 1]);
+    assert.deepEqual([...g.keys].sort(), ["a", "b", "z"]);
+    const id = (k: string): number => g.keys.indexOf(k);
+    assert.equal(g.root, id("z"));
+    const z = id("z");
+    const row = Array.from({ length: g.offsets[z + 1]! - g.offsets[z]! }, (_, i) => g.offsets[z]! + i);
+    assert.deepEqual(
+      row.map((e) => [g.keys[g.targets[e]!], g.kinds[e]]),
+      [
+        ["a", 0],
+        ["b", 0],
+        ["b", 1],
+      ].sort((x, y) => id(x[0] as string) - id(y[0] as string) || (x[1] as number) - (y[1] as number)),
+    );
+  });
+
+  it("numbers components by the keys alone, whatever order they arrive in", () => {
+    const keys = Array.from({ length: 500 }, (_, i) => `pkg:npm/k${i}@1.0.0`);
+    const orders = [keys, [...keys].reverse()];
+    const built = orders.map((list) => {
+      const b = new GraphBuilder();
+      for (const k of list) b.component(k, { kind: "package", name: k }, at("f", k));
+      b.root(keys[0]!, at("f", "root"));
+      return b.build().keys;
+    });
+    assert.deepEqual(built[0], built[1]);
+    assert.equal(new Set(built[0]).size, 500);
   });
 
   it("merges the same edge from two inputs (largest usage) and drops self-loops", () => {
