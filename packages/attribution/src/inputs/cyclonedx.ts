@@ -14,7 +14,7 @@ import type {
   InputParser,
   SourceRef,
 } from "./types.ts";
-import { CONTAINER, JsonReader, type JsonHead } from "./json.ts";
+import { CONTAINER, JsonReader, StringTable, type JsonHead } from "./json.ts";
 import {
   datasetKey,
   formatPurl,
@@ -92,15 +92,17 @@ function isBaseModelProperty(name: string): boolean {
 
 class CycloneDxReader {
   private readonly path: string;
-  private readonly refs = new Map<string, string>();
-  /** bom-refs flagged development-only / optional (they set the kinds of the root's edges). */
-  private readonly devRefs = new Set<string>();
-  private readonly optionalRefs = new Set<string>();
+  /** bom-ref -> component key, probed with raw bytes while reading dependencies. */
+  private readonly refs = new StringTable<string>();
+  /** Keys flagged development-only / optional (they set the kinds of the root's edges). */
+  private readonly devKeys = new Set<string>();
+  private readonly optionalKeys = new Set<string>();
   private readonly pending: PendingRef[] = [];
-  private readonly bufferedDeps: Array<{ ref: string; dependsOn: string[]; index: number }> = [];
+  /** Dependencies read before `components`: their byte offsets, read again afterwards. */
+  private readonly bufferedDeps: Array<{ pos: number; index: number }> = [];
+  private depsSource: SourceRef | undefined;
   private componentsDone = false;
   private rootKey: string | undefined;
-  private rootRef: string | undefined;
   private topLevelCount = 0;
   private firstTopLevelKey: string | undefined;
 
@@ -177,7 +179,14 @@ class CycloneDxReader {
           break;
         case "dependencies":
           this.expect(r, "array", "dependencies");
-          r.array((i) => this.dependency(r, i));
+          r.array((i) => {
+            // Dependencies name bom-refs, which are all known only after `components`.
+            if (this.componentsDone) this.dependency(r, i);
+            else {
+              this.bufferedDeps.push({ pos: r.pos, index: i });
+              r.skipValue();
+            }
+          });
           break;
         default:
           r.skipValue();
@@ -186,7 +195,7 @@ class CycloneDxReader {
     r.end();
     if (!sawFormat) throw schemaError(this.path, "bomFormat", `missing "bomFormat": "CycloneDX"`);
     this.componentsDone = true;
-    for (const d of this.bufferedDeps) this.edges(d.ref, d.dependsOn, d.index);
+    for (const d of this.bufferedDeps) this.dependency(r.fork(d.pos), d.index);
     this.bufferedDeps.length = 0;
     for (const p of this.pending) {
       let to = this.refs.get(p.ref);
@@ -218,7 +227,8 @@ class CycloneDxReader {
       ancestors: undefined,
     };
     this.expect(r, "object", field);
-    r.object((key) => {
+    r.openObject();
+    for (let key = r.nextKey(); key !== undefined; key = r.nextKey()) {
       switch (key) {
         case "type":
           c.type = this.str(r, field, `.type`);
@@ -247,7 +257,8 @@ class CycloneDxReader {
           break;
         case "authors":
           this.expect(r, "array", field, `.authors`);
-          r.array(() => c.people.push(this.person(r, field, ".authors[]")));
+          r.openArray();
+          while (r.nextElement()) c.people.push(this.person(r, field, ".authors[]"));
           break;
         case "supplier":
         case "manufacturer":
@@ -314,7 +325,7 @@ class CycloneDxReader {
         default:
           r.skipValue();
       }
-    });
+    }
     if (c.type === undefined) throw schemaError(this.path, `${field}.type`, "required");
     if (c.name === undefined) throw schemaError(this.path, `${field}.name`, "required");
     return c;
@@ -323,11 +334,12 @@ class CycloneDxReader {
   private person(r: JsonReader, field: string, suffix: string): Person {
     const p: Person = {};
     this.expect(r, "object", field, suffix);
-    r.object((k) => {
+    r.openObject();
+    for (let k = r.nextKey(); k !== undefined; k = r.nextKey()) {
       if (k === "name") p.name = this.str(r, field, `${suffix}.name`);
       else if (k === "email") p.email = this.str(r, field, `${suffix}.email`);
       else r.skipValue();
-    });
+    }
     return p;
   }
 
@@ -346,39 +358,43 @@ class CycloneDxReader {
 
   private licenses(r: JsonReader, field: string, c: Component): void {
     this.expect(r, "array", field);
-    r.array((i) => {
-      const at = `${field}[${i}]`;
-      this.expect(r, "object", at);
+    r.openArray();
+    for (let i = 0; r.nextElement(); i++) {
+      // The element's path is built only for an error: `field` + `[i]` + suffix.
+      this.expect(r, "object", field, `[${i}]`);
       let seen = false;
-      r.object((k) => {
+      r.openObject();
+      for (let k = r.nextKey(); k !== undefined; k = r.nextKey()) {
         if (k === "expression") {
-          c.licenses.push(this.str(r, at, `.expression`));
+          c.licenses.push(this.str(r, field, `[${i}].expression`));
           seen = true;
         } else if (k === "license") {
           seen = true;
           let id: string | undefined;
           let name: string | undefined;
-          this.expect(r, "object", at, `.license`);
-          r.object((lk) => {
-            if (lk === "id") id = this.str(r, at, `.license.id`);
-            else if (lk === "name") name = this.str(r, at, `.license.name`);
+          this.expect(r, "object", field, `[${i}].license`);
+          r.openObject();
+          for (let lk = r.nextKey(); lk !== undefined; lk = r.nextKey()) {
+            if (lk === "id") id = this.str(r, field, `[${i}].license.id`);
+            else if (lk === "name") name = this.str(r, field, `[${i}].license.name`);
             else if (lk === "text") {
-              this.expect(r, "object", at, `.license.text`);
-              r.object((tk) => {
-                if (tk === "content" && textHasOptOut(this.str(r, at, `.license.text.content`)))
+              this.expect(r, "object", field, `[${i}].license.text`);
+              r.openObject();
+              for (let tk = r.nextKey(); tk !== undefined; tk = r.nextKey()) {
+                if (tk === "content" && textHasOptOut(this.str(r, field, `[${i}].license.text.content`)))
                   c.licenseOptOut = true;
                 else if (tk !== "content") r.skipValue();
-              });
+              }
             } else r.skipValue();
-          });
+          }
           if (id !== undefined) c.licenses.push(id);
           else if (name !== undefined) c.licenses.push(licenseRef(name));
-          else throw schemaError(this.path, `${at}.license`, "a license needs an id or a name");
+          else throw schemaError(this.path, `${field}[${i}].license`, "a license needs an id or a name");
           if (name !== undefined && textHasOptOut(name)) c.licenseOptOut = true;
         } else r.skipValue();
-      });
-      if (!seen) throw schemaError(this.path, at, "expected a license or an expression");
-    });
+      }
+      if (!seen) throw schemaError(this.path, `${field}[${i}]`, "expected a license or an expression");
+    }
   }
 
   /** Declares one component (and its nested ones); returns its key. */
@@ -452,8 +468,8 @@ class CycloneDxReader {
     this.sink.component(key, info, source);
     if (c.ref !== undefined) {
       this.refs.set(c.ref, key);
-      if (development || c.scope === "excluded") this.devRefs.add(c.ref);
-      else if (c.scope === "optional") this.optionalRefs.add(c.ref);
+      if (development || c.scope === "excluded") this.devKeys.add(key);
+      else if (c.scope === "optional") this.optionalKeys.add(key);
     }
 
     this.contributors(c, key, source, vcs, vcsIndex);
@@ -566,43 +582,45 @@ class CycloneDxReader {
     }
   }
 
+  /** One `dependencies[]` entry; references are resolved from the bytes without strings. */
   private dependency(r: JsonReader, index: number): void {
-    const field = `dependencies[${index}]`;
-    let ref: string | undefined;
-    const dependsOn: string[] = [];
-    this.expect(r, "object", field);
-    r.object((k) => {
-      if (k === "ref") ref = this.str(r, field, `.ref`);
-      else if (k === "dependsOn") {
-        this.expect(r, "array", field, `.dependsOn`);
-        r.array(() => dependsOn.push(this.str(r, field, ".dependsOn[]")));
+    let from: string | undefined;
+    let sawRef = false;
+    this.expect(r, "object", "dependencies", `[${index}]`);
+    // One source for all dependency edges: errors below name the exact index themselves.
+    const source = (this.depsSource ??= this.src("dependencies"));
+    const targets: string[] = [];
+    r.openObject();
+    for (let k = r.nextKey(); k !== undefined; k = r.nextKey()) {
+      if (k === "ref") {
+        if (r.kind() !== "string") this.str(r, `dependencies[${index}]`, ".ref");
+        from = r.lookupString(this.refs);
+        if (from === undefined) throw danglingError(this.path, `dependencies[${index}].ref`, r.lastString());
+        sawRef = true;
+      } else if (k === "dependsOn") {
+        this.expect(r, "array", `dependencies[${index}]`, ".dependsOn");
+        r.openArray();
+        for (let j = 0; r.nextElement(); j++) {
+          if (r.kind() !== "string") this.str(r, `dependencies[${index}]`, `.dependsOn[${j}]`);
+          const to = r.lookupString(this.refs);
+          if (to === undefined)
+            throw danglingError(this.path, `dependencies[${index}].dependsOn[${j}]`, r.lastString());
+          targets.push(to);
+        }
       } else r.skipValue();
-    });
-    if (ref === undefined) throw schemaError(this.path, `${field}.ref`, "required");
-    // Dependencies name bom-refs, which are all known only after `components`.
-    if (this.componentsDone) this.edges(ref, dependsOn, index);
-    else this.bufferedDeps.push({ ref, dependsOn, index });
-  }
-
-  private edges(ref: string, dependsOn: string[], index: number): void {
-    const field = `dependencies[${index}]`;
-    // One source per dependency entry; the exact dependsOn index is named in errors.
-    const source = this.src(field);
-    const from = this.refs.get(ref);
-    if (from === undefined) throw danglingError(this.path, `${field}.ref`, ref);
-    const fromRoot = this.rootRef !== undefined ? ref === this.rootRef : from === this.rootKey;
-    for (let j = 0; j < dependsOn.length; j++) {
-      const target = dependsOn[j] as string;
-      const to = this.refs.get(target);
-      if (to === undefined) throw danglingError(this.path, `${field}.dependsOn[${j}]`, target);
-      // Only the root's edges carry npm's dev/optional flags; deeper edges are plain uses.
+    }
+    if (!sawRef) throw schemaError(this.path, `dependencies[${index}].ref`, "required");
+    const fromKey = from as string;
+    // Only the root's edges carry npm's dev/optional flags; deeper edges are plain uses.
+    const fromRoot = fromKey === this.rootKey;
+    for (const to of targets) {
       const kind: EdgeKind =
-        fromRoot && this.devRefs.has(target)
+        fromRoot && this.devKeys.has(to)
           ? "dev"
-          : fromRoot && this.optionalRefs.has(target)
+          : fromRoot && this.optionalKeys.has(to)
             ? "optional"
             : "runtime";
-      this.sink.edge(from, to, kind, source);
+      this.sink.edge(fromKey, to, kind, source);
     }
   }
 }

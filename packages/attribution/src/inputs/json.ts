@@ -295,6 +295,39 @@ export class JsonReader {
     return this.decode(start, this.pos) as string;
   }
 
+  /**
+   * Looks a string value up in `table` without allocating it when it is plain ASCII (the
+   * common case for bom-refs and SPDX ids): the bytes are hashed and compared in place.
+   * Returns the stored value, or undefined (then `lastString()` decodes it for the message).
+   */
+  lookupString<T>(table: StringTable<T>): T | undefined {
+    this.skipWs();
+    const bytes = this.bytes;
+    const start = this.pos;
+    if (bytes[start] !== QUOTE) this.fail(`expected a string but found ${describe(bytes[start])}`);
+    let p = start + 1;
+    let b = bytes[p];
+    let hash = 0;
+    while (b !== undefined && b !== QUOTE && b !== BACKSLASH && b >= 0x20 && b < 0x80) {
+      hash = (Math.imul(hash, 31) + b) | 0;
+      b = bytes[++p];
+    }
+    this.lastStart = start;
+    if (b === QUOTE) {
+      this.pos = p + 1;
+      return table.getBytes(hash, bytes, start + 1, p);
+    }
+    this.pos = start;
+    return table.getString(this.readString());
+  }
+
+  private lastStart = 0;
+
+  /** The string last passed to `lookupString`, decoded (for error messages). */
+  lastString(): string {
+    return this.fork(this.lastStart).readString();
+  }
+
   /** Reads one value into JS (validated first, so errors carry a position). */
   readValue(): unknown {
     this.skipWs();
@@ -376,6 +409,62 @@ export class JsonReader {
     }
   }
 
+  // Loop-style walking for hot paths (no callback per member): openObject() then nextKey()
+  // until it returns undefined; openArray() then nextElement() until it returns false. The
+  // caller consumes each value. `open` holds, per nesting level, whether no member was seen yet.
+  private readonly open: boolean[] = [];
+
+  openObject(): void {
+    this.expect(LBRACE, "'{'");
+    this.open.push(true);
+  }
+
+  nextKey(): string | undefined {
+    this.skipWs();
+    const c = this.bytes[this.pos];
+    if (c === RBRACE) {
+      this.pos++;
+      this.open.pop();
+      return undefined;
+    }
+    const top = this.open.length - 1;
+    if (this.open[top] === true) this.open[top] = false;
+    else {
+      if (c !== COMMA) this.fail(`expected ',' or '}' but found ${describe(c)}`);
+      const comma = this.pos++;
+      this.skipWs();
+      if (this.bytes[this.pos] === RBRACE) this.fail("trailing comma before '}'", comma);
+    }
+    const key = this.readKey();
+    this.skipWs();
+    return key;
+  }
+
+  openArray(): void {
+    this.expect(LBRACKET, "'['");
+    this.open.push(true);
+  }
+
+  nextElement(): boolean {
+    this.skipWs();
+    const c = this.bytes[this.pos];
+    if (c === RBRACKET) {
+      this.pos++;
+      this.open.pop();
+      return false;
+    }
+    const top = this.open.length - 1;
+    if (this.open[top] === true) this.open[top] = false;
+    else {
+      if (c !== COMMA) this.fail(`expected ',' or ']' but found ${describe(c)}`);
+      const comma = this.pos++;
+      this.skipWs();
+      if (this.bytes[this.pos] === RBRACKET) this.fail("trailing comma before ']'", comma);
+    }
+    this.skipWs();
+    return true;
+  }
+
   /** Walks an array: calls `onElement(index)` with `pos` at each element, which it must consume. */
   array(onElement: (index: number) => void): void {
     this.expect(LBRACKET, "'['");
@@ -402,6 +491,70 @@ export class JsonReader {
       }
       this.fail(`expected ',' or ']' but found ${describe(c)}`);
     }
+  }
+}
+
+/**
+ * A string-keyed map that can also be probed with raw ASCII bytes (see `lookupString`), so
+ * references in a big file are resolved without creating a string per reference.
+ */
+export class StringTable<T> {
+  private readonly ascii = new Map<number, { key: string; value: T; next: unknown }>();
+  private readonly other = new Map<string, T>();
+  size = 0;
+
+  static hash(key: string): number | undefined {
+    let hash = 0;
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      if (c < 0x20 || c >= 0x80 || c === QUOTE || c === BACKSLASH) return undefined;
+      hash = (Math.imul(hash, 31) + c) | 0;
+    }
+    return hash;
+  }
+
+  set(key: string, value: T): void {
+    const hash = StringTable.hash(key);
+    if (hash === undefined) {
+      if (!this.other.has(key)) this.size++;
+      this.other.set(key, value);
+      return;
+    }
+    type Entry = { key: string; value: T; next: unknown };
+    for (let e = this.ascii.get(hash); e !== undefined; e = e.next as Entry | undefined) {
+      if (e.key === key) {
+        e.value = value;
+        return;
+      }
+    }
+    this.ascii.set(hash, { key, value, next: this.ascii.get(hash) });
+    this.size++;
+  }
+
+  get(key: string): T | undefined {
+    const hash = StringTable.hash(key);
+    if (hash === undefined) return this.other.get(key);
+    type Entry = { key: string; value: T; next: unknown };
+    for (let e = this.ascii.get(hash); e !== undefined; e = e.next as Entry | undefined)
+      if (e.key === key) return e.value;
+    return undefined;
+  }
+
+  getString(key: string): T | undefined {
+    return this.get(key);
+  }
+
+  getBytes(hash: number, bytes: Uint8Array, start: number, end: number): T | undefined {
+    type Entry = { key: string; value: T; next: unknown };
+    const len = end - start;
+    for (let e = this.ascii.get(hash); e !== undefined; e = e.next as Entry | undefined) {
+      const key = e.key;
+      if (key.length !== len) continue;
+      let same = true;
+      for (let i = 0; same && i < len; i++) same = key.charCodeAt(i) === bytes[start + i];
+      if (same) return e.value;
+    }
+    return undefined;
   }
 }
 

@@ -64,6 +64,10 @@ export function directContext(sink: GraphSink): ParseContext {
 
 /** Joins license strings into one expression (AND: all stated terms apply). */
 export function joinLicenses(parts: string[]): string | undefined {
+  if (parts.length === 1) {
+    const only = (parts[0] as string).trim();
+    return only.length > 0 ? only : undefined;
+  }
   const unique = [...new Set(parts.map((p) => p.trim()).filter((p) => p.length > 0))];
   if (unique.length === 0) return undefined;
   if (unique.length === 1) return unique[0];

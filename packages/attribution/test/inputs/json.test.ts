@@ -123,3 +123,63 @@ test("deep nesting does not overflow the stack", () => {
   r.skipValue();
   r.end();
 });
+
+test("loop-style walking (openObject/nextKey, openArray/nextElement) agrees with JSON.parse", () => {
+  const walk = (r: JsonReader): unknown => {
+    const kind = r.kind();
+    if (kind === "object") {
+      const out: Record<string, unknown> = {};
+      r.openObject();
+      // defineProperty, so a "__proto__" key is an own property as JSON.parse makes it.
+      for (let k = r.nextKey(); k !== undefined; k = r.nextKey()) {
+        Object.defineProperty(out, k, {
+          value: walk(r),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      return out;
+    }
+    if (kind === "array") {
+      const out: unknown[] = [];
+      r.openArray();
+      while (r.nextElement()) out.push(walk(r));
+      return out;
+    }
+    return kind === "string" ? r.readString() : r.readValue();
+  };
+  const parse = (text: string): { ok: boolean; value?: unknown } => {
+    try {
+      const r = new JsonReader(fromText("f.json", text));
+      const value = walk(r);
+      r.end();
+      return { ok: true, value };
+    } catch {
+      return { ok: false };
+    }
+  };
+  const reference = (text: string): { ok: boolean; value?: unknown } => {
+    try {
+      return { ok: true, value: JSON.parse(text) };
+    } catch {
+      return { ok: false };
+    }
+  };
+  const mutated = fc
+    .tuple(fc.json(), fc.nat(), fc.constantFrom(",", "}", "]", '"', ":", " ", "x"), fc.boolean())
+    .map(([json, at, ch, insert]) => {
+      const i = at % (json.length + 1);
+      return insert ? json.slice(0, i) + ch + json.slice(i) : json.slice(0, i) + json.slice(i + 1);
+    });
+  fc.assert(
+    fc.property(fc.oneof(fc.json(), mutated), (text) => {
+      const a = parse(text);
+      const b = reference(text);
+      assert.equal(a.ok, b.ok, JSON.stringify(text));
+      // Duplicate keys: both keep the last one.
+      if (a.ok) assert.deepEqual(a.value, b.value);
+    }),
+    { numRuns: 2000 },
+  );
+});
