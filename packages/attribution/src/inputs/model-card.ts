@@ -172,7 +172,8 @@ export function parseModelCard(
   ctx.proposeRoot(key, { file: path, field: "(front matter)" }, ROOT_MANIFEST);
 }
 
-const CARD_KEYS = ["base_model", "datasets", "library_name", "pipeline_tag", "model-index", "license"];
+// `license` alone is not enough: other Markdown front matter (docs sites) has it too.
+const CARD_KEYS = ["base_model", "datasets", "library_name", "pipeline_tag", "model-index", "model_id"];
 
 export const modelCardParser: InputParser & {
   parse(file: InputFile, json: unknown, sink: GraphSink, ctx?: ParseContext): void;

@@ -289,3 +289,8 @@ test("root choice: declared beats manifest; two declared products conflict; --ro
   );
   assert.equal(none.code, "INPUT_NO_ROOT");
 });
+
+test("Markdown with ordinary front matter is not a model card", () => {
+  const page = fromText("docs/README.md", "---\ntitle: Docs\nlicense: mit\nlayout: page\n---\n# Hello\n");
+  assert.equal(detectFormat(page), undefined);
+});
