@@ -79,6 +79,25 @@ describe("claim and getClaimable (full flow on the in-process chain)", () => {
     assert.equal(q.totals.get(ETH), entitled(ETH_IN, shares.alice, TOTAL));
   });
 
+  it("getClaimable gives the same figures batched in one deployless Multicall3 eth_call", async () => {
+    const { stranger } = f.wallets;
+    const queries = [IDENTITY, addr(f.wallets.alice), addr(f.wallets.bob)].map((account) => ({
+      scheduleId: 1n,
+      proof: tree.proofFor(account),
+      tokens: [USDC, ETH],
+    }));
+    const parallel = await getClaimable(stranger, { pool: f.pool, queries, batch: "parallel" });
+    const batched = await getClaimable(stranger, { pool: f.pool, queries, batch: "deployless" });
+    assert.deepEqual(batched, parallel);
+    assert.equal(parallel.items.length, 6);
+    assert.equal(
+      parallel.totals.get(USDC),
+      entitled(USDC_IN, shares.alice, TOTAL) +
+        entitled(USDC_IN, shares.bob, TOTAL) +
+        entitled(USDC_IN, shares.identity, TOTAL),
+    );
+  });
+
   it("anyone may submit a claim; the money goes to the account's address, exact to the unit", async () => {
     const { alice, stranger } = f.wallets;
     const before = { usdc: await f.balanceOf(USDC, addr(alice)), eth: await f.balanceOf(ETH, addr(alice)) };

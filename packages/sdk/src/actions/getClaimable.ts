@@ -16,6 +16,12 @@ export interface GetClaimableParameters {
   pool: Address;
   queries: readonly ClaimableQuery[];
   blockNumber?: bigint | undefined;
+  /**
+   * How to batch the reads. Default: Multicall3 when the client's chain declares it, else one read
+   * per (schedule, token) in parallel. "deployless" sends one eth_call that runs Multicall3's code
+   * without it being deployed (any chain, including a fresh local node).
+   */
+  batch?: "auto" | "parallel" | "deployless" | undefined;
 }
 
 export interface ClaimableItem {
@@ -31,10 +37,7 @@ export interface GetClaimableReturnType {
   totals: Map<Address, bigint>;
 }
 
-/**
- * What `claim` would pay now, per schedule and token. Uses Multicall3 when the client's chain
- * declares it (one RPC call), else one read per (schedule, token) in parallel.
- */
+/** What `claim` would pay now, per schedule and token, summed per token. */
 export async function getClaimable(
   client: SdkClient,
   parameters: GetClaimableParameters,
@@ -57,9 +60,13 @@ export async function getClaimable(
         args: [k.scheduleId, k.accountId, k.shares, k.token],
       }) as const,
   );
-  const amounts: bigint[] = client.chain?.contracts?.multicall3
-    ? await multicall(client, { contracts, allowFailure: false, blockNumber })
-    : await Promise.all(contracts.map((c) => readContract(client, { ...c, blockNumber })));
+  const batch = parameters.batch ?? "auto";
+  const amounts: bigint[] =
+    batch === "deployless"
+      ? await multicall(client, { contracts, allowFailure: false, blockNumber, deployless: true })
+      : batch === "auto" && client.chain?.contracts?.multicall3
+        ? await multicall(client, { contracts, allowFailure: false, blockNumber })
+        : await Promise.all(contracts.map((c) => readContract(client, { ...c, blockNumber })));
 
   const items = keys.map((k, i): ClaimableItem => ({
     scheduleId: k.scheduleId,
