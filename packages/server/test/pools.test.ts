@@ -29,9 +29,11 @@ for (const backend of await backends()) {
     let db: Database;
     let dispose: () => Promise<void>;
     let server: TestServer;
+    let clockOffsetMs = 0;
     before(async () => {
       ({ db, dispose } = await backend.open());
       server = await startTestServer(db, {
+        now: () => Date.now() + clockOffsetMs,
         hasRole: rolesFor({ [admin.address]: ["ADMIN"], [proposer.address]: ["PROPOSER"] }),
       });
     });
@@ -136,26 +138,27 @@ for (const backend of await backends()) {
         blockHash: h(`block${block}`),
         txHash: h(`tx${block}.${logIndex}`),
       });
-      const schedule = (id: number, status: "pending" | "active" | "superseded" | "revoked") => ({
-        poolId: pool.id,
+      const HOUR = 3_600_000;
+      const schedule = (id: number, activatesInMs: number) => ({
+        ...log(20 + id, 0),
         scheduleId: BigInt(id),
-        status,
+        proposer: proposer.address,
         root: h(`root${id}`),
         totalShares: 10n ** 18n,
         tableHash: h(`table${id}`),
         policyHash: h(`policy${id}`),
         inputsHash: h(`inputs${id}`),
         uri: `ipfs://table${id}`,
-        proposedBlock: BigInt(20 + id),
-        proposedTx: h(`propose${id}`),
-        activatesAt: null,
+        activatesAt: new Date(Date.now() + activatesInMs),
       });
       const big = 2n ** 200n;
       await db.transaction(async (tx) => {
-        await events.insertSchedule(tx, schedule(1, "superseded"));
-        await events.insertSchedule(tx, schedule(2, "active"));
-        await events.insertSchedule(tx, schedule(3, "pending"));
-        await events.insertSchedule(tx, schedule(4, "revoked"));
+        await events.insertSchedule(tx, schedule(1, -2 * HOUR));
+        await events.insertSchedule(tx, schedule(2, -HOUR));
+        // Revoked while pending: it never activates, so it does not supersede schedule 2.
+        await events.insertSchedule(tx, schedule(3, -HOUR / 2));
+        await events.revokeSchedule(tx, pool.id, 3n, 24n, admin.address);
+        await events.insertSchedule(tx, schedule(4, HOUR));
         const deposits = [
           {
             ...log(30, 0),
@@ -164,6 +167,8 @@ for (const backend of await backends()) {
             payer: admin.address,
             amount: 5n * 10n ** 18n,
             memo: h("invoice-1"),
+            source: "deposit" as const,
+            blockTime: new Date(),
           },
           {
             ...log(31, 2),
@@ -172,6 +177,8 @@ for (const backend of await backends()) {
             payer: admin.address,
             amount: big,
             memo: h("invoice-2"),
+            source: "deposit" as const,
+            blockTime: null,
           },
           {
             ...log(31, 3),
@@ -180,6 +187,8 @@ for (const backend of await backends()) {
             payer: admin.address,
             amount: 7n,
             memo: h("invoice-3"),
+            source: "sync" as const,
+            blockTime: null,
           },
         ];
         assert.equal(await events.insertDeposits(tx, deposits), 3);
@@ -193,6 +202,7 @@ for (const backend of await backends()) {
             token: ETH,
             payee: proposer.address,
             amount: 10n ** 18n,
+            blockTime: null,
           },
         ]);
         await events.insertSweep(tx, {
@@ -201,6 +211,7 @@ for (const backend of await backends()) {
           token: ETH,
           amount: 4n * 10n ** 18n,
           intoScheduleId: 2n,
+          caller: admin.address,
         });
       });
 
@@ -212,8 +223,8 @@ for (const backend of await backends()) {
         [
           ["1", "superseded", [ETH]],
           ["2", "active", []],
-          ["3", "pending", []],
-          ["4", "revoked", []],
+          ["3", "revoked", []],
+          ["4", "pending", []],
         ],
       );
       assert.equal(all.schedules[0]?.totalShares, (10n ** 18n).toString());
@@ -222,7 +233,7 @@ for (const backend of await backends()) {
       );
       assert.deepEqual(
         pending.schedules.map((s) => s.scheduleId),
-        ["3"],
+        ["4"],
       );
       assert.equal((await get(`/v1/pools/${poolAddress(0)}/schedules?status=swept`)).status, 400);
 
@@ -246,27 +257,24 @@ for (const backend of await backends()) {
       assert.equal(detail.balances.length, 2);
     });
 
-    it("the schema allows at most one pending and one active schedule per pool", async () => {
-      const pool = await new PoolRepository(db).findByAddress(TEST_CHAIN_ID, poolAddress(0));
-      const events = new ChainEventRepository();
-      const base = {
-        poolId: pool!.id,
-        root: h("r"),
-        totalShares: 1n,
-        tableHash: h("t"),
-        policyHash: h("p"),
-        inputsHash: h("i"),
-        uri: "",
-        proposedBlock: 50n,
-        proposedTx: h("x"),
-        activatesAt: null,
-      };
-      await assert.rejects(
-        db.transaction((tx) => events.insertSchedule(tx, { ...base, scheduleId: 5n, status: "pending" })),
-      );
-      await assert.rejects(
-        db.transaction((tx) => events.insertSchedule(tx, { ...base, scheduleId: 5n, status: "active" })),
-      );
+    it("schedule statuses follow the clock: a pending schedule activates and supersedes the active one", async () => {
+      clockOffsetMs = 2 * 3_600_000;
+      try {
+        const all = await json<{ schedules: { scheduleId: string; status: string }[] }>(
+          await get(`/v1/pools/${poolAddress(0)}/schedules`),
+        );
+        assert.deepEqual(
+          all.schedules.map((s) => [s.scheduleId, s.status]),
+          [
+            ["1", "superseded"],
+            ["2", "superseded"],
+            ["3", "revoked"],
+            ["4", "active"],
+          ],
+        );
+      } finally {
+        clockOffsetMs = 0;
+      }
     });
   });
 }

@@ -74,7 +74,7 @@ export function createApp(deps: AppDeps): Express {
       isShuttingDown: () => app.locals.shuttingDown === true,
     }),
     ...policyRoutes(new PolicyService(new PolicyRepository(db), deps.policyCodec ?? enginePolicyCodec)),
-    ...poolRoutes(new PoolService(new PoolRepository(db), config.CHAIN_ID)),
+    ...poolRoutes(new PoolService(new PoolRepository(db), config.CHAIN_ID, now)),
   ];
   const openapi = buildOpenApiDocument(routes, {
     title: "Wellspring API",

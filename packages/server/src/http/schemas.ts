@@ -217,19 +217,22 @@ export const balancesResponse = z
 export const scheduleResponse = z
   .object({
     scheduleId: uintString,
-    status: z.enum(["pending", "active", "superseded", "revoked"]),
+    status: z.enum(["pending", "active", "superseded", "revoked"]).meta({
+      description:
+        "At the time of the request: revoked; pending until activatesAt; then active until a later unrevoked schedule activates",
+    }),
+    proposer: z.string(),
     root: z.string(),
     totalShares: uintString,
     tableHash: z.string(),
     policyHash: z.string(),
     inputsHash: z.string(),
     uri: z.string(),
+    activatesAt: isoDate,
     proposedBlock: uintString,
     proposedTx: z.string(),
-    activatesAt: isoDate.nullable(),
-    activatedBlock: uintString.nullable(),
     revokedBlock: uintString.nullable(),
-    supersededBlock: uintString.nullable(),
+    revokedBy: z.string().nullable(),
     sweptTokens: z.array(z.string()),
   })
   .register(responseSchemas, { id: "Schedule" });

@@ -18,19 +18,20 @@ export type ScheduleStatus = "pending" | "active" | "superseded" | "revoked";
 
 export interface ScheduleRecord {
   scheduleId: bigint;
+  /** Computed at read time: schedules activate by time, not by a transaction. */
   status: ScheduleStatus;
+  proposer: Address;
   root: Hex;
   totalShares: bigint;
   tableHash: Hex;
   policyHash: Hex;
   inputsHash: Hex;
   uri: string;
+  activatesAt: Date;
   proposedBlock: bigint;
   proposedTx: Hex;
-  activatesAt: Date | null;
-  activatedBlock: bigint | null;
   revokedBlock: bigint | null;
-  supersededBlock: bigint | null;
+  revokedBy: Address | null;
   /** Tokens whose unclaimed remainder of this schedule was swept. */
   sweptTokens: Address[];
 }
@@ -118,46 +119,59 @@ export class PoolRepository {
     return rows[0] ? toPool(rows[0]) : undefined;
   }
 
-  async schedules(poolId: bigint, status?: ScheduleStatus): Promise<ScheduleRecord[]> {
+  /**
+   * Schedules with their status at `now`: revoked if revoked; pending until activates_at; then
+   * active until a later, unrevoked schedule activates, which supersedes it (the contract's rule).
+   */
+  async schedules(poolId: bigint, now: Date, status?: ScheduleStatus): Promise<ScheduleRecord[]> {
     const { rows } = await this.db.query<{
       schedule_id: string;
       status: ScheduleStatus;
+      proposer: Hex;
       root: Hex;
       total_shares: string;
       table_hash: Hex;
       policy_hash: Hex;
       inputs_hash: Hex;
       uri: string;
+      activates_at: Date;
       proposed_block: string;
       proposed_tx: Hex;
-      activates_at: Date | null;
-      activated_block: string | null;
       revoked_block: string | null;
-      superseded_block: string | null;
-      swept_tokens: Hex[] | null;
+      revoked_by: Hex | null;
+      swept_tokens: string | null;
     }>(
-      `SELECT s.*, (SELECT array_agg(encode(w.token, 'hex') ORDER BY w.token) FROM sweeps w
-                    WHERE w.pool_id = s.pool_id AND w.schedule_id = s.schedule_id) AS swept_tokens
-       FROM schedules s WHERE s.pool_id = $1 AND ($2::schedule_status IS NULL OR s.status = $2::schedule_status)
-       ORDER BY s.schedule_id`,
-      [poolId, status ?? null],
+      `SELECT * FROM (
+         SELECT s.*,
+                CASE WHEN s.revoked_block IS NOT NULL THEN 'revoked'
+                     WHEN s.activates_at > $2 THEN 'pending'
+                     WHEN EXISTS (SELECT 1 FROM schedules n
+                                  WHERE n.pool_id = s.pool_id AND n.schedule_id > s.schedule_id
+                                    AND n.revoked_block IS NULL AND n.activates_at <= $2) THEN 'superseded'
+                     ELSE 'active' END AS status,
+                (SELECT string_agg(encode(w.token, 'hex'), ',' ORDER BY w.token) FROM sweeps w
+                 WHERE w.pool_id = s.pool_id AND w.schedule_id = s.schedule_id) AS swept_tokens
+         FROM schedules s WHERE s.pool_id = $1) AS listed
+       WHERE $3::text IS NULL OR status = $3::text
+       ORDER BY schedule_id`,
+      [poolId, now, status ?? null],
     );
     return rows.map((r) => ({
       scheduleId: BigInt(r.schedule_id),
       status: r.status,
+      proposer: getAddress(r.proposer),
       root: r.root,
       totalShares: BigInt(r.total_shares),
       tableHash: r.table_hash,
       policyHash: r.policy_hash,
       inputsHash: r.inputs_hash,
       uri: r.uri,
+      activatesAt: r.activates_at,
       proposedBlock: BigInt(r.proposed_block),
       proposedTx: r.proposed_tx,
-      activatesAt: r.activates_at,
-      activatedBlock: optBig(r.activated_block),
       revokedBlock: optBig(r.revoked_block),
-      supersededBlock: optBig(r.superseded_block),
-      sweptTokens: parseTextArray(r.swept_tokens).map((hex) => getAddress(`0x${hex}`)),
+      revokedBy: r.revoked_by === null ? null : getAddress(r.revoked_by),
+      sweptTokens: r.swept_tokens ? r.swept_tokens.split(",").map((hex) => getAddress(`0x${hex}`)) : [],
     }));
   }
 
@@ -175,28 +189,6 @@ export class PoolRepository {
   }
 }
 
-/** text[] arrives parsed from node-postgres but as '{a,b}' text from PGlite's default parser. */
-function parseTextArray(value: string[] | string | null): string[] {
-  if (value === null) return [];
-  if (Array.isArray(value)) return value;
-  return value === "{}" ? [] : value.slice(1, -1).split(",");
-}
-
-export interface ScheduleInput {
-  poolId: bigint;
-  scheduleId: bigint;
-  status: ScheduleStatus;
-  root: Hex;
-  totalShares: bigint;
-  tableHash: Hex;
-  policyHash: Hex;
-  inputsHash: Hex;
-  uri: string;
-  proposedBlock: bigint;
-  proposedTx: Hex;
-  activatesAt: Date | null;
-}
-
 export interface ChainLog {
   poolId: bigint;
   blockNumber: bigint;
@@ -205,49 +197,106 @@ export interface ChainLog {
   txHash: Hex;
 }
 
+export interface ScheduleProposal extends ChainLog {
+  scheduleId: bigint;
+  proposer: Address;
+  root: Hex;
+  totalShares: bigint;
+  tableHash: Hex;
+  policyHash: Hex;
+  inputsHash: Hex;
+  uri: string;
+  activatesAt: Date;
+}
+
+export interface DepositEvent extends ChainLog {
+  /** null: the unallocated pot (on-chain schedule id 0). */
+  scheduleId: bigint | null;
+  source: "deposit" | "sync";
+  token: Address;
+  payer: Address;
+  amount: bigint;
+  memo: Hex;
+  blockTime: Date | null;
+}
+
+export interface ClaimEvent extends ChainLog {
+  scheduleId: bigint;
+  accountId: Hex;
+  token: Address;
+  payee: Address;
+  amount: bigint;
+  blockTime: Date | null;
+}
+
+export interface SweepEvent extends ChainLog {
+  scheduleId: bigint;
+  token: Address;
+  amount: bigint;
+  intoScheduleId: bigint;
+  caller: Address;
+}
+
 /**
- * Writes of chain events. Inserts are idempotent on (pool, block, logIndex): re-indexing a range
- * after a restart writes nothing twice. Callers pass a transaction so one block's events land
- * together with the cursor move.
+ * Writes of chain events. Inserts are idempotent on (pool, block, logIndex), so re-indexing a
+ * range after a restart writes nothing twice. Callers pass a transaction so that one batch of
+ * events lands together with the cursor move, and a rollback after a reorg is all or nothing.
  */
 export class ChainEventRepository {
-  async insertSchedule(tx: Queryable, s: ScheduleInput): Promise<void> {
+  async setPoolParameters(
+    tx: Queryable,
+    poolId: bigint,
+    activationDelaySeconds: bigint,
+    claimWindowSeconds: bigint,
+  ): Promise<void> {
     await tx.query(
-      `INSERT INTO schedules (pool_id, schedule_id, status, root, total_shares, table_hash, policy_hash, inputs_hash, uri,
-                              proposed_block, proposed_tx, activates_at)
+      "UPDATE pools SET activation_delay_seconds = $2, claim_window_seconds = $3 WHERE id = $1",
+      [poolId, activationDelaySeconds, claimWindowSeconds],
+    );
+  }
+
+  async insertSchedule(tx: Queryable, s: ScheduleProposal): Promise<number> {
+    const { rowCount } = await tx.query(
+      `INSERT INTO schedules (pool_id, schedule_id, proposer, root, total_shares, table_hash, policy_hash, inputs_hash, uri,
+                              activates_at, proposed_block, proposed_tx)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (pool_id, schedule_id) DO NOTHING`,
       [
         s.poolId,
         s.scheduleId,
-        s.status,
+        bytea(s.proposer),
         bytea(s.root),
         s.totalShares,
         bytea(s.tableHash),
         bytea(s.policyHash),
         bytea(s.inputsHash),
         s.uri,
-        s.proposedBlock,
-        bytea(s.proposedTx),
         s.activatesAt,
+        s.blockNumber,
+        bytea(s.txHash),
       ],
+    );
+    return rowCount;
+  }
+
+  async revokeSchedule(
+    tx: Queryable,
+    poolId: bigint,
+    scheduleId: bigint,
+    blockNumber: bigint,
+    revokedBy: Address,
+  ): Promise<void> {
+    await tx.query(
+      "UPDATE schedules SET revoked_block = $3, revoked_by = $4 WHERE pool_id = $1 AND schedule_id = $2",
+      [poolId, scheduleId, blockNumber, bytea(revokedBy)],
     );
   }
 
-  async insertDeposits(
-    tx: Queryable,
-    deposits: readonly (ChainLog & {
-      scheduleId: bigint | null;
-      token: Address;
-      payer: Address;
-      amount: bigint;
-      memo: Hex;
-    })[],
-  ): Promise<number> {
+  async insertDeposits(tx: Queryable, deposits: readonly DepositEvent[]): Promise<number> {
     let inserted = 0;
     for (const d of deposits) {
       const { rowCount } = await tx.query(
-        `INSERT INTO deposits (pool_id, block_number, log_index, block_hash, tx_hash, schedule_id, token, payer, amount, memo)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
+        `INSERT INTO deposits (pool_id, block_number, log_index, block_hash, tx_hash, schedule_id, source, token, payer, amount, memo, block_time)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
         [
           d.poolId,
           d.blockNumber,
@@ -255,10 +304,12 @@ export class ChainEventRepository {
           bytea(d.blockHash),
           bytea(d.txHash),
           d.scheduleId,
+          d.source,
           bytea(d.token),
           bytea(d.payer),
           d.amount,
           bytea(d.memo),
+          d.blockTime,
         ],
       );
       inserted += rowCount;
@@ -266,21 +317,12 @@ export class ChainEventRepository {
     return inserted;
   }
 
-  async insertClaims(
-    tx: Queryable,
-    claims: readonly (ChainLog & {
-      scheduleId: bigint;
-      accountId: Hex;
-      token: Address;
-      payee: Address;
-      amount: bigint;
-    })[],
-  ): Promise<number> {
+  async insertClaims(tx: Queryable, claims: readonly ClaimEvent[]): Promise<number> {
     let inserted = 0;
     for (const c of claims) {
       const { rowCount } = await tx.query(
-        `INSERT INTO claims (pool_id, block_number, log_index, block_hash, tx_hash, schedule_id, account_id, token, payee, amount)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
+        `INSERT INTO claims (pool_id, block_number, log_index, block_hash, tx_hash, schedule_id, account_id, token, payee, amount, block_time)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
         [
           c.poolId,
           c.blockNumber,
@@ -292,6 +334,7 @@ export class ChainEventRepository {
           bytea(c.token),
           bytea(c.payee),
           c.amount,
+          c.blockTime,
         ],
       );
       inserted += rowCount;
@@ -299,13 +342,10 @@ export class ChainEventRepository {
     return inserted;
   }
 
-  async insertSweep(
-    tx: Queryable,
-    s: ChainLog & { scheduleId: bigint; token: Address; amount: bigint; intoScheduleId: bigint },
-  ): Promise<void> {
-    await tx.query(
-      `INSERT INTO sweeps (pool_id, block_number, log_index, block_hash, tx_hash, schedule_id, token, amount, into_schedule_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (pool_id, block_number, log_index) DO NOTHING`,
+  async insertSweep(tx: Queryable, s: SweepEvent): Promise<number> {
+    const { rowCount } = await tx.query(
+      `INSERT INTO sweeps (pool_id, block_number, log_index, block_hash, tx_hash, schedule_id, token, amount, into_schedule_id, caller)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (pool_id, block_number, log_index) DO NOTHING`,
       [
         s.poolId,
         s.blockNumber,
@@ -316,7 +356,29 @@ export class ChainEventRepository {
         bytea(s.token),
         s.amount,
         s.intoScheduleId,
+        bytea(s.caller),
       ],
     );
+    return rowCount;
+  }
+
+  /** Forgets everything a pool's events wrote above block `fork` (a reorg replaced those blocks). */
+  async rollbackPool(tx: Queryable, poolId: bigint, fork: bigint): Promise<number> {
+    let removed = 0;
+    for (const table of ["deposits", "claims", "sweeps"]) {
+      removed += (
+        await tx.query(`DELETE FROM ${table} WHERE pool_id = $1 AND block_number > $2`, [poolId, fork])
+      ).rowCount;
+    }
+    removed += (
+      await tx.query("DELETE FROM schedules WHERE pool_id = $1 AND proposed_block > $2", [poolId, fork])
+    ).rowCount;
+    removed += (
+      await tx.query(
+        "UPDATE schedules SET revoked_block = NULL, revoked_by = NULL WHERE pool_id = $1 AND revoked_block > $2",
+        [poolId, fork],
+      )
+    ).rowCount;
+    return removed;
   }
 }

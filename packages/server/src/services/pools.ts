@@ -31,18 +31,18 @@ const balanceDto = (b: BalanceRecord) => ({
 const scheduleDto = (s: ScheduleRecord) => ({
   scheduleId: s.scheduleId.toString(),
   status: s.status,
+  proposer: s.proposer,
   root: s.root,
   totalShares: s.totalShares.toString(),
   tableHash: s.tableHash,
   policyHash: s.policyHash,
   inputsHash: s.inputsHash,
   uri: s.uri,
+  activatesAt: s.activatesAt.toISOString(),
   proposedBlock: s.proposedBlock.toString(),
   proposedTx: s.proposedTx,
-  activatesAt: s.activatesAt?.toISOString() ?? null,
-  activatedBlock: str(s.activatedBlock),
   revokedBlock: str(s.revokedBlock),
-  supersededBlock: str(s.supersededBlock),
+  revokedBy: s.revokedBy,
   sweptTokens: s.sweptTokens,
 });
 
@@ -51,6 +51,8 @@ export class PoolService {
   constructor(
     private readonly pools: PoolRepository,
     private readonly chainId: number,
+    /** The clock schedule statuses are computed against (ms since the epoch). */
+    private readonly now: () => number = Date.now,
   ) {}
 
   async register(input: { address: Address; name: string; deployedBlock: bigint; registeredBy: Address }) {
@@ -73,7 +75,7 @@ export class PoolService {
     const pool = await this.require(address);
     const [balances, schedules] = await Promise.all([
       this.pools.balances(pool.id),
-      this.pools.schedules(pool.id),
+      this.pools.schedules(pool.id, new Date(this.now())),
     ]);
     const scheduleCounts: Record<string, number> = { pending: 0, active: 0, superseded: 0, revoked: 0 };
     for (const s of schedules) scheduleCounts[s.status] = (scheduleCounts[s.status] ?? 0) + 1;
@@ -82,7 +84,9 @@ export class PoolService {
 
   async schedules(address: Address, status?: ScheduleStatus) {
     const pool = await this.require(address);
-    return { schedules: (await this.pools.schedules(pool.id, status)).map(scheduleDto) };
+    return {
+      schedules: (await this.pools.schedules(pool.id, new Date(this.now()), status)).map(scheduleDto),
+    };
   }
 
   async balances(address: Address) {

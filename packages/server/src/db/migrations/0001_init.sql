@@ -99,31 +99,29 @@ CREATE TABLE run_recipients (
   PRIMARY KEY (run_id, account_id)
 );
 
--- Schedules as seen on-chain (filled by the indexer). Sweeps are per (schedule, token): see sweeps.
-CREATE TYPE schedule_status AS ENUM ('pending', 'active', 'superseded', 'revoked');
-
+-- Schedules as seen on-chain (filled by the indexer). A schedule activates by time, not by a
+-- transaction, so its status (pending / active / superseded / revoked) is computed when read from
+-- activates_at, revoked_block and the later schedules; it is not stored. Sweeps are per
+-- (schedule, token): see sweeps.
 CREATE TABLE schedules (
-  pool_id          bigint NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
-  schedule_id      bigint NOT NULL CHECK (schedule_id >= 0),
-  status           schedule_status NOT NULL,
-  root             bytes32 NOT NULL,
-  total_shares     uint256 NOT NULL CHECK (total_shares > 0),
-  table_hash       bytes32 NOT NULL,
-  policy_hash      bytes32 NOT NULL,
-  inputs_hash      bytes32 NOT NULL,
-  uri              text NOT NULL,
-  run_id           bigint REFERENCES runs (id),
-  proposed_block   bigint NOT NULL,
-  proposed_tx      bytes32 NOT NULL,
-  activates_at     timestamptz,
-  activated_block  bigint,
-  revoked_block    bigint,
-  superseded_block bigint,
-  PRIMARY KEY (pool_id, schedule_id)
+  pool_id        bigint NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+  schedule_id    bigint NOT NULL CHECK (schedule_id >= 1),
+  proposer       evm_address NOT NULL,
+  root           bytes32 NOT NULL,
+  total_shares   uint256 NOT NULL CHECK (total_shares > 0),
+  table_hash     bytes32 NOT NULL,
+  policy_hash    bytes32 NOT NULL,
+  inputs_hash    bytes32 NOT NULL,
+  uri            text NOT NULL,
+  activates_at   timestamptz NOT NULL,
+  run_id         bigint REFERENCES runs (id),
+  proposed_block bigint NOT NULL,
+  proposed_tx    bytes32 NOT NULL,
+  revoked_block  bigint,
+  revoked_by     evm_address,
+  PRIMARY KEY (pool_id, schedule_id),
+  CHECK ((revoked_block IS NULL) = (revoked_by IS NULL))
 );
--- DESIGN: at most one pending schedule per pool; and only one can be current.
-CREATE UNIQUE INDEX schedules_one_pending ON schedules (pool_id) WHERE status = 'pending';
-CREATE UNIQUE INDEX schedules_one_active ON schedules (pool_id) WHERE status = 'active';
 
 -- Chain events. (block_number, log_index) identifies a log on one chain; block_hash lets the
 -- indexer find and delete everything above a reorg's fork point.
@@ -135,9 +133,11 @@ CREATE TABLE deposits (
   tx_hash      bytes32 NOT NULL,
   -- NULL: the unallocated pot (no schedule was active yet).
   schedule_id  bigint,
+  -- 'deposit': Deposited (payer, memo); 'sync': Synced, a plain transfer credited by sync() (payer = caller).
+  source       text NOT NULL CHECK (source IN ('deposit', 'sync')),
   token        evm_address NOT NULL,
   payer        evm_address NOT NULL,
-  amount       uint256 NOT NULL,
+  amount       uint256 NOT NULL CHECK (amount > 0),
   memo         bytes32 NOT NULL,
   block_time   timestamptz,
   PRIMARY KEY (pool_id, block_number, log_index)
@@ -156,6 +156,7 @@ CREATE TABLE claims (
   token        evm_address NOT NULL,
   payee        evm_address NOT NULL,
   amount       uint256 NOT NULL,
+  block_time   timestamptz,
   PRIMARY KEY (pool_id, block_number, log_index)
 );
 CREATE INDEX claims_account ON claims (pool_id, account_id);
@@ -171,6 +172,7 @@ CREATE TABLE sweeps (
   token            evm_address NOT NULL,
   amount           uint256 NOT NULL,
   into_schedule_id bigint NOT NULL,
+  caller           evm_address NOT NULL,
   PRIMARY KEY (pool_id, block_number, log_index),
   UNIQUE (pool_id, schedule_id, token)
 );
@@ -253,7 +255,7 @@ CREATE TABLE admin_nonces (
 );
 CREATE INDEX admin_nonces_expiry ON admin_nonces (expires_at);
 
--- Indexer position per stream, with the hash of the last indexed block so a restart can tell
+-- Indexer position per stream (one per pool: `pool:<address>`), with the hash of the last indexed block so a restart can tell
 -- whether the chain reorganised underneath it; recent block hashes find the fork point.
 CREATE TABLE indexer_cursor (
   chain_id     bigint NOT NULL,

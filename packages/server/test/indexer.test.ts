@@ -1,0 +1,267 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { network } from "hardhat";
+import {
+  buildClaims,
+  buildShareTree,
+  claim,
+  createPool,
+  createShareTable,
+  deposit,
+  depositETH,
+  proposeSchedule,
+  revokeSchedule,
+  type ShareTable,
+} from "@wellspring/sdk";
+import { erc20Abi, getAddress, parseAbi, zeroAddress, type Address, type PublicClient } from "viem";
+import type { Database } from "../src/db/database.ts";
+import { PoolIndexer } from "../src/indexer/pool-indexer.ts";
+import { PoolRepository, type PoolRecord } from "../src/repositories/pools.ts";
+import { backends } from "./helpers.ts";
+
+const ACTIVATION_DELAY = 3600;
+const CLAIM_WINDOW = 7 * 24 * 3600;
+const CHAIN_ID = 31337;
+const mintAbi = parseAbi(["function mint(address to, uint256 amount)"]);
+
+/** A fresh in-process chain with the real contracts: registry, factory, one pool, a 6-decimal token. */
+async function deployChain() {
+  const connection = await network.connect();
+  const { viem, networkHelpers } = connection;
+  const publicClient = (await viem.getPublicClient()) as unknown as PublicClient;
+  const [admin, attestor, payer, alice, bob] = await viem.getWalletClients();
+  if (!admin || !attestor || !payer || !alice || !bob) throw new Error("need 5 accounts");
+  const deploy = async (name: string, args: readonly unknown[] = []): Promise<Address> =>
+    ((await viem.deployContract(name as never, args as never)) as { address: Address }).address;
+  const registry = await deploy("IdentityRegistry", [
+    admin.account.address,
+    0,
+    86_400n,
+    [attestor.account.address],
+  ]);
+  const factory = await deploy("PoolFactory");
+  const created = await createPool(admin, {
+    factory,
+    config: {
+      admin: admin.account.address,
+      registry,
+      activationDelay: ACTIVATION_DELAY,
+      claimWindow: CLAIM_WINDOW,
+      proposers: [admin.account.address],
+      guardians: [admin.account.address],
+    },
+  });
+  const usdc = await deploy("TestERC20", ["Demo USDC", "USDC", 6]);
+  const hash = await admin.writeContract({
+    address: usdc,
+    abi: mintAbi,
+    functionName: "mint",
+    args: [payer.account.address, 10n ** 15n],
+  });
+  await publicClient.waitForTransactionReceipt({ hash });
+  return {
+    connection,
+    networkHelpers,
+    publicClient,
+    wallets: { admin, payer, alice, bob },
+    pool: created.pool,
+    deployedBlock: created.receipt.blockNumber,
+    usdc,
+  };
+}
+
+function makeTable(entries: { account: string; shares: bigint }[]): {
+  table: ShareTable;
+  tree: ReturnType<typeof buildShareTree>;
+} {
+  const draft = createShareTable({ entries });
+  const tree = buildShareTree(draft);
+  return { table: { ...draft, root: tree.root }, tree };
+}
+
+for (const backend of await backends()) {
+  describe(`chain indexer on the in-process Hardhat chain [${backend.name}]`, { skip: backend.skip }, () => {
+    let db: Database;
+    let dispose: () => Promise<void>;
+    let chain: Awaited<ReturnType<typeof deployChain>>;
+    let pool: PoolRecord;
+    let repo: PoolRepository;
+    const indexer = (confirmations: number, batchBlocks = 5) =>
+      new PoolIndexer({ db, client: chain.publicClient, chainId: CHAIN_ID, confirmations, batchBlocks });
+
+    const onChainBalance = (token: Address) =>
+      token === zeroAddress
+        ? chain.publicClient.getBalance({ address: chain.pool })
+        : chain.publicClient.readContract({
+            address: token,
+            abi: erc20Abi,
+            functionName: "balanceOf",
+            args: [chain.pool],
+          });
+
+    /** The server's balances must equal what the pool holds on-chain, token by token. */
+    const assertBalancesMatchChain = async () => {
+      const balances = await repo.balances(pool.id);
+      assert.ok(balances.length > 0);
+      for (const b of balances)
+        assert.equal(b.balance, await onChainBalance(b.token), `balance of ${b.token}`);
+    };
+    const count = async (table: string) =>
+      Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n);
+
+    before(async () => {
+      ({ db, dispose } = await backend.open());
+      chain = await deployChain();
+      repo = new PoolRepository(db);
+      pool = await repo.insert({
+        chainId: CHAIN_ID,
+        address: getAddress(chain.pool),
+        name: "test pool",
+        deployedBlock: chain.deployedBlock,
+        registeredBy: chain.wallets.admin.account.address,
+      });
+    });
+    after(async () => {
+      await chain?.connection.close();
+      await dispose?.();
+    });
+
+    it("indexes only confirmed blocks, in batches, and reads the pool's parameters", async () => {
+      const { payer } = chain.wallets;
+      await deposit(payer, { pool: chain.pool, token: chain.usdc, amount: 1_000_000n, memo: "invoice-1" });
+      await depositETH(payer, { pool: chain.pool, value: 10n ** 18n, memo: "invoice-2" });
+      const deep = indexer(2);
+      await deep.syncOnce();
+      assert.equal(await count("deposits"), 0, "the last two blocks are not final yet");
+      await chain.networkHelpers.mine(2);
+      const report = await deep.syncOnce();
+      assert.equal(report.events, 2);
+      assert.equal(await count("deposits"), 2);
+      const stored = await repo.findByAddress(CHAIN_ID, pool.address);
+      assert.equal(stored?.activationDelaySeconds, BigInt(ACTIVATION_DELAY));
+      assert.equal(stored?.claimWindowSeconds, BigInt(CLAIM_WINDOW));
+      const { rows } = await db.query<{
+        payer: string;
+        schedule_id: string | null;
+        source: string;
+        block_time: Date;
+      }>("SELECT payer, schedule_id, source, block_time FROM deposits ORDER BY block_number");
+      assert.equal(getAddress(rows[0]!.payer), getAddress(payer.account.address));
+      assert.equal(rows[0]!.schedule_id, null, "before any schedule: the unallocated pot");
+      assert.equal(rows[0]!.source, "deposit");
+      assert.ok(rows[0]!.block_time instanceof Date);
+      await assertBalancesMatchChain();
+      const head = await chain.publicClient.getBlockNumber({ cacheTime: 0 });
+      assert.equal((await deep.cursor(pool))?.blockNumber, head - 2n);
+    });
+
+    it("follows schedules, revocations and claims", async () => {
+      const { admin, payer, alice, bob } = chain.wallets;
+      const first = makeTable([{ account: alice.account.address, shares: 1n }]);
+      const revoked = await proposeSchedule(admin, {
+        pool: chain.pool,
+        table: first.table,
+        uri: "ipfs://revoked",
+      });
+      await revokeSchedule(admin, { pool: chain.pool, scheduleId: revoked.scheduleId });
+      const { table, tree } = makeTable([
+        { account: alice.account.address, shares: 600_000n },
+        { account: bob.account.address, shares: 400_000n },
+      ]);
+      const proposed = await proposeSchedule(admin, { pool: chain.pool, table, uri: "ipfs://t2" });
+      await indexer(0).syncOnce();
+      let schedules = await repo.schedules(pool.id, new Date(Number(proposed.activatesAt) * 1000 - 1000));
+      assert.deepEqual(
+        schedules.map((s) => [s.scheduleId, s.status]),
+        [
+          [revoked.scheduleId, "revoked"],
+          [proposed.scheduleId, "pending"],
+        ],
+      );
+      assert.equal(schedules[1]?.root, table.root);
+      assert.equal(schedules[1]?.uri, "ipfs://t2");
+
+      await chain.networkHelpers.time.increase(ACTIVATION_DELAY);
+      await deposit(payer, { pool: chain.pool, token: chain.usdc, amount: 2_000_000n });
+      await claim(alice, {
+        pool: chain.pool,
+        claims: buildClaims({
+          account: alice.account.address,
+          schedules: [{ scheduleId: proposed.scheduleId, tree }],
+          tokens: [chain.usdc, zeroAddress],
+        }),
+      });
+      await indexer(0).syncOnce();
+      schedules = await repo.schedules(pool.id, new Date(Number(proposed.activatesAt) * 1000 + 1000));
+      assert.equal(schedules[1]?.status, "active");
+      const claims = await db.query<{ payee: string; amount: string; token: string }>(
+        "SELECT payee, amount, token FROM claims ORDER BY log_index",
+      );
+      assert.equal(claims.rowCount, 2, "one Claimed event per token");
+      for (const c of claims.rows) assert.equal(getAddress(c.payee), getAddress(alice.account.address));
+      // 60 % of (1,000,000 unallocated + 2,000,000) USDC.
+      assert.equal(claims.rows.find((c) => c.token === chain.usdc.toLowerCase())?.amount, "1800000");
+      await assertBalancesMatchChain();
+    });
+
+    it("is idempotent and resumable: re-reading a range or restarting writes nothing twice", async () => {
+      const before = {
+        deposits: await count("deposits"),
+        claims: await count("claims"),
+        schedules: await count("schedules"),
+      };
+      // A new instance resumes from the stored cursor: nothing to do.
+      const resumed = await indexer(0).syncOnce();
+      assert.equal(resumed.blocks, 0);
+      // Move the cursor back to the deployment block: everything is read again.
+      await db.query("UPDATE indexer_cursor SET block_number = $1", [pool.deployedBlock]);
+      await db.query(
+        "UPDATE indexer_cursor SET block_hash = (SELECT block_hash FROM indexed_blocks WHERE block_number = $1)",
+        [pool.deployedBlock],
+      );
+      const again = await indexer(0, 3).syncOnce();
+      assert.ok(again.blocks > 0);
+      assert.equal(again.reorgs, 0);
+      assert.deepEqual(
+        {
+          deposits: await count("deposits"),
+          claims: await count("claims"),
+          schedules: await count("schedules"),
+        },
+        before,
+      );
+      await assertBalancesMatchChain();
+    });
+
+    it("rolls back a reorg: orphaned events disappear, the new branch is indexed", async () => {
+      const { payer } = chain.wallets;
+      const snapshot = await chain.networkHelpers.takeSnapshot();
+      await deposit(payer, { pool: chain.pool, token: chain.usdc, amount: 5n, memo: "orphan" });
+      await indexer(0).syncOnce();
+      const orphan = await db.query("SELECT 1 FROM deposits WHERE amount = 5");
+      assert.equal(orphan.rowCount, 1);
+
+      // Replace the blocks: same heights, different contents, and a longer chain.
+      await snapshot.restore();
+      await deposit(payer, { pool: chain.pool, token: chain.usdc, amount: 7n, memo: "kept" });
+      await chain.networkHelpers.mine(3);
+      const report = await indexer(0).syncOnce();
+      assert.equal(report.reorgs, 1);
+      assert.equal(
+        (await db.query("SELECT 1 FROM deposits WHERE amount = 5")).rowCount,
+        0,
+        "orphaned deposit removed",
+      );
+      assert.equal(
+        (await db.query("SELECT 1 FROM deposits WHERE amount = 7")).rowCount,
+        1,
+        "new branch indexed",
+      );
+      await assertBalancesMatchChain();
+      const head = await chain.publicClient.getBlockNumber({ cacheTime: 0 });
+      const cursor = await indexer(0).cursor(pool);
+      assert.equal(cursor?.blockNumber, head);
+      assert.equal(cursor?.blockHash, (await chain.publicClient.getBlock({ blockNumber: head })).hash);
+    });
+  });
+}
