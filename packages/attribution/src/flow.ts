@@ -178,21 +178,26 @@ export function solveFlow(input: FlowInput): FlowResult {
     retained[v]! += x * k;
     const pass = x - x * k;
     let sent = 0;
-    let last = -1;
+    let largest = -1;
+    let largestAmount = -1;
     for (let e = offsets[v]!; e < offsets[v + 1]!; e++) {
       const we = weights[e]!;
       const t = targets[e]!;
       const amount = pass * we;
       pending[t]! += amount;
       sent += amount;
-      last = t;
+      if (amount > largestAmount) {
+        largestAmount = amount;
+        largest = t;
+      }
       if (comp[t] !== c && amount > bestIn[t]!) {
         bestIn[t] = amount;
         mainParent[t] = v;
       } else if (mainParent[t] === -1) mainParent[t] = v;
     }
-    // Rounding in the split goes to the last target so what leaves v is exactly what v passed.
-    if (last >= 0) pending[last]! += pass - sent;
+    // The rounding of the split (a few ulps, either sign) goes to the largest share, which can
+    // absorb it without turning negative, so what leaves v is what v passed.
+    if (largest >= 0) pending[largest]! += pass - sent;
   }
 
   let reachable = 0;

@@ -101,9 +101,9 @@ export class GraphBuilder implements GraphSink {
   private readonly owned = new Set<number>();
   /** First reference of a key that no input has declared (yet), for the dangling-edge error. */
   private readonly firstReference = new Map<number, SourceRef>();
-  private readonly edges = new Growable();
+  private edges = new Growable();
   /** One record per contributor() call; merged per (component, identity) in build(). */
-  private readonly contribRecords: ContributorRecord[] = [];
+  private contribRecords: ContributorRecord[] = [];
   private contribComp = new Int32Array(1024);
   private readonly roots = new Map<number, SourceRef>();
   private readonly fileIndex = new Map<string, number>();
@@ -224,8 +224,24 @@ export class GraphBuilder implements GraphSink {
     if (!this.roots.has(id)) this.roots.set(id, source);
   }
 
-  /** Validates and freezes the graph. */
+  /** Frees the intermediate state (at 10^6 components it is hundreds of megabytes). */
+  private release(): void {
+    this.ids.clear();
+    this.keyList.length = 0;
+    this.infos.length = 0;
+    this.declared.length = 0;
+    this.owned.clear();
+    this.edges = new Growable();
+    this.contribRecords = [];
+    this.contribComp = new Int32Array(0);
+    this.built = true;
+  }
+
+  private built = false;
+
+  /** Validates and freezes the graph. A builder builds once. */
   build(): Graph {
+    if (this.built) throw new Error("GraphBuilder.build() may be called once");
     for (const [id, ref] of this.firstReference) {
       if (this.declared[id] === -1) {
         throw new WellspringError(
@@ -376,6 +392,7 @@ export class GraphBuilder implements GraphSink {
     }
     contribOffsets[n] = contributors.length;
     const rootOld = [...this.roots.keys()][0]!;
+    this.release();
     return {
       n,
       keys: sortedKeys,

@@ -50,51 +50,57 @@ export function writeUint256(out: Uint8Array, off: number, value: bigint): void 
 /**
  * Builds the tree for rows (accountIds packed 32 bytes each, shares). Row order is the caller's
  * (the share table's); the leaf order inside the tree is by leaf hash, as OpenZeppelin does.
- * All hashing runs inside one WebAssembly instance whose memory holds the tree, then the nodes
- * are copied out (memory: 32 bytes x (2n-1) for the tree plus 64 bytes x n of leaf input).
+ * All hashing runs inside one WebAssembly instance created for this tree; its memory holds the
+ * tree (32 bytes x (2n-1)) plus a small input buffer, and `nodes` is a view into it, so nothing
+ * is copied and the memory goes when the tree does.
  */
 export function buildMerkleTree(accountIds: Uint8Array, shares: readonly bigint[]): MerkleTree {
   const n = shares.length;
   if (n === 0) throw new WellspringError("TABLE_INVALID", "a Merkle tree needs at least one leaf");
   if (accountIds.length !== n * 32) throw new RangeError("accountIds must hold 32 bytes per row");
-  // A fresh instance per tree: its memory (about 96 bytes per row) is released with it.
   const engine = keccakWasm();
   const size = 2 * n - 1;
   const treeBase = FREE_BASE;
-  const inputBase = treeBase + size * 32;
-  const need = inputBase + n * 64;
+  const CHUNK = 32_768;
+  const scratch = treeBase + size * 32;
+  const need = scratch + Math.min(n, CHUNK) * 64;
   const have = engine.memory.buffer.byteLength;
   if (need > have) engine.memory.grow(Math.ceil((need - have) / 65536));
   const mem = new Uint8Array(engine.memory.buffer);
   const view = new DataView(engine.memory.buffer);
-  for (let i = 0; i < n; i++) {
-    const o = inputBase + i * 64;
-    mem.set(accountIds.subarray(i * 32, i * 32 + 32), o);
-    const s = shares[i]!;
-    if (s >= 0n && s <= 0xffffffffffffffffn) {
-      view.setBigUint64(o + 32, 0n);
-      view.setBigUint64(o + 40, 0n);
-      view.setBigUint64(o + 48, 0n);
-      view.setBigUint64(o + 56, s);
-    } else writeUint256(mem, o + 32, s);
+  // Leaf hashes, in row order, go to node slots 0..n-1: the inner-node region is free until
+  // the inner nodes are hashed.
+  for (let start = 0; start < n; start += CHUNK) {
+    const end = Math.min(n, start + CHUNK);
+    for (let i = start; i < end; i++) {
+      const o = scratch + (i - start) * 64;
+      for (let b = 0; b < 32; b++) mem[o + b] = accountIds[i * 32 + b]!;
+      const s = shares[i]!;
+      if (s >= 0n && s <= 0xffffffffffffffffn) {
+        view.setBigUint64(o + 32, 0n);
+        view.setBigUint64(o + 40, 0n);
+        view.setBigUint64(o + 48, 0n);
+        view.setBigUint64(o + 56, s);
+      } else writeUint256(mem, o + 32, s);
+    }
+    engine.leaves(scratch, treeBase + start * 32, end - start);
   }
-  // Leaf hashes land at the start of the input region (in place), then are ordered by hash.
-  engine.leaves(inputBase, inputBase, n);
-  const leafHashes = mem.subarray(inputBase, inputBase + n * 32);
-  const order = sortKeys32(leafHashes, n);
+  const order = sortKeys32(mem.subarray(treeBase, treeBase + n * 32), n);
+  // Sorted leaf k goes to slot size-1-k. Every destination but the last (slot n-1) lies above
+  // the sources (slots 0..n-1), and slot n-1 is written last, after its own hash was read.
   const treeIndex = new Uint32Array(n);
   const words = new Uint32Array(engine.memory.buffer);
-  const leafWord = inputBase >>> 2;
+  const base = treeBase >>> 2;
   for (let k = 0; k < n; k++) {
     const row = order[k]!;
     const t = size - 1 - k;
     treeIndex[row] = t;
-    const dst = (treeBase >>> 2) + t * 8;
-    const src = leafWord + row * 8;
+    const dst = base + t * 8;
+    const src = base + row * 8;
     for (let w = 0; w < 8; w++) words[dst + w] = words[src + w]!;
   }
   engine.nodes(treeBase, n);
-  const nodes = mem.slice(treeBase, treeBase + size * 32);
+  const nodes = new Uint8Array(engine.memory.buffer, treeBase, size * 32);
   return { length: n, nodes, treeIndex };
 }
 
