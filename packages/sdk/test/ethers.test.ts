@@ -5,7 +5,7 @@ import type { Signer } from "ethers";
 import { getAddress, zeroAddress } from "viem";
 
 import { buildClaims, getPot, isSdkError, proposeSchedule, type ShareTree } from "../src/index.ts";
-import { claim, deposit, depositETH } from "../src/ethers/index.ts";
+import { claim, deposit, depositETH, depositWithPermit } from "../src/ethers/index.ts";
 import { ACTIVATION_DELAY, type Fixture, deployFixture } from "./helpers/fixture.ts";
 import { addr, entitled, makeTable } from "./helpers/table.ts";
 
@@ -34,6 +34,20 @@ describe("ethers v6 adapter", () => {
     const third = await deposit(payer, { pool: f.pool, token: f.usdc, amount: 1n });
     assert.equal(third.approvalHash, undefined);
     assert.equal(await f.balanceOf(f.usdc, f.pool), 1_000_001n);
+  });
+
+  it("depositWithPermit deposits in one transaction without an allowance", async () => {
+    const payer = signer(3);
+    const before = await f.balanceOf(f.usdc, f.pool);
+    const result = await depositWithPermit(payer, {
+      pool: f.pool,
+      token: f.usdc,
+      amount: 3_000n,
+      memo: "permit",
+    });
+    assert.equal(result.credited, 3_000n);
+    assert.equal((await f.balanceOf(f.usdc, f.pool)) - before, 3_000n);
+    assert.equal(result.receipt.to?.toLowerCase(), f.pool.toLowerCase());
   });
 
   it("depositETH credits the value", async () => {
@@ -77,12 +91,12 @@ describe("ethers v6 adapter", () => {
       eth: await f.balanceOf(zeroAddress, addr(bob)),
     };
     const result = await claim(signer(7), { pool: f.pool, claims });
-    assert.equal((await f.balanceOf(f.usdc, addr(bob))) - before.usdc, entitled(1_000_001n, 1n, 4n));
+    assert.equal((await f.balanceOf(f.usdc, addr(bob))) - before.usdc, entitled(1_003_001n, 1n, 4n));
     assert.equal((await f.balanceOf(zeroAddress, addr(bob))) - before.eth, entitled(5_000_000n, 1n, 4n));
     assert.deepEqual(
       result.payments.map((p) => [p.payee, p.amount]),
       [
-        [getAddress(addr(bob)), 250_000n],
+        [getAddress(addr(bob)), 250_750n],
         [getAddress(addr(bob)), 1_250_000n],
       ],
     );

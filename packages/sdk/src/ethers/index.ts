@@ -1,4 +1,4 @@
-/** ethers v6 adapter for payers' backends: deposit, depositETH and claim with an ethers Signer. */
+/** ethers v6 adapter for payers' backends: deposit, depositWithPermit, depositETH and claim with an ethers Signer. */
 export {
   claim,
   type EthersClaimParameters,
@@ -11,4 +11,9 @@ export {
   type EthersDepositETHParameters,
   type EthersDepositETHReturnType,
 } from "./depositETH.ts";
+export {
+  depositWithPermit,
+  type EthersDepositWithPermitParameters,
+  type EthersDepositWithPermitReturnType,
+} from "./depositWithPermit.ts";
 export type { EthersTransactionResult } from "./internal.ts";
