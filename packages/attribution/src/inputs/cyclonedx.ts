@@ -127,6 +127,13 @@ class CycloneDxReader {
     return r.readString();
   }
 
+  /** A string field whose values repeat across components (type, version, scope, license id). */
+  private common(r: JsonReader, base: string, suffix: string): string {
+    const kind = r.kind();
+    if (kind !== "string") throw schemaError(this.path, base + suffix, `expected a string, received ${kind}`);
+    return r.readInterned();
+  }
+
   private expect(r: JsonReader, kind: "object" | "array", base: string, suffix = ""): void {
     const got = r.kind();
     if (got !== kind) throw schemaError(this.path, base + suffix, `expected an ${kind}, received ${got}`);
@@ -231,7 +238,7 @@ class CycloneDxReader {
     for (let key = r.nextKey(); key !== undefined; key = r.nextKey()) {
       switch (key) {
         case "type":
-          c.type = this.str(r, field, `.type`);
+          c.type = this.common(r, field, `.type`);
           break;
         case "name":
           c.name = this.str(r, field, `.name`);
@@ -243,13 +250,13 @@ class CycloneDxReader {
           c.group = this.str(r, field, `.group`);
           break;
         case "version":
-          c.version = this.str(r, field, `.version`);
+          c.version = this.common(r, field, `.version`);
           break;
         case "purl":
           c.purl = this.str(r, field, `.purl`);
           break;
         case "scope":
-          c.scope = this.str(r, field, `.scope`);
+          c.scope = this.common(r, field, `.scope`);
           break;
         case "author":
         case "publisher":
@@ -366,7 +373,7 @@ class CycloneDxReader {
       r.openObject();
       for (let k = r.nextKey(); k !== undefined; k = r.nextKey()) {
         if (k === "expression") {
-          c.licenses.push(this.str(r, field, `[${i}].expression`));
+          c.licenses.push(this.common(r, field, `[${i}].expression`));
           seen = true;
         } else if (k === "license") {
           seen = true;
@@ -375,7 +382,7 @@ class CycloneDxReader {
           this.expect(r, "object", field, `[${i}].license`);
           r.openObject();
           for (let lk = r.nextKey(); lk !== undefined; lk = r.nextKey()) {
-            if (lk === "id") id = this.str(r, field, `[${i}].license.id`);
+            if (lk === "id") id = this.common(r, field, `[${i}].license.id`);
             else if (lk === "name") name = this.str(r, field, `[${i}].license.name`);
             else if (lk === "text") {
               this.expect(r, "object", field, `[${i}].license.text`);

@@ -296,6 +296,36 @@ export class JsonReader {
   }
 
   /**
+   * Like `readString`, for values that repeat across elements (types, versions, license ids):
+   * short plain-ASCII values come from the same bounded intern table as member names.
+   */
+  readInterned(): string {
+    this.skipWs();
+    const bytes = this.bytes;
+    const start = this.pos;
+    if (bytes[start] !== QUOTE) this.fail(`expected a string but found ${describe(bytes[start])}`);
+    let p = start + 1;
+    let b = bytes[p];
+    let hash = 0x9e37;
+    while (b !== undefined && b !== QUOTE && b !== BACKSLASH && b >= 0x20 && b < 0x80) {
+      hash = (Math.imul(hash, 31) + b) | 0;
+      b = bytes[++p];
+    }
+    if (b !== QUOTE || p - start > 33) return this.readString();
+    this.pos = p + 1;
+    const len = p - start - 1;
+    const cached = this.keys.get(hash);
+    if (cached !== undefined && cached.length === len) {
+      let same = true;
+      for (let i = 0; same && i < len; i++) same = cached.charCodeAt(i) === bytes[start + 1 + i];
+      if (same) return cached;
+    }
+    const value = this.buf.latin1Slice(start + 1, p);
+    if (this.keys.size < KEY_CACHE_LIMIT) this.keys.set(hash, value);
+    return value;
+  }
+
+  /**
    * Looks a string value up in `table` without allocating it when it is plain ASCII (the
    * common case for bom-refs and SPDX ids): the bytes are hashed and compared in place.
    * Returns the stored value, or undefined (then `lastString()` decodes it for the message).
