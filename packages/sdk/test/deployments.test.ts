@@ -4,7 +4,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
 
-import { isSdkError, parseDeployments, readDeployments } from "../src/index.ts";
+import hre from "hardhat";
+
+import { writeDeploymentAddresses } from "../../../deploy/lib/addresses.ts";
+import { deployWellspring } from "../../../deploy/lib/deploy.ts";
+import { getCurrentSchedule, getPayee, isSdkError, parseDeployments, readDeployments } from "../src/index.ts";
 
 const file = {
   version: 1,
@@ -37,5 +41,22 @@ describe("deployments", () => {
       () => parseDeployments({ ...file, pool: "0x1234" }),
       (e) => isSdkError(e, "DEPLOYMENTS_INVALID") && /pool/.test((e as Error).message),
     );
+  });
+});
+
+describe("deployments written by deploy/ (Ignition)", () => {
+  it("reads the address file the deploy scripts write and the addresses work", async () => {
+    const connection = await hre.network.connect();
+    const deployed = await deployWellspring(hre, connection);
+    const dir = mkdtempSync(path.join(tmpdir(), "ws-deploy-"));
+    await writeDeploymentAddresses(deployed, dir);
+    const d = await readDeployments({ dir, chainId: deployed.chainId });
+    assert.equal(d.pool, deployed.pool);
+    assert.equal(d.registry, deployed.registry);
+    assert.equal(d.factory, deployed.factory);
+    assert.equal(d.deployBlock, BigInt(deployed.deployBlock));
+    const [wallet] = await connection.viem.getWalletClients();
+    assert.deepEqual(await getCurrentSchedule(wallet!, { pool: d.pool }), { current: null, pending: null });
+    assert.equal((await getPayee(wallet!, { registry: d.registry, account: "github:1" })).payee, null);
   });
 });
