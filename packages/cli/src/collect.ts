@@ -114,6 +114,16 @@ function originUrl(dir: string): string | undefined {
   }
 }
 
+/** False for a repository without commits yet (git log would fail): it has no history to read. */
+function hasCommits(dir: string): boolean {
+  try {
+    execFileSync("git", ["rev-parse", "--verify", "--quiet", "HEAD"], { cwd: dir, stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** `git log` of a work tree, with a header naming the repository and what it is the source of. */
 export function gitHistoryInput(dir: string, shown: string, sourceOf: string | undefined): InputFile {
   const repository = originUrl(dir) ?? basename(resolve(dir));
@@ -175,7 +185,7 @@ function scanDirectory(dir: string, shownDir: string, options: CollectOptions, i
       into.subjects.set(shown, subject);
     found++;
   }
-  if (existsSync(join(dir, ".git"))) {
+  if (existsSync(join(dir, ".git")) && hasCommits(dir)) {
     const file = gitHistoryInput(dir, shownDir, subject);
     into.files.push(file);
     found++;

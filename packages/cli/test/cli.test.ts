@@ -12,6 +12,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
+import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -181,6 +182,9 @@ test("attribute a project directory; rerun is byte-identical; verify passes; pro
     !readFileSync(join(work, "out-a", "share-table.json"), "utf8").includes("demo.example"),
     "no raw e-mail in the table",
   );
+  // funding.json beside package.json funds the package: its entity is a recipient (hashed e-mail).
+  const entity = `email-sha256:${createHash("sha256").update("team@demo.example").digest("hex")}`;
+  assert.ok(identities.includes(entity), "the funding.json entity is paid");
 
   const v = wellspring([
     "verify",
@@ -447,4 +451,25 @@ test("the real CycloneDX samples and npm's own SBOMs of this repository run end 
     join(npm, "wellspring.package-lock.json"),
   ]);
   assert.equal(v.code, 0, v.stderr);
+});
+
+test("a directory whose repository has no commits yet is read without its history", () => {
+  const dir = join(work, "fresh");
+  mkdirSync(dir);
+  writeFileSync(
+    join(dir, "package.json"),
+    JSON.stringify({ name: "fresh", version: "0.0.1", author: "Dee <dee@users.noreply.github.com>" }),
+  );
+  git(dir, ["init", "-q"]);
+  const r = wellspring(["attribute", "--input", "fresh", "--out", "fresh-out", "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const table = JSON.parse(readFileSync(join(work, "fresh-out", "share-table.json"), "utf8")) as {
+    inputs: Array<{ path: string }>;
+    recipients: Array<{ identity: string }>;
+  };
+  assert.deepEqual(
+    table.inputs.map((i) => i.path),
+    ["fresh/package.json"],
+  );
+  assert.ok(table.recipients.some((x) => x.identity === "github:dee"));
 });
