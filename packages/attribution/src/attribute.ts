@@ -257,8 +257,12 @@ export function attributeGraph(
   //    value is redistributed (its parents split among their other edges).
   const kindWeight = EDGE_KINDS.map((kind) => policy.edgeWeights[kind]);
   const weights = new Float64Array(m);
-  for (let v = 0; v < n; v++) {
-    for (let e = offsets[v]!; e < offsets[v + 1]!; e++) {
+  let plain = true; // no multiplier and no redistributed component: skip per-target lookups
+  for (let v = 0; v < n && plain; v++) if (multiplier[v] !== 1 || dest[v] === 0) plain = false;
+  if (plain) {
+    for (let e = 0; e < m; e++) weights[e] = kindWeight[kinds[e]!]! * usage[e]!;
+  } else {
+    for (let e = 0; e < m; e++) {
       const t = targets[e]!;
       weights[e] = dest[t] === 0 ? 0 : kindWeight[kinds[e]!]! * usage[e]! * multiplier[t]!;
     }
@@ -332,7 +336,8 @@ export function attributeGraph(
       held += r;
       continue;
     }
-    for (const s of shares) acc.credit(canonicalIdentity(payeeOf(s, usePayout)), r * s.fraction, v, 0);
+    // payeeOf returns addresses lower-cased and other identities as the inputs gave them.
+    for (const s of shares) acc.credit(payeeOf(s, usePayout), r * s.fraction, v, 0);
   }
 
   // 6. Sort recipients by accountId.
@@ -465,8 +470,8 @@ export function attributeGraph(
       chain.length = 0;
       chain.push(v);
       let p = flow.mainParent[v]!;
-      let guard = 0;
-      while (v !== root && p !== -1 && guard++ < 1_000_000) {
+      // Walk at most maxPath steps: deeper paths are shown elided, whatever their length.
+      while (v !== root && p !== -1 && chain.length <= maxPath) {
         chain.push(p);
         if (p === root) break;
         p = flow.mainParent[p]!;

@@ -90,10 +90,11 @@ export function solveFlow(input: FlowInput): FlowResult {
 
   const inflow = new Float64Array(n);
   const retained = new Float64Array(n);
-  const pending = new Float64Array(n); // value arrived from earlier SCCs, not yet processed
+  // Interleaved per node: [2v] value arrived and not yet processed, [2v+1] the largest single
+  // amount received (for mainParent). One cache line serves both in the scattered hot loop.
+  const pb = new Float64Array(2 * n);
   const mainParent = new Int32Array(n).fill(-1);
-  const bestIn = new Float64Array(n);
-  pending[root] = 1;
+  pb[2 * root] = 1;
   let sweeps = 0;
   let residualTotal = 0;
   let cyclic = 0;
@@ -108,10 +109,10 @@ export function solveFlow(input: FlowInput): FlowResult {
     if (size > largest) largest = size;
     if (size === 1) {
       const v = order[lo]!;
-      const x = pending[v]!;
-      pending[v] = 0;
+      const x = pb[2 * v]!;
+      pb[2 * v] = 0;
       inflow[v] = x;
-      push(v, x, c);
+      push(v, x, c, false);
       continue;
     }
     cyclic++;
@@ -119,7 +120,7 @@ export function solveFlow(input: FlowInput): FlowResult {
     let leaks = false;
     for (let i = lo; i < hi; i++) {
       const v = order[i]!;
-      total += pending[v]!;
+      total += pb[2 * v]!;
       if (keep[v]! > 0 || outW[v] === 0) leaks = true;
       for (let e = offsets[v]!; e < offsets[v + 1]! && !leaks; e++) {
         if (comp[targets[e]!] !== c) leaks = true;
@@ -130,9 +131,9 @@ export function solveFlow(input: FlowInput): FlowResult {
       for (let i = lo; i < hi; i++) {
         const v = order[i]!;
         members.push(v);
-        inflow[v] = pending[v]!;
+        inflow[v] = pb[2 * v]!;
         retained[v]! += total / size;
-        pending[v] = 0;
+        pb[2 * v] = 0;
       }
       closedCycles.push(members.sort((a, b) => a - b));
       continue;
@@ -145,29 +146,29 @@ export function solveFlow(input: FlowInput): FlowResult {
       s++;
       for (let i = 0; i < size; i++) {
         const v = members[i]!;
-        const x = pending[v]!;
+        const x = pb[2 * v]!;
         if (x === 0) continue;
-        pending[v] = 0;
+        pb[2 * v] = 0;
         inflow[v]! += x;
-        push(v, x, c);
+        push(v, x, c, true);
       }
       left = 0;
-      for (let i = 0; i < size; i++) left += pending[members[i]!]!;
+      for (let i = 0; i < size; i++) left += pb[2 * members[i]!]!;
     }
     sweeps += s;
     residualTotal += left;
     for (let i = 0; i < size; i++) {
       const v = members[i]!;
-      const x = pending[v]!;
+      const x = pb[2 * v]!;
       if (x !== 0) {
         inflow[v]! += x;
         retained[v]! += x;
-        pending[v] = 0;
+        pb[2 * v] = 0;
       }
     }
   }
 
-  function push(v: number, x: number, c: number): void {
+  function push(v: number, x: number, c: number, inCycle: boolean): void {
     if (x === 0) return;
     const w = outW[v]!;
     if (w === 0) {
@@ -184,20 +185,23 @@ export function solveFlow(input: FlowInput): FlowResult {
       const we = weights[e]!;
       const t = targets[e]!;
       const amount = pass * we;
-      pending[t]! += amount;
+      pb[2 * t]! += amount;
       sent += amount;
       if (amount > largestAmount) {
         largestAmount = amount;
         largest = t;
       }
-      if (comp[t] !== c && amount > bestIn[t]!) {
-        bestIn[t] = amount;
+      // Inside a cycle only value entering from outside (or the first arrival) names the main
+      // parent, so following main parents always leads back towards the root. A component
+      // outside any cycle sends only to other SCCs, so it skips the comp[] lookup.
+      if (amount > pb[2 * t + 1]! && (!inCycle || comp[t] !== c)) {
+        pb[2 * t + 1] = amount;
         mainParent[t] = v;
-      } else if (mainParent[t] === -1) mainParent[t] = v;
+      } else if (inCycle && mainParent[t] === -1) mainParent[t] = v;
     }
     // The rounding of the split (a few ulps, either sign) goes to the largest share, which can
     // absorb it without turning negative, so what leaves v is what v passed.
-    if (largest >= 0) pending[largest]! += pass - sent;
+    if (largest >= 0) pb[2 * largest]! += pass - sent;
   }
 
   let reachable = 0;

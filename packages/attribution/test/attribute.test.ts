@@ -307,6 +307,36 @@ describe("attribute: policy effects", () => {
     assert.equal(sharesOf(redistribute, "0x00000000000000000000000000000000000000bb"), 250_000n);
   });
 
+  it("explains long paths elided: the root, an ellipsis and the last hops", () => {
+    const k = (i: number): string => `pkg:npm/n${String(i).padStart(2, "0")}@1.0.0`;
+    const chain: GraphSpec = {
+      root: k(0),
+      components: Array.from({ length: 30 }, (_, i) => ({
+        key: k(i),
+        info: { kind: "package", name: `n${i}` },
+      })),
+      edges: Array.from({ length: 29 }, (_, i) => ({
+        from: k(i),
+        to: k(i + 1),
+        kind: "runtime" as const,
+        usage: 1,
+      })),
+      contributors: [{ key: k(29), evidence: { identity: "github:deep", source: "declared" } }],
+    };
+    const r = run(chain, { version: 1, keep: { default: 0.1 } });
+    const line = [...r.explanation({ maxPathLength: 5 })]
+      .join("")
+      .split("\n")
+      .find((l) => l.includes('"identity":"github:deep"'))!;
+    const source = (JSON.parse(line) as { sources: { path: string[] }[] }).sources[0]!;
+    assert.deepEqual(source.path, [k(0), "…", k(27), k(28), k(29)]);
+    const full = [...r.explanation({ maxPathLength: 40 })]
+      .join("")
+      .split("\n")
+      .find((l) => l.includes('"identity":"github:deep"'))!;
+    assert.equal((JSON.parse(full) as { sources: { path: string[] }[] }).sources[0]!.path.length, 30);
+  });
+
   it("caps the largest recipient and reports what moved", () => {
     const r = run(small(), { ...base, caps: { maxFraction: 0.4 } });
     assert.equal(sharesOf(r, "github:root"), 400_000n);
