@@ -8,6 +8,7 @@ import {
   claim,
   createPool,
   deposit,
+  FAST_BUILDER_THRESHOLD,
   getPot,
   getReserve,
   isSdkError,
@@ -188,6 +189,37 @@ describe("client checks", () => {
       (e) =>
         isSdkError(e, "CONTRACT_REVERTED") &&
         (e as { errorName?: string }).errorName === "IdentityRegistryAttestationExpired",
+    );
+  });
+});
+
+describe("big tables", () => {
+  it("a proof from the fast builder (5,001 leaves) verifies on-chain and pays exactly", async () => {
+    const f = await deployFixture();
+    const { admin, alice, payer } = f.wallets;
+    const entries = [
+      { account: addr(alice), shares: 777n },
+      ...Array.from({ length: 5000 }, (_, i) => ({
+        account: `npm:maintainer-${i}`,
+        shares: BigInt(1 + (i % 97)),
+      })),
+    ];
+    const { table, tree } = makeTable(entries);
+    assert.ok(tree.size > FAST_BUILDER_THRESHOLD);
+    await deposit(payer, { pool: f.pool, token: f.usdc, amount: 123_456_789n });
+    await proposeSchedule(admin, { pool: f.pool, table, uri: "big" });
+    await f.networkHelpers.time.increase(ACTIVATION_DELAY);
+    const claims = buildClaims({
+      account: addr(alice),
+      schedules: [{ scheduleId: 1n, tree }],
+      tokens: [f.usdc],
+    });
+    assert.ok(claims[0]!.proof.proof.length >= 12);
+    const before = await f.balanceOf(f.usdc, addr(alice));
+    await claim(alice, { pool: f.pool, claims });
+    assert.equal(
+      (await f.balanceOf(f.usdc, addr(alice))) - before,
+      entitled(123_456_789n, 777n, table.totalShares),
     );
   });
 });
