@@ -310,7 +310,11 @@ function attributeCommand(argv: string[], io: Io): void {
     progress,
   });
   progress?.step(`computing shares from ${files.length} inputs`);
-  const result = attribute({ files, policy, options: { readInputs: { root: args.product, subjects } } });
+  const result = attribute({
+    files,
+    policy,
+    options: { readInputs: { root: args.product, subjects, releaseBytes: true } },
+  });
   progress?.step("writing output");
   const out = new OutputDir(resolve(io.cwd, args.out));
   try {
@@ -380,7 +384,11 @@ function verifyCommand(argv: string[], io: Io): void {
       nodeModules: args.noNodeModules !== true,
       progress: Progress.forTerminal(args.json === true),
     });
-    recompute = { files, policy, options: { readInputs: { root: args.product, subjects } } };
+    recompute = {
+      files,
+      policy,
+      options: { readInputs: { root: args.product, subjects, releaseBytes: true } },
+    };
   }
   const result = verifyShareTable({
     table,

@@ -63,6 +63,11 @@ export interface ReadInputsOptions {
   root?: string | undefined;
   /** Component a funding manifest or git history belongs to, by input path (CLI directory scans). */
   subjects?: ReadonlyMap<string, string> | undefined;
+  /**
+   * Replace each file's `bytes` with an empty array once it is parsed, so a caller that no
+   * longer needs them (the CLI) does not keep a 300 MB input alive through the whole run.
+   */
+  releaseBytes?: boolean | undefined;
 }
 
 type ContextParser = InputParser & {
@@ -160,6 +165,7 @@ export function readInputs(
     };
     parser.parse(file, undefined, wrapped, ctx);
     summaries.push({ path: file.path, sha256: file.sha256, format });
+    if (options.releaseBytes === true) file.bytes = new Uint8Array(0);
   });
 
   if (options.root !== undefined) {

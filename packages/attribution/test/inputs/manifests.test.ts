@@ -294,3 +294,14 @@ test("Markdown with ordinary front matter is not a model card", () => {
   const page = fromText("docs/README.md", "---\ntitle: Docs\nlicense: mit\nlayout: page\n---\n# Hello\n");
   assert.equal(detectFormat(page), undefined);
 });
+
+test("releaseBytes empties each file's bytes once it is parsed (the CLI's memory saver)", () => {
+  const file = fromText("package.json", JSON.stringify({ name: "a", version: "1.0.0" }));
+  const sha = file.sha256;
+  const [summary] = readInputs([file], new RecordingSink(), { releaseBytes: true });
+  assert.equal(file.bytes.length, 0);
+  assert.equal(summary?.sha256, sha);
+  const kept = fromText("package.json", JSON.stringify({ name: "a", version: "1.0.0" }));
+  readInputs([kept], new RecordingSink());
+  assert.ok(kept.bytes.length > 0);
+});
