@@ -495,7 +495,7 @@ export function attributeGraph(
         const label = how === 2 || how === 3 ? `${HOW[how]}:${(reasons.get(v) ?? []).join("+")}` : HOW[how]!;
         // Keys in canonical (sorted) order: as, component, declaredIn, keep, path, value.
         sources.push(
-          `{"as":${JSON.stringify(label)},"component":${quoted(v)},"declaredIn":${JSON.stringify(files[declaredIn[v]!] ?? "")},"keep":${num(keep[v]!)},"path":[${pathTo(v)}],"value":${num(acc.topAmt[i * TOP_K + s]!)}}`,
+          `{"as":${JSON.stringify(label)},"component":${quoted(v)},"declaredIn":${declaredIn[v]!},"keep":${num(keep[v]!)},"path":[${pathTo(v)}],"value":${num(acc.topAmt[i * TOP_K + s]!)}}`,
         );
       }
       const adjust = rowAdjust[row]!;
