@@ -56,7 +56,13 @@ export const envSchema = z.object({
   PORT: intFromEnv(0, 65535).default(8080),
   RPC_URL: z.url({ protocol: /^(https?|wss?)$/ }).default("http://127.0.0.1:8545"),
   CHAIN_ID: intFromEnv(1, 2 ** 53 - 1).default(31337),
+  /** Run the chain indexer in this process ("true"/"false"). Off by default: it needs RPC_URL to answer. */
+  INDEXER_ENABLED: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
   INDEXER_CONFIRMATIONS: intFromEnv(0, 1000).default(6),
+  INDEXER_INTERVAL_MS: intFromEnv(100, 3_600_000).default(2_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   BODY_LIMIT_BYTES: intFromEnv(1024, 256 * 1024 * 1024).default(1024 * 1024),
   RATE_LIMIT_PER_SECOND: intFromEnv(1, 100_000).default(20),

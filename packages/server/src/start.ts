@@ -6,6 +6,9 @@ import { migrate } from "./db/migrate.ts";
 import { openDatabase } from "./db/open.ts";
 import { createApp } from "./http/app.ts";
 import { listen, type RunningServer } from "./http/server.ts";
+import { PoolIndexer } from "./indexer/pool-indexer.ts";
+import { createPublicClient, http, type PublicClient } from "viem";
+import { ServerError } from "./errors.ts";
 
 export interface Started {
   config: Config;
@@ -28,10 +31,40 @@ export function createLogger(level: Config["LOG_LEVEL"], destination?: NodeJS.Wr
   );
 }
 
+/**
+ * Starts the indexer loop. A chain whose id differs from CHAIN_ID is a configuration error; an
+ * RPC that does not answer yet is not (the loop retries).
+ */
+async function startIndexer(config: Config, db: Database, logger: Logger, client?: PublicClient) {
+  const rpc = client ?? createPublicClient({ transport: http(config.RPC_URL) });
+  try {
+    const chainId = await rpc.getChainId();
+    if (chainId !== config.CHAIN_ID) {
+      throw new ServerError(
+        "CONFIG_INVALID",
+        `RPC_URL serves chain ${chainId}, not CHAIN_ID ${config.CHAIN_ID}`,
+      );
+    }
+  } catch (error) {
+    if (error instanceof ServerError) throw error;
+    logger.warn({ err: error, rpc: config.RPC_URL }, "RPC not reachable yet; the indexer will keep trying");
+  }
+  const abort = new AbortController();
+  const indexer = new PoolIndexer({
+    db,
+    client: rpc,
+    chainId: config.CHAIN_ID,
+    confirmations: config.INDEXER_CONFIRMATIONS,
+    logger,
+  });
+  logger.info({ confirmations: config.INDEXER_CONFIRMATIONS }, "indexer started");
+  return { abort, done: indexer.run(abort.signal, config.INDEXER_INTERVAL_MS) };
+}
+
 /** Boots the server from an environment: validate config, open and migrate the database, listen. */
 export async function start(
   env: Record<string, string | undefined>,
-  options: { hasRole?: HasRole; logger?: Logger } = {},
+  options: { hasRole?: HasRole; logger?: Logger; client?: PublicClient } = {},
 ): Promise<Started> {
   const config = loadConfig(env);
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
@@ -39,12 +72,15 @@ export async function start(
   const db = await openDatabase(config, (error) =>
     logger.warn({ err: error }, "idle database connection failed"),
   );
+  let indexing: Awaited<ReturnType<typeof startIndexer>> | undefined;
   try {
     const report = await migrate(db);
     logger.info(
       { database: db.kind, applied: report.applied, alreadyApplied: report.alreadyApplied },
       "database ready",
     );
+    // Before listening: a chain-id mismatch must stop the boot, not leave a half-started server.
+    indexing = config.INDEXER_ENABLED ? await startIndexer(config, db, logger, options.client) : undefined;
     const app = createApp({
       db,
       logger,
@@ -61,12 +97,15 @@ export async function start(
     const stop = () =>
       (stopping ??= (async () => {
         logger.info("shutting down");
-        await server.close();
+        indexing?.abort.abort();
+        await Promise.all([server.close(), indexing?.done]);
         await db.close();
         logger.info("stopped");
       })());
     return { config, db, server, logger, stop };
   } catch (error) {
+    indexing?.abort.abort();
+    await indexing?.done;
     await db.close();
     throw error;
   }

@@ -16,6 +16,16 @@ describe("loadConfig", () => {
     assert.equal(config.RPC_URL, "http://127.0.0.1:8545");
     assert.equal(config.DATABASE_SCHEMA, "public");
     assert.equal(config.STATIC_ROLES, undefined);
+    assert.equal(config.INDEXER_ENABLED, false);
+  });
+
+  it("parses the indexer switch strictly", () => {
+    assert.equal(loadConfig({ INDEXER_ENABLED: "true" }).INDEXER_ENABLED, true);
+    assert.equal(loadConfig({ INDEXER_ENABLED: "0" }).INDEXER_ENABLED, false);
+    assert.throws(
+      () => loadConfig({ INDEXER_ENABLED: "yes" }),
+      (e) => isServerError(e, "CONFIG_INVALID"),
+    );
   });
 
   it("parses and coerces values; blank values count as unset", () => {

@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { network } from "hardhat";
 import {
@@ -17,7 +20,10 @@ import { erc20Abi, getAddress, parseAbi, zeroAddress, type Address, type PublicC
 import type { Database } from "../src/db/database.ts";
 import { PoolIndexer } from "../src/indexer/pool-indexer.ts";
 import { PoolRepository, type PoolRecord } from "../src/repositories/pools.ts";
-import { backends } from "./helpers.ts";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { isServerError } from "../src/errors.ts";
+import { start } from "../src/start.ts";
+import { backends, rolesFor, signedFetch } from "./helpers.ts";
 
 const ACTIVATION_DELAY = 3600;
 const CLAIM_WINDOW = 7 * 24 * 3600;
@@ -265,3 +271,65 @@ for (const backend of await backends()) {
     });
   });
 }
+
+describe("indexer inside the server process (start)", () => {
+  it("indexes registered pools in the background and serves the result over HTTP", async () => {
+    const chain = await deployChain();
+    const dir = await mkdtemp(join(tmpdir(), "ws-idx-"));
+    const admin = privateKeyToAccount(generatePrivateKey());
+    const started = await start(
+      {
+        PGLITE_DIR: dir,
+        PORT: "0",
+        LOG_LEVEL: "silent",
+        INDEXER_ENABLED: "true",
+        INDEXER_CONFIRMATIONS: "0",
+        INDEXER_INTERVAL_MS: "100",
+      },
+      { client: chain.publicClient, hasRole: rolesFor({ [admin.address]: ["ADMIN"] }) },
+    );
+    try {
+      await deposit(chain.wallets.payer, { pool: chain.pool, token: chain.usdc, amount: 123n });
+      const registered = await signedFetch(started.server.url, admin, {
+        method: "POST",
+        path: "/v1/pools",
+        body: { address: chain.pool, name: "background", deployedBlock: chain.deployedBlock.toString() },
+      });
+      assert.equal(registered.status, 201);
+      // Eventually consistent: wait (bounded) until the background loop has caught up.
+      let balances: { token: string; balance: string }[] = [];
+      for (let attempt = 0; attempt < 200 && balances.length === 0; attempt++) {
+        balances = (
+          (await (await fetch(`${started.server.url}/v1/pools/${chain.pool}/balances`)).json()) as {
+            balances: typeof balances;
+          }
+        ).balances;
+        if (balances.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.deepEqual(balances, [
+        { token: getAddress(chain.usdc), deposited: "123", claimed: "0", balance: "123" },
+      ]);
+    } finally {
+      await started.stop();
+      await chain.connection.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses to start when the RPC serves another chain than CHAIN_ID", async () => {
+    const chain = await deployChain();
+    const dir = await mkdtemp(join(tmpdir(), "ws-idx-"));
+    try {
+      await assert.rejects(
+        start(
+          { PGLITE_DIR: dir, PORT: "0", LOG_LEVEL: "silent", INDEXER_ENABLED: "true", CHAIN_ID: "1" },
+          { client: chain.publicClient },
+        ),
+        (e) => isServerError(e, "CONFIG_INVALID"),
+      );
+    } finally {
+      await chain.connection.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
