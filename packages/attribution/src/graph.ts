@@ -121,12 +121,19 @@ export class GraphBuilder implements GraphSink {
     return id;
   }
 
+  private lastFile: string | undefined;
+  private lastFileIndex = -1;
+
   private noteFile(source: SourceRef): number {
+    // Parsers report one file at a time: remember the last one instead of a Map lookup per fact.
+    if (source.file === this.lastFile) return this.lastFileIndex;
     let i = this.fileIndex.get(source.file);
     if (i === undefined) {
       i = this.fileIndex.size;
       this.fileIndex.set(source.file, i);
     }
+    this.lastFile = source.file;
+    this.lastFileIndex = i;
     return i;
   }
 
