@@ -128,6 +128,21 @@ function engineTable(): TableChoice {
   };
 }
 
+/** Identity prefixes of the holdings of this repository's root package and workspaces (package URLs). */
+function ownComponentPrefixes(): string[] {
+  const lock = z
+    .object({
+      name: z.string(),
+      packages: z.record(
+        z.object({ name: z.string().optional(), workspaces: z.array(z.string()).optional() }),
+      ),
+    })
+    .parse(JSON.parse(readFileSync(path.join(root, "package-lock.json"), "utf8")));
+  const workspaces = lock.packages[""]?.workspaces ?? [];
+  const names = [lock.name, ...workspaces.flatMap((dir) => lock.packages[dir]?.name ?? [])];
+  return names.map((n) => `component:pkg:npm/${n.replace(/^@/, "%40")}@`);
+}
+
 /** Three contributors, written with the SDK's share-table and proof helpers. */
 function explicitTable(accounts: readonly string[]): TableChoice {
   const [a, b, c] = accounts;
@@ -214,20 +229,32 @@ async function main(): Promise<void> {
   if (env.DEMO_TABLE === "engine") {
     try {
       choice = engineTable();
-      // The three largest recipients that are identities claim (addresses in the table are real people's).
+      // The three largest outside recipients claim: identities (addresses in a table are real people's),
+      // and not the holdings of this repository's own packages (the product being paid for).
+      const own = ownComponentPrefixes();
       const top = choice.table.recipients
         .filter(
-          (r) => !isAddressAccount(r.accountId) && r.identity !== undefined && r.identity !== r.accountId,
+          (r) =>
+            !isAddressAccount(r.accountId) &&
+            r.identity !== undefined &&
+            r.identity !== r.accountId &&
+            !own.some((prefix) => r.identity!.startsWith(prefix)),
         )
         .sort((x, y) =>
           y.shares > x.shares ? 1 : y.shares < x.shares ? -1 : x.accountId < y.accountId ? -1 : 1,
         )
         .slice(0, 3);
       if (top.length < 3) throw new Error("the engine's table has fewer than three identities");
+      // The story's late binding is a GitHub identity when one of the three is.
+      const late = Math.max(
+        0,
+        top.findIndex((r) => r.identity!.startsWith("github:")),
+      );
+      const ordered = [...top.filter((_, i) => i !== late), top[late]!];
       claimers = [
-        { account: top[0]!.identity!, wallet: alice, binding: "early" },
-        { account: top[1]!.identity!, wallet: bob, binding: "early" },
-        { account: top[2]!.identity!, wallet: carol, binding: "late" },
+        { account: ordered[0]!.identity!, wallet: alice, binding: "early" },
+        { account: ordered[1]!.identity!, wallet: bob, binding: "early" },
+        { account: ordered[2]!.identity!, wallet: carol, binding: "late" },
       ];
     } catch (error) {
       line(`   attribution engine failed (${error instanceof Error ? error.message : String(error)});`);
@@ -256,6 +283,7 @@ async function main(): Promise<void> {
     line(`     ${percent(r.shares, table.totalShares).padStart(24)}  ${r.identity ?? r.accountId}`);
   }
   if (bySize.length > 5) line(`     … and ${bySize.length - 5} more`);
+  line(`   claimers: ${claimers.map((c) => c.account).join(", ")}`);
 
   const label = (c: Claimer): string => c.account;
   for (const c of claimers.filter((c) => c.binding === "early")) {
