@@ -8,32 +8,34 @@ import { formatPurl, normalisePurl } from "./keys.ts";
 import { emailIdentity, gitHubOwnerIdentity } from "./identity.ts";
 import { check, danglingError, schemaError, z } from "./schema.ts";
 
-const PackageSchema = z.looseObject({
-  SPDXID: z.string(),
-  name: z.string(),
-  versionInfo: z.string().optional(),
-  supplier: z.string().optional(),
-  originator: z.string().optional(),
-  licenseConcluded: z.string().optional(),
-  licenseDeclared: z.string().optional(),
-  downloadLocation: z.string().optional(),
-  homepage: z.string().optional(),
-  primaryPackagePurpose: z.string().optional(),
-  externalRefs: z
-    .array(
-      z.looseObject({
-        referenceCategory: z.string().optional(),
-        referenceType: z.string(),
-        referenceLocator: z.string(),
-      }),
-    )
-    .optional(),
-});
-const RelationshipSchema = z.looseObject({
-  spdxElementId: z.string(),
-  relatedSpdxElement: z.string(),
-  relationshipType: z.string(),
-});
+const ExternalRefsSchema = z.array(
+  z.looseObject({
+    referenceCategory: z.string().optional(),
+    referenceType: z.string(),
+    referenceLocator: z.string(),
+  }),
+);
+
+/** The package fields read here; every other field is skipped unread. */
+interface Package {
+  SPDXID: string;
+  name: string;
+  versionInfo?: string;
+  supplier?: string;
+  originator?: string;
+  licenseConcluded?: string;
+  licenseDeclared?: string;
+  downloadLocation?: string;
+  homepage?: string;
+  primaryPackagePurpose?: string;
+  externalRefs?: z.infer<typeof ExternalRefsSchema>;
+}
+
+interface Relationship {
+  spdxElementId: string;
+  relatedSpdxElement: string;
+  relationshipType: string;
+}
 
 /** relationshipType -> [edge kind, direction]: "forward" = element -> related. */
 const RELATIONSHIPS: Record<string, readonly [EdgeKind, "forward" | "reverse"]> = {
@@ -78,7 +80,7 @@ function actorIdentity(actor: string | undefined): string | undefined {
 
 class SpdxReader {
   private readonly ids = new Map<string, string>();
-  private readonly buffered: Array<{ value: unknown; index: number }> = [];
+  private readonly buffered: Array<{ value: Relationship; index: number }> = [];
   private packagesDone = false;
   private readonly described: Array<{ id: string; field: string }> = [];
   private readonly ignored = new Set<string>();
@@ -117,7 +119,7 @@ class SpdxReader {
         }
         case "packages":
           if (reader.kind() !== "array") throw schemaError(path, "packages", "expected an array");
-          reader.array((i) => this.package(reader.readValue(), i));
+          reader.array((i) => this.package(this.pullPackage(reader, i), i));
           this.packagesDone = true;
           break;
         case "files":
@@ -133,7 +135,7 @@ class SpdxReader {
         case "relationships":
           if (reader.kind() !== "array") throw schemaError(path, "relationships", "expected an array");
           reader.array((i) => {
-            const value = reader.readValue();
+            const value = this.pullRelationship(reader, i);
             if (this.packagesDone) this.relationship(value, i, documentId);
             else this.buffered.push({ value, index: i });
           });
@@ -156,10 +158,77 @@ class SpdxReader {
     }
   }
 
-  private package(value: unknown, index: number): void {
+  // ------------------------------------------------------------------ typed pulls (hot path)
+
+  private str(r: JsonReader, base: string, suffix: string): string {
+    const kind = r.kind();
+    if (kind !== "string")
+      throw schemaError(this.file.path, base + suffix, `expected a string, received ${kind}`);
+    return r.readString();
+  }
+
+  /** One package, pulled field by field (no object tree for the fields we do not read). */
+  private pullPackage(r: JsonReader, index: number): Package {
+    const base = "packages";
+    const at = `[${index}]`;
+    if (r.kind() !== "object")
+      throw schemaError(this.file.path, base + at, `expected an object, received ${r.kind()}`);
+    const p: Partial<Package> = {};
+    r.openObject();
+    for (let k = r.nextKey(); k !== undefined; k = r.nextKey()) {
+      switch (k) {
+        case "SPDXID":
+        case "name":
+        case "versionInfo":
+        case "supplier":
+        case "originator":
+        case "licenseConcluded":
+        case "licenseDeclared":
+        case "downloadLocation":
+        case "homepage":
+        case "primaryPackagePurpose":
+          p[k] = this.str(r, base, `${at}.${k}`);
+          break;
+        case "externalRefs":
+          p.externalRefs = check(
+            ExternalRefsSchema,
+            r.readValue(),
+            this.file.path,
+            `${base}${at}.externalRefs`,
+          );
+          break;
+        default:
+          r.skipValue();
+      }
+    }
+    if (p.SPDXID === undefined) throw schemaError(this.file.path, `${base}${at}.SPDXID`, "required");
+    if (p.name === undefined) throw schemaError(this.file.path, `${base}${at}.name`, "required");
+    return p as Package;
+  }
+
+  private pullRelationship(r: JsonReader, index: number): Relationship {
+    const base = "relationships";
+    const at = `[${index}]`;
+    if (r.kind() !== "object")
+      throw schemaError(this.file.path, base + at, `expected an object, received ${r.kind()}`);
+    const rel: Partial<Relationship> = {};
+    r.openObject();
+    for (let k = r.nextKey(); k !== undefined; k = r.nextKey()) {
+      if (k === "spdxElementId" || k === "relatedSpdxElement") rel[k] = this.str(r, base, `${at}.${k}`);
+      else if (k === "relationshipType") {
+        if (r.kind() !== "string") this.str(r, base, `${at}.${k}`);
+        rel.relationshipType = r.readInterned();
+      } else r.skipValue();
+    }
+    for (const k of ["spdxElementId", "relatedSpdxElement", "relationshipType"] as const) {
+      if (rel[k] === undefined) throw schemaError(this.file.path, `${base}${at}.${k}`, "required");
+    }
+    return rel as Relationship;
+  }
+
+  private package(p: Package, index: number): void {
     const path = this.file.path;
     const field = `packages[${index}]`;
-    const p = check(PackageSchema, value, path, field);
     let key: string | undefined;
     let purl: string | undefined;
     for (const ref of p.externalRefs ?? []) {
@@ -221,10 +290,9 @@ class SpdxReader {
     }
   }
 
-  private relationship(value: unknown, index: number, documentId: string): void {
+  private relationship(r: Relationship, index: number, documentId: string): void {
     const path = this.file.path;
     const field = `relationships[${index}]`;
-    const r = check(RelationshipSchema, value, path, field);
     if (r.relationshipType === "DESCRIBES" && r.spdxElementId === documentId) {
       this.described.push({ id: r.relatedSpdxElement, field: `${field}.relatedSpdxElement` });
       return;

@@ -257,3 +257,50 @@ test("live: npm sbom on this repository parses in both formats", () => {
   readInputs([inputFile(lockPath, readFileSync(lockPath))], builder);
   assert.equal(builder.build().keys.includes(ROOT), true);
 });
+
+test("SPDX schema errors name the field", () => {
+  const doc = (packages: unknown[], relationships: unknown[] = []) =>
+    JSON.stringify({
+      spdxVersion: "SPDX-2.3",
+      SPDXID: "SPDXRef-DOCUMENT",
+      documentDescribes: ["SPDXRef-a"],
+      packages,
+      relationships,
+    });
+  const e1 = caught(() =>
+    read(
+      fromText(
+        "d.spdx.json",
+        doc([
+          { SPDXID: "SPDXRef-a", name: "a" },
+          { SPDXID: "SPDXRef-b", name: 3 },
+        ]),
+      ),
+    ),
+  );
+  assert.equal(e1.code, "INPUT_SCHEMA");
+  assert.equal(e1.field, "packages[1].name");
+  const e2 = caught(() =>
+    read(
+      fromText(
+        "d.spdx.json",
+        doc(
+          [{ SPDXID: "SPDXRef-a", name: "a" }],
+          [{ spdxElementId: "SPDXRef-a", relationshipType: "DEPENDS_ON" }],
+        ),
+      ),
+    ),
+  );
+  assert.equal(e2.code, "INPUT_SCHEMA");
+  assert.equal(e2.field, "relationships[0].relatedSpdxElement");
+  const e3 = caught(() =>
+    read(
+      fromText(
+        "d.spdx.json",
+        doc([{ SPDXID: "SPDXRef-a", name: "a", externalRefs: [{ referenceType: "purl" }] }]),
+      ),
+    ),
+  );
+  assert.equal(e3.code, "INPUT_SCHEMA");
+  assert.equal(e3.field, "packages[0].externalRefs[0].referenceLocator");
+});
