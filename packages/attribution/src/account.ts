@@ -1,4 +1,4 @@
-import { bytesToHex, hexToBytes, keccak256Utf8Into } from "./keccak.ts";
+import { bytesToHex, decodeHexInto, hexToBytes, keccak256Utf8Into } from "./keccak.ts";
 
 /**
  * Account ids (DESIGN.md, money model): a 20-byte address is paid directly and is stored
@@ -31,8 +31,7 @@ export function canonicalIdentity(identity: string): string {
 export function accountIdInto(identity: string, out: Uint8Array, off: number): void {
   if (isAddress(identity)) {
     out.fill(0, off, off + 12);
-    const body = identity.slice(2);
-    for (let i = 0; i < 20; i++) out[off + 12 + i] = parseInt(body.slice(2 * i, 2 * i + 2), 16);
+    decodeHexInto(identity, 2, 20, out, off + 12);
     return;
   }
   keccak256Utf8Into(identity, out, off);

@@ -112,6 +112,35 @@ export function bytesToHex(bytes: Uint8Array): `0x${string}` {
   return out as `0x${string}`;
 }
 
+const NIBBLE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i++) NIBBLE[48 + i] = i;
+for (let i = 0; i < 6; i++) {
+  NIBBLE[65 + i] = 10 + i;
+  NIBBLE[97 + i] = 10 + i;
+}
+
+/**
+ * Decodes `count` bytes of hex from `text` starting at character `from` into `out[off..]`
+ * without slicing strings; false if a character is not a hex digit.
+ */
+export function decodeHexInto(
+  text: string,
+  from: number,
+  count: number,
+  out: Uint8Array,
+  off: number,
+): boolean {
+  for (let i = 0; i < count; i++) {
+    const a = text.charCodeAt(from + 2 * i);
+    const b = text.charCodeAt(from + 2 * i + 1);
+    const hi = a < 128 ? NIBBLE[a]! : -1;
+    const lo = b < 128 ? NIBBLE[b]! : -1;
+    if (hi < 0 || lo < 0) return false;
+    out[off + i] = (hi << 4) | lo;
+  }
+  return true;
+}
+
 export function hexToBytes(hex: string): Uint8Array {
   const body = hex.startsWith("0x") || hex.startsWith("0X") ? hex.slice(2) : hex;
   if (body.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(body)) throw new Error(`not hex: ${hex.slice(0, 20)}`);

@@ -1,6 +1,6 @@
 import { accountIdInto, canonicalIdentity, isBytes32Hex, type Hex32 } from "./account.ts";
 import { WellspringError } from "./errors.ts";
-import { bytesToHex, hexToBytes, Keccak256Stream } from "./keccak.ts";
+import { bytesToHex, decodeHexInto, hexToBytes, Keccak256Stream } from "./keccak.ts";
 import { writeUint256 } from "./merkle.ts";
 
 /**
@@ -206,8 +206,7 @@ export function parseShareTable(input: string | unknown, file?: string): ShareTa
     const identity = r!.identity;
     if (typeof identity !== "string" || identity === "")
       fail(`recipients[${i}].identity`, "expected a non-empty string");
-    const body = (id as string).slice(2);
-    for (let b = 0; b < 32; b++) accountIds[i * 32 + b] = parseInt(body.slice(2 * b, 2 * b + 2), 16);
+    decodeHexInto(id as string, 2, 32, accountIds, i * 32);
     if (i > 0) {
       let cmp = 0;
       for (let b = 0; b < 32 && cmp === 0; b++) cmp = accountIds[i * 32 + b]! - accountIds[(i - 1) * 32 + b]!;
