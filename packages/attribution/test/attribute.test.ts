@@ -8,6 +8,8 @@ import { accountIdOf } from "../src/account.ts";
 import { accountIdHexAt, parseShareTable, serializeShareTableToString } from "../src/table.ts";
 import { merkleProof, verifyMerkleProof } from "../src/merkle.ts";
 import { inputFile } from "../src/inputs/index.ts";
+import { proofForAccount, verifyShareTable } from "../src/verify.ts";
+import { isWellspringError } from "../src/errors.ts";
 import { buildGraph, seededShuffle, specArb, type GraphSpec } from "./helpers.ts";
 
 const INPUTS = [{ path: "spec.json", sha256: "ab".repeat(32), format: "test" }];
@@ -435,6 +437,25 @@ describe("attribute: from files", () => {
     assert.equal(reordered.table.root, one.table.root);
     assert.notEqual(reordered.table.inputsHash, one.table.inputsHash);
     assert.equal(one.table.inputs.length, 2);
+  });
+
+  it("verifies a published table by recomputing it from its inputs and policy", () => {
+    const files = [inputFile("bom.json", enc(bom([0, 1, 2])))];
+    const result = attribute({ files, policy: { version: 1 } });
+    const table = parseShareTable(serializeShareTableToString(result.table));
+    const ok = verifyShareTable({ table, files, policy: { version: 1 }, root: result.table.root });
+    assert.equal(ok.root, result.table.root);
+    assert.throws(
+      () => verifyShareTable({ table, files, policy: { version: 1, keep: { default: 0.4 } } }),
+      (e) => isWellspringError(e, "VERIFY_MISMATCH") && e.field === "policyHash",
+    );
+    const other = [inputFile("bom.json", enc(bom([1, 0, 2])))];
+    assert.throws(
+      () => verifyShareTable({ table, files: other, policy: { version: 1 } }),
+      (e) => isWellspringError(e, "VERIFY_MISMATCH") && e.field === "inputsHash",
+    );
+    const proof = proofForAccount(table, "component:pkg:npm/a@1.0.0");
+    assert.ok(verifyMerkleProof(table.root, proof.accountId, proof.shares, proof.proof));
   });
 
   it("reports dangling references with the file and field", () => {
