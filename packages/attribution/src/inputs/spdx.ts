@@ -8,13 +8,10 @@ import { formatPurl, normalisePurl } from "./keys.ts";
 import { emailIdentity, gitHubOwnerIdentity } from "./identity.ts";
 import { check, danglingError, schemaError, z } from "./schema.ts";
 
-const ExternalRefsSchema = z.array(
-  z.looseObject({
-    referenceCategory: z.string().optional(),
-    referenceType: z.string(),
-    referenceLocator: z.string(),
-  }),
-);
+interface ExternalRef {
+  referenceType: string;
+  referenceLocator: string;
+}
 
 /** The package fields read here; every other field is skipped unread. */
 interface Package {
@@ -28,7 +25,7 @@ interface Package {
   downloadLocation?: string;
   homepage?: string;
   primaryPackagePurpose?: string;
-  externalRefs?: z.infer<typeof ExternalRefsSchema>;
+  externalRefs?: ExternalRef[];
 }
 
 interface Relationship {
@@ -189,14 +186,37 @@ class SpdxReader {
         case "primaryPackagePurpose":
           p[k] = this.str(r, base, `${at}.${k}`);
           break;
-        case "externalRefs":
-          p.externalRefs = check(
-            ExternalRefsSchema,
-            r.readValue(),
-            this.file.path,
-            `${base}${at}.externalRefs`,
-          );
+        case "externalRefs": {
+          if (r.kind() !== "array")
+            throw schemaError(
+              this.file.path,
+              `${base}${at}.externalRefs`,
+              `expected an array, received ${r.kind()}`,
+            );
+          const refs: ExternalRef[] = [];
+          r.openArray();
+          for (let i = 0; r.nextElement(); i++) {
+            const where = `${at}.externalRefs[${i}]`;
+            if (r.kind() !== "object")
+              throw schemaError(this.file.path, base + where, `expected an object, received ${r.kind()}`);
+            let referenceType: string | undefined;
+            let referenceLocator: string | undefined;
+            r.openObject();
+            for (let rk = r.nextKey(); rk !== undefined; rk = r.nextKey()) {
+              if (rk === "referenceType") referenceType = this.str(r, base, `${where}.referenceType`);
+              else if (rk === "referenceLocator")
+                referenceLocator = this.str(r, base, `${where}.referenceLocator`);
+              else r.skipValue();
+            }
+            if (referenceType === undefined)
+              throw schemaError(this.file.path, `${base}${where}.referenceType`, "required");
+            if (referenceLocator === undefined)
+              throw schemaError(this.file.path, `${base}${where}.referenceLocator`, "required");
+            refs.push({ referenceType, referenceLocator });
+          }
+          p.externalRefs = refs;
           break;
+        }
         default:
           r.skipValue();
       }
