@@ -61,7 +61,7 @@ export type AttributePhase =
 
 export interface AttributeParams {
   files: readonly InputFile[];
-  /** A policy document (validated here) or an already parsed policy. */
+  /** A policy document or an already parsed policy (validated either way). */
   policy: unknown;
   options?: AttributeOptions;
 }
@@ -134,7 +134,8 @@ const DEST: readonly Destination[] = ["redistribute", "hold", "return"];
  * is renumbered by key, so the output is byte-identical whatever order inputs arrive in.
  */
 export function attribute(params: AttributeParams): AttributeResult {
-  const policy = isParsedPolicy(params.policy) ? params.policy : parsePolicy(params.policy);
+  // Always validated: parsing an already parsed policy returns an equal value.
+  const policy = parsePolicy(params.policy);
   const options = params.options ?? {};
   const files = [...params.files].sort((a, b) =>
     a.sha256 < b.sha256 ? -1 : a.sha256 > b.sha256 ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
@@ -146,20 +147,6 @@ export function attribute(params: AttributeParams): AttributeResult {
   options.onPhase?.("graph");
   const graph = builder.build();
   return attributeGraph(graph, policy, summaries, options);
-}
-
-function isParsedPolicy(value: unknown): value is Policy {
-  // A parsed policy has every section filled in; a document may omit them.
-  const v = value as Partial<Policy> | null;
-  return (
-    typeof v === "object" &&
-    v !== null &&
-    typeof v.totalShares === "string" &&
-    typeof v.keep?.default === "number" &&
-    Array.isArray(v.rules) &&
-    typeof v.edgeWeights?.runtime === "number" &&
-    typeof v.openness?.weights === "object"
-  );
 }
 
 /** The engine from a built graph on (exposed for tests and for callers with their own reader). */

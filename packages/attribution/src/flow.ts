@@ -13,7 +13,7 @@
  *    member's unprocessed inflow one step along its edges. Unprocessed mass shrinks at least by
  *    the factor (1 - leak) per sweep, where the leak is what members keep or send out of the SCC,
  *    so it converges geometrically. Sweeps stop when the unprocessed mass is below `tolerance`
- *    times the SCC's inflow (or after `maxSweeps`); the remainder is credited to the member
+ *    times the SCC's inflow (or after `maxSweeps`, or a work bound); the remainder is credited to the member
  *    holding it, which makes conservation exact up to float rounding: retained sums to 1.
  * 4. A closed cycle that keeps nothing and sends nothing out (every member keeps 0) cannot be
  *    solved as a flow; its inflow is split equally among its members and reported.
@@ -32,6 +32,9 @@ export interface FlowInput {
   keep: Float64Array;
   tolerance?: number;
   maxSweeps?: number;
+  /** Bound on edge visits inside cycles (default 200 × (edges + nodes)); a cycle that leaks
+   *  almost nothing converges slowly, and the bound keeps the run time predictable. */
+  maxWork?: number;
 }
 
 export interface FlowResult {
@@ -60,6 +63,8 @@ export function solveFlow(input: FlowInput): FlowResult {
   const { n, root, keep } = input;
   const tolerance = input.tolerance ?? 1e-15;
   const maxSweeps = input.maxSweeps ?? 100_000;
+  const maxWork = input.maxWork ?? 200 * (input.targets.length + n);
+  let work = 0;
 
   // Positive-weight edges only (one sequential pass), and the total out-weight per node.
   const offsets = new Int32Array(n + 1);
@@ -142,7 +147,10 @@ export function solveFlow(input: FlowInput): FlowResult {
     const members = order.slice(lo, hi).sort();
     let left = total;
     let s = 0;
-    while (left > tolerance * total && s < maxSweeps) {
+    let sccEdges = 0;
+    for (let i = 0; i < size; i++) sccEdges += offsets[members[i]! + 1]! - offsets[members[i]!]!;
+    while (left > tolerance * total && s < maxSweeps && work < maxWork) {
+      work += sccEdges + size;
       s++;
       for (let i = 0; i < size; i++) {
         const v = members[i]!;

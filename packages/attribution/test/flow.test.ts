@@ -61,6 +61,18 @@ describe("flow", () => {
     assert.deepEqual(r.stats.closedCycles, [[1, 2]]);
   });
 
+  it("stops a barely leaking cycle at the work bound and still conserves value", () => {
+    const g = csr(3, [
+      [0, 1, 1],
+      [1, 2, 1],
+      [2, 1, 1],
+    ]);
+    const r = solveFlow({ n: 3, root: 0, ...g, keep: Float64Array.from([0.5, 1e-12, 0]), maxWork: 1000 });
+    assert.ok(r.stats.sweeps < 1000);
+    assert.ok(r.stats.residual > 0);
+    close(r.retained[0]! + r.retained[1]! + r.retained[2]!, 1, 1e-12);
+  });
+
   it("a component whose edges weigh nothing keeps everything; unreachable ones get nothing", () => {
     const g = csr(4, [
       [0, 1, 0],
