@@ -251,6 +251,7 @@ for (const backend of await backends()) {
       assert.equal(badQuery.status, 400);
       assert.deepEqual(payload.error.issues?.map((i) => i.path).sort(), ["query.from", "query.to"]);
       assert.equal((await get("/v1/policies/default/versions?limit=501")).status, 400);
+      assert.equal((await get("/v1/policies/default/versions?after=99999999999")).status, 400);
     });
 
     it("stores every version as an immutable row: the canonical text round-trips exactly", async () => {

@@ -93,6 +93,12 @@ for (const backend of await backends()) {
       assert.equal(response.status, 400);
       const issues = (await json<ErrorBody>(response)).error.issues?.map((i) => i.path).sort();
       assert.deepEqual(issues, ["body.address", "body.deployedBlock", "body.name"]);
+      const notNumber = await register({ address: poolAddress(1), name: "x", deployedBlock: "12abc" });
+      assert.equal(notNumber.status, 400);
+      assert.deepEqual(
+        (await json<ErrorBody>(notNumber)).error.issues?.map((i) => i.path),
+        ["body.deployedBlock"],
+      );
     });
 
     it("lists pools page by page", async () => {

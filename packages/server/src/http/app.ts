@@ -20,6 +20,9 @@ import { rateLimit, TokenBucketLimiter } from "./rate-limit.ts";
 import { toHandler, type AnyRoute } from "./route.ts";
 import { policyRoutes } from "./routes/policies.ts";
 import { poolRoutes } from "./routes/pools.ts";
+import { runRoutes } from "./routes/runs.ts";
+import { RunQueries, RunRepository } from "../repositories/runs.ts";
+import { RunService } from "../services/runs.ts";
 import { systemRoutes } from "./routes/system.ts";
 
 export type AppConfig = Pick<
@@ -75,6 +78,16 @@ export function createApp(deps: AppDeps): Express {
     }),
     ...policyRoutes(new PolicyService(new PolicyRepository(db), deps.policyCodec ?? enginePolicyCodec)),
     ...poolRoutes(new PoolService(new PoolRepository(db), config.CHAIN_ID, now)),
+    ...runRoutes(
+      new RunService(
+        new RunRepository(db),
+        new RunQueries(db),
+        new PolicyRepository(db),
+        new PoolRepository(db),
+        config.CHAIN_ID,
+        now,
+      ),
+    ),
   ];
   const openapi = buildOpenApiDocument(routes, {
     title: "Wellspring API",

@@ -32,12 +32,24 @@ export const uintString = z
     example: "1000000000000000000",
   });
 
+/**
+ * zod runs a transform even after a non-fatal check (like a regex) failed on the value; the parse
+ * still fails with the check's issue, but the transform must not throw meanwhile.
+ */
+const toBigInt = (value: string | number): bigint => {
+  try {
+    return BigInt(value);
+  } catch {
+    return 0n;
+  }
+};
+
 const uintInput = z
   .union([
     z.string().regex(/^(0|[1-9][0-9]{0,19})$/, "must be a non-negative decimal integer"),
     z.number().int().nonnegative(),
   ])
-  .transform((value) => BigInt(value));
+  .transform(toBigInt);
 
 export const policyName = z
   .string()
@@ -75,7 +87,13 @@ export const policyVersionParams = z.object({ name: policyName, version: positiv
 export const policyHashParams = z.object({ hash: hash32 });
 export const versionsQuery = z.object({
   limit,
-  after: z.coerce.number().int().min(0).optional().meta({ description: "Return versions after this one" }),
+  after: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(2_147_483_647)
+    .optional()
+    .meta({ description: "Return versions after this one" }),
 });
 export const diffQuery = z.object({
   from: positiveIntParam.meta({ description: "Older version" }),
@@ -86,7 +104,7 @@ export const poolsQuery = z.object({
   limit,
   cursor: z
     .string()
-    .regex(/^[0-9]{1,19}$/, "must be a cursor from a previous page")
+    .regex(/^[0-9]{1,18}$/, "must be a cursor from a previous page")
     .optional(),
 });
 export const schedulesQuery = z.object({
@@ -251,3 +269,119 @@ export const adminAuthInfoResponse = z
     maxAgeSeconds: z.number().int(),
   })
   .register(responseSchemas, { id: "AdminAuthInfo" });
+
+// ---- runs --------------------------------------------------------------------------------
+
+const runId = z
+  .string()
+  .regex(/^[1-9][0-9]{0,18}$/, "must be a run id")
+  .transform(toBigInt)
+  .meta({ description: "Run id (decimal)" });
+
+export const runParams = z.object({ id: runId });
+export const recipientsQuery = z.object({
+  limit,
+  after: hash32.optional().meta({ description: "Return accounts after this accountId" }),
+});
+export const runDiffQuery = z.object({
+  against: runId
+    .optional()
+    .meta({ description: "Compare with this run (default: the run behind the pool's active schedule)" }),
+  limit,
+  after: hash32.optional(),
+});
+
+const base64 = z
+  .string()
+  .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, "must be standard base64")
+  .transform((value) => new Uint8Array(Buffer.from(value, "base64")))
+  .meta({ description: "File content, base64" });
+
+export const createRunRequest = z
+  .object({
+    policy: z.object({ name: policyName, version: z.number().int().min(1) }).strict(),
+    pool: address
+      .optional()
+      .meta({ description: "Registered pool the table is meant for (needed for the what-if diff)" }),
+    inputs: z
+      .array(
+        z
+          .object({
+            name: z
+              .string()
+              .min(1)
+              .max(500)
+              .meta({ description: "File name; the engine detects the format from name and content" }),
+            mediaType: z.string().min(1).max(200).default("application/octet-stream"),
+            content: base64,
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(100)
+      .refine(
+        (files) => new Set(files.map((f) => f.name)).size === files.length,
+        "input names must be unique",
+      ),
+  })
+  .strict()
+  .register(requestSchemas, { id: "CreateRunRequest" });
+
+const runShape = {
+  id: z.string(),
+  status: z.enum(["draft", "complete", "failed"]),
+  pool: z.string().nullable(),
+  policy: z.object({ name: z.string(), version: z.number().int(), hash: z.string() }),
+  engineVersion: z.string().nullable(),
+  inputsHash: z.string().nullable(),
+  tableHash: z.string().nullable(),
+  root: z
+    .string()
+    .nullable()
+    .meta({
+      description: "Merkle root (OpenZeppelin StandardMerkleTree of (bytes32 accountId, uint256 shares))",
+    }),
+  totalShares: uintString.nullable(),
+  recipientCount: z.number().int().nullable(),
+  createdBy: z.string(),
+  createdAt: isoDate,
+  completedAt: isoDate.nullable(),
+};
+
+export const runResponse = z.object(runShape).register(responseSchemas, { id: "Run" });
+export const createdRunResponse = z
+  .object({
+    ...runShape,
+    report: z.record(z.string(), z.unknown()).meta({ description: "The engine's attribution report" }),
+  })
+  .register(responseSchemas, { id: "CreatedRun" });
+export const recipientsResponse = z
+  .object({
+    recipients: z.array(
+      z.object({ accountId: z.string(), shares: uintString, identity: z.string().nullable() }),
+    ),
+    nextCursor: z.string().nullable(),
+  })
+  .register(responseSchemas, { id: "RunRecipients" });
+export const runDiffResponse = z
+  .object({
+    run: z.string(),
+    against: z.string(),
+    summary: z.object({
+      added: z.number().int(),
+      removed: z.number().int(),
+      changed: z.number().int(),
+      unchanged: z.number().int(),
+    }),
+    changes: z.array(
+      z.object({
+        accountId: z.string(),
+        identity: z.string().nullable(),
+        before: uintString,
+        after: uintString,
+        delta: z.string(),
+      }),
+    ),
+    nextCursor: z.string().nullable(),
+  })
+  .register(responseSchemas, { id: "RunDiff" });

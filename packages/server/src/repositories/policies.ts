@@ -144,6 +144,13 @@ export class PolicyRepository {
     return rows[0] ? toVersion(rows[0]) : undefined;
   }
 
+  async getVersionById(id: bigint): Promise<PolicyVersionRecord | undefined> {
+    const { rows } = await this.db.query<VersionRow>(`SELECT ${COLUMNS} FROM policy_versions WHERE id = $1`, [
+      id,
+    ]);
+    return rows[0] ? toVersion(rows[0]) : undefined;
+  }
+
   async findByHash(hash: Hex): Promise<PolicyVersionRecord[]> {
     const { rows } = await this.db.query<VersionRow>(
       `SELECT ${COLUMNS} FROM policy_versions WHERE hash = $1 ORDER BY id`,

@@ -123,6 +123,11 @@ export class PoolRepository {
    * Schedules with their status at `now`: revoked if revoked; pending until activates_at; then
    * active until a later, unrevoked schedule activates, which supersedes it (the contract's rule).
    */
+  async findById(id: bigint): Promise<PoolRecord | undefined> {
+    const { rows } = await this.db.query<PoolRow>(`SELECT ${POOL_COLUMNS} FROM pools WHERE id = $1`, [id]);
+    return rows[0] ? toPool(rows[0]) : undefined;
+  }
+
   async schedules(poolId: bigint, now: Date, status?: ScheduleStatus): Promise<ScheduleRecord[]> {
     const { rows } = await this.db.query<{
       schedule_id: string;

@@ -173,3 +173,82 @@ export class RunRepository {
     return { count: Number(rows[0]?.n ?? 0), totalShares: BigInt(rows[0]?.total ?? 0) };
   }
 }
+
+export interface RecipientChange {
+  accountId: Hex;
+  identity: string | null;
+  before: bigint;
+  after: bigint;
+}
+
+export class RunQueries {
+  constructor(private readonly db: Database) {}
+
+  /** The newest complete run of a pool whose Merkle root is `root` (the run behind a schedule). */
+  async findCompleteByRoot(poolId: bigint, root: Hex): Promise<bigint | undefined> {
+    const { rows } = await this.db.query<{ id: string }>(
+      "SELECT id FROM runs WHERE pool_id = $1 AND root = $2 AND status = 'complete' ORDER BY id DESC LIMIT 1",
+      [poolId, bytea(root)],
+    );
+    return rows[0] ? BigInt(rows[0].id) : undefined;
+  }
+
+  /**
+   * Accounts whose shares differ between two runs (absent = 0), by accountId, keyset-paginated;
+   * computed in the database so tables of 10^6 rows are never loaded into memory.
+   */
+  async changes(
+    runId: bigint,
+    againstId: bigint,
+    options: { limit: number; afterAccountId?: Hex },
+  ): Promise<RecipientChange[]> {
+    const { rows } = await this.db.query<{
+      account_id: Hex;
+      identity: string | null;
+      before: string | null;
+      after: string | null;
+    }>(
+      `SELECT COALESCE(a.account_id, b.account_id) AS account_id, COALESCE(a.identity, b.identity) AS identity,
+              b.shares AS before, a.shares AS after
+       FROM (SELECT account_id, shares, identity FROM run_recipients WHERE run_id = $1) a
+       FULL OUTER JOIN (SELECT account_id, shares, identity FROM run_recipients WHERE run_id = $2) b ON a.account_id = b.account_id
+       WHERE a.shares IS DISTINCT FROM b.shares
+         AND ($3::bytea IS NULL OR COALESCE(a.account_id, b.account_id) > $3::bytea)
+       ORDER BY 1 LIMIT $4`,
+      [runId, againstId, options.afterAccountId ? bytea(options.afterAccountId) : null, options.limit],
+    );
+    return rows.map((r) => ({
+      accountId: r.account_id,
+      identity: r.identity,
+      before: BigInt(r.before ?? 0),
+      after: BigInt(r.after ?? 0),
+    }));
+  }
+
+  async changeSummary(
+    runId: bigint,
+    againstId: bigint,
+  ): Promise<{ added: number; removed: number; changed: number; unchanged: number }> {
+    const { rows } = await this.db.query<{
+      added: string;
+      removed: string;
+      changed: string;
+      unchanged: string;
+    }>(
+      `SELECT count(*) FILTER (WHERE b.account_id IS NULL) AS added,
+              count(*) FILTER (WHERE a.account_id IS NULL) AS removed,
+              count(*) FILTER (WHERE a.shares <> b.shares) AS changed,
+              count(*) FILTER (WHERE a.shares = b.shares) AS unchanged
+       FROM (SELECT account_id, shares FROM run_recipients WHERE run_id = $1) a
+       FULL OUTER JOIN (SELECT account_id, shares FROM run_recipients WHERE run_id = $2) b ON a.account_id = b.account_id`,
+      [runId, againstId],
+    );
+    const r = rows[0]!;
+    return {
+      added: Number(r.added),
+      removed: Number(r.removed),
+      changed: Number(r.changed),
+      unchanged: Number(r.unchanged),
+    };
+  }
+}
