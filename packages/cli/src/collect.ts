@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
 import {
+  detectFormat,
   GIT_LOG_ARGS,
   gitLogHeader,
   inputFile,
@@ -175,9 +176,10 @@ function scanDirectory(dir: string, shownDir: string, options: CollectOptions, i
     if (!statSync(path).isFile()) continue;
     const shown = displayPath(cwd, path);
     const bytes = readBytes(path, shown);
-    // A README counts only when it is a model card (YAML front matter).
-    if (name === "README.md" && !(bytes[0] === 0x2d && bytes[1] === 0x2d && bytes[2] === 0x2d)) continue;
-    into.files.push(inputFile(shown, bytes));
+    const file = inputFile(shown, bytes);
+    // A README counts only when it is a model card; other Markdown is not an input.
+    if (name === "README.md" && detectFormat(file) === undefined) continue;
+    into.files.push(file);
     if (
       (name === "funding.json" || name === "FUNDING.json" || name.endsWith(".gitlog")) &&
       subject !== undefined

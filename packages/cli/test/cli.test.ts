@@ -460,6 +460,8 @@ test("a directory whose repository has no commits yet is read without its histor
     join(dir, "package.json"),
     JSON.stringify({ name: "fresh", version: "0.0.1", author: "Dee <dee@users.noreply.github.com>" }),
   );
+  // Markdown front matter that is not a model card is not an input of a directory scan.
+  writeFileSync(join(dir, "README.md"), "---\ntitle: Fresh\nlicense: mit\n---\n# Fresh\n");
   git(dir, ["init", "-q"]);
   const r = wellspring(["attribute", "--input", "fresh", "--out", "fresh-out", "--json"]);
   assert.equal(r.code, 0, r.stderr);
