@@ -1,4 +1,4 @@
-import { accountIdInto, canonicalIdentity, isAddress, type Hex32 } from "./account.ts";
+import { accountIdInto, canonicalIdentity, isAddress } from "./account.ts";
 import { apportion } from "./apportion.ts";
 import { applyCapsAndFloors } from "./caps.ts";
 import { contributorShares, soleContributor } from "./contributors.ts";
@@ -9,6 +9,7 @@ import { readInputs, type ReadInputsOptions } from "./inputs/index.ts";
 import type { ComponentInfo, InputFile } from "./inputs/types.ts";
 import { EDGE_KINDS } from "./inputs/types.ts";
 import { sortKeys32 } from "./internal/sort32.ts";
+import { RowHex } from "./internal/row-hex.ts";
 import {
   evaluateLicense,
   isUnknownLicense,
@@ -451,7 +452,10 @@ export function attributeGraph(
     );
     // A component's path from the root along the edges that sent it most value; when longer
     // than maxPath, the root, "…" and the last hops.
-    const quoted = (v: number): string => JSON.stringify(keys[v]);
+    // Quoted keys are cached: ancestors recur in many paths.
+    const quotedCache: (string | undefined)[] = new Array<string | undefined>(keys.length);
+    const quoted = (v: number): string => (quotedCache[v] ??= JSON.stringify(keys[v]));
+    const hex = new RowHex(rowIds);
     const chain: number[] = [];
     const pathTo = (v: number): string => {
       chain.length = 0;
@@ -488,7 +492,7 @@ export function attributeGraph(
       const adjust = rowAdjust[row]!;
       // Keys in canonical order: accountId, capsAdjustment, identity, shares, sourceCount, sources, type, value.
       chunk.push(
-        `{"accountId":"${hexAt(rowIds, row)}"${adjust !== 0 ? `,"capsAdjustment":${num(adjust)}` : ""},"identity":${JSON.stringify(rowIdentities[row])},"shares":"${rowShares[row]!.toString()}","sourceCount":${acc.sourceCount[i]!},"sources":[${sources.join(",")}],"type":"recipient","value":${num(acc.values[i]!)}}\n`,
+        `{"accountId":"0x${hex.at(row)}"${adjust !== 0 ? `,"capsAdjustment":${num(adjust)}` : ""},"identity":${JSON.stringify(rowIdentities[row])},"shares":"${rowShares[row]!.toString()}","sourceCount":${acc.sourceCount[i]!},"sources":[${sources.join(",")}],"type":"recipient","value":${num(acc.values[i]!)}}\n`,
       );
       if (chunk.length === 1024) {
         yield chunk.join("");
@@ -517,13 +521,6 @@ function exclude(gate: Gate, reason: string, to: Destination): void {
 function payeeOf(s: { identity: string; payout: `0x${string}` | undefined }, usePayout: boolean): string {
   if (isAddress(s.identity)) return s.identity.toLowerCase();
   return usePayout && s.payout !== undefined ? s.payout.toLowerCase() : s.identity;
-}
-
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
-function hexAt(ids: Uint8Array, row: number): Hex32 {
-  let s = "0x";
-  for (let i = 0; i < 32; i++) s += HEX[ids[row * 32 + i]!]!;
-  return s as Hex32;
 }
 
 function opennessClass(

@@ -2,6 +2,7 @@ import { accountIdInto, canonicalIdentity, isBytes32Hex, type Hex32 } from "./ac
 import { WellspringError } from "./errors.ts";
 import { bytesToHex, decodeHexInto, hexToBytes, Keccak256Stream } from "./keccak.ts";
 import { writeUint256 } from "./merkle.ts";
+import { RowHex } from "./internal/row-hex.ts";
 
 /**
  * The share table (DESIGN.md "Files and figures"): recipients sorted by accountId, shares > 0,
@@ -83,17 +84,8 @@ export function computeInputsHash(inputs: readonly Pick<InputSummary, "sha256">[
   return bytesToHex(h.digest());
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
-
-function rowHex(ids: Uint8Array, row: number): string {
-  let s = "0x";
-  const o = row * 32;
-  for (let i = 0; i < 32; i++) s += HEX[ids[o + i]!]!;
-  return s;
-}
-
 export function accountIdHexAt(rows: Pick<TableRows, "accountIds">, row: number): Hex32 {
-  return rowHex(rows.accountIds, row) as Hex32;
+  return bytesToHex(rows.accountIds.subarray(row * 32, row * 32 + 32));
 }
 
 /**
@@ -112,10 +104,11 @@ export function* serializeShareTable(table: ShareTable, rowsPerChunk = 1024): Ge
     `,"inputsHash":"${table.inputsHash}","policyHash":"${table.policyHash}","recipients":[`;
   yield head;
   const { rows } = table;
+  const hex = new RowHex(rows.accountIds);
   let parts: string[] = [];
   for (let i = 0; i < rows.length; i++) {
     parts.push(
-      `${i === 0 ? "" : ","}{"accountId":"${rowHex(rows.accountIds, i)}","identity":${JSON.stringify(rows.identities[i])},"shares":"${rows.shares[i]!.toString()}"}`,
+      `${i === 0 ? "" : ","}{"accountId":"0x${hex.at(i)}","identity":${JSON.stringify(rows.identities[i])},"shares":"${rows.shares[i]!.toString()}"}`,
     );
     if (parts.length === rowsPerChunk) {
       yield parts.join("");
