@@ -475,3 +475,71 @@ test("a directory whose repository has no commits yet is read without its histor
   );
   assert.ok(table.recipients.some((x) => x.identity === "github:dee"));
 });
+
+test("an AI product: SBOM + model card + funding manifests pay the model's base model and datasets", () => {
+  const dir = join(work, "ai");
+  mkdirSync(join(dir, "model"), { recursive: true });
+  writeFileSync(
+    join(dir, "product.cdx.json"),
+    JSON.stringify({
+      bomFormat: "CycloneDX",
+      specVersion: "1.6",
+      metadata: {
+        component: {
+          type: "application",
+          name: "ai-app",
+          version: "1.0.0",
+          "bom-ref": "app",
+          purl: "pkg:npm/ai-app@1.0.0",
+          authors: [{ name: "Ops", email: "5+ops@users.noreply.github.com" }],
+        },
+      },
+      components: [
+        {
+          type: "machine-learning-model",
+          name: "tuned",
+          group: "acme",
+          "bom-ref": "m",
+          purl: "pkg:huggingface/acme/tuned@abc123",
+          licenses: [{ license: { id: "Apache-2.0" } }],
+        },
+      ],
+      dependencies: [{ ref: "app", dependsOn: ["m"] }],
+    }),
+  );
+  writeFileSync(
+    join(dir, "model", "README.md"),
+    "---\nmodel_id: acme/tuned\nlicense: apache-2.0\nbase_model: org/base-7b\ndatasets:\n- org/corpus\n---\n# tuned\n",
+  );
+  const manifest = (component: string, identity: string) =>
+    JSON.stringify({ wellspring: { component, contributors: [{ identity }] } });
+  writeFileSync(join(dir, "tuned.FUNDING.json"), manifest("pkg:huggingface/acme/tuned", "github:100"));
+  writeFileSync(join(dir, "base.FUNDING.json"), manifest("pkg:huggingface/org/base-7b", "github:200"));
+  writeFileSync(join(dir, "corpus.FUNDING.json"), manifest("dataset:huggingface/org/corpus", "github:300"));
+  const inputs = [
+    "product.cdx.json",
+    "model/README.md",
+    "tuned.FUNDING.json",
+    "base.FUNDING.json",
+    "corpus.FUNDING.json",
+  ].flatMap((f) => ["--input", join("ai", f)]);
+  const r = wellspring(["attribute", ...inputs, "--out", "ai-out", "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const table = JSON.parse(readFileSync(join(work, "ai-out", "share-table.json"), "utf8")) as {
+    recipients: Array<{ identity: string; shares: string }>;
+  };
+  const shares = new Map(table.recipients.map((x) => [x.identity, BigInt(x.shares)]));
+  for (const id of ["github:5", "github:100", "github:200", "github:300"])
+    assert.ok((shares.get(id) ?? 0n) > 0n, `${id} is paid`);
+  // The explanation traces the dataset's share through the model to the product.
+  const lines = readFileSync(join(work, "ai-out", "explanation.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { identity?: string; sources?: Array<{ path: string[] }> });
+  const corpus = lines.find((l) => l.identity === "github:300");
+  assert.deepEqual(corpus?.sources?.[0]?.path, [
+    "pkg:npm/ai-app@1.0.0",
+    "pkg:huggingface/acme/tuned",
+    "dataset:huggingface/org/corpus",
+  ]);
+});
