@@ -29,7 +29,15 @@ import {
   personIdentity,
   type Person,
 } from "./identity.ts";
-import { check, directContext, ROOT_MANIFEST, schemaError, z, type ParseContext } from "./schema.ts";
+import {
+  check,
+  directContext,
+  ROOT_FUNDED_PROJECT,
+  ROOT_MANIFEST,
+  schemaError,
+  z,
+  type ParseContext,
+} from "./schema.ts";
 
 /** The component a manifest describes, when the caller knows it (e.g. the sibling package.json). */
 export interface ManifestContext extends ParseContext {
@@ -133,7 +141,7 @@ function parseFundingJson(file: InputFile, sink: GraphSink, ctx: ManifestContext
     ctx.proposeRoot(
       (targets[0] as { key: string }).key,
       { file: path, field: (targets[0] as { field: string }).field },
-      ROOT_MANIFEST - 1,
+      ROOT_FUNDED_PROJECT,
     );
   }
 }

@@ -49,7 +49,13 @@ export { spdxParser } from "./spdx.ts";
 export { modelCardParser, parseModelCard, frontMatter } from "./model-card.ts";
 export { fundingJsonParser, fundingVariantsParser, packageJsonParser, parsePackageJson } from "./funding.ts";
 export { JsonReader, lineColumn, parseJson } from "./json.ts";
-export { ROOT_DECLARED, ROOT_MANIFEST, ROOT_SUBJECT, ROOT_REPOSITORY } from "./schema.ts";
+export {
+  ROOT_DECLARED,
+  ROOT_MANIFEST,
+  ROOT_SUBJECT,
+  ROOT_FUNDED_PROJECT,
+  ROOT_REPOSITORY,
+} from "./schema.ts";
 export type { ParseContext } from "./schema.ts";
 
 export interface InputSummary {

@@ -44,9 +44,10 @@ export function danglingError(file: string, field: string, ref: string): Wellspr
 }
 
 /** How sure a parser is that a component is the product being paid for. */
-export const ROOT_DECLARED = 3; // lockfile root, SBOM metadata.component, SPDX documentDescribes
-export const ROOT_MANIFEST = 2; // a package.json or model card describing one component
-export const ROOT_SUBJECT = 1; // the only component of a BOM without metadata.component
+export const ROOT_DECLARED = 4; // lockfile root, SBOM metadata.component, SPDX documentDescribes
+export const ROOT_MANIFEST = 3; // a package.json or model card describing one component
+export const ROOT_SUBJECT = 2; // the only component of a BOM without metadata.component
+export const ROOT_FUNDED_PROJECT = 1; // the only project of a funding.json read on its own
 export const ROOT_REPOSITORY = 0; // a repository read on its own
 
 /** Extra context readInputs gives the parsers (kept out of the engine's GraphSink contract). */
