@@ -263,6 +263,58 @@ for (const backend of await backends()) {
       assert.equal(detail.balances.length, 2);
     });
 
+    it("lists deposit receipts in chain order, filtered and paged, as JSON or CSV", async () => {
+      const base = `/v1/pools/${poolAddress(0)}/deposits`;
+      type Deposits = {
+        deposits: {
+          blockNumber: string;
+          logIndex: number;
+          amount: string;
+          token: string;
+          source: string;
+          scheduleId: string | null;
+        }[];
+        nextCursor: string | null;
+      };
+      const all = await json<Deposits>(await get(base));
+      assert.deepEqual(
+        all.deposits.map((d) => [d.blockNumber, d.logIndex, d.source]),
+        [
+          ["30", 0, "deposit"],
+          ["31", 2, "deposit"],
+          ["31", 3, "sync"],
+        ],
+      );
+      const first = await json<Deposits>(await get(`${base}?limit=2`));
+      assert.equal(first.nextCursor, "31:2");
+      const second = await json<Deposits>(await get(`${base}?limit=2&cursor=${first.nextCursor}`));
+      assert.deepEqual(
+        second.deposits.map((d) => d.amount),
+        ["7"],
+      );
+      assert.equal(second.nextCursor, null);
+      assert.equal(
+        (await json<Deposits>(await get(`${base}?token=${USDC.toLowerCase()}`))).deposits.length,
+        2,
+      );
+      assert.equal((await json<Deposits>(await get(`${base}?payer=${admin.address}`))).deposits.length, 3);
+      assert.equal((await json<Deposits>(await get(`${base}?payer=${proposer.address}`))).deposits.length, 0);
+
+      const csv = await get(`${base}?format=csv&limit=2`);
+      assert.equal(csv.status, 200);
+      assert.match(csv.headers.get("content-type") ?? "", /^text\/csv/);
+      assert.equal(csv.headers.get("x-next-cursor"), "31:2");
+      const lines = (await csv.text()).trimEnd().split("\r\n");
+      assert.equal(
+        lines[0],
+        "blockNumber,logIndex,txHash,blockTime,scheduleId,source,token,payer,amount,memo",
+      );
+      assert.equal(lines.length, 3);
+      assert.equal(lines[2]?.split(",")[8], (2n ** 200n).toString());
+      assert.equal((await get(`${base}?cursor=31`)).status, 400);
+      assert.equal((await get(`${base}?format=xml`)).status, 400);
+    });
+
     it("schedule statuses follow the clock: a pending schedule activates and supersedes the active one", async () => {
       clockOffsetMs = 2 * 3_600_000;
       try {

@@ -107,6 +107,16 @@ export const poolsQuery = z.object({
     .regex(/^[0-9]{1,18}$/, "must be a cursor from a previous page")
     .optional(),
 });
+export const depositsQuery = z.object({
+  limit,
+  cursor: z
+    .string()
+    .regex(/^[0-9]{1,18}:[0-9]{1,9}$/, "must be a cursor from a previous page")
+    .optional(),
+  payer: address.optional().meta({ description: "Only this payer's deposits" }),
+  token: address.optional().meta({ description: "Only this token (zero address = ETH)" }),
+  format: z.enum(["json", "csv"]).default("json").meta({ description: "csv: one page as text/csv" }),
+});
 export const schedulesQuery = z.object({
   status: z.enum(["pending", "active", "superseded", "revoked"]).optional(),
 });
@@ -228,6 +238,29 @@ export const poolDetailResponse = z
 export const poolListResponse = z
   .object({ pools: z.array(poolResponse), nextCursor: z.string().nullable() })
   .register(responseSchemas, { id: "PoolList" });
+export const depositsResponse = z
+  .object({
+    deposits: z.array(
+      z.object({
+        blockNumber: uintString,
+        logIndex: z.number().int(),
+        txHash: z.string(),
+        blockTime: isoDate.nullable(),
+        scheduleId: uintString
+          .nullable()
+          .meta({ description: "null: the unallocated pot (no schedule was active yet)" }),
+        source: z
+          .enum(["deposit", "sync"])
+          .meta({ description: "deposit(): a Deposited event; sync: a plain transfer credited by sync()" }),
+        token: z.string(),
+        payer: z.string(),
+        amount: uintString,
+        memo: z.string(),
+      }),
+    ),
+    nextCursor: z.string().nullable(),
+  })
+  .register(responseSchemas, { id: "PoolDeposits" });
 export const balancesResponse = z
   .object({ balances: z.array(balance) })
   .register(responseSchemas, { id: "PoolBalances" });
@@ -335,12 +368,9 @@ const runShape = {
   engineVersion: z.string().nullable(),
   inputsHash: z.string().nullable(),
   tableHash: z.string().nullable(),
-  root: z
-    .string()
-    .nullable()
-    .meta({
-      description: "Merkle root (OpenZeppelin StandardMerkleTree of (bytes32 accountId, uint256 shares))",
-    }),
+  root: z.string().nullable().meta({
+    description: "Merkle root (OpenZeppelin StandardMerkleTree of (bytes32 accountId, uint256 shares))",
+  }),
   totalShares: uintString.nullable(),
   recipientCount: z.number().int().nullable(),
   createdBy: z.string(),

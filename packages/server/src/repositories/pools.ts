@@ -73,6 +73,19 @@ function toPool(row: PoolRow): PoolRecord {
   };
 }
 
+export interface DepositRecord {
+  blockNumber: bigint;
+  logIndex: number;
+  txHash: Hex;
+  blockTime: Date | null;
+  scheduleId: bigint | null;
+  source: "deposit" | "sync";
+  token: Address;
+  payer: Address;
+  amount: bigint;
+  memo: Hex;
+}
+
 export class PoolRepository {
   constructor(private readonly db: Database) {}
 
@@ -177,6 +190,55 @@ export class PoolRepository {
       revokedBlock: optBig(r.revoked_block),
       revokedBy: r.revoked_by === null ? null : getAddress(r.revoked_by),
       sweptTokens: r.swept_tokens ? r.swept_tokens.split(",").map((hex) => getAddress(`0x${hex}`)) : [],
+    }));
+  }
+
+  /** Deposits in chain order, keyset-paginated by (block, logIndex), optionally for one payer or token. */
+  async deposits(
+    poolId: bigint,
+    options: {
+      limit: number;
+      payer?: Address;
+      token?: Address;
+      after?: { blockNumber: bigint; logIndex: number };
+    },
+  ): Promise<DepositRecord[]> {
+    const { rows } = await this.db.query<{
+      block_number: string;
+      log_index: number;
+      tx_hash: Hex;
+      block_time: Date | null;
+      schedule_id: string | null;
+      source: "deposit" | "sync";
+      token: Hex;
+      payer: Hex;
+      amount: string;
+      memo: Hex;
+    }>(
+      `SELECT block_number, log_index, tx_hash, block_time, schedule_id, source, token, payer, amount, memo FROM deposits
+       WHERE pool_id = $1 AND ($2::bytea IS NULL OR payer = $2::bytea) AND ($3::bytea IS NULL OR token = $3::bytea)
+         AND (block_number, log_index) > ($4::bigint, $5::integer)
+       ORDER BY block_number, log_index LIMIT $6`,
+      [
+        poolId,
+        options.payer ? bytea(options.payer) : null,
+        options.token ? bytea(options.token) : null,
+        options.after?.blockNumber ?? -1n,
+        options.after?.logIndex ?? -1,
+        options.limit,
+      ],
+    );
+    return rows.map((r) => ({
+      blockNumber: BigInt(r.block_number),
+      logIndex: r.log_index,
+      txHash: r.tx_hash,
+      blockTime: r.block_time,
+      scheduleId: optBig(r.schedule_id),
+      source: r.source,
+      token: getAddress(r.token),
+      payer: getAddress(r.payer),
+      amount: BigInt(r.amount),
+      memo: r.memo,
     }));
   }
 

@@ -2,6 +2,7 @@ import type { Address } from "viem";
 import { ServerError } from "../errors.ts";
 import type {
   BalanceRecord,
+  DepositRecord,
   PoolRecord,
   PoolRepository,
   ScheduleRecord,
@@ -46,6 +47,40 @@ const scheduleDto = (s: ScheduleRecord) => ({
   sweptTokens: s.sweptTokens,
 });
 
+const depositDto = (d: DepositRecord) => ({
+  blockNumber: d.blockNumber.toString(),
+  logIndex: d.logIndex,
+  txHash: d.txHash,
+  blockTime: d.blockTime?.toISOString() ?? null,
+  scheduleId: str(d.scheduleId),
+  source: d.source,
+  token: d.token,
+  payer: d.payer,
+  amount: d.amount.toString(),
+  memo: d.memo,
+});
+
+export const DEPOSIT_CSV_COLUMNS = [
+  "blockNumber",
+  "logIndex",
+  "txHash",
+  "blockTime",
+  "scheduleId",
+  "source",
+  "token",
+  "payer",
+  "amount",
+  "memo",
+] as const;
+
+/** Every value is a number, hex, ISO time or fixed word: nothing needs quoting, nothing can inject a formula. */
+export function depositsToCsv(rows: ReturnType<typeof depositDto>[]): string {
+  const lines = [DEPOSIT_CSV_COLUMNS.join(",")];
+  for (const row of rows)
+    lines.push(DEPOSIT_CSV_COLUMNS.map((column) => String(row[column] ?? "")).join(","));
+  return `${lines.join("\r\n")}\r\n`;
+}
+
 /** Pools of the one chain this server serves (CHAIN_ID). */
 export class PoolService {
   constructor(
@@ -86,6 +121,29 @@ export class PoolService {
     const pool = await this.require(address);
     return {
       schedules: (await this.pools.schedules(pool.id, new Date(this.now()), status)).map(scheduleDto),
+    };
+  }
+
+  /** Receipts: deposits into the pool in chain order, optionally of one payer or token. */
+  async deposits(
+    address: Address,
+    page: { limit: number; cursor?: string; payer?: Address; token?: Address },
+  ) {
+    const pool = await this.require(address);
+    const [block, index] = page.cursor ? page.cursor.split(":") : [];
+    const rows = await this.pools.deposits(pool.id, {
+      limit: page.limit + 1,
+      ...(page.payer ? { payer: page.payer } : {}),
+      ...(page.token ? { token: page.token } : {}),
+      ...(block !== undefined && index !== undefined
+        ? { after: { blockNumber: BigInt(block), logIndex: Number(index) } }
+        : {}),
+    });
+    const shown = rows.slice(0, page.limit);
+    const last = shown.at(-1);
+    return {
+      deposits: shown.map(depositDto),
+      nextCursor: rows.length > page.limit && last ? `${last.blockNumber}:${last.logIndex}` : null,
     };
   }
 

@@ -1,7 +1,9 @@
-import type { PoolService } from "../../services/pools.ts";
+import { depositsToCsv, type PoolService } from "../../services/pools.ts";
 import { route, type AnyRoute } from "../route.ts";
 import {
   balancesResponse,
+  depositsQuery,
+  depositsResponse,
   poolDetailResponse,
   poolListResponse,
   poolParams,
@@ -81,6 +83,38 @@ export function poolRoutes(pools: PoolService): AnyRoute[] {
       params: poolParams,
       responses: { 200: { description: "Balances per token", schema: balancesResponse } },
       handle: async ({ params }) => ({ body: await pools.balances(params.address) }),
+    }),
+    route({
+      method: "get",
+      path: "/v1/pools/:address/deposits",
+      operationId: "listDeposits",
+      summary: "Deposit receipts in chain order (JSON, or CSV with format=csv)",
+      description:
+        "Each deposit with its transaction, block time, the schedule whose pot it credited, payer, amount and memo. " +
+        "Filter by payer and token; page with cursor. With format=csv the page is returned as text/csv (same columns).",
+      tags: ["pools"],
+      params: poolParams,
+      query: depositsQuery,
+      responses: { 200: { description: "One page of deposits", schema: depositsResponse } },
+      handle: async ({ params, query }) => {
+        const page = await pools.deposits(params.address, {
+          limit: query.limit,
+          ...(query.cursor ? { cursor: query.cursor } : {}),
+          ...(query.payer ? { payer: query.payer } : {}),
+          ...(query.token ? { token: query.token } : {}),
+        });
+        if (query.format === "csv") {
+          return {
+            body: depositsToCsv(page.deposits),
+            headers: {
+              "Content-Type": "text/csv; charset=utf-8",
+              "Content-Disposition": `attachment; filename="deposits-${params.address}.csv"`,
+              ...(page.nextCursor ? { "X-Next-Cursor": page.nextCursor } : {}),
+            },
+          };
+        }
+        return { body: page };
+      },
     }),
   ];
 }
