@@ -91,7 +91,7 @@ export function solveFlow(input: FlowInput): FlowResult {
   }
   offsets[n] = m;
 
-  const { comp, order, compStart, count } = tarjan(n, root, offsets, targets);
+  const { comp, order, compStart, count, reversePostorder } = tarjan(n, root, offsets, targets);
 
   const inflow = new Float64Array(n);
   const retained = new Float64Array(n);
@@ -144,7 +144,10 @@ export function solveFlow(input: FlowInput): FlowResult {
       continue;
     }
     // Residual pushing; members in ascending id order for a fixed, data-defined sweep order.
-    const members = order.slice(lo, hi).sort();
+    // Members in reverse postorder of the depth-first search: every edge except the back edges
+    // (the ones that close cycles) points forward, so most value crosses the whole cycle within
+    // one sweep and only what returns along back edges waits for the next.
+    const members = byRank(order.subarray(lo, hi), reversePostorder, n);
     let left = total;
     let s = 0;
     let sccEdges = 0;
@@ -240,8 +243,18 @@ export function tarjan(
   root: number,
   offsets: Int32Array,
   targets: Int32Array,
-): { comp: Int32Array; order: Int32Array; compStart: Int32Array; count: number } {
+): {
+  comp: Int32Array;
+  order: Int32Array;
+  compStart: Int32Array;
+  count: number;
+  reversePostorder: Int32Array;
+} {
   const index = new Int32Array(n).fill(-1);
+  // Reverse finishing order: n-1 for the first node to finish, decreasing. In this order every
+  // edge of the DFS except back edges points forward.
+  const rpo = new Int32Array(n);
+  let finished = 0;
   const low = new Int32Array(n);
   const comp = new Int32Array(n).fill(-1);
   const stack = new Int32Array(n);
@@ -296,11 +309,31 @@ export function tarjan(
       count++;
       starts.push(written);
     }
+    rpo[v] = n - 1 - finished++;
     cp--;
     if (cp > 0) {
       const p = callNode[cp - 1]!;
       if (low[v]! < low[p]!) low[p] = low[v]!;
     }
   }
-  return { comp, order: order.subarray(0, written), compStart: Int32Array.from(starts), count };
+  return {
+    comp,
+    order: order.subarray(0, written),
+    compStart: Int32Array.from(starts),
+    count,
+    reversePostorder: rpo,
+  };
+}
+
+/** The nodes sorted by a rank in [0, n) (packed with the node into one float64, sorted natively). */
+function byRank(nodes: Int32Array, rank: Int32Array, n: number): Int32Array {
+  const packed = new Float64Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) packed[i] = rank[nodes[i]!]! * n + nodes[i]!;
+  packed.sort();
+  const out = new Int32Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) {
+    const p = packed[i]!;
+    out[i] = p - Math.floor(p / n) * n;
+  }
+  return out;
 }
