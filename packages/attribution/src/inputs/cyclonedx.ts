@@ -84,6 +84,11 @@ interface PendingRef {
   fallbackKey?: string | undefined;
 }
 
+/** `base[index]suffix` (or `base + suffix` without an index), built only for error messages. */
+function fieldAt(base: string, suffix: string, index: number): string {
+  return index >= 0 ? `${base}[${index}]${suffix}` : base + suffix;
+}
+
 function isBaseModelProperty(name: string): boolean {
   const n = name.trim().toLowerCase();
   const tail = n.slice(n.lastIndexOf(":") + 1);
@@ -101,6 +106,8 @@ class CycloneDxReader {
   /** Dependencies read before `components`: their byte offsets, read again afterwards. */
   private readonly bufferedDeps: Array<{ pos: number; index: number }> = [];
   private depsSource: SourceRef | undefined;
+  /** Scratch list of one entry's targets (dependency() is not re-entrant). */
+  private readonly targets: string[] = [];
   private componentsDone = false;
   private rootKey: string | undefined;
   private topLevelCount = 0;
@@ -121,22 +128,25 @@ class CycloneDxReader {
   // ------------------------------------------------------------------ typed pulls
 
   // The field path is passed in two parts and joined only for an error: no string per read.
-  private str(r: JsonReader, base: string, suffix = ""): string {
+  private str(r: JsonReader, base: string, suffix = "", index = -1): string {
     const kind = r.kind();
-    if (kind !== "string") throw schemaError(this.path, base + suffix, `expected a string, received ${kind}`);
+    if (kind !== "string")
+      throw schemaError(this.path, fieldAt(base, suffix, index), `expected a string, received ${kind}`);
     return r.readString();
   }
 
   /** A string field whose values repeat across components (type, version, scope, license id). */
-  private common(r: JsonReader, base: string, suffix: string): string {
+  private common(r: JsonReader, base: string, suffix: string, index = -1): string {
     const kind = r.kind();
-    if (kind !== "string") throw schemaError(this.path, base + suffix, `expected a string, received ${kind}`);
+    if (kind !== "string")
+      throw schemaError(this.path, fieldAt(base, suffix, index), `expected a string, received ${kind}`);
     return r.readInterned();
   }
 
-  private expect(r: JsonReader, kind: "object" | "array", base: string, suffix = ""): void {
+  private expect(r: JsonReader, kind: "object" | "array", base: string, suffix = "", index = -1): void {
     const got = r.kind();
-    if (got !== kind) throw schemaError(this.path, base + suffix, `expected an ${kind}, received ${got}`);
+    if (got !== kind)
+      throw schemaError(this.path, fieldAt(base, suffix, index), `expected an ${kind}, received ${got}`);
   }
 
   // ------------------------------------------------------------------ document
@@ -368,27 +378,27 @@ class CycloneDxReader {
     r.openArray();
     for (let i = 0; r.nextElement(); i++) {
       // The element's path is built only for an error: `field` + `[i]` + suffix.
-      this.expect(r, "object", field, `[${i}]`);
+      this.expect(r, "object", field, "", i);
       let seen = false;
       r.openObject();
       for (let k = r.nextKey(); k !== undefined; k = r.nextKey()) {
         if (k === "expression") {
-          c.licenses.push(this.common(r, field, `[${i}].expression`));
+          c.licenses.push(this.common(r, field, ".expression", i));
           seen = true;
         } else if (k === "license") {
           seen = true;
           let id: string | undefined;
           let name: string | undefined;
-          this.expect(r, "object", field, `[${i}].license`);
+          this.expect(r, "object", field, ".license", i);
           r.openObject();
           for (let lk = r.nextKey(); lk !== undefined; lk = r.nextKey()) {
-            if (lk === "id") id = this.common(r, field, `[${i}].license.id`);
-            else if (lk === "name") name = this.str(r, field, `[${i}].license.name`);
+            if (lk === "id") id = this.common(r, field, ".license.id", i);
+            else if (lk === "name") name = this.str(r, field, ".license.name", i);
             else if (lk === "text") {
-              this.expect(r, "object", field, `[${i}].license.text`);
+              this.expect(r, "object", field, ".license.text", i);
               r.openObject();
               for (let tk = r.nextKey(); tk !== undefined; tk = r.nextKey()) {
-                if (tk === "content" && textHasOptOut(this.str(r, field, `[${i}].license.text.content`)))
+                if (tk === "content" && textHasOptOut(this.str(r, field, ".license.text.content", i)))
                   c.licenseOptOut = true;
                 else if (tk !== "content") r.skipValue();
               }
@@ -593,19 +603,20 @@ class CycloneDxReader {
   private dependency(r: JsonReader, index: number): void {
     let from: string | undefined;
     let sawRef = false;
-    this.expect(r, "object", "dependencies", `[${index}]`);
+    this.expect(r, "object", "dependencies", "", index);
     // One source for all dependency edges: errors below name the exact index themselves.
     const source = (this.depsSource ??= this.src("dependencies"));
-    const targets: string[] = [];
+    const targets = this.targets;
+    targets.length = 0;
     r.openObject();
     for (let k = r.nextKey(); k !== undefined; k = r.nextKey()) {
       if (k === "ref") {
-        if (r.kind() !== "string") this.str(r, `dependencies[${index}]`, ".ref");
+        if (r.kind() !== "string") this.str(r, "dependencies", ".ref", index);
         from = r.lookupString(this.refs);
         if (from === undefined) throw danglingError(this.path, `dependencies[${index}].ref`, r.lastString());
         sawRef = true;
       } else if (k === "dependsOn") {
-        this.expect(r, "array", `dependencies[${index}]`, ".dependsOn");
+        this.expect(r, "array", "dependencies", ".dependsOn", index);
         r.openArray();
         for (let j = 0; r.nextElement(); j++) {
           if (r.kind() !== "string") this.str(r, `dependencies[${index}]`, `.dependsOn[${j}]`);

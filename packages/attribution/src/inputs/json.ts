@@ -372,25 +372,30 @@ export class JsonReader {
     const start = this.pos;
     if (bytes[start] !== QUOTE)
       this.fail(`expected a property name in double quotes but found ${describe(bytes[start])}`);
-    this.skipString();
-    const end = this.pos;
-    this.expect(COLON, "':'");
-    // Fast path: short ASCII keys without escapes, looked up by a hash of their bytes.
-    let plain = end - start < 64;
-    let hash = end - start;
-    for (let i = start + 1; plain && i < end - 1; i++) {
-      const b = bytes[i] as number;
-      if (b >= 0x80 || b === BACKSLASH) plain = false;
+    // One pass: scan plain ASCII while hashing; anything else falls back to the general path.
+    let p = start + 1;
+    let b = bytes[p];
+    let hash = 0;
+    while (b !== undefined && b !== QUOTE && b !== BACKSLASH && b >= 0x20 && b < 0x80) {
       hash = (Math.imul(hash, 31) + b) | 0;
+      b = bytes[++p];
     }
-    if (!plain) return this.decode(start, end) as string;
+    if (b !== QUOTE) {
+      this.skipString();
+      const end = this.pos;
+      this.expect(COLON, "':'");
+      return this.decode(start, end) as string;
+    }
+    this.pos = p + 1;
+    this.expect(COLON, "':'");
+    const len = p - start - 1;
     const cached = this.keys.get(hash);
-    if (cached !== undefined && cached.length === end - start - 2) {
+    if (cached !== undefined && cached.length === len) {
       let same = true;
-      for (let i = 0; same && i < cached.length; i++) same = cached.charCodeAt(i) === bytes[start + 1 + i];
+      for (let i = 0; same && i < len; i++) same = cached.charCodeAt(i) === bytes[start + 1 + i];
       if (same) return cached;
     }
-    const key = this.buf.latin1Slice(start + 1, end - 1);
+    const key = this.buf.latin1Slice(start + 1, p);
     if (this.keys.size < KEY_CACHE_LIMIT) this.keys.set(hash, key);
     return key;
   }

@@ -196,6 +196,20 @@ test("CycloneDX errors: schema field paths, dangling refs, unsupported versions"
   assert.equal(e3.code, "INPUT_SCHEMA");
   assert.match(e3.field ?? "", /^components\[0\]\.licenses\[0\]/);
 
+  const badRef = bom({
+    components: [{ type: "library", name: "x", "bom-ref": "x" }],
+    dependencies: [{ ref: "app" }, { ref: 5 }],
+  });
+  const e5 = caught(() => readInputs([fromText("bom.json", badRef)], new RecordingSink()));
+  assert.equal(e5.code, "INPUT_SCHEMA");
+  assert.equal(e5.field, "dependencies[1].ref");
+
+  const badLicense = bom({
+    components: [{ type: "library", name: "x", licenses: [{ expression: "MIT" }, { license: { name: 5 } }] }],
+  });
+  const e6 = caught(() => readInputs([fromText("bom.json", badLicense)], new RecordingSink()));
+  assert.equal(e6.field, "components[0].licenses[1].license.name");
+
   const old = JSON.stringify({ bomFormat: "CycloneDX", specVersion: "1.2", components: [] });
   const e4 = caught(() => readInputs([fromText("bom.json", old)], new RecordingSink()));
   assert.equal(e4.code, "INPUT_SCHEMA");
