@@ -116,6 +116,8 @@ export interface ExplainOptions {
   topSources?: number;
 }
 
+const SUMMARY_GATED = 1000;
+
 /** Above this many recipients the explanation defaults to its compact form. */
 const LARGE_TABLE = 100_000;
 
@@ -447,7 +449,13 @@ export function attributeGraph(
         product: keys[root],
         files,
         explain: { maxPathLength: maxPath, topSources },
-        report,
+        // The summary is one line: at most SUMMARY_GATED gated components are listed in it (the
+        // full list is in `report.gated`; held and returned value also names its reasons per line).
+        report: {
+          ...report,
+          gated: report.gated.slice(0, SUMMARY_GATED),
+          gatedCount: report.gated.length,
+        },
       }) + "\n"
     );
     // A component's path from the root along the edges that sent it most value; when longer
