@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 
-import type { Signer } from "ethers";
+import { BrowserProvider, type Signer } from "ethers";
 import { getAddress, zeroAddress } from "viem";
 
 import { buildClaims, getPot, isSdkError, proposeSchedule, type ShareTree } from "../src/index.ts";
@@ -138,6 +138,23 @@ describe("ethers v6 adapter errors", () => {
     );
     await assert.rejects(claim(payer!, { pool: f.pool, claims: [] }), (e) =>
       isSdkError(e, "INVALID_ARGUMENT"),
+    );
+  });
+});
+
+describe("ethers v6 adapter with ethers' own EIP-1193 provider", () => {
+  it("works through BrowserProvider (standard ethers errors) and decodes reverts", async () => {
+    const f = await deployFixture();
+    const provider = new BrowserProvider(f.connection.provider);
+    const payer = await provider.getSigner(f.wallets.payer.account.address);
+    const result = await deposit(payer, { pool: f.pool, token: f.usdc, amount: 42n });
+    assert.equal(result.credited, 42n);
+    await f.poolAdmin("pause");
+    await assert.rejects(
+      depositETH(payer, { pool: f.pool, value: 1n }),
+      (e) =>
+        isSdkError(e, "CONTRACT_REVERTED") &&
+        (e as { errorName?: string }).errorName === "RoyaltyPoolDepositsPaused",
     );
   });
 });
