@@ -112,3 +112,44 @@ test("person strings, profile URLs and funding URLs", () => {
   assert.equal(gitHubOwnerIdentity("git+https://github.com/adraffy/ens-normalize.js.git"), "github:adraffy");
   assert.equal(gitHubOwnerIdentity("https://gitlab.com/a/b"), undefined);
 });
+
+test("property: lockfile keys and SBOM purls agree for any npm name and version", async () => {
+  const fc = (await import("fast-check")).default;
+  const { parsePurl, formatPurl } = await import("../../src/inputs/keys.ts");
+  const chars = fc.constantFrom(..."abcdefghijklmnopqrstuvwxyzABCZ0123456789-._~!*'()".split(""));
+  const word = fc.string({ unit: chars, minLength: 1, maxLength: 12 });
+  const version = fc.string({
+    unit: fc.constantFrom(..."0123456789.-+abcXYZ_:".split("")),
+    minLength: 1,
+    maxLength: 14,
+  });
+  fc.assert(
+    fc.property(fc.option(word, { nil: undefined }), word, version, (scope, name, v) => {
+      const full = scope === undefined ? name : `@${scope}/${name}`;
+      const key = npmKey(full, v);
+      // The key is a fixed point of normalisation (fast path and slow path agree) …
+      assert.equal(normalisePurl(key), key);
+      const parsed = parsePurl(key);
+      assert.ok(parsed !== undefined);
+      assert.equal(formatPurl(parsed), key);
+      // … and the spellings SBOM tools use normalise to it.
+      const raw = `pkg:npm/${scope === undefined ? "" : `@${scope}/`}${encodeURIComponent(name)}@${encodeURIComponent(v)}`;
+      assert.equal(normalisePurl(raw), key, raw);
+      assert.equal(normalisePurl(`${key}?vcs_url=x#sub/dir`), key);
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+test("property: an e-mail identity never contains the address", async () => {
+  const fc = (await import("fast-check")).default;
+  fc.assert(
+    fc.property(fc.emailAddress(), (email) => {
+      const id = emailIdentity(email) as string;
+      assert.match(id, /^(github:[^@\s]+|email-sha256:[0-9a-f]{64})$/);
+      if (!email.toLowerCase().endsWith("@users.noreply.github.com"))
+        assert.equal(id, `email-sha256:${sha256Hex(email.trim().toLowerCase())}`);
+    }),
+    { numRuns: 500 },
+  );
+});
