@@ -19,6 +19,9 @@ export interface ApportionResult {
 
 const SCALE = 2 ** 52;
 const HALF = 2 ** 26;
+/** Quotas below this take the float path (sums of them stay exact below 2^53 before a flush). */
+const FAST_LIMIT = 2 ** 50;
+const FRAC_GUARD = 1e-9;
 
 export function apportion(values: Float64Array, total: bigint): ApportionResult {
   const n = values.length;
@@ -42,14 +45,56 @@ export function apportion(values: Float64Array, total: bigint): ApportionResult 
   }
   const D = BigInt(sumHi) * BigInt(HALF) + BigInt(sumLo);
   const Dn = Number(D);
+  // rho = total / D as a double-double (rhoHi + rhoLo, ~106 bits), from a 128-bit fixed-point
+  // quotient. For a row whose quota rho·w is below 2^50, rho·w is formed with an exact
+  // two-product (Dekker), which gives its floor exactly and its fraction to about 2^-50 unless
+  // the fraction is within FRAC_GUARD of an integer; such rows, and big quotas, take the exact
+  // bigint path. Most rows of a large table thus need no bigint arithmetic but the final BigInt().
+  const S = (total << 128n) / D;
+  const sHi = Number(S);
+  const sLo = Number(S - BigInt(sHi));
+  const rhoHi = sHi * 2 ** -128;
+  const rhoLo = sLo * 2 ** -128;
+  const split = 134217729 * rhoHi; // Veltkamp split of rhoHi into 26 + 27 bits
+  const rhoH = split - (split - rhoHi);
+  const rhoL = rhoHi - rhoH;
+  const fastPath = rhoHi > 0 && Number.isFinite(rhoHi);
   const shares: bigint[] = new Array<bigint>(n);
   const frac = new Float64Array(n);
   let assigned = 0n;
+  let assignedFast = 0; // exact while below 2^53: flushed before it could pass it
   for (let i = 0; i < n; i++) {
     const w = W[i]!;
     if (w === 0) {
       shares[i] = 0n;
       continue;
+    }
+    if (fastPath) {
+      const prod = rhoHi * w;
+      if (prod < FAST_LIMIT) {
+        const wh = w - (w % HALF);
+        const wl = w - wh;
+        const err = rhoH * wh - prod + rhoH * wl + rhoL * wh + rhoL * wl;
+        let f = Math.floor(prod);
+        let fr = prod - f + (err + rhoLo * w);
+        if (fr < 0) {
+          f -= 1;
+          fr += 1;
+        } else if (fr >= 1) {
+          f += 1;
+          fr -= 1;
+        }
+        if (fr > FRAC_GUARD && fr < 1 - FRAC_GUARD) {
+          shares[i] = BigInt(f);
+          frac[i] = fr;
+          assignedFast += f;
+          if (assignedFast >= FAST_LIMIT * 4) {
+            assigned += BigInt(assignedFast);
+            assignedFast = 0;
+          }
+          continue;
+        }
+      }
     }
     const p = total * BigInt(w);
     const q = p / D;
@@ -58,6 +103,7 @@ export function apportion(values: Float64Array, total: bigint): ApportionResult 
     frac[i] = Number(r) / Dn;
     assigned += q;
   }
+  assigned += BigInt(assignedFast);
   const k = Number(total - assigned); // < n, since each floor loses less than one unit
   let roundedUp = 0;
   if (k > 0) {

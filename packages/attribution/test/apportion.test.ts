@@ -49,6 +49,18 @@ describe("apportion (largest remainder, exact)", () => {
     );
   });
 
+  it("takes the exact path where the float path cannot decide (integer quotas, large tables)", () => {
+    const equal = apportion(new Float64Array(8).fill(0.125), 10n ** 18n);
+    assert.deepEqual(equal.shares, new Array(8).fill(125_000_000_000_000_000n));
+    const values = Float64Array.from(
+      { length: 5000 },
+      (_, i) => ((i * 7919) % 1000) / 997 + (i % 3 === 0 ? 1e-7 : 0),
+    );
+    for (const total of [10n ** 18n, 12345n, 10n ** 40n]) {
+      assert.deepEqual(apportion(values, total).shares, reference([...values], total));
+    }
+  });
+
   it("breaks ties by row order (accountId ascending)", () => {
     const { shares } = apportion(Float64Array.from([1, 1, 1]), 10n);
     assert.deepEqual(shares, [4n, 3n, 3n]);
