@@ -1,0 +1,27 @@
+/** Builds the pages into packages/web/dist: index.html, assets/app.js (bundled, minified) and assets/app.css. */
+import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { build } from "esbuild";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = path.join(here, "dist");
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(path.join(dist, "assets"), { recursive: true });
+await build({
+  entryPoints: [path.join(here, "src", "app", "main.ts")],
+  outfile: path.join(dist, "assets", "app.js"),
+  bundle: true,
+  format: "esm",
+  platform: "browser",
+  target: ["es2022"],
+  minify: true,
+  sourcemap: true,
+  legalComments: "none",
+  logLevel: "warning",
+});
+copyFileSync(path.join(here, "static", "index.html"), path.join(dist, "index.html"));
+copyFileSync(path.join(here, "static", "app.css"), path.join(dist, "assets", "app.css"));
+console.log(`web: built ${dist}`);

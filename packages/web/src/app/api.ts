@@ -1,0 +1,191 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// The server's HTTP API: JSON reads, typed errors with field paths, and EIP-712-signed admin calls.
+import { type Hex, bytesToHex, keccak256, stringToBytes } from "viem";
+
+import { type Wallet, WalletError, isUserRejection } from "./wallet.ts";
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues: FieldIssue[] = [],
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+async function parse<T>(res: Response): Promise<T> {
+  const text = await res.text();
+  const body: unknown = text ? JSON.parse(text) : undefined;
+  if (!res.ok) {
+    const err = (body as { error?: { code?: string; message?: string; issues?: FieldIssue[] } } | undefined)
+      ?.error;
+    throw new ApiError(
+      res.status,
+      err?.code ?? `HTTP_${res.status}`,
+      err?.message ?? res.statusText,
+      err?.issues ?? [],
+    );
+  }
+  return body as T;
+}
+
+export async function get<T>(path: string): Promise<T> {
+  return parse<T>(await fetch(path, { headers: { accept: "application/json" } }));
+}
+
+/** All pages of a paginated list (nextCursor), `after` or `cursor` as the endpoint names it. */
+export async function getAll<T, K extends string>(
+  path: string,
+  key: K,
+  cursorParam: "after" | "cursor",
+  max = 100_000,
+): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const sep = path.includes("?") ? "&" : "?";
+    const url: string = `${path}${sep}limit=500${cursor ? `&${cursorParam}=${encodeURIComponent(cursor)}` : ""}`;
+    const page: Record<K, T[]> & { nextCursor: string | null } = await get<
+      Record<K, T[]> & { nextCursor: string | null }
+    >(url);
+    out.push(...page[key]);
+    cursor = page.nextCursor;
+  } while (cursor && out.length < max);
+  return out;
+}
+
+const ADMIN_TYPES = {
+  AdminRequest: [
+    { name: "method", type: "string" },
+    { name: "path", type: "string" },
+    { name: "bodyHash", type: "bytes32" },
+    { name: "nonce", type: "bytes32" },
+    { name: "deadline", type: "uint256" },
+  ],
+} as const;
+
+/**
+ * An admin request signed by the connected wallet (docs/api.md): EIP-712 AdminRequest over the
+ * method, the path with its query, keccak256 of the exact body bytes, a random nonce and a deadline.
+ */
+export async function signedRequest<T>(
+  wallet: Wallet,
+  method: "POST" | "PUT" | "DELETE",
+  path: string,
+  body: unknown,
+): Promise<T> {
+  const { account, wallet: client } = wallet.ready();
+  const text = body === undefined ? "" : JSON.stringify(body);
+  const nonce = bytesToHex(crypto.getRandomValues(new Uint8Array(32))) as Hex;
+  const deadline = BigInt(Math.floor(Date.now() / 1000) + 120);
+  let signature: Hex;
+  try {
+    signature = await client.signTypedData({
+      account,
+      domain: { name: "Wellspring Admin API", version: "1", chainId: wallet.expectedChainId },
+      types: ADMIN_TYPES,
+      primaryType: "AdminRequest",
+      message: { method, path, bodyHash: keccak256(stringToBytes(text)), nonce, deadline },
+    });
+  } catch (error) {
+    if (isUserRejection(error))
+      throw new WalletError("REJECTED", "You rejected the signature request in your wallet.", error);
+    throw error;
+  }
+  const res = await fetch(path, {
+    method,
+    headers: {
+      "content-type": "application/json",
+      "x-wellspring-address": account,
+      "x-wellspring-nonce": nonce,
+      "x-wellspring-deadline": deadline.toString(),
+      "x-wellspring-signature": signature,
+    },
+    ...(text ? { body: text } : {}),
+  });
+  return parse<T>(res);
+}
+
+// Response shapes (docs/api.md); amounts are decimal strings.
+export interface Pool {
+  address: Hex;
+  name: string;
+  chainId: number;
+  activationDelaySeconds: string | null;
+  claimWindowSeconds: string | null;
+}
+export interface Balance {
+  token: Hex;
+  deposited: string;
+  claimed: string;
+  balance: string;
+}
+export interface PoolDetail extends Pool {
+  balances: Balance[];
+  scheduleCounts: Record<string, number>;
+}
+export interface Schedule {
+  scheduleId: string;
+  status: "pending" | "active" | "superseded" | "revoked";
+  proposer: string;
+  root: Hex;
+  totalShares: string;
+  tableHash: Hex;
+  policyHash: Hex;
+  inputsHash: Hex;
+  uri: string;
+  activatesAt: string;
+  sweptTokens: string[];
+}
+export interface Recipient {
+  accountId: Hex;
+  shares: string;
+  identity: string | null;
+}
+export interface Run {
+  id: string;
+  status: string;
+  pool: string | null;
+  policy: { name: string; version: number; hash: Hex };
+  inputsHash: Hex | null;
+  tableHash: Hex | null;
+  root: Hex | null;
+  totalShares: string | null;
+  recipientCount: number | null;
+}
+export interface RunDiff {
+  summary: { added: number; removed: number; changed: number; unchanged: number };
+  changes: { accountId: Hex; identity: string | null; before: string; after: string; delta: string }[];
+  nextCursor: string | null;
+}
+export interface Deposit {
+  blockNumber: string;
+  txHash: Hex;
+  blockTime: string | null;
+  scheduleId: string | null;
+  source: string;
+  token: Hex;
+  payer: Hex;
+  amount: string;
+  memo: Hex;
+}
+export interface PolicyLine {
+  name: string;
+  latestVersion: number;
+  latestHash: Hex;
+}
+
+/** The run a schedule was published from: the Admin page proposes with uri `/v1/runs/<id>`. */
+export function runIdOfUri(uri: string): string | undefined {
+  const m = /(?:^|\/)v1\/runs\/([A-Za-z0-9_-]+)$/.exec(uri);
+  return m?.[1];
+}

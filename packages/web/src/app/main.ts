@@ -1,0 +1,133 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// The app shell: server config, wallet bar, and hash routes for the four pages.
+import { adminPage } from "./admin.ts";
+import { get } from "./api.ts";
+import { claimPage } from "./claim.ts";
+import { type Ctx, loadPools } from "./context.ts";
+import { explorerPage } from "./explorer.ts";
+import { payPage } from "./pay.ts";
+import { clear, h, shortHex } from "./ui.ts";
+import { Wallet, errorMessage } from "./wallet.ts";
+
+const PAGES = {
+  claim: { title: "Claim", render: claimPage },
+  pay: { title: "Pay", render: payPage },
+  admin: { title: "Admin", render: adminPage },
+  explorer: { title: "Explorer", render: explorerPage },
+} as const;
+type PageName = keyof typeof PAGES;
+
+function currentPage(): PageName {
+  const name = location.hash.replace(/^#\/?/, "").split("/")[0] ?? "";
+  return name in PAGES ? (name as PageName) : "claim";
+}
+
+function renderWalletBar(bar: HTMLElement, ctx: Ctx): void {
+  const w = ctx.wallet;
+  const state = w.state;
+  bar.dataset.state = state;
+  if (state === "no-wallet") {
+    clear(
+      bar,
+      h(
+        "span",
+        {},
+        "No wallet detected: you can look things up; to claim, pay or sign, use a browser with an Ethereum wallet.",
+      ),
+    );
+  } else if (state === "disconnected") {
+    clear(
+      bar,
+      h("span", {}, "Wallet not connected. "),
+      h(
+        "button",
+        {
+          type: "button",
+          id: "connect",
+          onclick: () => {
+            w.connect().catch((e: unknown) => {
+              bar.dataset.error = errorMessage(e);
+              clear(bar, h("span", { role: "alert" }, errorMessage(e)));
+              setTimeout(() => renderWalletBar(bar, ctx), 4000);
+            });
+          },
+        },
+        "Connect wallet",
+      ),
+    );
+  } else if (state === "wrong-network") {
+    clear(
+      bar,
+      h(
+        "span",
+        { role: "alert" },
+        `Wrong network: your wallet is on chain ${w.chainId}, this server serves chain ${ctx.chainId}. `,
+      ),
+      h(
+        "button",
+        {
+          type: "button",
+          id: "switch-network",
+          onclick: () => void w.switchNetwork().catch(() => undefined),
+        },
+        "Switch network",
+      ),
+    );
+  } else {
+    clear(
+      bar,
+      h("span", {}, "Connected as "),
+      h("code", { title: w.account }, shortHex(w.account!, 4)),
+      ` on chain ${w.chainId}`,
+    );
+  }
+}
+
+async function boot(): Promise<void> {
+  const view = document.getElementById("view")!;
+  const bar = document.getElementById("wallet-bar")!;
+  const nav = document.getElementById("nav")!;
+  let ctx: Ctx;
+  try {
+    const info = await get<{ domain: { chainId: number } }>("/v1/admin/auth-info");
+    const wallet = new Wallet(info.domain.chainId);
+    ctx = { wallet, chainId: info.domain.chainId, pools: await loadPools() };
+    wallet.onChange(() => renderWalletBar(bar, ctx));
+    renderWalletBar(bar, ctx);
+    await wallet.restore().catch(() => undefined);
+  } catch (error) {
+    clear(
+      view,
+      h(
+        "p",
+        { class: "status status-error", role: "alert", "data-state": "failed" },
+        `The server did not answer: ${errorMessage(error)}`,
+      ),
+    );
+    return;
+  }
+  const route = async () => {
+    const name = currentPage();
+    const page = PAGES[name];
+    for (const a of nav.querySelectorAll("a")) {
+      if (a.getAttribute("href") === `#/${name}`) a.setAttribute("aria-current", "page");
+      else a.removeAttribute("aria-current");
+    }
+    document.title = `${page.title} · Wellspring`;
+    ctx.pools = await loadPools().catch(() => ctx.pools);
+    const el = page.render(ctx);
+    clear(view, el);
+    view.dataset.page = name;
+    // Move focus to the page heading so keyboard and screen-reader users land on the new page.
+    const heading = view.querySelector("h1");
+    if (heading) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    }
+  };
+  window.addEventListener("hashchange", () => void route());
+  await route();
+}
+
+void boot();

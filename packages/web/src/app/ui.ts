@@ -1,0 +1,199 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// Small DOM helpers: elements, status regions, money formatting and hand-rolled SVG charts.
+import { formatUnits } from "viem";
+
+type Child = Node | string | number | bigint | null | undefined | false;
+type Attrs = Record<string, string | number | boolean | EventListener | undefined>;
+
+/** Creates an element; `on<event>` attributes become listeners, `false`/`undefined` attributes are left out. */
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === false) continue;
+    if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), value);
+    else el.setAttribute(key, value === true ? "" : String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+export function append(el: Element, children: Child[]): void {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : String(c));
+  }
+}
+
+export function clear(el: Element, ...children: Child[]): void {
+  el.replaceChildren();
+  append(el, children);
+}
+
+export type StatusKind = "info" | "pending" | "success" | "error" | "warning" | "empty";
+
+/**
+ * A status line announced to screen readers (role=status, aria-live=polite; errors use
+ * role=alert). `data-state` names the state for styles and tests.
+ */
+export function statusBox(id: string): HTMLDivElement {
+  return h("div", { id, class: "status", role: "status", "aria-live": "polite", "data-state": "idle" });
+}
+
+export function setStatus(el: HTMLElement, kind: StatusKind, state: string, ...text: Child[]): void {
+  el.dataset.state = state;
+  el.className = `status status-${kind}`;
+  el.setAttribute("role", kind === "error" ? "alert" : "status");
+  clear(el, ...text);
+}
+
+export function shortHex(value: string, chars = 6): string {
+  return value.length <= 2 + chars * 2 ? value : `${value.slice(0, 2 + chars)}…${value.slice(-chars)}`;
+}
+
+/** A base-unit amount as a decimal string with thousands separators in the integer part. */
+export function amount(value: bigint, decimals: number, symbol?: string): string {
+  const [int = "0", frac] = formatUnits(value, decimals).split(".");
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${grouped}${frac ? `.${frac}` : ""}${symbol ? ` ${symbol}` : ""}`;
+}
+
+/** shares / total as a percentage with 4 decimals, exact (bigint arithmetic). */
+export function percent(shares: bigint, total: bigint): string {
+  if (total === 0n) return "0 %";
+  const scaled = (shares * 1_000_000n) / total; // hundredths of a thousandth of a percent
+  return `${formatUnits(scaled, 4)} %`;
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+
+function s<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number>,
+  ...children: (Node | string)[]
+): SVGElementTagNameMap[K] {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  el.append(...children);
+  return el;
+}
+
+export interface Bar {
+  label: string;
+  /** Signed value; bars grow right for positive and left for negative values. */
+  value: number;
+  title: string;
+}
+
+/** Horizontal bar chart (signed values), scaled to the largest magnitude; accessible by its title and a table beside it. */
+export function barChart(bars: readonly Bar[], title: string): SVGSVGElement {
+  const rowH = 22;
+  const labelW = 170;
+  const width = 560;
+  const height = Math.max(1, bars.length) * rowH + 10;
+  const max = Math.max(1e-30, ...bars.map((b) => Math.abs(b.value)));
+  const signed = bars.some((b) => b.value < 0);
+  const plotW = width - labelW - 10;
+  const zero = labelW + (signed ? plotW / 2 : 0);
+  const scale = (signed ? plotW / 2 : plotW) / max;
+  const svg = s("svg", {
+    viewBox: `0 0 ${width} ${height}`,
+    class: "chart",
+    role: "img",
+    "aria-label": title,
+    preserveAspectRatio: "xMinYMin meet",
+  });
+  svg.append(s("title", {}, title));
+  bars.forEach((b, i) => {
+    const y = 5 + i * rowH;
+    const w = Math.max(1, Math.abs(b.value) * scale);
+    const x = b.value < 0 ? zero - w : zero;
+    const g = s("g", { class: b.value < 0 ? "bar bar-neg" : "bar" });
+    g.append(
+      s("title", {}, b.title),
+      s(
+        "text",
+        { x: labelW - 6, y: y + 15, "text-anchor": "end", class: "chart-label" },
+        truncate(b.label, 26),
+      ),
+      s("rect", { x, y: y + 3, width: w, height: rowH - 6, rx: 2 }),
+    );
+    svg.append(g);
+  });
+  svg.append(s("line", { x1: zero, x2: zero, y1: 0, y2: height, class: "axis" }));
+  return svg;
+}
+
+export interface Point {
+  x: number;
+  y: number;
+  title: string;
+}
+
+/** Step line of cumulative values over time with dots at each point. */
+export function lineChart(
+  points: readonly Point[],
+  title: string,
+  xLabel: (x: number) => string,
+): SVGSVGElement {
+  const width = 560;
+  const height = 200;
+  const pad = { l: 10, r: 10, t: 10, b: 28 };
+  const svg = s("svg", {
+    viewBox: `0 0 ${width} ${height}`,
+    class: "chart",
+    role: "img",
+    "aria-label": title,
+  });
+  svg.append(s("title", {}, title));
+  if (points.length === 0) return svg;
+  const xs = points.map((p) => p.x);
+  const minX = Math.min(...xs);
+  const maxX = Math.max(...xs);
+  const maxY = Math.max(1e-30, ...points.map((p) => p.y));
+  const px = (x: number) =>
+    pad.l + (maxX === minX ? 0.5 : (x - minX) / (maxX - minX)) * (width - pad.l - pad.r);
+  const py = (y: number) => height - pad.b - (y / maxY) * (height - pad.t - pad.b);
+  let d = `M ${px(points[0]!.x)} ${py(0)}`;
+  for (const p of points) d += ` H ${px(p.x)} V ${py(p.y)}`;
+  svg.append(
+    s("line", { x1: pad.l, x2: width - pad.r, y1: height - pad.b, y2: height - pad.b, class: "axis" }),
+    s("path", { d, class: "line" }),
+  );
+  for (const p of points) {
+    svg.append(s("circle", { cx: px(p.x), cy: py(p.y), r: 3.5, class: "dot" }, s("title", {}, p.title)));
+  }
+  svg.append(
+    s("text", { x: pad.l, y: height - 8, class: "chart-label" }, xLabel(minX)),
+    s("text", { x: width - pad.r, y: height - 8, "text-anchor": "end", class: "chart-label" }, xLabel(maxX)),
+  );
+  return svg;
+}
+
+function truncate(text: string, n: number): string {
+  return text.length > n ? `${text.slice(0, n - 1)}…` : text;
+}
+
+/** A table from headers and rows of cells. */
+export function table(caption: string, headers: string[], rows: Child[][], cls = ""): HTMLTableElement {
+  return h(
+    "table",
+    { class: cls },
+    h("caption", {}, caption),
+    h("thead", {}, h("tr", {}, ...headers.map((t) => h("th", { scope: "col" }, t)))),
+    h("tbody", {}, ...rows.map((r) => h("tr", {}, ...r.map((c) => h("td", {}, c))))),
+  );
+}
+
+/** A labelled form field; the label is a real <label for>. */
+export function field(label: string, control: HTMLElement, hint?: string): HTMLDivElement {
+  const id = control.id || `f-${Math.random().toString(36).slice(2, 9)}`;
+  control.id = id;
+  const hintEl = hint ? h("p", { class: "hint", id: `${id}-hint` }, hint) : null;
+  if (hintEl) control.setAttribute("aria-describedby", `${id}-hint`);
+  return h("div", { class: "field" }, h("label", { for: id }, label), control, hintEl);
+}

@@ -1,0 +1,432 @@
+/**
+ * The web pages in a real browser (Debian's Chromium via playwright-core) against a real
+ * `hardhat node`, the project's Ignition deployment and the real server with its indexer. The page
+ * talks to an injected EIP-1193 wallet that signs with Hardhat development keys in Node.
+ *
+ * Story: no wallet and wrong network states; a payer deposits ETH (pending state on a paused
+ * miner) and USDC by permit; an admin is refused on a rejected signature, sees the server's field
+ * errors inline, saves a policy, runs it on an uploaded lockfile, publishes, revokes as guardian and
+ * publishes again; a user without the role fails to revoke; time passes; an identity from the table
+ * is bound to a wallet with an attestor's attestation and claims everything (balances rise by
+ * exactly the amounts shown); then there is nothing to claim; the explorer shows it all.
+ */
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+
+import hre from "hardhat";
+import type { Browser, Page } from "playwright-core";
+import { type Address, type Hex, getAddress, keccak256, parseEther, stringToBytes, zeroAddress } from "viem";
+
+import { deployWellspring } from "../../deploy/lib/deploy.ts";
+import { royaltyPoolAbi, signAttestation, testERC20Abi } from "../../packages/sdk/src/index.ts";
+import {
+  type Chain,
+  type Server,
+  buildPages,
+  dev,
+  launchBrowser,
+  openPage,
+  resultsDir,
+  root,
+  signedPost,
+  startChain,
+  startServer,
+} from "./web/harness.ts";
+
+const ADMIN = dev(0); // admin, proposer, guardian
+const ATTESTOR = dev(1);
+const PAYER = dev(2);
+const CLAIMER = dev(4);
+const STRANGER = dev(5); // holds no role
+const IDENTITY = "component:pkg:npm/left-pad@1.3.0"; // 37.5 % of the uploaded lockfile's table
+const DELAY = 3600;
+const LOCKFILE = JSON.stringify({
+  name: "acme-ai",
+  version: "1.0.0",
+  lockfileVersion: 3,
+  requires: true,
+  packages: {
+    "": { name: "acme-ai", version: "1.0.0", dependencies: { "left-pad": "^1.3.0", "tiny-json": "^2.0.0" } },
+    "node_modules/left-pad": { version: "1.3.0", license: "WTFPL" },
+    "node_modules/tiny-json": { version: "2.0.1", license: "MIT", dependencies: { "left-pad": "^1.3.0" } },
+  },
+});
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(resultsDir, `web-${name}.png`), fullPage: true });
+const state = (page: Page, id: string, value: string) =>
+  page.locator(`#${id}[data-state="${value}"]`).waitFor({ state: "visible", timeout: 30_000 });
+
+describe("web pages in Chromium", { timeout: 600_000 }, () => {
+  let chain: Chain;
+  let server: Server;
+  let browser: Browser;
+  let pool: Address;
+  let registry: Address;
+  let usdc: Address;
+
+  before(async () => {
+    mkdirSync(resultsDir, { recursive: true });
+    buildPages();
+    chain = await startChain();
+    const connection = await hre.network.connect({ network: "localhost", override: { url: chain.url } });
+    const addresses = await deployWellspring(hre, connection, {
+      parameters: {
+        IdentityRegistry: {
+          admin: ADMIN.address,
+          adminTransferDelay: 0,
+          rebindDelay: 86_400,
+          attestors: [ATTESTOR.address],
+        },
+        Pool: {
+          admin: ADMIN.address,
+          proposer: ADMIN.address,
+          guardian: ADMIN.address,
+          activationDelay: DELAY,
+          claimWindow: 30 * 86_400,
+        },
+      },
+    });
+    pool = getAddress(addresses.pool);
+    registry = getAddress(addresses.registry);
+    const token = await connection.viem.deployContract("TestERC20", ["Demo USDC", "USDC", 6]);
+    usdc = getAddress(token.address);
+    const adminWallet = await connection.viem.getWalletClient(ADMIN.address);
+    await chain.client.waitForTransactionReceipt({
+      hash: await adminWallet.writeContract({
+        address: usdc,
+        abi: testERC20Abi,
+        functionName: "mint",
+        args: [PAYER.address, 10_000_000_000n],
+      }),
+    });
+    server = await startServer(chain, {
+      ADMIN: [ADMIN.address],
+      PROPOSER: [ADMIN.address],
+      GUARDIAN: [ADMIN.address],
+      ATTESTOR: [ATTESTOR.address],
+    });
+    const res = await signedPost(server, ADMIN, "/v1/pools", {
+      address: pool,
+      name: "Acme AI royalties",
+      deployedBlock: String(addresses.deployBlock),
+    });
+    assert.equal(res.status, 201, await res.text());
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    await chain?.stop();
+  });
+
+  it("without a wallet: says so, and still looks things up", async () => {
+    const { page, context, errors } = await openPage(browser, server, chain);
+    await page.goto(`${server.url}/#/claim`);
+    await page.locator('#wallet-bar[data-state="no-wallet"]').waitFor();
+    await page.locator("#claim-use-wallet").click();
+    await state(page, "claim-status", "no-wallet");
+    await page.locator("#claim-account").fill("github:583231");
+    await page.locator("#claim-lookup").click();
+    await state(page, "claim-status", "nothing");
+    await shot(page, "claim-no-wallet");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it("on the wrong network: refuses to send, then switches", async () => {
+    const { page, context, wallet, errors } = await openPage(browser, server, chain, {
+      wallet: { account: PAYER, chainId: 1 },
+    });
+    await page.goto(`${server.url}/#/pay`);
+    await page.locator('#wallet-bar[data-state="wrong-network"]').waitFor();
+    await page.locator("#pay-amount").fill("1");
+    await page.locator("#pay-submit").click();
+    await state(page, "pay-status", "wrong-network");
+    assert.ok(!wallet!.calls.includes("eth_sendTransaction"));
+    await shot(page, "pay-wrong-network");
+    await page.locator("#switch-network").click();
+    await page.locator('#wallet-bar[data-state="ready"]').waitFor();
+    assert.equal(wallet!.chainId, 31337);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it("Pay: deposits ETH (pending until mined) and USDC by permit, with receipts and the payer statement", async () => {
+    const { page, context, errors } = await openPage(browser, server, chain, { wallet: { account: PAYER } });
+    await page.goto(`${server.url}/#/pay`);
+    await page.locator('#wallet-bar[data-state="ready"]').waitFor();
+    const before = await chain.client.getBalance({ address: pool });
+
+    await chain.rpc("evm_setAutomine", [false]);
+    await page.locator("#pay-token").selectOption(zeroAddress);
+    await page.locator("#pay-amount").fill("1.5");
+    await page.locator("#pay-memo").fill("invoice-42");
+    await page.locator("#pay-submit").click();
+    await state(page, "pay-status", "pending");
+    await shot(page, "pay-pending");
+    await chain.rpc("evm_mine");
+    await chain.rpc("evm_setAutomine", [true]);
+    await state(page, "pay-status", "deposited");
+    assert.equal(
+      await page.locator("#pay-credited").getAttribute("data-amount"),
+      parseEther("1.5").toString(),
+    );
+    assert.equal(await chain.client.getBalance({ address: pool }), before + parseEther("1.5"));
+    await page.locator("#pay-statement table").waitFor({ timeout: 30_000 });
+    assert.match(await page.locator("#pay-statement").innerText(), /invoice-42/);
+
+    await page.locator("#pay-token-address").fill(usdc);
+    await page.locator("#pay-amount").fill("2500.000001");
+    await page.locator("#pay-memo").fill("invoice-43");
+    await page.locator("#pay-method-permit").check();
+    await page.locator("#pay-submit").click();
+    await state(page, "pay-status", "deposited");
+    assert.equal(await page.locator("#pay-credited").getAttribute("data-amount"), "2500000001");
+    const held = await chain.client.readContract({
+      address: usdc,
+      abi: testERC20Abi,
+      functionName: "balanceOf",
+      args: [pool],
+    });
+    assert.equal(held, 2_500_000_001n);
+    await page.locator("#pay-statement table").waitFor({ timeout: 30_000 });
+    await page.getByText("invoice-43").first().waitFor();
+    await shot(page, "pay-receipt");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it("Admin: rejected signature, inline field errors, save, run, what-if, publish, countdown, revoke, publish again", async () => {
+    const { page, context, wallet, errors } = await openPage(browser, server, chain, {
+      wallet: { account: ADMIN },
+    });
+    await page.goto(`${server.url}/#/admin`);
+    await page.locator('#wallet-bar[data-state="ready"]').waitFor();
+    await state(page, "policy-status", "new-policy");
+
+    const policy = readFileSync(
+      path.join(root, "packages", "attribution", "policies", "default.json"),
+      "utf8",
+    );
+    await page.locator("#policy-editor").fill(policy);
+    wallet!.reject = true;
+    await page.locator("#policy-save").click();
+    await state(page, "policy-status", "rejected");
+    wallet!.reject = false;
+
+    const bad = JSON.parse(policy) as { keep: { default: number } };
+    bad.keep.default = 2;
+    await page.locator("#policy-editor").fill(JSON.stringify(bad, null, 2));
+    await page.locator("#policy-save").click();
+    await state(page, "policy-status", "invalid");
+    await page.locator('#policy-issues li[data-path="body.document.keep.default"]').waitFor();
+    assert.equal(await page.locator("#policy-editor").getAttribute("aria-invalid"), "true");
+    await shot(page, "admin-policy-errors");
+
+    await page.locator("#policy-editor").fill(policy);
+    await page.locator("#policy-save").click();
+    await state(page, "policy-status", "saved");
+
+    const runOnce = async () => {
+      await page
+        .locator("#run-files")
+        .setInputFiles({
+          name: "package-lock.json",
+          mimeType: "application/json",
+          buffer: Buffer.from(LOCKFILE),
+        });
+      await page.locator("#run-submit").click();
+      await state(page, "run-status", "run-complete");
+      await page.locator("#diff-summary").waitFor();
+      await page.locator("#run-result svg.chart").waitFor();
+    };
+    await runOnce();
+    assert.match(await page.locator("#diff-summary").innerText(), /No active schedule/);
+    await page.locator("#publish").click();
+    await state(page, "schedule-status", "proposed");
+    await page.getByText(/Schedule #1 activates in 0h 59m|Schedule #1 activates in 1h 00m/).waitFor();
+    await shot(page, "admin-pending");
+
+    await page.locator("#revoke").click();
+    await state(page, "schedule-status", "revoked");
+    await page.getByText("No schedule is pending.").waitFor();
+
+    await runOnce();
+    await page.locator("#publish").click();
+    await state(page, "schedule-status", "proposed");
+    await page.locator('#countdown[data-schedule-id="2"]').waitFor();
+    const s = await chain.client.readContract({
+      address: pool,
+      abi: royaltyPoolAbi,
+      functionName: "pendingScheduleId",
+    });
+    assert.equal(s, 2n);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it("a transaction that reverts shows the failed state (revoke without the guardian role)", async () => {
+    const { page, context, errors } = await openPage(browser, server, chain, {
+      wallet: { account: STRANGER },
+    });
+    await page.goto(`${server.url}/#/admin`);
+    await page.locator('#countdown[data-schedule-id="2"]').waitFor();
+    await page.locator("#revoke").click();
+    await state(page, "schedule-status", "failed");
+    await shot(page, "admin-failed");
+    const s = await chain.client.readContract({
+      address: pool,
+      abi: royaltyPoolAbi,
+      functionName: "pendingScheduleId",
+    });
+    assert.equal(s, 2n);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it("Claim: binds an identity with an attestation, claims everything, balances rise by exactly what was shown", async () => {
+    await chain.rpc("evm_increaseTime", [DELAY + 1]);
+    await chain.rpc("evm_mine");
+    server.advance(DELAY + 1);
+    const current = await chain.client.readContract({
+      address: pool,
+      abi: royaltyPoolAbi,
+      functionName: "currentScheduleId",
+    });
+    assert.equal(current, 2n);
+
+    const { page, context, wallet, errors } = await openPage(browser, server, chain, {
+      wallet: { account: CLAIMER, connected: false },
+    });
+    await page.goto(`${server.url}/#/claim`);
+    await page.locator('#wallet-bar[data-state="disconnected"]').waitFor();
+    await page.locator("#connect").click();
+    await page.locator('#wallet-bar[data-state="ready"]').waitFor();
+    assert.ok(wallet!.calls.includes("eth_requestAccounts"));
+
+    await page.locator("#claim-account").fill(IDENTITY);
+    await page.locator("#claim-lookup").click();
+    await state(page, "claim-status", "unbound");
+
+    // The attestor's signature, as an attestation service would hand it out.
+    const attestorClient = (await hre.network.connect({ network: "localhost", override: { url: chain.url } }))
+      .viem;
+    const attestorWallet = await attestorClient.getWalletClient(ATTESTOR.address);
+    const signed = await signAttestation(attestorWallet, {
+      registry,
+      identity: IDENTITY,
+      payee: CLAIMER.address,
+    });
+    const json = JSON.stringify(signed, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+    await page.locator("#bind-attestation").fill(json);
+    await page.locator("#bind-submit").click();
+    await state(page, "bind-status", "bound");
+    const payee = await chain.client.readContract({
+      address: pool,
+      abi: royaltyPoolAbi,
+      functionName: "payeeOf",
+      args: [keccak256(stringToBytes(IDENTITY))],
+    });
+    assert.equal(getAddress(payee), CLAIMER.address);
+
+    await page.locator("#claim-lookup").click();
+    await state(page, "claim-status", "claimable");
+    assert.match(
+      await page.locator("#claim-results").innerText(),
+      /left-pad@1\.3\.0 holds 375000000000000000 of 1000000000000000000 shares/,
+    );
+    const shown = async (token: Address) =>
+      BigInt((await page.locator(`#claim-totals li[data-token="${token}"]`).getAttribute("data-amount"))!);
+    const ethShown = await shown(zeroAddress);
+    const usdcShown = await shown(usdc);
+    assert.equal(ethShown, (parseEther("1.5") * 375n) / 1000n);
+    assert.equal(usdcShown, (2_500_000_001n * 375n) / 1000n);
+    await shot(page, "claim-claimable");
+
+    const usdcBalance = () =>
+      chain.client.readContract({
+        address: usdc,
+        abi: testERC20Abi,
+        functionName: "balanceOf",
+        args: [CLAIMER.address],
+      });
+    const [eth0, usdc0] = await Promise.all([
+      chain.client.getBalance({ address: CLAIMER.address }),
+      usdcBalance(),
+    ]);
+    await page.locator("#claim-all").click();
+    await state(page, "claim-status", "claimed");
+    const hash = (await page.locator("#claim-tx").innerText()) as Hex;
+    const receipt = await chain.client.getTransactionReceipt({ hash });
+    const [eth1, usdc1] = await Promise.all([
+      chain.client.getBalance({ address: CLAIMER.address }),
+      usdcBalance(),
+    ]);
+    assert.equal(usdc1 - usdc0, usdcShown);
+    assert.equal(eth1 - eth0 + receipt.gasUsed * receipt.effectiveGasPrice, ethShown);
+    await shot(page, "claim-claimed");
+
+    await page.locator("#claim-lookup").click();
+    await state(page, "claim-status", "nothing");
+    await page.locator("#claim-account").fill(STRANGER.address);
+    await page.locator("#claim-lookup").click();
+    await state(page, "claim-status", "nothing");
+
+    wallet!.reject = true;
+    await page.locator("#claim-account").fill(IDENTITY);
+    await page.locator("#bind-submit").click();
+    await state(page, "bind-status", "rejected");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it("Explorer: pools, schedules, share chart, top recipients, search, deposits over time", async () => {
+    const { page, context, errors } = await openPage(browser, server, chain, { wallet: { account: PAYER } });
+    await page.goto(`${server.url}/#/explorer`);
+    await state(page, "explorer-status", "loaded");
+    await page.locator("#explorer-shares svg.chart").waitFor();
+    await page.locator("#explorer-deposits svg.chart").first().waitFor();
+    const overview = await page.locator("#explorer-overview").innerText();
+    assert.match(overview, /Acme AI royalties/);
+    assert.match(overview, /revoked/);
+    assert.match(overview, /active/);
+    assert.match(await page.locator("#explorer-shares").innerText(), /left-pad@1\.3\.0/);
+    await page.locator("#explorer-search").fill(IDENTITY);
+    await page.locator("#explorer-search-go").click();
+    await page.locator('#explorer-found [data-state="found"]').waitFor();
+    assert.match(await page.locator("#explorer-found").innerText(), /37\.5 %/);
+    await shot(page, "explorer");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it("fits a phone screen and works from the keyboard", async () => {
+    const { page, context, errors } = await openPage(browser, server, chain, {
+      wallet: { account: CLAIMER },
+      viewport: { width: 390, height: 844 },
+    });
+    for (const name of ["claim", "pay", "admin", "explorer"]) {
+      await page.goto(`${server.url}/#/${name}`);
+      await page.locator(`#view[data-page="${name}"] h1`).waitFor();
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      assert.ok(overflow <= 0, `${name} scrolls sideways by ${overflow}px on a phone`);
+      await shot(page, `phone-${name}`);
+    }
+    // Keyboard: the heading has focus after navigation; Tab reaches the lookup field; Enter submits.
+    await page.goto(`${server.url}/#/claim`);
+    await page.locator('#view[data-page="claim"] h1').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "claim-h");
+    await page.locator("#claim-account").focus();
+    await page.keyboard.type(IDENTITY);
+    await page.keyboard.press("Enter");
+    await state(page, "claim-status", "nothing");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});

@@ -1,0 +1,365 @@
+/**
+ * Browser-test harness: a real `hardhat node` child process, the project's Ignition deployment, the
+ * real server (createApp over PGlite with the indexer) with the web pages mounted, Debian's Chromium
+ * through playwright-core, and an EIP-1193 wallet injected into the page that signs with Hardhat
+ * development keys in Node.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import type { Server as HttpServer } from "node:http";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { webHandler } from "@wellspring/web";
+import {
+  type AppConfig,
+  type Database,
+  createApp,
+  migrate,
+  openPglite,
+  staticHasRole,
+  type Role,
+} from "@wellspring/server";
+import { PoolIndexer } from "../../../packages/server/src/indexer/pool-indexer.ts";
+import express from "express";
+import { pino } from "pino";
+import { type Browser, type BrowserContext, type Page, chromium } from "playwright-core";
+import {
+  type Hex,
+  type PublicClient,
+  createPublicClient,
+  createWalletClient,
+  http,
+  keccak256,
+  stringToBytes,
+  toHex,
+} from "viem";
+import { type HDAccount, mnemonicToAccount } from "viem/accounts";
+import { hardhat } from "viem/chains";
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+export const resultsDir = path.join(root, "test-results");
+const MNEMONIC = "test test test test test test test test test test test junk";
+
+/** Hardhat's development accounts (the node unlocks the same ones). */
+export const dev = (index: number): HDAccount => mnemonicToAccount(MNEMONIC, { addressIndex: index });
+
+/** Builds packages/web/dist so the test always serves the current sources. */
+export function buildPages(): void {
+  const run = spawnSync(
+    process.execPath,
+    ["--import", "tsx", path.join(root, "packages", "web", "build.ts")],
+    {
+      cwd: root,
+      encoding: "utf8",
+    },
+  );
+  if (run.status !== 0) throw new Error(`web build failed:\n${run.stdout}\n${run.stderr}`);
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Chain {
+  url: string;
+  client: PublicClient;
+  rpc(method: string, params?: unknown[]): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+/** `npx hardhat node --hostname 127.0.0.1 --port <free>` as a child process (its own process group). */
+export async function startChain(): Promise<Chain> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(
+    "npx",
+    ["hardhat", "node", "--hostname", "127.0.0.1", "--port", String(port)],
+    {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    },
+  );
+  let output = "";
+  child.stdout?.on("data", (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
+  child.stderr?.on("data", (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
+  const rpc = async (method: string, params: unknown[] = []): Promise<unknown> => {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+    });
+    const body = (await res.json()) as { result?: unknown; error?: { message: string } };
+    if (body.error) throw new Error(`${method}: ${body.error.message}`);
+    return body.result;
+  };
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`hardhat node exited (${child.exitCode}):\n${output}`);
+    try {
+      await rpc("eth_chainId");
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`hardhat node did not answer on ${url}:\n${output}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  const stop = async () => {
+    if (child.exitCode !== null || child.pid === undefined) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    process.kill(-child.pid, "SIGTERM");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (child.exitCode === null) process.kill(-child.pid, "SIGKILL");
+  };
+  return {
+    url,
+    rpc,
+    stop,
+    client: createPublicClient({ chain: hardhat, transport: http(url) }) as PublicClient,
+  };
+}
+
+export interface Server {
+  url: string;
+  db: Database;
+  /** Moves the server's clock with the chain's (evm_increaseTime). */
+  advance(seconds: number): void;
+  stop(): Promise<void>;
+}
+
+/** The real app over PGlite in a temp dir, the indexer on (no confirmations), the pages mounted. */
+export async function startServer(chain: Chain, roles: Partial<Record<Role, string[]>>): Promise<Server> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "ws-web-pglite-"));
+  const db = await openPglite({ dataDir });
+  await migrate(db);
+  const logger = pino({ level: "silent" });
+  let offsetMs = 0;
+  const now = () => Date.now() + offsetMs;
+  const config: AppConfig = {
+    CHAIN_ID: 31337,
+    BODY_LIMIT_BYTES: 4 * 1024 * 1024,
+    RATE_LIMIT_PER_SECOND: 1000,
+    RATE_LIMIT_BURST: 5000,
+    TRUST_PROXY_HOPS: 0,
+    ADMIN_AUTH_MAX_AGE_SECONDS: 300,
+  };
+  const map = new Map(
+    Object.entries(roles).map(([role, list]) => [role as Role, new Set(list.map((a) => a.toLowerCase()))]),
+  );
+  const app = createApp({ db, logger, config, hasRole: staticHasRole(map), now });
+  const outer = express();
+  outer.use(webHandler());
+  outer.use(app);
+  const abort = new AbortController();
+  const indexer = new PoolIndexer({ db, client: chain.client, chainId: 31337, confirmations: 0, logger });
+  const indexing = indexer.run(abort.signal, 150);
+  const http = await new Promise<HttpServer>((resolve) => {
+    const s = outer.listen(0, "127.0.0.1", () => resolve(s));
+  });
+  const { port } = http.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    db,
+    advance: (seconds) => {
+      offsetMs += seconds * 1000;
+    },
+    stop: async () => {
+      abort.abort();
+      await indexing.catch(() => undefined);
+      http.closeAllConnections();
+      await new Promise((r) => http.close(r));
+      await db.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const ADMIN_TYPES = {
+  AdminRequest: [
+    { name: "method", type: "string" },
+    { name: "path", type: "string" },
+    { name: "bodyHash", type: "bytes32" },
+    { name: "nonce", type: "bytes32" },
+    { name: "deadline", type: "uint256" },
+  ],
+} as const;
+
+/** A signed admin POST from Node, as docs/api.md shows (used for setup: registering the pool). */
+export async function signedPost(
+  server: Server,
+  account: HDAccount,
+  apiPath: string,
+  body: unknown,
+): Promise<Response> {
+  const text = JSON.stringify(body);
+  const nonce = keccak256(stringToBytes(`${apiPath}-${Date.now()}-${Math.random()}`));
+  const deadline = BigInt(Math.floor(Date.now() / 1000) + 60);
+  const signature = await account.signTypedData({
+    domain: { name: "Wellspring Admin API", version: "1", chainId: 31337 },
+    types: ADMIN_TYPES,
+    primaryType: "AdminRequest",
+    message: { method: "POST", path: apiPath, bodyHash: keccak256(stringToBytes(text)), nonce, deadline },
+  });
+  return fetch(`${server.url}${apiPath}`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-wellspring-address": account.address,
+      "x-wellspring-nonce": nonce,
+      "x-wellspring-deadline": deadline.toString(),
+      "x-wellspring-signature": signature,
+    },
+    body: text,
+  });
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+  });
+}
+
+/** The injected wallet's switches, changed by the test while the page runs. */
+export interface WalletControl {
+  account: HDAccount;
+  chainId: number;
+  /** Answer every prompt (connect, transaction, signature) with EIP-1193 error 4001. */
+  reject: boolean;
+  /** Whether eth_accounts already lists the account (a site the user connected before). */
+  connected: boolean;
+  /** Every method the page called, in order. */
+  calls: string[];
+}
+
+export interface WalletPage {
+  page: Page;
+  context: BrowserContext;
+  wallet?: WalletControl;
+  errors: string[];
+}
+
+const INJECTED = `
+  window.ethereum = {
+    isWellspringTestWallet: true,
+    async request({ method, params }) {
+      const answer = JSON.parse(await window.__wsWallet(method, JSON.stringify(params ?? [])));
+      if (answer.error) {
+        const e = new Error(answer.error.message);
+        e.code = answer.error.code;
+        throw e;
+      }
+      return answer.result;
+    },
+    on() {},
+    removeListener() {},
+  };
+`;
+
+/**
+ * A fresh browser context on the server, with a wallet bridged to Node (or none at all). The
+ * wallet signs transactions and typed data with the account's private key (viem) and forwards
+ * reads to the chain.
+ */
+export async function openPage(
+  browser: Browser,
+  server: Server,
+  chain: Chain,
+  options: {
+    wallet?: Partial<WalletControl> & { account: HDAccount };
+    viewport?: { width: number; height: number };
+  } = {},
+): Promise<WalletPage> {
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1200, height: 900 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  // No network at runtime except the server: anything else fails the test.
+  await context.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith(server.url)) return route.continue();
+    errors.push(`blocked request to ${url}`);
+    return route.abort();
+  });
+  if (!options.wallet) return { page, context, errors };
+  const control: WalletControl = {
+    chainId: 31337,
+    reject: false,
+    connected: true,
+    calls: [],
+    ...options.wallet,
+  };
+  const signer = () =>
+    createWalletClient({ account: control.account, chain: hardhat, transport: http(chain.url) });
+  const ok = (result: unknown) => JSON.stringify({ result });
+  const fail = (code: number, message: string) => JSON.stringify({ error: { code, message } });
+  await page.exposeFunction("__wsWallet", async (method: string, paramsJson: string): Promise<string> => {
+    control.calls.push(method);
+    const params = JSON.parse(paramsJson) as unknown[];
+    const prompt = ["eth_requestAccounts", "eth_sendTransaction", "eth_signTypedData_v4", "personal_sign"];
+    if (control.reject && prompt.includes(method)) return fail(4001, "User rejected the request.");
+    try {
+      switch (method) {
+        case "eth_requestAccounts":
+          control.connected = true;
+          return ok([control.account.address]);
+        case "eth_accounts":
+          return ok(control.connected ? [control.account.address] : []);
+        case "eth_chainId":
+          return ok(toHex(control.chainId));
+        case "wallet_switchEthereumChain":
+          control.chainId = Number((params[0] as { chainId: string }).chainId);
+          return ok(null);
+        case "eth_sendTransaction": {
+          const tx = params[0] as { to: Hex; data?: Hex; value?: Hex; gas?: Hex };
+          const hash = await signer().sendTransaction({
+            to: tx.to,
+            ...(tx.data ? { data: tx.data } : {}),
+            ...(tx.value ? { value: BigInt(tx.value) } : {}),
+            ...(tx.gas ? { gas: BigInt(tx.gas) } : {}),
+          });
+          return ok(hash);
+        }
+        case "eth_signTypedData_v4": {
+          const typed = JSON.parse(params[1] as string) as {
+            domain: Record<string, unknown>;
+            types: Record<string, { name: string; type: string }[]>;
+            primaryType: string;
+            message: Record<string, unknown>;
+          };
+          delete typed.types.EIP712Domain;
+          return ok(await control.account.signTypedData(typed as Parameters<HDAccount["signTypedData"]>[0]));
+        }
+        case "personal_sign":
+          return ok(await control.account.signMessage({ message: { raw: params[0] as Hex } }));
+        default:
+          return ok(await chain.rpc(method, params));
+      }
+    } catch (error) {
+      const e = error as { shortMessage?: string; message?: string };
+      return fail(-32603, e.shortMessage ?? e.message ?? String(error));
+    }
+  });
+  await page.addInitScript(INJECTED);
+  return { page, context, wallet: control, errors };
+}
