@@ -11,33 +11,93 @@ import { fundingUrlIdentity } from "./identity.ts";
 import { check, danglingError, joinPath, schemaError, z } from "./schema.ts";
 
 const Funding = z.union([z.string(), z.looseObject({ url: z.string(), type: z.string().optional() })]);
-const DepMap = z.record(z.string(), z.string());
-const EntrySchema = z.looseObject({
-  name: z.string().optional(),
-  version: z.string().optional(),
-  resolved: z.string().optional(),
-  link: z.boolean().optional(),
-  dev: z.boolean().optional(),
-  optional: z.boolean().optional(),
-  devOptional: z.boolean().optional(),
-  peer: z.boolean().optional(),
-  inBundle: z.boolean().optional(),
-  license: z.union([z.string(), z.looseObject({ type: z.string() })]).optional(),
-  funding: z.union([Funding, z.array(Funding)]).optional(),
-  dependencies: DepMap.optional(),
-  optionalDependencies: DepMap.optional(),
-  peerDependencies: DepMap.optional(),
-  peerDependenciesMeta: z.record(z.string(), z.looseObject({ optional: z.boolean().optional() })).optional(),
-  devDependencies: DepMap.optional(),
-});
-type Entry = z.infer<typeof EntrySchema>;
+const FundingField = z.union([Funding, z.array(Funding)]);
+const LicenseObject = z.looseObject({ type: z.string() });
 
-const SECTIONS: ReadonlyArray<readonly [keyof Entry & string, EdgeKind]> = [
+type Section = "dependencies" | "optionalDependencies" | "peerDependencies" | "devDependencies";
+
+/** The fields of a lockfile entry read here (pulled from the bytes; the rest is skipped). */
+interface Entry {
+  name?: string;
+  version?: string;
+  resolved?: string;
+  link?: boolean;
+  dev?: boolean;
+  optional?: boolean;
+  devOptional?: boolean;
+  peer?: boolean;
+  inBundle?: boolean;
+  license?: string;
+  funding?: z.infer<typeof FundingField>;
+  /** Dependency names per section (the version ranges are not needed: the lockfile resolved them). */
+  dependencies?: string[];
+  optionalDependencies?: string[];
+  peerDependencies?: string[];
+  devDependencies?: string[];
+}
+
+const SECTIONS: ReadonlyArray<readonly [Section, EdgeKind]> = [
   ["dependencies", "runtime"],
   ["optionalDependencies", "optional"],
   ["peerDependencies", "peer"],
   ["devDependencies", "dev"],
 ];
+
+/** Pulls one entry; type errors name `packages["<location>"].<field>`. */
+function pullEntry(r: JsonReader, path: string, location: string): Entry {
+  const entry: Entry = {};
+  const kindError = (key: string, expected: string): never => {
+    throw schemaError(path, field(location, key), `expected ${expected}, received ${r.kind()}`);
+  };
+  if (r.kind() !== "object")
+    throw schemaError(path, field(location), `expected an object, received ${r.kind()}`);
+  r.openObject();
+  for (let key = r.nextKey(); key !== undefined; key = r.nextKey()) {
+    switch (key) {
+      case "name":
+      case "version":
+      case "resolved":
+        if (r.kind() !== "string") kindError(key, "a string");
+        entry[key] = r.readString();
+        break;
+      case "link":
+      case "dev":
+      case "optional":
+      case "devOptional":
+      case "peer":
+      case "inBundle":
+        if (r.kind() !== "boolean") kindError(key, "a boolean");
+        entry[key] = r.readValue() as boolean;
+        break;
+      case "license":
+        if (r.kind() === "string") entry.license = r.readInterned();
+        else entry.license = check(LicenseObject, r.readValue(), path, field(location, "license")).type;
+        break;
+      case "funding":
+        entry.funding = check(FundingField, r.readValue(), path, field(location, "funding"));
+        break;
+      case "dependencies":
+      case "optionalDependencies":
+      case "peerDependencies":
+      case "devDependencies": {
+        if (r.kind() !== "object") kindError(key, "an object");
+        const names: string[] = [];
+        r.openObject();
+        for (let name = r.nextKey(); name !== undefined; name = r.nextKey()) {
+          if (r.kind() !== "string")
+            throw schemaError(path, field(location, key, name), `expected a string, received ${r.kind()}`);
+          r.skipValue();
+          names.push(name);
+        }
+        entry[key] = names;
+        break;
+      }
+      default:
+        r.skipValue();
+    }
+  }
+  return entry;
+}
 
 /** The location whose node_modules is searched after `location`'s own. */
 function parentLocation(location: string): string | undefined {
@@ -74,7 +134,7 @@ export function parseLockfile(file: InputFile, sink: GraphSink): void {
     else if (key === "packages") {
       if (reader.kind() !== "object") throw schemaError(path, "packages", "expected an object");
       reader.object((location) => {
-        entries.set(location, check(EntrySchema, reader.readValue(), path, field(location)));
+        entries.set(location, pullEntry(reader, path, location));
       });
     } else reader.skipValue();
   });
@@ -104,8 +164,7 @@ export function parseLockfile(file: InputFile, sink: GraphSink): void {
     const info: ComponentInfo = { kind: location === "" ? "application" : "package", name };
     if (ver !== undefined) info.version = ver;
     info.purl = key;
-    const license = typeof entry.license === "string" ? entry.license : entry.license?.type;
-    if (license !== undefined && license.length > 0) info.license = license;
+    if (entry.license !== undefined && entry.license.length > 0) info.license = entry.license;
     sink.component(key, info, { file: path, field: field(location) });
     if (entry.funding !== undefined) {
       const list = Array.isArray(entry.funding) ? entry.funding : [entry.funding];
@@ -141,12 +200,12 @@ export function parseLockfile(file: InputFile, sink: GraphSink): void {
     const from = keyOf.get(location) as string;
     const emitted = new Set<string>();
     for (const [section, kind] of SECTIONS) {
-      const deps = entry[section] as Record<string, string> | undefined;
+      const deps = entry[section];
       if (deps === undefined) continue;
-      for (const name of Object.keys(deps)) {
+      for (const name of deps) {
         // A name in optionalDependencies is also listed in dependencies by some npm versions.
         if (emitted.has(name)) continue;
-        if (section === "dependencies" && entry.optionalDependencies?.[name] !== undefined) continue;
+        if (section === "dependencies" && entry.optionalDependencies?.includes(name) === true) continue;
         let resolved: string | undefined;
         for (let at: string | undefined = location; at !== undefined; at = parentLocation(at)) {
           const candidate = `${at === "" ? "" : `${at}/`}node_modules/${name}`;

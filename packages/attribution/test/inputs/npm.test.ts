@@ -120,6 +120,17 @@ test("lockfile errors name the field", () => {
   const e2 = caught(() => read(fromText("lock.json", JSON.stringify(badType))));
   assert.equal(e2.code, "INPUT_SCHEMA");
   assert.equal(e2.field, 'packages["node_modules/b"].version');
+  const badRange = { lockfileVersion: 3, packages: { "": { name: "a", dependencies: { x: 1 } } } };
+  const e3 = caught(() => read(fromText("lock.json", JSON.stringify(badRange))));
+  assert.equal(e3.code, "INPUT_SCHEMA");
+  assert.equal(e3.field, 'packages[""].dependencies.x');
+  const badFunding = {
+    lockfileVersion: 3,
+    packages: { "": { name: "a" }, "node_modules/b": { version: "1.0.0", funding: { type: "x" } } },
+  };
+  const e4 = caught(() => read(fromText("lock.json", JSON.stringify(badFunding))));
+  assert.equal(e4.code, "INPUT_SCHEMA");
+  assert.match(e4.field ?? "", /^packages\["node_modules\/b"\]\.funding/);
   const v1 = caught(() =>
     read(fromText("lock.json", JSON.stringify({ lockfileVersion: 1, dependencies: {} }))),
   );
