@@ -65,11 +65,13 @@ interface IRoyaltyPool {
 
     /// @notice A deposit of zero, or a deposit that credited nothing (e.g. a token that took 100% fee).
     error RoyaltyPoolAmountZero();
+    /// @notice `deposit` was given `address(0)`; ETH goes through `depositETH`.
+    error RoyaltyPoolInvalidToken(address token);
     /// @notice Deposits are paused by a GUARDIAN or the admin.
     error RoyaltyPoolDepositsPaused();
     /// @notice Crediting `amount` would take the pot of (schedule, token) above 2^128 - 1.
     error RoyaltyPoolPotOverflow(uint256 scheduleId, address token, uint256 amount);
-    /// @notice `sync` found no uncredited balance of `token`, or `token` is ETH (ETH is credited on receipt).
+    /// @notice `sync` found no uncredited balance of `token`.
     error RoyaltyPoolNothingToSync(address token);
     /// @notice `pause` was called while paused, or `unpause` while not paused.
     error RoyaltyPoolPauseUnchanged(bool paused);
@@ -212,8 +214,10 @@ interface IRoyaltyPool {
     function depositETH(bytes32 memo) external payable;
 
     /// @notice Credits the part of the pool's `token` balance that no deposit accounted for (tokens sent by
-    /// plain transfer) to the current schedule's pot. Anyone may call it. Not for ETH: plain ETH transfers
-    /// are credited on receipt.
+    /// plain transfer; for `address(0)`, ETH forced in without a call) to the current schedule's pot. Anyone
+    /// may call it.
+    /// @dev Reads one pot per schedule ever proposed (the pool keeps no per-token total, which keeps deposits
+    /// and claims one storage write cheaper).
     function sync(address token) external;
 
     /// @notice GUARDIAN or admin: stops deposits, `depositETH`, plain ETH transfers and `sync`.
@@ -290,7 +294,8 @@ interface IRoyaltyPool {
     /// @notice Whether the remainder of (schedule, token) was swept.
     function isSwept(uint256 scheduleId, address token) external view returns (bool);
 
-    /// @notice `token` the pool holds by its accounting (credited and not yet claimed); excludes ETH.
+    /// @notice `token` the pool holds by its accounting: credited and not yet claimed, over all pots.
+    /// @dev Reads one pot per schedule ever proposed.
     function reserveOf(address token) external view returns (uint256);
 
     /// @notice Who gets paid for `accountId` (address(0) = an identity that is not bound yet).

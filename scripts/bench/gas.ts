@@ -1,0 +1,159 @@
+/**
+ * Measures the total transaction gas (receipt gasUsed) of the pool's hot calls on the in-process
+ * Hardhat network and writes scripts/bench/results/gas.json.
+ *
+ *   npm run bench:gas
+ *
+ * Pools are created through the factory; claims pay fresh payees (zero token balance) with proofs
+ * from a real 1,000,000-leaf share table.
+ */
+import { writeFileSync, mkdirSync } from "node:fs";
+import os from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import type { ContractTransactionReceipt } from "ethers";
+import hre from "hardhat";
+
+import { syntheticAddressTable } from "../../test/contracts/helpers/merkle.ts";
+import {
+  ACTIVATION_DELAY,
+  by,
+  CLAIM_WINDOW,
+  createPool,
+  DAY,
+  type ClaimRequest,
+  type Factory,
+  type Token,
+  namedSigners,
+  propose,
+} from "../../test/contracts/helpers/pool.ts";
+
+const TARGETS = {
+  deposit_erc20: 60_000,
+  deposit_eth: 36_000,
+  claim_first_depth20: 110_000,
+  claim_repeat: 78_000,
+  claim_extra_schedule: 55_000,
+  create_pool: 200_000,
+} as const;
+type Key = keyof typeof TARGETS;
+
+const LEAVES = 1_000_000;
+const SHARES_EACH = 10n ** 12n; // 10^6 leaves x 10^12 = 10^18 total shares
+const TOTAL_SHARES = SHARES_EACH * BigInt(LEAVES);
+
+async function gasOf(tx: Promise<{ wait(): Promise<unknown> }>): Promise<number> {
+  const receipt = (await (await tx).wait()) as ContractTransactionReceipt;
+  return Number(receipt.gasUsed);
+}
+
+async function main(): Promise<void> {
+  await hre.tasks.getTask("build").run({ quiet: true });
+  const { ethers, networkHelpers } = await hre.network.connect();
+  const s = await namedSigners(ethers);
+  const results = {} as Record<Key, number>;
+
+  const t0 = performance.now();
+  const table = syntheticAddressTable(LEAVES, SHARES_EACH);
+  const buildSeconds = (performance.now() - t0) / 1000;
+  // Leaves at depth 20 (most of them in a 10^6-leaf tree); take the first few.
+  const deep: number[] = [];
+  for (let i = 0; deep.length < 3; i++) if (table.tree.depth(i) === 20) deep.push(i);
+  const [first, second, third] = deep as [number, number, number];
+
+  const registry = await ethers.deployContract("IdentityRegistry", [
+    s.admin.address,
+    2n * DAY,
+    3n * DAY,
+    [s.attestor.address],
+  ]);
+  const factory = (await ethers.deployContract("PoolFactory")) as unknown as Factory;
+  const { pool, receipt } = await createPool(ethers, factory, {
+    admin: s.admin.address,
+    registry: await registry.getAddress(),
+    activationDelay: ACTIVATION_DELAY,
+    claimWindow: CLAIM_WINDOW,
+    proposers: [s.proposer.address],
+    guardians: [s.guardian.address],
+  });
+  results.create_pool = Number(receipt.gasUsed);
+
+  const token = (await ethers.deployContract("TestERC20", ["Bench USD", "BUSD", 6])) as unknown as Token;
+  const tokenAddress = await token.getAddress();
+  const poolAddress = await pool.getAddress();
+  const amount = 1_000_000n * 10n ** 6n;
+  await (await token.mint(s.payer.address, 100n * amount)).wait();
+  // A finite allowance, so the deposit pays for the allowance update like a real payer.
+  await (await by(token, s.payer).approve(poolAddress, 10n * amount)).wait();
+
+  const s1 = await propose(pool, s.proposer, table.tree.root, TOTAL_SHARES);
+  await networkHelpers.time.increase(ACTIVATION_DELAY);
+
+  // Warm pot: the measured deposit is the second into the current schedule.
+  await (await by(pool, s.payer).deposit(tokenAddress, amount, ethers.id("invoice-1"))).wait();
+  results.deposit_erc20 = await gasOf(
+    by(pool, s.payer).deposit(tokenAddress, amount, ethers.id("invoice-2")),
+  );
+  await (await by(pool, s.payer).depositETH(ethers.id("eth-1"), { value: 10n ** 18n })).wait();
+  results.deposit_eth = await gasOf(by(pool, s.payer).depositETH(ethers.id("eth-2"), { value: 10n ** 18n }));
+
+  const request = (scheduleId: bigint, leaf: number): ClaimRequest => ({
+    scheduleId,
+    accountId: table.accountIdOf(leaf),
+    shares: SHARES_EACH,
+    proof: table.tree.proof(leaf),
+    tokens: [tokenAddress],
+  });
+  const claimant = by(pool, s.stranger); // anyone may submit; the payee is the leaf's address
+
+  results.claim_first_depth20 = await gasOf(claimant.claim([request(s1, first)]));
+  await (await by(pool, s.payer).deposit(tokenAddress, amount, ethers.id("invoice-3"))).wait();
+  results.claim_repeat = await gasOf(claimant.claim([request(s1, first)]));
+
+  // A second schedule (same table) with money of its own.
+  const s2 = await propose(pool, s.proposer, table.tree.root, TOTAL_SHARES);
+  await networkHelpers.time.increase(ACTIVATION_DELAY);
+  await (await by(pool, s.payer).deposit(tokenAddress, amount, ethers.id("invoice-4"))).wait();
+  const one = await gasOf(claimant.claim([request(s2, second)]));
+  const two = await gasOf(claimant.claim([request(s1, third), request(s2, third)]));
+  results.claim_extra_schedule = two - one;
+
+  for (const leaf of [first, second, third]) {
+    const paid = (await token.balanceOf(table.addressOf(leaf))) as bigint;
+    if (paid === 0n) throw new Error(`leaf ${leaf} was not paid`);
+  }
+
+  const cpus = os.cpus();
+  const within = Object.fromEntries(
+    (Object.keys(TARGETS) as Key[]).map((k) => [k, results[k] <= TARGETS[k]]),
+  ) as Record<Key, boolean>;
+  const out = {
+    ...results,
+    targets: TARGETS,
+    within_targets: within,
+    details: {
+      unit: "total transaction gas (receipt gasUsed)",
+      network: "in-process Hardhat (EDR) network, cancun, solc 0.8.30 optimizer 1,000,000 runs, viaIR",
+      table_leaves: LEAVES,
+      proof_depth: table.tree.proof(first).length,
+      tree_build_s: Number(buildSeconds.toFixed(2)),
+      claim_first_depth20: "one schedule, one OZ ERC-20, fresh payee, depth-20 proof",
+      claim_repeat: "same leaf after another deposit",
+      claim_extra_schedule: `claim of 2 schedules (${two}) minus claim of 1 schedule (${one}), fresh payees`,
+      deposit_erc20: "second deposit into the current schedule (warm pot), finite allowance",
+      deposit_eth: "second depositETH into the current schedule (warm pot)",
+      create_pool: "factory.createPool with admin, one proposer, one guardian",
+    },
+    machine: { cpu: cpus[0]?.model ?? "unknown", cores: cpus.length },
+    node: process.version,
+    date: new Date().toISOString(),
+  };
+  const file = join(dirname(fileURLToPath(import.meta.url)), "results", "gas.json");
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(out, null, 2) + "\n");
+  console.log(JSON.stringify(out, null, 2));
+  if (!Object.values(within).every(Boolean)) process.exitCode = 1;
+}
+
+await main();

@@ -1,0 +1,199 @@
+import type { BaseContractMethod, Contract, ContractTransactionReceipt, EventLog, Signer } from "ethers";
+import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+
+export const DAY = 24n * 60n * 60n;
+export const ACTIVATION_DELAY = 2n * DAY;
+export const CLAIM_WINDOW = 30n * DAY;
+export const TOTAL_SHARES = 10n ** 18n;
+export const ZERO_HASH = "0x" + "00".repeat(32);
+export const ETH = "0x0000000000000000000000000000000000000000";
+export const MAX_UINT128 = (1n << 128n) - 1n;
+
+type PoolMethod =
+  | "initialize"
+  | "deposit"
+  | "depositWithPermit"
+  | "depositETH"
+  | "sync"
+  | "pause"
+  | "unpause"
+  | "proposeSchedule"
+  | "revokeSchedule"
+  | "currentScheduleId"
+  | "pendingScheduleId"
+  | "scheduleCount"
+  | "scheduleOf"
+  | "claim"
+  | "claimable"
+  | "claimed"
+  | "potOf"
+  | "isSwept"
+  | "reserveOf"
+  | "payeeOf"
+  | "sweep"
+  | "grantRole"
+  | "revokeRole"
+  | "renounceRole"
+  | "transferAdmin"
+  | "acceptAdmin"
+  | "hasRole"
+  | "admin"
+  | "pendingAdmin"
+  | "registry"
+  | "activationDelay"
+  | "claimWindow"
+  | "paused"
+  | "PROPOSER_ROLE"
+  | "GUARDIAN_ROLE"
+  | "DEFAULT_ADMIN_ROLE";
+
+/** The pool's ABI methods, typed so that `noUncheckedIndexedAccess` sees them as present. */
+export type Pool = Contract & Record<PoolMethod, BaseContractMethod>;
+export type Factory = Contract &
+  Record<
+    "createPool" | "createPoolDeterministic" | "predictPoolAddress" | "implementation",
+    BaseContractMethod
+  >;
+export type Token = Contract &
+  Record<
+    | "mint"
+    | "approve"
+    | "transfer"
+    | "transferFrom"
+    | "balanceOf"
+    | "allowance"
+    | "nonces"
+    | "name"
+    | "DOMAIN_SEPARATOR"
+    | "amountAfterFee"
+    | "setIndex",
+    BaseContractMethod
+  >;
+export type Registry = Contract &
+  Record<"payeeOf" | "submitAttestation" | "nonces" | "setPayee" | "unbind", BaseContractMethod>;
+
+export interface PoolConfig {
+  admin: string;
+  registry: string;
+  activationDelay: bigint;
+  claimWindow: bigint;
+  proposers: string[];
+  guardians: string[];
+}
+
+export interface ClaimRequest {
+  scheduleId: bigint;
+  accountId: string;
+  shares: bigint;
+  proof: string[];
+  tokens: string[];
+}
+
+/** The pool as seen by transactions sent from `signer`. */
+export function by<T extends Contract>(contract: T, signer: Signer): T {
+  return contract.connect(signer) as T;
+}
+
+/** Creates a pool through `factory` and returns it with the creation receipt. */
+export async function createPool(
+  ethers: HardhatEthers,
+  factory: Factory,
+  config: PoolConfig,
+): Promise<{ pool: Pool; receipt: ContractTransactionReceipt }> {
+  const tx = await factory.createPool(config);
+  const receipt = (await tx.wait()) as ContractTransactionReceipt;
+  const event = receipt.logs.find(
+    (l): l is EventLog => "fragment" in l && (l as EventLog).fragment.name === "PoolCreated",
+  );
+  if (!event) throw new Error("PoolCreated not emitted");
+  const address = event.args[0] as string;
+  const pool = (await ethers.getContractAt("RoyaltyPool", address)) as unknown as Pool;
+  return { pool, receipt };
+}
+
+/** Signers by role; tests need at least ten accounts (Hardhat gives twenty). */
+export async function namedSigners(ethers: HardhatEthers) {
+  const s = await ethers.getSigners();
+  const pick = (i: number) => {
+    const signer = s[i];
+    if (!signer) throw new Error(`missing signer ${i}`);
+    return signer;
+  };
+  return {
+    admin: pick(0),
+    proposer: pick(1),
+    guardian: pick(2),
+    payer: pick(3),
+    alice: pick(4),
+    bob: pick(5),
+    carol: pick(6),
+    stranger: pick(7),
+    attestor: pick(8),
+    newAdmin: pick(9),
+  };
+}
+
+/** Deploys the factory, an identity registry and a pool configured with admin, proposer and guardian. */
+export async function deployPoolSystem(
+  ethers: HardhatEthers,
+  opts: { activationDelay?: bigint; claimWindow?: bigint } = {},
+) {
+  const signers = await namedSigners(ethers);
+  const registry = (await ethers.deployContract("IdentityRegistry", [
+    signers.admin.address,
+    2n * DAY,
+    3n * DAY,
+    [signers.attestor.address],
+  ])) as unknown as Registry;
+  const factory = (await ethers.deployContract("PoolFactory")) as unknown as Factory;
+  const config: PoolConfig = {
+    admin: signers.admin.address,
+    registry: await registry.getAddress(),
+    activationDelay: opts.activationDelay ?? ACTIVATION_DELAY,
+    claimWindow: opts.claimWindow ?? CLAIM_WINDOW,
+    proposers: [signers.proposer.address],
+    guardians: [signers.guardian.address],
+  };
+  const { pool, receipt } = await createPool(ethers, factory, config);
+  const token = (await ethers.deployContract("TestERC20", ["Test USD", "TUSD", 6])) as unknown as Token;
+  return { ...signers, registry, factory, pool, token, config, createReceipt: receipt };
+}
+
+export type PoolSystem = Awaited<ReturnType<typeof deployPoolSystem>>;
+
+/** Mints `amount` to `payer`, approves the pool and deposits; returns the receipt. */
+export async function depositToken(
+  pool: Pool,
+  token: Token,
+  payer: Signer,
+  amount: bigint,
+  memo = ZERO_HASH,
+): Promise<ContractTransactionReceipt> {
+  const poolAddress = await pool.getAddress();
+  await (await by(token, payer).mint(await payer.getAddress(), amount)).wait();
+  await (await by(token, payer).approve(poolAddress, amount)).wait();
+  const tx = await by(pool, payer).deposit(await token.getAddress(), amount, memo);
+  return (await tx.wait()) as ContractTransactionReceipt;
+}
+
+/** Proposes a schedule as `proposer` and returns its id. */
+export async function propose(
+  pool: Pool,
+  proposer: Signer,
+  root: string,
+  totalShares: bigint,
+  uri = "ipfs://table",
+): Promise<bigint> {
+  const id = (await by(pool, proposer).proposeSchedule.staticCall(
+    root,
+    totalShares,
+    ZERO_HASH,
+    ZERO_HASH,
+    ZERO_HASH,
+    uri,
+  )) as bigint;
+  await (
+    await by(pool, proposer).proposeSchedule(root, totalShares, ZERO_HASH, ZERO_HASH, ZERO_HASH, uri)
+  ).wait();
+  return id;
+}
