@@ -65,7 +65,7 @@ interface Component {
   licenses: string[];
   licenseOptOut: boolean;
   people: Person[];
-  properties: Array<{ name: string; value: string | undefined; field: string }>;
+  properties: Array<{ name: string; value: string | undefined; index: number }>;
   externalReferences: Array<{ type: string; url: string }>;
   datasets: DataRefT[] | undefined;
   data: DataRefT[] | undefined;
@@ -285,37 +285,29 @@ class CycloneDxReader {
           this.licenses(r, `${field}.licenses`, c);
           break;
         case "properties":
-          this.expect(r, "array", field, `.properties`);
-          r.array((i) => {
-            const at = `${field}.properties[${i}]`;
-            let name: string | undefined;
-            let value: string | undefined;
-            this.expect(r, "object", at);
-            r.object((k) => {
-              if (k === "name") name = this.str(r, at, `.name`);
-              else if (k === "value") value = this.str(r, at, `.value`);
-              else r.skipValue();
-            });
-            if (name === undefined) throw schemaError(this.path, `${at}.name`, "required");
-            c.properties.push({ name, value, field: at });
-          });
+          this.expect(r, "array", field, ".properties");
+          r.openArray();
+          for (let i = 0; r.nextElement(); i++) {
+            const [name, value] = this.pair(r, field, "properties", i, "name", "value");
+            if (name === undefined)
+              throw schemaError(this.path, `${field}.properties[${i}].name`, "required");
+            c.properties.push({ name, value, index: i });
+          }
           break;
         case "externalReferences":
-          this.expect(r, "array", field, `.externalReferences`);
-          r.array((i) => {
-            const at = `${field}.externalReferences[${i}]`;
-            let type: string | undefined;
-            let url: string | undefined;
-            this.expect(r, "object", at);
-            r.object((k) => {
-              if (k === "type") type = this.str(r, at, `.type`);
-              else if (k === "url") url = this.str(r, at, `.url`);
-              else r.skipValue();
-            });
-            if (type === undefined || url === undefined)
-              throw schemaError(this.path, `${at}.${type === undefined ? "type" : "url"}`, "required");
+          this.expect(r, "array", field, ".externalReferences");
+          r.openArray();
+          for (let i = 0; r.nextElement(); i++) {
+            const [type, url] = this.pair(r, field, "externalReferences", i, "type", "url");
+            if (type === undefined || url === undefined) {
+              throw schemaError(
+                this.path,
+                `${field}.externalReferences[${i}].${type === undefined ? "type" : "url"}`,
+                "required",
+              );
+            }
             c.externalReferences.push({ type, url });
-          });
+          }
           break;
         case "modelCard": {
           const card = check(ModelCardSchema, r.readValue(), this.path, `${field}.modelCard`);
@@ -346,6 +338,37 @@ class CycloneDxReader {
     if (c.type === undefined) throw schemaError(this.path, `${field}.type`, "required");
     if (c.name === undefined) throw schemaError(this.path, `${field}.name`, "required");
     return c;
+  }
+
+  /** Two string members of a small object in a list (`{name, value}`, `{type, url}`); paths only on error. */
+  private pair(
+    r: JsonReader,
+    field: string,
+    list: string,
+    i: number,
+    a: string,
+    b: string,
+  ): [string | undefined, string | undefined] {
+    if (r.kind() !== "object")
+      throw schemaError(this.path, `${field}.${list}[${i}]`, `expected an object, received ${r.kind()}`);
+    let first: string | undefined;
+    let second: string | undefined;
+    r.openObject();
+    for (let k = r.nextKey(); k !== undefined; k = r.nextKey()) {
+      if (k !== a && k !== b) {
+        r.skipValue();
+        continue;
+      }
+      if (r.kind() !== "string")
+        throw schemaError(
+          this.path,
+          `${field}.${list}[${i}].${k}`,
+          `expected a string, received ${r.kind()}`,
+        );
+      if (k === a) first = r.readString();
+      else second = r.readString();
+    }
+    return [first, second];
   }
 
   private person(r: JsonReader, field: string, suffix: string): Person {
@@ -444,7 +467,7 @@ class CycloneDxReader {
       if (signal !== undefined) optOut.push(signal);
       if (p.name === "cdx:npm:package:development" && p.value === "true") development = true;
       if (isBaseModelProperty(p.name) && p.value !== undefined && p.value.trim().length > 0) {
-        baseModel = { value: p.value.trim(), field: `${p.field}.value` };
+        baseModel = { value: p.value.trim(), field: `${field}.properties[${p.index}].value` };
       }
       const lower = p.name.toLowerCase();
       if (lower.startsWith("wellspring:availability:")) {

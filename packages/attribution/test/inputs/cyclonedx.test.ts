@@ -210,6 +210,30 @@ test("CycloneDX errors: schema field paths, dangling refs, unsupported versions"
   const e6 = caught(() => readInputs([fromText("bom.json", badLicense)], new RecordingSink()));
   assert.equal(e6.field, "components[0].licenses[1].license.name");
 
+  const badProperty = bom({
+    components: [
+      {
+        type: "library",
+        name: "x",
+        properties: [
+          { name: "a", value: "1" },
+          { name: "b", value: 2 },
+        ],
+      },
+    ],
+  });
+  assert.equal(
+    caught(() => readInputs([fromText("bom.json", badProperty)], new RecordingSink())).field,
+    "components[0].properties[1].value",
+  );
+  const badReference = bom({
+    components: [{ type: "library", name: "x", externalReferences: [{ type: "vcs" }] }],
+  });
+  assert.equal(
+    caught(() => readInputs([fromText("bom.json", badReference)], new RecordingSink())).field,
+    "components[0].externalReferences[0].url",
+  );
+
   const old = JSON.stringify({ bomFormat: "CycloneDX", specVersion: "1.2", components: [] });
   const e4 = caught(() => readInputs([fromText("bom.json", old)], new RecordingSink()));
   assert.equal(e4.code, "INPUT_SCHEMA");
