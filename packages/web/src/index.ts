@@ -26,9 +26,14 @@ export class WebAssetsMissingError extends Error {
 }
 
 /** Absolute path of the built pages (index.html and assets/); throws if they were not built. */
-export function webAssetsDir(): string {
-  if (!existsSync(path.join(DIST, "index.html"))) throw new WebAssetsMissingError(DIST);
-  return DIST;
+export function webAssetsDir(dir: string = DIST): string {
+  if (!existsSync(path.join(dir, "index.html"))) throw new WebAssetsMissingError(dir);
+  return dir;
+}
+
+export interface WebHandlerOptions {
+  /** Directory of the built pages; default: this package's dist/. */
+  dir?: string;
 }
 
 type Next = (error?: unknown) => void;
@@ -37,8 +42,10 @@ type Next = (error?: unknown) => void;
  * An Express-compatible handler: `GET /` (and `/index.html`) is the app, `GET /assets/<file>` its
  * scripts and styles; anything else goes to `next()`, so mount it before the API's 404 handler.
  */
-export function webHandler(): (req: IncomingMessage, res: ServerResponse, next: Next) => void {
-  const dir = webAssetsDir();
+export function webHandler(
+  options: WebHandlerOptions = {},
+): (req: IncomingMessage, res: ServerResponse, next: Next) => void {
+  const dir = webAssetsDir(options.dir);
   const assets = path.join(dir, "assets");
   return (req, res, next) => {
     if (req.method !== "GET" && req.method !== "HEAD") return next();

@@ -144,7 +144,7 @@ export function explorerPage(ctx: Ctx): HTMLElement {
           r.identity ?? h("code", {}, shortHex(r.accountId)),
           percent(BigInt(r.shares), total),
         ]),
-        "top",
+        "top-recipients",
       ),
     );
   }

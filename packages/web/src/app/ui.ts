@@ -92,7 +92,7 @@ export interface Bar {
 /** Horizontal bar chart (signed values), scaled to the largest magnitude; accessible by its title and a table beside it. */
 export function barChart(bars: readonly Bar[], title: string): SVGSVGElement {
   const rowH = 22;
-  const labelW = 170;
+  const labelW = 200;
   const width = 560;
   const height = Math.max(1, bars.length) * rowH + 10;
   const max = Math.max(1e-30, ...bars.map((b) => Math.abs(b.value)));
@@ -118,7 +118,7 @@ export function barChart(bars: readonly Bar[], title: string): SVGSVGElement {
       s(
         "text",
         { x: labelW - 6, y: y + 15, "text-anchor": "end", class: "chart-label" },
-        truncate(b.label, 26),
+        truncate(b.label, 28),
       ),
       s("rect", { x, y: y + 3, width: w, height: rowH - 6, rx: 2 }),
     );
