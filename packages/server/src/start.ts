@@ -35,8 +35,7 @@ export function createLogger(level: Config["LOG_LEVEL"], destination?: NodeJS.Wr
  * Starts the indexer loop. A chain whose id differs from CHAIN_ID is a configuration error; an
  * RPC that does not answer yet is not (the loop retries).
  */
-async function startIndexer(config: Config, db: Database, logger: Logger, client?: PublicClient) {
-  const rpc = client ?? createPublicClient({ transport: http(config.RPC_URL) });
+async function startIndexer(config: Config, db: Database, logger: Logger, rpc: PublicClient) {
   try {
     const chainId = await rpc.getChainId();
     if (chainId !== config.CHAIN_ID) {
@@ -80,12 +79,14 @@ export async function start(
       "database ready",
     );
     // Before listening: a chain-id mismatch must stop the boot, not leave a half-started server.
-    indexing = config.INDEXER_ENABLED ? await startIndexer(config, db, logger, options.client) : undefined;
+    const chain = options.client ?? createPublicClient({ transport: http(config.RPC_URL) });
+    indexing = config.INDEXER_ENABLED ? await startIndexer(config, db, logger, chain) : undefined;
     const app = createApp({
       db,
       logger,
       config,
       hasRole: options.hasRole ?? staticHasRole(config.STATIC_ROLES),
+      chain,
     });
     const server = await listen(app, {
       host: config.HOST,

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import pg from "pg";
 import { pino, type Logger } from "pino";
-import { toHex, type Hex, type LocalAccount } from "viem";
+import { toHex, type Hex, type LocalAccount, type PublicClient } from "viem";
 import type { HasRole } from "../src/auth/roles.ts";
 import { ADMIN_HEADERS, ADMIN_REQUEST_TYPES, adminDomain } from "../src/auth/admin-auth.ts";
 import type { Database } from "../src/db/database.ts";
@@ -114,6 +114,7 @@ export async function startTestServer(
   db: Database,
   options: {
     hasRole?: HasRole;
+    chain?: PublicClient;
     now?: () => number;
     config?: Partial<AppConfig>;
     shutdownTimeoutMs?: number;
@@ -125,6 +126,7 @@ export async function startTestServer(
     logger,
     config: testConfig(options.config),
     hasRole: options.hasRole ?? (async () => false),
+    ...(options.chain ? { chain: options.chain } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
   const server = await listen(app, {

@@ -16,14 +16,28 @@ import {
   revokeSchedule,
   type ShareTable,
 } from "@wellspring/sdk";
-import { erc20Abi, getAddress, parseAbi, zeroAddress, type Address, type PublicClient } from "viem";
+import {
+  erc20Abi,
+  getAddress,
+  keccak256,
+  parseAbi,
+  stringToHex,
+  zeroAddress,
+  type Address,
+  type Hex,
+  type PublicClient,
+} from "viem";
 import type { Database } from "../src/db/database.ts";
 import { PoolIndexer } from "../src/indexer/pool-indexer.ts";
 import { PoolRepository, type PoolRecord } from "../src/repositories/pools.ts";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { isServerError } from "../src/errors.ts";
 import { start } from "../src/start.ts";
-import { backends, rolesFor, signedFetch } from "./helpers.ts";
+import { backends, rolesFor, signedFetch, startTestServer } from "./helpers.ts";
+import { openPglite } from "../src/db/pglite.ts";
+import { migrate } from "../src/db/migrate.ts";
+import { PolicyRepository } from "../src/repositories/policies.ts";
+import { RunRepository } from "../src/repositories/runs.ts";
 
 const ACTIVATION_DELAY = 3600;
 const CLAIM_WINDOW = 7 * 24 * 3600;
@@ -330,6 +344,145 @@ describe("indexer inside the server process (start)", () => {
     } finally {
       await chain.connection.close();
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("claims endpoint: proofs from the stored table, amounts from the pool", () => {
+  it("returns everything claimable with calldata that, sent as is, pays the account", async () => {
+    const chain = await deployChain();
+    const db = await openPglite();
+    await migrate(db);
+    const { admin, payer, alice, bob } = chain.wallets;
+    const server = await startTestServer(db, { chain: chain.publicClient });
+    try {
+      const pools = new PoolRepository(db);
+      const pool = await pools.insert({
+        chainId: CHAIN_ID,
+        address: getAddress(chain.pool),
+        name: "claims",
+        deployedBlock: chain.deployedBlock,
+        registeredBy: getAddress(admin.account.address),
+      });
+      const version = await new PolicyRepository(db).appendVersion({
+        name: "default",
+        canonical: "{}",
+        hash: keccak256(stringToHex("{}")),
+        note: "",
+        createdBy: getAddress(admin.account.address),
+      });
+      const { table, tree } = makeTable([
+        { account: alice.account.address, shares: 600_000n },
+        { account: bob.account.address, shares: 400_000n },
+      ]);
+      // The run this server computed; its root is what gets proposed on-chain.
+      await new RunRepository(db).insertCompleted({
+        poolId: pool.id,
+        policyVersionId: version.id,
+        engineVersion: "test",
+        inputsHash: table.inputsHash,
+        tableHash: table.tableHash,
+        root: table.root,
+        totalShares: table.totalShares,
+        createdBy: getAddress(admin.account.address),
+        inputs: [],
+        recipients: table.recipients.map((r) => ({
+          accountId: r.accountId,
+          shares: r.shares,
+          identity: null,
+        })),
+      });
+      await deposit(payer, { pool: chain.pool, token: chain.usdc, amount: 1_000_000n });
+      await depositETH(payer, { pool: chain.pool, value: 10n ** 18n });
+      const proposed = await proposeSchedule(admin, { pool: chain.pool, table, uri: "ipfs://t" });
+      await chain.networkHelpers.time.increase(ACTIVATION_DELAY);
+      await chain.networkHelpers.mine(1);
+      const indexer = new PoolIndexer({
+        db,
+        client: chain.publicClient,
+        chainId: CHAIN_ID,
+        confirmations: 0,
+      });
+      await indexer.syncOnce();
+
+      type Claimable = {
+        accountId: string;
+        items: {
+          scheduleId: string;
+          shares: string;
+          proof: string[];
+          claimable: { token: string; amount: string }[];
+        }[];
+        totals: { token: string; amount: string }[];
+        transaction: { to: string; data: Hex } | null;
+      };
+      // The server's clock must be past activation too: move it with the chain's.
+      const chainNow = Number((await chain.publicClient.getBlock()).timestamp) * 1000;
+      const local = await startTestServer(db, { chain: chain.publicClient, now: () => chainNow });
+      try {
+        const response = await fetch(`${local.url}/v1/pools/${chain.pool}/claims/${alice.account.address}`);
+        assert.equal(response.status, 200, await response.clone().text());
+        const body = (await response.json()) as Claimable;
+        assert.equal(body.items.length, 1);
+        assert.equal(body.items[0]?.scheduleId, proposed.scheduleId.toString());
+        assert.deepEqual(body.items[0]?.proof, tree.proofFor(alice.account.address).proof);
+        const totals = Object.fromEntries(body.totals.map((t) => [t.token, t.amount]));
+        assert.deepEqual(totals, {
+          [zeroAddress]: (6n * 10n ** 17n).toString(),
+          [getAddress(chain.usdc)]: "600000",
+        });
+        assert.ok(body.transaction);
+
+        // Anyone may send it; the money goes to alice.
+        const before = await chain.publicClient.readContract({
+          address: chain.usdc,
+          abi: erc20Abi,
+          functionName: "balanceOf",
+          args: [alice.account.address],
+        });
+        const hash = await bob.sendTransaction({
+          to: body.transaction.to as `0x${string}`,
+          data: body.transaction.data,
+        });
+        assert.equal((await chain.publicClient.waitForTransactionReceipt({ hash })).status, "success");
+        const afterBalance = await chain.publicClient.readContract({
+          address: chain.usdc,
+          abi: erc20Abi,
+          functionName: "balanceOf",
+          args: [alice.account.address],
+        });
+        assert.equal(afterBalance - before, 600_000n);
+
+        const again = (await (
+          await fetch(`${local.url}/v1/pools/${chain.pool}/claims/${alice.account.address}`)
+        ).json()) as Claimable;
+        assert.equal(again.transaction, null, "nothing left to claim");
+        const stranger = (await (
+          await fetch(`${local.url}/v1/pools/${chain.pool}/claims/github:nobody`)
+        ).json()) as Claimable;
+        assert.deepEqual(stranger.items, []);
+      } finally {
+        await local.close();
+      }
+      const bad = await fetch(`${server.url}/v1/pools/0xnothex/claims/${bob.account.address}`);
+      assert.equal(bad.status, 400);
+      assert.equal(
+        (await fetch(`${server.url}/v1/pools/${zeroAddress}/claims/${bob.account.address}`)).status,
+        404,
+      );
+      const noChain = await startTestServer(db);
+      try {
+        assert.equal(
+          (await fetch(`${noChain.url}/v1/pools/${chain.pool}/claims/${bob.account.address}`)).status,
+          503,
+        );
+      } finally {
+        await noChain.close();
+      }
+    } finally {
+      await server.close();
+      await db.close();
+      await chain.connection.close();
     }
   });
 });

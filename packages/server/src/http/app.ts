@@ -21,6 +21,9 @@ import { toHandler, type AnyRoute } from "./route.ts";
 import { policyRoutes } from "./routes/policies.ts";
 import { poolRoutes } from "./routes/pools.ts";
 import { runRoutes } from "./routes/runs.ts";
+import { claimRoutes } from "./routes/claims.ts";
+import { ClaimService } from "../services/claims.ts";
+import type { PublicClient } from "viem";
 import { RunQueries, RunRepository } from "../repositories/runs.ts";
 import { RunService } from "../services/runs.ts";
 import { systemRoutes } from "./routes/system.ts";
@@ -43,6 +46,8 @@ export interface AppDeps {
   hasRole: HasRole;
   /** Defaults to the attribution engine's policy schema and hash. */
   policyCodec?: PolicyCodec;
+  /** Chain RPC for endpoints that read the pool (claimable amounts); absent = those answer 503. */
+  chain?: PublicClient;
   /** Milliseconds since the epoch; injectable so tests can move time without waiting. */
   now?: () => number;
 }
@@ -78,6 +83,17 @@ export function createApp(deps: AppDeps): Express {
     }),
     ...policyRoutes(new PolicyService(new PolicyRepository(db), deps.policyCodec ?? enginePolicyCodec)),
     ...poolRoutes(new PoolService(new PoolRepository(db), config.CHAIN_ID, now)),
+    ...claimRoutes(
+      new ClaimService(
+        db,
+        new PoolRepository(db),
+        new RunRepository(db),
+        new RunQueries(db),
+        config.CHAIN_ID,
+        deps.chain,
+        now,
+      ),
+    ),
     ...runRoutes(
       new RunService(
         new RunRepository(db),

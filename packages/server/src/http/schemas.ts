@@ -415,3 +415,42 @@ export const runDiffResponse = z
     nextCursor: z.string().nullable(),
   })
   .register(responseSchemas, { id: "RunDiff" });
+
+// ---- claims ------------------------------------------------------------------------------
+
+export const claimParams = z.object({
+  address,
+  account: z
+    .string()
+    .min(1)
+    .max(600)
+    .meta({ description: "An address, a 32-byte accountId, or an identity string such as github:123" }),
+});
+
+export const claimableResponse = z
+  .object({
+    accountId: z.string(),
+    items: z.array(
+      z.object({
+        scheduleId: uintString,
+        status: z.enum(["active", "superseded"]),
+        shares: uintString,
+        proof: z
+          .array(z.string())
+          .meta({ description: "Merkle proof of (accountId, shares) against the schedule's root" }),
+        claimable: z.array(z.object({ token: z.string(), amount: uintString })),
+      }),
+    ),
+    totals: z.array(z.object({ token: z.string(), amount: uintString })),
+    unavailableSchedules: z
+      .array(uintString)
+      .meta({ description: "Activated schedules whose table this server does not hold" }),
+    transaction: z
+      .object({ to: z.string(), data: z.string() })
+      .nullable()
+      .meta({
+        description:
+          "One claim(requests) call taking everything claimable; anyone may send it, the money goes to the payee",
+      }),
+  })
+  .register(responseSchemas, { id: "Claimable" });

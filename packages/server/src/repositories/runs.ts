@@ -252,3 +252,22 @@ export class RunQueries {
     };
   }
 }
+
+/** Every recipient of a run in table order, read page by page (for building its Merkle tree). */
+export async function allRecipients(
+  runs: RunRepository,
+  runId: bigint,
+  pageSize = 50_000,
+): Promise<RecipientRow[]> {
+  const out: RecipientRow[] = [];
+  let after: Hex | undefined;
+  for (;;) {
+    const page = await runs.recipients(runId, {
+      limit: pageSize,
+      ...(after ? { afterAccountId: after } : {}),
+    });
+    out.push(...page);
+    if (page.length < pageSize) return out;
+    after = page.at(-1)!.accountId;
+  }
+}
