@@ -91,138 +91,186 @@ export function solveFlow(input: FlowInput): FlowResult {
   }
   offsets[n] = m;
 
-  const { comp, order, compStart, count, reversePostorder } = tarjan(n, root, offsets, targets);
+  const { comp: compOf, order, compStart, count } = tarjan(n, root, offsets, targets);
+  const bfsRank = bfsOrderRank(n, root, offsets, targets);
 
-  const inflow = new Float64Array(n);
-  const retained = new Float64Array(n);
-  // Interleaved per node: [2v] value arrived and not yet processed, [2v+1] the largest single
-  // amount received (for mainParent). One cache line serves both in the scattered hot loop.
-  const pb = new Float64Array(2 * n);
-  const mainParent = new Int32Array(n).fill(-1);
-  pb[2 * root] = 1;
+  // Renumber the reachable components in processing order: SCCs in topological order, the
+  // members of a cycle in whichever of two orders has fewer backward edges inside it: the
+  // caller's numbering or breadth-first order from the root. Every sweep is then a sequential
+  // scan of one id range (cache-friendly), and value moving along forward edges crosses the
+  // cycle within one sweep; only what goes along backward edges waits for the next.
+  const R = order.length;
+  const proc = new Int32Array(R); // new id -> original id
+  const sccStart = new Int32Array(count + 1); // by topological position j
+  let filled = 0;
+  for (let j = 0; j < count; j++) {
+    const c = count - 1 - j; // Tarjan emits SCCs in reverse topological order
+    const lo = compStart[c]!;
+    const hi = compStart[c + 1]!;
+    sccStart[j] = filled;
+    if (hi - lo === 1) proc[filled++] = order[lo]!;
+    else {
+      const members = order.subarray(lo, hi);
+      proc.set(
+        byRank(members, fewerBackEdges(members, c, compOf, offsets, targets, bfsRank) ? bfsRank : null, n),
+        filled,
+      );
+      filled += hi - lo;
+    }
+  }
+  sccStart[count] = filled;
+  const newId = new Int32Array(n).fill(-1);
+  for (let i = 0; i < R; i++) newId[proc[i]!] = i;
+  const sccOf = new Int32Array(R);
+  for (let j = 0; j < count; j++) sccOf.fill(j, sccStart[j]!, sccStart[j + 1]!);
+  const pOff = new Int32Array(R + 1);
+  let pm = 0;
+  for (let i = 0; i < R; i++) {
+    const v = proc[i]!;
+    pOff[i] = pm;
+    pm += offsets[v + 1]! - offsets[v]!;
+  }
+  pOff[R] = pm;
+  const pT = new Int32Array(pm);
+  const pW = new Float64Array(pm);
+  const pKeep = new Float64Array(R);
+  const pOutW = new Float64Array(R);
+  for (let i = 0; i < R; i++) {
+    const v = proc[i]!;
+    pKeep[i] = keep[v]!;
+    pOutW[i] = outW[v]!;
+    let o = pOff[i]!;
+    for (let e = offsets[v]!; e < offsets[v + 1]!; e++) {
+      pT[o] = newId[targets[e]!]!;
+      pW[o++] = weights[e]!;
+    }
+  }
+
+  const inflowP = new Float64Array(R);
+  const retainedP = new Float64Array(R);
+  // Interleaved per component: [2v] value arrived and not yet processed, [2v+1] the largest
+  // single amount received (for mainParent). One cache line serves both in the scattered writes.
+  const pb = new Float64Array(2 * R);
+  const parentP = new Int32Array(R).fill(-1);
+  pb[0] = 1; // the root is first: its SCC comes first and it finishes last
   let sweeps = 0;
   let residualTotal = 0;
   let cyclic = 0;
   let largest = 0;
   const closedCycles: number[][] = [];
 
-  // Tarjan numbers SCCs in reverse topological order: the root's SCC is the last one.
-  for (let c = count - 1; c >= 0; c--) {
-    const lo = compStart[c]!;
-    const hi = compStart[c + 1]!;
+  for (let j = 0; j < count; j++) {
+    const lo = sccStart[j]!;
+    const hi = sccStart[j + 1]!;
     const size = hi - lo;
     if (size > largest) largest = size;
     if (size === 1) {
-      const v = order[lo]!;
-      const x = pb[2 * v]!;
-      pb[2 * v] = 0;
-      inflow[v] = x;
-      push(v, x, c, false);
+      const x = pb[2 * lo]!;
+      pb[2 * lo] = 0;
+      inflowP[lo] = x;
+      push(lo, x, j, false);
       continue;
     }
     cyclic++;
     let total = 0;
     let leaks = false;
-    for (let i = lo; i < hi; i++) {
-      const v = order[i]!;
+    for (let v = lo; v < hi; v++) {
       total += pb[2 * v]!;
-      if (keep[v]! > 0 || outW[v] === 0) leaks = true;
-      for (let e = offsets[v]!; e < offsets[v + 1]! && !leaks; e++) {
-        if (comp[targets[e]!] !== c) leaks = true;
+      if (pKeep[v]! > 0 || pOutW[v] === 0) leaks = true;
+      for (let e = pOff[v]!; e < pOff[v + 1]! && !leaks; e++) {
+        if (sccOf[pT[e]!] !== j) leaks = true;
       }
     }
     if (!leaks) {
       const members: number[] = [];
-      for (let i = lo; i < hi; i++) {
-        const v = order[i]!;
-        members.push(v);
-        inflow[v] = pb[2 * v]!;
-        retained[v]! += total / size;
+      for (let v = lo; v < hi; v++) {
+        members.push(proc[v]!);
+        inflowP[v] = pb[2 * v]!;
+        retainedP[v]! += total / size;
         pb[2 * v] = 0;
       }
       closedCycles.push(members.sort((a, b) => a - b));
       continue;
     }
-    // Residual pushing; members in ascending id order for a fixed, data-defined sweep order.
-    // Members in reverse postorder of the depth-first search: every edge except the back edges
-    // (the ones that close cycles) points forward, so most value crosses the whole cycle within
-    // one sweep and only what returns along back edges waits for the next.
-    const members = byRank(order.subarray(lo, hi), reversePostorder, n);
     let left = total;
     let s = 0;
-    let sccEdges = 0;
-    for (let i = 0; i < size; i++) sccEdges += offsets[members[i]! + 1]! - offsets[members[i]!]!;
+    const sccEdges = pOff[hi]! - pOff[lo]!;
     while (left > tolerance * total && s < maxSweeps && work < maxWork) {
       work += sccEdges + size;
       s++;
-      for (let i = 0; i < size; i++) {
-        const v = members[i]!;
+      for (let v = lo; v < hi; v++) {
         const x = pb[2 * v]!;
         if (x === 0) continue;
         pb[2 * v] = 0;
-        inflow[v]! += x;
-        push(v, x, c, true);
+        inflowP[v]! += x;
+        push(v, x, j, true);
       }
       left = 0;
-      for (let i = 0; i < size; i++) left += pb[2 * members[i]!]!;
+      for (let v = lo; v < hi; v++) left += pb[2 * v]!;
     }
     sweeps += s;
     residualTotal += left;
-    for (let i = 0; i < size; i++) {
-      const v = members[i]!;
+    for (let v = lo; v < hi; v++) {
       const x = pb[2 * v]!;
       if (x !== 0) {
-        inflow[v]! += x;
-        retained[v]! += x;
+        inflowP[v]! += x;
+        retainedP[v]! += x;
         pb[2 * v] = 0;
       }
     }
   }
 
-  function push(v: number, x: number, c: number, inCycle: boolean): void {
+  function push(v: number, x: number, j: number, inCycle: boolean): void {
     if (x === 0) return;
-    const w = outW[v]!;
-    if (w === 0) {
-      retained[v]! += x;
+    if (pOutW[v] === 0) {
+      retainedP[v]! += x;
       return;
     }
-    const k = keep[v]!;
-    retained[v]! += x * k;
+    const k = pKeep[v]!;
+    retainedP[v]! += x * k;
     const pass = x - x * k;
     let sent = 0;
-    let largest = -1;
-    let largestAmount = -1;
-    for (let e = offsets[v]!; e < offsets[v + 1]!; e++) {
-      const we = weights[e]!;
-      const t = targets[e]!;
-      const amount = pass * we;
+    let big = -1;
+    let bigAmount = -1;
+    for (let e = pOff[v]!; e < pOff[v + 1]!; e++) {
+      const t = pT[e]!;
+      const amount = pass * pW[e]!;
       pb[2 * t]! += amount;
       sent += amount;
-      if (amount > largestAmount) {
-        largestAmount = amount;
-        largest = t;
+      if (amount > bigAmount) {
+        bigAmount = amount;
+        big = t;
       }
       // Inside a cycle only value entering from outside (or the first arrival) names the main
       // parent, so following main parents always leads back towards the root. A component
-      // outside any cycle sends only to other SCCs, so it skips the comp[] lookup.
-      if (amount > pb[2 * t + 1]! && (!inCycle || comp[t] !== c)) {
+      // outside any cycle sends only to other SCCs, so it skips the SCC lookup.
+      if (amount > pb[2 * t + 1]! && (!inCycle || sccOf[t] !== j)) {
         pb[2 * t + 1] = amount;
-        mainParent[t] = v;
-      } else if (inCycle && mainParent[t] === -1) mainParent[t] = v;
+        parentP[t] = v;
+      } else if (inCycle && parentP[t] === -1) parentP[t] = v;
     }
     // The rounding of the split (a few ulps, either sign) goes to the largest share, which can
     // absorb it without turning negative, so what leaves v is what v passed.
-    if (largest >= 0) pb[2 * largest]! += pass - sent;
+    if (big >= 0) pb[2 * big]! += pass - sent;
   }
 
-  let reachable = 0;
-  for (let v = 0; v < n; v++) if (comp[v] !== -1) reachable++;
+  // Back to the caller's numbering.
+  const inflow = new Float64Array(n);
+  const retained = new Float64Array(n);
+  const mainParent = new Int32Array(n).fill(-1);
+  for (let i = 0; i < R; i++) {
+    const v = proc[i]!;
+    inflow[v] = inflowP[i]!;
+    retained[v] = retainedP[i]!;
+    const p = parentP[i]!;
+    mainParent[v] = p === -1 ? -1 : proc[p]!;
+  }
   return {
     inflow,
     retained,
     mainParent,
     stats: {
-      reachable,
+      reachable: R,
       sccs: count,
       cyclicSccs: cyclic,
       largestScc: largest,
@@ -325,10 +373,36 @@ export function tarjan(
   };
 }
 
-/** The nodes sorted by a rank in [0, n) (packed with the node into one float64, sorted natively). */
-function byRank(nodes: Int32Array, rank: Int32Array, n: number): Int32Array {
+/** True when breadth-first order leaves fewer edges of SCC `c` pointing backwards than the
+ *  caller's numbering does. */
+function fewerBackEdges(
+  members: Int32Array,
+  c: number,
+  comp: Int32Array,
+  offsets: Int32Array,
+  targets: Int32Array,
+  bfsRank: Int32Array,
+): boolean {
+  let backById = 0;
+  let backByBfs = 0;
+  for (let i = 0; i < members.length; i++) {
+    const v = members[i]!;
+    for (let e = offsets[v]!; e < offsets[v + 1]!; e++) {
+      const t = targets[e]!;
+      if (comp[t] !== c) continue;
+      if (t <= v) backById++;
+      if (bfsRank[t]! <= bfsRank[v]!) backByBfs++;
+    }
+  }
+  return backByBfs < backById;
+}
+
+/** The nodes sorted by a rank in [0, n), or by node id when `rank` is null (packed with the
+ *  node into one float64, sorted natively). */
+function byRank(nodes: Int32Array, rank: Int32Array | null, n: number): Int32Array {
   const packed = new Float64Array(nodes.length);
-  for (let i = 0; i < nodes.length; i++) packed[i] = rank[nodes[i]!]! * n + nodes[i]!;
+  for (let i = 0; i < nodes.length; i++)
+    packed[i] = (rank === null ? nodes[i]! : rank[nodes[i]!]!) * n + nodes[i]!;
   packed.sort();
   const out = new Int32Array(nodes.length);
   for (let i = 0; i < nodes.length; i++) {
@@ -336,4 +410,25 @@ function byRank(nodes: Int32Array, rank: Int32Array, n: number): Int32Array {
     out[i] = p - Math.floor(p / n) * n;
   }
   return out;
+}
+
+/** Breadth-first visiting rank from the root (unreachable: n). */
+function bfsOrderRank(n: number, root: number, offsets: Int32Array, targets: Int32Array): Int32Array {
+  const rank = new Int32Array(n).fill(n);
+  const queue = new Int32Array(n);
+  let head = 0;
+  let tail = 0;
+  rank[root] = 0;
+  queue[tail++] = root;
+  while (head < tail) {
+    const v = queue[head++]!;
+    for (let e = offsets[v]!; e < offsets[v + 1]!; e++) {
+      const t = targets[e]!;
+      if (rank[t] === n) {
+        rank[t] = tail;
+        queue[tail++] = t;
+      }
+    }
+  }
+  return rank;
 }
