@@ -24,6 +24,7 @@ import { royaltyPoolAbi, signAttestation, testERC20Abi } from "../../packages/sd
 import {
   type Chain,
   type Server,
+  axeViolations,
   buildPages,
   dev,
   launchBrowser,
@@ -232,13 +233,11 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     await state(page, "policy-status", "saved");
 
     const runOnce = async () => {
-      await page
-        .locator("#run-files")
-        .setInputFiles({
-          name: "package-lock.json",
-          mimeType: "application/json",
-          buffer: Buffer.from(LOCKFILE),
-        });
+      await page.locator("#run-files").setInputFiles({
+        name: "package-lock.json",
+        mimeType: "application/json",
+        buffer: Buffer.from(LOCKFILE),
+      });
       await page.locator("#run-submit").click();
       await state(page, "run-status", "run-complete");
       await page.locator("#diff-summary").waitFor();
@@ -400,6 +399,23 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     await page.locator('#explorer-found [data-state="found"]').waitFor();
     assert.match(await page.locator("#explorer-found").innerText(), /37\.5 %/);
     await shot(page, "explorer");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it("passes axe-core's WCAG 2.1 A/AA checks on every page", async () => {
+    const { page, context, errors } = await openPage(browser, server, chain, {
+      wallet: { account: CLAIMER },
+      bypassCSP: true,
+    });
+    for (const name of ["claim", "pay", "admin", "explorer"]) {
+      await page.goto(`${server.url}/#/${name}`);
+      await page.locator(`#view[data-page="${name}"] h1`).waitFor();
+      if (name === "explorer") await state(page, "explorer-status", "loaded");
+      if (name === "admin") await state(page, "policy-status", "loaded");
+      const violations = await axeViolations(page);
+      assert.deepEqual(violations, [], `${name}: ${JSON.stringify(violations, null, 1)}`);
+    }
     assert.deepEqual(errors, []);
     await context.close();
   });

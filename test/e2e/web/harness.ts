@@ -5,7 +5,8 @@
  * development keys in Node.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { Server as HttpServer } from "node:http";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
@@ -159,6 +160,13 @@ export async function startServer(chain: Chain, roles: Partial<Record<Role, stri
   );
   const app = createApp({ db, logger, config, hasRole: staticHasRole(map), now });
   const outer = express();
+  // The pages get the API's own Content-Security-Policy (read from a response of the app), so the
+  // test proves they run under it, as they will once the server mounts them behind its helmet.
+  let csp: string | null = null;
+  outer.use((req, res, next) => {
+    if (csp) res.setHeader("Content-Security-Policy", csp);
+    next();
+  });
   outer.use(webHandler());
   outer.use(app);
   const abort = new AbortController();
@@ -168,8 +176,11 @@ export async function startServer(chain: Chain, roles: Partial<Record<Role, stri
     const s = outer.listen(0, "127.0.0.1", () => resolve(s));
   });
   const { port } = http.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  csp = (await fetch(`${url}/healthz`)).headers.get("content-security-policy");
+  if (!csp?.includes("script-src 'self'")) throw new Error(`the app sent no script-src CSP: ${csp}`);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     db,
     advance: (seconds) => {
       offsetMs += seconds * 1000;
@@ -288,12 +299,22 @@ export async function openPage(
   options: {
     wallet?: Partial<WalletControl> & { account: HDAccount };
     viewport?: { width: number; height: number };
+    /** Only for injecting the accessibility checker; the app itself always runs under the CSP. */
+    bypassCSP?: boolean;
   } = {},
 ): Promise<WalletPage> {
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1200, height: 900 } });
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1200, height: 900 },
+    bypassCSP: options.bypassCSP ?? false,
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (msg) => {
+    // A CSP violation is reported on the console only.
+    if (msg.type() === "error" && /Content Security Policy|Refused to/i.test(msg.text()))
+      errors.push(msg.text());
+  });
   // No network at runtime except the server: anything else fails the test.
   await context.route("**/*", (route) => {
     const url = route.request().url();
@@ -362,4 +383,31 @@ export async function openPage(
   });
   await page.addInitScript(INJECTED);
   return { page, context, wallet: control, errors };
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[] }[];
+}
+
+/** axe-core's WCAG 2.x A/AA rules on the current page (the page's context must bypass the CSP). */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(o: unknown): Promise<{ violations: AxeViolation[] }> } })
+      .axe;
+    const r = await axe.run({
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target })),
+    }));
+  });
 }
