@@ -11,7 +11,7 @@
  * exactly the amounts shown); then there is nothing to claim; the explorer shows it all.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 
@@ -43,6 +43,8 @@ const CLAIMER = dev(4);
 const STRANGER = dev(5); // holds no role
 const IDENTITY = "component:pkg:npm/left-pad@1.3.0"; // 37.5 % of the uploaded lockfile's table
 const DELAY = 3600;
+// Its own Ignition journal (removed after), so parallel runs and other local deployments never collide.
+const deploymentId = `web-e2e-${process.pid}-${Date.now()}`;
 const LOCKFILE = JSON.stringify({
   name: "acme-ai",
   version: "1.0.0",
@@ -74,6 +76,7 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     chain = await startChain();
     const connection = await hre.network.connect({ network: "localhost", override: { url: chain.url } });
     const addresses = await deployWellspring(hre, connection, {
+      deploymentId,
       parameters: {
         IdentityRegistry: {
           admin: ADMIN.address,
@@ -119,6 +122,7 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
   });
 
   after(async () => {
+    rmSync(path.join(root, "deploy", "deployments", deploymentId), { recursive: true, force: true });
     await browser?.close();
     await server?.stop();
     await chain?.stop();
