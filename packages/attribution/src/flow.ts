@@ -306,7 +306,6 @@ export function tarjan(
   const low = new Int32Array(n);
   const comp = new Int32Array(n).fill(-1);
   const stack = new Int32Array(n);
-  const onStack = new Uint8Array(n);
   const callNode = new Int32Array(n);
   const callEdge = new Int32Array(n);
   const order = new Int32Array(n);
@@ -320,7 +319,6 @@ export function tarjan(
   callEdge[0] = offsets[root]!;
   index[root] = low[root] = nextIndex++;
   stack[sp++] = root;
-  onStack[root] = 1;
   let cp = 1;
   while (cp > 0) {
     const v = callNode[cp - 1]!;
@@ -334,13 +332,13 @@ export function tarjan(
         callEdge[cp - 1] = e;
         index[t] = low[t] = nextIndex++;
         stack[sp++] = t;
-        onStack[t] = 1;
         callNode[cp] = t;
         callEdge[cp] = offsets[t]!;
         cp++;
         descended = true;
         break;
-      } else if (onStack[t] === 1 && index[t]! < low[v]!) {
+      } else if (index[t]! < low[v]!) {
+        // Nodes already assigned to an SCC carry index DONE, so this reads one array, not two.
         low[v] = index[t]!;
       }
     }
@@ -350,7 +348,7 @@ export function tarjan(
       let w: number;
       do {
         w = stack[--sp]!;
-        onStack[w] = 0;
+        index[w] = DONE;
         comp[w] = count;
         order[written++] = w;
       } while (w !== v);
@@ -411,6 +409,9 @@ function byRank(nodes: Int32Array, rank: Int32Array | null, n: number): Int32Arr
   }
   return out;
 }
+
+/** Index of a node whose SCC is known (off the stack): never below any low-link. */
+const DONE = 0x7fffffff;
 
 /** Breadth-first visiting rank from the root (unreachable: n). */
 function bfsOrderRank(n: number, root: number, offsets: Int32Array, targets: Int32Array): Int32Array {

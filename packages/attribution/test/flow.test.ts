@@ -113,6 +113,52 @@ describe("flow", () => {
     );
   });
 
+  it("Tarjan agrees with mutual reachability on random graphs", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 14 }).chain((n) =>
+          fc.record({
+            n: fc.constant(n),
+            edges: fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)), { maxLength: 40 }),
+          }),
+        ),
+        ({ n, edges }) => {
+          const g = csr(
+            n,
+            edges.filter(([a, b]) => a !== b).map(([a, b]) => [a, b, 1] as [number, number, number]),
+          );
+          const reach = (from: number): Set<number> => {
+            const seen = new Set([from]);
+            const todo = [from];
+            while (todo.length > 0) {
+              const v = todo.pop()!;
+              for (let e = g.offsets[v]!; e < g.offsets[v + 1]!; e++) {
+                const t = g.targets[e]!;
+                if (!seen.has(t)) {
+                  seen.add(t);
+                  todo.push(t);
+                }
+              }
+            }
+            return seen;
+          };
+          const { comp } = tarjan(n, 0, g.offsets, g.targets);
+          const fromRoot = reach(0);
+          const r = Array.from({ length: n }, (_, v) => reach(v));
+          for (let u = 0; u < n; u++) {
+            assert.equal(comp[u] === -1, !fromRoot.has(u));
+            for (let v = 0; v < n; v++) {
+              if (!fromRoot.has(u) || !fromRoot.has(v)) continue;
+              assert.equal(comp[u] === comp[v], r[u]!.has(v) && r[v]!.has(u));
+              if (comp[u] !== comp[v] && r[u]!.has(v)) assert.ok(comp[u]! > comp[v]!);
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it("Tarjan finds strongly connected components in reverse topological order", () => {
     const g = csr(5, [
       [0, 1, 1],
