@@ -50,7 +50,7 @@ async function gasOf(tx: Promise<{ wait(): Promise<unknown> }>): Promise<number>
 
 async function main(): Promise<void> {
   await hre.tasks.getTask("build").run({ quiet: true });
-  const { ethers, networkHelpers } = await hre.network.connect();
+  const { ethers, networkHelpers } = await hre.network.create();
   const s = await namedSigners(ethers);
   const results = {} as Record<Key, number>;
 

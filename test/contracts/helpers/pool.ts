@@ -66,7 +66,8 @@ export type Token = Contract &
     | "name"
     | "DOMAIN_SEPARATOR"
     | "amountAfterFee"
-    | "setIndex",
+    | "setIndex"
+    | "permit",
     BaseContractMethod
   >;
 export type Registry = Contract &
@@ -196,4 +197,44 @@ export async function propose(
     await by(pool, proposer).proposeSchedule(root, totalShares, ZERO_HASH, ZERO_HASH, ZERO_HASH, uri)
   ).wait();
   return id;
+}
+
+/** Binds `identity` (accountId = keccak256(utf8(identity))) to `payee` with an attestation signed by `attestor`. */
+export async function bindIdentity(
+  ethers: HardhatEthers,
+  registry: Registry,
+  attestor: Signer,
+  identity: string,
+  payee: string,
+): Promise<string> {
+  const accountId = ethers.id(identity);
+  const { chainId } = await ethers.provider.getNetwork();
+  const block = await ethers.provider.getBlock("latest");
+  const attestation = {
+    accountId,
+    payee,
+    nonce: (await registry.nonces(accountId)) as bigint,
+    deadline: BigInt(block?.timestamp ?? 0) + 3600n,
+  };
+  const signature = await attestor.signTypedData(
+    {
+      name: "Wellspring IdentityRegistry",
+      version: "1",
+      chainId,
+      verifyingContract: await registry.getAddress(),
+    },
+    {
+      Attestation: [
+        { name: "accountId", type: "bytes32" },
+        { name: "payee", type: "address" },
+        { name: "nonce", type: "uint256" },
+        { name: "deadline", type: "uint256" },
+      ],
+    },
+    attestation,
+  );
+  await (
+    await registry.submitAttestation(attestation, identity, await attestor.getAddress(), signature)
+  ).wait();
+  return accountId;
 }

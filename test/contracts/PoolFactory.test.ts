@@ -1,0 +1,109 @@
+import { expect } from "chai";
+import type { ContractTransactionReceipt, Log } from "ethers";
+import { network } from "hardhat";
+
+import {
+  ACTIVATION_DELAY,
+  CLAIM_WINDOW,
+  createPool,
+  deployPoolSystem,
+  type Pool,
+  type PoolConfig,
+} from "./helpers/pool.ts";
+
+const { ethers, networkHelpers } = await network.create();
+const { loadFixture } = networkHelpers;
+
+async function fixture() {
+  return deployPoolSystem(ethers);
+}
+
+describe("PoolFactory", function () {
+  it("createPool makes an initialized clone of the implementation and emits PoolCreated with its config", async function () {
+    const f = await loadFixture(fixture);
+    const config: PoolConfig = {
+      ...f.config,
+      proposers: [f.proposer.address, f.bob.address],
+      guardians: [f.guardian.address],
+    };
+    const tx = f.factory.connect(f.stranger).getFunction("createPool")(config);
+    const receipt = (await (await tx).wait()) as ContractTransactionReceipt;
+    const log = receipt!.logs.find((l: Log) => l.address === (receipt!.to as string));
+    const parsed = f.factory.interface.parseLog(log!);
+    expect(parsed?.name).to.equal("PoolCreated");
+    const pool = parsed!.args[0] as string;
+    await expect(tx)
+      .to.emit(f.factory, "PoolCreated")
+      .withArgs(
+        pool,
+        f.stranger.address,
+        f.admin.address,
+        f.config.registry,
+        ACTIVATION_DELAY,
+        CLAIM_WINDOW,
+        [f.proposer.address, f.bob.address],
+        [f.guardian.address],
+        ethers.ZeroHash,
+      );
+    const p = (await ethers.getContractAt("RoyaltyPool", pool)) as unknown as Pool;
+    expect(await p.admin()).to.equal(f.admin.address);
+    expect(await p.hasRole(await p.PROPOSER_ROLE(), f.bob.address)).to.equal(true);
+    // EIP-1167 runtime code: 45 bytes that embed the implementation address.
+    const code = await ethers.provider.getCode(pool);
+    expect(code.length).to.equal(2 + 45 * 2);
+    const impl = ((await f.factory.implementation()) as string).toLowerCase().slice(2);
+    expect(code).to.contain(impl);
+  });
+
+  it("createPool keeps pools independent", async function () {
+    const f = await loadFixture(fixture);
+    const { pool: second } = await createPool(ethers, f.factory, { ...f.config, admin: f.bob.address });
+    expect(await second.getAddress()).not.to.equal(await f.pool.getAddress());
+    expect(await second.admin()).to.equal(f.bob.address);
+    expect(await f.pool.admin()).to.equal(f.admin.address);
+  });
+
+  it("createPoolDeterministic deploys at the predicted address, bound to the caller", async function () {
+    const f = await loadFixture(fixture);
+    const salt = ethers.id("pool-1");
+    const predicted = (await f.factory.predictPoolAddress(f.payer.address, salt)) as string;
+    expect(predicted).not.to.equal(await f.factory.predictPoolAddress(f.stranger.address, salt));
+    await expect(f.factory.connect(f.payer).getFunction("createPoolDeterministic")(f.config, salt))
+      .to.emit(f.factory, "PoolCreated")
+      .withArgs(
+        predicted,
+        f.payer.address,
+        f.admin.address,
+        f.config.registry,
+        ACTIVATION_DELAY,
+        CLAIM_WINDOW,
+        f.config.proposers,
+        f.config.guardians,
+        salt,
+      );
+    expect(await ethers.provider.getCode(predicted)).not.to.equal("0x");
+    // The same caller and salt cannot deploy twice.
+    await expect(
+      f.factory.connect(f.payer).getFunction("createPoolDeterministic")(f.config, salt),
+    ).to.be.revert(ethers);
+  });
+
+  it("createPool reverts on a zero admin, a zero registry or a zero role holder", async function () {
+    const f = await loadFixture(fixture);
+    const impl = await ethers.getContractAt("RoyaltyPool", await f.factory.implementation());
+    await expect(f.factory.createPool({ ...f.config, admin: ethers.ZeroAddress }))
+      .to.be.revertedWithCustomError(impl, "RoyaltyPoolInvalidAdmin")
+      .withArgs(ethers.ZeroAddress);
+    await expect(f.factory.createPool({ ...f.config, registry: ethers.ZeroAddress }))
+      .to.be.revertedWithCustomError(impl, "RoyaltyPoolInvalidRegistry")
+      .withArgs(ethers.ZeroAddress);
+    await expect(
+      f.factory.createPool({ ...f.config, guardians: [ethers.ZeroAddress] }),
+    ).to.be.revertedWithCustomError(impl, "RoyaltyPoolInvalidRoleHolder");
+  });
+
+  it("createPool with admin, proposer and guardian stays within the 200,000 gas budget", async function () {
+    const f = await loadFixture(fixture);
+    expect(f.createReceipt.gasUsed <= 200_000n).to.equal(true);
+  });
+});

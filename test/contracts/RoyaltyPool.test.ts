@@ -1,0 +1,806 @@
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { expect } from "chai";
+import type { ContractTransactionReceipt, Log, Signer } from "ethers";
+
+import { network } from "hardhat";
+
+import { addressAccountId, FastShareTree, syntheticAddressTable } from "./helpers/merkle.ts";
+import {
+  ACTIVATION_DELAY,
+  bindIdentity,
+  by,
+  CLAIM_WINDOW,
+  type ClaimRequest,
+  DAY,
+  deployPoolSystem,
+  depositToken,
+  ETH,
+  MAX_UINT128,
+  type Pool,
+  propose,
+  type Token,
+  TOTAL_SHARES,
+  ZERO_HASH,
+} from "./helpers/pool.ts";
+
+const { ethers, networkHelpers } = await network.create();
+const { time, loadFixture } = networkHelpers;
+
+const MEMO = ethers.id("invoice-42");
+const IDENTITY = "github:583231";
+
+/** Pool system plus a 4-account table (alice 50%, bob 25%, carol 15%, an identity 10%) built with OZ. */
+async function tableFixture() {
+  const f = await deployPoolSystem(ethers);
+  const identityId = ethers.id(IDENTITY);
+  const values: [string, bigint][] = [
+    [addressAccountId(f.alice.address), (TOTAL_SHARES * 50n) / 100n],
+    [addressAccountId(f.bob.address), (TOTAL_SHARES * 25n) / 100n],
+    [addressAccountId(f.carol.address), (TOTAL_SHARES * 15n) / 100n],
+    [identityId, (TOTAL_SHARES * 10n) / 100n],
+  ];
+  const tree = StandardMerkleTree.of(values, ["bytes32", "uint256"]);
+  const request = (scheduleId: bigint, index: number, tokens: string[]): ClaimRequest => {
+    const [accountId, shares] = values[index]!;
+    return { scheduleId, accountId, shares, proof: tree.getProof(index), tokens };
+  };
+  return { ...f, values, tree, request, identityId };
+}
+
+/** Table fixture with schedule 1 active and 1,000,000 token units deposited into it. */
+async function activeFixture() {
+  const f = await tableFixture();
+  const s1 = await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES);
+  await time.increase(ACTIVATION_DELAY);
+  await depositToken(f.pool, f.token, f.payer, 1_000_000n);
+  return { ...f, s1 };
+}
+
+async function balanceOf(token: Token, who: Signer | string): Promise<bigint> {
+  return (await token.balanceOf(typeof who === "string" ? who : await who.getAddress())) as bigint;
+}
+
+describe("RoyaltyPool", function () {
+  describe("initialize", function () {
+    it("configures admin, registry, delays and roles and emits them", async function () {
+      const f = await loadFixture(tableFixture);
+      expect(await f.pool.admin()).to.equal(f.admin.address);
+      expect(await f.pool.registry()).to.equal(f.config.registry);
+      expect(await f.pool.activationDelay()).to.equal(ACTIVATION_DELAY);
+      expect(await f.pool.claimWindow()).to.equal(CLAIM_WINDOW);
+      expect(await f.pool.hasRole(await f.pool.PROPOSER_ROLE(), f.proposer.address)).to.equal(true);
+      expect(await f.pool.hasRole(await f.pool.GUARDIAN_ROLE(), f.guardian.address)).to.equal(true);
+      expect(await f.pool.hasRole(ZERO_HASH, f.admin.address)).to.equal(true);
+      expect(await f.pool.hasRole(ethers.id("OTHER_ROLE"), f.admin.address)).to.equal(false);
+      expect(await f.pool.PROPOSER_ROLE()).to.equal(ethers.id("PROPOSER_ROLE"));
+      expect(await f.pool.paused()).to.equal(false);
+    });
+
+    it("initialize reverts on an initialized clone", async function () {
+      const f = await loadFixture(tableFixture);
+      await expect(
+        f.pool.initialize(f.admin.address, f.config.registry, 1, 1, [], []),
+      ).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolAlreadyInitialized");
+    });
+
+    it("initialize reverts on the locked implementation, which also refuses deposits", async function () {
+      const f = await loadFixture(tableFixture);
+      const impl = (await ethers.getContractAt(
+        "RoyaltyPool",
+        await f.factory.implementation(),
+      )) as unknown as Pool;
+      await expect(
+        impl.initialize(f.stranger.address, f.config.registry, 1, 1, [], []),
+      ).to.be.revertedWithCustomError(impl, "RoyaltyPoolAlreadyInitialized");
+      await expect(impl.depositETH(MEMO, { value: 1n })).to.be.revertedWithCustomError(
+        impl,
+        "RoyaltyPoolDepositsPaused",
+      );
+    });
+  });
+
+  describe("deposit", function () {
+    it("deposit before any schedule waits in the unallocated pot and flows into the first schedule", async function () {
+      const f = await loadFixture(tableFixture);
+      const tokenAddress = await f.token.getAddress();
+      await f.token.mint(f.payer.address, 1000n);
+      await by(f.token, f.payer).approve(await f.pool.getAddress(), 1000n);
+      await expect(by(f.pool, f.payer).deposit(tokenAddress, 1000n, MEMO))
+        .to.emit(f.pool, "Deposited")
+        .withArgs(f.payer.address, tokenAddress, 0n, 1000n, MEMO);
+      expect(await f.pool.potOf(0n, tokenAddress)).to.deep.equal([1000n, 0n]);
+      const s1 = await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES);
+      expect(await f.pool.claimable(s1, f.values[0]![0], f.values[0]![1], tokenAddress)).to.equal(0n);
+      await time.increase(ACTIVATION_DELAY);
+      expect(await f.pool.potOf(s1, tokenAddress)).to.deep.equal([1000n, 0n]);
+      expect(await f.pool.claimable(s1, f.values[0]![0], f.values[0]![1], tokenAddress)).to.equal(500n);
+    });
+
+    it("deposit credits the current schedule and emits payer, token, amount, memo and scheduleId", async function () {
+      const f = await loadFixture(activeFixture);
+      const tokenAddress = await f.token.getAddress();
+      await f.token.mint(f.payer.address, 10n);
+      await by(f.token, f.payer).approve(await f.pool.getAddress(), 10n);
+      await expect(by(f.pool, f.payer).deposit(tokenAddress, 10n, MEMO))
+        .to.emit(f.pool, "Deposited")
+        .withArgs(f.payer.address, tokenAddress, f.s1, 10n, MEMO);
+      expect(await f.pool.potOf(f.s1, tokenAddress)).to.deep.equal([1_000_010n, 0n]);
+      expect(await f.pool.reserveOf(tokenAddress)).to.equal(1_000_010n);
+    });
+
+    it("deposit reverts on zero amount, on ETH as token and without allowance", async function () {
+      const f = await loadFixture(activeFixture);
+      const tokenAddress = await f.token.getAddress();
+      await expect(by(f.pool, f.payer).deposit(tokenAddress, 0n, MEMO)).to.be.revertedWithCustomError(
+        f.pool,
+        "RoyaltyPoolAmountZero",
+      );
+      await expect(by(f.pool, f.payer).deposit(ETH, 1n, MEMO))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolInvalidToken")
+        .withArgs(ETH);
+      await f.token.mint(f.payer.address, 5n);
+      await expect(by(f.pool, f.payer).deposit(tokenAddress, 5n, MEMO)).to.be.revertedWithCustomError(
+        f.token,
+        "ERC20InsufficientAllowance",
+      );
+    });
+
+    it("deposit of a fee-on-transfer token credits exactly what arrived", async function () {
+      const f = await loadFixture(activeFixture);
+      const fot = (await ethers.deployContract("FeeOnTransferToken", [
+        "Fee",
+        "FEE",
+        100n,
+      ])) as unknown as Token;
+      const fotAddress = await fot.getAddress();
+      await fot.mint(f.payer.address, 10_000n);
+      await by(fot, f.payer).approve(await f.pool.getAddress(), 10_000n);
+      await expect(by(f.pool, f.payer).deposit(fotAddress, 10_000n, MEMO))
+        .to.emit(f.pool, "Deposited")
+        .withArgs(f.payer.address, fotAddress, f.s1, 9_900n, MEMO);
+      expect(await f.pool.potOf(f.s1, fotAddress)).to.deep.equal([9_900n, 0n]);
+      expect(await balanceOf(fot, await f.pool.getAddress())).to.equal(9_900n);
+      // Claims pay out with the fee taken again on the way out; the pool never pays more than it holds.
+      await by(f.pool, f.stranger).claim([f.request(f.s1, 0, [fotAddress])]);
+      expect(await balanceOf(fot, f.alice)).to.equal(4_950n - 49n);
+    });
+
+    it("deposit and claim work with a USDT-style token that returns nothing", async function () {
+      const f = await loadFixture(activeFixture);
+      const usdt = (await ethers.deployContract("NoReturnToken", [
+        "Tether-like",
+        "USDT",
+        6,
+      ])) as unknown as Token;
+      const usdtAddress = await usdt.getAddress();
+      await usdt.mint(f.payer.address, 4_000n);
+      await by(usdt, f.payer).approve(await f.pool.getAddress(), 4_000n);
+      await by(f.pool, f.payer).deposit(usdtAddress, 4_000n, MEMO);
+      await by(f.pool, f.stranger).claim([f.request(f.s1, 1, [usdtAddress])]);
+      expect(await balanceOf(usdt, f.bob)).to.equal(1_000n);
+    });
+
+    it("deposit reverts when the pot would exceed 2^128 - 1", async function () {
+      const f = await loadFixture(activeFixture);
+      const tokenAddress = await f.token.getAddress();
+      const amount = MAX_UINT128; // the pot already holds 1,000,000
+      await f.token.mint(f.payer.address, amount);
+      await by(f.token, f.payer).approve(await f.pool.getAddress(), amount);
+      await expect(by(f.pool, f.payer).deposit(tokenAddress, amount, MEMO))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolPotOverflow")
+        .withArgs(f.s1, tokenAddress, amount);
+    });
+
+    it("depositWithPermit deposits without a prior approve and survives a front-run permit", async function () {
+      const f = await loadFixture(activeFixture);
+      const tokenAddress = await f.token.getAddress();
+      const poolAddress = await f.pool.getAddress();
+      await f.token.mint(f.payer.address, 700n);
+      const { chainId } = await ethers.provider.getNetwork();
+      const deadline = BigInt(await time.latest()) + 3600n;
+      const sig = ethers.Signature.from(
+        await f.payer.signTypedData(
+          { name: "Test USD", version: "1", chainId, verifyingContract: tokenAddress },
+          {
+            Permit: [
+              { name: "owner", type: "address" },
+              { name: "spender", type: "address" },
+              { name: "value", type: "uint256" },
+              { name: "nonce", type: "uint256" },
+              { name: "deadline", type: "uint256" },
+            ],
+          },
+          { owner: f.payer.address, spender: poolAddress, value: 700n, nonce: 0n, deadline },
+        ),
+      );
+      // Someone submits the permit first; the deposit must still go through.
+      await by(f.token, f.stranger).permit(f.payer.address, poolAddress, 700n, deadline, sig.v, sig.r, sig.s);
+      await expect(
+        by(f.pool, f.payer).depositWithPermit(tokenAddress, 700n, MEMO, deadline, sig.v, sig.r, sig.s),
+      )
+        .to.emit(f.pool, "Deposited")
+        .withArgs(f.payer.address, tokenAddress, f.s1, 700n, MEMO);
+    });
+
+    it("depositWithPermit reverts when the permit fails and there is no allowance", async function () {
+      const f = await loadFixture(activeFixture);
+      await f.token.mint(f.payer.address, 5n);
+      await expect(
+        by(f.pool, f.payer).depositWithPermit(
+          await f.token.getAddress(),
+          5n,
+          MEMO,
+          0n,
+          27,
+          ZERO_HASH,
+          ZERO_HASH,
+        ),
+      ).to.be.revertedWithCustomError(f.token, "ERC20InsufficientAllowance");
+    });
+
+    it("depositETH and a plain ETH transfer credit the ETH pot", async function () {
+      const f = await loadFixture(activeFixture);
+      await expect(by(f.pool, f.payer).depositETH(MEMO, { value: 300n }))
+        .to.emit(f.pool, "Deposited")
+        .withArgs(f.payer.address, ETH, f.s1, 300n, MEMO);
+      await expect(f.payer.sendTransaction({ to: await f.pool.getAddress(), value: 100n }))
+        .to.emit(f.pool, "Deposited")
+        .withArgs(f.payer.address, ETH, f.s1, 100n, ZERO_HASH);
+      expect(await f.pool.potOf(f.s1, ETH)).to.deep.equal([400n, 0n]);
+      await expect(by(f.pool, f.payer).depositETH(MEMO, { value: 0n })).to.be.revertedWithCustomError(
+        f.pool,
+        "RoyaltyPoolAmountZero",
+      );
+    });
+  });
+
+  describe("sync", function () {
+    it("sync credits tokens sent by plain transfer to the current schedule", async function () {
+      const f = await loadFixture(activeFixture);
+      const tokenAddress = await f.token.getAddress();
+      await f.token.mint(await f.pool.getAddress(), 250n);
+      await expect(by(f.pool, f.stranger).sync(tokenAddress))
+        .to.emit(f.pool, "Synced")
+        .withArgs(f.stranger.address, tokenAddress, f.s1, 250n);
+      expect(await f.pool.potOf(f.s1, tokenAddress)).to.deep.equal([1_000_250n, 0n]);
+    });
+
+    it("sync counts claimed money as gone and reverts when nothing is uncredited", async function () {
+      const f = await loadFixture(activeFixture);
+      const tokenAddress = await f.token.getAddress();
+      await by(f.pool, f.stranger).claim([f.request(f.s1, 0, [tokenAddress])]);
+      expect(await f.pool.reserveOf(tokenAddress)).to.equal(500_000n);
+      await expect(f.pool.sync(tokenAddress))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNothingToSync")
+        .withArgs(tokenAddress);
+      await expect(f.pool.sync(ETH)).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNothingToSync");
+    });
+
+    it("sync of a rebasing token credits a positive rebase (rebasing tokens are unsupported: a negative one cannot be undone)", async function () {
+      const f = await loadFixture(activeFixture);
+      const reb = (await ethers.deployContract("RebasingToken", ["Rebase", "REB"])) as unknown as Token;
+      const rebAddress = await reb.getAddress();
+      await reb.mint(f.payer.address, 1000n);
+      await by(reb, f.payer).approve(await f.pool.getAddress(), 1000n);
+      await by(f.pool, f.payer).deposit(rebAddress, 1000n, MEMO);
+      const credited = ((await f.pool.potOf(f.s1, rebAddress)) as [bigint, bigint])[0];
+      await reb.setIndex(2n * 10n ** 18n);
+      await f.pool.sync(rebAddress);
+      const after = ((await f.pool.potOf(f.s1, rebAddress)) as [bigint, bigint])[0];
+      expect(after).to.equal(await balanceOf(reb, await f.pool.getAddress()));
+      expect(after > credited).to.equal(true);
+    });
+  });
+
+  describe("pause", function () {
+    it("guardian pauses deposits, ETH, sync; claims continue; only the admin unpauses", async function () {
+      const f = await loadFixture(activeFixture);
+      const tokenAddress = await f.token.getAddress();
+      await expect(by(f.pool, f.guardian).pause())
+        .to.emit(f.pool, "DepositsPaused")
+        .withArgs(f.guardian.address);
+      expect(await f.pool.paused()).to.equal(true);
+      await expect(by(f.pool, f.payer).depositETH(MEMO, { value: 1n })).to.be.revertedWithCustomError(
+        f.pool,
+        "RoyaltyPoolDepositsPaused",
+      );
+      await expect(by(f.pool, f.payer).deposit(tokenAddress, 1n, MEMO)).to.be.revertedWithCustomError(
+        f.pool,
+        "RoyaltyPoolDepositsPaused",
+      );
+      await expect(f.pool.sync(tokenAddress)).to.be.revertedWithCustomError(
+        f.pool,
+        "RoyaltyPoolDepositsPaused",
+      );
+      await by(f.pool, f.stranger).claim([f.request(f.s1, 0, [tokenAddress])]);
+      expect(await balanceOf(f.token, f.alice)).to.equal(500_000n);
+      await expect(by(f.pool, f.guardian).pause())
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolPauseUnchanged")
+        .withArgs(true);
+      await expect(by(f.pool, f.guardian).unpause())
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolUnauthorized")
+        .withArgs(f.guardian.address, ZERO_HASH);
+      await expect(by(f.pool, f.admin).unpause())
+        .to.emit(f.pool, "DepositsUnpaused")
+        .withArgs(f.admin.address);
+      await expect(by(f.pool, f.admin).unpause())
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolPauseUnchanged")
+        .withArgs(false);
+      await by(f.pool, f.payer).depositETH(MEMO, { value: 1n });
+    });
+
+    it("pause reverts for a stranger and works for the admin", async function () {
+      const f = await loadFixture(activeFixture);
+      await expect(by(f.pool, f.stranger).pause())
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolUnauthorized")
+        .withArgs(f.stranger.address, await f.pool.GUARDIAN_ROLE());
+      await by(f.pool, f.admin).pause();
+      expect(await f.pool.paused()).to.equal(true);
+    });
+  });
+
+  describe("schedules", function () {
+    it("proposeSchedule records the schedule, emits every hash and activates after the delay", async function () {
+      const f = await loadFixture(tableFixture);
+      const [th, ph, ih] = [ethers.id("table"), ethers.id("policy"), ethers.id("inputs")];
+      const tx = by(f.pool, f.proposer).proposeSchedule(f.tree.root, TOTAL_SHARES, th, ph, ih, "ipfs://t");
+      const at = BigInt(await time.latest()) + 1n + ACTIVATION_DELAY;
+      await expect(tx)
+        .to.emit(f.pool, "ScheduleProposed")
+        .withArgs(1n, f.proposer.address, f.tree.root, TOTAL_SHARES, th, ph, ih, "ipfs://t", at);
+      expect(await f.pool.pendingScheduleId()).to.equal(1n);
+      expect(await f.pool.currentScheduleId()).to.equal(0n);
+      expect(await f.pool.scheduleCount()).to.equal(1n);
+      const sched = (await f.pool.scheduleOf(1n)) as unknown[];
+      expect(sched.slice(0, 5)).to.deep.equal([f.tree.root, TOTAL_SHARES, at, 0n, false]);
+      await time.increaseTo(at - 1n);
+      expect(await f.pool.currentScheduleId()).to.equal(0n);
+      await time.increaseTo(at);
+      expect(await f.pool.currentScheduleId()).to.equal(1n);
+      expect(await f.pool.pendingScheduleId()).to.equal(0n);
+    });
+
+    it("proposeSchedule reverts for a non-proposer, on a bad table and while one is pending", async function () {
+      const f = await loadFixture(tableFixture);
+      const p = by(f.pool, f.proposer);
+      await expect(
+        by(f.pool, f.admin).proposeSchedule(f.tree.root, TOTAL_SHARES, ZERO_HASH, ZERO_HASH, ZERO_HASH, ""),
+      )
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolUnauthorized")
+        .withArgs(f.admin.address, await f.pool.PROPOSER_ROLE());
+      await expect(p.proposeSchedule(ZERO_HASH, TOTAL_SHARES, ZERO_HASH, ZERO_HASH, ZERO_HASH, ""))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolInvalidSchedule")
+        .withArgs(ZERO_HASH, TOTAL_SHARES);
+      await expect(
+        p.proposeSchedule(f.tree.root, 0n, ZERO_HASH, ZERO_HASH, ZERO_HASH, ""),
+      ).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolInvalidSchedule");
+      await expect(
+        p.proposeSchedule(f.tree.root, MAX_UINT128 + 1n, ZERO_HASH, ZERO_HASH, ZERO_HASH, ""),
+      ).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolInvalidSchedule");
+      await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES);
+      await expect(p.proposeSchedule(f.tree.root, TOTAL_SHARES, ZERO_HASH, ZERO_HASH, ZERO_HASH, ""))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolSchedulePending")
+        .withArgs(1n);
+    });
+
+    it("revokeSchedule by the guardian stops activation; deposits stay with the previous schedule", async function () {
+      const f = await loadFixture(activeFixture);
+      const s2 = await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES);
+      await expect(by(f.pool, f.stranger).revokeSchedule(s2))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolUnauthorized")
+        .withArgs(f.stranger.address, await f.pool.GUARDIAN_ROLE());
+      await expect(by(f.pool, f.guardian).revokeSchedule(s2))
+        .to.emit(f.pool, "ScheduleRevoked")
+        .withArgs(s2, f.guardian.address);
+      await time.increase(ACTIVATION_DELAY * 2n);
+      expect(await f.pool.currentScheduleId()).to.equal(f.s1);
+      expect(((await f.pool.scheduleOf(f.s1)) as unknown[])[3]).to.equal(0n); // not superseded any more
+      expect(((await f.pool.scheduleOf(s2)) as unknown[])[4]).to.equal(true);
+      await expect(by(f.pool, f.stranger).claim([f.request(s2, 0, [await f.token.getAddress()])]))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolScheduleNotActive")
+        .withArgs(s2);
+      // A new proposal is allowed after a revocation, and the admin may revoke too.
+      const s3 = await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES);
+      expect(s3).to.equal(3n);
+      await by(f.pool, f.admin).revokeSchedule(s3);
+    });
+
+    it("revokeSchedule reverts when the schedule is not pending", async function () {
+      const f = await loadFixture(activeFixture);
+      await expect(by(f.pool, f.guardian).revokeSchedule(f.s1))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolScheduleNotPending")
+        .withArgs(f.s1);
+      await expect(by(f.pool, f.guardian).revokeSchedule(7n)).to.be.revertedWithCustomError(
+        f.pool,
+        "RoyaltyPoolScheduleNotPending",
+      );
+    });
+
+    it("a revoked first schedule leaves the unallocated pot to the next one", async function () {
+      const f = await loadFixture(tableFixture);
+      await depositToken(f.pool, f.token, f.payer, 800n);
+      const s1 = await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES);
+      await by(f.pool, f.guardian).revokeSchedule(s1);
+      const s2 = await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES);
+      await time.increase(ACTIVATION_DELAY);
+      const tokenAddress = await f.token.getAddress();
+      expect(await f.pool.potOf(s2, tokenAddress)).to.deep.equal([800n, 0n]);
+      await by(f.pool, f.stranger).claim([f.request(s2, 1, [tokenAddress])]);
+      expect(await balanceOf(f.token, f.bob)).to.equal(200n);
+    });
+  });
+
+  describe("claim", function () {
+    it("claim pays the payee with a proof from OpenZeppelin StandardMerkleTree, submitted by anyone", async function () {
+      const f = await loadFixture(activeFixture);
+      const tokenAddress = await f.token.getAddress();
+      expect(await f.pool.claimable(f.s1, f.values[0]![0], f.values[0]![1], tokenAddress)).to.equal(500_000n);
+      await expect(by(f.pool, f.stranger).claim([f.request(f.s1, 0, [tokenAddress])]))
+        .to.emit(f.pool, "Claimed")
+        .withArgs(f.values[0]![0], f.alice.address, tokenAddress, f.s1, 500_000n);
+      expect(await balanceOf(f.token, f.alice)).to.equal(500_000n);
+      expect(await balanceOf(f.token, f.stranger)).to.equal(0n);
+      expect(await f.pool.claimed(f.s1, f.values[0]![0], tokenAddress)).to.equal(500_000n);
+      expect(await f.pool.potOf(f.s1, tokenAddress)).to.deep.equal([1_000_000n, 500_000n]);
+    });
+
+    it("claim never pays twice and pays only what was deposited since (streaming)", async function () {
+      const f = await loadFixture(activeFixture);
+      const tokenAddress = await f.token.getAddress();
+      const req = f.request(f.s1, 1, [tokenAddress]);
+      await by(f.pool, f.stranger).claim([req]);
+      await expect(by(f.pool, f.stranger).claim([req])).not.to.emit(f.pool, "Claimed");
+      expect(await balanceOf(f.token, f.bob)).to.equal(250_000n);
+      await depositToken(f.pool, f.token, f.payer, 400n);
+      expect(await f.pool.claimable(f.s1, req.accountId, req.shares, tokenAddress)).to.equal(100n);
+      await by(f.pool, f.bob).claim([req]);
+      expect(await balanceOf(f.token, f.bob)).to.equal(250_100n);
+    });
+
+    it("claim reverts when the proof is invalid or the shares are not the leaf's", async function () {
+      const f = await loadFixture(activeFixture);
+      const tokenAddress = await f.token.getAddress();
+      const req = f.request(f.s1, 2, [tokenAddress]);
+      await expect(by(f.pool, f.carol).claim([{ ...req, shares: req.shares + 1n }]))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolInvalidProof")
+        .withArgs(f.s1, req.accountId, req.shares + 1n);
+      await expect(
+        by(f.pool, f.carol).claim([{ ...req, proof: f.tree.getProof(1) }]),
+      ).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolInvalidProof");
+      await expect(
+        by(f.pool, f.carol).claim([{ ...req, accountId: addressAccountId(f.stranger.address) }]),
+      ).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolInvalidProof");
+    });
+
+    it("claim reverts on a pending or unknown schedule and on an empty request", async function () {
+      const f = await loadFixture(tableFixture);
+      const tokenAddress = await f.token.getAddress();
+      const s1 = await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES);
+      await expect(by(f.pool, f.alice).claim([f.request(s1, 0, [tokenAddress])]))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolScheduleNotActive")
+        .withArgs(s1);
+      await expect(by(f.pool, f.alice).claim([f.request(9n, 0, [tokenAddress])]))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolScheduleNotActive")
+        .withArgs(9n);
+      await expect(by(f.pool, f.alice).claim([])).to.be.revertedWithCustomError(
+        f.pool,
+        "RoyaltyPoolEmptyClaim",
+      );
+      await expect(by(f.pool, f.alice).claim([f.request(s1, 0, [])])).to.be.revertedWithCustomError(
+        f.pool,
+        "RoyaltyPoolEmptyClaim",
+      );
+    });
+
+    it("claim across schedules and tokens sends one transfer per token", async function () {
+      const f = await loadFixture(activeFixture);
+      const tokenAddress = await f.token.getAddress();
+      await by(f.pool, f.payer).depositETH(MEMO, { value: 1000n });
+      const s2 = await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES);
+      await time.increase(ACTIVATION_DELAY);
+      await depositToken(f.pool, f.token, f.payer, 2000n);
+      await by(f.pool, f.payer).depositETH(MEMO, { value: 3000n });
+      const before = await ethers.provider.getBalance(f.alice.address);
+      const tx = by(f.pool, f.stranger).claim([
+        f.request(f.s1, 0, [tokenAddress, ETH]),
+        f.request(s2, 0, [tokenAddress, ETH]),
+      ]);
+      const receipt = (await (await tx).wait()) as ContractTransactionReceipt;
+      expect(await balanceOf(f.token, f.alice)).to.equal(500_000n + 1000n);
+      expect((await ethers.provider.getBalance(f.alice.address)) - before).to.equal(500n + 1500n);
+      const tokenTransfers = receipt!.logs.filter(
+        (l: Log) => l.address.toLowerCase() === tokenAddress.toLowerCase(),
+      );
+      expect(tokenTransfers.length).to.equal(1);
+      const claimedEvents = receipt!.logs.filter((l: Log) => l.address === receipt!.to);
+      expect(claimedEvents.length).to.equal(4);
+    });
+
+    it("claim batches several accounts, each paid to its own payee", async function () {
+      const f = await loadFixture(activeFixture);
+      const tokenAddress = await f.token.getAddress();
+      await by(f.pool, f.stranger).claim([
+        f.request(f.s1, 0, [tokenAddress]),
+        f.request(f.s1, 1, [tokenAddress]),
+        f.request(f.s1, 2, [tokenAddress]),
+      ]);
+      expect(await balanceOf(f.token, f.alice)).to.equal(500_000n);
+      expect(await balanceOf(f.token, f.bob)).to.equal(250_000n);
+      expect(await balanceOf(f.token, f.carol)).to.equal(150_000n);
+    });
+
+    it("identity claim fails while unbound, money waits, and succeeds after binding", async function () {
+      const f = await loadFixture(activeFixture);
+      const tokenAddress = await f.token.getAddress();
+      const req = f.request(f.s1, 3, [tokenAddress]);
+      expect(await f.pool.payeeOf(f.identityId)).to.equal(ETH);
+      await expect(by(f.pool, f.stranger).claim([req]))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolPayeeUnbound")
+        .withArgs(f.identityId);
+      expect(await f.pool.claimable(f.s1, req.accountId, req.shares, tokenAddress)).to.equal(100_000n);
+      await bindIdentity(ethers, f.registry, f.attestor, IDENTITY, f.carol.address);
+      expect(await f.pool.payeeOf(f.identityId)).to.equal(f.carol.address);
+      await expect(by(f.pool, f.stranger).claim([req]))
+        .to.emit(f.pool, "Claimed")
+        .withArgs(f.identityId, f.carol.address, tokenAddress, f.s1, 100_000n);
+      expect(await balanceOf(f.token, f.carol)).to.equal(100_000n);
+    });
+
+    it("claim reverts rather than pay beyond the pot when a table's shares exceed its total", async function () {
+      const f = await loadFixture(activeFixture);
+      const tokenAddress = await f.token.getAddress();
+      // A bad table: two leaves of 60% each.
+      const values: [string, bigint][] = [
+        [addressAccountId(f.alice.address), (TOTAL_SHARES * 60n) / 100n],
+        [addressAccountId(f.bob.address), (TOTAL_SHARES * 60n) / 100n],
+      ];
+      const bad = StandardMerkleTree.of(values, ["bytes32", "uint256"]);
+      const s2 = await propose(f.pool, f.proposer, bad.root, TOTAL_SHARES);
+      await time.increase(ACTIVATION_DELAY);
+      await depositToken(f.pool, f.token, f.payer, 1000n);
+      const req = (i: number): ClaimRequest => ({
+        scheduleId: s2,
+        accountId: values[i]![0],
+        shares: values[i]![1],
+        proof: bad.getProof(i),
+        tokens: [tokenAddress],
+      });
+      await by(f.pool, f.stranger).claim([req(0)]);
+      await expect(by(f.pool, f.stranger).claim([req(1)]))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolPotExceeded")
+        .withArgs(s2, tokenAddress, 600n);
+      expect(await f.pool.claimable(s2, values[1]![0], values[1]![1], tokenAddress)).to.equal(0n);
+    });
+
+    it("a re-entrant ETH payee cannot be paid twice", async function () {
+      const f = await loadFixture(tableFixture);
+      const payee = await ethers.deployContract("ReentrantPayee", [await f.pool.getAddress()]);
+      const values: [string, bigint][] = [
+        [addressAccountId(await payee.getAddress()), TOTAL_SHARES / 2n],
+        [addressAccountId(f.alice.address), TOTAL_SHARES / 2n],
+      ];
+      const tree = StandardMerkleTree.of(values, ["bytes32", "uint256"]);
+      const s1 = await propose(f.pool, f.proposer, tree.root, TOTAL_SHARES);
+      await time.increase(ACTIVATION_DELAY);
+      await by(f.pool, f.payer).depositETH(MEMO, { value: 1000n });
+      const req: ClaimRequest = {
+        scheduleId: s1,
+        accountId: values[0]![0],
+        shares: values[0]![1],
+        proof: tree.getProof(0),
+        tokens: [ETH],
+      };
+      await (await payee.getFunction("armClaim")([req])).wait();
+      await by(f.pool, f.stranger).claim([req]);
+      expect(await payee.getFunction("ethReceived")()).to.equal(500n);
+      expect(await payee.getFunction("reentryAttempts")()).to.equal(1n);
+      expect(await payee.getFunction("reentrySuccesses")()).to.equal(0n);
+      // The re-entry hit the guard; a later honest claim pays nothing more.
+      await by(f.pool, f.stranger).claim([req]);
+      expect(await payee.getFunction("ethReceived")()).to.equal(500n);
+      expect(await ethers.provider.getBalance(await f.pool.getAddress())).to.equal(500n);
+    });
+
+    it("claim reverts as a whole when an ETH payee refuses the money", async function () {
+      const f = await loadFixture(tableFixture);
+      const payee = await ethers.deployContract("ReentrantPayee", [await f.pool.getAddress()]);
+      const values: [string, bigint][] = [
+        [addressAccountId(await payee.getAddress()), TOTAL_SHARES / 2n],
+        [addressAccountId(f.alice.address), TOTAL_SHARES / 2n],
+      ];
+      const tree = StandardMerkleTree.of(values, ["bytes32", "uint256"]);
+      const s1 = await propose(f.pool, f.proposer, tree.root, TOTAL_SHARES);
+      await time.increase(ACTIVATION_DELAY);
+      await by(f.pool, f.payer).depositETH(MEMO, { value: 1000n });
+      await (await payee.getFunction("setRefuseEth")(true)).wait();
+      const req: ClaimRequest = {
+        scheduleId: s1,
+        accountId: values[0]![0],
+        shares: values[0]![1],
+        proof: tree.getProof(0),
+        tokens: [ETH],
+      };
+      await expect(by(f.pool, f.stranger).claim([req]))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolEthTransferFailed")
+        .withArgs(await payee.getAddress(), 500n);
+      expect(await f.pool.claimed(s1, values[0]![0], ETH)).to.equal(0n);
+    });
+
+    it("the fast tree builder matches OpenZeppelin StandardMerkleTree root and proofs", async function () {
+      const entries = Array.from({ length: 777 }, (_, i) => ({
+        accountId: ethers.id(`github:${i}`),
+        shares: BigInt(i + 1) * 1_000_003n,
+      }));
+      const fast = FastShareTree.fromEntries(entries);
+      const oz = StandardMerkleTree.of(
+        entries.map((e) => [e.accountId, e.shares] as [string, bigint]),
+        ["bytes32", "uint256"],
+      );
+      expect(fast.root).to.equal(oz.root);
+      for (const i of [0, 1, 100, 776]) expect(fast.proof(i)).to.deep.equal(oz.getProof(i));
+    });
+
+    it("claim succeeds with a depth-20 proof from a 1,000,000-leaf table", async function () {
+      this.timeout(600_000);
+      const f = await loadFixture(tableFixture);
+      const sharesEach = 10n ** 12n;
+      const table = syntheticAddressTable(1_000_000, sharesEach, 7);
+      let leaf = 0;
+      while (table.tree.depth(leaf) !== 20) leaf++;
+      const s1 = await propose(f.pool, f.proposer, table.tree.root, sharesEach * 1_000_000n);
+      await time.increase(ACTIVATION_DELAY);
+      const tokenAddress = await f.token.getAddress();
+      await depositToken(f.pool, f.token, f.payer, 10n ** 12n);
+      const proof = table.tree.proof(leaf);
+      expect(proof.length).to.equal(20);
+      await by(f.pool, f.stranger).claim([
+        {
+          scheduleId: s1,
+          accountId: table.accountIdOf(leaf),
+          shares: sharesEach,
+          proof,
+          tokens: [tokenAddress],
+        },
+      ]);
+      expect(await balanceOf(f.token, table.addressOf(leaf))).to.equal(10n ** 6n);
+    });
+  });
+
+  describe("sweep", function () {
+    async function supersededFixture() {
+      const f = await activeFixture();
+      const tokenAddress = await f.token.getAddress();
+      await by(f.pool, f.stranger).claim([f.request(f.s1, 0, [tokenAddress])]); // alice takes 500,000
+      const s2 = await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES);
+      const s2At = BigInt(await time.latest()) + ACTIVATION_DELAY;
+      return { ...f, s2, s2At, tokenAddress };
+    }
+
+    it("sweep reverts before supersession and before the claim window has passed", async function () {
+      const f = await loadFixture(supersededFixture);
+      await expect(f.pool.sweep(f.s1, f.tokenAddress))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolSweepTooEarly")
+        .withArgs(f.s1, f.s2At + CLAIM_WINDOW);
+      await time.increaseTo(f.s2At + CLAIM_WINDOW - 2n); // the next block is one second later
+      await expect(f.pool.sweep(f.s1, f.tokenAddress)).to.be.revertedWithCustomError(
+        f.pool,
+        "RoyaltyPoolSweepTooEarly",
+      );
+      await expect(f.pool.sweep(f.s2, f.tokenAddress))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolSweepTooEarly")
+        .withArgs(f.s2, 0n);
+    });
+
+    it("sweep moves the remainder into the current schedule; later claims on it revert", async function () {
+      const f = await loadFixture(supersededFixture);
+      // Claims on a superseded schedule still work inside the window.
+      await by(f.pool, f.stranger).claim([f.request(f.s1, 1, [f.tokenAddress])]);
+      await time.increaseTo(f.s2At + CLAIM_WINDOW);
+      await expect(by(f.pool, f.stranger).sweep(f.s1, f.tokenAddress))
+        .to.emit(f.pool, "Swept")
+        .withArgs(f.s1, f.tokenAddress, f.s2, 250_000n, f.stranger.address);
+      expect(await f.pool.isSwept(f.s1, f.tokenAddress)).to.equal(true);
+      expect(await f.pool.potOf(f.s2, f.tokenAddress)).to.deep.equal([250_000n, 0n]);
+      expect(await f.pool.claimable(f.s1, f.values[2]![0], f.values[2]![1], f.tokenAddress)).to.equal(0n);
+      await expect(by(f.pool, f.stranger).claim([f.request(f.s1, 2, [f.tokenAddress])]))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolPotSwept")
+        .withArgs(f.s1, f.tokenAddress);
+      await expect(f.pool.sweep(f.s1, f.tokenAddress))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolPotSwept")
+        .withArgs(f.s1, f.tokenAddress);
+      // The swept money is claimable under the current schedule; the accounting still balances.
+      await by(f.pool, f.stranger).claim([f.request(f.s2, 2, [f.tokenAddress])]);
+      expect(await balanceOf(f.token, f.carol)).to.equal(37_500n);
+      expect(await f.pool.reserveOf(f.tokenAddress)).to.equal(
+        await balanceOf(f.token, await f.pool.getAddress()),
+      );
+    });
+
+    it("sweep is unavailable once the superseding schedule is revoked", async function () {
+      const f = await loadFixture(supersededFixture);
+      await by(f.pool, f.guardian).revokeSchedule(f.s2);
+      await time.increase(ACTIVATION_DELAY + CLAIM_WINDOW);
+      await expect(f.pool.sweep(f.s1, f.tokenAddress))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolSweepTooEarly")
+        .withArgs(f.s1, 0n);
+    });
+  });
+
+  describe("roles", function () {
+    it("admin grants and revokes roles; holders renounce; others cannot", async function () {
+      const f = await loadFixture(tableFixture);
+      const PROPOSER = await f.pool.PROPOSER_ROLE();
+      const GUARDIAN = await f.pool.GUARDIAN_ROLE();
+      await expect(by(f.pool, f.admin).grantRole(PROPOSER, f.bob.address))
+        .to.emit(f.pool, "RoleGranted")
+        .withArgs(PROPOSER, f.bob.address, f.admin.address);
+      expect(await f.pool.hasRole(PROPOSER, f.bob.address)).to.equal(true);
+      await expect(by(f.pool, f.admin).revokeRole(PROPOSER, f.bob.address))
+        .to.emit(f.pool, "RoleRevoked")
+        .withArgs(PROPOSER, f.bob.address, f.admin.address);
+      await expect(by(f.pool, f.guardian).renounceRole(GUARDIAN))
+        .to.emit(f.pool, "RoleRevoked")
+        .withArgs(GUARDIAN, f.guardian.address, f.guardian.address);
+      expect(await f.pool.hasRole(GUARDIAN, f.guardian.address)).to.equal(false);
+      await expect(by(f.pool, f.proposer).grantRole(PROPOSER, f.bob.address))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolUnauthorized")
+        .withArgs(f.proposer.address, ZERO_HASH);
+      await expect(by(f.pool, f.proposer).revokeRole(PROPOSER, f.proposer.address))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolUnauthorized")
+        .withArgs(f.proposer.address, ZERO_HASH);
+      await expect(by(f.pool, f.admin).grantRole(ethers.id("X"), f.bob.address))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolUnknownRole")
+        .withArgs(ethers.id("X"));
+      await expect(by(f.pool, f.admin).grantRole(PROPOSER, ETH))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolInvalidRoleHolder")
+        .withArgs(PROPOSER, ETH);
+    });
+
+    it("admin transfer takes two steps and can be cancelled", async function () {
+      const f = await loadFixture(tableFixture);
+      await expect(by(f.pool, f.stranger).transferAdmin(f.stranger.address))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolUnauthorized")
+        .withArgs(f.stranger.address, ZERO_HASH);
+      await expect(by(f.pool, f.admin).transferAdmin(f.newAdmin.address))
+        .to.emit(f.pool, "AdminTransferStarted")
+        .withArgs(f.admin.address, f.newAdmin.address);
+      expect(await f.pool.admin()).to.equal(f.admin.address);
+      expect(await f.pool.pendingAdmin()).to.equal(f.newAdmin.address);
+      await expect(by(f.pool, f.stranger).acceptAdmin())
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNotPendingAdmin")
+        .withArgs(f.stranger.address, f.newAdmin.address);
+      await expect(by(f.pool, f.newAdmin).acceptAdmin())
+        .to.emit(f.pool, "AdminTransferred")
+        .withArgs(f.admin.address, f.newAdmin.address);
+      expect(await f.pool.admin()).to.equal(f.newAdmin.address);
+      expect(await f.pool.pendingAdmin()).to.equal(ETH);
+      await expect(by(f.pool, f.admin).unpause()).to.be.revertedWithCustomError(
+        f.pool,
+        "RoyaltyPoolUnauthorized",
+      );
+      // Cancel: a transfer to zero clears the pending admin.
+      await by(f.pool, f.newAdmin).transferAdmin(f.bob.address);
+      await by(f.pool, f.newAdmin).transferAdmin(ETH);
+      await expect(by(f.pool, f.bob).acceptAdmin()).to.be.revertedWithCustomError(
+        f.pool,
+        "RoyaltyPoolNotPendingAdmin",
+      );
+      await expect(by(f.pool, f.newAdmin).transferAdmin(f.newAdmin.address))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolInvalidAdmin")
+        .withArgs(f.newAdmin.address);
+    });
+
+    it("no role can take deposited money: only claims to payees move it", async function () {
+      const f = await loadFixture(activeFixture);
+      void DAY;
+      const poolAddress = await f.pool.getAddress();
+      const before = await balanceOf(f.token, poolAddress);
+      // Every privileged call the admin, proposer and guardian have leaves the balance untouched.
+      await by(f.pool, f.guardian).pause();
+      await by(f.pool, f.admin).unpause();
+      const s2 = await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES);
+      await by(f.pool, f.guardian).revokeSchedule(s2);
+      expect(await balanceOf(f.token, poolAddress)).to.equal(before);
+    });
+  });
+});
