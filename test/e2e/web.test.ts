@@ -349,6 +349,29 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     assert.equal(ethShown, (parseEther("1.5") * 375n) / 1000n);
     assert.equal(usdcShown, (2_500_000_001n * 375n) / 1000n);
     await shot(page, "claim-claimable");
+    assert.match(await page.locator("#claim-results").innerText(), /against the root from the chain/);
+
+    // The same figures from a server without a chain connection: the page builds the proofs itself
+    // from the run's table and reads the amounts through the wallet.
+    const fallback = await openPage(browser, server, chain, { wallet: { account: CLAIMER } });
+    await fallback.page.goto(`${server.fallbackUrl}/#/claim`);
+    await fallback.page.locator('#wallet-bar[data-state="ready"]').waitFor();
+    await fallback.page.locator("#claim-account").fill(IDENTITY);
+    await fallback.page.locator("#claim-lookup").click();
+    await state(fallback.page, "claim-status", "claimable");
+    assert.match(
+      await fallback.page.locator("#claim-results").innerText(),
+      /against the root from the server index/,
+    );
+    for (const [token, expected] of [
+      [zeroAddress, ethShown],
+      [usdc, usdcShown],
+    ] as const) {
+      const li = fallback.page.locator(`#claim-totals li[data-token="${token}"]`);
+      assert.equal(BigInt((await li.getAttribute("data-amount"))!), expected);
+    }
+    assert.deepEqual(fallback.errors, []);
+    await fallback.context.close();
 
     const usdcBalance = () =>
       chain.client.readContract({

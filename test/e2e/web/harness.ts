@@ -133,6 +133,8 @@ export async function startChain(): Promise<Chain> {
 
 export interface Server {
   url: string;
+  /** The same pages and database, served by an app without a chain connection (no claims endpoint). */
+  fallbackUrl: string;
   db: Database;
   /** Moves the server's clock with the chain's (evm_increaseTime). */
   advance(seconds: number): void;
@@ -158,7 +160,11 @@ export async function startServer(chain: Chain, roles: Partial<Record<Role, stri
   const map = new Map(
     Object.entries(roles).map(([role, list]) => [role as Role, new Set(list.map((a) => a.toLowerCase()))]),
   );
-  const app = createApp({ db, logger, config, hasRole: staticHasRole(map), now });
+  const hasRole = staticHasRole(map);
+  const app = createApp({ db, logger, config, hasRole, now, chain: chain.client });
+  // The same database served by an app without a chain connection: its claims endpoint answers 503,
+  // so the Claim page falls back to building proofs itself.
+  const noChainApp = createApp({ db, logger, config, hasRole, now });
   const outer = express();
   // The pages get the API's own Content-Security-Policy (read from a response of the app), so the
   // test proves they run under it, as they will once the server mounts them behind its helmet.
@@ -169,6 +175,9 @@ export async function startServer(chain: Chain, roles: Partial<Record<Role, stri
   });
   outer.use(webHandler());
   outer.use(app);
+  const fallback = express();
+  fallback.use(webHandler());
+  fallback.use(noChainApp);
   const abort = new AbortController();
   const indexer = new PoolIndexer({ db, client: chain.client, chainId: 31337, confirmations: 0, logger });
   const indexing = indexer.run(abort.signal, 150);
@@ -177,10 +186,15 @@ export async function startServer(chain: Chain, roles: Partial<Record<Role, stri
   });
   const { port } = http.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
+  const httpFallback = await new Promise<HttpServer>((resolve) => {
+    const s = fallback.listen(0, "127.0.0.1", () => resolve(s));
+  });
+  const fallbackUrl = `http://127.0.0.1:${(httpFallback.address() as AddressInfo).port}`;
   csp = (await fetch(`${url}/healthz`)).headers.get("content-security-policy");
   if (!csp?.includes("script-src 'self'")) throw new Error(`the app sent no script-src CSP: ${csp}`);
   return {
     url,
+    fallbackUrl,
     db,
     advance: (seconds) => {
       offsetMs += seconds * 1000;
@@ -188,8 +202,10 @@ export async function startServer(chain: Chain, roles: Partial<Record<Role, stri
     stop: async () => {
       abort.abort();
       await indexing.catch(() => undefined);
-      http.closeAllConnections();
-      await new Promise((r) => http.close(r));
+      for (const h of [http, httpFallback]) {
+        h.closeAllConnections();
+        await new Promise((r) => h.close(r));
+      }
       await db.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
@@ -318,7 +334,7 @@ export async function openPage(
   // No network at runtime except the server: anything else fails the test.
   await context.route("**/*", (route) => {
     const url = route.request().url();
-    if (url.startsWith(server.url)) return route.continue();
+    if (url.startsWith(`${server.url}/`) || url.startsWith(`${server.fallbackUrl}/`)) return route.continue();
     errors.push(`blocked request to ${url}`);
     return route.abort();
   });

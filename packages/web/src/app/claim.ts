@@ -3,9 +3,9 @@
 // Claim: what an account is owed per schedule and token, why, one-transaction claim, identity binding.
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { identityRegistryAbi, royaltyPoolAbi } from "@wellspring/sdk/abi";
-import { type Address, type Hex, getAddress, zeroAddress } from "viem";
+import { type Address, type Hex, type PublicClient, getAddress, zeroAddress } from "viem";
 
-import { type PoolDetail, type Recipient, type Schedule, get, getAll, runIdOfUri } from "./api.ts";
+import { ApiError, type PoolDetail, type Recipient, type Schedule, get, getAll, runIdOfUri } from "./api.ts";
 import {
   type Ctx,
   type TokenInfo,
@@ -20,10 +20,104 @@ import { WalletError, sendAndWait } from "./wallet.ts";
 
 interface Entry {
   schedule: Schedule;
-  runId: string;
+  runId: string | undefined;
   recipient: Recipient;
   proof: Hex[];
   policy: string;
+  /** Where the root the proof was checked against came from. */
+  rootFrom: "chain" | "server index";
+}
+
+interface ClaimsResponse {
+  accountId: Hex;
+  items: {
+    scheduleId: string;
+    shares: string;
+    proof: Hex[];
+    claimable: { token: Hex; amount: string }[];
+  }[];
+  totals: { token: Hex; amount: string }[];
+  unavailableSchedules: string[];
+  transaction: { to: Address; data: Hex } | null;
+}
+
+/**
+ * The server's claims endpoint: proofs, exact amounts (read from the pool by the server) and one
+ * ready claim transaction. Every proof is checked here against the schedule's root, read from the
+ * chain through the wallet when there is one. Undefined when the server has no such endpoint or no
+ * chain connection; the page then builds the proofs itself (findEntries).
+ */
+async function serverClaims(
+  pool: Address,
+  input: string,
+  accountId: Hex,
+  reader: PublicClient | undefined,
+): Promise<
+  | {
+      entries: Entry[];
+      lines: Line[];
+      tokens: TokenInfo[];
+      transaction: ClaimsResponse["transaction"];
+      unavailable: number;
+    }
+  | undefined
+> {
+  let res: ClaimsResponse;
+  try {
+    res = await get<ClaimsResponse>(`/v1/pools/${pool}/claims/${encodeURIComponent(input)}`);
+  } catch (error) {
+    if (
+      error instanceof ApiError &&
+      (error.status === 503 || (error.status === 404 && error.message.startsWith("no route")))
+    ) {
+      return undefined;
+    }
+    throw error;
+  }
+  if (res.accountId.toLowerCase() !== accountId) {
+    throw new Error(`The server resolved ${input} to ${res.accountId}, not ${accountId}.`);
+  }
+  const { schedules } = await get<{ schedules: Schedule[] }>(`/v1/pools/${pool}/schedules`);
+  const entries: Entry[] = [];
+  const lines: Line[] = [];
+  for (const item of res.items) {
+    const schedule = schedules.find((x) => x.scheduleId === item.scheduleId);
+    if (!schedule)
+      throw new Error(`The server listed schedule #${item.scheduleId}, which it does not index.`);
+    const root = reader
+      ? (
+          await reader.readContract({
+            address: pool,
+            abi: royaltyPoolAbi,
+            functionName: "scheduleOf",
+            args: [BigInt(item.scheduleId)],
+          })
+        ).root
+      : schedule.root;
+    if (!StandardMerkleTree.verify(root, ["bytes32", "uint256"], [accountId, item.shares], item.proof)) {
+      throw new Error(`The server's proof for schedule #${item.scheduleId} does not match its root ${root}.`);
+    }
+    const entry: Entry = {
+      schedule,
+      runId: runIdOfUri(schedule.uri),
+      recipient: { accountId, shares: item.shares, identity: isAddressAccount(accountId) ? null : input },
+      proof: item.proof,
+      policy: await policyLabel(schedule.policyHash),
+      rootFrom: reader ? "chain" : "server index",
+    };
+    entries.push(entry);
+    for (const c of item.claimable) {
+      lines.push({ entry, token: await tokenInfo(reader, c.token), claimable: BigInt(c.amount) });
+    }
+  }
+  const tokens = await Promise.all(res.totals.map((t) => tokenInfo(reader, t.token)));
+  return {
+    entries,
+    lines,
+    tokens,
+    transaction: res.transaction,
+    unavailable: res.unavailableSchedules.length,
+  };
 }
 
 interface Line {
@@ -73,7 +167,14 @@ async function findEntries(
       );
     }
     const proof = tree.getProof([recipient.accountId, recipient.shares]) as Hex[];
-    entries.push({ schedule, runId, recipient, proof, policy: await policyLabel(schedule.policyHash) });
+    entries.push({
+      schedule,
+      runId,
+      recipient,
+      proof,
+      policy: await policyLabel(schedule.policyHash),
+      rootFrom: "server index",
+    });
   }
   return { entries, unreadable };
 }
@@ -92,6 +193,7 @@ export function claimPage(ctx: Ctx): HTMLElement {
   const results = h("div", { id: "claim-results" });
   let lines: Line[] = [];
   let lookedUp: { pool: Address; accountId: Hex } | undefined;
+  let serverTx: ClaimsResponse["transaction"] = null;
 
   const claimButton = h(
     "button",
@@ -116,9 +218,37 @@ export function claimPage(ctx: Ctx): HTMLElement {
       const accountId = toAccountId(input);
       const poolAddress = getAddress(pool.value);
       lookedUp = { pool: poolAddress, accountId };
+      serverTx = null;
+      const reader = ctx.wallet.reader();
+      const viaServer = await serverClaims(poolAddress, input, accountId, reader);
+      if (viaServer) {
+        lines = viaServer.lines;
+        serverTx = viaServer.transaction;
+        if (viaServer.entries.length === 0) {
+          setStatus(
+            status,
+            "empty",
+            "nothing",
+            `Nothing to claim: ${input} has no shares in any active or superseded schedule of this pool.`,
+            viaServer.unavailable
+              ? ` (${viaServer.unavailable} schedule(s) have tables this server does not hold.)`
+              : "",
+          );
+          return;
+        }
+        const payee = reader
+          ? await reader.readContract({
+              address: poolAddress,
+              abi: royaltyPoolAbi,
+              functionName: "payeeOf",
+              args: [accountId],
+            })
+          : undefined;
+        renderLines(viaServer.entries, viaServer.tokens, payee, true);
+        return;
+      }
       const { entries, unreadable } = await findEntries(poolAddress, accountId);
       const detail = await get<PoolDetail>(`/v1/pools/${poolAddress}`);
-      const reader = ctx.wallet.reader();
       const tokens = await Promise.all(
         (detail.balances.length ? detail.balances.map((b) => b.token) : [zeroAddress]).map((t) =>
           tokenInfo(reader, t),
@@ -175,8 +305,8 @@ export function claimPage(ctx: Ctx): HTMLElement {
       h(
         "span",
         { class: "explain" },
-        `${e.recipient.identity ?? e.recipient.accountId} holds ${e.recipient.shares} of ${e.schedule.totalShares} shares in the table of run ${e.runId} (${e.policy}); `,
-        `the proof of ${e.proof.length} hashes was checked against the on-chain root ${shortHex(e.schedule.root)}.`,
+        `${e.recipient.identity ?? e.recipient.accountId} holds ${e.recipient.shares} of ${e.schedule.totalShares} shares in ${e.runId ? `the table of run ${e.runId}` : "the schedule's table"} (${e.policy}); `,
+        `the proof of ${e.proof.length} hashes was checked in this page against the root from the ${e.rootFrom}, ${shortHex(e.schedule.root)}.`,
       ),
     ]);
     const parts: HTMLElement[] = [
@@ -211,20 +341,30 @@ export function claimPage(ctx: Ctx): HTMLElement {
     });
     parts.push(table("Claimable now", ["Schedule", "Token", "Amount"], amountRows, "claimable"));
     parts.push(h("h3", {}, "Total"), h("ul", { id: "claim-totals", class: "totals" }, ...totals));
-    const unbound = payee === undefined || payee === zeroAddress;
+    const unbound = payee === zeroAddress;
     parts.push(
       h(
         "p",
         { id: "claim-payee" },
-        unbound
-          ? "This identity is not bound to a wallet yet: its money waits in the pool. Bind it below, then claim."
-          : `Paid to ${payee}.`,
+        payee === undefined
+          ? "Connect a wallet to see who is paid."
+          : unbound
+            ? "This identity is not bound to a wallet yet: its money waits in the pool. Bind it below, then claim."
+            : `Paid to ${payee}.`,
       ),
     );
     parts.push(claimButton);
     clear(results, ...parts);
     const total = lines.reduce((a, l) => a + l.claimable, 0n);
-    if (total === 0n) {
+    const walletState = ctx.wallet.state;
+    if (total > 0n && walletState !== "ready") {
+      setStatus(
+        status,
+        "warning",
+        walletState,
+        "Amounts as the server read them from the pool. Connect a wallet on the right network to claim.",
+      );
+    } else if (total === 0n) {
       setStatus(
         status,
         "empty",
@@ -258,17 +398,20 @@ export function claimPage(ctx: Ctx): HTMLElement {
           tokens,
         }));
         const pool = lookedUp.pool;
+        const tx = serverTx;
         const receipt = await sendAndWait(
           client,
           () =>
-            wallet.writeContract({
-              address: pool,
-              abi: royaltyPoolAbi,
-              functionName: "claim",
-              args: [requests],
-              account: from,
-              chain: null,
-            }),
+            tx
+              ? wallet.sendTransaction({ to: tx.to, data: tx.data, account: from, chain: null })
+              : wallet.writeContract({
+                  address: pool,
+                  abi: royaltyPoolAbi,
+                  functionName: "claim",
+                  args: [requests],
+                  account: from,
+                  chain: null,
+                }),
           {
             onPrompt: () => setStatus(status, "pending", "prompt", "Confirm the claim in your wallet…"),
             onPending: (hash) => setStatus(status, "pending", "pending", `Transaction pending: ${hash}`),

@@ -73,7 +73,8 @@ export async function tokenInfo(client: PublicClient | undefined, token: string)
   if (address === zeroAddress) return { address, symbol: "ETH", decimals: 18 };
   const cached = tokenCache.get(address);
   if (cached) return cached;
-  if (!client) return { address, symbol: `${address.slice(0, 8)}…`, decimals: 18 };
+  // Without a wallet the page cannot read decimals: show base units rather than guess.
+  if (!client) return { address, symbol: `base units of ${address.slice(0, 8)}…`, decimals: 0 };
   const [symbol, decimals] = await Promise.all([
     client.readContract({ address, abi: testERC20Abi, functionName: "symbol" }),
     client.readContract({ address, abi: testERC20Abi, functionName: "decimals" }),
