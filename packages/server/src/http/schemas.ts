@@ -445,12 +445,9 @@ export const claimableResponse = z
     unavailableSchedules: z
       .array(uintString)
       .meta({ description: "Activated schedules whose table this server does not hold" }),
-    transaction: z
-      .object({ to: z.string(), data: z.string() })
-      .nullable()
-      .meta({
-        description:
-          "One claim(requests) call taking everything claimable; anyone may send it, the money goes to the payee",
-      }),
+    transaction: z.object({ to: z.string(), data: z.string() }).nullable().meta({
+      description:
+        "One claim(requests) call taking everything claimable; anyone may send it, the money goes to the payee",
+    }),
   })
   .register(responseSchemas, { id: "Claimable" });
