@@ -307,6 +307,10 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     });
     await page.goto(`${server.url}/#/claim`);
     await page.locator('#wallet-bar[data-state="disconnected"]').waitFor();
+    wallet!.reject = true;
+    await page.locator("#connect").click();
+    await page.locator('#wallet-bar[data-state="rejected"]').waitFor();
+    wallet!.reject = false;
     await page.locator("#connect").click();
     await page.locator('#wallet-bar[data-state="ready"]').waitFor();
     assert.ok(wallet!.calls.includes("eth_requestAccounts"));

@@ -8,7 +8,7 @@ import { type Ctx, loadPools } from "./context.ts";
 import { explorerPage } from "./explorer.ts";
 import { payPage } from "./pay.ts";
 import { clear, h, shortHex } from "./ui.ts";
-import { Wallet, errorMessage } from "./wallet.ts";
+import { Wallet, WalletError, errorMessage } from "./wallet.ts";
 
 const PAGES = {
   claim: { title: "Claim", render: claimPage },
@@ -23,10 +23,15 @@ function currentPage(): PageName {
   return name in PAGES ? (name as PageName) : "claim";
 }
 
-function renderWalletBar(bar: HTMLElement, ctx: Ctx): void {
+function renderWalletBar(bar: HTMLElement, ctx: Ctx, connectError?: unknown): void {
   const w = ctx.wallet;
   const state = w.state;
-  bar.dataset.state = state;
+  bar.dataset.state =
+    state === "disconnected" && connectError !== undefined
+      ? connectError instanceof WalletError && connectError.code === "REJECTED"
+        ? "rejected"
+        : "connect-failed"
+      : state;
   if (state === "no-wallet") {
     clear(
       bar,
@@ -39,7 +44,9 @@ function renderWalletBar(bar: HTMLElement, ctx: Ctx): void {
   } else if (state === "disconnected") {
     clear(
       bar,
-      h("span", {}, "Wallet not connected. "),
+      connectError === undefined
+        ? h("span", {}, "Wallet not connected. ")
+        : h("span", { role: "alert" }, `${errorMessage(connectError)} `),
       h(
         "button",
         {
@@ -47,9 +54,9 @@ function renderWalletBar(bar: HTMLElement, ctx: Ctx): void {
           id: "connect",
           onclick: () => {
             w.connect().catch((e: unknown) => {
-              bar.dataset.error = errorMessage(e);
-              clear(bar, h("span", { role: "alert" }, errorMessage(e)));
-              setTimeout(() => renderWalletBar(bar, ctx), 4000);
+              renderWalletBar(bar, ctx, e);
+              // The button was re-rendered: keep keyboard users where they were.
+              bar.querySelector<HTMLButtonElement>("#connect")?.focus();
             });
           },
         },
