@@ -43,6 +43,7 @@ const CLAIMER = dev(4);
 const STRANGER = dev(5); // holds no role
 const IDENTITY = "component:pkg:npm/left-pad@1.3.0"; // 37.5 % of the uploaded lockfile's table
 const DELAY = 3600;
+const USDC_IN = 2_600_000_001n; // 2,500.000001 by permit + 100 by approve
 // Its own Ignition journal (removed after), so parallel runs and other local deployments never collide.
 const deploymentId = `web-e2e-${process.pid}-${Date.now()}`;
 const LOCKFILE = JSON.stringify({
@@ -200,6 +201,24 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     assert.equal(held, 2_500_000_001n);
     await page.locator("#pay-statement table").waitFor({ timeout: 30_000 });
     await page.getByText("invoice-43").first().waitFor();
+
+    // The approve path: an approval, then the deposit (two transactions).
+    await page.locator("#pay-amount").fill("100");
+    await page.locator("#pay-memo").fill("invoice-44");
+    await page.locator("#pay-method-approve").check();
+    await page.locator("#pay-submit").click();
+    await state(page, "pay-status", "deposited");
+    assert.equal(await page.locator("#pay-credited").getAttribute("data-amount"), "100000000");
+    assert.equal(
+      await chain.client.readContract({
+        address: usdc,
+        abi: testERC20Abi,
+        functionName: "balanceOf",
+        args: [pool],
+      }),
+      USDC_IN,
+    );
+    await page.getByText("invoice-44").first().waitFor();
     await shot(page, "pay-receipt");
     assert.deepEqual(errors, []);
     await context.close();
@@ -351,7 +370,7 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     const ethShown = await shown(zeroAddress);
     const usdcShown = await shown(usdc);
     assert.equal(ethShown, (parseEther("1.5") * 375n) / 1000n);
-    assert.equal(usdcShown, (2_500_000_001n * 375n) / 1000n);
+    assert.equal(usdcShown, (USDC_IN * 375n) / 1000n);
     await shot(page, "claim-claimable");
     assert.match(await page.locator("#claim-results").innerText(), /against the root from the chain/);
 
