@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import type { BaseContractMethod, Contract, Signer, TypedDataDomain } from "ethers";
+import fc from "fast-check";
 import { network } from "hardhat";
 
 const { ethers, networkHelpers } = await network.create();
@@ -810,6 +811,222 @@ describe("IdentityRegistry", function () {
       expect(await registry.supportsInterface(accessControl)).to.equal(true);
       expect(await registry.supportsInterface(defaultAdminRules)).to.equal(true);
       expect(await registry.supportsInterface("0xffffffff")).to.equal(false);
+    });
+  });
+  // Random sequences of every state-changing call, from every kind of caller, checked against a reference model
+  // of the rules in docs/identity.md: the expected outcome (success or the exact custom error) and, after each
+  // step, payeeOf / nonces / pendingRebindOf of every identity.
+  describe("model-based sequences", function () {
+    const RUNS = Number(process.env.MODEL_RUNS ?? 50);
+    const IDS = ["github:1", "npm:alice"].map((identity) => ({ identity, accountId: ethers.id(identity) }));
+
+    type Op =
+      | { kind: "attest"; id: number; payee: number; attestor: number; stale: boolean }
+      | { kind: "setPayee"; id: number; caller: number; payee: number }
+      | { kind: "unbind"; id: number; caller: number }
+      | { kind: "cancel"; id: number; caller: number }
+      | { kind: "finalize"; id: number; caller: number }
+      | { kind: "advance"; seconds: number }
+      | { kind: "toggleAttestor"; attestor: number };
+
+    const id = fc.integer({ min: 0, max: IDS.length - 1 });
+    // -1: the identity's current payee (the stranger while unbound); 0..5: payee, payee2, payee3, attestor,
+    // attestor2, stranger.
+    const caller = fc.oneof(
+      { arbitrary: fc.constant(-1), weight: 1 },
+      { arbitrary: fc.integer({ min: 0, max: 5 }), weight: 1 },
+    );
+    // Weighted towards attestations and payee actions so that pending rebinds are common.
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      {
+        weight: 4,
+        arbitrary: fc.record({
+          kind: fc.constant("attest" as const),
+          id,
+          payee: fc.integer({ min: 0, max: 2 }),
+          attestor: fc.integer({ min: 0, max: 1 }),
+          stale: fc.boolean(),
+        }),
+      },
+      {
+        weight: 2,
+        arbitrary: fc.record({
+          kind: fc.constant("setPayee" as const),
+          id,
+          caller,
+          payee: fc.integer({ min: 0, max: 2 }),
+        }),
+      },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant("unbind" as const), id, caller }) },
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant("cancel" as const), id, caller }) },
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant("finalize" as const), id, caller }) },
+      {
+        weight: 2,
+        arbitrary: fc.record({
+          kind: fc.constant("advance" as const),
+          seconds: fc.constantFrom(0, 3600, 86_400, 3 * 86_400, 4 * 86_400),
+        }),
+      },
+      {
+        weight: 2,
+        arbitrary: fc.record({
+          kind: fc.constant("toggleAttestor" as const),
+          attestor: fc.integer({ min: 0, max: 1 }),
+        }),
+      },
+    );
+
+    interface Pending {
+      newPayee: string;
+      attestor: string;
+      executableAt: bigint;
+    }
+
+    it("every outcome and every state matches the model", async function () {
+      await fc.assert(
+        fc.asyncProperty(fc.array(op, { minLength: 8, maxLength: 32, size: "max" }), async (ops) => {
+          const f = await loadFixture(deployRegistry);
+          const role = (await f.registry.ATTESTOR_ROLE()) as string;
+          const payees = [f.payee, f.payee2, f.payee3];
+          const attestors = [f.attestor, f.attestor2];
+          const callers = [...payees, ...attestors, f.stranger];
+
+          const payeeOf = new Map<string, string>();
+          const nonces = new Map<string, bigint>();
+          const pending = new Map<string, Pending>();
+          const isAttestor = new Set(attestors.map((a) => a.address));
+          let now = BigInt(await time.latest());
+          const callerOf = (index: number, accountId: string): Signer & { address: string } => {
+            const current = payeeOf.get(accountId);
+            if (index >= 0) return callers[index]!;
+            return callers.find((c) => c.address === current) ?? f.stranger;
+          };
+
+          // Runs `send` in a block at `now + 1` and checks it reverts with `error`, or succeeds if `error` is null.
+          async function step(send: () => Promise<unknown>, error: string | null): Promise<void> {
+            now += 1n;
+            await time.setNextBlockTimestamp(now);
+            if (error === null) {
+              await send();
+            } else {
+              await expect(send()).to.be.revertedWithCustomError(f.registry, error);
+              // A reverted call still mined a block at `now`.
+            }
+          }
+
+          for (const o of ops) {
+            switch (o.kind) {
+              case "advance":
+                now += BigInt(o.seconds);
+                break;
+              case "toggleAttestor": {
+                const a = attestors[o.attestor]!.address;
+                if (isAttestor.has(a)) {
+                  await step(() => f.registry.revokeRole(role, a), null);
+                  isAttestor.delete(a);
+                } else {
+                  await step(() => f.registry.grantRole(role, a), null);
+                  isAttestor.add(a);
+                }
+                break;
+              }
+              case "attest": {
+                const { identity, accountId } = IDS[o.id]!;
+                const signer = attestors[o.attestor]!;
+                const payee = payees[o.payee]!.address;
+                const nonce = nonces.get(accountId) ?? 0n;
+                const usedNonce = o.stale && nonce > 0n ? nonce - 1n : nonce;
+                const attestation = { accountId, payee, nonce: usedNonce, deadline: now + 10n * DAY };
+                const signature = await sign(signer, f.domain, attestation);
+                const current = payeeOf.get(accountId) ?? ethers.ZeroAddress;
+                let error: string | null = null;
+                if (!isAttestor.has(signer.address)) error = "IdentityRegistryNotAttestor";
+                else if (usedNonce !== nonce) error = "IdentityRegistryInvalidNonce";
+                else if (current === payee) error = "IdentityRegistryPayeeUnchanged";
+                await step(
+                  () => f.registry.submitAttestation(attestation, identity, signer.address, signature),
+                  error,
+                );
+                if (error !== null) break;
+                nonces.set(accountId, nonce + 1n);
+                if (current === ethers.ZeroAddress) payeeOf.set(accountId, payee);
+                else
+                  pending.set(accountId, {
+                    newPayee: payee,
+                    attestor: signer.address,
+                    executableAt: now + REBIND_DELAY,
+                  });
+                break;
+              }
+              case "setPayee": {
+                const { accountId } = IDS[o.id]!;
+                const from = callerOf(o.caller, accountId);
+                const payee = payees[o.payee]!.address;
+                const current = payeeOf.get(accountId) ?? ethers.ZeroAddress;
+                let error: string | null = null;
+                if (from.address !== current) error = "IdentityRegistryNotPayee";
+                else if (payee === current) error = "IdentityRegistryPayeeUnchanged";
+                await step(() => by(f.registry, from).setPayee(accountId, payee), error);
+                if (error !== null) break;
+                payeeOf.set(accountId, payee);
+                pending.delete(accountId);
+                break;
+              }
+              case "unbind": {
+                const { accountId } = IDS[o.id]!;
+                const from = callerOf(o.caller, accountId);
+                const current = payeeOf.get(accountId) ?? ethers.ZeroAddress;
+                const error = from.address !== current ? "IdentityRegistryNotPayee" : null;
+                await step(() => by(f.registry, from).unbind(accountId), error);
+                if (error !== null) break;
+                payeeOf.delete(accountId);
+                pending.delete(accountId);
+                break;
+              }
+              case "cancel": {
+                const { accountId } = IDS[o.id]!;
+                const from = callerOf(o.caller, accountId);
+                const current = payeeOf.get(accountId) ?? ethers.ZeroAddress;
+                let error: string | null = null;
+                if (from.address !== current && !isAttestor.has(from.address)) {
+                  error = "IdentityRegistryUnauthorizedCancel";
+                } else if (!pending.has(accountId)) error = "IdentityRegistryNoPendingRebind";
+                await step(() => by(f.registry, from).cancelRebind(accountId), error);
+                if (error === null) pending.delete(accountId);
+                break;
+              }
+              case "finalize": {
+                const { accountId } = IDS[o.id]!;
+                const from = callerOf(o.caller, accountId);
+                const p = pending.get(accountId);
+                let error: string | null = null;
+                if (p === undefined) error = "IdentityRegistryNoPendingRebind";
+                else if (now + 1n < p.executableAt) error = "IdentityRegistryRebindNotReady";
+                else if (!isAttestor.has(p.attestor)) error = "IdentityRegistryAttestorRevoked";
+                await step(() => by(f.registry, from).finalizeRebind(accountId), error);
+                if (error !== null || p === undefined) break;
+                payeeOf.set(accountId, p.newPayee);
+                pending.delete(accountId);
+                break;
+              }
+            }
+
+            for (const { accountId } of IDS) {
+              expect(await f.registry.payeeOf(accountId)).to.equal(
+                payeeOf.get(accountId) ?? ethers.ZeroAddress,
+              );
+              expect(await f.registry.nonces(accountId)).to.equal(nonces.get(accountId) ?? 0n);
+              const p = pending.get(accountId);
+              expect(await f.registry.pendingRebindOf(accountId)).to.deep.equal(
+                p === undefined
+                  ? [ethers.ZeroAddress, ethers.ZeroAddress, 0n]
+                  : [p.newPayee, p.attestor, p.executableAt],
+              );
+            }
+          }
+        }),
+        { numRuns: RUNS },
+      );
     });
   });
 });
