@@ -17,7 +17,7 @@ contract RoyaltyPoolInvariantTest is PoolFixture {
     PoolHandler internal handler;
     address[5] internal toks;
 
-    function setUp() public override {
+    function setUp() public virtual override {
         super.setUp();
         toks = [address(0), address(dai), address(fot), address(usdt), address(usdc)];
         handler = new PoolHandler(pool, registry, admin, proposer, guardian, attestor, attestorKey, toks);
