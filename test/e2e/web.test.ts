@@ -249,6 +249,18 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     await state(page, "policy-status", "invalid");
     await page.locator('#policy-issues li[data-path="body.document.keep.default"]').waitFor();
     assert.equal(await page.locator("#policy-editor").getAttribute("aria-invalid"), "true");
+    await page.locator('#policy-issues li[data-path="body.document.keep.default"] button').click();
+    const selected = await page.evaluate(() => {
+      const el = document.activeElement as HTMLTextAreaElement;
+      return {
+        id: el.id,
+        text: el.value.slice(el.selectionStart, el.selectionEnd),
+        before: el.value.slice(0, el.selectionStart),
+      };
+    });
+    assert.equal(selected.id, "policy-editor");
+    assert.equal(selected.text, '"default"');
+    assert.ok(selected.before.includes('"keep"'), "the selection is the default inside keep");
     await shot(page, "admin-policy-errors");
 
     await page.locator("#policy-editor").fill(policy);

@@ -111,7 +111,16 @@ export function adminPage(ctx: Ctx): HTMLElement {
             h(
               "li",
               { "data-path": i.path },
-              h("code", {}, i.path.replace(/^body\.document\.?/, "") || i.path),
+              h(
+                "button",
+                {
+                  type: "button",
+                  class: "link",
+                  title: "Show this field in the editor",
+                  onclick: () => selectField(editor, i.path),
+                },
+                h("code", {}, i.path.replace(/^body\.document\.?/, "") || i.path),
+              ),
               `: ${i.message}`,
             ),
           );
@@ -467,6 +476,30 @@ export function adminPage(ctx: Ctx): HTMLElement {
       scheduleStatus,
     ),
   );
+}
+
+/**
+ * Selects the key of a server field path (`body.document.keep.default`) in the JSON editor: each
+ * segment's `"key"` is searched after the previous one, so nested keys land on the right line.
+ */
+function selectField(editor: HTMLTextAreaElement, path: string): void {
+  const segments = path
+    .replace(/^body\.document\.?/, "")
+    .split(".")
+    .filter(Boolean);
+  let from = 0;
+  let start = -1;
+  let end = -1;
+  for (const seg of segments) {
+    if (/^\d+$/.test(seg)) continue; // array index: the enclosing key is close enough
+    const at = editor.value.indexOf(`"${seg}"`, from);
+    if (at < 0) break;
+    start = at;
+    end = at + seg.length + 2;
+    from = end;
+  }
+  editor.focus();
+  if (start >= 0) editor.setSelectionRange(start, end);
 }
 
 function cmpAbs(a: bigint, b: bigint): number {
