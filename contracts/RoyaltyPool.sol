@@ -354,7 +354,8 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
 
     /// @inheritdoc IRoyaltyPool
     function potOf(uint256 scheduleId, address token) external view returns (uint256, uint256) {
-        uint256 potKey = scheduleId == 0 || _meta[scheduleId].genesisPot ? 0 : scheduleId;
+        // A revoked schedule proposed before any was active never owned the unallocated pot.
+        uint256 potKey = scheduleId == _header.genesis ? 0 : scheduleId;
         Pot memory p = _pots[potKey][token];
         if (p.claimed > p.deposited) return (0, 0);
         return (p.deposited, p.claimed);
@@ -362,7 +363,7 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
 
     /// @inheritdoc IRoyaltyPool
     function isSwept(uint256 scheduleId, address token) external view returns (bool) {
-        Pot memory p = _pots[_meta[scheduleId].genesisPot ? 0 : scheduleId][token];
+        Pot memory p = _pots[scheduleId == _header.genesis ? 0 : scheduleId][token];
         return scheduleId != 0 && p.claimed > p.deposited;
     }
 

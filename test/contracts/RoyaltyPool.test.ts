@@ -425,6 +425,9 @@ describe("RoyaltyPool", function () {
       await time.increase(ACTIVATION_DELAY);
       const tokenAddress = await f.token.getAddress();
       expect(await f.pool.potOf(s2, tokenAddress)).to.deep.equal([800n, 0n]);
+      expect(await f.pool.potOf(s1, tokenAddress)).to.deep.equal([0n, 0n]);
+      expect(await f.pool.claimable(s1, f.values[1]![0], f.values[1]![1], tokenAddress)).to.equal(0n);
+      expect(await f.pool.isSwept(s1, tokenAddress)).to.equal(false);
       await by(f.pool, f.stranger).claim([f.request(s2, 1, [tokenAddress])]);
       expect(await balanceOf(f.token, f.bob)).to.equal(200n);
     });
