@@ -79,19 +79,19 @@ export interface Chain {
   stop(): Promise<void>;
 }
 
-/** `npx hardhat node --hostname 127.0.0.1 --port <free>` as a child process (its own process group). */
+/** `hardhat node --hostname 127.0.0.1 --port <free>` as a child process (its own process group). */
 export async function startChain(): Promise<Chain> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  // Hardhat's CLI under this very Node (22), whatever `node` is first on PATH.
+  const cli = path.join(root, "node_modules", "hardhat", "dist", "src", "cli.js");
   const child: ChildProcess = spawn(
-    "npx",
-    ["hardhat", "node", "--hostname", "127.0.0.1", "--port", String(port)],
-    {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    },
+    process.execPath,
+    [cli, "node", "--hostname", "127.0.0.1", "--port", String(port)],
+    { cwd: root, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
+  let exited = false;
+  child.once("exit", () => (exited = true));
   let output = "";
   child.stdout?.on("data", (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   child.stderr?.on("data", (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
@@ -107,7 +107,7 @@ export async function startChain(): Promise<Chain> {
   };
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`hardhat node exited (${child.exitCode}):\n${output}`);
+    if (exited) throw new Error(`hardhat node exited (${child.exitCode}):\n${output}`);
     try {
       await rpc("eth_chainId");
       break;
@@ -117,11 +117,11 @@ export async function startChain(): Promise<Chain> {
     }
   }
   const stop = async () => {
-    if (child.exitCode !== null || child.pid === undefined) return;
-    const exited = new Promise((r) => child.once("exit", r));
+    if (exited || child.pid === undefined) return;
+    const gone = new Promise((r) => child.once("exit", r));
     process.kill(-child.pid, "SIGTERM");
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    if (child.exitCode === null) process.kill(-child.pid, "SIGKILL");
+    await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
+    if (!exited) process.kill(-child.pid, "SIGKILL");
   };
   return {
     url,
