@@ -85,7 +85,8 @@ interface IRoyaltyPool {
     /// @notice The schedule is not active (unknown, pending, or revoked).
     error RoyaltyPoolScheduleNotActive(uint256 scheduleId);
 
-    /// @notice The claim request list is empty, or a request names no token.
+    /// @notice The call names no token at all: no requests, or every request has an empty token list.
+    /// (A single request with no tokens beside others that have tokens is allowed and pays nothing.)
     error RoyaltyPoolEmptyClaim();
     /// @notice The proof does not prove `(accountId, shares)` in the schedule's table.
     error RoyaltyPoolInvalidProof(uint256 scheduleId, bytes32 accountId, uint256 shares);
