@@ -84,7 +84,7 @@ describe("server process", () => {
     try {
       const first = run({ PGLITE_DIR: dir, PORT: "0", ATTESTOR_PRIVATE_KEY: `0x${"cd".repeat(32)}` });
       const ready = await first.waitFor("database ready");
-      assert.deepEqual(ready.applied, ["0001_init"]);
+      assert.deepEqual(ready.applied, ["0001_init", "0002_schedule_publications"]);
       const { url } = (await first.waitFor("listening")) as { url: string };
       assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/, "loopback by default");
       assert.equal((await fetch(`${url}/readyz`)).status, 200);

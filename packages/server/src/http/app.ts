@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import express, { type Express, type Response } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
@@ -27,6 +28,9 @@ import type { PublicClient } from "viem";
 import { RunQueries, RunRepository } from "../repositories/runs.ts";
 import { RunService } from "../services/runs.ts";
 import { systemRoutes } from "./routes/system.ts";
+import { statementRoutes } from "./routes/statements.ts";
+import { StatementQueries } from "../repositories/statements.ts";
+import { StatementService } from "../services/statements.ts";
 
 export type AppConfig = Pick<
   Config,
@@ -50,6 +54,8 @@ export interface AppDeps {
   chain?: PublicClient;
   /** Milliseconds since the epoch; injectable so tests can move time without waiting. */
   now?: () => number;
+  /** Serves the web pages (`webHandler()` of @wellspring/web); absent = API only. */
+  web?: (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 }
 
 export const API_VERSION = "0.1.0";
@@ -100,6 +106,15 @@ export function createApp(deps: AppDeps): Express {
         new RunQueries(db),
         new PolicyRepository(db),
         new PoolRepository(db),
+        config.CHAIN_ID,
+        now,
+      ),
+    ),
+    ...statementRoutes(
+      new StatementService(
+        new PoolRepository(db),
+        new RunRepository(db),
+        new StatementQueries(db),
         config.CHAIN_ID,
         now,
       ),
@@ -191,6 +206,9 @@ export function createApp(deps: AppDeps): Express {
   app.get("/docs/style.css", (_req, res) => {
     res.type("text/css").send(docsCss);
   });
+
+  // The pages come after every API route, so they can never shadow one.
+  if (deps.web) app.use(deps.web);
 
   app.use((req) => {
     throw new ServerError("NOT_FOUND", `no route ${req.method} ${req.path}`);

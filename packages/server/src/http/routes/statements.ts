@@ -1,0 +1,88 @@
+import type { Request } from "express";
+import {
+  contributorStatementToCsv,
+  payerStatementToCsv,
+  type StatementService,
+} from "../../services/statements.ts";
+import { route, type AnyRoute } from "../route.ts";
+import {
+  contributorStatementParams,
+  contributorStatementQuery,
+  contributorStatementResponse,
+  payerStatementParams,
+  payerStatementQuery,
+  payerStatementResponse,
+} from "../statement-schemas.ts";
+
+/** `?format=` wins; otherwise CSV only when the client prefers text/csv over JSON. */
+const wantsCsv = (format: "json" | "csv" | undefined, req: Request) =>
+  format ? format === "csv" : req.accepts(["application/json", "text/csv"]) === "text/csv";
+
+const csvHeaders = (filename: string, nextCursor?: string | null) => ({
+  "Content-Type": "text/csv; charset=utf-8",
+  "Content-Disposition": `attachment; filename="${filename}"`,
+  Vary: "Accept",
+  ...(nextCursor ? { "X-Next-Cursor": nextCursor } : {}),
+});
+
+export function statementRoutes(statements: StatementService): AnyRoute[] {
+  return [
+    route({
+      method: "get",
+      path: "/v1/pools/:address/statements/payers/:payer",
+      operationId: "getPayerStatement",
+      summary: "A payer's deposits and how each was shared out (JSON or CSV)",
+      description:
+        "Each deposit of the payer in chain order with the schedule whose table shares it out and, per recipient of " +
+        "that table, mulDiv(amount, shares, totalShares) plus the rounding dust. CSV: one line per (deposit, " +
+        "recipient) and a dust line per deposit; the next page's cursor is in X-Next-Cursor.",
+      tags: ["statements"],
+      params: payerStatementParams,
+      query: payerStatementQuery,
+      responses: {
+        200: { description: "One page of the payer's deposits", schema: payerStatementResponse },
+        404: { description: "Unknown pool" },
+      },
+      handle: async ({ params, query, req }) => {
+        const page = await statements.payer(params.address, params.payer, {
+          limit: query.limit,
+          ...(query.cursor ? { cursor: query.cursor } : {}),
+          ...(query.token ? { token: query.token } : {}),
+        });
+        if (wantsCsv(query.format, req))
+          return {
+            body: payerStatementToCsv(page.deposits),
+            headers: csvHeaders(`statement-payer-${page.payer}.csv`, page.nextCursor),
+          };
+        return { body: page, headers: { Vary: "Accept" } };
+      },
+    }),
+    route({
+      method: "get",
+      path: "/v1/pools/:address/statements/contributors/:account",
+      operationId: "getContributorStatement",
+      summary: "What an account earned, claimed and still has waiting, per schedule and token (JSON or CSV)",
+      description:
+        "For every activated schedule whose table the server holds and that lists the account: the pot per token " +
+        "(indexed deposits, the unallocated pot for the first activated schedule, swept remainders), " +
+        "entitled = mulDiv(pot, shares, totalShares), claimed (indexed claims) and waiting.",
+      tags: ["statements"],
+      params: contributorStatementParams,
+      query: contributorStatementQuery,
+      responses: {
+        200: { description: "The account's statement", schema: contributorStatementResponse },
+        400: { description: "Not an address, accountId or identity" },
+        404: { description: "Unknown pool" },
+      },
+      handle: async ({ params, query, req }) => {
+        const statement = await statements.contributor(params.address, params.account);
+        if (wantsCsv(query.format, req))
+          return {
+            body: contributorStatementToCsv(statement.lines),
+            headers: csvHeaders(`statement-${statement.accountId}.csv`),
+          };
+        return { body: statement, headers: { Vary: "Accept" } };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,90 @@
+import { getAddress, type Address, type Hex } from "viem";
+import { bytea, type Database } from "../db/database.ts";
+
+export interface PotTotal {
+  scheduleId: bigint | null;
+  token: Address;
+  amount: bigint;
+}
+
+export interface ClaimTotal {
+  scheduleId: bigint;
+  token: Address;
+  amount: bigint;
+}
+
+/** Aggregates over indexed events that statements need; every sum is exact numeric in SQL. */
+export class StatementQueries {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * The run behind a schedule: the one this server published for it (if its root still matches
+   * the indexed schedule), else the newest complete run of the pool with the schedule's root.
+   */
+  async runForSchedule(poolId: bigint, scheduleId: bigint, root: Hex): Promise<bigint | undefined> {
+    const { rows } = await this.db.query<{ id: string }>(
+      `SELECT COALESCE(
+         (SELECT p.run_id FROM schedule_publications p
+          WHERE p.pool_id = $1 AND p.schedule_id = $2 AND p.root = $3),
+         (SELECT r.id FROM runs r
+          WHERE r.pool_id = $1 AND r.root = $3 AND r.status = 'complete' ORDER BY r.id DESC LIMIT 1)) AS id`,
+      [poolId, scheduleId, bytea(root)],
+    );
+    const id = rows[0]?.id;
+    return id === null || id === undefined ? undefined : BigInt(id);
+  }
+
+  /** Deposits per (schedule, token); schedule NULL = the unallocated pot. */
+  async depositTotals(poolId: bigint): Promise<PotTotal[]> {
+    const { rows } = await this.db.query<{ schedule_id: string | null; token: Hex; amount: string }>(
+      `SELECT schedule_id, token, sum(amount)::numeric(78,0) AS amount FROM deposits
+       WHERE pool_id = $1 GROUP BY schedule_id, token ORDER BY schedule_id NULLS FIRST, token`,
+      [poolId],
+    );
+    return rows.map((r) => ({
+      scheduleId: r.schedule_id === null ? null : BigInt(r.schedule_id),
+      token: getAddress(r.token),
+      amount: BigInt(r.amount),
+    }));
+  }
+
+  /** Swept remainders per (receiving schedule, token). */
+  async sweptInto(poolId: bigint): Promise<PotTotal[]> {
+    const { rows } = await this.db.query<{ into_schedule_id: string; token: Hex; amount: string }>(
+      `SELECT into_schedule_id, token, sum(amount)::numeric(78,0) AS amount FROM sweeps
+       WHERE pool_id = $1 GROUP BY into_schedule_id, token`,
+      [poolId],
+    );
+    return rows.map((r) => ({
+      scheduleId: BigInt(r.into_schedule_id),
+      token: getAddress(r.token),
+      amount: BigInt(r.amount),
+    }));
+  }
+
+  /** What an account has claimed, per (schedule, token). */
+  async claimedBy(poolId: bigint, accountId: Hex): Promise<ClaimTotal[]> {
+    const { rows } = await this.db.query<{ schedule_id: string; token: Hex; amount: string }>(
+      `SELECT schedule_id, token, sum(amount)::numeric(78,0) AS amount FROM claims
+       WHERE pool_id = $1 AND account_id = $2 GROUP BY schedule_id, token ORDER BY schedule_id, token`,
+      [poolId, bytea(accountId)],
+    );
+    return rows.map((r) => ({
+      scheduleId: BigInt(r.schedule_id),
+      token: getAddress(r.token),
+      amount: BigInt(r.amount),
+    }));
+  }
+
+  async recipient(
+    runId: bigint,
+    accountId: Hex,
+  ): Promise<{ shares: bigint; identity: string | null } | undefined> {
+    const { rows } = await this.db.query<{ shares: string; identity: string | null }>(
+      "SELECT shares, identity FROM run_recipients WHERE run_id = $1 AND account_id = $2",
+      [runId, bytea(accountId)],
+    );
+    const row = rows[0];
+    return row ? { shares: BigInt(row.shares), identity: row.identity } : undefined;
+  }
+}

@@ -1,0 +1,335 @@
+import { toAccountId, type AccountId } from "@wellspring/sdk";
+import { getAddress, type Address, type Hex } from "viem";
+import { ServerError } from "../errors.ts";
+import type { DepositRecord, PoolRecord, PoolRepository, ScheduleRecord } from "../repositories/pools.ts";
+import { allRecipients, type RecipientRow, type RunRepository } from "../repositories/runs.ts";
+import type { StatementQueries } from "../repositories/statements.ts";
+
+/** floor(a * b / d), exactly as the pool's Math.mulDiv rounds. */
+export const mulDiv = (a: bigint, b: bigint, d: bigint): bigint => (a * b) / d;
+
+/**
+ * The schedule that owns the unallocated pot: the first schedule that activated (revoked ones
+ * never did). At most one schedule is pending at a time, so it is the last one proposed while no
+ * schedule was active — the pool's `genesis`.
+ */
+function genesisOf(schedules: readonly ScheduleRecord[]): ScheduleRecord | undefined {
+  return schedules.find((s) => s.status === "active" || s.status === "superseded");
+}
+
+export type PayerShare = { accountId: Hex; identity: string | null; shares: string; amount: string };
+
+export interface PayerDeposit {
+  blockNumber: string;
+  logIndex: number;
+  txHash: Hex;
+  blockTime: string | null;
+  source: "deposit" | "sync";
+  token: Address;
+  amount: string;
+  memo: Hex;
+  /** The pot the event credited (null = unallocated). */
+  scheduleId: string | null;
+  /** The schedule whose table shares the deposit out (the genesis schedule for unallocated deposits). */
+  sharedBy: {
+    scheduleId: string;
+    status: string;
+    root: Hex;
+    totalShares: string;
+    runId: string | null;
+  } | null;
+  /** Why no split is shown: `unallocated` (no schedule activated yet) or `table_unavailable`. */
+  unsplitReason: "unallocated" | "table_unavailable" | null;
+  recipients: PayerShare[];
+  /** amount − Σ recipients' amounts: what integer division leaves over. */
+  dust: string | null;
+}
+
+const csvCell = (value: unknown): string => {
+  let text = value === null || value === undefined ? "" : String(value);
+  // A spreadsheet must not run a cell as a formula (identities are free text).
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+};
+const csv = (header: readonly string[], rows: readonly unknown[][]) =>
+  [header, ...rows].map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
+
+export const PAYER_CSV_COLUMNS = [
+  "blockNumber",
+  "logIndex",
+  "txHash",
+  "blockTime",
+  "token",
+  "depositAmount",
+  "memo",
+  "scheduleId",
+  "kind",
+  "accountId",
+  "identity",
+  "shares",
+  "totalShares",
+  "amount",
+] as const;
+
+/** One line per (deposit, recipient), then a `dust` line; unsplit deposits get one line with their reason. */
+export function payerStatementToCsv(deposits: readonly PayerDeposit[]): string {
+  const rows: unknown[][] = [];
+  for (const d of deposits) {
+    const base = [d.blockNumber, d.logIndex, d.txHash, d.blockTime, d.token, d.amount, d.memo];
+    const scheduleId = d.sharedBy?.scheduleId ?? null;
+    if (d.unsplitReason) {
+      rows.push([...base, scheduleId, d.unsplitReason, null, null, null, null, d.amount]);
+      continue;
+    }
+    for (const r of d.recipients)
+      rows.push([
+        ...base,
+        scheduleId,
+        "share",
+        r.accountId,
+        r.identity,
+        r.shares,
+        d.sharedBy?.totalShares,
+        r.amount,
+      ]);
+    rows.push([...base, scheduleId, "dust", null, null, null, d.sharedBy?.totalShares, d.dust]);
+  }
+  return csv(PAYER_CSV_COLUMNS, rows);
+}
+
+export interface ContributorLine {
+  scheduleId: string;
+  status: string;
+  runId: string;
+  shares: string;
+  totalShares: string;
+  token: Address;
+  pot: string;
+  entitled: string;
+  claimed: string;
+  waiting: string;
+  swept: boolean;
+}
+
+export const CONTRIBUTOR_CSV_COLUMNS = [
+  "scheduleId",
+  "status",
+  "runId",
+  "shares",
+  "totalShares",
+  "token",
+  "pot",
+  "entitled",
+  "claimed",
+  "waiting",
+  "swept",
+] as const;
+
+export function contributorStatementToCsv(lines: readonly ContributorLine[]): string {
+  return csv(
+    CONTRIBUTOR_CSV_COLUMNS,
+    lines.map((l) => CONTRIBUTOR_CSV_COLUMNS.map((c) => l[c])),
+  );
+}
+
+/**
+ * Statements from indexed chain events and stored share tables. A payer sees each of its
+ * deposits shared out by the table of the schedule whose pot it credited; a contributor sees,
+ * per schedule and token, what it is entitled to, what it claimed and what still waits.
+ */
+export class StatementService {
+  constructor(
+    private readonly pools: PoolRepository,
+    private readonly runs: RunRepository,
+    private readonly queries: StatementQueries,
+    private readonly chainId: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async payer(
+    poolAddress: Address,
+    payer: Address,
+    page: { limit: number; cursor?: string; token?: Address },
+  ): Promise<{ pool: Address; payer: Address; deposits: PayerDeposit[]; nextCursor: string | null }> {
+    const pool = await this.require(poolAddress);
+    const [block, index] = page.cursor ? page.cursor.split(":") : [];
+    const rows = await this.pools.deposits(pool.id, {
+      limit: page.limit + 1,
+      payer,
+      ...(page.token ? { token: page.token } : {}),
+      ...(block !== undefined && index !== undefined
+        ? { after: { blockNumber: BigInt(block), logIndex: Number(index) } }
+        : {}),
+    });
+    const shown = rows.slice(0, page.limit);
+    const schedules = await this.pools.schedules(pool.id, new Date(this.now()));
+    const genesis = genesisOf(schedules);
+    const byId = new Map(schedules.map((s) => [s.scheduleId, s]));
+    // One table read per schedule per page, whatever the number of deposits.
+    const tables = new Map<bigint, { runId: bigint; recipients: RecipientRow[] } | null>();
+    const tableOf = async (s: ScheduleRecord) => {
+      if (!tables.has(s.scheduleId)) {
+        const runId = await this.queries.runForSchedule(pool.id, s.scheduleId, s.root);
+        tables.set(
+          s.scheduleId,
+          runId === undefined ? null : { runId, recipients: await allRecipients(this.runs, runId) },
+        );
+      }
+      return tables.get(s.scheduleId) ?? null;
+    };
+
+    const deposits: PayerDeposit[] = [];
+    for (const d of shown) {
+      const schedule = d.scheduleId === null ? genesis : byId.get(d.scheduleId);
+      const table = schedule ? await tableOf(schedule) : null;
+      deposits.push(this.split(d, schedule, table));
+    }
+    const last = shown.at(-1);
+    return {
+      pool: pool.address,
+      payer: getAddress(payer),
+      deposits,
+      nextCursor: rows.length > page.limit && last ? `${last.blockNumber}:${last.logIndex}` : null,
+    };
+  }
+
+  private split(
+    d: DepositRecord,
+    schedule: ScheduleRecord | undefined,
+    table: { runId: bigint; recipients: RecipientRow[] } | null,
+  ): PayerDeposit {
+    const base = {
+      blockNumber: d.blockNumber.toString(),
+      logIndex: d.logIndex,
+      txHash: d.txHash,
+      blockTime: d.blockTime?.toISOString() ?? null,
+      source: d.source,
+      token: d.token,
+      amount: d.amount.toString(),
+      memo: d.memo,
+      scheduleId: d.scheduleId === null ? null : d.scheduleId.toString(),
+      sharedBy: schedule
+        ? {
+            scheduleId: schedule.scheduleId.toString(),
+            status: schedule.status,
+            root: schedule.root,
+            totalShares: schedule.totalShares.toString(),
+            runId: table ? table.runId.toString() : null,
+          }
+        : null,
+    };
+    if (!schedule) return { ...base, unsplitReason: "unallocated", recipients: [], dust: null };
+    if (!table) return { ...base, unsplitReason: "table_unavailable", recipients: [], dust: null };
+    let paid = 0n;
+    const recipients = table.recipients.map((r) => {
+      const amount = mulDiv(d.amount, r.shares, schedule.totalShares);
+      paid += amount;
+      return {
+        accountId: r.accountId,
+        identity: r.identity,
+        shares: r.shares.toString(),
+        amount: amount.toString(),
+      };
+    });
+    return { ...base, unsplitReason: null, recipients, dust: (d.amount - paid).toString() };
+  }
+
+  async contributor(poolAddress: Address, account: string) {
+    let accountId: AccountId;
+    try {
+      accountId = toAccountId(account);
+    } catch (error) {
+      throw new ServerError("VALIDATION", "not an address, accountId or identity", {
+        issues: [{ path: "params.account", message: error instanceof Error ? error.message : String(error) }],
+      });
+    }
+    const pool = await this.require(poolAddress);
+    const schedules = await this.pools.schedules(pool.id, new Date(this.now()));
+    const genesis = genesisOf(schedules);
+    const [deposited, swept, claimed] = await Promise.all([
+      this.queries.depositTotals(pool.id),
+      this.queries.sweptInto(pool.id),
+      this.queries.claimedBy(pool.id, accountId),
+    ]);
+    const key = (s: bigint, t: Address) => `${s}:${t}`;
+    const pots = new Map<string, bigint>();
+    const tokens = new Set<Address>();
+    const add = (s: bigint, t: Address, v: bigint) => {
+      tokens.add(t);
+      pots.set(key(s, t), (pots.get(key(s, t)) ?? 0n) + v);
+    };
+    for (const p of deposited) {
+      // Unallocated deposits belong to the genesis schedule's pot; before one activates they wait.
+      const owner = p.scheduleId ?? genesis?.scheduleId;
+      if (owner !== undefined) add(owner, p.token, p.amount);
+    }
+    for (const p of swept) add(p.scheduleId!, p.token, p.amount);
+    const claimedMap = new Map(claimed.map((c) => [key(c.scheduleId, c.token), c.amount]));
+
+    let identity: string | null = account.includes(":") ? account : null;
+    const lines: ContributorLine[] = [];
+    const unavailable: string[] = [];
+    for (const s of schedules) {
+      if (s.status !== "active" && s.status !== "superseded") continue;
+      const runId = await this.queries.runForSchedule(pool.id, s.scheduleId, s.root);
+      if (runId === undefined) {
+        unavailable.push(s.scheduleId.toString());
+        continue;
+      }
+      const leaf = await this.queries.recipient(runId, accountId);
+      if (!leaf) continue;
+      identity ??= leaf.identity;
+      for (const token of [...tokens].sort()) {
+        const pot = pots.get(key(s.scheduleId, token)) ?? 0n;
+        const entitled = mulDiv(pot, leaf.shares, s.totalShares);
+        const got = claimedMap.get(key(s.scheduleId, token)) ?? 0n;
+        const isSwept = s.sweptTokens.includes(token);
+        // A swept pot pays nothing more: its remainder now belongs to a later schedule.
+        const waiting = isSwept || got >= entitled ? 0n : entitled - got;
+        lines.push({
+          scheduleId: s.scheduleId.toString(),
+          status: s.status,
+          runId: runId.toString(),
+          shares: leaf.shares.toString(),
+          totalShares: s.totalShares.toString(),
+          token,
+          pot: pot.toString(),
+          entitled: entitled.toString(),
+          claimed: got.toString(),
+          waiting: waiting.toString(),
+          swept: isSwept,
+        });
+      }
+    }
+    const totals = new Map<Address, { entitled: bigint; claimed: bigint; waiting: bigint }>();
+    for (const l of lines) {
+      const t = totals.get(l.token) ?? { entitled: 0n, claimed: 0n, waiting: 0n };
+      t.entitled += BigInt(l.entitled);
+      t.claimed += BigInt(l.claimed);
+      t.waiting += BigInt(l.waiting);
+      totals.set(l.token, t);
+    }
+    return {
+      pool: pool.address,
+      accountId,
+      identity,
+      address: accountId.startsWith("0x000000000000000000000000")
+        ? getAddress(`0x${accountId.slice(26)}`)
+        : null,
+      lines,
+      totals: [...totals].map(([token, t]) => ({
+        token,
+        entitled: t.entitled.toString(),
+        claimed: t.claimed.toString(),
+        waiting: t.waiting.toString(),
+      })),
+      unavailableSchedules: unavailable,
+    };
+  }
+
+  private async require(address: Address): Promise<PoolRecord> {
+    const pool = await this.pools.findByAddress(this.chainId, address);
+    if (!pool) throw new ServerError("NOT_FOUND", `no pool ${address} registered on chain ${this.chainId}`);
+    return pool;
+  }
+}

@@ -1,0 +1,291 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  buildClaims,
+  claim,
+  deposit,
+  depositETH,
+  getClaimable,
+  proposeSchedule,
+  toAccountId,
+} from "@wellspring/sdk";
+import { getAddress, keccak256, stringToHex, zeroAddress } from "viem";
+import type { Database } from "../src/db/database.ts";
+import { PoolIndexer } from "../src/indexer/pool-indexer.ts";
+import { PolicyRepository } from "../src/repositories/policies.ts";
+import { PoolRepository, type PoolRecord } from "../src/repositories/pools.ts";
+import { RunRepository } from "../src/repositories/runs.ts";
+import { PAYER_CSV_COLUMNS, payerStatementToCsv, type PayerDeposit } from "../src/services/statements.ts";
+import { ACTIVATION_DELAY, deployChain, makeTable } from "./chain-fixture.ts";
+import { backends, startTestServer, type ErrorBody, type TestServer } from "./helpers.ts";
+
+const CHAIN_ID = 31337;
+
+type PayerStatement = { deposits: PayerDeposit[]; nextCursor: string | null; payer: string };
+type ContributorStatement = {
+  accountId: string;
+  identity: string | null;
+  address: string | null;
+  lines: {
+    scheduleId: string;
+    token: string;
+    shares: string;
+    pot: string;
+    entitled: string;
+    claimed: string;
+    waiting: string;
+    swept: boolean;
+  }[];
+  totals: { token: string; entitled: string; claimed: string; waiting: string }[];
+  unavailableSchedules: string[];
+};
+
+for (const backend of await backends()) {
+  describe(
+    `statements from indexed deposits, claims and stored tables [${backend.name}]`,
+    { skip: backend.skip },
+    () => {
+      let db: Database;
+      let dispose: () => Promise<void>;
+      let chain: Awaited<ReturnType<typeof deployChain>>;
+      let pool: PoolRecord;
+      let server: TestServer;
+      let chainNowMs = 0;
+      const shares = { alice: 333_333n, bob: 333_333n, carol: 333_334n };
+      let made: ReturnType<typeof makeTable>;
+      let scheduleId: bigint;
+
+      const sync = async () => {
+        await new PoolIndexer({
+          db,
+          client: chain.publicClient,
+          chainId: CHAIN_ID,
+          confirmations: 0,
+        }).syncOnce();
+        chainNowMs = Number((await chain.publicClient.getBlock()).timestamp) * 1000;
+      };
+      const get = async <T>(path: string, headers: Record<string, string> = {}) => {
+        const response = await fetch(server.url + path, { headers });
+        assert.equal(response.status, 200, await response.clone().text());
+        return (await response.json()) as T;
+      };
+
+      before(async () => {
+        ({ db, dispose } = await backend.open());
+        chain = await deployChain();
+        pool = await new PoolRepository(db).insert({
+          chainId: CHAIN_ID,
+          address: getAddress(chain.pool),
+          name: "statements",
+          deployedBlock: chain.deployedBlock,
+          registeredBy: getAddress(chain.wallets.admin.account.address),
+        });
+        // The server's clock follows the chain's (schedules activate by block time).
+        server = await startTestServer(db, { now: () => chainNowMs });
+      });
+      after(async () => {
+        await server?.close();
+        await chain?.connection.close();
+        await dispose?.();
+      });
+
+      it("reports a deposit made before any schedule as unallocated", async () => {
+        const { payer } = chain.wallets;
+        await deposit(payer, { pool: chain.pool, token: chain.usdc, amount: 1_000_001n, memo: "inv-1" });
+        await sync();
+        const body = await get<PayerStatement>(
+          `/v1/pools/${chain.pool}/statements/payers/${payer.account.address}`,
+        );
+        assert.equal(body.deposits.length, 1);
+        assert.equal(body.deposits[0]?.scheduleId, null);
+        assert.equal(body.deposits[0]?.unsplitReason, "unallocated");
+        assert.equal(body.deposits[0]?.sharedBy, null);
+        assert.deepEqual(body.deposits[0]?.recipients, []);
+      });
+
+      it("shares every deposit out by the stored table, exactly, with the rounding dust", async () => {
+        const { admin, payer, alice, bob } = chain.wallets;
+        made = makeTable([
+          { account: alice.account.address, shares: shares.alice },
+          { account: bob.account.address, shares: shares.bob },
+          { account: "github:carol", shares: shares.carol },
+        ]);
+        const version = await new PolicyRepository(db).appendVersion({
+          name: "default",
+          canonical: "{}",
+          hash: keccak256(stringToHex("{}")),
+          note: "",
+          createdBy: getAddress(admin.account.address),
+        });
+        await new RunRepository(db).insertCompleted({
+          poolId: pool.id,
+          policyVersionId: version.id,
+          engineVersion: "test",
+          inputsHash: made.table.inputsHash,
+          tableHash: made.table.tableHash,
+          root: made.table.root,
+          totalShares: made.table.totalShares,
+          createdBy: getAddress(admin.account.address),
+          inputs: [],
+          recipients: made.table.recipients.map((r) => ({
+            accountId: r.accountId,
+            shares: r.shares,
+            identity: r.identity ?? null,
+          })),
+        });
+        ({ scheduleId } = await proposeSchedule(admin, {
+          pool: chain.pool,
+          table: made.table,
+          uri: "ipfs://s",
+        }));
+        await chain.networkHelpers.time.increase(ACTIVATION_DELAY);
+        await deposit(payer, { pool: chain.pool, token: chain.usdc, amount: 10n, memo: "inv-2" });
+        await depositETH(payer, { pool: chain.pool, value: 10n ** 18n + 7n });
+        await depositETH(bob, { pool: chain.pool, value: 5n }); // another payer: not in this statement
+        await sync();
+
+        const path = `/v1/pools/${chain.pool}/statements/payers/${payer.account.address}`;
+        const body = await get<PayerStatement>(path);
+        assert.equal(body.deposits.length, 3);
+        assert.equal(body.nextCursor, null);
+        for (const d of body.deposits) {
+          assert.equal(d.unsplitReason, null);
+          assert.equal(d.sharedBy?.scheduleId, scheduleId.toString());
+          assert.equal(d.recipients.length, 3);
+          const paid = d.recipients.reduce((sum, r) => sum + BigInt(r.amount), 0n);
+          assert.equal(paid + BigInt(d.dust!), BigInt(d.amount), "nothing lost, nothing invented");
+          for (const r of d.recipients)
+            assert.equal(BigInt(r.amount), (BigInt(d.amount) * BigInt(r.shares)) / 1_000_000n);
+        }
+        const byAccount = (d: PayerDeposit | undefined) =>
+          Object.fromEntries(d!.recipients.map((r) => [r.identity ?? r.accountId, r.amount]));
+        // 1,000,001 unallocated: it flowed into the first activated schedule.
+        assert.equal(body.deposits[0]?.scheduleId, null);
+        assert.deepEqual(byAccount(body.deposits[0]), {
+          [alice.account.address.toLowerCase()]: "333333",
+          [bob.account.address.toLowerCase()]: "333333",
+          "github:carol": "333334",
+        });
+        assert.equal(body.deposits[0]?.dust, "1");
+        assert.equal(body.deposits[1]?.scheduleId, scheduleId.toString());
+        assert.deepEqual(Object.values(byAccount(body.deposits[1])).sort(), ["3", "3", "3"]);
+        assert.equal(body.deposits[1]?.dust, "1");
+        assert.equal(body.deposits[2]?.token, zeroAddress);
+
+        // Pages: same deposits, in order, across cursors.
+        const first = await get<PayerStatement>(`${path}?limit=2`);
+        assert.equal(first.deposits.length, 2);
+        assert.ok(first.nextCursor);
+        const second = await get<PayerStatement>(`${path}?limit=2&cursor=${first.nextCursor}`);
+        assert.deepEqual([...first.deposits, ...second.deposits], body.deposits);
+        assert.equal(second.nextCursor, null);
+        const onlyEth = await get<PayerStatement>(`${path}?token=${zeroAddress}`);
+        assert.equal(onlyEth.deposits.length, 1);
+      });
+
+      it("serves the payer statement as CSV by format=csv or Accept: text/csv", async () => {
+        const path = `/v1/pools/${chain.pool}/statements/payers/${chain.wallets.payer.account.address}`;
+        const json = await get<PayerStatement>(path);
+        for (const response of [
+          await fetch(`${server.url}${path}?format=csv`),
+          await fetch(`${server.url}${path}`, { headers: { accept: "text/csv" } }),
+        ]) {
+          assert.equal(response.status, 200);
+          assert.match(response.headers.get("content-type") ?? "", /^text\/csv/);
+          const text = await response.text();
+          assert.equal(text, payerStatementToCsv(json.deposits));
+          const lines = text.trimEnd().split("\r\n");
+          assert.equal(lines[0], PAYER_CSV_COLUMNS.join(","));
+          assert.equal(lines.length, 1 + 3 * 4, "3 recipients and a dust line per deposit");
+          const dust = lines
+            .filter((l) => l.split(",")[8] === "dust")
+            .map((l) => BigInt(l.split(",").at(-1)!));
+          assert.equal(dust.length, 3);
+        }
+        const paged = await fetch(`${server.url}${path}?format=csv&limit=1`);
+        assert.match(paged.headers.get("x-next-cursor") ?? "", /^[0-9]+:[0-9]+$/);
+      });
+
+      it("tells each contributor what it earned, claimed and has waiting, equal to the pool's own figures", async () => {
+        const { alice, bob } = chain.wallets;
+        await claim(alice, {
+          pool: chain.pool,
+          claims: buildClaims({
+            account: alice.account.address,
+            schedules: [{ scheduleId, tree: made.tree }],
+            tokens: [chain.usdc, zeroAddress],
+          }),
+        });
+        await sync();
+        for (const account of [alice.account.address, bob.account.address, "github:carol"]) {
+          const body = await get<ContributorStatement>(
+            `/v1/pools/${chain.pool}/statements/contributors/${encodeURIComponent(account)}`,
+          );
+          assert.equal(body.accountId, toAccountId(account));
+          assert.equal(body.lines.length, 2, "one line per token");
+          const onChain = await getClaimable(chain.publicClient, {
+            pool: chain.pool,
+            queries: [
+              {
+                scheduleId,
+                proof: { accountId: toAccountId(account), shares: BigInt(body.lines[0]!.shares) },
+                tokens: [chain.usdc, zeroAddress],
+              },
+            ],
+          });
+          for (const item of onChain.items) {
+            const line = body.lines.find((l) => l.token === getAddress(item.token));
+            assert.ok(line, `line for ${item.token}`);
+            assert.equal(BigInt(line.waiting), item.amount, `${account} waiting ${item.token}`);
+            assert.equal(BigInt(line.entitled), BigInt(line.claimed) + BigInt(line.waiting));
+          }
+          const usdc = body.lines.find((l) => l.token === getAddress(chain.usdc))!;
+          assert.equal(usdc.pot, "1000011");
+          assert.equal(BigInt(usdc.entitled), (1_000_011n * BigInt(usdc.shares)) / 1_000_000n);
+          if (account === alice.account.address) {
+            assert.equal(usdc.claimed, usdc.entitled);
+            assert.equal(body.address, getAddress(alice.account.address));
+          } else assert.equal(usdc.claimed, "0");
+          if (account === "github:carol") {
+            assert.equal(body.identity, "github:carol");
+            assert.equal(body.address, null);
+          }
+        }
+        const csv = await fetch(
+          `${server.url}/v1/pools/${chain.pool}/statements/contributors/${bob.account.address}`,
+          { headers: { accept: "text/csv" } },
+        );
+        assert.match(csv.headers.get("content-type") ?? "", /^text\/csv/);
+        assert.equal((await csv.text()).trimEnd().split("\r\n").length, 3);
+
+        const stranger = await get<ContributorStatement>(
+          `/v1/pools/${chain.pool}/statements/contributors/github:nobody`,
+        );
+        assert.deepEqual(stranger.lines, []);
+        assert.deepEqual(stranger.totals, []);
+      });
+
+      it("answers 404 for an unknown pool and 400 for a malformed payer or account", async () => {
+        const unknown = await fetch(`${server.url}/v1/pools/${zeroAddress}/statements/payers/${zeroAddress}`);
+        assert.equal(unknown.status, 404);
+        assert.equal(((await unknown.json()) as ErrorBody).error.code, "NOT_FOUND");
+        const badPayer = await fetch(`${server.url}/v1/pools/${chain.pool}/statements/payers/0x12`);
+        assert.equal(badPayer.status, 400);
+        const badAccount = await fetch(`${server.url}/v1/pools/${chain.pool}/statements/contributors/ab`);
+        assert.equal(badAccount.status, 400);
+        assert.equal(((await badAccount.json()) as ErrorBody).error.issues?.[0]?.path, "params.account");
+      });
+
+      it("is described in the OpenAPI document", async () => {
+        const doc = await get<{
+          paths: Record<string, unknown>;
+          components: { schemas: Record<string, unknown> };
+        }>("/openapi.json");
+        assert.ok(doc.paths["/v1/pools/{address}/statements/payers/{payer}"]);
+        assert.ok(doc.paths["/v1/pools/{address}/statements/contributors/{account}"]);
+        assert.ok(doc.components.schemas.PayerStatement);
+        assert.ok(doc.components.schemas.ContributorStatement);
+      });
+    },
+  );
+}
