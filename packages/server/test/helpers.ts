@@ -12,6 +12,7 @@ import { openPostgres } from "../src/db/postgres.ts";
 import { createApp, type AppConfig } from "../src/http/app.ts";
 import { listen, type RunningServer } from "../src/http/server.ts";
 import { keccak256 } from "viem";
+import type { SdkClient } from "@wellspring/sdk";
 
 /** The real server CI provides; tests against it are skipped (with the reason) when it is not there. */
 export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -115,6 +116,7 @@ export async function startTestServer(
   options: {
     hasRole?: HasRole;
     chain?: PublicClient;
+    publisher?: SdkClient;
     now?: () => number;
     config?: Partial<AppConfig>;
     shutdownTimeoutMs?: number;
@@ -127,6 +129,7 @@ export async function startTestServer(
     config: testConfig(options.config),
     hasRole: options.hasRole ?? (async () => false),
     ...(options.chain ? { chain: options.chain } : {}),
+    ...(options.publisher ? { publisher: options.publisher } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
   const server = await listen(app, {

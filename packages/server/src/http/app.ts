@@ -31,6 +31,9 @@ import { systemRoutes } from "./routes/system.ts";
 import { statementRoutes } from "./routes/statements.ts";
 import { StatementQueries } from "../repositories/statements.ts";
 import { StatementService } from "../services/statements.ts";
+import { publishRoutes } from "./routes/publish.ts";
+import { PublishService } from "../services/publisher.ts";
+import type { SdkClient } from "@wellspring/sdk";
 
 export type AppConfig = Pick<
   Config,
@@ -52,6 +55,8 @@ export interface AppDeps {
   policyCodec?: PolicyCodec;
   /** Chain RPC for endpoints that read the pool (claimable amounts); absent = those answer 503. */
   chain?: PublicClient;
+  /** Wallet holding the server's proposer key (PUBLISHER_PRIVATE_KEY); absent = publishing answers 503. */
+  publisher?: SdkClient;
   /** Milliseconds since the epoch; injectable so tests can move time without waiting. */
   now?: () => number;
   /** Serves the web pages (`webHandler()` of @wellspring/web); absent = API only. */
@@ -116,6 +121,17 @@ export function createApp(deps: AppDeps): Express {
         new RunRepository(db),
         new StatementQueries(db),
         config.CHAIN_ID,
+        now,
+      ),
+    ),
+    ...publishRoutes(
+      new PublishService(
+        db,
+        new PoolRepository(db),
+        new RunRepository(db),
+        config.CHAIN_ID,
+        deps.publisher,
+        deps.chain,
         now,
       ),
     ),

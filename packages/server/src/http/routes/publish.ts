@@ -1,0 +1,62 @@
+import { z } from "zod/v4";
+import type { PublishService } from "../../services/publisher.ts";
+import { route, type AnyRoute } from "../route.ts";
+import { requestSchemas, responseSchemas, runParams, uintString } from "../schemas.ts";
+
+export const publishRunRequest = z
+  .strictObject({
+    uri: z
+      .string()
+      .min(1)
+      .max(2000)
+      .meta({ description: "Where the table can be fetched (recorded on-chain)", example: "ipfs://…" }),
+  })
+  .register(requestSchemas, { id: "PublishRunRequest" });
+
+export const publishRunResponse = z
+  .object({
+    runId: uintString,
+    pool: z.string(),
+    scheduleId: uintString,
+    root: z.string(),
+    uri: z.string(),
+    txHash: z.string(),
+    blockNumber: uintString,
+    activatesAt: z.string().meta({ format: "date-time" }),
+    sender: z.string().meta({ description: "The server's proposer address that sent the transaction" }),
+  })
+  .register(responseSchemas, { id: "Publication" });
+
+export function publishRoutes(publisher: PublishService): AnyRoute[] {
+  return [
+    route({
+      method: "post",
+      path: "/v1/runs/:id/publish",
+      operationId: "publishRun",
+      summary: "Propose a completed run's root on-chain with the server's proposer key",
+      description:
+        "Sends proposeSchedule(root, totalShares, tableHash, policyHash, inputsHash, uri) to the run's pool and links " +
+        "the new schedule to the run. The schedule is pending until the pool's activation delay passes unless a " +
+        "guardian revokes it (see the pool's schedules). 409 when a schedule is already pending or the run lacks " +
+        "its pool, policy or inputs hash; 503 without PUBLISHER_PRIVATE_KEY or chain.",
+      tags: ["runs"],
+      auth: "PROPOSER",
+      params: runParams,
+      body: publishRunRequest,
+      responses: {
+        201: { description: "The proposal and its schedule id", schema: publishRunResponse },
+        404: { description: "Unknown run" },
+        409: { description: "A schedule is pending, or the run cannot be published" },
+        503: { description: "No proposer key or chain" },
+      },
+      handle: async ({ params, body, admin }) => {
+        const published = await publisher.publish(params.id, body.uri, admin!.address);
+        return {
+          status: 201,
+          body: published,
+          headers: { Location: `/v1/pools/${published.pool}/schedules` },
+        };
+      },
+    }),
+  ];
+}

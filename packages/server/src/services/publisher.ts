@@ -1,0 +1,132 @@
+import { isSdkError, proposeSchedule, royaltyPoolAbi, type SdkClient } from "@wellspring/sdk";
+import { getAddress, http, createWalletClient, type Address, type Hex, type PublicClient } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { bytea, type Database } from "../db/database.ts";
+import { isServerError, ServerError } from "../errors.ts";
+import type { PoolRepository } from "../repositories/pools.ts";
+import type { RunRepository } from "../repositories/runs.ts";
+
+/** The proposer wallet from the environment's key; the key stays inside the viem account. */
+export function publisherClient(privateKey: Hex, rpcUrl: string): SdkClient {
+  return createWalletClient({ account: privateKeyToAccount(privateKey), transport: http(rpcUrl) });
+}
+
+/**
+ * Proposes a completed run's root on-chain with the server's proposer key and links the new
+ * schedule to the run. The pool's row is locked for the whole publication, so two requests (on
+ * any number of instances) cannot both propose; the link is written in that same transaction.
+ */
+export class PublishService {
+  constructor(
+    private readonly db: Database,
+    private readonly pools: PoolRepository,
+    private readonly runs: RunRepository,
+    private readonly chainId: number,
+    private readonly publisher: SdkClient | undefined,
+    private readonly chain: PublicClient | undefined,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async publish(runId: bigint, uri: string, requestedBy: Address) {
+    const run = await this.runs.get(runId);
+    if (!run) throw new ServerError("NOT_FOUND", `no run ${runId}`);
+    if (run.status !== "complete" || !run.root || !run.tableHash || run.totalShares === null)
+      throw new ServerError("CONFLICT", `run ${runId} is not complete`);
+    if (run.poolId === null) throw new ServerError("CONFLICT", `run ${runId} belongs to no pool`);
+    if (!run.inputsHash) throw new ServerError("CONFLICT", `run ${runId} has no inputs hash`);
+    const { rows: policyRows } = await this.db.query<{ hash: Hex | null }>(
+      "SELECT hash FROM policy_versions WHERE id = $1",
+      [run.policyVersionId],
+    );
+    const policyHash = policyRows[0]?.hash;
+    if (!policyHash) throw new ServerError("CONFLICT", `run ${runId} has no policy hash`);
+    const pool = await this.pools.findById(run.poolId);
+    if (!pool || pool.chainId !== this.chainId)
+      throw new ServerError("CONFLICT", `run ${runId}'s pool is not on chain ${this.chainId}`);
+    if (!this.publisher || !this.chain)
+      throw new ServerError("CHAIN_UNAVAILABLE", "publishing needs PUBLISHER_PRIVATE_KEY and the chain RPC");
+    const publisher = this.publisher;
+    const chain = this.chain;
+
+    return this.db.transaction(async (tx) => {
+      await tx.query("SELECT id FROM pools WHERE id = $1 FOR UPDATE", [pool.id]);
+      const { rows: pending } = await tx.query<{ schedule_id: string }>(
+        `SELECT schedule_id FROM schedules WHERE pool_id = $1 AND revoked_block IS NULL AND activates_at > $2
+         UNION SELECT p.schedule_id FROM schedule_publications p
+         WHERE p.pool_id = $1 AND p.activates_at > $2
+           AND NOT EXISTS (SELECT 1 FROM schedules s WHERE s.pool_id = p.pool_id AND s.schedule_id = p.schedule_id
+                           AND s.revoked_block IS NOT NULL)`,
+        [pool.id, new Date(this.now())],
+      );
+      if (pending[0])
+        throw new ServerError("CONFLICT", `schedule ${pending[0].schedule_id} is already pending`);
+      let onChainPending: bigint;
+      try {
+        // The indexer lags by its confirmation depth; the pool itself is the authority.
+        onChainPending = await chain.readContract({
+          address: pool.address,
+          abi: royaltyPoolAbi,
+          functionName: "pendingScheduleId",
+        });
+      } catch (error) {
+        throw new ServerError("CHAIN_UNAVAILABLE", "could not read the pool's pending schedule", {
+          cause: error,
+        });
+      }
+      if (onChainPending !== 0n)
+        throw new ServerError("CONFLICT", `schedule ${onChainPending} is already pending on-chain`);
+      let proposed: Awaited<ReturnType<typeof proposeSchedule>>;
+      try {
+        proposed = await proposeSchedule(publisher, {
+          pool: pool.address,
+          table: {
+            root: run.root!,
+            totalShares: run.totalShares!,
+            tableHash: run.tableHash!,
+            policyHash,
+            inputsHash: run.inputsHash!,
+          },
+          uri,
+        });
+      } catch (error) {
+        if (isServerError(error)) throw error;
+        if (isSdkError(error, "CONTRACT_REVERTED"))
+          throw new ServerError("CONFLICT", `the pool refused the proposal: ${error.message}`, {
+            cause: error,
+          });
+        throw new ServerError("CHAIN_UNAVAILABLE", "could not send the proposal", { cause: error });
+      }
+      const activatesAt = new Date(Number(proposed.activatesAt) * 1000);
+      // proposeSchedule refused a client without an account, so there is one.
+      const sender = getAddress(publisher.account!.address);
+      await tx.query(
+        `INSERT INTO schedule_publications
+           (pool_id, schedule_id, run_id, root, uri, tx_hash, block_number, activates_at, requested_by, sender)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [
+          pool.id,
+          proposed.scheduleId,
+          runId,
+          bytea(run.root!),
+          uri,
+          bytea(proposed.receipt.transactionHash),
+          proposed.receipt.blockNumber,
+          activatesAt,
+          bytea(requestedBy),
+          bytea(sender),
+        ],
+      );
+      return {
+        runId: runId.toString(),
+        pool: pool.address,
+        scheduleId: proposed.scheduleId.toString(),
+        root: run.root!,
+        uri,
+        txHash: proposed.receipt.transactionHash,
+        blockNumber: proposed.receipt.blockNumber.toString(),
+        activatesAt: activatesAt.toISOString(),
+        sender,
+      };
+    });
+  }
+}
