@@ -5,8 +5,10 @@ import { HardhatArtifactResolver, resolveDeploymentId } from "@nomicfoundation/h
 import { listTransactions, TransactionStatus } from "@nomicfoundation/ignition-core";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { NetworkConnection } from "hardhat/types/network";
-import { getAddress, type Address, type Hash } from "viem";
+import type { Address, Hash } from "viem";
 import { z } from "zod";
+
+import { addressSchema, deploymentsSchema } from "@wellspring/sdk";
 
 /** Where deployment address files live: `deploy/addresses/<chainId>.json`. */
 export const ADDRESSES_DIR = path.resolve(import.meta.dirname, "..", "addresses");
@@ -19,29 +21,9 @@ export const FUTURE_IDS = {
   pool: "Pool#RoyaltyPool",
 } as const;
 
-const addressSchema = z
-  .string()
-  .regex(/^0x[0-9a-fA-F]{40}$/, "expected a 20-byte 0x-hex address")
-  .transform((a) => getAddress(a));
-
-/** The file other parts of Wellspring (SDK, server, demo) read to find the contracts on a chain. */
-export const deploymentAddressesSchema = z
-  .object({
-    /** Format version of this file. */
-    version: z.literal(1),
-    chainId: z.number().int().positive(),
-    /** Hardhat network name the deployment was made through (informational). */
-    network: z.string().min(1),
-    /** Ignition deployment id whose journal is in deploy/deployments/<id>; null for the in-process network. */
-    deploymentId: z.string().min(1).nullable(),
-    /** Lowest block holding a deployment transaction: where indexers start reading events. */
-    deployBlock: z.number().int().nonnegative(),
-    registry: addressSchema,
-    factory: addressSchema,
-    implementation: addressSchema,
-    pool: addressSchema,
-  })
-  .strict();
+/** The file other parts of Wellspring (SDK, server, demo) read to find the contracts on a chain.
+ *  The SDK owns its schema; writing is strict (no unknown fields), reading tolerates newer ones. */
+export const deploymentAddressesSchema = deploymentsSchema.strict();
 
 export type DeploymentAddresses = z.infer<typeof deploymentAddressesSchema>;
 

@@ -3,7 +3,8 @@ import { z } from "zod";
 
 import { DeploymentsError } from "./errors.ts";
 
-const address = z
+/** A 20-byte 0x-hex address, returned checksummed. */
+export const addressSchema = z
   .string()
   .regex(/^0x[0-9a-fA-F]{40}$/, "expected a 20-byte 0x-hex address")
   .transform((a) => getAddress(a));
@@ -20,10 +21,10 @@ export const deploymentsSchema = z
     deploymentId: z.string().min(1).nullable(),
     /** First block with a deployment transaction: where indexers start. */
     deployBlock: z.number().int().nonnegative(),
-    registry: address,
-    factory: address,
-    implementation: address,
-    pool: address,
+    registry: addressSchema,
+    factory: addressSchema,
+    implementation: addressSchema,
+    pool: addressSchema,
   })
   .passthrough();
 

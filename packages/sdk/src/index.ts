@@ -14,7 +14,13 @@ export {
   toAccountId,
 } from "./account.ts";
 export { buildClaims, type ClaimInput } from "./claims.ts";
-export { type Deployments, deploymentsSchema, parseDeployments, readDeployments } from "./deployments.ts";
+export {
+  addressSchema,
+  type Deployments,
+  deploymentsSchema,
+  parseDeployments,
+  readDeployments,
+} from "./deployments.ts";
 export {
   ContractRevertedError,
   DeploymentsError,
