@@ -9,6 +9,8 @@ import { listen, type RunningServer } from "./http/server.ts";
 import { PoolIndexer } from "./indexer/pool-indexer.ts";
 import { createPublicClient, http, type PublicClient } from "viem";
 import { ServerError } from "./errors.ts";
+import { webHandler, WebAssetsMissingError } from "@wellspring/web";
+import { publisherClient } from "./services/publisher.ts";
 
 export interface Started {
   config: Config;
@@ -60,6 +62,17 @@ async function startIndexer(config: Config, db: Database, logger: Logger, rpc: P
   return { abort, done: indexer.run(abort.signal, config.INDEXER_INTERVAL_MS) };
 }
 
+/** The built web pages, or none (API only) with a warning saying how to build them. */
+function webPages(logger: Logger): ReturnType<typeof webHandler> | undefined {
+  try {
+    return webHandler();
+  } catch (error) {
+    if (!(error instanceof WebAssetsMissingError)) throw error;
+    logger.warn({ err: error }, "web pages not built; serving the API only");
+    return undefined;
+  }
+}
+
 /** Boots the server from an environment: validate config, open and migrate the database, listen. */
 export async function start(
   env: Record<string, string | undefined>,
@@ -87,6 +100,10 @@ export async function start(
       config,
       hasRole: options.hasRole ?? staticHasRole(config.STATIC_ROLES),
       chain,
+      publisher: config.PUBLISHER_PRIVATE_KEY
+        ? publisherClient(config.PUBLISHER_PRIVATE_KEY, config.RPC_URL)
+        : undefined,
+      web: webPages(logger),
     });
     const server = await listen(app, {
       host: config.HOST,

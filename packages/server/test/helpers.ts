@@ -9,7 +9,7 @@ import type { Database } from "../src/db/database.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { openPglite } from "../src/db/pglite.ts";
 import { openPostgres } from "../src/db/postgres.ts";
-import { createApp, type AppConfig } from "../src/http/app.ts";
+import { createApp, type AppConfig, type AppDeps } from "../src/http/app.ts";
 import { listen, type RunningServer } from "../src/http/server.ts";
 import { keccak256 } from "viem";
 import type { SdkClient } from "@wellspring/sdk";
@@ -118,6 +118,7 @@ export async function startTestServer(
     chain?: PublicClient;
     publisher?: SdkClient;
     now?: () => number;
+    web?: AppDeps["web"];
     config?: Partial<AppConfig>;
     shutdownTimeoutMs?: number;
   } = {},
@@ -131,6 +132,7 @@ export async function startTestServer(
     ...(options.chain ? { chain: options.chain } : {}),
     ...(options.publisher ? { publisher: options.publisher } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.web ? { web: options.web } : {}),
   });
   const server = await listen(app, {
     host: "127.0.0.1",
