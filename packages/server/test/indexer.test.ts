@@ -3,101 +3,22 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { network } from "hardhat";
-import {
-  buildClaims,
-  buildShareTree,
-  claim,
-  createPool,
-  createShareTable,
-  deposit,
-  depositETH,
-  proposeSchedule,
-  revokeSchedule,
-  type ShareTable,
-} from "@wellspring/sdk";
-import {
-  erc20Abi,
-  getAddress,
-  keccak256,
-  parseAbi,
-  stringToHex,
-  zeroAddress,
-  type Address,
-  type Hex,
-  type PublicClient,
-} from "viem";
+import { buildClaims, claim, deposit, depositETH, proposeSchedule, revokeSchedule } from "@wellspring/sdk";
+import { erc20Abi, getAddress, keccak256, stringToHex, zeroAddress, type Address, type Hex } from "viem";
 import type { Database } from "../src/db/database.ts";
 import { PoolIndexer } from "../src/indexer/pool-indexer.ts";
 import { PoolRepository, type PoolRecord } from "../src/repositories/pools.ts";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { isServerError } from "../src/errors.ts";
 import { start } from "../src/start.ts";
+import { ACTIVATION_DELAY, CLAIM_WINDOW, deployChain, makeTable } from "./chain-fixture.ts";
 import { backends, rolesFor, signedFetch, startTestServer } from "./helpers.ts";
 import { openPglite } from "../src/db/pglite.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { PolicyRepository } from "../src/repositories/policies.ts";
 import { RunRepository } from "../src/repositories/runs.ts";
 
-const ACTIVATION_DELAY = 3600;
-const CLAIM_WINDOW = 7 * 24 * 3600;
 const CHAIN_ID = 31337;
-const mintAbi = parseAbi(["function mint(address to, uint256 amount)"]);
-
-/** A fresh in-process chain with the real contracts: registry, factory, one pool, a 6-decimal token. */
-async function deployChain() {
-  const connection = await network.connect();
-  const { viem, networkHelpers } = connection;
-  const publicClient = (await viem.getPublicClient()) as unknown as PublicClient;
-  const [admin, attestor, payer, alice, bob] = await viem.getWalletClients();
-  if (!admin || !attestor || !payer || !alice || !bob) throw new Error("need 5 accounts");
-  const deploy = async (name: string, args: readonly unknown[] = []): Promise<Address> =>
-    ((await viem.deployContract(name as never, args as never)) as { address: Address }).address;
-  const registry = await deploy("IdentityRegistry", [
-    admin.account.address,
-    0,
-    86_400n,
-    [attestor.account.address],
-  ]);
-  const factory = await deploy("PoolFactory");
-  const created = await createPool(admin, {
-    factory,
-    config: {
-      admin: admin.account.address,
-      registry,
-      activationDelay: ACTIVATION_DELAY,
-      claimWindow: CLAIM_WINDOW,
-      proposers: [admin.account.address],
-      guardians: [admin.account.address],
-    },
-  });
-  const usdc = await deploy("TestERC20", ["Demo USDC", "USDC", 6]);
-  const hash = await admin.writeContract({
-    address: usdc,
-    abi: mintAbi,
-    functionName: "mint",
-    args: [payer.account.address, 10n ** 15n],
-  });
-  await publicClient.waitForTransactionReceipt({ hash });
-  return {
-    connection,
-    networkHelpers,
-    publicClient,
-    wallets: { admin, payer, alice, bob },
-    pool: created.pool,
-    deployedBlock: created.receipt.blockNumber,
-    usdc,
-  };
-}
-
-function makeTable(entries: { account: string; shares: bigint }[]): {
-  table: ShareTable;
-  tree: ReturnType<typeof buildShareTree>;
-} {
-  const draft = createShareTable({ entries });
-  const tree = buildShareTree(draft);
-  return { table: { ...draft, root: tree.root }, tree };
-}
 
 for (const backend of await backends()) {
   describe(`chain indexer on the in-process Hardhat chain [${backend.name}]`, { skip: backend.skip }, () => {
