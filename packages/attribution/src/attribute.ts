@@ -10,6 +10,7 @@ import type { ComponentInfo, InputFile } from "./inputs/types.ts";
 import { EDGE_KINDS } from "./inputs/types.ts";
 import { sortKeys32 } from "./internal/sort32.ts";
 import { RowHex } from "./internal/row-hex.ts";
+import { JsonBytes, quote } from "./internal/json-bytes.ts";
 import {
   evaluateLicense,
   isUnknownLicense,
@@ -107,23 +108,39 @@ export interface AttributeResult {
   report: AttributionReport;
   /** The explanation as JSON lines (a summary line, then one line per recipient in table order). */
   explanation(options?: ExplainOptions): Generator<string>;
+  /** The same text as UTF-8 chunks (what a file writer wants; the compact encoding is built as bytes). */
+  explanationBytes(options?: ExplainOptions): Generator<Uint8Array>;
 }
 
 export interface ExplainOptions {
-  /** Longest path shown from the root (default 12 components; 4 above 100,000 recipients). */
+  /**
+   * "full": one self-contained JSON object per recipient with each source's path spelled out
+   * (default up to 100,000 recipients). "compact": components are listed once with their main
+   * parent, and recipient lines name components by id (default above 100,000 recipients; see
+   * docs/attribution.md).
+   */
+  encoding?: "full" | "compact";
+  /** Full encoding: longest path shown from the root (default 12 components). The compact
+   *  encoding always gives whole paths (through the component lines). */
   maxPathLength?: number;
-  /** Components shown per recipient, largest first (default 3; 1 above 100,000 recipients). */
+  /** Components shown per recipient, largest first (default and most 3). */
   topSources?: number;
 }
 
 const SUMMARY_GATED = 1000;
 
-/** Above this many recipients the explanation defaults to its compact form. */
+/** Above this many recipients the explanation defaults to its compact encoding. */
 const LARGE_TABLE = 100_000;
 
 function num(x: number): string {
   return JSON.stringify(x);
 }
+
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+const COMMA = 0x2c;
+const ZERO = 0x30;
+const encoder = new TextEncoder();
 
 /** How a recipient got value from a component. */
 const HOW = ["contributor", "held:no-contributors", "held", "returned"] as const;
@@ -434,35 +451,164 @@ export function attributeGraph(
     recipients: kept,
   };
 
-  function* explanation(explainOptions: ExplainOptions = {}): Generator<string> {
-    const large = kept > LARGE_TABLE;
-    const maxPath = Math.max(2, explainOptions.maxPathLength ?? (large ? 4 : 12));
-    const topSources = Math.min(TOP_K, Math.max(1, explainOptions.topSources ?? (large ? 1 : TOP_K)));
-    yield (
+  const summaryLine = (explain: Record<string, unknown>): string =>
+    canonicalJson({
+      type: "summary",
+      engineVersion: ENGINE_VERSION,
+      root: table.root,
+      tableHash: table.tableHash,
+      policyHash: table.policyHash,
+      inputsHash: table.inputsHash,
+      product: keys[root],
+      files,
+      explain,
+      // The summary is one line: at most SUMMARY_GATED gated components are listed in it (the
+      // full list is in `report.gated`; held and returned value also names its reasons per line).
+      report: {
+        ...report,
+        gated: report.gated.slice(0, SUMMARY_GATED),
+        gatedCount: report.gated.length,
+      },
+    }) + "\n";
+  const howLabel = (how: number, v: number): string =>
+    how === 2 || how === 3 ? `${HOW[how]}:${(reasons.get(v) ?? []).join("+")}` : HOW[how]!;
+
+  /**
+   * The compact encoding: every component that a recipient's value came from, or that lies on
+   * the main-parent path of one, is written once (id, key, main parent, keep, declaring file,
+   * reasons); recipient lines name their source components by id. Paths are whole: follow
+   * `parent` from a component to the root.
+   */
+  function* compactExplanation(topSources: number): Generator<Uint8Array> {
+    const out = new JsonBytes();
+    out.raw(summaryLine({ encoding: "compact", topSources }));
+    const mainParent = flow.mainParent;
+    // Components to list: sources and their main-parent ancestors.
+    const listed = new Uint8Array(n);
+    let listedCount = 0;
+    for (let row = 0; row < kept; row++) {
+      const i = rowRecipient[row]!;
+      for (let s = 0; s < topSources; s++) {
+        let v = acc.topComp[i * TOP_K + s]!;
+        if (v === -1) break;
+        while (v !== -1 && listed[v] === 0) {
+          listed[v] = 1;
+          listedCount++;
+          v = v === root ? -1 : mainParent[v]!;
+        }
+      }
+    }
+    out.raw(
       canonicalJson({
-        type: "summary",
-        engineVersion: ENGINE_VERSION,
-        root: table.root,
-        tableHash: table.tableHash,
-        policyHash: table.policyHash,
-        inputsHash: table.inputsHash,
-        product: keys[root],
-        files,
-        explain: { maxPathLength: maxPath, topSources },
-        // The summary is one line: at most SUMMARY_GATED gated components are listed in it (the
-        // full list is in `report.gated`; held and returned value also names its reasons per line).
-        report: {
-          ...report,
-          gated: report.gated.slice(0, SUMMARY_GATED),
-          gatedCount: report.gated.length,
-        },
-      }) + "\n"
+        type: "components",
+        count: listedCount,
+        fields: ["id", "component", "parent", "keep", "declaredIn", "reasons"],
+      }) + "\n",
     );
+    // Most components keep the same fraction: format each distinct value once in a row.
+    let lastKeep = Number.NaN;
+    let keepText = "";
+    for (let v = 0; v < n; v++) {
+      if (listed[v] === 0) continue;
+      const p = v === root ? -1 : mainParent[v]!;
+      const why = reasons.get(v);
+      if (keep[v] !== lastKeep) {
+        lastKeep = keep[v]!;
+        keepText = num(lastKeep);
+      }
+      out.byte(LBRACKET);
+      out.uint(v);
+      out.byte(COMMA);
+      out.string(keys[v]!);
+      out.byte(COMMA);
+      if (p === -1) out.raw("null");
+      else out.uint(p);
+      out.byte(COMMA);
+      out.raw(keepText);
+      out.byte(COMMA);
+      out.uint(declaredIn[v]!);
+      out.byte(COMMA);
+      out.raw(why === undefined ? "[]" : JSON.stringify(why));
+      out.raw("]\n");
+      if (out.full) yield out.take();
+    }
+    out.raw(
+      canonicalJson({
+        type: "recipients",
+        count: kept,
+        fields: ["accountId", "identity", "shares", "value", "sourceCount", "capsAdjustment", "sources"],
+        sourceFields: ["component", "as", "value"],
+      }) + "\n",
+    );
+    for (let row = 0; row < kept; row++) {
+      const i = rowRecipient[row]!;
+      const value = acc.values[i]!;
+      const valueText = num(value);
+      out.byte(LBRACKET);
+      out.hex32(rowIds, row * 32);
+      out.byte(COMMA);
+      out.string(rowIdentities[row]!);
+      out.raw(',"');
+      out.raw(rowShares[row]!.toString());
+      out.raw('",');
+      out.raw(valueText);
+      out.byte(COMMA);
+      out.uint(acc.sourceCount[i]!);
+      out.byte(COMMA);
+      const adjust = rowAdjust[row]!;
+      if (adjust === 0) out.byte(ZERO);
+      else out.raw(num(adjust));
+      out.raw(",[");
+      for (let s = 0; s < topSources; s++) {
+        const v = acc.topComp[i * TOP_K + s]!;
+        if (v === -1) break;
+        if (s > 0) out.byte(COMMA);
+        out.byte(LBRACKET);
+        out.uint(v);
+        out.byte(COMMA);
+        const how = acc.topHow[i * TOP_K + s]!;
+        if (how === 0) out.raw('"contributor"');
+        else out.string(howLabel(how, v));
+        out.byte(COMMA);
+        const amount = acc.topAmt[i * TOP_K + s]!;
+        // A single source carries the whole value: the same number, formatted once.
+        out.raw(amount === value ? valueText : num(amount));
+        out.byte(RBRACKET);
+      }
+      out.raw("]]\n");
+      if (out.full) yield out.take();
+    }
+    if (out.length > 0) yield out.take();
+  }
+
+  function* explanationBytes(explainOptions: ExplainOptions = {}): Generator<Uint8Array> {
+    if (encodingOf(explainOptions) === "compact") {
+      yield* compactExplanation(topSourcesOf(explainOptions));
+      return;
+    }
+    for (const text of explanation(explainOptions)) yield encoder.encode(text);
+  }
+
+  const encodingOf = (o: ExplainOptions): "full" | "compact" =>
+    o.encoding ?? (kept > LARGE_TABLE ? "compact" : "full");
+  const topSourcesOf = (o: ExplainOptions): number => Math.min(TOP_K, Math.max(1, o.topSources ?? TOP_K));
+
+  function* explanation(explainOptions: ExplainOptions = {}): Generator<string> {
+    const topSources = topSourcesOf(explainOptions);
+    if (encodingOf(explainOptions) === "compact") {
+      const decoder = new TextDecoder();
+      for (const bytes of compactExplanation(topSources)) yield decoder.decode(bytes, { stream: true });
+      const rest = decoder.decode();
+      if (rest.length > 0) yield rest;
+      return;
+    }
+    const maxPath = Math.max(2, explainOptions.maxPathLength ?? 12);
+    yield summaryLine({ maxPathLength: maxPath, topSources });
     // A component's path from the root along the edges that sent it most value; when longer
     // than maxPath, the root, "…" and the last hops.
     // Quoted keys are cached: ancestors recur in many paths.
     const quotedCache: (string | undefined)[] = new Array<string | undefined>(keys.length);
-    const quoted = (v: number): string => (quotedCache[v] ??= JSON.stringify(keys[v]));
+    const quoted = (v: number): string => (quotedCache[v] ??= quote(keys[v]!));
     const hex = new RowHex(rowIds);
     const chain: number[] = [];
     const pathTo = (v: number): string => {
@@ -481,7 +627,7 @@ export function attributeGraph(
         .slice(0, maxPath - 2)
         .reverse()
         .map(quoted);
-      return [JSON.stringify(keys[root]), '"…"', ...tail].join(",");
+      return [quoted(root), '"…"', ...tail].join(",");
     };
     let chunk: string[] = [];
     for (let row = 0; row < kept; row++) {
@@ -491,16 +637,16 @@ export function attributeGraph(
         const v = acc.topComp[i * TOP_K + s]!;
         if (v === -1) break;
         const how = acc.topHow[i * TOP_K + s]!;
-        const label = how === 2 || how === 3 ? `${HOW[how]}:${(reasons.get(v) ?? []).join("+")}` : HOW[how]!;
+        const label = howLabel(how, v);
         // Keys in canonical (sorted) order: as, component, declaredIn, keep, path, value.
         sources.push(
-          `{"as":${JSON.stringify(label)},"component":${quoted(v)},"declaredIn":${declaredIn[v]!},"keep":${num(keep[v]!)},"path":[${pathTo(v)}],"value":${num(acc.topAmt[i * TOP_K + s]!)}}`,
+          `{"as":${quote(label)},"component":${quoted(v)},"declaredIn":${declaredIn[v]!},"keep":${num(keep[v]!)},"path":[${pathTo(v)}],"value":${num(acc.topAmt[i * TOP_K + s]!)}}`,
         );
       }
       const adjust = rowAdjust[row]!;
       // Keys in canonical order: accountId, capsAdjustment, identity, shares, sourceCount, sources, type, value.
       chunk.push(
-        `{"accountId":"0x${hex.at(row)}"${adjust !== 0 ? `,"capsAdjustment":${num(adjust)}` : ""},"identity":${JSON.stringify(rowIdentities[row])},"shares":"${rowShares[row]!.toString()}","sourceCount":${acc.sourceCount[i]!},"sources":[${sources.join(",")}],"type":"recipient","value":${num(acc.values[i]!)}}\n`,
+        `{"accountId":"0x${hex.at(row)}"${adjust !== 0 ? `,"capsAdjustment":${num(adjust)}` : ""},"identity":${quote(rowIdentities[row]!)},"shares":"${rowShares[row]!.toString()}","sourceCount":${acc.sourceCount[i]!},"sources":[${sources.join(",")}],"type":"recipient","value":${num(acc.values[i]!)}}\n`,
       );
       if (chunk.length === 1024) {
         yield chunk.join("");
@@ -510,7 +656,7 @@ export function attributeGraph(
     if (chunk.length > 0) yield chunk.join("");
   }
 
-  return { table, tree, policy, report, explanation };
+  return { table, tree, policy, report, explanation, explanationBytes };
 }
 
 interface Gate {

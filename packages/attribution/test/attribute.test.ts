@@ -339,6 +339,100 @@ describe("attribute: policy effects", () => {
     assert.equal((JSON.parse(full) as { sources: { path: string[] }[] }).sources[0]!.path.length, 30);
   });
 
+  it("the compact explanation carries what the full one does, with whole paths through component lines", () => {
+    const spec = small();
+    spec.components.push({
+      key: "pkg:npm/gated@1.0.0",
+      info: { kind: "package", name: "gated", license: "SSPL-1.0" },
+    });
+    spec.edges.push({ from: spec.root, to: "pkg:npm/gated@1.0.0", kind: "runtime", usage: 1 });
+    spec.contributors.push({
+      key: "pkg:npm/gated@1.0.0",
+      evidence: { identity: "github:g", source: "declared" },
+    });
+    const r = run(spec, {
+      ...base,
+      licenses: { deny: ["SSPL-1.0"], destination: "hold" },
+      caps: { maxFraction: 0.4 },
+    });
+    const full = [...r.explanation({ maxPathLength: 1000 })].join("").split("\n").filter(Boolean);
+    const text = [...r.explanation({ encoding: "compact" })].join("");
+    // The byte form is the same text, and both are deterministic.
+    assert.equal(Buffer.concat([...r.explanationBytes({ encoding: "compact" })]).toString("utf8"), text);
+    assert.equal([...r.explanation({ encoding: "compact" })].join(""), text);
+    assert.equal(Buffer.concat([...r.explanationBytes()]).toString("utf8"), [...r.explanation()].join(""));
+    const lines = text.split("\n").filter(Boolean);
+    const summary = JSON.parse(lines[0]!) as { type: string; explain: unknown; tableHash: string };
+    assert.equal(summary.type, "summary");
+    assert.deepEqual(summary.explain, { encoding: "compact", topSources: 3 });
+    assert.equal(summary.tableHash, r.table.tableHash);
+    const head = JSON.parse(lines[1]!) as { type: string; count: number; fields: string[] };
+    assert.equal(head.type, "components");
+    const components = new Map<number, [number, string, number | null, number, number, string[]]>();
+    for (const l of lines.slice(2, 2 + head.count)) {
+      const c = JSON.parse(l) as [number, string, number | null, number, number, string[]];
+      components.set(c[0], c);
+    }
+    const recipientsHead = JSON.parse(lines[2 + head.count]!) as { type: string; count: number };
+    assert.equal(recipientsHead.type, "recipients");
+    assert.equal(recipientsHead.count, r.table.rows.length);
+    const recipients = lines.slice(3 + head.count);
+    assert.equal(recipients.length, r.table.rows.length);
+    const pathOf = (id: number): string[] => {
+      const path: string[] = [];
+      for (let v: number | null = id; v !== null; v = components.get(v)![2])
+        path.unshift(components.get(v)![1]);
+      return path;
+    };
+    let adjusted = 0;
+    recipients.forEach((l, row) => {
+      const [accountId, identity, shares, value, sourceCount, capsAdjustment, sources] = JSON.parse(l) as [
+        string,
+        string,
+        string,
+        number,
+        number,
+        number,
+        [number, string, number][],
+      ];
+      const f = JSON.parse(full[row + 1]!) as {
+        accountId: string;
+        identity: string;
+        shares: string;
+        value: number;
+        sourceCount: number;
+        capsAdjustment?: number;
+        sources: {
+          as: string;
+          component: string;
+          keep: number;
+          declaredIn: number;
+          path: string[];
+          value: number;
+        }[];
+      };
+      assert.equal(accountId, f.accountId);
+      assert.equal(accountId, accountIdHexAt(r.table.rows, row));
+      assert.equal(identity, f.identity);
+      assert.equal(shares, f.shares);
+      assert.equal(value, f.value);
+      assert.equal(sourceCount, f.sourceCount);
+      assert.equal(capsAdjustment, f.capsAdjustment ?? 0);
+      if (capsAdjustment !== 0) adjusted++;
+      assert.deepEqual(
+        sources.map(([id, as, v]) => {
+          const c = components.get(id)!;
+          return { as, component: c[1], keep: c[3], declaredIn: c[4], path: pathOf(id), value: v };
+        }),
+        f.sources,
+      );
+    });
+    assert.equal(adjusted, 1);
+    // Gating reasons are on the component line.
+    const gated = [...components.values()].find((c) => c[1] === "pkg:npm/gated@1.0.0")!;
+    assert.deepEqual(gated[5], ["LICENSE_DENIED"]);
+  });
+
   it("caps the largest recipient and reports what moved", () => {
     const r = run(small(), { ...base, caps: { maxFraction: 0.4 } });
     assert.equal(sharesOf(r, "github:root"), 400_000n);

@@ -319,7 +319,7 @@ function attributeCommand(argv: string[], io: Io): void {
   const out = new OutputDir(resolve(io.cwd, args.out));
   try {
     out.write(FILES.table, serializeShareTable(result.table));
-    out.write(FILES.explanation, result.explanation());
+    out.write(FILES.explanation, result.explanationBytes());
     out.write(FILES.merkle, [encodeMerkleData(result.tree)]);
     const { rows } = result.table;
     if (rows.length <= STANDARD_DUMP_LIMIT) {
