@@ -47,6 +47,12 @@ export interface AttributeOptions {
   tolerance?: number;
   /** Called as each phase starts (for progress output and profiling). */
   onPhase?: (phase: AttributePhase) => void;
+  /**
+   * The caller hands the graph over: the engine may drop its component facts and contributor
+   * records as soon as they are used (less for the garbage collector to trace at 10^6
+   * components). `attribute()` sets it for the graph it builds; the graph is unusable afterwards.
+   */
+  releaseGraph?: boolean;
 }
 
 export type AttributePhase =
@@ -166,7 +172,7 @@ export function attribute(params: AttributeParams): AttributeResult {
   summaries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.sha256 < b.sha256 ? -1 : 1));
   options.onPhase?.("graph");
   const graph = builder.build();
-  return attributeGraph(graph, policy, summaries, options);
+  return attributeGraph(graph, policy, summaries, { ...options, releaseGraph: true });
 }
 
 /** The engine from a built graph on (exposed for tests and for callers with their own reader). */
@@ -176,90 +182,15 @@ export function attributeGraph(
   inputs: readonly InputSummary[],
   options: AttributeOptions = {},
 ): AttributeResult {
-  const { n, root, keys, info, offsets, targets, kinds, usage } = graph;
+  const { n, root, keys, offsets, targets, kinds, usage } = graph;
   const m = targets.length;
 
   const phase = options.onPhase ?? ((): void => {});
   // 1. Per-component policy: keep, gating, incoming weight multiplier.
   phase("policy");
-  const keep = new Float64Array(n);
-  const multiplier = new Float64Array(n).fill(1);
-  const dest = new Int8Array(n).fill(NONE);
-  const reasons = new Map<number, string[]>();
-  const openness = new Map<number, OpennessClass>();
-  const licenseCache = new Map<string, LicenseNode | null>();
-  const parseLicense = (expr: string): LicenseNode | null => {
-    let tree = licenseCache.get(expr);
-    if (tree === undefined) {
-      try {
-        tree = parseLicenseExpression(expr);
-      } catch (error) {
-        if (!(error instanceof LicenseParseError)) throw error;
-        tree = null;
-      }
-      licenseCache.set(expr, tree);
-    }
-    return tree;
-  };
-  const checkLicenses =
-    policy.licenses.allow !== undefined ||
-    policy.licenses.deny.length > 0 ||
-    policy.licenses.unknown === "exclude";
-  const overrides = policy.keep.overrides;
-  const rules = policy.rules;
-  const signals = policy.aiOptOut.signals;
-
-  for (let v = 0; v < n; v++) {
-    const key = keys[v]!;
-    const inf = info[v]!;
-    let k = v === root && policy.keep.root !== undefined ? policy.keep.root : policy.keep.default;
-    for (const o of overrides) {
-      if (matchesComponent(o.match, key, inf)) {
-        k = o.keep;
-        break;
-      }
-    }
-    keep[v] = k;
-    if (v === root) continue;
-    const gate: Gate = { why: [], to: undefined };
-    if (checkLicenses) {
-      if (isUnknownLicense(inf.license)) {
-        if (policy.licenses.unknown === "exclude")
-          exclude(gate, "LICENSE_UNKNOWN", policy.licenses.destination);
-      } else {
-        const tree = parseLicense(inf.license!);
-        if (tree === null) {
-          if (policy.licenses.unknown === "exclude")
-            exclude(gate, "LICENSE_UNPARSEABLE", policy.licenses.destination);
-          else gate.why.push("LICENSE_UNPARSEABLE");
-        } else {
-          const verdict = evaluateLicense(tree, policy.licenses);
-          if (!verdict.ok) exclude(gate, verdict.reason, policy.licenses.destination);
-        }
-      }
-    }
-    if (policy.aiOptOut.honor && inf.aiOptOut !== undefined && inf.aiOptOut.length > 0) {
-      if (signals === undefined || inf.aiOptOut.some((s) => signals.includes(s))) {
-        exclude(gate, "AI_OPT_OUT", policy.aiOptOut.destination);
-      }
-    }
-    if (inf.kind === "model") {
-      const cls = opennessClass(inf, policy, parseLicense);
-      openness.set(v, cls);
-      multiplier[v]! *= policy.openness.weights[cls];
-      if (policy.openness.exclude.includes(cls)) {
-        exclude(gate, `OPENNESS_${cls.toUpperCase().replace(/-/g, "_")}`, policy.openness.destination);
-      }
-    }
-    for (const rule of rules) {
-      if (!matchesComponent(rule.match, key, inf)) continue;
-      if (rule.weight !== undefined) multiplier[v]! *= rule.weight;
-      if (rule.exclude !== undefined) exclude(gate, rule.exclude, rule.destination ?? "redistribute");
-    }
-    if (gate.why.length > 0) reasons.set(v, gate.why);
-    if (gate.to !== undefined) dest[v] = DEST.indexOf(gate.to);
-  }
-
+  const { keep, multiplier, dest, reasons, openness } = componentPolicy(graph, policy);
+  // Component facts are not needed past this point: a graph the engine owns lets them go.
+  if (options.releaseGraph === true) (graph as { info: Graph["info"] }).info = [];
   // 2. Edge weights: kind weight × usage × the target's multiplier; 0 into a component whose
   //    value is redistributed (its parents split among their other edges).
   const kindWeight = EDGE_KINDS.map((kind) => policy.edgeWeights[kind]);
@@ -303,70 +234,15 @@ export function attributeGraph(
 
   // 5. Recipients: contributors, holding identities, the payer.
   phase("recipients");
-  const acc = new Accumulator();
-  const payer = canonicalIdentity(policy.payer ?? `payer:${keys[root]}`);
-  const { contribOffsets, contributors, newestCommit } = graph;
-  const usePayout = policy.identities.usePayoutAddresses;
-  let held = 0;
-  let returned = 0;
-  for (let v = 0; v < n; v++) {
-    const r = flow.retained[v]!;
-    if (r === 0) continue;
-    const d = dest[v]!;
-    if (d === 1) {
-      acc.credit(`component:${keys[v]}`, r, v, 2);
-      held += r;
-      continue;
-    }
-    if (d === 2) {
-      acc.credit(payer, r, v, 3);
-      returned += r;
-      continue;
-    }
-    const lo = contribOffsets[v]!;
-    const hi = contribOffsets[v + 1]!;
-    let shares =
-      lo === hi
-        ? []
-        : hi - lo === 1
-          ? soleContributor(contributors[lo]!, policy.contributors, newestCommit)
-          : contributorShares(contributors.slice(lo, hi), policy.contributors, newestCommit);
-    if (policy.identities.unbound === "redistribute" && shares.length > 0) {
-      const payable = shares.filter((s) => isAddress(payeeOf(s, usePayout)));
-      if (payable.length > 0 && payable.length < shares.length) {
-        const sum = payable.reduce((a, s) => a + s.fraction, 0);
-        shares = payable.map((s) => ({ ...s, fraction: s.fraction / sum }));
-      }
-    }
-    if (shares.length === 0) {
-      acc.credit(`component:${keys[v]}`, r, v, 1);
-      held += r;
-      continue;
-    }
-    // payeeOf returns addresses lower-cased and other identities as the inputs gave them.
-    for (const s of shares) acc.credit(payeeOf(s, usePayout), r * s.fraction, v, 0);
-  }
-
-  // 6. Sort recipients by accountId.
+  const { credits, held, returned } = collectCredits(graph, policy, flow.retained, dest);
+  if (options.releaseGraph === true) (graph as { contributors: Graph["contributors"] }).contributors = [];
+  // 6. Recipients in accountId order: credits sorted by accountId (stably, so each recipient's
+  //    credits are summed in component order), then merged.
   phase("accounts");
+  const acc = credits.merge();
   const count = acc.size;
-  const ids = new Uint8Array(count * 32);
-  for (let i = 0; i < count; i++) accountIdInto(acc.identities[i]!, ids, i * 32);
-  const order = sortKeys32(ids, count);
-  for (let j = 1; j < count; j++) {
-    const a = order[j - 1]! * 32;
-    const b = order[j]! * 32;
-    let same = true;
-    for (let x = 0; x < 32 && same; x++) same = ids[a + x] === ids[b + x];
-    if (same) {
-      throw new WellspringError(
-        "INPUT_CONFLICT",
-        `identities "${acc.identities[order[j - 1]!]}" and "${acc.identities[order[j]!]}" have the same accountId`,
-      );
-    }
-  }
-  const values = new Float64Array(count);
-  for (let j = 0; j < count; j++) values[j] = acc.values[order[j]!]!;
+  const ids = acc.ids;
+  const values = Float64Array.from(acc.values);
 
   // 7. Caps and floors, then exact integer shares.
   phase("apportion");
@@ -384,7 +260,7 @@ export function attributeGraph(
   for (let j = 0; j < count; j++) {
     const s = app.shares[j]!;
     if (s === 0n) continue;
-    const i = order[j]!;
+    const i = j;
     for (let b = 0; b < 32; b++) rowIds[w * 32 + b] = ids[i * 32 + b]!;
     rowShares[w] = s;
     rowIdentities[w] = acc.identities[i]!;
@@ -423,7 +299,6 @@ export function attributeGraph(
   // The explanation keeps only what it needs, so component facts and contributor records can be
   // collected once the caller drops the graph.
   const { files, declaredIn } = graph;
-  acc.seal();
   const { closedCycles, ...flowStats } = flow.stats;
   const report: AttributionReport = {
     components: n,
@@ -438,7 +313,7 @@ export function attributeGraph(
     gated,
     heldFraction: held,
     returnedFraction: returned,
-    credited: acc.values.subarray(0, count).reduce((a, b) => a + b, 0),
+    credited: acc.credited,
     caps: {
       capped: caps.capped,
       floored: caps.floored,
@@ -659,6 +534,167 @@ export function attributeGraph(
   return { table, tree, policy, report, explanation, explanationBytes };
 }
 
+/** Step 1 of attributeGraph: per-component keep, gating and incoming weight multiplier. */
+function componentPolicy(
+  graph: Graph,
+  policy: Policy,
+): {
+  keep: Float64Array;
+  multiplier: Float64Array;
+  dest: Int8Array;
+  reasons: Map<number, string[]>;
+  openness: Map<number, OpennessClass>;
+} {
+  const { n, root, keys, info } = graph;
+  const keep = new Float64Array(n);
+  const multiplier = new Float64Array(n).fill(1);
+  const dest = new Int8Array(n).fill(NONE);
+  const reasons = new Map<number, string[]>();
+  const openness = new Map<number, OpennessClass>();
+  const licenseCache = new Map<string, LicenseNode | null>();
+  const parseLicense = (expr: string): LicenseNode | null => {
+    let tree = licenseCache.get(expr);
+    if (tree === undefined) {
+      try {
+        tree = parseLicenseExpression(expr);
+      } catch (error) {
+        if (!(error instanceof LicenseParseError)) throw error;
+        tree = null;
+      }
+      licenseCache.set(expr, tree);
+    }
+    return tree;
+  };
+  const checkLicenses =
+    policy.licenses.allow !== undefined ||
+    policy.licenses.deny.length > 0 ||
+    policy.licenses.unknown === "exclude";
+  const overrides = policy.keep.overrides;
+  const rules = policy.rules;
+  const signals = policy.aiOptOut.signals;
+
+  for (let v = 0; v < n; v++) {
+    const key = keys[v]!;
+    const inf = info[v]!;
+    let k = v === root && policy.keep.root !== undefined ? policy.keep.root : policy.keep.default;
+    for (const o of overrides) {
+      if (matchesComponent(o.match, key, inf)) {
+        k = o.keep;
+        break;
+      }
+    }
+    keep[v] = k;
+    if (v === root) continue;
+    const gate: Gate = { why: [], to: undefined };
+    if (checkLicenses) {
+      if (isUnknownLicense(inf.license)) {
+        if (policy.licenses.unknown === "exclude")
+          exclude(gate, "LICENSE_UNKNOWN", policy.licenses.destination);
+      } else {
+        const tree = parseLicense(inf.license!);
+        if (tree === null) {
+          if (policy.licenses.unknown === "exclude")
+            exclude(gate, "LICENSE_UNPARSEABLE", policy.licenses.destination);
+          else gate.why.push("LICENSE_UNPARSEABLE");
+        } else {
+          const verdict = evaluateLicense(tree, policy.licenses);
+          if (!verdict.ok) exclude(gate, verdict.reason, policy.licenses.destination);
+        }
+      }
+    }
+    if (policy.aiOptOut.honor && inf.aiOptOut !== undefined && inf.aiOptOut.length > 0) {
+      if (signals === undefined || inf.aiOptOut.some((s) => signals.includes(s))) {
+        exclude(gate, "AI_OPT_OUT", policy.aiOptOut.destination);
+      }
+    }
+    if (inf.kind === "model") {
+      const cls = opennessClass(inf, policy, parseLicense);
+      openness.set(v, cls);
+      multiplier[v]! *= policy.openness.weights[cls];
+      if (policy.openness.exclude.includes(cls)) {
+        exclude(gate, `OPENNESS_${cls.toUpperCase().replace(/-/g, "_")}`, policy.openness.destination);
+      }
+    }
+    for (const rule of rules) {
+      if (!matchesComponent(rule.match, key, inf)) continue;
+      if (rule.weight !== undefined) multiplier[v]! *= rule.weight;
+      if (rule.exclude !== undefined) exclude(gate, rule.exclude, rule.destination ?? "redistribute");
+    }
+    if (gate.why.length > 0) reasons.set(v, gate.why);
+    if (gate.to !== undefined) dest[v] = DEST.indexOf(gate.to);
+  }
+
+  return { keep, multiplier, dest, reasons, openness };
+}
+
+/**
+ * Step 5 of attributeGraph: every credit to a recipient (contributors, holding identities, the
+ * payer), recorded flat; credits to the same identity are merged after sorting by accountId
+ * (step 6), so no map of 10^6 identity strings is ever built.
+ */
+function collectCredits(
+  graph: Graph,
+  policy: Policy,
+  retained: Float64Array,
+  dest: Int8Array,
+): { credits: Credits; held: number; returned: number } {
+  const { n, root, keys, contribOffsets, contributors, newestCommit } = graph;
+  const credits = new Credits();
+  const payer = canonicalIdentity(policy.payer ?? `payer:${keys[root]}`);
+  const usePayout = policy.identities.usePayoutAddresses;
+  const soleDeclared = policy.contributors.source === "auto" || policy.contributors.source === "declared";
+  let held = 0;
+  let returned = 0;
+  for (let v = 0; v < n; v++) {
+    const r = retained[v]!;
+    if (r === 0) continue;
+    const d = dest[v]!;
+    if (d === 1) {
+      credits.add(`component:${keys[v]}`, r, v, 2);
+      held += r;
+      continue;
+    }
+    if (d === 2) {
+      credits.add(payer, r, v, 3);
+      returned += r;
+      continue;
+    }
+    const lo = contribOffsets[v]!;
+    const hi = contribOffsets[v + 1]!;
+    if (hi - lo === 1 && soleDeclared && contributors[lo]!.declared) {
+      // The common case (one declared contributor) without intermediate objects: what
+      // soleContributor returns, and a single share is never redistributed.
+      const only = contributors[lo]!;
+      if (Number.isNaN(only.weight) || only.weight > 0) {
+        credits.add(payeeOf(only, usePayout), r, v, 0);
+        continue;
+      }
+    }
+    let shares =
+      lo === hi
+        ? []
+        : hi - lo === 1
+          ? soleContributor(contributors[lo]!, policy.contributors, newestCommit)
+          : contributorShares(contributors.slice(lo, hi), policy.contributors, newestCommit);
+    if (policy.identities.unbound === "redistribute" && shares.length > 0) {
+      const payable = shares.filter((s) => isAddress(payeeOf(s, usePayout)));
+      if (payable.length > 0 && payable.length < shares.length) {
+        const sum = payable.reduce((a, s) => a + s.fraction, 0);
+        shares = payable.map((s) => ({ ...s, fraction: s.fraction / sum }));
+      }
+    }
+    if (shares.length === 0) {
+      credits.add(`component:${keys[v]}`, r, v, 1);
+      held += r;
+      continue;
+    }
+    // payeeOf returns addresses lower-cased and other identities as the inputs gave them.
+    for (const s of shares) credits.add(payeeOf(s, usePayout), r * s.fraction, v, 0);
+  }
+
+  return { credits, held, returned };
+}
+
 interface Gate {
   why: string[];
   /** Destination of the first excluding reason. */
@@ -720,71 +756,137 @@ function bfsDepth(
   return depth;
 }
 
-/** Recipient values by identity, with the top few components each came from. */
-class Accumulator {
-  private readonly index = new Map<string, number>();
+/** Credits as they are made: identity, amount, component and how, one flat record each. */
+class Credits {
   identities: string[] = [];
-  values = new Float64Array(1024);
-  topComp = new Int32Array(1024 * TOP_K).fill(-1);
-  topAmt = new Float64Array(1024 * TOP_K);
-  topHow = new Uint8Array(1024 * TOP_K);
-  sourceCount = new Int32Array(1024);
+  amount = new Float64Array(1024);
+  comp = new Int32Array(1024);
+  how = new Uint8Array(1024);
 
-  get size(): number {
+  get length(): number {
     return this.identities.length;
   }
 
-  /** Drops the identity index (no more credits). */
-  seal(): void {
-    this.index.clear();
-  }
-
-  credit(identity: string, amount: number, component: number, how: number): void {
+  add(identity: string, amount: number, component: number, how: number): void {
     if (!(amount > 0)) return;
-    let i = this.index.get(identity);
-    if (i === undefined) {
-      i = this.identities.length;
-      this.index.set(identity, i);
-      this.identities.push(identity);
-      if (i === this.values.length) this.grow();
+    const k = this.identities.length;
+    if (k === this.amount.length) {
+      const amountNext = new Float64Array(k * 2);
+      amountNext.set(this.amount);
+      this.amount = amountNext;
+      const compNext = new Int32Array(k * 2);
+      compNext.set(this.comp);
+      this.comp = compNext;
+      const howNext = new Uint8Array(k * 2);
+      howNext.set(this.how);
+      this.how = howNext;
     }
-    this.values[i]! += amount;
-    this.sourceCount[i]!++;
-    const base = i * TOP_K;
-    let slot = -1;
-    for (let s = 0; s < TOP_K; s++) {
-      if (this.topComp[base + s] === -1 || amount > this.topAmt[base + s]!) {
-        slot = s;
-        break;
-      }
-    }
-    if (slot === -1) return;
-    for (let s = TOP_K - 1; s > slot; s--) {
-      this.topComp[base + s] = this.topComp[base + s - 1]!;
-      this.topAmt[base + s] = this.topAmt[base + s - 1]!;
-      this.topHow[base + s] = this.topHow[base + s - 1]!;
-    }
-    this.topComp[base + slot] = component;
-    this.topAmt[base + slot] = amount;
-    this.topHow[base + slot] = how;
+    this.identities.push(identity);
+    this.amount[k] = amount;
+    this.comp[k] = component;
+    this.how[k] = how;
   }
 
-  private grow(): void {
-    const cap = this.values.length * 2;
-    const values = new Float64Array(cap);
-    values.set(this.values);
-    this.values = values;
-    const sc = new Int32Array(cap);
-    sc.set(this.sourceCount);
-    this.sourceCount = sc;
-    const tc = new Int32Array(cap * TOP_K).fill(-1);
-    tc.set(this.topComp);
-    this.topComp = tc;
-    const ta = new Float64Array(cap * TOP_K);
-    ta.set(this.topAmt);
-    this.topAmt = ta;
-    const th = new Uint8Array(cap * TOP_K);
-    th.set(this.topHow);
-    this.topHow = th;
+  /**
+   * Merges credits by accountId into recipients sorted by accountId, each with its total
+   * value (summed in credit order), its number of credits and its TOP_K largest sources
+   * (earlier credits first among equal amounts). Two different identities with one accountId
+   * are a conflict.
+   */
+  merge(): Recipients {
+    const c = this.identities.length;
+    const creditIds = new Uint8Array(c * 32);
+    for (let k = 0; k < c; k++) accountIdInto(this.identities[k]!, creditIds, k * 32);
+    // Stable: equal accountIds keep credit order.
+    const order = sortKeys32(creditIds, c);
+    let count = 0;
+    const groupStart = new Int32Array(c + 1);
+    for (let j = 0; j < c; j++) {
+      if (j > 0) {
+        const a = order[j - 1]! * 32;
+        const b = order[j]! * 32;
+        let same = true;
+        for (let x = 0; x < 32 && same; x++) same = creditIds[a + x] === creditIds[b + x];
+        if (same) {
+          const first = this.identities[order[groupStart[count - 1]!]!]!;
+          const other = this.identities[order[j]!]!;
+          if (other !== first) {
+            throw new WellspringError(
+              "INPUT_CONFLICT",
+              `identities "${first}" and "${other}" have the same accountId`,
+            );
+          }
+          continue;
+        }
+      }
+      groupStart[count++] = j;
+    }
+    groupStart[count] = c;
+    const out: Recipients = {
+      size: count,
+      ids: new Uint8Array(count * 32),
+      identities: new Array<string>(count),
+      values: new Float64Array(count),
+      sourceCount: new Int32Array(count),
+      topComp: new Int32Array(count * TOP_K).fill(-1),
+      topAmt: new Float64Array(count * TOP_K),
+      topHow: new Uint8Array(count * TOP_K),
+      credited: 0,
+    };
+    // Recipient of each credit, to sum recipients in order of their first credit (as values
+    // were always summed).
+    const groupOf = new Int32Array(c);
+    for (let g = 0; g < count; g++) {
+      const first = order[groupStart[g]!]!;
+      out.ids.set(creditIds.subarray(first * 32, first * 32 + 32), g * 32);
+      out.identities[g] = this.identities[first]!;
+      const base = g * TOP_K;
+      let value = 0;
+      for (let j = groupStart[g]!; j < groupStart[g + 1]!; j++) {
+        const k = order[j]!;
+        groupOf[k] = g;
+        const amount = this.amount[k]!;
+        value += amount;
+        let slot = -1;
+        for (let s = 0; s < TOP_K; s++) {
+          if (out.topComp[base + s] === -1 || amount > out.topAmt[base + s]!) {
+            slot = s;
+            break;
+          }
+        }
+        if (slot === -1) continue;
+        for (let s = TOP_K - 1; s > slot; s--) {
+          out.topComp[base + s] = out.topComp[base + s - 1]!;
+          out.topAmt[base + s] = out.topAmt[base + s - 1]!;
+          out.topHow[base + s] = out.topHow[base + s - 1]!;
+        }
+        out.topComp[base + slot] = this.comp[k]!;
+        out.topAmt[base + slot] = amount;
+        out.topHow[base + slot] = this.how[k]!;
+      }
+      out.values[g] = value;
+      out.sourceCount[g] = groupStart[g + 1]! - groupStart[g]!;
+    }
+    let credited = 0;
+    for (let k = 0; k < c; k++) {
+      const g = groupOf[k]!;
+      if (order[groupStart[g]!] === k) credited += out.values[g]!;
+    }
+    out.credited = credited;
+    return out;
   }
+}
+
+/** Recipients sorted by accountId (see Credits.merge). */
+interface Recipients {
+  size: number;
+  ids: Uint8Array;
+  identities: string[];
+  values: Float64Array;
+  sourceCount: Int32Array;
+  topComp: Int32Array;
+  topAmt: Float64Array;
+  topHow: Uint8Array;
+  /** Sum of values in order of each recipient's first credit. */
+  credited: number;
 }

@@ -1,5 +1,6 @@
 /**
- * Sorts n 32-byte big-endian keys packed in `buf` and returns the permutation (ascending).
+ * Sorts n 32-byte big-endian keys packed in `buf` and returns the permutation (ascending;
+ * stable: equal keys keep their index order).
  * Most-significant-word first: each range is ordered by one 32-bit word packed with its index
  * into a float64 (exact below 2^53), which the engine sorts natively; ranges that tie on that
  * word recurse on the next word. Keys that share a long prefix (addresses start with 12 zero
@@ -24,7 +25,8 @@ function sortRange(buf: Uint8Array, order: Uint32Array, lo: number, hi: number, 
   if (len < 2 || word >= 8) return;
   if (len > INDEX_BITS) {
     const slice = order.subarray(lo, hi);
-    slice.sort((a, b) => compareKeys(buf, a, b));
+    // Ties by index, so equal keys keep their order (the sort is stable at every size).
+    slice.sort((a, b) => compareKeys(buf, a, b) || a - b);
     return;
   }
   const keys = new Float64Array(len);
