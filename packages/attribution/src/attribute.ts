@@ -160,6 +160,15 @@ const DEST: readonly Destination[] = ["redistribute", "hold", "return"];
  * is renumbered by key, so the output is byte-identical whatever order inputs arrive in.
  */
 export function attribute(params: AttributeParams): AttributeResult {
+  return complete(prepareAttribution(params), params.options ?? {});
+}
+
+/**
+ * Everything `attribute` does except building the Merkle tree, which the caller builds from
+ * `rows` (e.g. on another thread, `buildMerkleTreeFromWords`) and hands to `finish`. Meanwhile
+ * it can write the explanation's body, which does not depend on the tree.
+ */
+export function prepareAttribution(params: AttributeParams): PendingAttribution {
   // Always validated: parsing an already parsed policy returns an equal value.
   const policy = parsePolicy(params.policy);
   const options = params.options ?? {};
@@ -172,7 +181,7 @@ export function attribute(params: AttributeParams): AttributeResult {
   summaries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.sha256 < b.sha256 ? -1 : 1));
   options.onPhase?.("graph");
   const graph = builder.build();
-  return attributeGraph(graph, policy, summaries, { ...options, releaseGraph: true });
+  return prepareGraph(graph, policy, summaries, { ...options, releaseGraph: true });
 }
 
 /** The engine from a built graph on (exposed for tests and for callers with their own reader). */
@@ -182,6 +191,36 @@ export function attributeGraph(
   inputs: readonly InputSummary[],
   options: AttributeOptions = {},
 ): AttributeResult {
+  return complete(prepareGraph(graph, policy, inputs, options), options);
+}
+
+function complete(pending: PendingAttribution, options: AttributeOptions): AttributeResult {
+  options.onPhase?.("merkle");
+  const tree = buildMerkleTree(pending.rows.accountIds, pending.rows.shares);
+  const result = pending.finish(tree);
+  options.onPhase?.("done");
+  return result;
+}
+
+/** A result waiting for its Merkle tree (see prepareAttribution). */
+export interface PendingAttribution {
+  /** The table's rows, in accountId order: what the tree is built from. */
+  readonly rows: TableRows;
+  /** The explanation after its summary line (the only line that names the Merkle root). */
+  explanationBody(options?: ExplainOptions): Generator<Uint8Array>;
+  /** The explanation's summary line for a given root; its length does not depend on the root. */
+  explanationSummary(root: `0x${string}`, options?: ExplainOptions): string;
+  /** The finished result, given the Merkle tree of `rows`. */
+  finish(tree: MerkleTree): AttributeResult;
+}
+
+/** prepareAttribution from a built graph on. */
+export function prepareGraph(
+  graph: Graph,
+  policy: Policy,
+  inputs: readonly InputSummary[],
+  options: AttributeOptions = {},
+): PendingAttribution {
   const { n, root, keys, offsets, targets, kinds, usage } = graph;
   const m = targets.length;
 
@@ -270,20 +309,12 @@ export function attributeGraph(
   }
   const rows: TableRows = { length: kept, accountIds: rowIds, shares: rowShares, identities: rowIdentities };
 
-  // 8. Table and tree.
-  phase("merkle");
-  const tree = buildMerkleTree(rowIds, rowShares);
+  // 8. Table (its root comes with the tree, in finish()).
   phase("table");
-  const table: ShareTable = {
-    version: TABLE_VERSION,
-    totalShares,
-    root: merkleRoot(tree),
+  const hashes = {
     policyHash: hashPolicy(policy),
     inputsHash: computeInputsHash(inputs),
     tableHash: computeTableHash(totalShares, rows),
-    engineVersion: ENGINE_VERSION,
-    inputs: inputs.map((i) => ({ path: i.path, sha256: i.sha256, format: i.format })),
-    rows,
   };
 
   const gated: ComponentDecision[] = [...reasons.keys()]
@@ -295,7 +326,6 @@ export function attributeGraph(
       ...(dest[v] !== NONE ? { destination: DEST[dest[v]!]! } : {}),
       ...(openness.has(v) ? { openness: openness.get(v)! } : {}),
     }));
-  phase("done");
   // The explanation keeps only what it needs, so component facts and contributor records can be
   // collected once the caller drops the graph.
   const { files, declaredIn } = graph;
@@ -326,14 +356,14 @@ export function attributeGraph(
     recipients: kept,
   };
 
-  const summaryLine = (explain: Record<string, unknown>): string =>
+  const summaryLine = (explain: Record<string, unknown>, merkleRootHex = table.root): string =>
     canonicalJson({
       type: "summary",
       engineVersion: ENGINE_VERSION,
-      root: table.root,
-      tableHash: table.tableHash,
-      policyHash: table.policyHash,
-      inputsHash: table.inputsHash,
+      root: merkleRootHex,
+      tableHash: hashes.tableHash,
+      policyHash: hashes.policyHash,
+      inputsHash: hashes.inputsHash,
       product: keys[root],
       files,
       explain,
@@ -356,7 +386,6 @@ export function attributeGraph(
    */
   function* compactExplanation(topSources: number): Generator<Uint8Array> {
     const out = new JsonBytes();
-    out.raw(summaryLine({ encoding: "compact", topSources }));
     const mainParent = flow.mainParent;
     // Components to list: sources and their main-parent ancestors.
     const listed = new Uint8Array(n);
@@ -457,11 +486,24 @@ export function attributeGraph(
   }
 
   function* explanationBytes(explainOptions: ExplainOptions = {}): Generator<Uint8Array> {
+    yield encoder.encode(explanationSummary(table.root, explainOptions));
+    yield* explanationBody(explainOptions);
+  }
+
+  function explanationSummary(merkleRootHex: `0x${string}`, explainOptions: ExplainOptions = {}): string {
+    const topSources = topSourcesOf(explainOptions);
+    if (encodingOf(explainOptions) === "compact")
+      return summaryLine({ encoding: "compact", topSources }, merkleRootHex);
+    const maxPath = Math.max(2, explainOptions.maxPathLength ?? 12);
+    return summaryLine({ maxPathLength: maxPath, topSources }, merkleRootHex);
+  }
+
+  function* explanationBody(explainOptions: ExplainOptions = {}): Generator<Uint8Array> {
     if (encodingOf(explainOptions) === "compact") {
       yield* compactExplanation(topSourcesOf(explainOptions));
       return;
     }
-    for (const text of explanation(explainOptions)) yield encoder.encode(text);
+    for (const text of fullExplanation(explainOptions)) yield encoder.encode(text);
   }
 
   const encodingOf = (o: ExplainOptions): "full" | "compact" =>
@@ -469,16 +511,22 @@ export function attributeGraph(
   const topSourcesOf = (o: ExplainOptions): number => Math.min(TOP_K, Math.max(1, o.topSources ?? TOP_K));
 
   function* explanation(explainOptions: ExplainOptions = {}): Generator<string> {
-    const topSources = topSourcesOf(explainOptions);
+    yield explanationSummary(table.root, explainOptions);
     if (encodingOf(explainOptions) === "compact") {
       const decoder = new TextDecoder();
-      for (const bytes of compactExplanation(topSources)) yield decoder.decode(bytes, { stream: true });
+      for (const bytes of compactExplanation(topSourcesOf(explainOptions)))
+        yield decoder.decode(bytes, { stream: true });
       const rest = decoder.decode();
       if (rest.length > 0) yield rest;
       return;
     }
+    yield* fullExplanation(explainOptions);
+  }
+
+  /** The full encoding's recipient lines. */
+  function* fullExplanation(explainOptions: ExplainOptions): Generator<string> {
+    const topSources = topSourcesOf(explainOptions);
     const maxPath = Math.max(2, explainOptions.maxPathLength ?? 12);
-    yield summaryLine({ maxPathLength: maxPath, topSources });
     // A component's path from the root along the edges that sent it most value; when longer
     // than maxPath, the root, "…" and the last hops.
     // Quoted keys are cached: ancestors recur in many paths.
@@ -531,7 +579,29 @@ export function attributeGraph(
     if (chunk.length > 0) yield chunk.join("");
   }
 
-  return { table, tree, policy, report, explanation, explanationBytes };
+  // Set by finish(): the explanation's summary names the root.
+  let table: ShareTable = undefined as unknown as ShareTable;
+  let finished: AttributeResult | undefined;
+  return {
+    rows,
+    explanationBody,
+    explanationSummary,
+    finish(tree: MerkleTree): AttributeResult {
+      if (finished !== undefined) return finished;
+      if (tree.length !== rows.length) throw new RangeError("the Merkle tree does not have one leaf per row");
+      table = {
+        version: TABLE_VERSION,
+        totalShares,
+        root: merkleRoot(tree),
+        ...hashes,
+        engineVersion: ENGINE_VERSION,
+        inputs: inputs.map((i) => ({ path: i.path, sha256: i.sha256, format: i.format })),
+        rows,
+      };
+      finished = { table, tree, policy, report, explanation, explanationBytes };
+      return finished;
+    },
+  };
 }
 
 /** Step 1 of attributeGraph: per-component keep, gating and incoming weight multiplier. */

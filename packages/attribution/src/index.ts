@@ -22,6 +22,8 @@ export { WellspringError, isWellspringError, type ErrorCode, type WellspringErro
 export {
   attribute,
   attributeGraph,
+  prepareAttribution,
+  prepareGraph,
   ENGINE_VERSION,
   type AttributeParams,
   type AttributeOptions,
@@ -30,6 +32,7 @@ export {
   type AttributionReport,
   type ComponentDecision,
   type ExplainOptions,
+  type PendingAttribution,
 } from "./attribute.ts";
 export { GraphBuilder, type Graph, type ContributorRecord } from "./graph.ts";
 export { solveFlow, type FlowInput, type FlowResult, type FlowStats } from "./flow.ts";
@@ -83,6 +86,8 @@ export {
 // Merkle tree.
 export {
   buildMerkleTree,
+  buildMerkleTreeFromWords,
+  shareWords,
   merkleRoot,
   merkleProof,
   verifyMerkleProof,

@@ -55,7 +55,36 @@ export function writeUint256(out: Uint8Array, off: number, value: bigint): void 
  * is copied and the memory goes when the tree does.
  */
 export function buildMerkleTree(accountIds: Uint8Array, shares: readonly bigint[]): MerkleTree {
-  const n = shares.length;
+  return build(accountIds, shares.length, shares, undefined);
+}
+
+/** The shares as 32-byte big-endian words, packed (what `buildMerkleTreeFromWords` takes). */
+export function shareWords(shares: readonly bigint[]): Uint8Array {
+  const out = new Uint8Array(shares.length * 32);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < shares.length; i++) {
+    const s = shares[i]!;
+    if (s >= 0n && s <= 0xffffffffffffffffn) view.setBigUint64(i * 32 + 24, s);
+    else writeUint256(out, i * 32, s);
+  }
+  return out;
+}
+
+/**
+ * `buildMerkleTree` with the shares already encoded as 32-byte words (`shareWords`): typed
+ * arrays only, so the rows can be handed to a worker thread without copying bigints.
+ */
+export function buildMerkleTreeFromWords(accountIds: Uint8Array, words: Uint8Array): MerkleTree {
+  if (words.length % 32 !== 0) throw new RangeError("share words must be 32 bytes each");
+  return build(accountIds, words.length / 32, undefined, words);
+}
+
+function build(
+  accountIds: Uint8Array,
+  n: number,
+  shares: readonly bigint[] | undefined,
+  words: Uint8Array | undefined,
+): MerkleTree {
   if (n === 0) throw new WellspringError("TABLE_INVALID", "a Merkle tree needs at least one leaf");
   if (accountIds.length !== n * 32) throw new RangeError("accountIds must hold 32 bytes per row");
   const engine = keccakWasm();
@@ -75,7 +104,11 @@ export function buildMerkleTree(accountIds: Uint8Array, shares: readonly bigint[
     for (let i = start; i < end; i++) {
       const o = scratch + (i - start) * 64;
       for (let b = 0; b < 32; b++) mem[o + b] = accountIds[i * 32 + b]!;
-      const s = shares[i]!;
+      if (words !== undefined) {
+        for (let b = 0; b < 32; b++) mem[o + 32 + b] = words[i * 32 + b]!;
+        continue;
+      }
+      const s = shares![i]!;
       if (s >= 0n && s <= 0xffffffffffffffffn) {
         view.setBigUint64(o + 32, 0n);
         view.setBigUint64(o + 40, 0n);
@@ -89,7 +122,7 @@ export function buildMerkleTree(accountIds: Uint8Array, shares: readonly bigint[
   // Sorted leaf k goes to slot size-1-k. Every destination but the last (slot n-1) lies above
   // the sources (slots 0..n-1), and slot n-1 is written last, after its own hash was read.
   const treeIndex = new Uint32Array(n);
-  const words = new Uint32Array(engine.memory.buffer);
+  const memWords = new Uint32Array(engine.memory.buffer);
   const base = treeBase >>> 2;
   for (let k = 0; k < n; k++) {
     const row = order[k]!;
@@ -97,7 +130,7 @@ export function buildMerkleTree(accountIds: Uint8Array, shares: readonly bigint[
     treeIndex[row] = t;
     const dst = base + t * 8;
     const src = base + row * 8;
-    for (let w = 0; w < 8; w++) words[dst + w] = words[src + w]!;
+    for (let w = 0; w < 8; w++) memWords[dst + w] = memWords[src + w]!;
   }
   engine.nodes(treeBase, n);
   const nodes = new Uint8Array(engine.memory.buffer, treeBase, size * 32);

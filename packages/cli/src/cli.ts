@@ -8,7 +8,6 @@ import { fileURLToPath } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod/v4";
 import {
-  attribute,
   decodeMerkleData,
   encodeMerkleData,
   isWellspringError,
@@ -16,12 +15,14 @@ import {
   parsePolicy,
   parseShareTable,
   POLICY_VERSION,
+  prepareAttribution,
   proofForAccount,
   serializeShareTable,
   standardMerkleTreeDump,
   accountIdHexAt,
   verifyShareTable,
   WellspringError,
+  type AttributeResult,
   type MerkleTree,
   type Policy,
   type ShareTable,
@@ -30,6 +31,7 @@ import { parseJson } from "@wellspring/attribution/inputs";
 import { collectInputs } from "./collect.ts";
 import { OutputDir } from "./output.ts";
 import { Progress } from "./progress.ts";
+import { merkleTreeInBackground } from "./merkle-worker.ts";
 
 export const EXIT = { ok: 0, mismatch: 1, usage: 2, input: 3, notFound: 4, internal: 70 } as const;
 
@@ -53,6 +55,9 @@ export const FILES = {
   merkle: "merkle.bin",
   merkleJson: "merkle-tree.json",
 } as const;
+
+/** Stands in for the Merkle root while the explanation's body is written (same length). */
+const PLACEHOLDER_ROOT = `0x${"0".repeat(64)}` as const;
 
 /** Tables up to this size also get an OpenZeppelin StandardMerkleTree dump (JSON with every node). */
 const STANDARD_DUMP_LIMIT = 100_000;
@@ -294,7 +299,7 @@ function readMerkle(
   return tree;
 }
 
-function attributeCommand(argv: string[], io: Io): void {
+async function attributeCommand(argv: string[], io: Io): Promise<void> {
   const { values } = parse("attribute", argv, { ...COMMON_INPUT_OPTIONS, out: { type: "string" } });
   if (values.help === true) {
     io.stdout.write(HELP.attribute);
@@ -310,16 +315,27 @@ function attributeCommand(argv: string[], io: Io): void {
     progress,
   });
   progress?.step(`computing shares from ${files.length} inputs`);
-  const result = attribute({
+  const pending = prepareAttribution({
     files,
     policy,
     options: { readInputs: { root: args.product, subjects, releaseBytes: true } },
   });
+  // The Merkle tree is hashed on a worker thread meanwhile the explanation is written: all of
+  // it but the summary line, which names the root. The root's hex has a fixed length, so the
+  // summary's place is left free and filled in once the tree is there.
+  const tree = merkleTreeInBackground(pending.rows);
   progress?.step("writing output");
   const out = new OutputDir(resolve(io.cwd, args.out));
+  let result: AttributeResult;
   try {
+    const headLength = Buffer.byteLength(pending.explanationSummary(PLACEHOLDER_ROOT), "utf8");
+    out.write(FILES.explanation, pending.explanationBody(), headLength);
+    result = pending.finish(await tree);
+    const head = pending.explanationSummary(result.table.root);
+    if (Buffer.byteLength(head, "utf8") !== headLength)
+      throw new Error("the explanation summary changed length with the root");
+    out.patch(FILES.explanation, 0, head);
     out.write(FILES.table, serializeShareTable(result.table));
-    out.write(FILES.explanation, result.explanationBytes());
     out.write(FILES.merkle, [encodeMerkleData(result.tree)]);
     const { rows } = result.table;
     if (rows.length <= STANDARD_DUMP_LIMIT) {

@@ -29,15 +29,35 @@ export class OutputDir {
     chmodSync(this.temp, 0o777 & ~process.umask());
   }
 
-  /** Writes chunks (strings or bytes) to a file in the temporary directory. */
-  write(name: string, chunks: Iterable<string | Uint8Array>): void {
+  /**
+   * Writes chunks (strings or bytes) to a file in the temporary directory, starting at byte
+   * `start` (the bytes before it are then written with `patch`).
+   */
+  write(name: string, chunks: Iterable<string | Uint8Array>, start = 0): void {
     const fd = openSync(join(this.temp, name), "w");
     try {
+      let position = start;
       for (const chunk of chunks) {
         const bytes = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
         // writeSync may write less than asked; loop until the chunk is out.
-        for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
+        for (let off = 0; off < bytes.length;) {
+          const written = writeSync(fd, bytes, off, bytes.length - off, position);
+          off += written;
+          position += written;
+        }
       }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Writes `text` at byte `start` of a file written before (e.g. a header left out by `write`). */
+  patch(name: string, start: number, text: string): void {
+    const fd = openSync(join(this.temp, name), "r+");
+    try {
+      const bytes = Buffer.from(text, "utf8");
+      for (let off = 0; off < bytes.length;)
+        off += writeSync(fd, bytes, off, bytes.length - off, start + off);
     } finally {
       closeSync(fd);
     }
