@@ -75,6 +75,38 @@ export const envSchema = z.object({
   STATIC_ROLES: staticRoles.optional(),
   ATTESTOR_PRIVATE_KEY: hexKey.optional(),
   PUBLISHER_PRIVATE_KEY: hexKey.optional(),
+  /**
+   * Where admin roles come from: `chain` (the contracts, see auth/chain-roles.ts), `static`
+   * (STATIC_ROLES) or `auto` (static when STATIC_ROLES is set, else chain when the registry is
+   * known and RPC_URL answers with CHAIN_ID, else static with nobody holding a role).
+   */
+  ROLE_SOURCE: z.enum(["auto", "chain", "static"]).default("auto"),
+  /** How long a role answer read from the chain is reused (a revocation takes effect within it). */
+  ROLE_CACHE_TTL_MS: intFromEnv(0, 3_600_000).default(15_000),
+  /** The IdentityRegistry; default: `registry` of DEPLOYMENTS_DIR/<CHAIN_ID>.json. */
+  REGISTRY_ADDRESS: address.transform((value) => value.toLowerCase() as `0x${string}`).optional(),
+  /** Directory of the deployment address files (`<chainId>.json`, written by deploy/scripts/deploy.ts). */
+  DEPLOYMENTS_DIR: z.string().min(1).default("deploy/addresses"),
+  /**
+   * Directories whose funding manifests (funding.json, FUNDING.json; searched recursively, e.g. a
+   * node_modules tree) the attestor trusts, besides the manifests stored as run inputs. Separated by `,`.
+   */
+  TRUSTED_MANIFEST_DIRS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .optional(),
+  /** How far ahead a maintainer's signed binding request's deadline may be. */
+  BINDING_REQUEST_MAX_AGE_SECONDS: intFromEnv(10, 86_400).default(600),
+  /** Lifetime of an attestation the server signs (its deadline = latest block time + this). */
+  ATTESTATION_TTL_SECONDS: intFromEnv(60, 30 * 86_400).default(3_600),
+  /** Binding requests per client IP per minute (on top of the general rate limit), and the burst. */
+  ATTESTATION_RATE_LIMIT_PER_MINUTE: intFromEnv(1, 100_000).default(10),
+  ATTESTATION_RATE_LIMIT_BURST: intFromEnv(1, 100_000).default(5),
 });
 
 export type Config = z.output<typeof envSchema>;

@@ -11,6 +11,9 @@ import { createPublicClient, http, type PublicClient } from "viem";
 import { ServerError } from "./errors.ts";
 import { webHandler, WebAssetsMissingError } from "@wellspring/web";
 import { publisherClient } from "./services/publisher.ts";
+import { chainHasRole, registeredPools } from "./auth/chain-roles.ts";
+import { DeploymentsError, readDeployments } from "@wellspring/sdk";
+import { getAddress, type Address } from "viem";
 
 export interface Started {
   config: Config;
@@ -73,6 +76,78 @@ function webPages(logger: Logger): ReturnType<typeof webHandler> | undefined {
   }
 }
 
+/** The registry (REGISTRY_ADDRESS, else the deployment file) and the deployment's pool, when known. */
+async function contracts(config: Config, logger: Logger): Promise<{ registry?: Address; pool?: Address }> {
+  let deployments: Awaited<ReturnType<typeof readDeployments>> | undefined;
+  try {
+    deployments = await readDeployments({ dir: config.DEPLOYMENTS_DIR, chainId: config.CHAIN_ID });
+  } catch (error) {
+    if (!(error instanceof DeploymentsError)) throw error;
+    if (!config.REGISTRY_ADDRESS) logger.info({ err: error }, "no deployment address file");
+  }
+  const registry = config.REGISTRY_ADDRESS ? getAddress(config.REGISTRY_ADDRESS) : deployments?.registry;
+  return { ...(registry ? { registry } : {}), ...(deployments ? { pool: deployments.pool } : {}) };
+}
+
+/**
+ * Where admin roles come from (ROLE_SOURCE): the contracts when asked to, or by default (`auto`)
+ * when STATIC_ROLES is unset, the registry is known and RPC_URL serves CHAIN_ID; else the static map.
+ */
+async function roleCheck(
+  config: Config,
+  logger: Logger,
+  db: Database,
+  chain: PublicClient,
+  known: { registry?: Address; pool?: Address },
+): Promise<HasRole> {
+  const fromChain = (registry: Address) => {
+    logger.info({ registry, ttlMs: config.ROLE_CACHE_TTL_MS }, "admin roles read from the chain");
+    return chainHasRole({
+      client: chain,
+      registry,
+      ttlMs: config.ROLE_CACHE_TTL_MS,
+      pools: async () => [
+        ...(await registeredPools(db, config.CHAIN_ID)),
+        ...(known.pool ? [known.pool] : []),
+      ],
+    });
+  };
+  const fromMap = (why: string) => {
+    logger.info(
+      { reason: why, roles: config.STATIC_ROLES ? [...config.STATIC_ROLES.keys()] : [] },
+      "admin roles from STATIC_ROLES",
+    );
+    return staticHasRole(config.STATIC_ROLES);
+  };
+  if (config.ROLE_SOURCE === "static") return fromMap("ROLE_SOURCE=static");
+  if (config.ROLE_SOURCE === "chain") {
+    if (!known.registry) {
+      throw new ServerError(
+        "CONFIG_INVALID",
+        "ROLE_SOURCE=chain needs REGISTRY_ADDRESS or a deployment address file",
+        {
+          details: `${config.DEPLOYMENTS_DIR}/${config.CHAIN_ID}.json not found`,
+        },
+      );
+    }
+    return fromChain(known.registry);
+  }
+  if (config.STATIC_ROLES) return fromMap("STATIC_ROLES is set");
+  if (!known.registry) return fromMap("registry address unknown");
+  try {
+    const chainId = await chain.getChainId();
+    if (chainId !== config.CHAIN_ID)
+      return fromMap(`RPC_URL serves chain ${chainId}, not ${config.CHAIN_ID}`);
+  } catch {
+    logger.warn(
+      { rpc: config.RPC_URL },
+      "RPC not reachable: nobody holds an admin role (set STATIC_ROLES or ROLE_SOURCE=chain)",
+    );
+    return fromMap("RPC not reachable");
+  }
+  return fromChain(known.registry);
+}
+
 /** Boots the server from an environment: validate config, open and migrate the database, listen. */
 export async function start(
   env: Record<string, string | undefined>,
@@ -94,11 +169,12 @@ export async function start(
     // Before listening: a chain-id mismatch must stop the boot, not leave a half-started server.
     const chain = options.client ?? createPublicClient({ transport: http(config.RPC_URL) });
     indexing = config.INDEXER_ENABLED ? await startIndexer(config, db, logger, chain) : undefined;
+    const known = await contracts(config, logger);
     const app = createApp({
       db,
       logger,
       config,
-      hasRole: options.hasRole ?? staticHasRole(config.STATIC_ROLES),
+      hasRole: options.hasRole ?? (await roleCheck(config, logger, db, chain, known)),
       chain,
       publisher: config.PUBLISHER_PRIVATE_KEY
         ? publisherClient(config.PUBLISHER_PRIVATE_KEY, config.RPC_URL)

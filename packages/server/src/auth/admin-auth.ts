@@ -2,7 +2,7 @@ import { keccak256, verifyTypedData, type Address, type Hex } from "viem";
 import { z } from "zod/v4";
 import { ServerError } from "../errors.ts";
 import type { NonceRepository } from "../repositories/nonces.ts";
-import type { HasRole, Role } from "./roles.ts";
+import type { HasRole, Role, RoleScope } from "./roles.ts";
 
 /**
  * Admin requests are signed with EIP-712 by an address that holds the endpoint's role. The
@@ -80,6 +80,8 @@ export class AdminAuthenticator {
       rawBody: Uint8Array | undefined;
     },
     role: Role,
+    /** What the request concerns (e.g. its pool), resolved once the signature is known to be good. */
+    scope?: () => Promise<RoleScope | undefined>,
   ): Promise<AdminIdentity> {
     const raw = Object.fromEntries(
       Object.entries(ADMIN_HEADERS).map(([key, header]) => [key, request.headers[header]]),
@@ -133,7 +135,7 @@ export class AdminAuthenticator {
     if (!valid) throw new ServerError("AUTH_INVALID", "the signature does not match the request and address");
 
     const signer = address.toLowerCase() as Address;
-    if (!(await this.options.hasRole(role, signer))) {
+    if (!(await this.options.hasRole(role, signer, await scope?.()))) {
       throw new ServerError("FORBIDDEN", `address ${signer} does not hold role ${role}`);
     }
     const expiresAt = new Date(Number(deadline) * 1000 + 1000);

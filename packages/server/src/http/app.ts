@@ -34,6 +34,7 @@ import { StatementService } from "../services/statements.ts";
 import { publishRoutes } from "./routes/publish.ts";
 import { PublishService } from "../services/publisher.ts";
 import type { SdkClient } from "@wellspring/sdk";
+import { poolOfRun } from "../auth/chain-roles.ts";
 
 export type AppConfig = Pick<
   Config,
@@ -134,6 +135,7 @@ export function createApp(deps: AppDeps): Express {
         deps.chain,
         now,
       ),
+      (runId) => poolOfRun(db, runId),
     ),
   ];
   const openapi = buildOpenApiDocument(routes, {

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from "express";
 import type { z } from "zod/v4";
 import type { AdminAuthenticator, AdminIdentity } from "../auth/admin-auth.ts";
-import type { Role } from "../auth/roles.ts";
+import type { Role, RoleScope } from "../auth/roles.ts";
 import { ServerError, type FieldIssue } from "../errors.ts";
 
 export interface ResponseSpec {
@@ -45,6 +45,11 @@ export interface RouteDefinition<
   tags: string[];
   /** Role an EIP-712 signed request must hold; absent = public. */
   auth?: Role;
+  /**
+   * For per-pool roles: the pool the request concerns (read from the raw request, before
+   * validation). Absent = the role counts in any pool (see `chainHasRole`).
+   */
+  authScope?: (req: Request) => Promise<RoleScope | undefined>;
   params?: P;
   query?: Q;
   body?: B;
@@ -97,6 +102,7 @@ export function toHandler(definition: AnyRoute, authenticator: AdminAuthenticato
           rawBody: res.locals.rawBody as Uint8Array | undefined,
         },
         definition.auth,
+        definition.authScope ? () => definition.authScope!(req) : undefined,
       );
     }
     const params = parsePart(definition.params, req.params, "params");

@@ -27,7 +27,14 @@ export const publishRunResponse = z
   })
   .register(responseSchemas, { id: "Publication" });
 
-export function publishRoutes(publisher: PublishService): AnyRoute[] {
+/**
+ * `runPool` names the pool of a run, so only a PROPOSER of that pool may publish it (chain roles
+ * are per pool; see auth/chain-roles.ts).
+ */
+export function publishRoutes(
+  publisher: PublishService,
+  runPool?: (runId: string) => Promise<`0x${string}` | undefined>,
+): AnyRoute[] {
   return [
     route({
       method: "post",
@@ -41,6 +48,9 @@ export function publishRoutes(publisher: PublishService): AnyRoute[] {
         "its pool, policy or inputs hash; 503 without PUBLISHER_PRIVATE_KEY or chain.",
       tags: ["runs"],
       auth: "PROPOSER",
+      ...(runPool
+        ? { authScope: async (req) => ({ pool: await runPool(String(req.params.id ?? "")) }) }
+        : {}),
       params: runParams,
       body: publishRunRequest,
       responses: {
