@@ -121,6 +121,8 @@ export async function startTestServer(
     web?: AppDeps["web"];
     config?: Partial<AppConfig>;
     shutdownTimeoutMs?: number;
+    /** The claims endpoint's cache freshness; tests that index and then ask use 0. */
+    claimsFreshMs?: number;
   } = {},
 ): Promise<TestServer> {
   const { logger, lines } = captureLogger();
@@ -133,6 +135,7 @@ export async function startTestServer(
     ...(options.publisher ? { publisher: options.publisher } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.web ? { web: options.web } : {}),
+    ...(options.claimsFreshMs === undefined ? {} : { claimsFreshMs: options.claimsFreshMs }),
   });
   const server = await listen(app, {
     host: "127.0.0.1",

@@ -34,7 +34,6 @@ import { StatementService } from "../services/statements.ts";
 import { publishRoutes } from "./routes/publish.ts";
 import { PublishService } from "../services/publisher.ts";
 import type { SdkClient } from "@wellspring/sdk";
-import { poolOfRun } from "../auth/chain-roles.ts";
 
 export type AppConfig = Pick<
   Config,
@@ -60,6 +59,8 @@ export interface AppDeps {
   publisher?: SdkClient;
   /** Milliseconds since the epoch; injectable so tests can move time without waiting. */
   now?: () => number;
+  /** How long the claims endpoint uses a pool's indexed sums before checking the indexer's cursor (default 1000; 0 = every request). */
+  claimsFreshMs?: number;
   /** Serves the web pages (`webHandler()` of @wellspring/web); absent = API only. */
   web?: (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 }
@@ -96,15 +97,9 @@ export function createApp(deps: AppDeps): Express {
     ...policyRoutes(new PolicyService(new PolicyRepository(db), deps.policyCodec ?? enginePolicyCodec)),
     ...poolRoutes(new PoolService(new PoolRepository(db), config.CHAIN_ID, now)),
     ...claimRoutes(
-      new ClaimService(
-        db,
-        new PoolRepository(db),
-        new RunRepository(db),
-        new RunQueries(db),
-        config.CHAIN_ID,
-        deps.chain,
-        now,
-      ),
+      new ClaimService(db, new PoolRepository(db), config.CHAIN_ID, now, {
+        ...(deps.claimsFreshMs === undefined ? {} : { freshMs: deps.claimsFreshMs }),
+      }),
     ),
     ...runRoutes(
       new RunService(
@@ -135,7 +130,6 @@ export function createApp(deps: AppDeps): Express {
         deps.chain,
         now,
       ),
-      (runId) => poolOfRun(db, runId),
     ),
   ];
   const openapi = buildOpenApiDocument(routes, {

@@ -1,8 +1,14 @@
 import { royaltyPoolAbi } from "@wellspring/sdk";
 import type { Logger } from "pino";
 import { getAddress, type Hex, type PublicClient } from "viem";
-import { bytea, type Database, type Queryable } from "../db/database.ts";
-import { ChainEventRepository, PoolRepository, type PoolRecord } from "../repositories/pools.ts";
+import { bytea, type Database, type DbValue, type Queryable } from "../db/database.ts";
+import {
+  ChainEventRepository,
+  PoolRepository,
+  type ClaimEvent,
+  type DepositEvent,
+  type PoolRecord,
+} from "../repositories/pools.ts";
 
 type PoolAbiEvent = Extract<(typeof royaltyPoolAbi)[number], { type: "event" }>;
 const KEPT = new Set([
@@ -20,6 +26,11 @@ const EVENTS = royaltyPoolAbi.filter(
 );
 
 const ZERO_MEMO: Hex = `0x${"00".repeat(32)}`;
+/** Blocks fetched at once (timestamps and hashes of the blocks that hold events). */
+const BLOCK_FETCH_CONCURRENCY = 16;
+
+/** The cursor stream of a pool: `pool:<lower-case address>` (readers of the cursor use it too). */
+export const poolStream = (address: string): string => `pool:${address.toLowerCase()}`;
 
 export interface IndexerOptions {
   db: Database;
@@ -109,7 +120,7 @@ export class PoolIndexer {
   }
 
   private stream(pool: PoolRecord): string {
-    return `pool:${pool.address.toLowerCase()}`;
+    return poolStream(pool.address);
   }
 
   async cursor(pool: PoolRecord): Promise<Cursor | undefined> {
@@ -165,9 +176,13 @@ export class PoolIndexer {
       strict: true,
     });
     const blocks = new Map<bigint, { hash: Hex; parentHash: Hex; timestamp: bigint }>();
-    for (const n of new Set([...logs.map((l) => l.blockNumber), to])) {
-      const block = await client.getBlock({ blockNumber: n });
-      blocks.set(n, { hash: block.hash, parentHash: block.parentHash, timestamp: block.timestamp });
+    const wanted = [...new Set([...logs.map((l) => l.blockNumber), to])];
+    for (let i = 0; i < wanted.length; i += BLOCK_FETCH_CONCURRENCY) {
+      const slice = wanted.slice(i, i + BLOCK_FETCH_CONCURRENCY);
+      const fetched = await Promise.all(slice.map((blockNumber) => client.getBlock({ blockNumber })));
+      fetched.forEach((block, k) =>
+        blocks.set(slice[k]!, { hash: block.hash, parentHash: block.parentHash, timestamp: block.timestamp }),
+      );
     }
     if (logs.some((l) => blocks.get(l.blockNumber)?.hash !== l.blockHash)) return undefined;
     const end = blocks.get(to)!;
@@ -175,6 +190,10 @@ export class PoolIndexer {
 
     return this.options.db.transaction(async (tx) => {
       let written = 0;
+      // Deposits and claims (nearly all events) are written in multi-row statements; the rare
+      // schedule, revocation, sweep and parameter events are applied one by one in log order.
+      const deposits: DepositEvent[] = [];
+      const claims: ClaimEvent[] = [];
       for (const log of logs) {
         const base = {
           poolId: pool.id,
@@ -193,32 +212,28 @@ export class PoolIndexer {
             );
             break;
           case "Deposited":
-            written += await this.events.insertDeposits(tx, [
-              {
-                ...base,
-                scheduleId: log.args.scheduleId === 0n ? null : log.args.scheduleId,
-                source: "deposit",
-                token: getAddress(log.args.token),
-                payer: getAddress(log.args.payer),
-                amount: log.args.amount,
-                memo: log.args.memo,
-                blockTime: time(log.blockNumber),
-              },
-            ]);
+            deposits.push({
+              ...base,
+              scheduleId: log.args.scheduleId === 0n ? null : log.args.scheduleId,
+              source: "deposit",
+              token: getAddress(log.args.token),
+              payer: getAddress(log.args.payer),
+              amount: log.args.amount,
+              memo: log.args.memo,
+              blockTime: time(log.blockNumber),
+            });
             break;
           case "Synced":
-            written += await this.events.insertDeposits(tx, [
-              {
-                ...base,
-                scheduleId: log.args.scheduleId === 0n ? null : log.args.scheduleId,
-                source: "sync",
-                token: getAddress(log.args.token),
-                payer: getAddress(log.args.caller),
-                amount: log.args.amount,
-                memo: ZERO_MEMO,
-                blockTime: time(log.blockNumber),
-              },
-            ]);
+            deposits.push({
+              ...base,
+              scheduleId: log.args.scheduleId === 0n ? null : log.args.scheduleId,
+              source: "sync",
+              token: getAddress(log.args.token),
+              payer: getAddress(log.args.caller),
+              amount: log.args.amount,
+              memo: ZERO_MEMO,
+              blockTime: time(log.blockNumber),
+            });
             break;
           case "ScheduleProposed":
             written += await this.events.insertSchedule(tx, {
@@ -245,17 +260,15 @@ export class PoolIndexer {
             written++;
             break;
           case "Claimed":
-            written += await this.events.insertClaims(tx, [
-              {
-                ...base,
-                scheduleId: log.args.scheduleId,
-                accountId: log.args.accountId,
-                token: getAddress(log.args.token),
-                payee: getAddress(log.args.payee),
-                amount: log.args.amount,
-                blockTime: time(log.blockNumber),
-              },
-            ]);
+            claims.push({
+              ...base,
+              scheduleId: log.args.scheduleId,
+              accountId: log.args.accountId,
+              token: getAddress(log.args.token),
+              payee: getAddress(log.args.payee),
+              amount: log.args.amount,
+              blockTime: time(log.blockNumber),
+            });
             break;
           case "Swept":
             written += await this.events.insertSweep(tx, {
@@ -269,18 +282,33 @@ export class PoolIndexer {
             break;
         }
       }
-      for (const [n, block] of blocks) await this.recordBlock(tx, n, block.hash, block.parentHash);
+      written += await this.events.insertDeposits(tx, deposits);
+      written += await this.events.insertClaims(tx, claims);
+      await this.recordBlocks(tx, blocks);
       await this.moveCursor(tx, pool, { blockNumber: to, blockHash: end.hash });
       return written;
     });
   }
 
-  private async recordBlock(tx: Queryable, blockNumber: bigint, hash: Hex, parentHash: Hex): Promise<void> {
-    await tx.query(
-      `INSERT INTO indexed_blocks (chain_id, block_number, block_hash, parent_hash) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (chain_id, block_number) DO UPDATE SET block_hash = EXCLUDED.block_hash, parent_hash = EXCLUDED.parent_hash`,
-      [this.options.chainId, blockNumber, bytea(hash), bytea(parentHash)],
-    );
+  /** Records the hashes of the blocks read, in multi-row statements. */
+  private async recordBlocks(
+    tx: Queryable,
+    blocks: ReadonlyMap<bigint, { hash: Hex; parentHash: Hex }>,
+  ): Promise<void> {
+    const rows = [...blocks];
+    for (let i = 0; i < rows.length; i += 1_000) {
+      const params: DbValue[] = [this.options.chainId];
+      const tuples = rows.slice(i, i + 1_000).map(([n, block]) => {
+        params.push(n, bytea(block.hash), bytea(block.parentHash));
+        const k = params.length;
+        return `($1, $${k - 2}, $${k - 1}, $${k})`;
+      });
+      await tx.query(
+        `INSERT INTO indexed_blocks (chain_id, block_number, block_hash, parent_hash) VALUES ${tuples.join(", ")}
+         ON CONFLICT (chain_id, block_number) DO UPDATE SET block_hash = EXCLUDED.block_hash, parent_hash = EXCLUDED.parent_hash`,
+        params,
+      );
+    }
   }
 
   private async moveCursor(tx: Queryable, pool: PoolRecord, cursor: Cursor | undefined): Promise<void> {
@@ -320,6 +348,10 @@ export class PoolIndexer {
     const removed = await this.options.db.transaction(async (tx) => {
       const n = await this.events.rollbackPool(tx, pool.id, forkBlock);
       await this.moveCursor(tx, pool, fork);
+      await tx.query(
+        `INSERT INTO indexer_reorgs (chain_id, stream, from_block, fork_block, removed) VALUES ($1, $2, $3, $4, $5)`,
+        [this.options.chainId, this.stream(pool), cursor.blockNumber, forkBlock, n],
+      );
       return n;
     });
     this.options.logger?.warn(

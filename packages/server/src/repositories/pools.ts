@@ -1,5 +1,5 @@
 import { getAddress, type Address, type Hex } from "viem";
-import { bytea, isUniqueViolation, type Database, type Queryable } from "../db/database.ts";
+import { bytea, isUniqueViolation, type Database, type DbValue, type Queryable } from "../db/database.ts";
 import { ServerError } from "../errors.ts";
 
 export interface PoolRecord {
@@ -358,55 +358,48 @@ export class ChainEventRepository {
     );
   }
 
+  /** Multi-row inserts (1,000 rows per statement); returns how many rows were new. */
   async insertDeposits(tx: Queryable, deposits: readonly DepositEvent[]): Promise<number> {
-    let inserted = 0;
-    for (const d of deposits) {
-      const { rowCount } = await tx.query(
-        `INSERT INTO deposits (pool_id, block_number, log_index, block_hash, tx_hash, schedule_id, source, token, payer, amount, memo, block_time)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
-        [
-          d.poolId,
-          d.blockNumber,
-          d.logIndex,
-          bytea(d.blockHash),
-          bytea(d.txHash),
-          d.scheduleId,
-          d.source,
-          bytea(d.token),
-          bytea(d.payer),
-          d.amount,
-          bytea(d.memo),
-          d.blockTime,
-        ],
-      );
-      inserted += rowCount;
-    }
-    return inserted;
+    return insertRows(
+      tx,
+      "INSERT INTO deposits (pool_id, block_number, log_index, block_hash, tx_hash, schedule_id, source, token, payer, amount, memo, block_time) VALUES ",
+      " ON CONFLICT DO NOTHING",
+      deposits.map((d) => [
+        d.poolId,
+        d.blockNumber,
+        d.logIndex,
+        bytea(d.blockHash),
+        bytea(d.txHash),
+        d.scheduleId,
+        d.source,
+        bytea(d.token),
+        bytea(d.payer),
+        d.amount,
+        bytea(d.memo),
+        d.blockTime,
+      ]),
+    );
   }
 
   async insertClaims(tx: Queryable, claims: readonly ClaimEvent[]): Promise<number> {
-    let inserted = 0;
-    for (const c of claims) {
-      const { rowCount } = await tx.query(
-        `INSERT INTO claims (pool_id, block_number, log_index, block_hash, tx_hash, schedule_id, account_id, token, payee, amount, block_time)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
-        [
-          c.poolId,
-          c.blockNumber,
-          c.logIndex,
-          bytea(c.blockHash),
-          bytea(c.txHash),
-          c.scheduleId,
-          bytea(c.accountId),
-          bytea(c.token),
-          bytea(c.payee),
-          c.amount,
-          c.blockTime,
-        ],
-      );
-      inserted += rowCount;
-    }
-    return inserted;
+    return insertRows(
+      tx,
+      "INSERT INTO claims (pool_id, block_number, log_index, block_hash, tx_hash, schedule_id, account_id, token, payee, amount, block_time) VALUES ",
+      " ON CONFLICT DO NOTHING",
+      claims.map((c) => [
+        c.poolId,
+        c.blockNumber,
+        c.logIndex,
+        bytea(c.blockHash),
+        bytea(c.txHash),
+        c.scheduleId,
+        bytea(c.accountId),
+        bytea(c.token),
+        bytea(c.payee),
+        c.amount,
+        c.blockTime,
+      ]),
+    );
   }
 
   async insertSweep(tx: Queryable, s: SweepEvent): Promise<number> {
@@ -448,4 +441,26 @@ export class ChainEventRepository {
     ).rowCount;
     return removed;
   }
+}
+
+/** `head` + VALUES tuples + `tail`, at most 1,000 rows per statement; returns the affected row count. */
+async function insertRows(
+  tx: Queryable,
+  head: string,
+  tail: string,
+  rows: readonly (readonly DbValue[])[],
+): Promise<number> {
+  let affected = 0;
+  for (let i = 0; i < rows.length; i += 1_000) {
+    const params: DbValue[] = [];
+    const tuples = rows.slice(i, i + 1_000).map((row) => {
+      const slots = row.map((value) => {
+        params.push(value);
+        return `$${params.length}`;
+      });
+      return `(${slots.join(", ")})`;
+    });
+    affected += (await tx.query(head + tuples.join(", ") + tail, params)).rowCount;
+  }
+  return affected;
 }

@@ -1,36 +1,138 @@
-import {
-  buildShareTree,
-  getClaimable,
-  royaltyPoolAbi,
-  toAccountId,
-  type AccountId,
-  type ShareTree,
-} from "@wellspring/sdk";
-import { encodeFunctionData, getAddress, type Address, type Hex, type PublicClient } from "viem";
+import { buildMerkleTree, findRow, merkleProof, merkleRoot, type MerkleTree } from "@wellspring/attribution";
+import { royaltyPoolAbi, toAccountId, type AccountId } from "@wellspring/sdk";
+import { getAddress, toFunctionSelector, type Address, type Hex } from "viem";
 import type { Database } from "../db/database.ts";
-import { isServerError, ServerError } from "../errors.ts";
-import type { PoolRepository } from "../repositories/pools.ts";
-import { allRecipients, type RunQueries, type RunRepository } from "../repositories/runs.ts";
+import { ServerError } from "../errors.ts";
+import { poolStream } from "../indexer/pool-indexer.ts";
+import { ClaimStateQueries, type IndexedCursor, type SweepRow } from "../repositories/claim-state.ts";
+import type { PoolRecord, PoolRepository, ScheduleRecord } from "../repositories/pools.ts";
+import { StatementQueries } from "../repositories/statements.ts";
+
+/** floor(a * b / d), as the pool's Math.mulDiv rounds. */
+const mulDiv = (a: bigint, b: bigint, d: bigint): bigint => (a * b) / d;
+
+/** Key of a (schedule, token) pair; schedule 0 = the unallocated pot as deposits name it. */
+const potKey = (scheduleId: bigint, token: Hex): string => `${scheduleId}|${token}`;
+
+interface ScheduleView {
+  scheduleId: bigint;
+  root: Hex;
+  totalShares: bigint;
+  activatesAtMs: number;
+  revoked: boolean;
+}
+
+/**
+ * What the indexer has stored for one pool, as of one cursor: the sums the pool's `claimable`
+ * view needs, kept in memory so a request costs no database round trip. Deposit and claim sums
+ * follow the indexer incrementally (only events above the previous cursor are read); a reorg
+ * rollback (the previous cursor's block hash is gone) or a cursor that moved back reloads it all.
+ */
+interface PoolState {
+  cursor: IndexedCursor | undefined;
+  /** The stream's latest reorg rollback when the state was loaded (a new one forces a reload). */
+  lastReorg: bigint | null;
+  schedules: ScheduleView[];
+  /** The stored run behind each schedule (undefined: this server does not hold its table). */
+  runs: Map<bigint, bigint | undefined>;
+  /** Deposits and syncs per (schedule the event credited, token), lower-case token hex. */
+  deposited: Map<string, bigint>;
+  /** Claims per (schedule, token) over all accounts: the pot's `claimed`. */
+  potClaimed: Map<string, bigint>;
+  /** Claims per account, then per (schedule, token): the pool's `claimed(scheduleId, accountId, token)`. */
+  accountClaimed: Map<string, Map<string, bigint>>;
+  sweeps: SweepRow[];
+  /** Every token ever deposited, lower-case hex ascending, with its checksummed form. */
+  tokens: { hex: Hex; address: Address }[];
+}
+
+interface PoolEntry {
+  pool: PoolRecord;
+  state: PoolState | undefined;
+  /** performance.now() of the last check against the database. */
+  checkedAt: number;
+  checking: Promise<void> | undefined;
+}
+
+/**
+ * A stored share table in compact form with its Merkle tree (OpenZeppelin layout, typed arrays).
+ * Nothing is kept per row as a JavaScript object: 10^6 bigints in the old generation would make
+ * every major garbage collection walk them.
+ */
+interface RunTree {
+  length: number;
+  /** 32 bytes per row, ascending. */
+  accountIds: Uint8Array;
+  /** Shares, one 32-byte big-endian word per row. */
+  shares: DataView;
+  tree: MerkleTree;
+}
+
+function packShares(shares: readonly bigint[]): DataView {
+  const view = new DataView(new ArrayBuffer(shares.length * 32));
+  shares.forEach((value, row) => {
+    let v = value;
+    for (let w = 3; w >= 0; w--) {
+      view.setBigUint64(row * 32 + w * 8, v & 0xffffffffffffffffn);
+      v >>= 64n;
+    }
+  });
+  return view;
+}
+
+function sharesAt(tree: RunTree, row: number): bigint {
+  const o = row * 32;
+  const { shares: v } = tree;
+  return (
+    (v.getBigUint64(o) << 192n) |
+    (v.getBigUint64(o + 8) << 128n) |
+    (v.getBigUint64(o + 16) << 64n) |
+    v.getBigUint64(o + 24)
+  );
+}
+
+export interface ClaimServiceOptions {
+  /**
+   * How long (ms) the in-memory state of a pool is used before the indexer's cursor is checked
+   * again; a changed cursor loads the new events before the request is answered. 0 = check on
+   * every request.
+   */
+  freshMs?: number;
+  /** Trees kept in memory (each ~100 MB per 10^6 recipients). */
+  maxTrees?: number;
+}
 
 /**
  * Everything an account can claim from a pool: for every activated, unrevoked schedule whose
- * table this server stored, the account's leaf and Merkle proof (built from the stored table),
- * the amounts claimable per token (read from the pool itself, so they are exact), and the calldata
- * of one `claim` call that takes all of it. Proof trees are cached per run: a derivable cache, not
- * state.
+ * table this server stored, the account's leaf and Merkle proof (from the stored table's tree),
+ * the amounts claimable per token, and the calldata of one `claim` call that takes all of it.
+ *
+ * Amounts are computed from indexed events exactly as the pool's `claimable` view computes them
+ * (pot per schedule and token, mulDiv rounding down, what the account was already paid, swept
+ * pots, the pot bound), so they equal the chain's figures as of the indexer's cursor block. The
+ * pool sums and the trees are derived caches of PostgreSQL (per instance, rebuilt on demand);
+ * the database stays the only state.
  */
 export class ClaimService {
-  private readonly trees = new Map<bigint, ShareTree>();
+  private readonly entries = new Map<string, PoolEntry>();
+  private readonly trees = new Map<bigint, Promise<RunTree>>();
+  private readonly state: ClaimStateQueries;
+  private readonly statements: StatementQueries;
+  private readonly freshMs: number;
+  private readonly maxTrees: number;
 
   constructor(
-    private readonly db: Database,
+    db: Database,
     private readonly pools: PoolRepository,
-    private readonly runs: RunRepository,
-    private readonly queries: RunQueries,
     private readonly chainId: number,
-    private readonly client: PublicClient | undefined,
     private readonly now: () => number = Date.now,
-  ) {}
+    options: ClaimServiceOptions = {},
+  ) {
+    this.state = new ClaimStateQueries(db);
+    this.statements = new StatementQueries(db);
+    this.freshMs = options.freshMs ?? 1_000;
+    this.maxTrees = options.maxTrees ?? 4;
+  }
 
   async claimable(poolAddress: Address, account: string) {
     let accountId: AccountId;
@@ -41,110 +143,363 @@ export class ClaimService {
         issues: [{ path: "params.account", message: error instanceof Error ? error.message : String(error) }],
       });
     }
-    const pool = await this.pools.findByAddress(this.chainId, poolAddress);
-    if (!pool)
-      throw new ServerError("NOT_FOUND", `no pool ${poolAddress} registered on chain ${this.chainId}`);
-    if (!this.client)
-      throw new ServerError("CHAIN_UNAVAILABLE", "claimable amounts need the chain RPC (RPC_URL)");
+    const entry = await this.entry(poolAddress);
+    const state = await this.fresh(entry);
+    const now = this.now();
 
-    const now = new Date(this.now());
-    const schedules = (await this.pools.schedules(pool.id, now)).filter(
-      (s) => s.status === "active" || s.status === "superseded",
-    );
-    const { rows: tokenRows } = await this.db.query<{ token: Hex }>(
-      "SELECT DISTINCT token FROM deposits WHERE pool_id = $1 ORDER BY token",
-      [pool.id],
-    );
-    const tokens = tokenRows.map((r) => getAddress(r.token));
-
-    const leaves: { scheduleId: bigint; status: string; shares: bigint; proof: Hex[] }[] = [];
+    // Schedules the pool lets claim now: activated and not revoked (active or superseded).
+    const statuses = scheduleStatuses(state.schedules, now);
+    const claimableSchedules = state.schedules.filter((s) => {
+      const status = statuses.get(s.scheduleId);
+      return status === "active" || status === "superseded";
+    });
     const unavailable: string[] = [];
-    for (const schedule of schedules) {
-      const runId = await this.queries.findCompleteByRoot(pool.id, schedule.root);
-      if (runId === undefined) {
-        unavailable.push(schedule.scheduleId.toString());
-        continue;
-      }
-      const tree = await this.tree(runId, schedule.root);
-      if (!tree.has(accountId)) continue;
-      const leaf = tree.proofFor(accountId);
-      leaves.push({
-        scheduleId: schedule.scheduleId,
-        status: schedule.status,
-        shares: leaf.shares,
-        proof: leaf.proof,
-      });
+    const withTables: { schedule: ScheduleView; tree: Promise<RunTree> }[] = [];
+    for (const schedule of claimableSchedules) {
+      const runId = state.runs.get(schedule.scheduleId);
+      if (runId === undefined) unavailable.push(schedule.scheduleId.toString());
+      else withTables.push({ schedule, tree: this.tree(runId, schedule.root) });
     }
+    const trees = await Promise.all(withTables.map((w) => w.tree));
 
-    let amounts: { scheduleId: bigint; token: Address; amount: bigint }[] = [];
-    if (leaves.length > 0 && tokens.length > 0) {
-      try {
-        const result = await getClaimable(this.client, {
-          pool: pool.address,
-          queries: leaves.map((l) => ({
-            scheduleId: l.scheduleId,
-            proof: { accountId, shares: l.shares },
-            tokens,
-          })),
-        });
-        amounts = result.items;
-      } catch (error) {
-        if (isServerError(error)) throw error;
-        throw new ServerError("CHAIN_UNAVAILABLE", "could not read claimable amounts from the pool", {
-          cause: error,
-        });
-      }
-    }
-    const items = leaves.map((l) => ({
-      scheduleId: l.scheduleId.toString(),
-      status: l.status,
-      shares: l.shares.toString(),
-      proof: l.proof,
-      claimable: amounts
-        .filter((a) => a.scheduleId === l.scheduleId)
-        .map((a) => ({ token: getAddress(a.token), amount: a.amount.toString() })),
-    }));
+    // From here on everything is synchronous, so the state cannot change under the computation.
+    const genesis = claimableSchedules[0]?.scheduleId;
+    const claimedByAccount = state.accountClaimed.get(accountId);
+    const items: {
+      scheduleId: string;
+      status: string;
+      shares: string;
+      proof: Hex[];
+      claimable: { token: Address; amount: string }[];
+    }[] = [];
+    const requests: {
+      scheduleId: bigint;
+      accountId: Hex;
+      shares: bigint;
+      proof: Hex[];
+      tokens: Address[];
+    }[] = [];
     const totals = new Map<Address, bigint>();
-    for (const a of amounts)
-      totals.set(getAddress(a.token), (totals.get(getAddress(a.token)) ?? 0n) + a.amount);
-
-    // One claim call for everything with a positive amount; tokens per request only where owed.
-    const requests = leaves
-      .map((l) => ({
-        scheduleId: l.scheduleId,
-        accountId,
-        shares: l.shares,
-        proof: l.proof,
-        tokens: amounts
-          .filter((a) => a.scheduleId === l.scheduleId && a.amount > 0n)
-          .map((a) => getAddress(a.token)),
-      }))
-      .filter((r) => r.tokens.length > 0);
+    withTables.forEach(({ schedule }, i) => {
+      const tree = trees[i]!;
+      const row = findRow(tree, accountId);
+      if (row < 0) return;
+      const shares = sharesAt(tree, row);
+      const proof = merkleProof(tree.tree, row);
+      const amounts = state.tokens.map(({ hex, address }) => {
+        const amount = claimableAmount(state, schedule, genesis, shares, hex, claimedByAccount);
+        totals.set(address, (totals.get(address) ?? 0n) + amount);
+        return { token: address, amount };
+      });
+      items.push({
+        scheduleId: schedule.scheduleId.toString(),
+        status: statuses.get(schedule.scheduleId)!,
+        shares: shares.toString(),
+        proof,
+        claimable: amounts.map((a) => ({ token: a.token, amount: a.amount.toString() })),
+      });
+      // One claim call for everything with a positive amount; tokens per request only where owed.
+      const owed = amounts.filter((a) => a.amount > 0n).map((a) => a.token);
+      if (owed.length > 0)
+        requests.push({ scheduleId: schedule.scheduleId, accountId, shares, proof, tokens: owed });
+    });
     return {
       accountId,
       items,
-      totals: [...totals].map(([token, amount]) => ({ token, amount: amount.toString() })),
+      totals:
+        items.length === 0
+          ? []
+          : [...totals].map(([token, amount]) => ({ token, amount: amount.toString() })),
       unavailableSchedules: unavailable,
       transaction:
         requests.length === 0
           ? null
           : {
-              to: pool.address,
-              data: encodeFunctionData({ abi: royaltyPoolAbi, functionName: "claim", args: [requests] }),
+              to: entry.pool.address,
+              data: encodeClaimCalldata(requests),
             },
     };
   }
 
-  private async tree(runId: bigint, root: Hex): Promise<ShareTree> {
+  /** The registered pool (cached: a pool row does not change address or id). */
+  private async entry(poolAddress: Address): Promise<PoolEntry> {
+    const key = poolAddress.toLowerCase();
+    const known = this.entries.get(key);
+    if (known) return known;
+    const pool = await this.pools.findByAddress(this.chainId, poolAddress);
+    if (!pool)
+      throw new ServerError("NOT_FOUND", `no pool ${poolAddress} registered on chain ${this.chainId}`);
+    const entry: PoolEntry = { pool, state: undefined, checkedAt: -Infinity, checking: undefined };
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  /** The pool's state, checked against the indexer's cursor at most every `freshMs`. */
+  private async fresh(entry: PoolEntry): Promise<PoolState> {
+    if (entry.state && performance.now() - entry.checkedAt < this.freshMs) return entry.state;
+    // One check at a time per pool; concurrent requests wait for the same one.
+    entry.checking ??= this.check(entry).finally(() => {
+      entry.checking = undefined;
+    });
+    await entry.checking;
+    return entry.state!;
+  }
+
+  private async check(entry: PoolEntry): Promise<void> {
+    const started = performance.now();
+    const { cursor, lastReorg } = await this.state.position(this.chainId, poolStream(entry.pool.address));
+    const previous = entry.state;
+    if (previous && previous.lastReorg === lastReorg && sameCursor(previous.cursor, cursor)) {
+      // Nothing new was indexed; a table stored since the last look may have become available.
+      if ([...previous.runs.values()].some((r) => r === undefined))
+        previous.runs = await this.resolveRuns(entry.pool, previous.schedules);
+    } else if (
+      previous?.cursor &&
+      cursor &&
+      previous.lastReorg === lastReorg &&
+      cursor.blockNumber > previous.cursor.blockNumber
+    ) {
+      // No rollback since the last look: the rows up to the old cursor are unchanged.
+      await this.advance(entry.pool, previous, cursor);
+    } else {
+      entry.state = await this.load(entry.pool, cursor, lastReorg);
+    }
+    entry.checkedAt = started;
+  }
+
+  /** Everything, as of `cursor` (no bound when the pool was never indexed). */
+  private async load(
+    pool: PoolRecord,
+    cursor: IndexedCursor | undefined,
+    lastReorg: bigint | null,
+  ): Promise<PoolState> {
+    const upTo = cursor?.blockNumber;
+    const [scheduleRows, deposits, claims, sweeps] = await Promise.all([
+      this.pools.schedules(pool.id, new Date(this.now())),
+      this.state.depositSums(pool.id, { ...(upTo === undefined ? {} : { upTo }) }),
+      this.state.claimSums(pool.id, { ...(upTo === undefined ? {} : { upTo }) }),
+      this.state.sweeps(pool.id, upTo),
+    ]);
+    const schedules = toViews(scheduleRows, upTo);
+    const state: PoolState = {
+      cursor,
+      lastReorg,
+      schedules,
+      runs: await this.resolveRuns(pool, schedules),
+      deposited: new Map(),
+      potClaimed: new Map(),
+      accountClaimed: new Map(),
+      sweeps,
+      tokens: [],
+    };
+    addDeposits(state, deposits);
+    addClaims(state, claims);
+    return state;
+  }
+
+  /** Adds the events in (previous cursor, cursor]; schedules and sweeps (few rows) are re-read whole. */
+  private async advance(pool: PoolRecord, state: PoolState, cursor: IndexedCursor): Promise<void> {
+    const range = { after: state.cursor!.blockNumber, upTo: cursor.blockNumber };
+    const [scheduleRows, deposits, claims, sweeps] = await Promise.all([
+      this.pools.schedules(pool.id, new Date(this.now())),
+      this.state.depositSums(pool.id, range),
+      this.state.claimSums(pool.id, range),
+      this.state.sweeps(pool.id, cursor.blockNumber),
+    ]);
+    const schedules = toViews(scheduleRows, cursor.blockNumber);
+    const runs = await this.resolveRuns(pool, schedules, state.runs);
+    // Applied in one synchronous step: a request never sees half of an update.
+    addDeposits(state, deposits);
+    addClaims(state, claims);
+    state.schedules = schedules;
+    state.runs = runs;
+    state.sweeps = sweeps;
+    state.cursor = cursor;
+  }
+
+  private async resolveRuns(
+    pool: PoolRecord,
+    schedules: readonly ScheduleView[],
+    known?: ReadonlyMap<bigint, bigint | undefined>,
+  ): Promise<Map<bigint, bigint | undefined>> {
+    const runs = new Map<bigint, bigint | undefined>();
+    for (const s of schedules) {
+      if (s.revoked) continue;
+      const runId =
+        known?.get(s.scheduleId) ?? (await this.statements.runForSchedule(pool.id, s.scheduleId, s.root));
+      runs.set(s.scheduleId, runId);
+    }
+    return runs;
+  }
+
+  /** The run's tree, built once per process; concurrent callers share the same promise. */
+  private tree(runId: bigint, root: Hex): Promise<RunTree> {
     const cached = this.trees.get(runId);
     if (cached) return cached;
-    const recipients = (await allRecipients(this.runs, runId)).map((r) => ({
-      accountId: r.accountId as AccountId,
-      shares: r.shares,
-    }));
-    const tree = buildShareTree({ recipients, root });
-    if (this.trees.size >= 4) this.trees.delete(this.trees.keys().next().value!);
-    this.trees.set(runId, tree);
-    return tree;
+    const building = (async (): Promise<RunTree> => {
+      const { accountIds, shares } = await this.state.compactTable(runId);
+      if (shares.length === 0) throw new ServerError("INTERNAL", `run ${runId} has no recipients`);
+      const tree = buildMerkleTree(accountIds, shares);
+      const built = merkleRoot(tree);
+      if (built !== root.toLowerCase())
+        throw new ServerError(
+          "INTERNAL",
+          `run ${runId}: stored table has root ${built}, schedule says ${root}`,
+        );
+      return { length: shares.length, accountIds, shares: packShares(shares), tree };
+    })();
+    building.catch(() => this.trees.delete(runId));
+    if (this.trees.size >= this.maxTrees) this.trees.delete(this.trees.keys().next().value!);
+    this.trees.set(runId, building);
+    return building;
   }
+}
+
+const sameCursor = (a: IndexedCursor | undefined, b: IndexedCursor | undefined) =>
+  a !== undefined && b !== undefined && a.blockNumber === b.blockNumber && a.blockHash === b.blockHash;
+
+/** Schedules as of the cursor block: a proposal or revocation indexed later is not visible yet. */
+function toViews(rows: readonly ScheduleRecord[], upTo: bigint | undefined): ScheduleView[] {
+  return rows
+    .filter((s) => upTo === undefined || s.proposedBlock <= upTo)
+    .map((s) => ({
+      scheduleId: s.scheduleId,
+      root: s.root,
+      totalShares: s.totalShares,
+      activatesAtMs: s.activatesAt.getTime(),
+      revoked: s.revokedBlock !== null && (upTo === undefined || s.revokedBlock <= upTo),
+    }))
+    .sort((a, b) => (a.scheduleId < b.scheduleId ? -1 : a.scheduleId > b.scheduleId ? 1 : 0));
+}
+
+/**
+ * Status at `now` (ms), the pool's rule: revoked; pending until activation; then active until a
+ * later unrevoked schedule activates (superseded).
+ */
+function scheduleStatuses(
+  schedules: readonly ScheduleView[],
+  now: number,
+): Map<bigint, "revoked" | "pending" | "active" | "superseded"> {
+  const out = new Map<bigint, "revoked" | "pending" | "active" | "superseded">();
+  let laterActivated = false;
+  for (let i = schedules.length - 1; i >= 0; i--) {
+    const s = schedules[i]!;
+    if (s.revoked) out.set(s.scheduleId, "revoked");
+    else if (s.activatesAtMs > now) out.set(s.scheduleId, "pending");
+    else {
+      out.set(s.scheduleId, laterActivated ? "superseded" : "active");
+      laterActivated = true;
+    }
+  }
+  return out;
+}
+
+function addTo(map: Map<string, bigint>, key: string, amount: bigint): void {
+  map.set(key, (map.get(key) ?? 0n) + amount);
+}
+
+function addDeposits(
+  state: PoolState,
+  deposits: readonly { scheduleId: bigint | null; token: Hex; amount: bigint }[],
+) {
+  let newToken = false;
+  for (const d of deposits) {
+    const token = d.token.toLowerCase() as Hex;
+    addTo(state.deposited, potKey(d.scheduleId ?? 0n, token), d.amount);
+    if (!state.tokens.some((t) => t.hex === token)) {
+      state.tokens.push({ hex: token, address: getAddress(token) });
+      newToken = true;
+    }
+  }
+  if (newToken) state.tokens.sort((a, b) => (a.hex < b.hex ? -1 : a.hex > b.hex ? 1 : 0));
+}
+
+function addClaims(
+  state: PoolState,
+  claims: readonly { accountId: Hex; scheduleId: bigint; token: Hex; amount: bigint }[],
+) {
+  for (const c of claims) {
+    const key = potKey(c.scheduleId, c.token.toLowerCase() as Hex);
+    addTo(state.potClaimed, key, c.amount);
+    const accountId = c.accountId.toLowerCase();
+    let mine = state.accountClaimed.get(accountId);
+    if (!mine) state.accountClaimed.set(accountId, (mine = new Map()));
+    addTo(mine, key, c.amount);
+  }
+}
+
+/**
+ * The pool's `claimable(scheduleId, accountId, shares, token)` from indexed sums (RoyaltyPool.sol):
+ * the schedule's pot is what deposits and syncs credited to it, plus the unallocated pot for the
+ * genesis schedule (the first to activate), plus remainders swept into it; a swept pot pays
+ * nothing; entitled = mulDiv(pot, shares, totalShares); paid = what the account claimed from it;
+ * and a claim that would take the pot's total claims beyond the pot pays nothing (an inconsistent
+ * table).
+ */
+function claimableAmount(
+  state: PoolState,
+  schedule: ScheduleView,
+  genesis: bigint | undefined,
+  shares: bigint,
+  token: Hex,
+  claimedByAccount: ReadonlyMap<string, bigint> | undefined,
+): bigint {
+  const id = schedule.scheduleId;
+  if (state.sweeps.some((w) => w.scheduleId === id && w.token.toLowerCase() === token)) return 0n;
+  const key = potKey(id, token);
+  let pot = state.deposited.get(key) ?? 0n;
+  if (id === genesis) pot += state.deposited.get(potKey(0n, token)) ?? 0n;
+  for (const w of state.sweeps)
+    if (w.intoScheduleId === id && w.token.toLowerCase() === token) pot += w.amount;
+  const entitled = mulDiv(pot, shares, schedule.totalShares);
+  const paid = claimedByAccount?.get(key) ?? 0n;
+  if (entitled <= paid) return 0n;
+  const amount = entitled - paid;
+  return (state.potClaimed.get(key) ?? 0n) + amount > pot ? 0n : amount;
+}
+
+export interface ClaimRequestInput {
+  scheduleId: bigint;
+  accountId: Hex;
+  shares: bigint;
+  proof: readonly Hex[];
+  tokens: readonly Address[];
+}
+
+const CLAIM_SELECTOR = toFunctionSelector(
+  royaltyPoolAbi.find((item) => item.type === "function" && item.name === "claim")!,
+);
+const word = (value: bigint | number): string => value.toString(16).padStart(64, "0");
+/** A 0x-hex value of at most 32 bytes, left-padded to one word (bytes32 and addresses). */
+const hexWord = (hex: Hex): string => hex.slice(2).toLowerCase().padStart(64, "0");
+
+/**
+ * ABI encoding of `claim((uint256,bytes32,uint256,bytes32[],address[])[])`, written out for the
+ * claims endpoint's hot path (viem's generic encoder costs more than the rest of the request);
+ * tested byte for byte against viem's `encodeFunctionData`.
+ */
+export function encodeClaimCalldata(requests: readonly ClaimRequestInput[]): Hex {
+  // Each tuple: 5 head words, then proof (length + items), then tokens (length + items).
+  const tuples = requests.map((r) => {
+    const proofAt = 5 * 32;
+    const tokensAt = proofAt + 32 * (1 + r.proof.length);
+    return (
+      word(r.scheduleId) +
+      hexWord(r.accountId) +
+      word(r.shares) +
+      word(proofAt) +
+      word(tokensAt) +
+      word(r.proof.length) +
+      r.proof.map(hexWord).join("") +
+      word(r.tokens.length) +
+      r.tokens.map(hexWord).join("")
+    );
+  });
+  let offset = 32 * requests.length;
+  const offsets = tuples.map((t) => {
+    const at = offset;
+    offset += t.length / 2;
+    return word(at);
+  });
+  return `${CLAIM_SELECTOR}${word(32)}${word(requests.length)}${offsets.join("")}${tuples.join("")}`;
 }

@@ -11,7 +11,8 @@ export function claimRoutes(claims: ClaimService): AnyRoute[] {
       summary: "Everything an account can claim from a pool, with proofs and ready calldata",
       description:
         "For each activated, unrevoked schedule whose table the server stored: the account's shares and Merkle proof, and " +
-        "the amounts claimable per token read from the pool. 503 CHAIN_UNAVAILABLE when the RPC cannot be reached.",
+        "the amounts claimable per token, computed from the indexed events exactly as the pool's claimable view computes " +
+        "them (equal to the chain's figures as of the indexer's confirmed block).",
       tags: ["claims"],
       params: claimParams,
       responses: {
@@ -19,7 +20,6 @@ export function claimRoutes(claims: ClaimService): AnyRoute[] {
           description: "Claimable amounts, proofs and a claim transaction (null when nothing is owed)",
           schema: claimableResponse,
         },
-        503: { description: "The chain RPC is not available" },
       },
       handle: async ({ params }) => ({ body: await claims.claimable(params.address, params.account) }),
     }),
