@@ -9,6 +9,7 @@ import type {
   SourceRef,
 } from "./inputs/types.ts";
 import { EDGE_KINDS } from "./inputs/types.ts";
+import { StringTable } from "./inputs/json.ts";
 
 /**
  * The graph the engine computes on. Parsers report into a `GraphBuilder` (a `GraphSink`);
@@ -92,7 +93,8 @@ function grow<T extends Int32Array | Uint8Array | Float64Array>(old: T, fresh: T
 }
 
 export class GraphBuilder implements GraphSink {
-  private readonly ids = new Map<string, number>();
+  /** Key -> id (an open-addressing table: 10^6 keys without an entry object each). */
+  private ids = new StringTable<number>();
   private readonly keyList: string[] = [];
   private readonly infos: (ComponentInfo | undefined)[] = [];
   /** File index of each component's first declaration, -1 while only referenced. */
@@ -109,16 +111,26 @@ export class GraphBuilder implements GraphSink {
   private readonly fileIndex = new Map<string, number>();
   private newest: number | undefined;
 
+  /** The key interned last (a parser asks for a component's id right after declaring it). */
+  private lastKey: string | undefined;
+  private lastId = -1;
+
   private intern(key: string): number {
-    let id = this.ids.get(key);
-    if (id === undefined) {
-      id = this.keyList.length;
-      this.ids.set(key, id);
+    if (key === this.lastKey) return this.lastId;
+    const next = this.keyList.length;
+    const id = this.ids.getOrSet(key, next);
+    this.lastKey = key;
+    if (id === next) {
       this.keyList.push(key);
       this.infos.push(undefined);
       this.declared.push(-1);
     }
+    this.lastId = id;
     return id;
+  }
+
+  componentId(key: string): number {
+    return this.intern(key);
   }
 
   private lastFile: string | undefined;
@@ -176,6 +188,10 @@ export class GraphBuilder implements GraphSink {
   }
 
   edge(from: string, to: string, kind: EdgeKind, source: SourceRef, usage = 1): void {
+    this.edgeIds(this.reference(from, source), this.reference(to, source), kind, source, usage);
+  }
+
+  edgeIds(f: number, t: number, kind: EdgeKind, source: SourceRef, usage = 1): void {
     this.noteFile(source);
     const k = EDGE_KIND_INDEX[kind];
     if (k === undefined) {
@@ -188,8 +204,6 @@ export class GraphBuilder implements GraphSink {
         source,
       );
     }
-    const f = this.reference(from, source);
-    const t = this.reference(to, source);
     if (f !== t) this.edges.push(f, t, k, usage);
   }
 
@@ -233,7 +247,8 @@ export class GraphBuilder implements GraphSink {
 
   /** Frees the intermediate state (at 10^6 components it is hundreds of megabytes). */
   private release(): void {
-    this.ids.clear();
+    this.ids = new StringTable<number>();
+    this.lastKey = undefined;
     this.keyList.length = 0;
     this.infos.length = 0;
     this.declared.length = 0;
@@ -306,6 +321,10 @@ export class GraphBuilder implements GraphSink {
     const outOffsets = new Int32Array(n + 1);
     let m = 0;
     const rowKeys: number[] = [];
+    const before = (a: number, b: number): boolean =>
+      tmpTo[a]! < tmpTo[b]! ||
+      (tmpTo[a] === tmpTo[b] &&
+        (tmpKind[a]! < tmpKind[b]! || (tmpKind[a] === tmpKind[b] && tmpUsage[a]! < tmpUsage[b]!)));
     for (let v = 0; v < n; v++) {
       const lo = offsets[v]!;
       const hi = offsets[v + 1]!;
@@ -319,10 +338,6 @@ export class GraphBuilder implements GraphSink {
       }
       rowKeys.length = 0;
       for (let i = lo; i < hi; i++) rowKeys.push(i);
-      const before = (a: number, b: number): boolean =>
-        tmpTo[a]! < tmpTo[b]! ||
-        (tmpTo[a] === tmpTo[b] &&
-          (tmpKind[a]! < tmpKind[b]! || (tmpKind[a] === tmpKind[b] && tmpUsage[a]! < tmpUsage[b]!)));
       if (hi - lo <= 24) {
         // Typical rows are short: insertion sort, no comparator calls through Array.sort.
         for (let x = 1; x < rowKeys.length; x++) {

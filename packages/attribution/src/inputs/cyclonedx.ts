@@ -98,7 +98,10 @@ function isBaseModelProperty(name: string): boolean {
 class CycloneDxReader {
   private readonly path: string;
   /** bom-ref -> component key, probed with raw bytes while reading dependencies. */
-  private readonly refs = new StringTable<string>();
+  private readonly refs = new StringTable<number>();
+  /** By the index `refs` gives: the component key, and the sink's id for it (-1: no ids). */
+  private readonly refKeys: string[] = [];
+  private readonly refIds: number[] = [];
   /** Keys flagged development-only / optional (they set the kinds of the root's edges). */
   private readonly devKeys = new Set<string>();
   private readonly optionalKeys = new Set<string>();
@@ -107,7 +110,7 @@ class CycloneDxReader {
   private readonly bufferedDeps: Array<{ pos: number; index: number }> = [];
   private depsSource: SourceRef | undefined;
   /** Scratch list of one entry's targets (dependency() is not re-entrant). */
-  private readonly targets: string[] = [];
+  private readonly targets: number[] = [];
   private componentsDone = false;
   private rootKey: string | undefined;
   private topLevelCount = 0;
@@ -215,7 +218,8 @@ class CycloneDxReader {
     for (const d of this.bufferedDeps) this.dependency(r.fork(d.pos), d.index);
     this.bufferedDeps.length = 0;
     for (const p of this.pending) {
-      let to = this.refs.get(p.ref);
+      const at = this.refs.get(p.ref);
+      let to = at === undefined ? undefined : this.refKeys[at];
       if (to === undefined && p.fallbackKey !== undefined) {
         // A base model named by its Hub id rather than a bom-ref: declare it here.
         to = p.fallbackKey;
@@ -481,13 +485,15 @@ class CycloneDxReader {
     let vcs: string | undefined;
     let vcsIndex = -1;
     let hubUrl = false;
-    c.externalReferences.forEach((ref, i) => {
+    // A plain loop: this runs once per component (10^6), a callback would be a closure each time.
+    for (let i = 0; i < c.externalReferences.length; i++) {
+      const ref = c.externalReferences[i]!;
       if (ref.type === "vcs" && vcs === undefined) {
         vcs = ref.url;
         vcsIndex = i;
       }
       if (kind !== "package" && normaliseRepositoryUrl(ref.url).startsWith("huggingface.co/")) hubUrl = true;
-    });
+    }
     if (kind === "model") {
       if (availability.weights === undefined && (hubUrl || key.startsWith("pkg:huggingface/")))
         availability.weights = true;
@@ -507,7 +513,9 @@ class CycloneDxReader {
     const source = this.src(field);
     this.sink.component(key, info, source);
     if (c.ref !== undefined) {
-      this.refs.set(c.ref, key);
+      this.refs.set(c.ref, this.refKeys.length);
+      this.refKeys.push(key);
+      this.refIds.push(this.sink.componentId?.(key) ?? -1);
       if (development || c.scope === "excluded") this.devKeys.add(key);
       else if (c.scope === "optional") this.optionalKeys.add(key);
     }
@@ -624,7 +632,7 @@ class CycloneDxReader {
 
   /** One `dependencies[]` entry; references are resolved from the bytes without strings. */
   private dependency(r: JsonReader, index: number): void {
-    let from: string | undefined;
+    let from: number | undefined;
     let sawRef = false;
     this.expect(r, "object", "dependencies", "", index);
     // One source for all dependency edges: errors below name the exact index themselves.
@@ -651,17 +659,21 @@ class CycloneDxReader {
       } else r.skipValue();
     }
     if (!sawRef) throw schemaError(this.path, `dependencies[${index}].ref`, "required");
-    const fromKey = from as string;
+    const fromKey = this.refKeys[from as number]!;
+    const fromId = this.refIds[from as number]!;
     // Only the root's edges carry npm's dev/optional flags; deeper edges are plain uses.
     const fromRoot = fromKey === this.rootKey;
-    for (const to of targets) {
+    for (const t of targets) {
+      const to = this.refKeys[t]!;
       const kind: EdgeKind =
         fromRoot && this.devKeys.has(to)
           ? "dev"
           : fromRoot && this.optionalKeys.has(to)
             ? "optional"
             : "runtime";
-      this.sink.edge(fromKey, to, kind, source);
+      // Ids when the sink has them: no key lookup per edge (10^6 components, several edges each).
+      if (fromId >= 0) this.sink.edgeIds!(fromId, this.refIds[t]!, kind, source);
+      else this.sink.edge(fromKey, to, kind, source);
     }
   }
 }

@@ -160,6 +160,10 @@ export function readInputs(
     contributor: (key, evidence, source) => sink.contributor(key, evidence, source),
     root: (key, source) => proposals.push({ key, source, strength: ROOT_DECLARED }),
   };
+  if (sink.componentId !== undefined && sink.edgeIds !== undefined) {
+    wrapped.componentId = (key) => sink.componentId!(key);
+    wrapped.edgeIds = (from, to, kind, source, usage) => sink.edgeIds!(from, to, kind, source, usage);
+  }
 
   const summaries: InputSummary[] = [];
   files.forEach((file, i) => {

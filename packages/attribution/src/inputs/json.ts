@@ -423,25 +423,50 @@ export class JsonReader {
       this.pos++;
       return;
     }
-    for (;;) {
+    do {
       const key = this.readKey();
       this.skipWs();
       onMember(key);
+    } while (this.afterItem(RBRACE));
+  }
+
+  /**
+   * After a member or element of the container that `close` ends: consumes a `,` (not followed
+   * by `close`: no trailing comma) and returns true, or consumes `close` and returns false.
+   * Shared by objects and arrays, callback or loop style.
+   */
+  private afterItem(close: number): boolean {
+    this.skipWs();
+    const c = this.bytes[this.pos];
+    if (c === COMMA) {
+      const comma = this.pos++;
       this.skipWs();
-      const c = this.bytes[this.pos];
-      if (c === COMMA) {
-        const comma = this.pos;
-        this.pos++;
-        this.skipWs();
-        if (this.bytes[this.pos] === RBRACE) this.fail("trailing comma before '}'", comma);
-        continue;
-      }
-      if (c === RBRACE) {
-        this.pos++;
-        return;
-      }
-      this.fail(`expected ',' or '}' but found ${describe(c)}`);
+      if (this.bytes[this.pos] === close) this.fail(`trailing comma before ${describe(close)}`, comma);
+      return true;
     }
+    if (c === close) {
+      this.pos++;
+      return false;
+    }
+    this.fail(`expected ',' or ${describe(close)} but found ${describe(c)}`);
+  }
+
+  /** Loop style: true when another member or element follows (`pos` at it), false at the end. */
+  private nextItem(close: number): boolean {
+    this.skipWs();
+    const top = this.open.length - 1;
+    if (this.open[top] === true) {
+      if (this.bytes[this.pos] === close) {
+        this.pos++;
+        this.open.pop();
+        return false;
+      }
+      this.open[top] = false;
+      return true;
+    }
+    if (this.afterItem(close)) return true;
+    this.open.pop();
+    return false;
   }
 
   // Loop-style walking for hot paths (no callback per member): openObject() then nextKey()
@@ -455,21 +480,7 @@ export class JsonReader {
   }
 
   nextKey(): string | undefined {
-    this.skipWs();
-    const c = this.bytes[this.pos];
-    if (c === RBRACE) {
-      this.pos++;
-      this.open.pop();
-      return undefined;
-    }
-    const top = this.open.length - 1;
-    if (this.open[top] === true) this.open[top] = false;
-    else {
-      if (c !== COMMA) this.fail(`expected ',' or '}' but found ${describe(c)}`);
-      const comma = this.pos++;
-      this.skipWs();
-      if (this.bytes[this.pos] === RBRACE) this.fail("trailing comma before '}'", comma);
-    }
+    if (!this.nextItem(RBRACE)) return undefined;
     const key = this.readKey();
     this.skipWs();
     return key;
@@ -481,21 +492,7 @@ export class JsonReader {
   }
 
   nextElement(): boolean {
-    this.skipWs();
-    const c = this.bytes[this.pos];
-    if (c === RBRACKET) {
-      this.pos++;
-      this.open.pop();
-      return false;
-    }
-    const top = this.open.length - 1;
-    if (this.open[top] === true) this.open[top] = false;
-    else {
-      if (c !== COMMA) this.fail(`expected ',' or ']' but found ${describe(c)}`);
-      const comma = this.pos++;
-      this.skipWs();
-      if (this.bytes[this.pos] === RBRACKET) this.fail("trailing comma before ']'", comma);
-    }
+    if (!this.nextItem(RBRACKET)) return false;
     this.skipWs();
     return true;
   }
@@ -508,34 +505,27 @@ export class JsonReader {
       this.pos++;
       return;
     }
-    for (let index = 0; ; index++) {
+    let index = 0;
+    do {
       this.skipWs();
-      onElement(index);
-      this.skipWs();
-      const c = this.bytes[this.pos];
-      if (c === COMMA) {
-        const comma = this.pos;
-        this.pos++;
-        this.skipWs();
-        if (this.bytes[this.pos] === RBRACKET) this.fail("trailing comma before ']'", comma);
-        continue;
-      }
-      if (c === RBRACKET) {
-        this.pos++;
-        return;
-      }
-      this.fail(`expected ',' or ']' but found ${describe(c)}`);
-    }
+      onElement(index++);
+    } while (this.afterItem(RBRACKET));
   }
 }
 
 /**
  * A string-keyed map that can also be probed with raw ASCII bytes (see `lookupString`), so
- * references in a big file are resolved without creating a string per reference.
+ * references in a big file are resolved without creating a string per reference. Plain-ASCII
+ * keys live in an open-addressing table over typed arrays (no object per entry); other keys
+ * in a Map.
  */
 export class StringTable<T> {
-  private readonly ascii = new Map<number, { key: string; value: T; next: unknown }>();
   private readonly other = new Map<string, T>();
+  private keys: string[] = [];
+  private values: T[] = [];
+  private hashes = new Int32Array(256);
+  /** Entry index + 1 per slot, 0 when free; kept at most half full. */
+  private slots = new Int32Array(512);
   size = 0;
 
   static hash(key: string): number | undefined {
@@ -548,31 +538,77 @@ export class StringTable<T> {
     return hash;
   }
 
+  /** Slot of a hash: mixed, as keys such as "c1", "c2", … hash to neighbours. */
+  private static start(hash: number, mask: number): number {
+    let h = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b);
+    h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
+    return (h ^ (h >>> 16)) & mask;
+  }
+
   set(key: string, value: T): void {
+    this.put(key, value, true);
+  }
+
+  /** The value stored for `key`, or `value` after storing it when there was none. */
+  getOrSet(key: string, value: T): T {
+    return this.put(key, value, false);
+  }
+
+  private put(key: string, value: T, replace: boolean): T {
     const hash = StringTable.hash(key);
     if (hash === undefined) {
+      const had = this.other.get(key);
+      if (had !== undefined && !replace) return had;
       if (!this.other.has(key)) this.size++;
       this.other.set(key, value);
-      return;
+      return value;
     }
-    type Entry = { key: string; value: T; next: unknown };
-    for (let e = this.ascii.get(hash); e !== undefined; e = e.next as Entry | undefined) {
-      if (e.key === key) {
-        e.value = value;
-        return;
+    const mask = this.slots.length - 1;
+    for (let i = StringTable.start(hash, mask); ; i = (i + 1) & mask) {
+      const e = this.slots[i]! - 1;
+      if (e < 0) break;
+      if (this.hashes[e] === hash && this.keys[e] === key) {
+        if (!replace) return this.values[e]!;
+        this.values[e] = value;
+        return value;
       }
     }
-    this.ascii.set(hash, { key, value, next: this.ascii.get(hash) });
+    const e = this.keys.length;
+    this.keys.push(key);
+    this.values.push(value);
+    if (e === this.hashes.length) {
+      const hashes = new Int32Array(e * 2);
+      hashes.set(this.hashes);
+      this.hashes = hashes;
+    }
+    this.hashes[e] = hash;
     this.size++;
+    if (2 * this.keys.length > this.slots.length) this.rehash();
+    else this.place(e);
+    return value;
+  }
+
+  private place(e: number): void {
+    const mask = this.slots.length - 1;
+    let i = StringTable.start(this.hashes[e]!, mask);
+    while (this.slots[i] !== 0) i = (i + 1) & mask;
+    this.slots[i] = e + 1;
+  }
+
+  private rehash(): void {
+    this.slots = new Int32Array(this.slots.length * 2);
+    for (let e = 0; e < this.keys.length; e++) this.place(e);
   }
 
   get(key: string): T | undefined {
     const hash = StringTable.hash(key);
     if (hash === undefined) return this.other.get(key);
-    type Entry = { key: string; value: T; next: unknown };
-    for (let e = this.ascii.get(hash); e !== undefined; e = e.next as Entry | undefined)
-      if (e.key === key) return e.value;
-    return undefined;
+    const mask = this.slots.length - 1;
+    for (let i = StringTable.start(hash, mask); ; i = (i + 1) & mask) {
+      const e = this.slots[i]! - 1;
+      if (e < 0) return undefined;
+      if (this.hashes[e] === hash && this.keys[e] === key) return this.values[e];
+    }
   }
 
   getString(key: string): T | undefined {
@@ -580,16 +616,19 @@ export class StringTable<T> {
   }
 
   getBytes(hash: number, bytes: Uint8Array, start: number, end: number): T | undefined {
-    type Entry = { key: string; value: T; next: unknown };
     const len = end - start;
-    for (let e = this.ascii.get(hash); e !== undefined; e = e.next as Entry | undefined) {
-      const key = e.key;
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    for (let i = StringTable.start(hash, mask); ; i = (i + 1) & mask) {
+      const e = slots[i]! - 1;
+      if (e < 0) return undefined;
+      if (this.hashes[e] !== hash) continue;
+      const key = this.keys[e]!;
       if (key.length !== len) continue;
       let same = true;
-      for (let i = 0; same && i < len; i++) same = key.charCodeAt(i) === bytes[start + i];
-      if (same) return e.value;
+      for (let j = 0; same && j < len; j++) same = key.charCodeAt(j) === bytes[start + j];
+      if (same) return this.values[e];
     }
-    return undefined;
   }
 }
 

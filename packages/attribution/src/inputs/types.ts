@@ -61,6 +61,13 @@ export interface GraphSink {
   contributor(componentKey: string, evidence: ContributorEvidence, source: SourceRef): void;
   /** The product being paid for. Exactly one root after all inputs are read. */
   root(key: string, source: SourceRef): void;
+  /**
+   * Optional fast path for big inputs, offered together with `edgeIds`: the sink's integer id
+   * of a component already declared, so a parser can report many edges without a key lookup each.
+   */
+  componentId?(key: string): number;
+  /** An edge between ids from `componentId` (otherwise as `edge`). */
+  edgeIds?(from: number, to: number, kind: EdgeKind, source: SourceRef, usage?: number): void;
 }
 
 /** A file handed to a parser: its name for messages, its bytes, and their sha256 (hex). */
