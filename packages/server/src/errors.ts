@@ -14,6 +14,8 @@ export type ServerErrorCode =
   | "AUTH_EXPIRED" // the signed request's deadline has passed (or is too far ahead)
   | "AUTH_REPLAYED" // the nonce was already used by this address
   | "FORBIDDEN" // the signer lacks the role the endpoint needs
+  | "BINDING_DENIED" // a binding request failed an authority check (signature, deadline, nonce, trusted copy); see `reason`
+  | "BINDING_REJECTED" // a binding request's manifest does not support the binding; see `reason`
   | "RATE_LIMITED" // too many requests from this client
   | "MIGRATION_CHECKSUM_MISMATCH" // an applied migration's file changed since it ran
   | "MIGRATION_MISSING" // the database has a migration this build does not know
@@ -30,6 +32,8 @@ export interface FieldIssue {
 export interface ServerErrorOptions {
   details?: string;
   issues?: FieldIssue[];
+  /** A stable sub-code for clients (e.g. the failed check of a binding request). */
+  reason?: string;
   cause?: unknown;
 }
 
@@ -39,6 +43,7 @@ export class ServerError extends Error {
   readonly shortMessage: string;
   readonly details: string | undefined;
   readonly issues: FieldIssue[] | undefined;
+  readonly reason: string | undefined;
 
   constructor(code: ServerErrorCode, shortMessage: string, options: ServerErrorOptions = {}) {
     super(
@@ -49,6 +54,7 @@ export class ServerError extends Error {
     this.shortMessage = shortMessage;
     this.details = options.details;
     this.issues = options.issues;
+    this.reason = options.reason;
   }
 }
 

@@ -12,8 +12,10 @@ import { ServerError } from "./errors.ts";
 import { webHandler, WebAssetsMissingError } from "@wellspring/web";
 import { publisherClient } from "./services/publisher.ts";
 import { chainHasRole, registeredPools } from "./auth/chain-roles.ts";
+import { DirectoryManifestSource, type AttestorOptions } from "./services/attestations.ts";
 import { DeploymentsError, readDeployments } from "@wellspring/sdk";
 import { getAddress, type Address } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 
 export interface Started {
   config: Config;
@@ -148,6 +150,38 @@ async function roleCheck(
   return fromChain(known.registry);
 }
 
+/** The identity attestor, when ATTESTOR_PRIVATE_KEY and the registry are known. */
+function attestor(
+  config: Config,
+  logger: Logger,
+  registry: Address | undefined,
+): (AttestorOptions & { ratePerMinute: number; burst: number }) | undefined {
+  if (!config.ATTESTOR_PRIVATE_KEY || !registry) {
+    logger.info(
+      { key: Boolean(config.ATTESTOR_PRIVATE_KEY), registry: registry ?? null },
+      "identity attestor off (needs ATTESTOR_PRIVATE_KEY and the registry)",
+    );
+    return undefined;
+  }
+  const account = privateKeyToAccount(config.ATTESTOR_PRIVATE_KEY);
+  logger.info(
+    { attestor: account.address, registry, trusted: config.TRUSTED_MANIFEST_DIRS ?? [] },
+    "identity attestor on",
+  );
+  return {
+    chainId: config.CHAIN_ID,
+    registry,
+    account,
+    trusted: config.TRUSTED_MANIFEST_DIRS?.length
+      ? new DirectoryManifestSource(config.TRUSTED_MANIFEST_DIRS)
+      : undefined,
+    maxAgeSeconds: config.BINDING_REQUEST_MAX_AGE_SECONDS,
+    ttlSeconds: config.ATTESTATION_TTL_SECONDS,
+    ratePerMinute: config.ATTESTATION_RATE_LIMIT_PER_MINUTE,
+    burst: config.ATTESTATION_RATE_LIMIT_BURST,
+  };
+}
+
 /** Boots the server from an environment: validate config, open and migrate the database, listen. */
 export async function start(
   env: Record<string, string | undefined>,
@@ -170,11 +204,13 @@ export async function start(
     const chain = options.client ?? createPublicClient({ transport: http(config.RPC_URL) });
     indexing = config.INDEXER_ENABLED ? await startIndexer(config, db, logger, chain) : undefined;
     const known = await contracts(config, logger);
+    const attestorOptions = attestor(config, logger, known.registry);
     const app = createApp({
       db,
       logger,
       config,
       hasRole: options.hasRole ?? (await roleCheck(config, logger, db, chain, known)),
+      ...(attestorOptions ? { attestor: attestorOptions } : {}),
       chain,
       publisher: config.PUBLISHER_PRIVATE_KEY
         ? publisherClient(config.PUBLISHER_PRIVATE_KEY, config.RPC_URL)

@@ -34,6 +34,10 @@ import { StatementService } from "../services/statements.ts";
 import { publishRoutes } from "./routes/publish.ts";
 import { PublishService } from "../services/publisher.ts";
 import type { SdkClient } from "@wellspring/sdk";
+import { poolOfRun } from "../auth/chain-roles.ts";
+import { attestationRoutes } from "./routes/attestations.ts";
+import { AttestationService, type AttestorOptions } from "../services/attestations.ts";
+import { BindingRepository } from "../repositories/bindings.ts";
 
 export type AppConfig = Pick<
   Config,
@@ -61,6 +65,11 @@ export interface AppDeps {
   now?: () => number;
   /** How long the claims endpoint uses a pool's indexed sums before checking the indexer's cursor (default 1000; 0 = every request). */
   claimsFreshMs?: number;
+  /**
+   * The identity attestor (ATTESTOR_PRIVATE_KEY, the registry, trusted manifests) with its own
+   * rate limit per client IP; absent = POST /v1/attestations answers 503.
+   */
+  attestor?: AttestorOptions & { ratePerMinute?: number; burst?: number };
   /** Serves the web pages (`webHandler()` of @wellspring/web); absent = API only. */
   web?: (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 }
@@ -130,7 +139,9 @@ export function createApp(deps: AppDeps): Express {
         deps.chain,
         now,
       ),
+      (runId) => poolOfRun(db, runId),
     ),
+    ...attestationRoutes(new AttestationService(new BindingRepository(db), deps.attestor, deps.chain, now)),
   ];
   const openapi = buildOpenApiDocument(routes, {
     title: "Wellspring API",
@@ -189,6 +200,12 @@ export function createApp(deps: AppDeps): Express {
   const limiter = new TokenBucketLimiter(config.RATE_LIMIT_PER_SECOND, config.RATE_LIMIT_BURST);
   const limit = rateLimit(limiter, now);
   app.use((req, res, next) => (UNLIMITED_PATHS.has(req.path) ? next() : limit(req, res, next)));
+  // Binding requests are public, write rows and make the server sign: a tighter bucket per IP.
+  const attestationLimit = rateLimit(
+    new TokenBucketLimiter((deps.attestor?.ratePerMinute ?? 10) / 60, deps.attestor?.burst ?? 5),
+    now,
+  );
+  app.post("/v1/attestations", attestationLimit);
 
   app.use(
     express.json({

@@ -10,6 +10,8 @@ export const HTTP_STATUS: Record<ServerErrorCode, number> = {
   AUTH_EXPIRED: 401,
   AUTH_REPLAYED: 401,
   FORBIDDEN: 403,
+  BINDING_DENIED: 403,
+  BINDING_REJECTED: 422,
   NOT_FOUND: 404,
   CONFLICT: 409,
   POLICY_UNCHANGED: 409,
@@ -52,6 +54,7 @@ export function sendError(res: Response, error: ServerError): void {
     error: {
       code: error.code,
       message: error.shortMessage,
+      ...(error.reason ? { reason: error.reason } : {}),
       ...(error.details && status < 500 ? { details: error.details } : {}),
       ...(error.issues ? { issues: error.issues } : {}),
       requestId: String(res.locals.requestId ?? ""),

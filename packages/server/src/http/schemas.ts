@@ -70,6 +70,10 @@ export const errorResponse = z
     error: z.object({
       code: z.string().meta({ description: "Stable machine-readable code (see docs/api.md)" }),
       message: z.string(),
+      reason: z
+        .string()
+        .optional()
+        .meta({ description: "Sub-code of BINDING_DENIED / BINDING_REJECTED: which check failed" }),
       details: z.string().optional(),
       issues: z
         .array(z.object({ path: z.string(), message: z.string() }))

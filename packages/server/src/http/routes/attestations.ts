@@ -1,0 +1,265 @@
+import { z } from "zod/v4";
+import { getAddress } from "viem";
+import type { BindingRecord } from "../../repositories/bindings.ts";
+import type { AttestationService } from "../../services/attestations.ts";
+import { route, type AnyRoute } from "../route.ts";
+import { address, hash32, requestSchemas, responseSchemas, uintString } from "../schemas.ts";
+
+export const bindingIdentity = z
+  .string()
+  .min(3)
+  .max(512)
+  .regex(
+    /^[a-z0-9.-]+:\S+$/,
+    "must be a canonical identity such as github:<login> or npm:<user> (addresses are paid directly and need no binding)",
+  )
+  .meta({
+    description: "Canonical identity string (accountId = keccak256 of its UTF-8 bytes)",
+    example: "github:alice",
+  });
+
+const base64 = z
+  .string()
+  .min(1)
+  .max(350_000)
+  .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, "must be standard base64")
+  .transform((value) => new Uint8Array(Buffer.from(value, "base64")))
+  .refine((bytes) => bytes.length <= 256 * 1024, "the manifest may be at most 256 KiB")
+  .meta({ description: "The manifest's exact bytes, base64 (its sha256 is the signed manifestHash)" });
+
+export const createAttestationRequest = z
+  .strictObject({
+    identity: bindingIdentity,
+    payee: address
+      .refine((a) => !/^0x0{40}$/.test(a), "the payee cannot be the zero address")
+      .meta({ description: "The wallet to be paid; it must sign this request" }),
+    manifest: z.strictObject({
+      name: z
+        .string()
+        .regex(
+          /^[A-Za-z0-9._-]{1,100}$/,
+          "must be a file name such as funding.json, FUNDING.json or package.json",
+        )
+        .meta({ example: "funding.json" }),
+      content: base64,
+    }),
+    nonce: hash32.meta({ description: "32 random bytes, never reused by this payee" }),
+    deadline: uintString
+      .transform((v) => BigInt(v))
+      .meta({
+        description: "Unix seconds (decimal string); at most BINDING_REQUEST_MAX_AGE_SECONDS ahead",
+      }),
+    signature: z
+      .string()
+      .regex(/^0x([0-9a-fA-F]{2})+$/, "must be 0x-hex bytes")
+      .transform((v) => v.toLowerCase() as `0x${string}`)
+      .meta({
+        description: "The payee's EIP-712 signature of BindingRequest (see GET /v1/attestations/info)",
+      }),
+  })
+  .register(requestSchemas, { id: "CreateAttestationRequest" });
+
+const bindingRequestView = z.object({
+  id: uintString,
+  status: z.enum(["received", "rejected", "attested", "confirmed"]),
+  identity: z.string(),
+  accountId: z.string(),
+  payee: z.string(),
+  chainId: z.number().nullable(),
+  registry: z.string().nullable(),
+  manifestSource: z.string(),
+  manifestSha256: z.string().nullable(),
+  reasonCode: z.string().nullable().meta({ description: "Which check failed (status rejected)" }),
+  reason: z.string().nullable(),
+  trustedSource: z.string().nullable().meta({
+    description: "Where the trusted copy of the manifest was found (run:<id>/<name> or file:<path>)",
+  }),
+  attestation: z
+    .object({ nonce: uintString, deadline: uintString, attestor: z.string(), signature: z.string() })
+    .nullable(),
+  createdAt: z.string().meta({ format: "date-time" }),
+  updatedAt: z.string().meta({ format: "date-time" }),
+  confirmedAt: z.string().meta({ format: "date-time" }).nullable(),
+});
+
+export const attestationResponse = z
+  .object({
+    request: bindingRequestView,
+    attestation: z
+      .object({ accountId: z.string(), payee: z.string(), nonce: uintString, deadline: uintString })
+      .meta({ description: "IIdentityRegistry.Attestation, as signed" }),
+    identity: z.string(),
+    attestor: z.string(),
+    signature: z.string(),
+    registry: z.string(),
+    chainId: z.number(),
+    transaction: z.object({ to: z.string(), data: z.string() }).meta({
+      description: "submitAttestation(attestation, identity, attestor, signature); anyone may send it",
+    }),
+  })
+  .register(responseSchemas, { id: "Attestation" });
+
+export const bindingRequestResponse = z
+  .object({
+    request: bindingRequestView,
+    onChain: z
+      .object({
+        payee: z.string(),
+        nonce: uintString,
+        pendingPayee: z.string(),
+        pendingExecutableAt: uintString,
+      })
+      .nullable()
+      .meta({ description: "The registry's view of the identity now (null without a chain)" }),
+  })
+  .register(responseSchemas, { id: "BindingRequest" });
+
+export const attestationInfoResponse = z
+  .object({
+    enabled: z.boolean(),
+    chainId: z.number().nullable(),
+    registry: z.string().nullable(),
+    attestor: z.string().nullable(),
+    domain: z
+      .object({ name: z.string(), version: z.string(), chainId: z.number(), verifyingContract: z.string() })
+      .nullable(),
+    types: z.record(z.string(), z.array(z.object({ name: z.string(), type: z.string() }))),
+    primaryType: z.literal("BindingRequest"),
+    maxAgeSeconds: z.number().nullable(),
+    attestationTtlSeconds: z.number().nullable(),
+  })
+  .register(responseSchemas, { id: "AttestationInfo" });
+
+const bindingParams = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9][0-9]{0,17}$/, "must be a positive integer")
+    .transform((v) => BigInt(v)),
+});
+
+function view(record: BindingRecord) {
+  return {
+    id: record.id.toString(),
+    status: record.status,
+    identity: record.identity,
+    accountId: record.accountId,
+    payee: record.payee,
+    chainId: record.chainId,
+    registry: record.registry,
+    manifestSource: record.manifestSource,
+    manifestSha256: record.manifestSha256,
+    reasonCode: record.reasonCode,
+    reason: record.reason,
+    trustedSource: record.trustedSource,
+    attestation:
+      record.attestor && record.nonce !== null && record.deadline !== null && record.signature
+        ? {
+            nonce: record.nonce.toString(),
+            deadline: record.deadline.toString(),
+            attestor: record.attestor,
+            signature: record.signature,
+          }
+        : null,
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+    confirmedAt: record.confirmedAt?.toISOString() ?? null,
+  };
+}
+
+export function attestationRoutes(attestations: AttestationService): AnyRoute[] {
+  return [
+    route({
+      method: "get",
+      path: "/v1/attestations/info",
+      operationId: "getAttestationInfo",
+      summary: "EIP-712 domain and types a maintainer signs to ask for an identity attestation",
+      tags: ["identity"],
+      responses: { 200: { description: "Domain, types, limits", schema: attestationInfoResponse } },
+      handle: async () => ({ body: attestations.info() }),
+    }),
+    route({
+      method: "post",
+      path: "/v1/attestations",
+      operationId: "createAttestation",
+      summary: "Ask the attestor to bind an identity to a payee from a funding manifest",
+      description:
+        "The payee wallet signs an EIP-712 BindingRequest(identity, payee, manifestHash = sha256 of the manifest bytes, " +
+        "nonce, deadline). The server checks the signature, that the engine's funding-manifest parser finds the identity " +
+        "with the payee as its payout address, that a byte-identical copy of the manifest is among the manifests it trusts " +
+        "(run inputs, TRUSTED_MANIFEST_DIRS), and that the registry does not already pay the payee; then it returns the " +
+        "registry Attestation signed by its ATTESTOR key, with the registry's current nonce for the identity. Every request " +
+        "is recorded. 403 BINDING_DENIED / 422 BINDING_REJECTED carry `reason` (see docs/identity.md).",
+      tags: ["identity"],
+      body: createAttestationRequest,
+      responses: {
+        201: {
+          description: "The signed attestation and ready submitAttestation calldata",
+          schema: attestationResponse,
+        },
+        403: {
+          description:
+            "BINDING_DENIED: REQUEST_EXPIRED, SIGNATURE_INVALID, REQUEST_REPLAYED, MANIFEST_NOT_TRUSTED",
+        },
+        422: {
+          description:
+            "BINDING_REJECTED: MANIFEST_INVALID, IDENTITY_NOT_NAMED, PAYEE_NOT_NAMED, ALREADY_BOUND",
+        },
+        503: { description: "No attestor key, registry or chain" },
+      },
+      handle: async ({ body }) => {
+        const result = await attestations.request(body);
+        return {
+          status: 201,
+          headers: { Location: `/v1/attestations/${result.id}` },
+          body: {
+            request: view(result.record),
+            attestation: {
+              accountId: result.attestation.accountId,
+              payee: result.attestation.payee,
+              nonce: result.attestation.nonce.toString(),
+              deadline: result.attestation.deadline.toString(),
+            },
+            identity: result.identity,
+            attestor: getAddress(result.attestor),
+            signature: result.signature,
+            registry: result.registry,
+            chainId: result.chainId,
+            transaction: result.transaction,
+          },
+        };
+      },
+    }),
+    route({
+      method: "get",
+      path: "/v1/attestations/:id",
+      operationId: "getBindingRequest",
+      summary:
+        "A binding request's status (received, rejected, attested, confirmed once the registry shows it)",
+      tags: ["identity"],
+      params: bindingParams,
+      responses: {
+        200: {
+          description: "The request and the registry's view of the identity",
+          schema: bindingRequestResponse,
+        },
+        404: { description: "Unknown request" },
+      },
+      handle: async ({ params }) => {
+        const { record, onChain } = await attestations.get(params.id);
+        return {
+          body: {
+            request: view(record),
+            onChain: onChain
+              ? {
+                  payee: onChain.payee,
+                  nonce: onChain.nonce.toString(),
+                  pendingPayee: onChain.pendingPayee,
+                  pendingExecutableAt: onChain.pendingExecutableAt.toString(),
+                }
+              : null,
+          },
+        };
+      },
+    }),
+  ];
+}
