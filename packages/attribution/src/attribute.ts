@@ -131,6 +131,12 @@ export interface ExplainOptions {
   maxPathLength?: number;
   /** Components shown per recipient, largest first (default and most 3). */
   topSources?: number;
+  /**
+   * Byte output of the compact encoding: hand out every chunk in the same buffer, valid only
+   * until the next chunk is asked for (for a writer that writes each chunk at once; it spares
+   * allocating ~200 buffers of 1 MB at 10^6 recipients).
+   */
+  reuseChunks?: boolean;
 }
 
 const SUMMARY_GATED = 1000;
@@ -259,6 +265,10 @@ export function prepareGraph(
     }
   }
 
+  // Who each component pays (step 5 applies it to the flow's result).
+  const plan = planCredits(graph, policy, dest);
+  if (options.releaseGraph === true) (graph as { contributors: Graph["contributors"] }).contributors = [];
+
   // 4. Flow.
   phase("flow");
   const flow = solveFlow({
@@ -273,8 +283,7 @@ export function prepareGraph(
 
   // 5. Recipients: contributors, holding identities, the payer.
   phase("recipients");
-  const { credits, held, returned } = collectCredits(graph, policy, flow.retained, dest);
-  if (options.releaseGraph === true) (graph as { contributors: Graph["contributors"] }).contributors = [];
+  const { credits, held, returned } = collectCredits(graph, policy, plan, flow.retained);
   // 6. Recipients in accountId order: credits sorted by accountId (stably, so each recipient's
   //    credits are summed in component order), then merged.
   phase("accounts");
@@ -384,8 +393,8 @@ export function prepareGraph(
    * reasons); recipient lines name their source components by id. Paths are whole: follow
    * `parent` from a component to the root.
    */
-  function* compactExplanation(topSources: number): Generator<Uint8Array> {
-    const out = new JsonBytes();
+  function* compactExplanation(topSources: number, reuse = false): Generator<Uint8Array> {
+    const out = new JsonBytes(reuse);
     const mainParent = flow.mainParent;
     // Components to list: sources and their main-parent ancestors.
     const listed = new Uint8Array(n);
@@ -500,7 +509,7 @@ export function prepareGraph(
 
   function* explanationBody(explainOptions: ExplainOptions = {}): Generator<Uint8Array> {
     if (encodingOf(explainOptions) === "compact") {
-      yield* compactExplanation(topSourcesOf(explainOptions));
+      yield* compactExplanation(topSourcesOf(explainOptions), explainOptions.reuseChunks === true);
       return;
     }
     for (const text of fullExplanation(explainOptions)) yield encoder.encode(text);
@@ -698,35 +707,33 @@ function componentPolicy(
 }
 
 /**
- * Step 5 of attributeGraph: every credit to a recipient (contributors, holding identities, the
- * payer), recorded flat; credits to the same identity are merged after sorting by accountId
- * (step 6), so no map of 10^6 identity strings is ever built.
+ * Who is paid for each component's kept value, as fractions, decided before the flow (it does
+ * not depend on it), so contributor records can be let go before the flow's big arrays are
+ * allocated. `kind[v]`: 0 the contributors in plan entries start[v]..start[v+1]-1, 1 held (no
+ * contributor with weight), 2 held (gated), 3 returned to the payer.
  */
-function collectCredits(
-  graph: Graph,
-  policy: Policy,
-  retained: Float64Array,
-  dest: Int8Array,
-): { credits: Credits; held: number; returned: number } {
-  const { n, root, keys, contribOffsets, contributors, newestCommit } = graph;
-  const credits = new Credits();
-  const payer = canonicalIdentity(policy.payer ?? `payer:${keys[root]}`);
+interface CreditPlan {
+  kind: Int8Array;
+  start: Int32Array;
+  identity: string[];
+  fraction: number[];
+}
+
+function planCredits(graph: Graph, policy: Policy, dest: Int8Array): CreditPlan {
+  const { n, contribOffsets, contributors, newestCommit } = graph;
   const usePayout = policy.identities.usePayoutAddresses;
   const soleDeclared = policy.contributors.source === "auto" || policy.contributors.source === "declared";
-  let held = 0;
-  let returned = 0;
+  const plan: CreditPlan = {
+    kind: new Int8Array(n),
+    start: new Int32Array(n + 1),
+    identity: [],
+    fraction: [],
+  };
   for (let v = 0; v < n; v++) {
-    const r = retained[v]!;
-    if (r === 0) continue;
+    plan.start[v] = plan.identity.length;
     const d = dest[v]!;
-    if (d === 1) {
-      credits.add(`component:${keys[v]}`, r, v, 2);
-      held += r;
-      continue;
-    }
-    if (d === 2) {
-      credits.add(payer, r, v, 3);
-      returned += r;
+    if (d === 1 || d === 2) {
+      plan.kind[v] = d + 1;
       continue;
     }
     const lo = contribOffsets[v]!;
@@ -736,7 +743,8 @@ function collectCredits(
       // soleContributor returns, and a single share is never redistributed.
       const only = contributors[lo]!;
       if (Number.isNaN(only.weight) || only.weight > 0) {
-        credits.add(payeeOf(only, usePayout), r, v, 0);
+        plan.identity.push(payeeOf(only, usePayout));
+        plan.fraction.push(1);
         continue;
       }
     }
@@ -754,14 +762,50 @@ function collectCredits(
       }
     }
     if (shares.length === 0) {
-      credits.add(`component:${keys[v]}`, r, v, 1);
-      held += r;
+      plan.kind[v] = 1;
       continue;
     }
     // payeeOf returns addresses lower-cased and other identities as the inputs gave them.
-    for (const s of shares) credits.add(payeeOf(s, usePayout), r * s.fraction, v, 0);
+    for (const s of shares) {
+      plan.identity.push(payeeOf(s, usePayout));
+      plan.fraction.push(s.fraction);
+    }
   }
+  plan.start[n] = plan.identity.length;
+  return plan;
+}
 
+/**
+ * Step 5 of attributeGraph: every credit to a recipient (contributors, holding identities, the
+ * payer), recorded flat; credits to the same identity are merged after sorting by accountId
+ * (step 6), so no map of 10^6 identity strings is ever built.
+ */
+function collectCredits(
+  graph: Graph,
+  policy: Policy,
+  plan: CreditPlan,
+  retained: Float64Array,
+): { credits: Credits; held: number; returned: number } {
+  const { n, root, keys } = graph;
+  const credits = new Credits();
+  const payer = canonicalIdentity(policy.payer ?? `payer:${keys[root]}`);
+  let held = 0;
+  let returned = 0;
+  for (let v = 0; v < n; v++) {
+    const r = retained[v]!;
+    if (r === 0) continue;
+    const kind = plan.kind[v]!;
+    if (kind === 0) {
+      for (let e = plan.start[v]!; e < plan.start[v + 1]!; e++)
+        credits.add(plan.identity[e]!, r * plan.fraction[e]!, v, 0);
+    } else if (kind === 3) {
+      credits.add(payer, r, v, 3);
+      returned += r;
+    } else {
+      credits.add(`component:${keys[v]}`, r, v, kind);
+      held += r;
+    }
+  }
   return { credits, held, returned };
 }
 

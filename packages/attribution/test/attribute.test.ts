@@ -360,6 +360,11 @@ describe("attribute: policy effects", () => {
     // The byte form is the same text, and both are deterministic.
     assert.equal(Buffer.concat([...r.explanationBytes({ encoding: "compact" })]).toString("utf8"), text);
     assert.equal([...r.explanation({ encoding: "compact" })].join(""), text);
+    // Reused chunks, each copied before the next is asked for, give the same bytes.
+    const copied: Buffer[] = [];
+    for (const chunk of r.explanationBytes({ encoding: "compact", reuseChunks: true }))
+      copied.push(Buffer.from(chunk));
+    assert.equal(Buffer.concat(copied).toString("utf8"), text);
     assert.equal(Buffer.concat([...r.explanationBytes()]).toString("utf8"), [...r.explanation()].join(""));
     const lines = text.split("\n").filter(Boolean);
     const summary = JSON.parse(lines[0]!) as { type: string; explain: unknown; tableHash: string };

@@ -329,7 +329,8 @@ async function attributeCommand(argv: string[], io: Io): Promise<void> {
   let result: AttributeResult;
   try {
     const headLength = Buffer.byteLength(pending.explanationSummary(PLACEHOLDER_ROOT), "utf8");
-    out.write(FILES.explanation, pending.explanationBody(), headLength);
+    // Each chunk is written before the next is made: the body can reuse one buffer.
+    out.write(FILES.explanation, pending.explanationBody({ reuseChunks: true }), headLength);
     result = pending.finish(await tree);
     const head = pending.explanationSummary(result.table.root);
     if (Buffer.byteLength(head, "utf8") !== headLength)

@@ -2,7 +2,7 @@
  * Writes JSON text straight into UTF-8 byte chunks, for serializers of 10^6 lines: no string
  * per line, no join, no second encoding pass. The bytes are exactly what `JSON.stringify` of the
  * same values would give in UTF-8. Chunks are handed out whole (`take()`); a fresh buffer
- * follows, so a caller may keep the chunks it was given.
+ * follows, so a caller may keep the chunks it was given (unless it asked for reuse).
  */
 
 /** Characters JSON.stringify would escape (controls, quote, backslash, lone surrogates). */
@@ -17,7 +17,14 @@ export class JsonBytes {
   private buf: Uint8Array;
   private pos = 0;
 
-  constructor(private readonly chunkSize = 1 << 20) {
+  /**
+   * `reuse`: take() hands out a view of the one buffer, valid until the next write (for a
+   * consumer that writes each chunk out before asking for the next).
+   */
+  constructor(
+    private readonly reuse = false,
+    private readonly chunkSize = 1 << 20,
+  ) {
     this.buf = new Uint8Array(chunkSize);
   }
 
@@ -34,7 +41,7 @@ export class JsonBytes {
   /** The bytes written so far, as a chunk of their own; writing continues in a fresh buffer. */
   take(): Uint8Array {
     const out = this.buf.subarray(0, this.pos);
-    this.buf = new Uint8Array(this.chunkSize);
+    if (!this.reuse || this.buf.length > this.chunkSize) this.buf = new Uint8Array(this.chunkSize);
     this.pos = 0;
     return out;
   }
