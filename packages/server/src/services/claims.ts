@@ -1,4 +1,4 @@
-import { buildMerkleTree, findRow, merkleProof, merkleRoot, type MerkleTree } from "@wellspring/attribution";
+import { buildMerkleTree, merkleProof, merkleRoot, type MerkleTree } from "@wellspring/attribution";
 import { royaltyPoolAbi, toAccountId, type AccountId } from "@wellspring/sdk";
 import { getAddress, toFunctionSelector, type Address, type Hex } from "viem";
 import type { Database } from "../db/database.ts";
@@ -78,6 +78,23 @@ function packShares(shares: readonly bigint[]): DataView {
     }
   });
   return view;
+}
+
+/** Binary search of a 32-byte accountId in the table's ascending rows; -1 when absent. */
+function rowOf(tree: RunTree, key: Uint8Array): number {
+  const ids = tree.accountIds;
+  let lo = 0;
+  let hi = tree.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const o = mid * 32;
+    let cmp = 0;
+    for (let b = 0; b < 32 && cmp === 0; b++) cmp = ids[o + b]! - key[b]!;
+    if (cmp === 0) return mid;
+    if (cmp < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 function sharesAt(tree: RunTree, row: number): bigint {
@@ -165,6 +182,7 @@ export class ClaimService {
     // From here on everything is synchronous, so the state cannot change under the computation.
     const genesis = claimableSchedules[0]?.scheduleId;
     const claimedByAccount = state.accountClaimed.get(accountId);
+    const key = Buffer.from(accountId.slice(2), "hex");
     const items: {
       scheduleId: string;
       status: string;
@@ -182,7 +200,7 @@ export class ClaimService {
     const totals = new Map<Address, bigint>();
     withTables.forEach(({ schedule }, i) => {
       const tree = trees[i]!;
-      const row = findRow(tree, accountId);
+      const row = rowOf(tree, key);
       if (row < 0) return;
       const shares = sharesAt(tree, row);
       const proof = merkleProof(tree.tree, row);
