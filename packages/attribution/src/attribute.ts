@@ -141,6 +141,9 @@ export interface ExplainOptions {
 
 const SUMMARY_GATED = 1000;
 
+/** Stands in for a 32-byte hash not known yet (same length as any). */
+const PLACEHOLDER_HASH = `0x${"0".repeat(64)}` as const;
+
 /** Above this many recipients the explanation defaults to its compact encoding. */
 const LARGE_TABLE = 100_000;
 
@@ -214,10 +217,16 @@ export interface PendingAttribution {
   readonly rows: TableRows;
   /** The explanation after its summary line (the only line that names the Merkle root). */
   explanationBody(options?: ExplainOptions): Generator<Uint8Array>;
-  /** The explanation's summary line for a given root; its length does not depend on the root. */
-  explanationSummary(root: `0x${string}`, options?: ExplainOptions): string;
-  /** The finished result, given the Merkle tree of `rows`. */
-  finish(tree: MerkleTree): AttributeResult;
+  /**
+   * The length in bytes of the explanation's summary line (it names the root and the table
+   * hash, whose hex has a fixed length), so a writer can leave room for it.
+   */
+  explanationSummaryLength(options?: ExplainOptions): number;
+  /**
+   * The finished result, given the Merkle tree of `rows` and, optionally, the table hash
+   * computed alongside it (`computeTableHashFromWords`); otherwise it is computed here.
+   */
+  finish(tree: MerkleTree, tableHash?: `0x${string}`): AttributeResult;
 }
 
 /** prepareAttribution from a built graph on. */
@@ -318,12 +327,12 @@ export function prepareGraph(
   }
   const rows: TableRows = { length: kept, accountIds: rowIds, shares: rowShares, identities: rowIdentities };
 
-  // 8. Table (its root comes with the tree, in finish()).
+  // 8. Table (its root, and unless given its hash, come in finish()).
   phase("table");
   const hashes = {
     policyHash: hashPolicy(policy),
     inputsHash: computeInputsHash(inputs),
-    tableHash: computeTableHash(totalShares, rows),
+    tableHash: PLACEHOLDER_HASH as `0x${string}`,
   };
 
   const gated: ComponentDecision[] = [...reasons.keys()]
@@ -594,10 +603,12 @@ export function prepareGraph(
   return {
     rows,
     explanationBody,
-    explanationSummary,
-    finish(tree: MerkleTree): AttributeResult {
+    explanationSummaryLength: (explainOptions?: ExplainOptions): number =>
+      encoder.encode(explanationSummary(PLACEHOLDER_HASH, explainOptions)).length,
+    finish(tree: MerkleTree, tableHash?: `0x${string}`): AttributeResult {
       if (finished !== undefined) return finished;
       if (tree.length !== rows.length) throw new RangeError("the Merkle tree does not have one leaf per row");
+      hashes.tableHash = tableHash ?? computeTableHash(totalShares, rows);
       table = {
         version: TABLE_VERSION,
         totalShares,

@@ -71,9 +71,11 @@ export {
 // Share table.
 export {
   serializeShareTable,
+  serializeShareTableBytes,
   serializeShareTableToString,
   parseShareTable,
   computeTableHash,
+  computeTableHashFromWords,
   computeInputsHash,
   findRow,
   accountIdHexAt,

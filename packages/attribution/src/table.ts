@@ -3,6 +3,7 @@ import { WellspringError } from "./errors.ts";
 import { bytesToHex, decodeHexInto, hexToBytes, Keccak256Stream } from "./keccak.ts";
 import { writeUint256 } from "./merkle.ts";
 import { RowHex } from "./internal/row-hex.ts";
+import { JsonBytes } from "./internal/json-bytes.ts";
 
 /**
  * The share table (DESIGN.md "Files and figures"): recipients sorted by accountId, shares > 0,
@@ -69,6 +70,35 @@ export function computeTableHash(
   return bytesToHex(h.digest());
 }
 
+/**
+ * `computeTableHash` from the shares already encoded as 32-byte words (`shareWords`): typed
+ * arrays only, so it can run on a worker thread next to the Merkle tree.
+ */
+export function computeTableHashFromWords(
+  totalShares: bigint,
+  accountIds: Uint8Array,
+  words: Uint8Array,
+): Hex32 {
+  const n = words.length / 32;
+  if (accountIds.length !== n * 32) throw new RangeError("accountIds and share words differ in length");
+  const h = new Keccak256Stream();
+  const word = new Uint8Array(32);
+  writeUint256(word, 0, totalShares);
+  h.update(word);
+  const CHUNK = 2048;
+  const block = new Uint8Array(CHUNK * 64);
+  for (let start = 0; start < n; start += CHUNK) {
+    const end = Math.min(n, start + CHUNK);
+    for (let i = start; i < end; i++) {
+      const o = (i - start) * 64;
+      block.set(accountIds.subarray(i * 32, i * 32 + 32), o);
+      block.set(words.subarray(i * 32, i * 32 + 32), o + 32);
+    }
+    h.update(block.subarray(0, (end - start) * 64));
+  }
+  return bytesToHex(h.digest());
+}
+
 export function computeInputsHash(inputs: readonly Pick<InputSummary, "sha256">[]): Hex32 {
   const digests = inputs.map((i) => {
     if (!/^[0-9a-fA-F]{64}$/.test(i.sha256)) {
@@ -117,6 +147,35 @@ export function* serializeShareTable(table: ShareTable, rowsPerChunk = 1024): Ge
   }
   if (parts.length > 0) yield parts.join("");
   yield `],"root":"${table.root}","tableHash":"${table.tableHash}","totalShares":"${table.totalShares.toString()}","version":${table.version}}`;
+}
+
+/**
+ * The same bytes as `serializeShareTable`, built straight into UTF-8 chunks (no string per row).
+ * `reuseChunks`: every chunk is a view of one buffer, valid until the next is asked for.
+ */
+export function* serializeShareTableBytes(
+  table: ShareTable,
+  options: { reuseChunks?: boolean } = {},
+): Generator<Uint8Array> {
+  const out = new JsonBytes(options.reuseChunks === true);
+  const gen = serializeShareTable(table, 1);
+  // Head and tail come from the string serializer (one short string each).
+  out.raw(gen.next().value as string);
+  const { rows } = table;
+  for (let i = 0; i < rows.length; i++) {
+    out.raw(i === 0 ? '{"accountId":' : ',{"accountId":');
+    out.hex32(rows.accountIds, i * 32);
+    out.raw(',"identity":');
+    out.string(rows.identities[i]!);
+    out.raw(',"shares":"');
+    out.raw(rows.shares[i]!.toString());
+    out.raw('"}');
+    if (out.full) yield out.take();
+  }
+  out.raw(
+    `],"root":"${table.root}","tableHash":"${table.tableHash}","totalShares":"${table.totalShares.toString()}","version":${table.version}}`,
+  );
+  yield out.take();
 }
 
 export function serializeShareTableToString(table: ShareTable): string {

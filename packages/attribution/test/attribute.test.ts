@@ -5,7 +5,12 @@ import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { attribute, attributeGraph, type AttributeResult } from "../src/attribute.ts";
 import { parsePolicy, type PolicyInput } from "../src/policy.ts";
 import { accountIdOf } from "../src/account.ts";
-import { accountIdHexAt, parseShareTable, serializeShareTableToString } from "../src/table.ts";
+import {
+  accountIdHexAt,
+  parseShareTable,
+  serializeShareTableBytes,
+  serializeShareTableToString,
+} from "../src/table.ts";
 import { merkleProof, verifyMerkleProof } from "../src/merkle.ts";
 import { inputFile } from "../src/inputs/index.ts";
 import { proofForAccount, verifyShareTable } from "../src/verify.ts";
@@ -157,6 +162,12 @@ describe("attribute: properties", () => {
         const r = run(spec);
         const text = serializeShareTableToString(r.table);
         assert.equal(serializeShareTableToString(parseShareTable(text)), text);
+        // The byte serializer writes the same text, with fresh or reused chunks.
+        assert.equal(Buffer.concat([...serializeShareTableBytes(r.table)]).toString("utf8"), text);
+        const copied: Buffer[] = [];
+        for (const chunk of serializeShareTableBytes(r.table, { reuseChunks: true }))
+          copied.push(Buffer.from(chunk));
+        assert.equal(Buffer.concat(copied).toString("utf8"), text);
       }),
       { numRuns: 40 },
     );

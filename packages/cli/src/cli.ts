@@ -17,7 +17,7 @@ import {
   POLICY_VERSION,
   prepareAttribution,
   proofForAccount,
-  serializeShareTable,
+  serializeShareTableBytes,
   standardMerkleTreeDump,
   accountIdHexAt,
   verifyShareTable,
@@ -55,9 +55,6 @@ export const FILES = {
   merkle: "merkle.bin",
   merkleJson: "merkle-tree.json",
 } as const;
-
-/** Stands in for the Merkle root while the explanation's body is written (same length). */
-const PLACEHOLDER_ROOT = `0x${"0".repeat(64)}` as const;
 
 /** Tables up to this size also get an OpenZeppelin StandardMerkleTree dump (JSON with every node). */
 const STANDARD_DUMP_LIMIT = 100_000;
@@ -320,23 +317,23 @@ async function attributeCommand(argv: string[], io: Io): Promise<void> {
     policy,
     options: { readInputs: { root: args.product, subjects, releaseBytes: true } },
   });
-  // The Merkle tree is hashed on a worker thread meanwhile the explanation is written: all of
-  // it but the summary line, which names the root. The root's hex has a fixed length, so the
-  // summary's place is left free and filled in once the tree is there.
-  const tree = merkleTreeInBackground(pending.rows);
+  // The Merkle tree and the table hash are computed on a worker thread meanwhile the
+  // explanation is written: all of it but the summary line, which names both. Their hex has a
+  // fixed length, so the summary's place is left free and filled in once they are there.
+  const background = merkleTreeInBackground(pending.rows, BigInt(policy.totalShares));
   progress?.step("writing output");
   const out = new OutputDir(resolve(io.cwd, args.out));
   let result: AttributeResult;
   try {
-    const headLength = Buffer.byteLength(pending.explanationSummary(PLACEHOLDER_ROOT), "utf8");
     // Each chunk is written before the next is made: the body can reuse one buffer.
+    const headLength = pending.explanationSummaryLength();
     out.write(FILES.explanation, pending.explanationBody({ reuseChunks: true }), headLength);
-    result = pending.finish(await tree);
-    const head = pending.explanationSummary(result.table.root);
-    if (Buffer.byteLength(head, "utf8") !== headLength)
-      throw new Error("the explanation summary changed length with the root");
+    const { tree, tableHash } = await background;
+    result = pending.finish(tree, tableHash);
+    const head = result.explanationBytes().next().value as Uint8Array;
+    if (head.length !== headLength) throw new Error("the explanation summary changed length");
     out.patch(FILES.explanation, 0, head);
-    out.write(FILES.table, serializeShareTable(result.table));
+    out.write(FILES.table, serializeShareTableBytes(result.table, { reuseChunks: true }));
     out.write(FILES.merkle, [encodeMerkleData(result.tree)]);
     const { rows } = result.table;
     if (rows.length <= STANDARD_DUMP_LIMIT) {

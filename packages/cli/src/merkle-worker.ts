@@ -1,14 +1,16 @@
 /**
- * Builds a share table's Merkle tree on a worker thread, so `attribute` writes the explanation
- * while the tree is hashed (the machine has at least two cores; the tree's 3·10^6 keccaks at
- * 10^6 rows take about two seconds). The tree is the engine's own `buildMerkleTreeFromWords`,
- * so it is byte-identical to one built in-process. Small tables, or a worker that cannot start,
- * are built in-process.
+ * Builds a share table's Merkle tree and table hash on a worker thread, so `attribute` writes
+ * the explanation meanwhile (the machine has at least two cores; the tree's 3·10^6 keccaks at
+ * 10^6 rows take about two seconds). Both are the engine's own functions
+ * (`buildMerkleTreeFromWords`, `computeTableHashFromWords`), so they are byte-identical to
+ * in-process ones. Small tables, or a worker that cannot start, are built in-process.
  */
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import {
   buildMerkleTree,
   buildMerkleTreeFromWords,
+  computeTableHash,
+  computeTableHashFromWords,
   shareWords,
   type MerkleTree,
   type TableRows,
@@ -20,29 +22,45 @@ export const WORKER_MIN_ROWS = 50_000;
 interface Request {
   ids: Uint8Array;
   words: Uint8Array;
+  totalShares: string;
 }
 interface Reply {
   length: number;
   nodes: Uint8Array;
   treeIndex: Uint32Array;
+  tableHash: `0x${string}`;
 }
 
-/** A pending tree: `rows` are copied, so the caller may go on using them. */
+/** What the worker computes: the tree and the table hash (both need every row's bytes). */
+export interface TreeAndHash {
+  tree: MerkleTree;
+  tableHash: `0x${string}`;
+}
+
+/** A pending tree and table hash: `rows` are copied, so the caller may go on using them. */
 export function merkleTreeInBackground(
   rows: Pick<TableRows, "length" | "accountIds" | "shares">,
+  totalShares: bigint,
   options: {
     /** Force the worker on or off (default: on from WORKER_MIN_ROWS rows). */
     worker?: boolean;
     /** Fail when the worker fails, instead of building in-process (for tests). */
     strict?: boolean;
   } = {},
-): Promise<MerkleTree> {
-  const useWorker = options.worker ?? rows.length >= WORKER_MIN_ROWS;
-  if (!useWorker) return Promise.resolve(buildMerkleTree(rows.accountIds, rows.shares));
-  const request: Request = { ids: rows.accountIds.slice(), words: shareWords(rows.shares) };
+): Promise<TreeAndHash> {
   // The request's buffers move to the worker; a fallback builds from `rows` again.
-  const inProcess = (): MerkleTree => buildMerkleTree(rows.accountIds, rows.shares);
-  return new Promise<MerkleTree>((resolve, reject) => {
+  const inProcess = (): TreeAndHash => ({
+    tree: buildMerkleTree(rows.accountIds, rows.shares),
+    tableHash: computeTableHash(totalShares, rows),
+  });
+  const useWorker = options.worker ?? rows.length >= WORKER_MIN_ROWS;
+  if (!useWorker) return Promise.resolve(inProcess());
+  const request: Request = {
+    ids: rows.accountIds.slice(),
+    words: shareWords(rows.shares),
+    totalShares: totalShares.toString(),
+  };
+  return new Promise<TreeAndHash>((resolve, reject) => {
     let worker: Worker;
     try {
       worker = startWorker(request);
@@ -64,7 +82,10 @@ export function merkleTreeInBackground(
     worker.once("message", (reply: Reply) => {
       if (settled) return;
       settled = true;
-      resolve({ length: reply.length, nodes: reply.nodes, treeIndex: reply.treeIndex });
+      resolve({
+        tree: { length: reply.length, nodes: reply.nodes, treeIndex: reply.treeIndex },
+        tableHash: reply.tableHash,
+      });
       void worker.terminate();
     });
     worker.once("error", fallBack);
@@ -92,11 +113,12 @@ function startWorker(request: Request): Worker {
 if (!isMainThread && parentPort !== null) {
   const data = workerData as { merkleRequest?: Request } | null;
   if (data?.merkleRequest !== undefined) {
-    const { ids, words } = data.merkleRequest;
+    const { ids, words, totalShares } = data.merkleRequest;
     const tree = buildMerkleTreeFromWords(ids, words);
     // `nodes` is a view into the WebAssembly memory, which cannot be transferred: copy it out.
     const nodes = tree.nodes.slice();
-    const reply: Reply = { length: tree.length, nodes, treeIndex: tree.treeIndex };
+    const tableHash = computeTableHashFromWords(BigInt(totalShares), ids, words);
+    const reply: Reply = { length: tree.length, nodes, treeIndex: tree.treeIndex, tableHash };
     parentPort.postMessage(reply, [nodes.buffer, tree.treeIndex.buffer as ArrayBuffer]);
   }
 }

@@ -52,10 +52,10 @@ export class OutputDir {
   }
 
   /** Writes `text` at byte `start` of a file written before (e.g. a header left out by `write`). */
-  patch(name: string, start: number, text: string): void {
+  patch(name: string, start: number, text: string | Uint8Array): void {
     const fd = openSync(join(this.temp, name), "r+");
     try {
-      const bytes = Buffer.from(text, "utf8");
+      const bytes = typeof text === "string" ? Buffer.from(text, "utf8") : text;
       for (let off = 0; off < bytes.length;)
         off += writeSync(fd, bytes, off, bytes.length - off, start + off);
     } finally {

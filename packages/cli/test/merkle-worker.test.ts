@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildMerkleTree, merkleProof, merkleRoot } from "@wellspring/attribution";
+import { buildMerkleTree, computeTableHash, merkleProof, merkleRoot } from "@wellspring/attribution";
 import { merkleTreeInBackground } from "../src/merkle-worker.ts";
 
 function rows(n: number): { length: number; accountIds: Uint8Array; shares: bigint[] } {
@@ -17,10 +17,12 @@ function rows(n: number): { length: number; accountIds: Uint8Array; shares: bigi
   return { length: n, accountIds, shares };
 }
 
-test("the tree built on a worker thread is the in-process tree, node for node", async () => {
+test("the tree and table hash built on a worker thread are the in-process ones, node for node", async () => {
   const r = rows(1001);
+  const total = 10n ** 18n;
   const expected = buildMerkleTree(r.accountIds, r.shares);
-  const tree = await merkleTreeInBackground(r, { worker: true, strict: true });
+  const { tree, tableHash } = await merkleTreeInBackground(r, total, { worker: true, strict: true });
+  assert.equal(tableHash, computeTableHash(total, r));
   assert.equal(tree.length, expected.length);
   assert.equal(merkleRoot(tree), merkleRoot(expected));
   assert.deepEqual(Buffer.from(tree.nodes), Buffer.from(expected.nodes));
@@ -32,8 +34,7 @@ test("the tree built on a worker thread is the in-process tree, node for node", 
 
 test("small tables are built in-process", async () => {
   const r = rows(10);
-  assert.equal(
-    merkleRoot(await merkleTreeInBackground(r)),
-    merkleRoot(buildMerkleTree(r.accountIds, r.shares)),
-  );
+  const { tree, tableHash } = await merkleTreeInBackground(r, 1000n);
+  assert.equal(merkleRoot(tree), merkleRoot(buildMerkleTree(r.accountIds, r.shares)));
+  assert.equal(tableHash, computeTableHash(1000n, r));
 });
