@@ -121,8 +121,6 @@ export function solveFlow(input: FlowInput): FlowResult {
   sccStart[count] = filled;
   const newId = new Int32Array(n).fill(-1);
   for (let i = 0; i < R; i++) newId[proc[i]!] = i;
-  const sccOf = new Int32Array(R);
-  for (let j = 0; j < count; j++) sccOf.fill(j, sccStart[j]!, sccStart[j + 1]!);
   const pOff = new Int32Array(R + 1);
   let pm = 0;
   for (let i = 0; i < R; i++) {
@@ -158,6 +156,8 @@ export function solveFlow(input: FlowInput): FlowResult {
   let cyclic = 0;
   let largest = 0;
   const closedCycles: number[][] = [];
+  // Members of the cyclic SCC being solved that have no main parent yet (see push).
+  let orphans = 0;
 
   for (let j = 0; j < count; j++) {
     const lo = sccStart[j]!;
@@ -168,7 +168,7 @@ export function solveFlow(input: FlowInput): FlowResult {
       const x = pb[2 * lo]!;
       pb[2 * lo] = 0;
       inflowP[lo] = x;
-      push(lo, x, j, false);
+      push(lo, x, lo, hi, false);
       continue;
     }
     cyclic++;
@@ -178,7 +178,8 @@ export function solveFlow(input: FlowInput): FlowResult {
       total += pb[2 * v]!;
       if (pKeep[v]! > 0 || pOutW[v] === 0) leaks = true;
       for (let e = pOff[v]!; e < pOff[v + 1]! && !leaks; e++) {
-        if (sccOf[pT[e]!] !== j) leaks = true;
+        const t = pT[e]!;
+        if (t < lo || t >= hi) leaks = true;
       }
     }
     if (!leaks) {
@@ -192,6 +193,9 @@ export function solveFlow(input: FlowInput): FlowResult {
       closedCycles.push(members.sort((a, b) => a - b));
       continue;
     }
+    // Members still without a main parent (only they need the first-arrival check below).
+    orphans = 0;
+    for (let v = lo; v < hi; v++) if (parentP[v] === -1) orphans++;
     let left = total;
     let s = 0;
     const sccEdges = pOff[hi]! - pOff[lo]!;
@@ -203,7 +207,7 @@ export function solveFlow(input: FlowInput): FlowResult {
         if (x === 0) continue;
         pb[2 * v] = 0;
         inflowP[v]! += x;
-        push(v, x, j, true);
+        push(v, x, lo, hi, true);
       }
       left = 0;
       for (let v = lo; v < hi; v++) left += pb[2 * v]!;
@@ -220,7 +224,8 @@ export function solveFlow(input: FlowInput): FlowResult {
     }
   }
 
-  function push(v: number, x: number, j: number, inCycle: boolean): void {
+  // The SCC being solved occupies ids lo..hi-1, so "inside it" is a range check.
+  function push(v: number, x: number, lo: number, hi: number, inCycle: boolean): void {
     if (x === 0) return;
     if (pOutW[v] === 0) {
       retainedP[v]! += x;
@@ -244,10 +249,15 @@ export function solveFlow(input: FlowInput): FlowResult {
       // Inside a cycle only value entering from outside (or the first arrival) names the main
       // parent, so following main parents always leads back towards the root. A component
       // outside any cycle sends only to other SCCs, so it skips the SCC lookup.
-      if (amount > pb[2 * t + 1]! && (!inCycle || sccOf[t] !== j)) {
+      const outside = t < lo || t >= hi;
+      if (amount > pb[2 * t + 1]! && (!inCycle || outside)) {
         pb[2 * t + 1] = amount;
         parentP[t] = v;
-      } else if (inCycle && parentP[t] === -1) parentP[t] = v;
+      } else if (inCycle && (outside || orphans > 0) && parentP[t] === -1) {
+        // Members without a parent are counted, so once all have one their entries are not read.
+        parentP[t] = v;
+        if (!outside) orphans--;
+      }
     }
     // The rounding of the split (a few ulps, either sign) goes to the largest share, which can
     // absorb it without turning negative, so what leaves v is what v passed.
