@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
   buildClaims,
+  buildShareTree,
   claim,
   deposit,
   depositETH,
@@ -26,7 +27,7 @@ import {
 import type { Database } from "../src/db/database.ts";
 import { PoolIndexer } from "../src/indexer/pool-indexer.ts";
 import { PolicyRepository } from "../src/repositories/policies.ts";
-import { PoolRepository } from "../src/repositories/pools.ts";
+import { ChainEventRepository, PoolRepository } from "../src/repositories/pools.ts";
 import { RunRepository } from "../src/repositories/runs.ts";
 import { encodeClaimCalldata } from "../src/services/claims.ts";
 import { ACTIVATION_DELAY, CLAIM_WINDOW, deployChain, makeTable } from "./chain-fixture.ts";
@@ -59,6 +60,90 @@ describe("claim calldata", () => {
       }));
       const viem = encodeFunctionData({ abi: royaltyPoolAbi, functionName: "claim", args: [requests] });
       assert.equal(encodeClaimCalldata(requests), viem, `${n} requests`);
+    }
+  });
+});
+
+describe("claims endpoint proofs", () => {
+  it("are OpenZeppelin's proofs for a table large enough for the typed-array builder", async () => {
+    const { db, dispose } = await (await backends())[0]!.open();
+    const server = await startTestServer(db, { claimsFreshMs: 0 });
+    try {
+      const admin = getAddress(toHex(randomBytes(20)));
+      const poolAddress = getAddress(toHex(randomBytes(20)));
+      const pool = await new PoolRepository(db).insert({
+        chainId: TEST_CHAIN_ID,
+        address: poolAddress,
+        name: "proofs",
+        deployedBlock: 1n,
+        registeredBy: admin,
+      });
+      const version = await new PolicyRepository(db).appendVersion({
+        name: "default",
+        canonical: "{}",
+        hash: keccak256(stringToHex("{}")),
+        note: "",
+        createdBy: admin,
+      });
+      const entries = Array.from({ length: 3_000 }, (_, i) => ({
+        account: `github:${i}`,
+        shares: BigInt(1 + ((i * 7919) % 1000)),
+      }));
+      const draft = makeTable(entries).table;
+      const oz = buildShareTree(draft, { builder: "openzeppelin" });
+      await new RunRepository(db).insertCompleted({
+        poolId: pool.id,
+        policyVersionId: version.id,
+        engineVersion: "test",
+        inputsHash: draft.inputsHash,
+        tableHash: draft.tableHash,
+        root: draft.root,
+        totalShares: draft.totalShares,
+        createdBy: admin,
+        inputs: [],
+        recipients: draft.recipients.map((r) => ({
+          accountId: r.accountId,
+          shares: r.shares,
+          identity: null,
+        })),
+      });
+      // The schedule as the indexer would have written it, active for a day already.
+      await db.transaction((tx) =>
+        new ChainEventRepository().insertSchedule(tx, {
+          poolId: pool.id,
+          blockNumber: 2n,
+          logIndex: 0,
+          blockHash: toHex(randomBytes(32)),
+          txHash: toHex(randomBytes(32)),
+          scheduleId: 1n,
+          proposer: admin,
+          root: draft.root,
+          totalShares: draft.totalShares,
+          tableHash: draft.tableHash,
+          policyHash: draft.policyHash,
+          inputsHash: draft.inputsHash,
+          uri: "ipfs://proofs",
+          activatesAt: new Date(Date.now() - 86_400_000),
+        }),
+      );
+      for (const i of [0, 1, 2, 1_499, 2_998, 2_999]) {
+        const account = `github:${i}`;
+        const response = await fetch(`${server.url}/v1/pools/${poolAddress}/claims/${account}`);
+        assert.equal(response.status, 200);
+        const body = (await response.json()) as Claimable;
+        const expected = oz.proofFor(account);
+        assert.equal(body.items.length, 1);
+        assert.equal(body.items[0]!.shares, expected.shares.toString());
+        assert.deepEqual(body.items[0]!.proof, expected.proof, account);
+        assert.equal(body.transaction, null, "no deposits: nothing to claim");
+      }
+      const absent = (await (
+        await fetch(`${server.url}/v1/pools/${poolAddress}/claims/github:3000`)
+      ).json()) as Claimable;
+      assert.deepEqual(absent.items, []);
+    } finally {
+      await server.close();
+      await dispose();
     }
   });
 });

@@ -1,4 +1,4 @@
-import { buildMerkleTree, merkleProof, merkleRoot, type MerkleTree } from "@wellspring/attribution";
+import { buildMerkleTree, merkleRoot, type MerkleTree } from "@wellspring/attribution";
 import { royaltyPoolAbi, toAccountId, type AccountId } from "@wellspring/sdk";
 import { getAddress, toFunctionSelector, type Address, type Hex } from "viem";
 import type { Database } from "../db/database.ts";
@@ -78,6 +78,23 @@ function packShares(shares: readonly bigint[]): DataView {
     }
   });
   return view;
+}
+
+/**
+ * The proof of table row `row` (sibling hashes from the leaf up, as OpenZeppelin returns them):
+ * the engine's `merkleProof`, with the siblings copied into one buffer and hex-encoded at once.
+ */
+function proofOf(tree: MerkleTree, row: number): Hex[] {
+  let i = tree.treeIndex[row]!;
+  const siblings: number[] = [];
+  while (i > 0) {
+    siblings.push(i % 2 === 1 ? i + 1 : i - 1);
+    i = (i - 1) >> 1;
+  }
+  const bytes = Buffer.allocUnsafe(siblings.length * 32);
+  siblings.forEach((node, k) => bytes.set(tree.nodes.subarray(node * 32, node * 32 + 32), k * 32));
+  const hex = bytes.toString("hex");
+  return siblings.map((_, k) => `0x${hex.slice(k * 64, k * 64 + 64)}` as Hex);
 }
 
 /** Binary search of a 32-byte accountId in the table's ascending rows; -1 when absent. */
@@ -203,7 +220,7 @@ export class ClaimService {
       const row = rowOf(tree, key);
       if (row < 0) return;
       const shares = sharesAt(tree, row);
-      const proof = merkleProof(tree.tree, row);
+      const proof = proofOf(tree.tree, row);
       const amounts = state.tokens.map(({ hex, address }) => {
         const amount = claimableAmount(state, schedule, genesis, shares, hex, claimedByAccount);
         totals.set(address, (totals.get(address) ?? 0n) + amount);
