@@ -662,6 +662,7 @@ function componentPolicy(
   const overrides = policy.keep.overrides;
   const rules = policy.rules;
   const signals = policy.aiOptOut.signals;
+  const gate: Gate = { why: [], to: undefined };
 
   for (let v = 0; v < n; v++) {
     const key = keys[v]!;
@@ -675,7 +676,9 @@ function componentPolicy(
     }
     keep[v] = k;
     if (v === root) continue;
-    const gate: Gate = { why: [], to: undefined };
+    // One gate reused for every component (10^6 of them); a component's reasons are copied out.
+    gate.why.length = 0;
+    gate.to = undefined;
     if (checkLicenses) {
       if (isUnknownLicense(inf.license)) {
         if (policy.licenses.unknown === "exclude")
@@ -710,7 +713,7 @@ function componentPolicy(
       if (rule.weight !== undefined) multiplier[v]! *= rule.weight;
       if (rule.exclude !== undefined) exclude(gate, rule.exclude, rule.destination ?? "redistribute");
     }
-    if (gate.why.length > 0) reasons.set(v, gate.why);
+    if (gate.why.length > 0) reasons.set(v, gate.why.slice());
     if (gate.to !== undefined) dest[v] = DEST.indexOf(gate.to);
   }
 
@@ -963,7 +966,7 @@ class Credits {
     const groupOf = new Int32Array(c);
     for (let g = 0; g < count; g++) {
       const first = order[groupStart[g]!]!;
-      out.ids.set(creditIds.subarray(first * 32, first * 32 + 32), g * 32);
+      for (let b = 0; b < 32; b++) out.ids[g * 32 + b] = creditIds[first * 32 + b]!;
       out.identities[g] = this.identities[first]!;
       const base = g * TOP_K;
       let value = 0;

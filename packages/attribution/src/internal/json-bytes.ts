@@ -13,6 +13,15 @@ const HEX_DIGITS = Array.from({ length: 16 }, (_, i) => i.toString(16).charCodeA
 
 const encoder = new TextEncoder();
 
+/** Node's Buffer, when present: it writes a string's UTF-8 natively (several times faster). */
+type NodeBytes = Uint8Array & { write(s: string, offset: number): number };
+const NodeBuffer = (globalThis as { Buffer?: { allocUnsafe(size: number): NodeBytes } }).Buffer;
+
+/** Fresh bytes (only the part written is ever handed out). */
+function alloc(size: number): Uint8Array {
+  return NodeBuffer !== undefined ? NodeBuffer.allocUnsafe(size) : new Uint8Array(size);
+}
+
 export class JsonBytes {
   private buf: Uint8Array;
   private pos = 0;
@@ -25,7 +34,7 @@ export class JsonBytes {
     private readonly reuse = false,
     private readonly chunkSize = 1 << 20,
   ) {
-    this.buf = new Uint8Array(chunkSize);
+    this.buf = alloc(chunkSize);
   }
 
   /** Bytes written since the last take(). */
@@ -41,14 +50,14 @@ export class JsonBytes {
   /** The bytes written so far, as a chunk of their own; writing continues in a fresh buffer. */
   take(): Uint8Array {
     const out = this.buf.subarray(0, this.pos);
-    if (!this.reuse || this.buf.length > this.chunkSize) this.buf = new Uint8Array(this.chunkSize);
+    if (!this.reuse || this.buf.length > this.chunkSize) this.buf = alloc(this.chunkSize);
     this.pos = 0;
     return out;
   }
 
   private room(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    const bigger = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n));
+    const bigger = alloc(Math.max(this.buf.length * 2, this.pos + n));
     bigger.set(this.buf.subarray(0, this.pos));
     this.buf = bigger;
   }
@@ -78,6 +87,28 @@ export class JsonBytes {
 
   /** A string value, quoted and escaped as JSON.stringify does. */
   string(s: string): void {
+    if (NodeBuffer !== undefined) {
+      // Native UTF-8 write, then a check of the bytes: plain ASCII needs no escaping; anything
+      // else is written again below, over the same place.
+      this.room(s.length * 3 + 2);
+      const buf = this.buf as NodeBytes;
+      const start = this.pos + 1;
+      const end = start + buf.write(s, start);
+      let plain = true;
+      for (let i = start; i < end; i++) {
+        const b = buf[i]!;
+        if (b < 0x20 || b === 0x22 || b === 0x5c || b >= 0x80) {
+          plain = false;
+          break;
+        }
+      }
+      if (plain) {
+        buf[this.pos] = 0x22;
+        buf[end] = 0x22;
+        this.pos = end + 1;
+        return;
+      }
+    }
     if (NEEDS_ESCAPE.test(s)) {
       this.raw(JSON.stringify(s));
       return;
