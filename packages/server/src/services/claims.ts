@@ -132,7 +132,7 @@ export interface ClaimServiceOptions {
    * every request.
    */
   freshMs?: number;
-  /** Trees kept in memory (each ~100 MB per 10^6 recipients). */
+  /** Trees kept in memory (a 10^6-recipient table takes ~135 MB: ids, packed shares, 2n-1 nodes, index). */
   maxTrees?: number;
 }
 
