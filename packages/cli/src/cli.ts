@@ -27,11 +27,11 @@ import {
   type Policy,
   type ShareTable,
 } from "@wellspring/attribution";
-import { parseJson } from "@wellspring/attribution/inputs";
+import { parseJson, type InputFile } from "@wellspring/attribution/inputs";
 import { collectInputs } from "./collect.ts";
 import { OutputDir } from "./output.ts";
 import { Progress } from "./progress.ts";
-import { merkleTreeInBackground } from "./merkle-worker.ts";
+import { MerkleWorker, merkleTreeInBackground } from "./merkle-worker.ts";
 
 export const EXIT = { ok: 0, mismatch: 1, usage: 2, input: 3, notFound: 4, internal: 70 } as const;
 
@@ -55,6 +55,9 @@ export const FILES = {
   merkle: "merkle.bin",
   merkleJson: "merkle-tree.json",
 } as const;
+
+/** Inputs of this many bytes start the Merkle worker before the engine runs (see merkle-worker.ts). */
+const WARM_WORKER_BYTES = 16 << 20;
 
 /** Tables up to this size also get an OpenZeppelin StandardMerkleTree dump (JSON with every node). */
 const STANDARD_DUMP_LIMIT = 100_000;
@@ -311,6 +314,26 @@ async function attributeCommand(argv: string[], io: Io): Promise<void> {
     nodeModules: args.noNodeModules !== true,
     progress,
   });
+  // Big inputs make big tables: start the Merkle worker now, so it is ready when the rows are.
+  let inputBytes = 0;
+  for (const f of files) inputBytes += f.bytes.length;
+  const warm = inputBytes >= WARM_WORKER_BYTES ? MerkleWorker.start() : undefined;
+  try {
+    await attributeFiles(args, files, subjects, policy, warm, progress, io);
+  } finally {
+    warm?.close();
+  }
+}
+
+async function attributeFiles(
+  args: z.infer<typeof AttributeArgs>,
+  files: InputFile[],
+  subjects: Map<string, string>,
+  policy: Policy,
+  warm: MerkleWorker | undefined,
+  progress: Progress | undefined,
+  io: Io,
+): Promise<void> {
   progress?.step(`computing shares from ${files.length} inputs`);
   const pending = prepareAttribution({
     files,
@@ -320,7 +343,7 @@ async function attributeCommand(argv: string[], io: Io): Promise<void> {
   // The Merkle tree and the table hash are computed on a worker thread meanwhile the
   // explanation is written: all of it but the summary line, which names both. Their hex has a
   // fixed length, so the summary's place is left free and filled in once they are there.
-  const background = merkleTreeInBackground(pending.rows, BigInt(policy.totalShares));
+  const background = merkleTreeInBackground(pending.rows, BigInt(policy.totalShares), { warm });
   progress?.step("writing output");
   const out = new OutputDir(resolve(io.cwd, args.out));
   let result: AttributeResult;

@@ -37,6 +37,35 @@ export interface TreeAndHash {
   tableHash: `0x${string}`;
 }
 
+/**
+ * A worker thread started ahead of time (loading TypeScript and the engine takes a few tenths of
+ * a second), waiting for one request; `close()` ends it.
+ */
+export class MerkleWorker {
+  /** Set when the worker failed or exited before it was used. */
+  dead = false;
+
+  private constructor(readonly worker: Worker) {
+    // Never keeps the process alive on its own; a failure makes the request fall back.
+    worker.unref();
+    worker.on("error", () => (this.dead = true));
+    worker.on("exit", () => (this.dead = true));
+  }
+
+  /** Starts a worker, or returns undefined when none can be started. */
+  static start(): MerkleWorker | undefined {
+    try {
+      return new MerkleWorker(spawn());
+    } catch {
+      return undefined;
+    }
+  }
+
+  close(): void {
+    void this.worker.terminate();
+  }
+}
+
 /** A pending tree and table hash: `rows` are copied, so the caller may go on using them. */
 export function merkleTreeInBackground(
   rows: Pick<TableRows, "length" | "accountIds" | "shares">,
@@ -44,6 +73,8 @@ export function merkleTreeInBackground(
   options: {
     /** Force the worker on or off (default: on from WORKER_MIN_ROWS rows). */
     worker?: boolean;
+    /** A worker started earlier (MerkleWorker.start); otherwise one is started here. */
+    warm?: MerkleWorker | undefined;
     /** Fail when the worker fails, instead of building in-process (for tests). */
     strict?: boolean;
   } = {},
@@ -63,12 +94,15 @@ export function merkleTreeInBackground(
   return new Promise<TreeAndHash>((resolve, reject) => {
     let worker: Worker;
     try {
-      worker = startWorker(request);
+      worker = options.warm !== undefined && !options.warm.dead ? options.warm.worker : spawn();
+      worker.postMessage(request, [request.ids.buffer as ArrayBuffer, request.words.buffer as ArrayBuffer]);
     } catch (error) {
       if (options.strict === true) reject(error as Error);
       else resolve(inProcess());
       return;
     }
+    // While a request is out, the worker keeps the process alive.
+    worker.ref();
     let settled = false;
     const fallBack = (error: unknown): void => {
       if (settled) return;
@@ -97,28 +131,26 @@ export function merkleTreeInBackground(
  * The worker runs this file. It is TypeScript run through tsx, which the worker registers
  * itself (hooks registered in the main thread do not reach workers).
  */
-function startWorker(request: Request): Worker {
+function spawn(): Worker {
   const self = import.meta.url;
   const tsx = import.meta.resolve("tsx/esm/api");
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(self)}); });`;
-  return new Worker(boot, {
-    eval: true,
-    execArgv: [],
-    workerData: { merkleRequest: request },
-    transferList: [request.ids.buffer as ArrayBuffer, request.words.buffer as ArrayBuffer],
-  });
+  return new Worker(boot, { eval: true, execArgv: [], workerData: { merkleWorker: true } });
 }
 
-// Worker side.
+// Worker side: one request, one reply.
 if (!isMainThread && parentPort !== null) {
-  const data = workerData as { merkleRequest?: Request } | null;
-  if (data?.merkleRequest !== undefined) {
-    const { ids, words, totalShares } = data.merkleRequest;
-    const tree = buildMerkleTreeFromWords(ids, words);
-    // `nodes` is a view into the WebAssembly memory, which cannot be transferred: copy it out.
-    const nodes = tree.nodes.slice();
-    const tableHash = computeTableHashFromWords(BigInt(totalShares), ids, words);
-    const reply: Reply = { length: tree.length, nodes, treeIndex: tree.treeIndex, tableHash };
-    parentPort.postMessage(reply, [nodes.buffer, tree.treeIndex.buffer as ArrayBuffer]);
+  const data = workerData as { merkleWorker?: boolean } | null;
+  if (data?.merkleWorker === true) {
+    const port = parentPort;
+    port.once("message", (request: Request) => {
+      const { ids, words, totalShares } = request;
+      const tree = buildMerkleTreeFromWords(ids, words);
+      // `nodes` is a view into the WebAssembly memory, which cannot be transferred: copy it out.
+      const nodes = tree.nodes.slice();
+      const tableHash = computeTableHashFromWords(BigInt(totalShares), ids, words);
+      const reply: Reply = { length: tree.length, nodes, treeIndex: tree.treeIndex, tableHash };
+      port.postMessage(reply, [nodes.buffer, tree.treeIndex.buffer as ArrayBuffer]);
+    });
   }
 }

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { buildMerkleTree, computeTableHash, merkleProof, merkleRoot } from "@wellspring/attribution";
-import { merkleTreeInBackground } from "../src/merkle-worker.ts";
+import { MerkleWorker, merkleTreeInBackground } from "../src/merkle-worker.ts";
 
 function rows(n: number): { length: number; accountIds: Uint8Array; shares: bigint[] } {
   const accountIds = new Uint8Array(n * 32);
@@ -37,4 +37,17 @@ test("small tables are built in-process", async () => {
   const { tree, tableHash } = await merkleTreeInBackground(r, 1000n);
   assert.equal(merkleRoot(tree), merkleRoot(buildMerkleTree(r.accountIds, r.shares)));
   assert.equal(tableHash, computeTableHash(1000n, r));
+});
+
+test("a worker started ahead of time serves the request", async () => {
+  const warm = MerkleWorker.start();
+  assert.ok(warm !== undefined);
+  try {
+    const r = rows(300);
+    const { tree, tableHash } = await merkleTreeInBackground(r, 7n, { worker: true, warm, strict: true });
+    assert.equal(merkleRoot(tree), merkleRoot(buildMerkleTree(r.accountIds, r.shares)));
+    assert.equal(tableHash, computeTableHash(7n, r));
+  } finally {
+    warm.close();
+  }
 });
