@@ -53,6 +53,13 @@ export interface AttributeOptions {
    * components). `attribute()` sets it for the graph it builds; the graph is unusable afterwards.
    */
   releaseGraph?: boolean;
+  /**
+   * Lets the caller compute accountIds (`accountIdInto`) of the contributors' payee identities
+   * elsewhere, e.g. on another thread while the flow is solved: called with the identities once
+   * they are known, it returns a function giving their ids (32 bytes each, in that order) when
+   * the engine needs them. Without it they are computed in place.
+   */
+  accountIds?: (identities: readonly string[]) => () => Uint8Array;
 }
 
 export type AttributePhase =
@@ -274,8 +281,10 @@ export function prepareGraph(
     }
   }
 
-  // Who each component pays (step 5 applies it to the flow's result).
+  // Who each component pays (step 5 applies it to the flow's result). Their accountIds may be
+  // computed elsewhere meanwhile (options.accountIds).
   const plan = planCredits(graph, policy, dest);
+  const planIds = options.accountIds?.(plan.identity);
   if (options.releaseGraph === true) (graph as { contributors: Graph["contributors"] }).contributors = [];
 
   // 4. Flow.
@@ -296,7 +305,7 @@ export function prepareGraph(
   // 6. Recipients in accountId order: credits sorted by accountId (stably, so each recipient's
   //    credits are summed in component order), then merged.
   phase("accounts");
-  const acc = credits.merge();
+  const acc = credits.merge(planIds?.());
   const count = acc.size;
   const ids = acc.ids;
   const values = Float64Array.from(acc.values);
@@ -811,7 +820,7 @@ function collectCredits(
     const kind = plan.kind[v]!;
     if (kind === 0) {
       for (let e = plan.start[v]!; e < plan.start[v + 1]!; e++)
-        credits.add(plan.identity[e]!, r * plan.fraction[e]!, v, 0);
+        credits.add(plan.identity[e]!, r * plan.fraction[e]!, v, 0, e);
     } else if (kind === 3) {
       credits.add(payer, r, v, 3);
       returned += r;
@@ -890,12 +899,14 @@ class Credits {
   amount = new Float64Array(1024);
   comp = new Int32Array(1024);
   how = new Uint8Array(1024);
+  /** Index of the credit's identity in the credit plan (-1: not from the plan). */
+  planIndex = new Int32Array(1024);
 
   get length(): number {
     return this.identities.length;
   }
 
-  add(identity: string, amount: number, component: number, how: number): void {
+  add(identity: string, amount: number, component: number, how: number, planIndex = -1): void {
     if (!(amount > 0)) return;
     const k = this.identities.length;
     if (k === this.amount.length) {
@@ -908,11 +919,15 @@ class Credits {
       const howNext = new Uint8Array(k * 2);
       howNext.set(this.how);
       this.how = howNext;
+      const planNext = new Int32Array(k * 2);
+      planNext.set(this.planIndex);
+      this.planIndex = planNext;
     }
     this.identities.push(identity);
     this.amount[k] = amount;
     this.comp[k] = component;
     this.how[k] = how;
+    this.planIndex[k] = planIndex;
   }
 
   /**
@@ -921,10 +936,15 @@ class Credits {
    * (earlier credits first among equal amounts). Two different identities with one accountId
    * are a conflict.
    */
-  merge(): Recipients {
+  merge(planIds?: Uint8Array): Recipients {
     const c = this.identities.length;
     const creditIds = new Uint8Array(c * 32);
-    for (let k = 0; k < c; k++) accountIdInto(this.identities[k]!, creditIds, k * 32);
+    for (let k = 0; k < c; k++) {
+      const p = this.planIndex[k]!;
+      if (planIds !== undefined && p >= 0) {
+        for (let b = 0; b < 32; b++) creditIds[k * 32 + b] = planIds[p * 32 + b]!;
+      } else accountIdInto(this.identities[k]!, creditIds, k * 32);
+    }
     // Stable: equal accountIds keep credit order.
     const order = sortKeys32(creditIds, c);
     let count = 0;

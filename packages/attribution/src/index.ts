@@ -60,6 +60,7 @@ export { canonicalJson } from "./canonical.ts";
 export {
   accountIdOf,
   accountIdBytes,
+  accountIdInto,
   canonicalIdentity,
   identityDisplay,
   addressOfAccountId,

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { attribute, attributeGraph, type AttributeResult } from "../src/attribute.ts";
 import { parsePolicy, type PolicyInput } from "../src/policy.ts";
-import { accountIdOf } from "../src/account.ts";
+import { accountIdBytes, accountIdOf } from "../src/account.ts";
 import {
   accountIdHexAt,
   parseShareTable,
@@ -151,6 +151,28 @@ describe("attribute: properties", () => {
             verifyMerkleProof(r.table.root, accountIdHexAt(rows, i), rows.shares[i]!, merkleProof(r.tree, i)),
           );
         }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("gives the same bytes when the payees' accountIds come from options.accountIds", () => {
+    fc.assert(
+      fc.property(specArb, (spec) => {
+        const plain = run(spec);
+        let asked = 0;
+        const graph = buildGraph(spec);
+        const hooked = attributeGraph(graph, parsePolicy({ version: 1 }), INPUTS, {
+          accountIds: (identities) => {
+            asked++;
+            const out = new Uint8Array(identities.length * 32);
+            identities.forEach((id, i) => out.set(accountIdBytes(id), i * 32));
+            return () => out;
+          },
+        });
+        assert.equal(asked, 1);
+        assert.equal(serializeShareTableToString(hooked.table), serializeShareTableToString(plain.table));
+        assert.equal([...hooked.explanation()].join(""), [...plain.explanation()].join(""));
       }),
       { numRuns: 40 },
     );

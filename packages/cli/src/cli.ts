@@ -338,7 +338,11 @@ async function attributeFiles(
   const pending = prepareAttribution({
     files,
     policy,
-    options: { readInputs: { root: args.product, subjects, releaseBytes: true } },
+    options: {
+      readInputs: { root: args.product, subjects, releaseBytes: true },
+      // The worker hashes the payees' accountIds while the flow is solved.
+      ...(warm !== undefined ? { accountIds: (ids: readonly string[]) => warm.accountIds(ids) } : {}),
+    },
   });
   // The Merkle tree and the table hash are computed on a worker thread meanwhile the
   // explanation is written: all of it but the summary line, which names both. Their hex has a

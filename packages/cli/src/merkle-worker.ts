@@ -7,6 +7,7 @@
  */
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import {
+  accountIdInto,
   buildMerkleTree,
   buildMerkleTreeFromWords,
   computeTableHash,
@@ -63,6 +64,41 @@ export class MerkleWorker {
 
   close(): void {
     void this.worker.terminate();
+  }
+
+  /**
+   * For AttributeOptions.accountIds: hands the identities to the worker, which writes their
+   * accountIds into shared memory while the engine goes on (the flow); the function returned
+   * waits for them (blocking: the engine is synchronous). If the worker is gone, has not started
+   * on them within `startMs` or not finished within `timeoutMs`, the ids are computed here: the
+   * result is the same either way.
+   */
+  accountIds(identities: readonly string[], timeoutMs = 60_000, startMs = 5_000): () => Uint8Array {
+    const shared = new SharedArrayBuffer(8 + identities.length * 32);
+    const flag = new Int32Array(shared, 0, 2);
+    const inProcess = (): Uint8Array => {
+      const out = new Uint8Array(identities.length * 32);
+      for (let i = 0; i < identities.length; i++) accountIdInto(identities[i]!, out, i * 32);
+      return out;
+    };
+    if (this.dead) return inProcess;
+    try {
+      this.worker.postMessage({ identities, shared });
+    } catch {
+      return inProcess;
+    }
+    return () => {
+      // flag[1] is set when the worker starts on them, flag[0] when it is done (1) or failed (2).
+      // Worker events cannot be seen while blocked here, so a worker that never started (it
+      // died, or is stuck loading) is given up on after a few seconds.
+      const start = Date.now();
+      while (Atomics.load(flag, 0) === 0) {
+        const waited = Date.now() - start;
+        if (this.dead || waited > timeoutMs || (Atomics.load(flag, 1) === 0 && waited > startMs)) break;
+        Atomics.wait(flag, 0, 0, 50);
+      }
+      return Atomics.load(flag, 0) === 1 ? new Uint8Array(shared, 8) : inProcess();
+    };
   }
 }
 
@@ -138,13 +174,27 @@ function spawn(): Worker {
   return new Worker(boot, { eval: true, execArgv: [], workerData: { merkleWorker: true } });
 }
 
-// Worker side: one request, one reply.
+// Worker side: optionally accountIds (answered through shared memory), then one tree request.
 if (!isMainThread && parentPort !== null) {
   const data = workerData as { merkleWorker?: boolean } | null;
   if (data?.merkleWorker === true) {
     const port = parentPort;
-    port.once("message", (request: Request) => {
-      const { ids, words, totalShares } = request;
+    port.on("message", (message: Request | { identities: string[]; shared: SharedArrayBuffer }) => {
+      if ("identities" in message) {
+        const flag = new Int32Array(message.shared, 0, 2);
+        Atomics.store(flag, 1, 1);
+        try {
+          const out = new Uint8Array(message.shared, 8);
+          const { identities } = message;
+          for (let i = 0; i < identities.length; i++) accountIdInto(identities[i]!, out, i * 32);
+          Atomics.store(flag, 0, 1);
+        } catch {
+          Atomics.store(flag, 0, 2);
+        }
+        Atomics.notify(flag, 0);
+        return;
+      }
+      const { ids, words, totalShares } = message;
       const tree = buildMerkleTreeFromWords(ids, words);
       // `nodes` is a view into the WebAssembly memory, which cannot be transferred: copy it out.
       const nodes = tree.nodes.slice();

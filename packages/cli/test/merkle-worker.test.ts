@@ -1,6 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildMerkleTree, computeTableHash, merkleProof, merkleRoot } from "@wellspring/attribution";
+import {
+  accountIdOf,
+  buildMerkleTree,
+  bytesToHex,
+  computeTableHash,
+  merkleProof,
+  merkleRoot,
+} from "@wellspring/attribution";
 import { MerkleWorker, merkleTreeInBackground } from "../src/merkle-worker.ts";
 
 function rows(n: number): { length: number; accountIds: Uint8Array; shares: bigint[] } {
@@ -50,4 +57,29 @@ test("a worker started ahead of time serves the request", async () => {
   } finally {
     warm.close();
   }
+});
+
+test("the worker computes accountIds into shared memory; a dead worker falls back in-process", async () => {
+  const identities = ["github:1", "npm:someone", "0x00000000000000000000000000000000000000Ab", "名前:ü"];
+  const expected = identities.map((i) => accountIdOf(i.startsWith("0x") ? i.toLowerCase() : i));
+  const warm = MerkleWorker.start();
+  assert.ok(warm !== undefined);
+  try {
+    const later = warm.accountIds(identities);
+    const ids = later();
+    assert.deepEqual(
+      identities.map((_, i) => bytesToHex(ids.subarray(i * 32, i * 32 + 32))),
+      expected,
+    );
+  } finally {
+    warm.close();
+  }
+  const dead = MerkleWorker.start()!;
+  dead.close();
+  await new Promise((r) => setTimeout(r, 200));
+  const ids = dead.accountIds(identities, 1000, 100)();
+  assert.deepEqual(
+    identities.map((_, i) => bytesToHex(ids.subarray(i * 32, i * 32 + 32))),
+    expected,
+  );
 });
