@@ -30,6 +30,7 @@ import {
 import {
   computeInputsHash,
   computeTableHash,
+  shareTableHeadAndRowsBytes,
   TABLE_VERSION,
   type InputSummary,
   type ShareTable,
@@ -229,6 +230,11 @@ export interface PendingAttribution {
    * hash, whose hex has a fixed length), so a writer can leave room for it.
    */
   explanationSummaryLength(options?: ExplainOptions): number;
+  /**
+   * share-table.json up to its tail (`shareTableTail` of the finished table), which alone
+   * names the root and the table hash; `reuseChunks` as in `serializeShareTableBytes`.
+   */
+  tableHeadAndRows(options?: { reuseChunks?: boolean }): Generator<Uint8Array>;
   /**
    * The finished result, given the Merkle tree of `rows` and, optionally, the table hash
    * computed alongside it (`computeTableHashFromWords`); otherwise it is computed here.
@@ -612,6 +618,17 @@ export function prepareGraph(
   return {
     rows,
     explanationBody,
+    tableHeadAndRows: (tableOptions?: { reuseChunks?: boolean }): Generator<Uint8Array> =>
+      shareTableHeadAndRowsBytes(
+        {
+          engineVersion: ENGINE_VERSION,
+          inputs: inputs.map((i) => ({ path: i.path, sha256: i.sha256, format: i.format })),
+          inputsHash: hashes.inputsHash,
+          policyHash: hashes.policyHash,
+          rows,
+        },
+        tableOptions,
+      ),
     explanationSummaryLength: (explainOptions?: ExplainOptions): number =>
       encoder.encode(explanationSummary(PLACEHOLDER_HASH, explainOptions)).length,
     finish(tree: MerkleTree, tableHash?: `0x${string}`): AttributeResult {

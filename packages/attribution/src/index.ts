@@ -73,6 +73,8 @@ export {
 export {
   serializeShareTable,
   serializeShareTableBytes,
+  shareTableHeadAndRowsBytes,
+  shareTableTail,
   serializeShareTableToString,
   parseShareTable,
   computeTableHash,

@@ -122,8 +122,11 @@ export function accountIdHexAt(rows: Pick<TableRows, "accountIds">, row: number)
  * The canonical JSON of a share table as a stream of chunks (about `rowsPerChunk` recipients
  * each); joining the chunks gives exactly `canonicalJson(tableToJson(table))`.
  */
-export function* serializeShareTable(table: ShareTable, rowsPerChunk = 1024): Generator<string> {
-  const head =
+/** share-table.json up to the first recipient (none of it depends on the Merkle tree). */
+export function shareTableHead(
+  table: Pick<ShareTable, "engineVersion" | "inputs" | "inputsHash" | "policyHash">,
+): string {
+  return (
     `{"engineVersion":${JSON.stringify(table.engineVersion)}` +
     `,"inputs":[${table.inputs
       .map(
@@ -131,8 +134,19 @@ export function* serializeShareTable(table: ShareTable, rowsPerChunk = 1024): Ge
           `{"format":${JSON.stringify(i.format)},"path":${JSON.stringify(i.path)},"sha256":${JSON.stringify(i.sha256)}}`,
       )
       .join(",")}]` +
-    `,"inputsHash":"${table.inputsHash}","policyHash":"${table.policyHash}","recipients":[`;
-  yield head;
+    `,"inputsHash":"${table.inputsHash}","policyHash":"${table.policyHash}","recipients":[`
+  );
+}
+
+/** share-table.json after the last recipient: the root and the table hash. */
+export function shareTableTail(
+  table: Pick<ShareTable, "root" | "tableHash" | "totalShares" | "version">,
+): string {
+  return `],"root":"${table.root}","tableHash":"${table.tableHash}","totalShares":"${table.totalShares.toString()}","version":${table.version}}`;
+}
+
+export function* serializeShareTable(table: ShareTable, rowsPerChunk = 1024): Generator<string> {
+  yield shareTableHead(table);
   const { rows } = table;
   const hex = new RowHex(rows.accountIds);
   let parts: string[] = [];
@@ -146,7 +160,7 @@ export function* serializeShareTable(table: ShareTable, rowsPerChunk = 1024): Ge
     }
   }
   if (parts.length > 0) yield parts.join("");
-  yield `],"root":"${table.root}","tableHash":"${table.tableHash}","totalShares":"${table.totalShares.toString()}","version":${table.version}}`;
+  yield shareTableTail(table);
 }
 
 /**
@@ -157,10 +171,20 @@ export function* serializeShareTableBytes(
   table: ShareTable,
   options: { reuseChunks?: boolean } = {},
 ): Generator<Uint8Array> {
+  yield* shareTableHeadAndRowsBytes(table, options);
+  yield encoder.encode(shareTableTail(table));
+}
+
+/**
+ * share-table.json without its tail (`shareTableTail`): the part a writer can write before the
+ * Merkle root is known. UTF-8 chunks; `reuseChunks` as in `serializeShareTableBytes`.
+ */
+export function* shareTableHeadAndRowsBytes(
+  table: Pick<ShareTable, "engineVersion" | "inputs" | "inputsHash" | "policyHash" | "rows">,
+  options: { reuseChunks?: boolean } = {},
+): Generator<Uint8Array> {
   const out = new JsonBytes(options.reuseChunks === true);
-  const gen = serializeShareTable(table, 1);
-  // Head and tail come from the string serializer (one short string each).
-  out.raw(gen.next().value as string);
+  out.raw(shareTableHead(table));
   const { rows } = table;
   for (let i = 0; i < rows.length; i++) {
     out.raw(i === 0 ? '{"accountId":' : ',{"accountId":');
@@ -172,11 +196,10 @@ export function* serializeShareTableBytes(
     out.raw('"}');
     if (out.full) yield out.take();
   }
-  out.raw(
-    `],"root":"${table.root}","tableHash":"${table.tableHash}","totalShares":"${table.totalShares.toString()}","version":${table.version}}`,
-  );
-  yield out.take();
+  if (out.length > 0) yield out.take();
 }
+
+const encoder = new TextEncoder();
 
 export function serializeShareTableToString(table: ShareTable): string {
   return [...serializeShareTable(table)].join("");

@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { attribute, attributeGraph, type AttributeResult } from "../src/attribute.ts";
+import { attribute, attributeGraph, prepareGraph, type AttributeResult } from "../src/attribute.ts";
 import { parsePolicy, type PolicyInput } from "../src/policy.ts";
 import { accountIdBytes, accountIdOf } from "../src/account.ts";
 import {
@@ -10,8 +10,9 @@ import {
   parseShareTable,
   serializeShareTableBytes,
   serializeShareTableToString,
+  shareTableTail,
 } from "../src/table.ts";
-import { merkleProof, verifyMerkleProof } from "../src/merkle.ts";
+import { buildMerkleTree, merkleProof, verifyMerkleProof } from "../src/merkle.ts";
 import { inputFile } from "../src/inputs/index.ts";
 import { proofForAccount, verifyShareTable } from "../src/verify.ts";
 import { isWellspringError } from "../src/errors.ts";
@@ -173,6 +174,30 @@ describe("attribute: properties", () => {
         assert.equal(asked, 1);
         assert.equal(serializeShareTableToString(hooked.table), serializeShareTableToString(plain.table));
         assert.equal([...hooked.explanation()].join(""), [...plain.explanation()].join(""));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("prepareGraph + finish gives attribute's bytes, with the table's head and rows written first", () => {
+    fc.assert(
+      fc.property(specArb, (spec) => {
+        const plain = run(spec);
+        const pending = prepareGraph(buildGraph(spec), parsePolicy({ version: 1 }), INPUTS);
+        const body = Buffer.concat([...pending.tableHeadAndRows({ reuseChunks: false })]);
+        const explanationBody = Buffer.concat([...pending.explanationBody()]);
+        const summaryLength = pending.explanationSummaryLength();
+        const done = pending.finish(buildMerkleTree(pending.rows.accountIds, pending.rows.shares));
+        assert.equal(
+          body.toString("utf8") + shareTableTail(done.table),
+          serializeShareTableToString(plain.table),
+        );
+        const head = Buffer.from([...done.explanationBytes()][0]!);
+        assert.equal(head.length, summaryLength);
+        assert.equal(
+          Buffer.concat([head, explanationBody]).toString("utf8"),
+          [...plain.explanation()].join(""),
+        );
       }),
       { numRuns: 40 },
     );

@@ -17,7 +17,7 @@ import {
   POLICY_VERSION,
   prepareAttribution,
   proofForAccount,
-  serializeShareTableBytes,
+  shareTableTail,
   standardMerkleTreeDump,
   accountIdHexAt,
   verifyShareTable,
@@ -345,8 +345,9 @@ async function attributeFiles(
     },
   });
   // The Merkle tree and the table hash are computed on a worker thread meanwhile the
-  // explanation is written: all of it but the summary line, which names both. Their hex has a
-  // fixed length, so the summary's place is left free and filled in once they are there.
+  // explanation and the share table are written: all but the explanation's summary line and
+  // the table's tail, which name both. Their hex has a fixed length, so the summary's place is
+  // left free and filled in once they are there; the tail is appended.
   const background = merkleTreeInBackground(pending.rows, BigInt(policy.totalShares), { warm });
   progress?.step("writing output");
   const out = new OutputDir(resolve(io.cwd, args.out));
@@ -355,12 +356,14 @@ async function attributeFiles(
     // Each chunk is written before the next is made: the body can reuse one buffer.
     const headLength = pending.explanationSummaryLength();
     out.write(FILES.explanation, pending.explanationBody({ reuseChunks: true }), headLength);
+    // share-table.json too, all but its tail (root and table hash).
+    out.write(FILES.table, pending.tableHeadAndRows({ reuseChunks: true }));
     const { tree, tableHash } = await background;
     result = pending.finish(tree, tableHash);
     const head = result.explanationBytes().next().value as Uint8Array;
     if (head.length !== headLength) throw new Error("the explanation summary changed length");
     out.patch(FILES.explanation, 0, head);
-    out.write(FILES.table, serializeShareTableBytes(result.table, { reuseChunks: true }));
+    out.append(FILES.table, shareTableTail(result.table));
     out.write(FILES.merkle, [encodeMerkleData(result.tree)]);
     const { rows } = result.table;
     if (rows.length <= STANDARD_DUMP_LIMIT) {

@@ -51,6 +51,17 @@ export class OutputDir {
     }
   }
 
+  /** Appends `text` to a file written before. */
+  append(name: string, text: string): void {
+    const fd = openSync(join(this.temp, name), "a");
+    try {
+      const bytes = Buffer.from(text, "utf8");
+      for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   /** Writes `text` at byte `start` of a file written before (e.g. a header left out by `write`). */
   patch(name: string, start: number, text: string | Uint8Array): void {
     const fd = openSync(join(this.temp, name), "r+");
