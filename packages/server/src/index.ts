@@ -30,3 +30,5 @@ export { listen, type RunningServer } from "./http/server.ts";
 export { start, createLogger, type Started } from "./start.ts";
 export { RunRepository, type CompletedRun, type RecipientRow, type RunRecord } from "./repositories/runs.ts";
 export { ChainEventRepository, PoolRepository } from "./repositories/pools.ts";
+export { chainClock, type ChainClock } from "./chain-clock.ts";
+export { adminFetch, type AdminSigner } from "./admin-client.ts";

@@ -185,7 +185,13 @@ function attestor(
 /** Boots the server from an environment: validate config, open and migrate the database, listen. */
 export async function start(
   env: Record<string, string | undefined>,
-  options: { hasRole?: HasRole; logger?: Logger; client?: PublicClient } = {},
+  options: {
+    hasRole?: HasRole;
+    logger?: Logger;
+    client?: PublicClient;
+    /** The clock that judges schedule status (default: wall time); `chainClock` follows the chain. */
+    chainNow?: () => number;
+  } = {},
 ): Promise<Started> {
   const config = loadConfig(env);
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
@@ -216,6 +222,7 @@ export async function start(
         ? publisherClient(config.PUBLISHER_PRIVATE_KEY, config.RPC_URL)
         : undefined,
       web: webPages(logger),
+      ...(options.chainNow ? { chainNow: options.chainNow } : {}),
     });
     const server = await listen(app, {
       host: config.HOST,

@@ -70,6 +70,12 @@ export interface AppDeps {
    * rate limit per client IP; absent = POST /v1/attestations answers 503.
    */
   attestor?: AttestorOptions & { ratePerMinute?: number; burst?: number };
+  /**
+   * The chain's time, which judges schedule status (activation is by block.timestamp); defaults to
+   * `now`. A local node moved by evm_increaseTime runs ahead of the wall clock: see `chainClock`.
+   * Admin-request deadlines stay on `now`, the clock the signer's wallet also uses.
+   */
+  chainNow?: () => number;
   /** Serves the web pages (`webHandler()` of @wellspring/web); absent = API only. */
   web?: (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 }
@@ -82,7 +88,8 @@ const UNLIMITED_PATHS = new Set(["/healthz", "/readyz"]);
 
 /** Wires the whole HTTP app from its dependencies; nothing global, so tests need no module mocks. */
 export function createApp(deps: AppDeps): Express {
-  const now = deps.now ?? Date.now;
+  const wallNow = deps.now ?? Date.now;
+  const now = deps.chainNow ?? wallNow;
   const { config, logger, db } = deps;
   const app = express();
   app.locals.shuttingDown = false;
@@ -94,7 +101,7 @@ export function createApp(deps: AppDeps): Express {
     hasRole: deps.hasRole,
     nonces: new NonceRepository(db),
     maxAgeSeconds: config.ADMIN_AUTH_MAX_AGE_SECONDS,
-    now,
+    now: wallNow,
   });
   const routes: AnyRoute[] = [
     ...systemRoutes({
@@ -141,7 +148,9 @@ export function createApp(deps: AppDeps): Express {
       ),
       (runId) => poolOfRun(db, runId),
     ),
-    ...attestationRoutes(new AttestationService(new BindingRepository(db), deps.attestor, deps.chain, now)),
+    ...attestationRoutes(
+      new AttestationService(new BindingRepository(db), deps.attestor, deps.chain, wallNow),
+    ),
   ];
   const openapi = buildOpenApiDocument(routes, {
     title: "Wellspring API",
@@ -198,12 +207,12 @@ export function createApp(deps: AppDeps): Express {
   });
 
   const limiter = new TokenBucketLimiter(config.RATE_LIMIT_PER_SECOND, config.RATE_LIMIT_BURST);
-  const limit = rateLimit(limiter, now);
+  const limit = rateLimit(limiter, wallNow);
   app.use((req, res, next) => (UNLIMITED_PATHS.has(req.path) ? next() : limit(req, res, next)));
   // Binding requests are public, write rows and make the server sign: a tighter bucket per IP.
   const attestationLimit = rateLimit(
     new TokenBucketLimiter((deps.attestor?.ratePerMinute ?? 10) / 60, deps.attestor?.burst ?? 5),
-    now,
+    wallNow,
   );
   app.post("/v1/attestations", attestationLimit);
 
