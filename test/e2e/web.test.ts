@@ -325,7 +325,7 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
   it("Claim: binds an identity with an attestation, claims everything, balances rise by exactly what was shown", async () => {
     await chain.rpc("evm_increaseTime", [DELAY + 1]);
     await chain.rpc("evm_mine");
-    server.advance(DELAY + 1);
+    await server.syncClock();
     const current = await chain.client.readContract({
       address: pool,
       abi: royaltyPoolAbi,

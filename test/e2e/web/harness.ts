@@ -18,6 +18,8 @@ import { webHandler } from "@wellspring/web";
 import {
   type AppConfig,
   type Database,
+  adminFetch,
+  chainClock,
   createApp,
   migrate,
   openPglite,
@@ -34,8 +36,6 @@ import {
   createPublicClient,
   createWalletClient,
   http,
-  keccak256,
-  stringToBytes,
   toHex,
 } from "viem";
 import { type HDAccount, mnemonicToAccount } from "viem/accounts";
@@ -136,8 +136,8 @@ export interface Server {
   /** The same pages and database, served by an app without a chain connection (no claims endpoint). */
   fallbackUrl: string;
   db: Database;
-  /** Moves the server's clock with the chain's (evm_increaseTime). */
-  advance(seconds: number): void;
+  /** Reads the chain's time now (after evm_increaseTime), so schedule status follows it at once. */
+  syncClock(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -147,8 +147,10 @@ export async function startServer(chain: Chain, roles: Partial<Record<Role, stri
   const db = await openPglite({ dataDir });
   await migrate(db);
   const logger = pino({ level: "silent" });
-  let offsetMs = 0;
-  const now = () => Date.now() + offsetMs;
+  // Schedules activate by block time, and a local node's block time runs ahead of the wall clock
+  // (one second per block when blocks come faster, and evm_increaseTime): the server follows it.
+  const clock = chainClock(chain.client, { intervalMs: 200 });
+  await clock.refresh();
   const config: AppConfig = {
     CHAIN_ID: 31337,
     BODY_LIMIT_BYTES: 4 * 1024 * 1024,
@@ -161,10 +163,10 @@ export async function startServer(chain: Chain, roles: Partial<Record<Role, stri
     Object.entries(roles).map(([role, list]) => [role as Role, new Set(list.map((a) => a.toLowerCase()))]),
   );
   const hasRole = staticHasRole(map);
-  const app = createApp({ db, logger, config, hasRole, now, chain: chain.client });
+  const app = createApp({ db, logger, config, hasRole, chainNow: clock.now, chain: chain.client });
   // The same database served by an app without a chain connection: its claims endpoint answers 503,
   // so the Claim page falls back to building proofs itself.
-  const noChainApp = createApp({ db, logger, config, hasRole, now });
+  const noChainApp = createApp({ db, logger, config, hasRole, chainNow: clock.now });
   const outer = express();
   // The pages get the API's own Content-Security-Policy (read from a response of the app), so the
   // test proves they run under it, as they will once the server mounts them behind its helmet.
@@ -196,10 +198,9 @@ export async function startServer(chain: Chain, roles: Partial<Record<Role, stri
     url,
     fallbackUrl,
     db,
-    advance: (seconds) => {
-      offsetMs += seconds * 1000;
-    },
+    syncClock: () => clock.refresh(),
     stop: async () => {
+      clock.stop();
       abort.abort();
       await indexing.catch(() => undefined);
       for (const h of [http, httpFallback]) {
@@ -212,43 +213,14 @@ export async function startServer(chain: Chain, roles: Partial<Record<Role, stri
   };
 }
 
-const ADMIN_TYPES = {
-  AdminRequest: [
-    { name: "method", type: "string" },
-    { name: "path", type: "string" },
-    { name: "bodyHash", type: "bytes32" },
-    { name: "nonce", type: "bytes32" },
-    { name: "deadline", type: "uint256" },
-  ],
-} as const;
-
 /** A signed admin POST from Node, as docs/api.md shows (used for setup: registering the pool). */
-export async function signedPost(
+export function signedPost(
   server: Server,
   account: HDAccount,
   apiPath: string,
   body: unknown,
 ): Promise<Response> {
-  const text = JSON.stringify(body);
-  const nonce = keccak256(stringToBytes(`${apiPath}-${Date.now()}-${Math.random()}`));
-  const deadline = BigInt(Math.floor(Date.now() / 1000) + 60);
-  const signature = await account.signTypedData({
-    domain: { name: "Wellspring Admin API", version: "1", chainId: 31337 },
-    types: ADMIN_TYPES,
-    primaryType: "AdminRequest",
-    message: { method: "POST", path: apiPath, bodyHash: keccak256(stringToBytes(text)), nonce, deadline },
-  });
-  return fetch(`${server.url}${apiPath}`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-wellspring-address": account.address,
-      "x-wellspring-nonce": nonce,
-      "x-wellspring-deadline": deadline.toString(),
-      "x-wellspring-signature": signature,
-    },
-    body: text,
-  });
+  return adminFetch(server.url, account, { chainId: 31337, method: "POST", path: apiPath, body });
 }
 
 export function launchBrowser(): Promise<Browser> {
