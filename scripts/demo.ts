@@ -1,10 +1,11 @@
 /**
- * `npm start`: deploys Wellspring to a local chain and plays one short story end to end.
+ * `npm run demo`: deploys Wellspring to a local chain and plays one short story end to end
+ * (`npm start` plays it too, on the `hardhat node` it starts, then serves the result).
  *
- *   npm start                                  # in-process Hardhat network (EDR), nothing to start first
- *   npx hardhat node --hostname 127.0.0.1 &    # or a fresh local node ...
- *   RPC_URL=http://127.0.0.1:8545 npm start    # ... and the demo against it
- *   DEMO_TABLE=explicit npm start              # a hand-written three-contributor table instead of the engine's
+ *   npm run demo                                  # in-process Hardhat network (EDR), nothing to start first
+ *   npx hardhat node --hostname 127.0.0.1 &       # or a fresh local node ...
+ *   RPC_URL=http://127.0.0.1:8545 npm run demo    # ... and the demo against it
+ *   DEMO_TABLE=explicit npm run demo              # a hand-written three-contributor table instead of the engine's
  *
  * Two payers deposit (ETH, and "demo USDC" with a permit); a share table is proposed — by default the
  * attribution engine's table for this repository's own package-lock.json — and activates after the
@@ -12,7 +13,7 @@
  * whose first claim fails until an attestor's EIP-712 attestation binds it to a wallet. Every balance
  * change is checked to the unit, and the books (paid + still waiting for unbound identities + rounding
  * dust = deposited) are printed and checked. The last line, `DEMO_RESULT {...}`, is for
- * test/e2e/demo.test.ts.
+ * test/e2e/demo.test.ts and scripts/start.ts.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -159,6 +160,11 @@ function explicitTable(accounts: readonly string[]): TableChoice {
     table,
     text: JSON.stringify(shareTableToJson(table), null, 2) + "\n",
   };
+}
+
+/** The recipient with the most shares (the first by accountId among equals). */
+function largestOther<R extends { shares: bigint }>(recipients: readonly R[]): R {
+  return recipients.reduce((x, y) => (y.shares > x.shares ? y : x));
 }
 
 async function main(): Promise<void> {
@@ -426,7 +432,7 @@ async function main(): Promise<void> {
   }
   if (others.length > 0) {
     // One on-chain spot check of the "waiting" figure.
-    const r = others.reduce((x, y) => (y.shares > x.shares ? y : x));
+    const r = largestOther(others);
     const q = await getClaimable(admin, { pool, queries: [{ scheduleId, proof: r, tokens }] });
     if (q.totals.get(token) !== floorShare(USDC_IN, r.shares, table.totalShares))
       throw new Error("claimable is off");
@@ -454,11 +460,24 @@ async function main(): Promise<void> {
   line(`   so the dust is below one base unit per recipient (${table.recipients.length} recipients).`);
   line("\nStory complete: every balance change and the books were checked to the unit.");
 
+  // The largest outside identity that has not claimed (not a holding of this repository's own packages).
+  const own = ownComponentPrefixes();
+  const outside = others.filter(
+    (r) => r.identity !== undefined && !own.some((p) => r.identity!.startsWith(p)),
+  );
+  const suggestion = outside.length > 0 ? largestOther(outside) : undefined;
   const result = {
     ok: true,
     chainId,
     pool,
+    registry,
+    factory: addresses.factory,
+    deployBlock: addresses.deployBlock,
     token,
+    scheduleId: scheduleId.toString(),
+    root: table.root,
+    // What `npm start` suggests looking up in the Claim page.
+    unclaimed: suggestion?.identity ?? null,
     tableSource: choice.source,
     recipients: table.recipients.length,
     deposited: { usdc: USDC_IN.toString(), eth: ETH_IN.toString() },

@@ -66,9 +66,9 @@ function runDemo(command: string, args: string[], env: NodeJS.ProcessEnv) {
   return { result, out };
 }
 
-describe("npm start (scripts/demo.ts)", () => {
+describe("npm run demo (scripts/demo.ts)", () => {
   it("plays the story with the engine's table for this repository's package-lock.json", () => {
-    const { result } = runDemo("npm", ["start", "--silent"], demoEnv({}));
+    const { result } = runDemo("npm", ["run", "demo", "--silent"], demoEnv({}));
     assert.match(result.tableSource, /^engine: /);
     assert.ok(result.recipients > 3);
     assert.ok(result.waiting.usdc > 0n);
