@@ -28,7 +28,7 @@ type Publication = {
   sender: string;
   activatesAt: string;
 };
-type Schedules = { schedules: { scheduleId: string; status: string; root: string }[] };
+type Schedules = { schedules: { scheduleId: string; status: string; root: string; runId: string | null }[] };
 
 for (const backend of await backends()) {
   describe(`publishing a run's root on-chain [${backend.name}]`, { skip: backend.skip }, () => {
@@ -168,9 +168,10 @@ for (const backend of await backends()) {
       assert.equal(early.status, 409);
       assert.equal(((await early.json()) as ErrorBody).error.code, "CONFLICT");
       await sync();
+      // The schedule names the run that holds its table (found by root; the uri is the proposer's text).
       assert.deepEqual(
-        (await schedules()).schedules.map((s) => [s.scheduleId, s.status, s.root]),
-        [[body.scheduleId, "pending", table.root]],
+        (await schedules()).schedules.map((s) => [s.scheduleId, s.status, s.root, s.runId]),
+        [[body.scheduleId, "pending", table.root, run.id.toString()]],
       );
       assert.equal((await publish(other.id)).status, 409);
 

@@ -289,6 +289,10 @@ export const scheduleResponse = z
     revokedBlock: uintString.nullable(),
     revokedBy: z.string().nullable(),
     sweptTokens: z.array(z.string()),
+    runId: z.string().nullable().meta({
+      description:
+        "The stored run whose table has this schedule's root (its proofs are served here), or null when this server holds none",
+    }),
   })
   .register(responseSchemas, { id: "Schedule" });
 export const scheduleListResponse = z

@@ -34,6 +34,8 @@ export interface ScheduleRecord {
   revokedBy: Address | null;
   /** Tokens whose unclaimed remainder of this schedule was swept. */
   sweptTokens: Address[];
+  /** The latest complete run of this pool with the schedule's root (the table the server holds), if any. */
+  runId: bigint | null;
 }
 
 export interface BalanceRecord {
@@ -158,6 +160,7 @@ export class PoolRepository {
       revoked_block: string | null;
       revoked_by: Hex | null;
       swept_tokens: string | null;
+      run_id_held: string | null;
     }>(
       `SELECT * FROM (
          SELECT s.*,
@@ -168,7 +171,9 @@ export class PoolRepository {
                                     AND n.revoked_block IS NULL AND n.activates_at <= $2) THEN 'superseded'
                      ELSE 'active' END AS status,
                 (SELECT string_agg(encode(w.token, 'hex'), ',' ORDER BY w.token) FROM sweeps w
-                 WHERE w.pool_id = s.pool_id AND w.schedule_id = s.schedule_id) AS swept_tokens
+                 WHERE w.pool_id = s.pool_id AND w.schedule_id = s.schedule_id) AS swept_tokens,
+                (SELECT r.id FROM runs r WHERE r.pool_id = s.pool_id AND r.root = s.root
+                   AND r.status = 'complete' ORDER BY r.id DESC LIMIT 1) AS run_id_held
          FROM schedules s WHERE s.pool_id = $1) AS listed
        WHERE $3::text IS NULL OR status = $3::text
        ORDER BY schedule_id`,
@@ -190,6 +195,7 @@ export class PoolRepository {
       revokedBlock: optBig(r.revoked_block),
       revokedBy: r.revoked_by === null ? null : getAddress(r.revoked_by),
       sweptTokens: r.swept_tokens ? r.swept_tokens.split(",").map((hex) => getAddress(`0x${hex}`)) : [],
+      runId: optBig(r.run_id_held),
     }));
   }
 

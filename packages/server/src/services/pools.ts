@@ -45,6 +45,7 @@ const scheduleDto = (s: ScheduleRecord) => ({
   revokedBlock: str(s.revokedBlock),
   revokedBy: s.revokedBy,
   sweptTokens: s.sweptTokens,
+  runId: str(s.runId),
 });
 
 const depositDto = (d: DepositRecord) => ({

@@ -143,6 +143,8 @@ export interface Schedule {
   policyHash: Hex;
   inputsHash: Hex;
   uri: string;
+  /** The run whose table has this root, when the server holds one (whoever proposed it). */
+  runId: string | null;
   activatesAt: string;
   sweptTokens: string[];
 }
@@ -188,4 +190,9 @@ export interface PolicyLine {
 export function runIdOfUri(uri: string): string | undefined {
   const m = /(?:^|\/)v1\/runs\/([A-Za-z0-9_-]+)$/.exec(uri);
   return m?.[1];
+}
+
+/** The stored run with the schedule's table: the server's match by root, else the one its uri names. */
+export function scheduleRunId(schedule: Pick<Schedule, "runId" | "uri">): string | undefined {
+  return schedule.runId ?? runIdOfUri(schedule.uri);
 }

@@ -5,7 +5,15 @@ import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { identityRegistryAbi, royaltyPoolAbi } from "@wellspring/sdk/abi";
 import { type Address, type Hex, type PublicClient, getAddress, zeroAddress } from "viem";
 
-import { ApiError, type PoolDetail, type Recipient, type Schedule, get, getAll, runIdOfUri } from "./api.ts";
+import {
+  ApiError,
+  type PoolDetail,
+  type Recipient,
+  type Schedule,
+  get,
+  getAll,
+  scheduleRunId,
+} from "./api.ts";
 import {
   type Ctx,
   type TokenInfo,
@@ -99,7 +107,7 @@ async function serverClaims(
     }
     const entry: Entry = {
       schedule,
-      runId: runIdOfUri(schedule.uri),
+      runId: scheduleRunId(schedule),
       recipient: { accountId, shares: item.shares, identity: isAddressAccount(accountId) ? null : input },
       proof: item.proof,
       policy: await policyLabel(schedule.policyHash),
@@ -145,7 +153,7 @@ async function findEntries(
   const entries: Entry[] = [];
   const unreadable: Schedule[] = [];
   for (const schedule of schedules.filter((s) => s.status === "active" || s.status === "superseded")) {
-    const runId = runIdOfUri(schedule.uri);
+    const runId = scheduleRunId(schedule);
     if (!runId) {
       unreadable.push(schedule);
       continue;

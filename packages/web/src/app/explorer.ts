@@ -10,7 +10,7 @@ import {
   type Schedule,
   get,
   getAll,
-  runIdOfUri,
+  scheduleRunId,
 } from "./api.ts";
 import { type Ctx, poolSelect, showError, toAccountId, tokenInfo } from "./context.ts";
 import {
@@ -83,13 +83,13 @@ export function explorerPage(ctx: Ctx): HTMLElement {
             h("span", { class: `badge badge-${s.status}` }, s.status),
             new Date(s.activatesAt).toISOString().replace("T", " ").slice(0, 16),
             h("code", {}, shortHex(s.root)),
-            runIdOfUri(s.uri) ? `run ${runIdOfUri(s.uri)}` : s.uri || "—",
+            scheduleRunId(s) ? `run ${scheduleRunId(s)}` : s.uri || "—",
           ]),
           "schedules",
         ),
       );
       active = schedules.filter((s) => s.status === "active").at(-1);
-      const runId = active ? runIdOfUri(active.uri) : undefined;
+      const runId = active ? scheduleRunId(active) : undefined;
       recipients = runId
         ? await getAll<Recipient, "recipients">(`/v1/runs/${runId}/recipients`, "recipients", "after")
         : [];
