@@ -196,6 +196,41 @@ for (const backend of await backends()) {
       assert.equal((await schedules()).schedules.at(-1)?.status, "pending");
     });
 
+    it("holds no database transaction while a proposal is mined; a concurrent second proposal gets 409", async () => {
+      const pending = (await schedules()).schedules.at(-1)!;
+      await revokeSchedule(chain.wallets.admin, { pool: chain.pool, scheduleId: BigInt(pending.scheduleId) });
+      await sync();
+      const { run: a } = await storeRun(300_000n);
+      const { run: b } = await storeRun(350_000n);
+      const provider = chain.connection.provider;
+      await provider.request({ method: "evm_setAutomine", params: [false] });
+      try {
+        const first = publish(a.id, "ipfs://mined-later");
+        const second = publish(b.id, "ipfs://second");
+        // Wait until the proposal sits in the node's mempool, unmined.
+        for (;;) {
+          const block = (await provider.request({
+            method: "eth_getBlockByNumber",
+            params: ["pending", false],
+          })) as { transactions: unknown[] };
+          if (block.transactions.length > 0) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        // The database answers meanwhile (on PGlite one open transaction would block this read).
+        const listed = await fetch(`${server.url}/v1/pools/${chain.pool}/schedules`);
+        assert.equal(listed.status, 200);
+        await provider.request({ method: "evm_mine", params: [] });
+        const [r1, r2] = await Promise.all([first, second]);
+        assert.equal(r1.status, 201, await r1.clone().text());
+        assert.equal(r2.status, 409, await r2.clone().text());
+        assert.match(((await r2.json()) as ErrorBody).error.message, /already pending/);
+      } finally {
+        await provider.request({ method: "evm_setAutomine", params: [true] });
+      }
+      await sync();
+      assert.equal((await schedules()).schedules.at(-1)?.status, "pending");
+    });
+
     it("refuses runs that are not complete, unknown runs, and works only with a proposer key", async () => {
       const { rows } = await db.query<{ id: string }>(
         "INSERT INTO runs (pool_id, policy_version_id, created_by) VALUES ($1, $2, $3) RETURNING id",

@@ -13,8 +13,12 @@ export function publisherClient(privateKey: Hex, rpcUrl: string): SdkClient {
 
 /**
  * Proposes a completed run's root on-chain with the server's proposer key and links the new
- * schedule to the run. The pool's row is locked for the whole publication, so two requests (on
- * any number of instances) cannot both propose; the link is written in that same transaction.
+ * schedule to the run. No database transaction stays open while the proposal is mined (on PGlite
+ * that would stall every other request for a block time or more): the pool itself refuses a second
+ * proposal while one is pending (RoyaltyPoolSchedulePending → 409), which settles races between
+ * instances, and publications from this process go one at a time, so the proposer key's nonces
+ * never collide. The link is written once the receipt is in; should the process die before that,
+ * the indexer still records the schedule, and its run is found by root.
  */
 export class PublishService {
   constructor(
@@ -27,7 +31,16 @@ export class PublishService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async publish(runId: bigint, uri: string, requestedBy: Address) {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** One publication at a time in this process (see the class comment). */
+  publish(runId: bigint, uri: string, requestedBy: Address) {
+    const next = this.queue.then(() => this.publishNow(runId, uri, requestedBy));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async publishNow(runId: bigint, uri: string, requestedBy: Address) {
     const run = await this.runs.get(runId);
     if (!run) throw new ServerError("NOT_FOUND", `no run ${runId}`);
     if (run.status !== "complete" || !run.root || !run.tableHash || run.totalShares === null)
@@ -48,85 +61,82 @@ export class PublishService {
     const publisher = this.publisher;
     const chain = this.chain;
 
-    return this.db.transaction(async (tx) => {
-      await tx.query("SELECT id FROM pools WHERE id = $1 FOR UPDATE", [pool.id]);
-      const { rows: pending } = await tx.query<{ schedule_id: string }>(
-        `SELECT schedule_id FROM schedules WHERE pool_id = $1 AND revoked_block IS NULL AND activates_at > $2
-         UNION SELECT p.schedule_id FROM schedule_publications p
-         WHERE p.pool_id = $1 AND p.activates_at > $2
-           AND NOT EXISTS (SELECT 1 FROM schedules s WHERE s.pool_id = p.pool_id AND s.schedule_id = p.schedule_id
-                           AND s.revoked_block IS NOT NULL)`,
-        [pool.id, new Date(this.now())],
-      );
-      if (pending[0])
-        throw new ServerError("CONFLICT", `schedule ${pending[0].schedule_id} is already pending`);
-      let onChainPending: bigint;
-      try {
-        // The indexer lags by its confirmation depth; the pool itself is the authority.
-        onChainPending = await chain.readContract({
-          address: pool.address,
-          abi: royaltyPoolAbi,
-          functionName: "pendingScheduleId",
-        });
-      } catch (error) {
-        throw new ServerError("CHAIN_UNAVAILABLE", "could not read the pool's pending schedule", {
+    const { rows: pending } = await this.db.query<{ schedule_id: string }>(
+      `SELECT schedule_id FROM schedules WHERE pool_id = $1 AND revoked_block IS NULL AND activates_at > $2
+       UNION SELECT p.schedule_id FROM schedule_publications p
+       WHERE p.pool_id = $1 AND p.activates_at > $2
+         AND NOT EXISTS (SELECT 1 FROM schedules s WHERE s.pool_id = p.pool_id AND s.schedule_id = p.schedule_id
+                         AND s.revoked_block IS NOT NULL)`,
+      [pool.id, new Date(this.now())],
+    );
+    if (pending[0])
+      throw new ServerError("CONFLICT", `schedule ${pending[0].schedule_id} is already pending`);
+    let onChainPending: bigint;
+    try {
+      // The indexer lags by its confirmation depth; the pool itself is the authority.
+      onChainPending = await chain.readContract({
+        address: pool.address,
+        abi: royaltyPoolAbi,
+        functionName: "pendingScheduleId",
+      });
+    } catch (error) {
+      throw new ServerError("CHAIN_UNAVAILABLE", "could not read the pool's pending schedule", {
+        cause: error,
+      });
+    }
+    if (onChainPending !== 0n)
+      throw new ServerError("CONFLICT", `schedule ${onChainPending} is already pending on-chain`);
+    let proposed: Awaited<ReturnType<typeof proposeSchedule>>;
+    try {
+      proposed = await proposeSchedule(publisher, {
+        pool: pool.address,
+        table: {
+          root: run.root!,
+          totalShares: run.totalShares!,
+          tableHash: run.tableHash!,
+          policyHash,
+          inputsHash: run.inputsHash!,
+        },
+        uri,
+      });
+    } catch (error) {
+      if (isServerError(error)) throw error;
+      if (isSdkError(error, "CONTRACT_REVERTED"))
+        throw new ServerError("CONFLICT", `the pool refused the proposal: ${error.message}`, {
           cause: error,
         });
-      }
-      if (onChainPending !== 0n)
-        throw new ServerError("CONFLICT", `schedule ${onChainPending} is already pending on-chain`);
-      let proposed: Awaited<ReturnType<typeof proposeSchedule>>;
-      try {
-        proposed = await proposeSchedule(publisher, {
-          pool: pool.address,
-          table: {
-            root: run.root!,
-            totalShares: run.totalShares!,
-            tableHash: run.tableHash!,
-            policyHash,
-            inputsHash: run.inputsHash!,
-          },
-          uri,
-        });
-      } catch (error) {
-        if (isServerError(error)) throw error;
-        if (isSdkError(error, "CONTRACT_REVERTED"))
-          throw new ServerError("CONFLICT", `the pool refused the proposal: ${error.message}`, {
-            cause: error,
-          });
-        throw new ServerError("CHAIN_UNAVAILABLE", "could not send the proposal", { cause: error });
-      }
-      const activatesAt = new Date(Number(proposed.activatesAt) * 1000);
-      // proposeSchedule refused a client without an account, so there is one.
-      const sender = getAddress(publisher.account!.address);
-      await tx.query(
-        `INSERT INTO schedule_publications
-           (pool_id, schedule_id, run_id, root, uri, tx_hash, block_number, activates_at, requested_by, sender)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [
-          pool.id,
-          proposed.scheduleId,
-          runId,
-          bytea(run.root!),
-          uri,
-          bytea(proposed.receipt.transactionHash),
-          proposed.receipt.blockNumber,
-          activatesAt,
-          bytea(requestedBy),
-          bytea(sender),
-        ],
-      );
-      return {
-        runId: runId.toString(),
-        pool: pool.address,
-        scheduleId: proposed.scheduleId.toString(),
-        root: run.root!,
+      throw new ServerError("CHAIN_UNAVAILABLE", "could not send the proposal", { cause: error });
+    }
+    const activatesAt = new Date(Number(proposed.activatesAt) * 1000);
+    // proposeSchedule refused a client without an account, so there is one.
+    const sender = getAddress(publisher.account!.address);
+    await this.db.query(
+      `INSERT INTO schedule_publications
+         (pool_id, schedule_id, run_id, root, uri, tx_hash, block_number, activates_at, requested_by, sender)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        pool.id,
+        proposed.scheduleId,
+        runId,
+        bytea(run.root!),
         uri,
-        txHash: proposed.receipt.transactionHash,
-        blockNumber: proposed.receipt.blockNumber.toString(),
-        activatesAt: activatesAt.toISOString(),
-        sender,
-      };
-    });
+        bytea(proposed.receipt.transactionHash),
+        proposed.receipt.blockNumber,
+        activatesAt,
+        bytea(requestedBy),
+        bytea(sender),
+      ],
+    );
+    return {
+      runId: runId.toString(),
+      pool: pool.address,
+      scheduleId: proposed.scheduleId.toString(),
+      root: run.root!,
+      uri,
+      txHash: proposed.receipt.transactionHash,
+      blockNumber: proposed.receipt.blockNumber.toString(),
+      activatesAt: activatesAt.toISOString(),
+      sender,
+    };
   }
 }
