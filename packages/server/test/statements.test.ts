@@ -206,6 +206,81 @@ for (const backend of await backends()) {
         assert.match(paged.headers.get("x-next-cursor") ?? "", /^[0-9]+:[0-9]+$/);
       });
 
+      it("summarises big tables: sums over the whole table, only the largest parts listed, the rest page by page", async () => {
+        const path = `/v1/pools/${chain.pool}/statements/payers/${chain.wallets.payer.account.address}`;
+        const full = await get<PayerStatement>(path);
+        const top = await get<PayerStatement>(`${path}?split=1`);
+        for (const [i, d] of top.deposits.entries()) {
+          // The sums are over all three recipients, whatever the number listed.
+          assert.equal(d.recipientCount, 3);
+          assert.equal(d.distributed, full.deposits[i]!.distributed);
+          assert.equal(BigInt(d.distributed!) + BigInt(d.dust!), BigInt(d.amount));
+          assert.equal(d.dust, full.deposits[i]!.dust);
+          // The largest recipient is carol (333,334 of 1,000,000 shares).
+          assert.deepEqual(
+            d.recipients.map((r) => [r.identity, r.shares]),
+            [["github:carol", "333334"]],
+          );
+        }
+        assert.deepEqual((await get<PayerStatement>(`${path}?split=0`)).deposits[0]?.recipients, []);
+
+        // CSV with split=1: share, others, dust lines that add up to each deposit's amount.
+        const text = await (await fetch(`${server.url}${path}?format=csv&split=1`)).text();
+        const rows = text
+          .trimEnd()
+          .split("\r\n")
+          .slice(1)
+          .map((l) => l.split(","));
+        assert.deepEqual(
+          rows.map((r) => r[8]),
+          ["share", "others", "dust", "share", "others", "dust", "share", "others", "dust"],
+        );
+        for (const d of top.deposits) {
+          const mine = rows.filter((r) => r[0] === d.blockNumber && r[1] === String(d.logIndex));
+          assert.equal(
+            mine.reduce((sum, r) => sum + BigInt(r.at(-1)!), 0n),
+            BigInt(d.amount),
+          );
+          assert.equal(mine.find((r) => r[8] === "others")?.[11], "666666");
+        }
+
+        // The whole split of one deposit, two recipients per page, in accountId order.
+        const d = full.deposits[0]!;
+        const splitPath = `/v1/pools/${chain.pool}/deposits/${d.blockNumber}/${d.logIndex}/split`;
+        type Split = {
+          deposit: PayerDeposit;
+          recipients: PayerDeposit["recipients"];
+          nextCursor: string | null;
+        };
+        const p1 = await get<Split>(`${splitPath}?limit=2`);
+        assert.equal(p1.recipients.length, 2);
+        assert.ok(p1.nextCursor);
+        const p2 = await get<Split>(`${splitPath}?limit=2&after=${p1.nextCursor}`);
+        assert.equal(p2.nextCursor, null);
+        const all = [...p1.recipients, ...p2.recipients];
+        assert.deepEqual(
+          all.map((r) => r.accountId),
+          all.map((r) => r.accountId).sort(),
+        );
+        assert.equal(
+          all.reduce((sum, r) => sum + BigInt(r.amount), 0n) + BigInt(p1.deposit.dust!),
+          BigInt(d.amount),
+        );
+        assert.deepEqual(
+          Object.fromEntries(all.map((r) => [r.accountId, r.amount])),
+          Object.fromEntries(d.recipients.map((r) => [r.accountId, r.amount])),
+        );
+        const csvPage = await fetch(`${server.url}${splitPath}?limit=2&format=csv`);
+        assert.equal(csvPage.headers.get("x-next-cursor"), p1.nextCursor);
+        assert.equal((await csvPage.text()).trimEnd().split("\r\n").length, 3);
+        const missing = await fetch(
+          `${server.url}/v1/pools/${chain.pool}/deposits/${d.blockNumber}/999/split`,
+        );
+        assert.equal(missing.status, 404);
+        const bad = await fetch(`${server.url}/v1/pools/${chain.pool}/deposits/x/0/split`);
+        assert.equal(bad.status, 400, await bad.clone().text());
+      });
+
       it("tells each contributor what it earned, claimed and has waiting, equal to the pool's own figures", async () => {
         const { alice, bob } = chain.wallets;
         await claim(alice, {

@@ -30,56 +30,98 @@ export const payerStatementQuery = z.object({
     .regex(/^[0-9]{1,18}:[0-9]{1,9}$/, "must be a cursor from a previous page")
     .optional(),
   token: address.optional().meta({ description: "Only this token (zero address = ETH)" }),
+  split: z.coerce.number().int().min(0).max(1000).default(20).meta({
+    description:
+      "How many of the largest recipients' parts to list per deposit (0-1000); the whole split is at .../deposits/{block}/{logIndex}/split",
+  }),
+  format,
+});
+export const depositSplitParams = z.object({
+  address,
+  blockNumber: z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,17})$/, "must be a block number")
+    // zod runs the transform even when the regex failed (the issue is reported all the same).
+    .transform((v) => (/^[0-9]+$/.test(v) ? BigInt(v) : 0n))
+    .meta({ description: "Block of the deposit event" }),
+  logIndex: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .meta({ description: "Log index of the deposit event" }),
+});
+export const depositSplitQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(5000)
+    .default(1000)
+    .meta({ description: "Recipients per page (1-5000)" }),
+  after: hash32.optional().meta({ description: "nextCursor of the previous page (an accountId)" }),
   format,
 });
 export const contributorStatementQuery = z.object({ format });
+
+const payerShare = z.object({
+  accountId: z.string(),
+  identity: z.string().nullable(),
+  shares: uintString,
+  amount: uintString.meta({
+    description: "mulDiv(deposit amount, shares, totalShares), rounded down",
+  }),
+});
+
+const payerDeposit = z.object({
+  blockNumber: uintString,
+  logIndex: z.number().int(),
+  txHash: z.string(),
+  blockTime: isoDate.nullable(),
+  source: z.enum(["deposit", "sync"]),
+  token: z.string(),
+  amount: uintString,
+  memo: z.string(),
+  scheduleId: uintString.nullable().meta({ description: "The pot the event credited; null = unallocated" }),
+  sharedBy: z
+    .object({
+      scheduleId: uintString,
+      status: z.string(),
+      root: z.string(),
+      totalShares: uintString,
+      runId: uintString.nullable(),
+    })
+    .nullable()
+    .meta({
+      description: "The schedule whose table shares this deposit out (genesis for unallocated)",
+    }),
+  unsplitReason: z.enum(["unallocated", "table_unavailable"]).nullable(),
+  recipientCount: z.number().int().nullable().meta({ description: "Recipients in the sharing table" }),
+  distributed: uintString.nullable().meta({
+    description: "Sum over every recipient of mulDiv(amount, shares, totalShares), rounded down",
+  }),
+  recipients: z.array(payerShare).meta({
+    description: "The `split` largest recipients' parts (shares descending, then accountId)",
+  }),
+  dust: uintString.nullable().meta({ description: "amount minus distributed (rounding)" }),
+});
 
 export const payerStatementResponse = z
   .object({
     pool: z.string(),
     payer: z.string(),
-    deposits: z.array(
-      z.object({
-        blockNumber: uintString,
-        logIndex: z.number().int(),
-        txHash: z.string(),
-        blockTime: isoDate.nullable(),
-        source: z.enum(["deposit", "sync"]),
-        token: z.string(),
-        amount: uintString,
-        memo: z.string(),
-        scheduleId: uintString
-          .nullable()
-          .meta({ description: "The pot the event credited; null = unallocated" }),
-        sharedBy: z
-          .object({
-            scheduleId: uintString,
-            status: z.string(),
-            root: z.string(),
-            totalShares: uintString,
-            runId: uintString.nullable(),
-          })
-          .nullable()
-          .meta({
-            description: "The schedule whose table shares this deposit out (genesis for unallocated)",
-          }),
-        unsplitReason: z.enum(["unallocated", "table_unavailable"]).nullable(),
-        recipients: z.array(
-          z.object({
-            accountId: z.string(),
-            identity: z.string().nullable(),
-            shares: uintString,
-            amount: uintString.meta({
-              description: "mulDiv(deposit amount, shares, totalShares), rounded down",
-            }),
-          }),
-        ),
-        dust: uintString.nullable().meta({ description: "amount minus the recipients' amounts (rounding)" }),
-      }),
-    ),
+    deposits: z.array(payerDeposit),
     nextCursor: z.string().nullable(),
   })
   .register(responseSchemas, { id: "PayerStatement" });
+
+export const depositSplitResponse = z
+  .object({
+    deposit: payerDeposit,
+    recipients: z.array(payerShare).meta({ description: "One page of every recipient's part, by accountId" }),
+    nextCursor: z.string().nullable(),
+  })
+  .register(responseSchemas, { id: "DepositSplit" });
 
 export const contributorStatementResponse = z
   .object({

@@ -34,6 +34,37 @@ export class StatementQueries {
     return id === null || id === undefined ? undefined : BigInt(id);
   }
 
+  /**
+   * How a deposit of `amount` splits over a run's whole table, computed in SQL (exact numeric, one
+   * scan, nothing loaded into memory): the recipient count and Σ floor(amount × shares / total).
+   */
+  async splitTotals(
+    runId: bigint,
+    amount: bigint,
+    totalShares: bigint,
+  ): Promise<{ count: number; distributed: bigint }> {
+    const { rows } = await this.db.query<{ n: string; distributed: string }>(
+      `SELECT count(*) AS n, COALESCE(sum(div($2::numeric * shares, $3::numeric)), 0)::text AS distributed
+       FROM run_recipients WHERE run_id = $1`,
+      [runId, amount, totalShares],
+    );
+    return { count: Number(rows[0]?.n ?? 0), distributed: BigInt(rows[0]?.distributed ?? "0") };
+  }
+
+  /** The `limit` largest recipients of a run (shares descending, then accountId). */
+  async largestRecipients(
+    runId: bigint,
+    limit: number,
+  ): Promise<{ accountId: Hex; shares: bigint; identity: string | null }[]> {
+    if (limit === 0) return [];
+    const { rows } = await this.db.query<{ account_id: Hex; shares: string; identity: string | null }>(
+      `SELECT account_id, shares, identity FROM run_recipients WHERE run_id = $1
+       ORDER BY shares DESC, account_id LIMIT $2`,
+      [runId, limit],
+    );
+    return rows.map((r) => ({ accountId: r.account_id, shares: BigInt(r.shares), identity: r.identity }));
+  }
+
   /** Deposits per (schedule, token); schedule NULL = the unallocated pot. */
   async depositTotals(poolId: bigint): Promise<PotTotal[]> {
     const { rows } = await this.db.query<{ schedule_id: string | null; token: Hex; amount: string }>(

@@ -2,11 +2,23 @@ import { toAccountId, type AccountId } from "@wellspring/sdk";
 import { getAddress, type Address, type Hex } from "viem";
 import { ServerError } from "../errors.ts";
 import type { DepositRecord, PoolRecord, PoolRepository, ScheduleRecord } from "../repositories/pools.ts";
-import { allRecipients, type RecipientRow, type RunRepository } from "../repositories/runs.ts";
+import type { RunRepository } from "../repositories/runs.ts";
 import type { StatementQueries } from "../repositories/statements.ts";
 
 /** floor(a * b / d), exactly as the pool's Math.mulDiv rounds. */
 export const mulDiv = (a: bigint, b: bigint, d: bigint): bigint => (a * b) / d;
+
+/** One recipient's part of a deposit. */
+const share = (
+  amount: bigint,
+  r: { accountId: Hex; shares: bigint; identity: string | null },
+  totalShares: bigint,
+): PayerShare => ({
+  accountId: r.accountId,
+  identity: r.identity,
+  shares: r.shares.toString(),
+  amount: mulDiv(amount, r.shares, totalShares).toString(),
+});
 
 /**
  * The schedule that owns the unallocated pot: the first schedule that activated (revoked ones
@@ -40,9 +52,20 @@ export interface PayerDeposit {
   } | null;
   /** Why no split is shown: `unallocated` (no schedule activated yet) or `table_unavailable`. */
   unsplitReason: "unallocated" | "table_unavailable" | null;
+  /** Recipients of the sharing table (all of them share the deposit). */
+  recipientCount: number | null;
+  /** Σ over every recipient of floor(amount × shares / totalShares). */
+  distributed: string | null;
+  /** The largest recipients' parts (as many as the request's `split`); the rest by the split endpoint. */
   recipients: PayerShare[];
-  /** amount − Σ recipients' amounts: what integer division leaves over. */
+  /** amount − distributed: what integer division leaves over. */
   dust: string | null;
+}
+
+/** A sharing table as the payer statement needs it: its run, size and largest recipients. */
+interface SplitTable {
+  runId: bigint;
+  largest: { accountId: Hex; shares: bigint; identity: string | null }[];
 }
 
 const csvCell = (value: unknown): string => {
@@ -71,7 +94,11 @@ export const PAYER_CSV_COLUMNS = [
   "amount",
 ] as const;
 
-/** One line per (deposit, recipient), then a `dust` line; unsplit deposits get one line with their reason. */
+/**
+ * Per deposit: a `share` line per listed recipient, an `others` line for everyone else in the table
+ * (their shares and amount together), then a `dust` line; the lines of a deposit add up to its
+ * amount. Unsplit deposits get one line with their reason.
+ */
 export function payerStatementToCsv(deposits: readonly PayerDeposit[]): string {
   const rows: unknown[][] = [];
   for (const d of deposits) {
@@ -81,7 +108,11 @@ export function payerStatementToCsv(deposits: readonly PayerDeposit[]): string {
       rows.push([...base, scheduleId, d.unsplitReason, null, null, null, null, d.amount]);
       continue;
     }
-    for (const r of d.recipients)
+    let listedShares = 0n;
+    let listedAmount = 0n;
+    for (const r of d.recipients) {
+      listedShares += BigInt(r.shares);
+      listedAmount += BigInt(r.amount);
       rows.push([
         ...base,
         scheduleId,
@@ -92,9 +123,46 @@ export function payerStatementToCsv(deposits: readonly PayerDeposit[]): string {
         d.sharedBy?.totalShares,
         r.amount,
       ]);
+    }
+    const others = (d.recipientCount ?? 0) - d.recipients.length;
+    if (others > 0 && d.sharedBy && d.distributed !== null) {
+      rows.push([
+        ...base,
+        scheduleId,
+        "others",
+        null,
+        `${others} more recipients`,
+        BigInt(d.sharedBy.totalShares) - listedShares,
+        d.sharedBy.totalShares,
+        BigInt(d.distributed) - listedAmount,
+      ]);
+    }
     rows.push([...base, scheduleId, "dust", null, null, null, d.sharedBy?.totalShares, d.dust]);
   }
   return csv(PAYER_CSV_COLUMNS, rows);
+}
+
+/** One page of a deposit's split: a `share` line per recipient (the deposit's columns repeated). */
+export function depositSplitToCsv(page: {
+  deposit: PayerDeposit;
+  recipients: readonly PayerShare[];
+}): string {
+  const d = page.deposit;
+  const base = [d.blockNumber, d.logIndex, d.txHash, d.blockTime, d.token, d.amount, d.memo];
+  const scheduleId = d.sharedBy?.scheduleId ?? null;
+  return csv(
+    PAYER_CSV_COLUMNS,
+    page.recipients.map((r) => [
+      ...base,
+      scheduleId,
+      "share",
+      r.accountId,
+      r.identity,
+      r.shares,
+      d.sharedBy?.totalShares,
+      r.amount,
+    ]),
+  );
 }
 
 export interface ContributorLine {
@@ -149,7 +217,7 @@ export class StatementService {
   async payer(
     poolAddress: Address,
     payer: Address,
-    page: { limit: number; cursor?: string; token?: Address },
+    page: { limit: number; cursor?: string; token?: Address; split: number },
   ): Promise<{ pool: Address; payer: Address; deposits: PayerDeposit[]; nextCursor: string | null }> {
     const pool = await this.require(poolAddress);
     const [block, index] = page.cursor ? page.cursor.split(":") : [];
@@ -165,14 +233,17 @@ export class StatementService {
     const schedules = await this.pools.schedules(pool.id, new Date(this.now()));
     const genesis = genesisOf(schedules);
     const byId = new Map(schedules.map((s) => [s.scheduleId, s]));
-    // One table read per schedule per page, whatever the number of deposits.
-    const tables = new Map<bigint, { runId: bigint; recipients: RecipientRow[] } | null>();
+    // One read of the largest recipients per schedule per page; a table is never loaded whole
+    // (10^6 recipients): the sums over it are computed in SQL.
+    const tables = new Map<bigint, SplitTable | null>();
     const tableOf = async (s: ScheduleRecord) => {
       if (!tables.has(s.scheduleId)) {
         const runId = await this.queries.runForSchedule(pool.id, s.scheduleId, s.root);
         tables.set(
           s.scheduleId,
-          runId === undefined ? null : { runId, recipients: await allRecipients(this.runs, runId) },
+          runId === undefined
+            ? null
+            : { runId, largest: await this.queries.largestRecipients(runId, page.split) },
         );
       }
       return tables.get(s.scheduleId) ?? null;
@@ -182,7 +253,7 @@ export class StatementService {
     for (const d of shown) {
       const schedule = d.scheduleId === null ? genesis : byId.get(d.scheduleId);
       const table = schedule ? await tableOf(schedule) : null;
-      deposits.push(this.split(d, schedule, table));
+      deposits.push(await this.split(d, schedule, table));
     }
     const last = shown.at(-1);
     return {
@@ -193,11 +264,47 @@ export class StatementService {
     };
   }
 
-  private split(
+  /**
+   * Every recipient's part of one deposit, page by page in accountId order (the whole split of a
+   * deposit, which the payer statement only summarises).
+   */
+  async depositSplit(
+    poolAddress: Address,
+    at: { blockNumber: bigint; logIndex: number },
+    page: { limit: number; after?: Hex },
+  ): Promise<{ deposit: PayerDeposit; recipients: PayerShare[]; nextCursor: string | null }> {
+    const pool = await this.require(poolAddress);
+    const [d] = await this.pools.deposits(pool.id, {
+      limit: 1,
+      after: { blockNumber: at.blockNumber, logIndex: at.logIndex - 1 },
+    });
+    if (!d || d.blockNumber !== at.blockNumber || d.logIndex !== at.logIndex)
+      throw new ServerError("NOT_FOUND", `no deposit at block ${at.blockNumber}, log ${at.logIndex}`);
+    const schedules = await this.pools.schedules(pool.id, new Date(this.now()));
+    const schedule =
+      d.scheduleId === null ? genesisOf(schedules) : schedules.find((s) => s.scheduleId === d.scheduleId);
+    const runId = schedule
+      ? await this.queries.runForSchedule(pool.id, schedule.scheduleId, schedule.root)
+      : undefined;
+    const deposit = await this.split(d, schedule, runId === undefined ? null : { runId, largest: [] });
+    if (!schedule || runId === undefined) return { deposit, recipients: [], nextCursor: null };
+    const rows = await this.runs.recipients(runId, {
+      limit: page.limit + 1,
+      ...(page.after ? { afterAccountId: page.after } : {}),
+    });
+    const shown = rows.slice(0, page.limit);
+    return {
+      deposit,
+      recipients: shown.map((r) => share(d.amount, r, schedule.totalShares)),
+      nextCursor: rows.length > page.limit ? (shown.at(-1)?.accountId ?? null) : null,
+    };
+  }
+
+  private async split(
     d: DepositRecord,
     schedule: ScheduleRecord | undefined,
-    table: { runId: bigint; recipients: RecipientRow[] } | null,
-  ): PayerDeposit {
+    table: SplitTable | null,
+  ): Promise<PayerDeposit> {
     const base = {
       blockNumber: d.blockNumber.toString(),
       logIndex: d.logIndex,
@@ -218,20 +325,18 @@ export class StatementService {
           }
         : null,
     };
-    if (!schedule) return { ...base, unsplitReason: "unallocated", recipients: [], dust: null };
-    if (!table) return { ...base, unsplitReason: "table_unavailable", recipients: [], dust: null };
-    let paid = 0n;
-    const recipients = table.recipients.map((r) => {
-      const amount = mulDiv(d.amount, r.shares, schedule.totalShares);
-      paid += amount;
-      return {
-        accountId: r.accountId,
-        identity: r.identity,
-        shares: r.shares.toString(),
-        amount: amount.toString(),
-      };
-    });
-    return { ...base, unsplitReason: null, recipients, dust: (d.amount - paid).toString() };
+    const unsplit = { recipientCount: null, distributed: null, recipients: [], dust: null };
+    if (!schedule) return { ...base, ...unsplit, unsplitReason: "unallocated" };
+    if (!table) return { ...base, ...unsplit, unsplitReason: "table_unavailable" };
+    const totals = await this.queries.splitTotals(table.runId, d.amount, schedule.totalShares);
+    return {
+      ...base,
+      unsplitReason: null,
+      recipientCount: totals.count,
+      distributed: totals.distributed.toString(),
+      recipients: table.largest.map((r) => share(d.amount, r, schedule.totalShares)),
+      dust: (d.amount - totals.distributed).toString(),
+    };
   }
 
   async contributor(poolAddress: Address, account: string) {

@@ -1,6 +1,7 @@
 import type { Request } from "express";
 import {
   contributorStatementToCsv,
+  depositSplitToCsv,
   payerStatementToCsv,
   type StatementService,
 } from "../../services/statements.ts";
@@ -9,6 +10,9 @@ import {
   contributorStatementParams,
   contributorStatementQuery,
   contributorStatementResponse,
+  depositSplitParams,
+  depositSplitQuery,
+  depositSplitResponse,
   payerStatementParams,
   payerStatementQuery,
   payerStatementResponse,
@@ -33,9 +37,11 @@ export function statementRoutes(statements: StatementService): AnyRoute[] {
       operationId: "getPayerStatement",
       summary: "A payer's deposits and how each was shared out (JSON or CSV)",
       description:
-        "Each deposit of the payer in chain order with the schedule whose table shares it out and, per recipient of " +
-        "that table, mulDiv(amount, shares, totalShares) plus the rounding dust. CSV: one line per (deposit, " +
-        "recipient) and a dust line per deposit; the next page's cursor is in X-Next-Cursor.",
+        "Each deposit of the payer in chain order with the schedule whose table shares it out: the table's size, " +
+        "the sum over every recipient of mulDiv(amount, shares, totalShares), the rounding dust, and the parts of " +
+        "the `split` largest recipients (the whole split of one deposit: .../deposits/{block}/{logIndex}/split). " +
+        "CSV: per deposit a line per listed recipient, an `others` line and a dust line, adding up to the amount; " +
+        "the next page's cursor is in X-Next-Cursor.",
       tags: ["statements"],
       params: payerStatementParams,
       query: payerStatementQuery,
@@ -48,11 +54,45 @@ export function statementRoutes(statements: StatementService): AnyRoute[] {
           limit: query.limit,
           ...(query.cursor ? { cursor: query.cursor } : {}),
           ...(query.token ? { token: query.token } : {}),
+          split: query.split,
         });
         if (wantsCsv(query.format, req))
           return {
             body: payerStatementToCsv(page.deposits),
             headers: csvHeaders(`statement-payer-${page.payer}.csv`, page.nextCursor),
+          };
+        return { body: page, headers: { Vary: "Accept" } };
+      },
+    }),
+    route({
+      method: "get",
+      path: "/v1/pools/:address/deposits/:blockNumber/:logIndex/split",
+      operationId: "getDepositSplit",
+      summary: "Every recipient's part of one deposit, page by page (JSON or CSV)",
+      description:
+        "The deposit (as in the payer statement) and one page of its split over the sharing table in accountId " +
+        "order: mulDiv(amount, shares, totalShares) each. Pass nextCursor as `after` for the next page " +
+        "(CSV: X-Next-Cursor).",
+      tags: ["statements"],
+      params: depositSplitParams,
+      query: depositSplitQuery,
+      responses: {
+        200: { description: "The deposit and one page of its split", schema: depositSplitResponse },
+        404: { description: "Unknown pool or no deposit at that block and log index" },
+      },
+      handle: async ({ params, query, req }) => {
+        const page = await statements.depositSplit(
+          params.address,
+          { blockNumber: params.blockNumber, logIndex: params.logIndex },
+          { limit: query.limit, ...(query.after ? { after: query.after } : {}) },
+        );
+        if (wantsCsv(query.format, req))
+          return {
+            body: depositSplitToCsv(page),
+            headers: csvHeaders(
+              `split-${page.deposit.blockNumber}-${page.deposit.logIndex}.csv`,
+              page.nextCursor,
+            ),
           };
         return { body: page, headers: { Vary: "Accept" } };
       },
