@@ -1,3 +1,4 @@
+import { AttributeRunner } from "../engine/attribute-runner.ts";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -76,9 +77,15 @@ export interface AppDeps {
    * Admin-request deadlines stay on `now`, the clock the signer's wallet also uses.
    */
   chainNow?: () => number;
+  /** Runs the attribution engine off the event loop; one shared worker unless given. */
+  engine?: AttributeRunner;
   /** Serves the web pages (`webHandler()` of @wellspring/web); absent = API only. */
   web?: (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 }
+
+let sharedEngine: AttributeRunner | undefined;
+/** One engine worker per process, started on the first run (it does not keep the process alive). */
+const defaultEngine = () => (sharedEngine ??= new AttributeRunner());
 
 export const API_VERSION = "0.1.0";
 const DOCS_DIR = new URL("./docs-page/", import.meta.url);
@@ -124,6 +131,7 @@ export function createApp(deps: AppDeps): Express {
         new PolicyRepository(db),
         new PoolRepository(db),
         config.CHAIN_ID,
+        deps.engine ?? defaultEngine(),
         now,
       ),
     ),

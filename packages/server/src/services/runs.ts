@@ -1,11 +1,6 @@
-import {
-  accountIdHexAt,
-  attribute,
-  inputFile,
-  isWellspringError,
-  type AttributionReport,
-} from "@wellspring/attribution";
+import { accountIdHexAt, isWellspringError, type AttributionReport } from "@wellspring/attribution";
 import type { Address, Hex } from "viem";
+import type { AttributeRunner, EngineResult } from "../engine/attribute-runner.ts";
 import { ServerError } from "../errors.ts";
 import type { PolicyRepository } from "../repositories/policies.ts";
 import type { PoolRepository } from "../repositories/pools.ts";
@@ -44,9 +39,9 @@ const recipientDto = (r: RecipientRow) => ({
 });
 
 /**
- * Attribution runs: inputs + a stored policy version -> a share table, computed by the engine
- * and stored atomically. The computation runs in the request (CPU-bound; fine for the input sizes
- * a JSON body carries — big ecosystems belong in a worker, not built yet).
+ * Attribution runs: inputs + a stored policy version -> a share table, computed by the engine in
+ * a worker thread (CPU-bound: the event loop keeps serving other requests meanwhile) and stored
+ * atomically.
  */
 export class RunService {
   constructor(
@@ -55,6 +50,7 @@ export class RunService {
     private readonly policies: PolicyRepository,
     private readonly pools: PoolRepository,
     private readonly chainId: number,
+    private readonly engine: AttributeRunner,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -74,10 +70,12 @@ export class RunService {
     if (input.pool && !pool)
       throw new ServerError("NOT_FOUND", `no pool ${input.pool} registered on chain ${this.chainId}`);
 
-    const files = input.inputs.map((f) => inputFile(f.name, f.content));
-    let result: ReturnType<typeof attribute>;
+    let result: EngineResult;
     try {
-      result = attribute({ files, policy: JSON.parse(version.canonical) });
+      result = await this.engine.run(
+        input.inputs.map((f) => ({ name: f.name, content: f.content })),
+        JSON.parse(version.canonical),
+      );
     } catch (error) {
       if (isWellspringError(error)) {
         const index = error.file === undefined ? -1 : input.inputs.findIndex((f) => f.name === error.file);
@@ -124,7 +122,7 @@ export class RunService {
       inputs: input.inputs.map((f, i) => ({
         name: f.name,
         mediaType: f.mediaType,
-        sha256: `0x${files[i]!.sha256}`,
+        sha256: `0x${result.sha256[i]!}`,
         content: f.content,
       })),
       recipients: recipients(),
