@@ -231,10 +231,10 @@ async function main(): Promise<void> {
     INDEXER_INTERVAL_MS: "500",
     // The uploaded lockfile of this repository is larger than the API's 1 MiB default.
     BODY_LIMIT_BYTES: String(16 * 1024 * 1024),
-    // Development account 0 deployed the demo pool with every role; 1 is the registry's attestor.
-    STATIC_ROLES:
-      ["ADMIN", "PROPOSER", "GUARDIAN"].map((r) => `${r}=${dev(0).address}`).join(";") +
-      `;ATTESTOR=${dev(1).address}`,
+    // Admin roles as the contracts grant them: the demo made development account 0 the registry's
+    // admin and the pool's proposer and guardian, and account 1 the registry's attestor.
+    ROLE_SOURCE: "chain",
+    REGISTRY_ADDRESS: demo.registry,
     PUBLISHER_PRIVATE_KEY: devKey(0),
     ATTESTOR_PRIVATE_KEY: devKey(1),
   };
