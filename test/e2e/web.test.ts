@@ -20,7 +20,7 @@ import type { Browser, Page } from "playwright-core";
 import { type Address, type Hex, getAddress, keccak256, parseEther, stringToBytes, zeroAddress } from "viem";
 
 import { deployWellspring } from "../../deploy/lib/deploy.ts";
-import { royaltyPoolAbi, signAttestation, testERC20Abi } from "../../packages/sdk/src/index.ts";
+import { royaltyPoolAbi, testERC20Abi } from "../../packages/sdk/src/index.ts";
 import {
   type Chain,
   type Server,
@@ -41,7 +41,8 @@ const ATTESTOR = dev(1);
 const PAYER = dev(2);
 const CLAIMER = dev(4);
 const STRANGER = dev(5); // holds no role
-const IDENTITY = "component:pkg:npm/left-pad@1.3.0"; // 37.5 % of the uploaded lockfile's table
+// left-pad's maintainer, declared by the uploaded FUNDING.json: 37.5 % of the run's table.
+const IDENTITY = "github:leftpad-dev";
 const DELAY = 3600;
 const USDC_IN = 2_600_000_001n; // 2,500.000001 by permit + 100 by approve
 // Its own Ignition journal (removed after), so parallel runs and other local deployments never collide.
@@ -57,6 +58,19 @@ const LOCKFILE = JSON.stringify({
     "node_modules/tiny-json": { version: "2.0.1", license: "MIT", dependencies: { "left-pad": "^1.3.0" } },
   },
 });
+
+/** left-pad's funding manifest: its maintainer and the wallet that maintainer pays to. */
+const fundingManifest = (payee: Address) =>
+  JSON.stringify(
+    {
+      wellspring: {
+        component: "pkg:npm/left-pad@1.3.0",
+        contributors: [{ identity: IDENTITY, payout: payee }],
+      },
+    },
+    null,
+    2,
+  ) + "\n";
 
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: path.join(resultsDir, `web-${name}.png`), fullPage: true });
@@ -107,12 +121,16 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
         args: [PAYER.address, 10_000_000_000n],
       }),
     });
-    server = await startServer(chain, {
-      ADMIN: [ADMIN.address],
-      PROPOSER: [ADMIN.address],
-      GUARDIAN: [ADMIN.address],
-      ATTESTOR: [ATTESTOR.address],
-    });
+    server = await startServer(
+      chain,
+      {
+        ADMIN: [ADMIN.address],
+        PROPOSER: [ADMIN.address],
+        GUARDIAN: [ADMIN.address],
+        ATTESTOR: [ATTESTOR.address],
+      },
+      { registry, account: ATTESTOR },
+    );
     const res = await signedPost(server, ADMIN, "/v1/pools", {
       address: pool,
       name: "Acme AI royalties",
@@ -268,11 +286,14 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     await state(page, "policy-status", "saved");
 
     const runOnce = async () => {
-      await page.locator("#run-files").setInputFiles({
-        name: "package-lock.json",
-        mimeType: "application/json",
-        buffer: Buffer.from(LOCKFILE),
-      });
+      await page.locator("#run-files").setInputFiles([
+        { name: "package-lock.json", mimeType: "application/json", buffer: Buffer.from(LOCKFILE) },
+        {
+          name: "FUNDING.json",
+          mimeType: "application/json",
+          buffer: Buffer.from(fundingManifest(CLAIMER.address)),
+        },
+      ]);
       await page.locator("#run-submit").click();
       await state(page, "run-status", "run-complete");
       await page.locator("#diff-summary").waitFor();
@@ -322,7 +343,7 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     await context.close();
   });
 
-  it("Claim: binds an identity with an attestation, claims everything, balances rise by exactly what was shown", async () => {
+  it("Claim: binds an identity through the attestor (funding manifest, wallet signature), claims everything, balances rise by exactly what was shown", async () => {
     await chain.rpc("evm_increaseTime", [DELAY + 1]);
     await chain.rpc("evm_mine");
     await server.syncClock();
@@ -350,18 +371,25 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     await page.locator("#claim-lookup").click();
     await state(page, "claim-status", "unbound");
 
-    // The attestor's signature, as an attestation service would hand it out.
-    const attestorClient = (await hre.network.connect({ network: "localhost", override: { url: chain.url } }))
-      .viem;
-    const attestorWallet = await attestorClient.getWalletClient(ATTESTOR.address);
-    const signed = await signAttestation(attestorWallet, {
-      registry,
-      identity: IDENTITY,
-      payee: CLAIMER.address,
+    // A manifest the attestor does not know (it names another wallet): refused, nothing bound.
+    await page.locator("#bind-manifest").setInputFiles({
+      name: "FUNDING.json",
+      mimeType: "application/json",
+      buffer: Buffer.from(fundingManifest(STRANGER.address)),
     });
-    const json = JSON.stringify(signed, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
-    await page.locator("#bind-attestation").fill(json);
-    await page.locator("#bind-submit").click();
+    await page.locator("#bind-request").click();
+    await state(page, "bind-status", "refused");
+    assert.match(await page.locator("#bind-status").innerText(), /PAYEE_NOT_NAMED|MANIFEST_NOT_TRUSTED/);
+    await shot(page, "claim-bind-refused");
+
+    // The manifest of the run's inputs: the wallet signs the request, the attestor checks and signs
+    // the registry attestation, the wallet submits it.
+    await page.locator("#bind-manifest").setInputFiles({
+      name: "FUNDING.json",
+      mimeType: "application/json",
+      buffer: Buffer.from(fundingManifest(CLAIMER.address)),
+    });
+    await page.locator("#bind-request").click();
     await state(page, "bind-status", "bound");
     const payee = await chain.client.readContract({
       address: pool,
@@ -375,7 +403,7 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     await state(page, "claim-status", "claimable");
     assert.match(
       await page.locator("#claim-results").innerText(),
-      /left-pad@1\.3\.0 holds 375000000000000000 of 1000000000000000000 shares/,
+      /github:leftpad-dev holds 375000000000000000 of 1000000000000000000 shares/,
     );
     const shown = async (token: Address) =>
       BigInt((await page.locator(`#claim-totals li[data-token="${token}"]`).getAttribute("data-amount"))!);
@@ -455,7 +483,7 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     assert.match(overview, /Acme AI royalties/);
     assert.match(overview, /revoked/);
     assert.match(overview, /active/);
-    assert.match(await page.locator("#explorer-shares").innerText(), /left-pad@1\.3\.0/);
+    assert.match(await page.locator("#explorer-shares").innerText(), /github:leftpad-dev/);
     await page.locator("#explorer-search").fill(IDENTITY);
     await page.locator("#explorer-search-go").click();
     await page.locator('#explorer-found [data-state="found"]').waitFor();

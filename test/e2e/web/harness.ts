@@ -31,6 +31,7 @@ import express from "express";
 import { pino } from "pino";
 import { type Browser, type BrowserContext, type Page, chromium } from "playwright-core";
 import {
+  type Address,
   type Hex,
   type PublicClient,
   createPublicClient,
@@ -133,7 +134,7 @@ export async function startChain(): Promise<Chain> {
 
 export interface Server {
   url: string;
-  /** The same pages and database, served by an app without a chain connection (no claims endpoint). */
+  /** The same pages and database, served by an app without the claims endpoint (an older server). */
   fallbackUrl: string;
   db: Database;
   /** Reads the chain's time now (after evm_increaseTime), so schedule status follows it at once. */
@@ -141,8 +142,15 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-/** The real app over PGlite in a temp dir, the indexer on (no confirmations), the pages mounted. */
-export async function startServer(chain: Chain, roles: Partial<Record<Role, string[]>>): Promise<Server> {
+/**
+ * The real app over PGlite in a temp dir, the indexer on (no confirmations), the pages mounted, and
+ * the identity attestor when its key and the registry are given.
+ */
+export async function startServer(
+  chain: Chain,
+  roles: Partial<Record<Role, string[]>>,
+  attestor?: { registry: Address; account: HDAccount },
+): Promise<Server> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "ws-web-pglite-"));
   const db = await openPglite({ dataDir });
   await migrate(db);
@@ -163,9 +171,27 @@ export async function startServer(chain: Chain, roles: Partial<Record<Role, stri
     Object.entries(roles).map(([role, list]) => [role as Role, new Set(list.map((a) => a.toLowerCase()))]),
   );
   const hasRole = staticHasRole(map);
-  const app = createApp({ db, logger, config, hasRole, chainNow: clock.now, chain: chain.client });
-  // The same database served by an app without a chain connection: its claims endpoint answers 503,
-  // so the Claim page falls back to building proofs itself.
+  const app = createApp({
+    db,
+    logger,
+    config,
+    hasRole,
+    chainNow: clock.now,
+    chain: chain.client,
+    ...(attestor
+      ? {
+          attestor: {
+            chainId: 31337,
+            registry: attestor.registry,
+            account: attestor.account,
+            maxAgeSeconds: 600,
+            ttlSeconds: 3600,
+          },
+        }
+      : {}),
+  });
+  // The same database served as by an older server without the claims endpoint (the route is
+  // withheld: 404 "no route"), so the Claim page falls back to building proofs itself.
   const noChainApp = createApp({ db, logger, config, hasRole, chainNow: clock.now });
   const outer = express();
   // The pages get the API's own Content-Security-Policy (read from a response of the app), so the
@@ -179,6 +205,9 @@ export async function startServer(chain: Chain, roles: Partial<Record<Role, stri
   outer.use(app);
   const fallback = express();
   fallback.use(webHandler());
+  fallback.get("/v1/pools/:address/claims/:account", (req, res) => {
+    res.status(404).json({ error: { code: "NOT_FOUND", message: `no route GET ${req.path}` } });
+  });
   fallback.use(noChainApp);
   const abort = new AbortController();
   const indexer = new PoolIndexer({ db, client: chain.client, chainId: 31337, confirmations: 0, logger });

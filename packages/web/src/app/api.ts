@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 // The server's HTTP API: JSON reads, typed errors with field paths, and EIP-712-signed admin calls.
-import { type Hex, bytesToHex, keccak256, stringToBytes } from "viem";
+import { type Address, type Hex, bytesToHex, keccak256, stringToBytes } from "viem";
 
 import { type Wallet, WalletError, isUserRejection } from "./wallet.ts";
 
@@ -16,6 +16,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly issues: FieldIssue[] = [],
+    /** A refusal's reason code, where the endpoint gives one (e.g. the attestor's checks). */
+    readonly reason?: string,
   ) {
     super(message);
     this.name = "ApiError";
@@ -26,13 +28,16 @@ async function parse<T>(res: Response): Promise<T> {
   const text = await res.text();
   const body: unknown = text ? JSON.parse(text) : undefined;
   if (!res.ok) {
-    const err = (body as { error?: { code?: string; message?: string; issues?: FieldIssue[] } } | undefined)
-      ?.error;
+    const err = (
+      body as
+        { error?: { code?: string; message?: string; issues?: FieldIssue[]; reason?: string } } | undefined
+    )?.error;
     throw new ApiError(
       res.status,
       err?.code ?? `HTTP_${res.status}`,
       err?.message ?? res.statusText,
       err?.issues ?? [],
+      err?.reason,
     );
   }
   return body as T;
@@ -40,6 +45,17 @@ async function parse<T>(res: Response): Promise<T> {
 
 export async function get<T>(path: string): Promise<T> {
   return parse<T>(await fetch(path, { headers: { accept: "application/json" } }));
+}
+
+/** A public (unsigned) JSON POST. */
+export async function post<T>(path: string, body: unknown): Promise<T> {
+  return parse<T>(
+    await fetch(path, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify(body),
+    }),
+  );
 }
 
 /** All pages of a paginated list (nextCursor), `after` or `cursor` as the endpoint names it. */
@@ -116,6 +132,28 @@ export async function signedRequest<T>(
 }
 
 // Response shapes (docs/api.md); amounts are decimal strings.
+
+/** GET /v1/attestations/info: what a maintainer signs to ask for an attestation. */
+export interface AttestationInfo {
+  enabled: boolean;
+  chainId: number | null;
+  registry: Address | null;
+  domain: { name: string; version: string; chainId: number; verifyingContract: Address } | null;
+  types: Record<string, { name: string; type: string }[]>;
+  primaryType: "BindingRequest";
+  maxAgeSeconds: number | null;
+}
+
+/** POST /v1/attestations (201): the attestor's signed registry Attestation. */
+export interface AttestationAnswer {
+  request: { id: string; status: string; trustedSource: string | null };
+  attestation: { accountId: Hex; payee: Address; nonce: string; deadline: string };
+  identity: string;
+  attestor: Address;
+  signature: Hex;
+  registry: Address;
+  transaction: { to: Address; data: Hex };
+}
 export interface Pool {
   address: Hex;
   name: string;

@@ -3,15 +3,18 @@
 // Claim: what an account is owed per schedule and token, why, one-transaction claim, identity binding.
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { identityRegistryAbi, royaltyPoolAbi } from "@wellspring/sdk/abi";
-import { type Address, type Hex, type PublicClient, getAddress, zeroAddress } from "viem";
+import { type Address, type Hex, type PublicClient, bytesToHex, getAddress, zeroAddress } from "viem";
 
 import {
   ApiError,
+  type AttestationAnswer,
+  type AttestationInfo,
   type PoolDetail,
   type Recipient,
   type Schedule,
   get,
   getAll,
+  post,
   scheduleRunId,
 } from "./api.ts";
 import {
@@ -24,7 +27,7 @@ import {
   tokenInfo,
 } from "./context.ts";
 import { amount, clear, field, h, percent, setStatus, shortHex, statusBox, table } from "./ui.ts";
-import { WalletError, sendAndWait } from "./wallet.ts";
+import { WalletError, isUserRejection, sendAndWait } from "./wallet.ts";
 
 interface Entry {
   schedule: Schedule;
@@ -440,63 +443,157 @@ export function claimPage(ctx: Ctx): HTMLElement {
     })();
   });
 
-  // Identity binding: an attestor's EIP-712 attestation, submitted to the IdentityRegistry by the wallet.
+  // Identity binding: the attestor checks the maintainer's funding manifest and signs an EIP-712
+  // attestation (or one obtained elsewhere is pasted); the wallet submits it to the IdentityRegistry.
+  const manifest = h("input", {
+    id: "bind-manifest",
+    type: "file",
+    accept: ".json,application/json",
+  });
+  const requestButton = h(
+    "button",
+    { type: "button", id: "bind-request", class: "primary" },
+    "Ask the attestor, then bind",
+  );
   const attestation = h("textarea", { id: "bind-attestation", rows: 6, spellcheck: "false" });
   const bindStatus = statusBox("bind-status");
-  const bindButton = h("button", { type: "button", id: "bind-submit" }, "Bind on-chain");
+  const bindButton = h("button", { type: "button", id: "bind-submit" }, "Bind with this attestation");
+
+  async function submitBinding(parsed: ParsedAttestation): Promise<void> {
+    const { wallet, client, account: from } = ctx.wallet.ready();
+    const poolAddress = getAddress(pool.value);
+    const registry = await client.readContract({
+      address: poolAddress,
+      abi: royaltyPoolAbi,
+      functionName: "registry",
+    });
+    const receipt = await sendAndWait(
+      client,
+      () =>
+        wallet.writeContract({
+          address: registry,
+          abi: identityRegistryAbi,
+          functionName: "submitAttestation",
+          args: [parsed.attestation, parsed.identity, parsed.attestor, parsed.signature],
+          account: from,
+          chain: null,
+        }),
+      {
+        onPrompt: () => setStatus(bindStatus, "pending", "prompt", "Confirm the binding in your wallet…"),
+        onPending: (hash) => setStatus(bindStatus, "pending", "pending", `Transaction pending: ${hash}`),
+      },
+    );
+    const payee = await client.readContract({
+      address: registry,
+      abi: identityRegistryAbi,
+      functionName: "payeeOf",
+      args: [parsed.attestation.accountId],
+    });
+    if (getAddress(payee) === getAddress(parsed.attestation.payee)) {
+      setStatus(
+        bindStatus,
+        "success",
+        "bound",
+        `${parsed.identity} is now paid to ${payee} (block ${receipt.blockNumber}).`,
+      );
+    } else {
+      setStatus(
+        bindStatus,
+        "warning",
+        "rebind-pending",
+        `Re-binding of ${parsed.identity} proposed: it takes effect after the registry's delay unless the current payee cancels it.`,
+      );
+    }
+  }
+
   bindButton.addEventListener("click", () => {
     void (async () => {
       try {
         const parsed = parseAttestation(attestation.value);
         attestation.removeAttribute("aria-invalid");
-        const { wallet, client, account: from } = ctx.wallet.ready();
-        const poolAddress = getAddress(pool.value);
-        const registry = await client.readContract({
-          address: poolAddress,
-          abi: royaltyPoolAbi,
-          functionName: "registry",
-        });
-        const receipt = await sendAndWait(
-          client,
-          () =>
-            wallet.writeContract({
-              address: registry,
-              abi: identityRegistryAbi,
-              functionName: "submitAttestation",
-              args: [parsed.attestation, parsed.identity, parsed.attestor, parsed.signature],
-              account: from,
-              chain: null,
-            }),
-          {
-            onPrompt: () => setStatus(bindStatus, "pending", "prompt", "Confirm the binding in your wallet…"),
-            onPending: (hash) => setStatus(bindStatus, "pending", "pending", `Transaction pending: ${hash}`),
-          },
-        );
-        const payee = await client.readContract({
-          address: registry,
-          abi: identityRegistryAbi,
-          functionName: "payeeOf",
-          args: [parsed.attestation.accountId],
-        });
-        if (getAddress(payee) === getAddress(parsed.attestation.payee)) {
-          setStatus(
-            bindStatus,
-            "success",
-            "bound",
-            `${parsed.identity} is now paid to ${payee} (block ${receipt.blockNumber}).`,
-          );
-        } else {
-          setStatus(
-            bindStatus,
-            "warning",
-            "rebind-pending",
-            `Re-binding of ${parsed.identity} proposed: it takes effect after the registry's delay unless the current payee cancels it.`,
-          );
-        }
+        await submitBinding(parsed);
       } catch (error) {
         if (error instanceof SyntaxError || error instanceof TypeError) {
           attestation.setAttribute("aria-invalid", "true");
           setStatus(bindStatus, "error", "invalid", error.message);
+        } else showError(bindStatus, error);
+      }
+    })();
+  });
+
+  requestButton.addEventListener("click", () => {
+    void (async () => {
+      const identity = account.value.trim();
+      const file = manifest.files?.[0];
+      if (!identity || /^0x/i.test(identity)) {
+        account.setAttribute("aria-invalid", "true");
+        account.focus();
+        return setStatus(
+          bindStatus,
+          "error",
+          "invalid",
+          "Enter the identity to bind (github:…, npm:…) above.",
+        );
+      }
+      if (!file) {
+        manifest.focus();
+        return setStatus(
+          bindStatus,
+          "error",
+          "invalid",
+          "Choose the funding manifest (funding.json or FUNDING.json) that names this identity and your wallet.",
+        );
+      }
+      try {
+        const { wallet, account: payee } = ctx.wallet.ready();
+        const info = await get<AttestationInfo>("/v1/attestations/info");
+        if (!info.enabled || !info.domain)
+          return setStatus(bindStatus, "error", "unavailable", "This server has no attestor.");
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        const manifestHash = bytesToHex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
+        const nonce = bytesToHex(crypto.getRandomValues(new Uint8Array(32)));
+        const deadline = BigInt(Math.floor(Date.now() / 1000) + Math.min(300, info.maxAgeSeconds ?? 300));
+        const types = Object.fromEntries(Object.entries(info.types).filter(([k]) => k !== "EIP712Domain"));
+        setStatus(bindStatus, "pending", "prompt", "Sign the binding request in your wallet…");
+        let signature: Hex;
+        try {
+          signature = await wallet.signTypedData({
+            account: payee,
+            domain: info.domain,
+            types,
+            primaryType: "BindingRequest",
+            message: { identity, payee, manifestHash, nonce, deadline },
+          });
+        } catch (error) {
+          if (isUserRejection(error))
+            throw new WalletError("REJECTED", "You rejected the signature request in your wallet.", error);
+          throw error;
+        }
+        setStatus(bindStatus, "pending", "attesting", `The attestor is checking ${file.name}…`);
+        const answer = await post<AttestationAnswer>("/v1/attestations", {
+          identity,
+          payee,
+          manifest: { name: file.name, content: base64(bytes) },
+          nonce,
+          deadline: deadline.toString(),
+          signature,
+        });
+        const signed = {
+          attestation: answer.attestation,
+          identity: answer.identity,
+          attestor: answer.attestor,
+          signature: answer.signature,
+        };
+        attestation.value = JSON.stringify(signed, null, 2);
+        await submitBinding(parseAttestation(attestation.value));
+      } catch (error) {
+        if (error instanceof ApiError && error.reason) {
+          setStatus(
+            bindStatus,
+            "error",
+            "refused",
+            `The attestor refused the binding (${error.reason}): ${error.message}`,
+          );
         } else showError(bindStatus, error);
       }
     })();
@@ -566,10 +663,16 @@ export function claimPage(ctx: Ctx): HTMLElement {
       h(
         "p",
         {},
-        "An attestor checks that you control the identity (a funding manifest or registry ownership) and signs an attestation; paste it here and send it to the identity registry.",
+        "The identity is the one entered above; your connected wallet becomes its payee. The attestor checks that your funding manifest names both, and that it is the manifest it knows for that identity; you sign the request, then send the attestation to the identity registry.",
       ),
       field(
-        "Attestation (JSON)",
+        "Funding manifest",
+        manifest,
+        "funding.json or FUNDING.json naming the identity and this wallet as its payout address.",
+      ),
+      h("div", { class: "actions" }, requestButton),
+      field(
+        "Or an attestation obtained elsewhere (JSON)",
         attestation,
         "{ attestation: { accountId, payee, nonce, deadline }, identity, attestor, signature }",
       ),
@@ -629,4 +732,12 @@ function parseAttestation(text: string): ParsedAttestation {
     attestor: getAddress(o.attestor),
     signature: o.signature,
   };
+}
+
+/** Standard base64 of bytes (btoa takes a binary string; built in chunks for big files). */
+function base64(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
