@@ -180,6 +180,19 @@ for (const backend of await backends()) {
       const adminPublish = await publish(accounts.admin);
       assert.notEqual(adminPublish.status, 403, "the first pool's proposer passes the role check");
       assert.notEqual(adminPublish.status, 401);
+      // A run meant for a pool is scoped to that pool's proposers too.
+      const createRun = (signer: LocalAccount, pool: Address) =>
+        signedFetch(server.url, signer, {
+          method: "POST",
+          path: "/v1/runs",
+          body: {
+            policy: { name: "default", version: 1 },
+            pool,
+            inputs: [{ name: "package-lock.json", content: Buffer.from("{}").toString("base64") }],
+          },
+        });
+      assert.equal((await createRun(accounts.bob, chain.pool)).status, 403, "not bob's pool");
+      assert.notEqual((await createRun(accounts.bob, second.pool)).status, 403, "bob's pool");
     });
 
     it("answers are cached for the TTL, then re-read; a chain that does not answer is 503, not a no", async () => {

@@ -1,3 +1,4 @@
+import { getAddress, isAddress } from "viem";
 import type { RunService } from "../../services/runs.ts";
 import { route, type AnyRoute } from "../route.ts";
 import {
@@ -23,6 +24,13 @@ export function runRoutes(runs: RunService): AnyRoute[] {
         "and every recipient in one transaction. 400 when the engine rejects an input (issues name the file).",
       tags: ["runs"],
       auth: "PROPOSER",
+      // A table meant for a pool needs that pool's proposer; one for no pool, any registered pool's.
+      authScope: async (req) => {
+        const pool = (req.body as { pool?: unknown } | undefined)?.pool;
+        return typeof pool === "string" && isAddress(pool, { strict: false })
+          ? { pool: getAddress(pool) }
+          : undefined;
+      },
       body: createRunRequest,
       responses: {
         201: { description: "The computed run with the engine's report", schema: createdRunResponse },
