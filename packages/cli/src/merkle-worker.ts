@@ -62,7 +62,11 @@ export class MerkleWorker {
     }
   }
 
+  /** Set by close(): a request still out is then abandoned, not redone in-process. */
+  closed = false;
+
   close(): void {
+    this.closed = true;
     void this.worker.terminate();
   }
 
@@ -143,6 +147,8 @@ export function merkleTreeInBackground(
     const fallBack = (error: unknown): void => {
       if (settled) return;
       settled = true;
+      // The caller closed the worker (it failed and gave up): nobody waits for the tree.
+      if (options.warm?.closed === true) return;
       if (options.strict === true)
         reject(
           error instanceof Error ? error : new Error(`the Merkle worker exited with code ${String(error)}`),
