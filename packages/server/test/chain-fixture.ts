@@ -50,6 +50,8 @@ export async function deployChain() {
     publicClient,
     wallets: { admin, payer, alice, bob, other },
     pool: created.pool,
+    factory,
+    registry,
     deployedBlock: created.receipt.blockNumber,
     usdc,
   };

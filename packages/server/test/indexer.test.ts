@@ -3,7 +3,15 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { buildClaims, claim, deposit, depositETH, proposeSchedule, revokeSchedule } from "@wellspring/sdk";
+import {
+  buildClaims,
+  claim,
+  createPool,
+  deposit,
+  depositETH,
+  proposeSchedule,
+  revokeSchedule,
+} from "@wellspring/sdk";
 import { erc20Abi, getAddress, keccak256, stringToHex, zeroAddress, type Address, type Hex } from "viem";
 import type { Database } from "../src/db/database.ts";
 import { PoolIndexer } from "../src/indexer/pool-indexer.ts";
@@ -157,7 +165,7 @@ for (const backend of await backends()) {
       // Move the cursor back to the deployment block: everything is read again.
       await db.query("UPDATE indexer_cursor SET block_number = $1", [pool.deployedBlock]);
       await db.query(
-        "UPDATE indexer_cursor SET block_hash = (SELECT block_hash FROM indexed_blocks WHERE block_number = $1)",
+        "UPDATE indexer_cursor c SET block_hash = (SELECT block_hash FROM indexed_stream_blocks b WHERE b.stream = c.stream AND b.block_number = $1)",
         [pool.deployedBlock],
       );
       const again = await indexer(0, 3).syncOnce();
@@ -203,6 +211,59 @@ for (const backend of await backends()) {
       const cursor = await indexer(0).cursor(pool);
       assert.equal(cursor?.blockNumber, head);
       assert.equal(cursor?.blockHash, (await chain.publicClient.getBlock({ blockNumber: head })).hash);
+    });
+
+    it("rolls back each pool on its own block hashes: a pool indexed after another pool moved to the new branch still drops its orphans", async () => {
+      const { admin, payer } = chain.wallets;
+      const second = await createPool(admin, {
+        factory: chain.factory,
+        config: {
+          admin: admin.account.address,
+          registry: chain.registry,
+          activationDelay: ACTIVATION_DELAY,
+          claimWindow: CLAIM_WINDOW,
+          proposers: [admin.account.address],
+          guardians: [admin.account.address],
+        },
+      });
+      const poolB = await repo.insert({
+        chainId: CHAIN_ID,
+        address: getAddress(second.pool),
+        name: "second pool",
+        deployedBlock: second.receipt.blockNumber,
+        registeredBy: admin.account.address,
+      });
+      assert.ok(poolB.id > pool.id, "the first pool is indexed first");
+      await indexer(0).syncOnce();
+      const snapshot = await chain.networkHelpers.takeSnapshot();
+      // Old branch: block N holds B's deposit, block N+1 the first pool's.
+      await deposit(payer, { pool: second.pool, token: chain.usdc, amount: 21n, memo: "orphan-b" });
+      await deposit(payer, { pool: chain.pool, token: chain.usdc, amount: 22n, memo: "orphan-a" });
+      await indexer(0).syncOnce();
+      assert.equal((await db.query("SELECT 1 FROM deposits WHERE amount IN (21, 22)")).rowCount, 2);
+
+      // New branch: block N holds a deposit into the first pool, which is indexed first and records
+      // block N's new hash; the second pool must not take that for the block it saw.
+      await snapshot.restore();
+      await deposit(payer, { pool: chain.pool, token: chain.usdc, amount: 23n, memo: "kept-a" });
+      await chain.networkHelpers.mine(3);
+      const report = await indexer(0).syncOnce();
+      assert.equal(report.reorgs, 2, "both pools rolled back");
+      assert.equal(
+        (await db.query("SELECT 1 FROM deposits WHERE amount IN (21, 22)")).rowCount,
+        0,
+        "both pools' orphaned deposits removed",
+      );
+      assert.equal((await db.query("SELECT 1 FROM deposits WHERE amount = 23")).rowCount, 1);
+      await assertBalancesMatchChain();
+      const held = await chain.publicClient.readContract({
+        address: chain.usdc,
+        abi: erc20Abi,
+        functionName: "balanceOf",
+        args: [second.pool],
+      });
+      const indexed = await repo.balances(poolB.id);
+      assert.equal(indexed.find((b) => b.token === getAddress(chain.usdc))?.balance ?? 0n, held);
     });
   });
 }

@@ -284,28 +284,33 @@ export class PoolIndexer {
       }
       written += await this.events.insertDeposits(tx, deposits);
       written += await this.events.insertClaims(tx, claims);
-      await this.recordBlocks(tx, blocks);
+      await this.recordBlocks(tx, pool, blocks);
       await this.moveCursor(tx, pool, { blockNumber: to, blockHash: end.hash });
       return written;
     });
   }
 
-  /** Records the hashes of the blocks read, in multi-row statements. */
+  /**
+   * Records the hashes of the blocks read, for this pool's stream only (another pool's indexer may
+   * already have moved to a new branch: its hashes must not stand in for the ones this stream saw),
+   * in multi-row statements.
+   */
   private async recordBlocks(
     tx: Queryable,
+    pool: PoolRecord,
     blocks: ReadonlyMap<bigint, { hash: Hex; parentHash: Hex }>,
   ): Promise<void> {
     const rows = [...blocks];
     for (let i = 0; i < rows.length; i += 1_000) {
-      const params: DbValue[] = [this.options.chainId];
+      const params: DbValue[] = [this.options.chainId, this.stream(pool)];
       const tuples = rows.slice(i, i + 1_000).map(([n, block]) => {
         params.push(n, bytea(block.hash), bytea(block.parentHash));
         const k = params.length;
-        return `($1, $${k - 2}, $${k - 1}, $${k})`;
+        return `($1, $2, $${k - 2}, $${k - 1}, $${k})`;
       });
       await tx.query(
-        `INSERT INTO indexed_blocks (chain_id, block_number, block_hash, parent_hash) VALUES ${tuples.join(", ")}
-         ON CONFLICT (chain_id, block_number) DO UPDATE SET block_hash = EXCLUDED.block_hash, parent_hash = EXCLUDED.parent_hash`,
+        `INSERT INTO indexed_stream_blocks (chain_id, stream, block_number, block_hash, parent_hash) VALUES ${tuples.join(", ")}
+         ON CONFLICT (chain_id, stream, block_number) DO UPDATE SET block_hash = EXCLUDED.block_hash, parent_hash = EXCLUDED.parent_hash`,
         params,
       );
     }
@@ -332,9 +337,10 @@ export class PoolIndexer {
    */
   private async rollback(pool: PoolRecord, cursor: Cursor): Promise<Cursor | undefined> {
     const { rows } = await this.options.db.query<{ block_number: string; block_hash: Hex }>(
-      `SELECT block_number, block_hash FROM indexed_blocks WHERE chain_id = $1 AND block_number <= $2 AND block_number >= $3
+      `SELECT block_number, block_hash FROM indexed_stream_blocks
+       WHERE chain_id = $1 AND stream = $2 AND block_number <= $3 AND block_number >= $4
        ORDER BY block_number DESC`,
-      [this.options.chainId, cursor.blockNumber, pool.deployedBlock],
+      [this.options.chainId, this.stream(pool), cursor.blockNumber, pool.deployedBlock],
     );
     let fork: Cursor | undefined;
     for (const row of rows) {
@@ -347,6 +353,10 @@ export class PoolIndexer {
     const forkBlock = fork ? fork.blockNumber : pool.deployedBlock - 1n;
     const removed = await this.options.db.transaction(async (tx) => {
       const n = await this.events.rollbackPool(tx, pool.id, forkBlock);
+      await tx.query(
+        "DELETE FROM indexed_stream_blocks WHERE chain_id = $1 AND stream = $2 AND block_number > $3",
+        [this.options.chainId, this.stream(pool), forkBlock],
+      );
       await this.moveCursor(tx, pool, fork);
       await tx.query(
         `INSERT INTO indexer_reorgs (chain_id, stream, from_block, fork_block, removed) VALUES ($1, $2, $3, $4, $5)`,
