@@ -421,9 +421,10 @@ export class GraphBuilder implements GraphSink {
       root: newId[rootOld]!,
       info,
       offsets: outOffsets,
-      targets: targets.slice(0, m),
-      kinds: kinds.slice(0, m),
-      usage: usage.slice(0, m),
+      // Copied only when duplicate edges were merged (the arrays are then longer than needed).
+      targets: m === m0 ? targets : targets.slice(0, m),
+      kinds: m === m0 ? kinds : kinds.slice(0, m),
+      usage: m === m0 ? usage : usage.slice(0, m),
       contribOffsets,
       contributors,
       newestCommit: this.newest,
