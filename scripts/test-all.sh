@@ -11,7 +11,7 @@ npx tsc --noEmit -p tsconfig.json
 step "lint"
 npx eslint .
 npx solhint --disc "contracts/**/*.sol"
-npx prettier --check "contracts/**/*.sol" "**/*.ts" > /dev/null
+npx prettier --check "contracts/**/*.sol" "**/*.{ts,json,md}" > /dev/null
 step "contracts (mocha)"
 npx hardhat test mocha
 step "contracts (Solidity fuzz and invariant)"
