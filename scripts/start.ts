@@ -17,7 +17,7 @@
  * "test test ... junk"): this command is for a local chain only. The last line,
  * `WELLSPRING_READY {...}`, is for test/e2e/start.test.ts.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createWriteStream, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
@@ -27,6 +27,8 @@ import { adminFetch, chainClock, createLogger, start, type Started } from "@well
 import { createPublicClient, http, toHex, type Address } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { z } from "zod";
+
+import { startHardhatNode } from "./lib/hardhat-node.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const stateDir = path.join(root, ".wellspring", "start");
@@ -110,7 +112,7 @@ async function chainId(url: string): Promise<number | undefined> {
   }
 }
 
-/** `hardhat node` as a child in its own process group; resolves once it answers JSON-RPC. */
+/** `hardhat node` on CHAIN_PORT, stopped with everything else. */
 async function startChain(chainPort: number): Promise<string> {
   if (!(await portIsFree(chainPort, "127.0.0.1"))) {
     throw new Error(
@@ -118,33 +120,9 @@ async function startChain(chainPort: number): Promise<string> {
         `or set RPC_URL=http://127.0.0.1:${chainPort} to use that node`,
     );
   }
-  const url = `http://127.0.0.1:${chainPort}`;
-  const cli = path.join(root, "node_modules", "hardhat", "dist", "src", "cli.js");
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [cli, "node", "--hostname", "127.0.0.1", "--port", String(chainPort)],
-    { cwd: root, stdio: ["ignore", "pipe", "pipe"], detached: true },
-  );
-  let tail = "";
-  const keep = (d: Buffer) => (tail = (tail + d.toString()).slice(-4000));
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  let exited = false;
-  child.once("exit", () => (exited = true));
-  cleanup.push(async () => {
-    if (exited || child.pid === undefined) return;
-    const gone = new Promise((r) => child.once("exit", r));
-    process.kill(-child.pid, "SIGTERM");
-    await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
-    if (!exited) process.kill(-child.pid, "SIGKILL");
-  });
-  const deadline = Date.now() + 120_000;
-  while ((await chainId(url)) === undefined) {
-    if (exited) throw new Error(`hardhat node exited (${child.exitCode}):\n${tail}`);
-    if (Date.now() > deadline) throw new Error(`hardhat node did not answer on ${url}:\n${tail}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return url;
+  const node = await startHardhatNode({ root, port: chainPort });
+  cleanup.push(() => node.stop());
+  return node.url;
 }
 
 /** The demo story as a child process (its output goes straight through); returns its result line. */

@@ -4,7 +4,7 @@
  * through playwright-core, and an EIP-1193 wallet injected into the page that signs with Hardhat
  * development keys in Node.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Server as HttpServer } from "node:http";
@@ -15,6 +15,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { webHandler } from "@wellspring/web";
+import { startHardhatNode } from "../../../scripts/lib/hardhat-node.ts";
 import {
   type AppConfig,
   type Database,
@@ -82,53 +83,10 @@ export interface Chain {
 
 /** `hardhat node --hostname 127.0.0.1 --port <free>` as a child process (its own process group). */
 export async function startChain(): Promise<Chain> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  // Hardhat's CLI under this very Node (22), whatever `node` is first on PATH.
-  const cli = path.join(root, "node_modules", "hardhat", "dist", "src", "cli.js");
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [cli, "node", "--hostname", "127.0.0.1", "--port", String(port)],
-    { cwd: root, stdio: ["ignore", "pipe", "pipe"], detached: true },
-  );
-  let exited = false;
-  child.once("exit", () => (exited = true));
-  let output = "";
-  child.stdout?.on("data", (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
-  child.stderr?.on("data", (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
-  const rpc = async (method: string, params: unknown[] = []): Promise<unknown> => {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-    });
-    const body = (await res.json()) as { result?: unknown; error?: { message: string } };
-    if (body.error) throw new Error(`${method}: ${body.error.message}`);
-    return body.result;
-  };
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (exited) throw new Error(`hardhat node exited (${child.exitCode}):\n${output}`);
-    try {
-      await rpc("eth_chainId");
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`hardhat node did not answer on ${url}:\n${output}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-  const stop = async () => {
-    if (exited || child.pid === undefined) return;
-    const gone = new Promise((r) => child.once("exit", r));
-    process.kill(-child.pid, "SIGTERM");
-    await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
-    if (!exited) process.kill(-child.pid, "SIGKILL");
-  };
+  const node = await startHardhatNode({ root, port: await freePort() });
   return {
-    url,
-    rpc,
-    stop,
-    client: createPublicClient({ chain: hardhat, transport: http(url) }) as PublicClient,
+    ...node,
+    client: createPublicClient({ chain: hardhat, transport: http(node.url) }) as PublicClient,
   };
 }
 

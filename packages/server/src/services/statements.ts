@@ -102,10 +102,9 @@ export const PAYER_CSV_COLUMNS = [
 export function payerStatementToCsv(deposits: readonly PayerDeposit[]): string {
   const rows: unknown[][] = [];
   for (const d of deposits) {
-    const base = [d.blockNumber, d.logIndex, d.txHash, d.blockTime, d.token, d.amount, d.memo];
-    const scheduleId = d.sharedBy?.scheduleId ?? null;
+    const line = depositLine(d);
     if (d.unsplitReason) {
-      rows.push([...base, scheduleId, d.unsplitReason, null, null, null, null, d.amount]);
+      rows.push(line(d.unsplitReason, null, null, null, d.amount));
       continue;
     }
     let listedShares = 0n;
@@ -113,31 +112,16 @@ export function payerStatementToCsv(deposits: readonly PayerDeposit[]): string {
     for (const r of d.recipients) {
       listedShares += BigInt(r.shares);
       listedAmount += BigInt(r.amount);
-      rows.push([
-        ...base,
-        scheduleId,
-        "share",
-        r.accountId,
-        r.identity,
-        r.shares,
-        d.sharedBy?.totalShares,
-        r.amount,
-      ]);
+      rows.push(line("share", r.accountId, r.identity, r.shares, r.amount));
     }
     const others = (d.recipientCount ?? 0) - d.recipients.length;
     if (others > 0 && d.sharedBy && d.distributed !== null) {
-      rows.push([
-        ...base,
-        scheduleId,
-        "others",
-        null,
-        `${others} more recipients`,
-        BigInt(d.sharedBy.totalShares) - listedShares,
-        d.sharedBy.totalShares,
-        BigInt(d.distributed) - listedAmount,
-      ]);
+      const shares = BigInt(d.sharedBy.totalShares) - listedShares;
+      rows.push(
+        line("others", null, `${others} more recipients`, shares, BigInt(d.distributed) - listedAmount),
+      );
     }
-    rows.push([...base, scheduleId, "dust", null, null, null, d.sharedBy?.totalShares, d.dust]);
+    rows.push(line("dust", null, null, null, d.dust));
   }
   return csv(PAYER_CSV_COLUMNS, rows);
 }
@@ -147,22 +131,26 @@ export function depositSplitToCsv(page: {
   deposit: PayerDeposit;
   recipients: readonly PayerShare[];
 }): string {
-  const d = page.deposit;
-  const base = [d.blockNumber, d.logIndex, d.txHash, d.blockTime, d.token, d.amount, d.memo];
-  const scheduleId = d.sharedBy?.scheduleId ?? null;
+  const line = depositLine(page.deposit);
   return csv(
     PAYER_CSV_COLUMNS,
-    page.recipients.map((r) => [
-      ...base,
-      scheduleId,
-      "share",
-      r.accountId,
-      r.identity,
-      r.shares,
-      d.sharedBy?.totalShares,
-      r.amount,
-    ]),
+    page.recipients.map((r) => line("share", r.accountId, r.identity, r.shares, r.amount)),
   );
+}
+
+/** A CSV line of one deposit (PAYER_CSV_COLUMNS): the deposit's columns, then the line's own. */
+function depositLine(d: PayerDeposit) {
+  const head = [d.blockNumber, d.logIndex, d.txHash, d.blockTime, d.token, d.amount, d.memo];
+  const scheduleId = d.sharedBy?.scheduleId ?? null;
+  // Unsplit lines have no table, so no totalShares either.
+  const totalShares = d.unsplitReason ? null : d.sharedBy?.totalShares;
+  return (
+    kind: string,
+    accountId: unknown,
+    identity: unknown,
+    shares: unknown,
+    amount: unknown,
+  ): unknown[] => [...head, scheduleId, kind, accountId, identity, shares, totalShares, amount];
 }
 
 export interface ContributorLine {

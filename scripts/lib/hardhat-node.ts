@@ -1,0 +1,67 @@
+/**
+ * `hardhat node --hostname 127.0.0.1 --port <port>` as a child process in its own process group,
+ * under this very Node (22, whatever `node` is first on PATH). Used by `npm start` and by the
+ * browser tests.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+
+export interface HardhatNode {
+  url: string;
+  /** One JSON-RPC call; rejects with the node's error message. */
+  rpc(method: string, params?: unknown[]): Promise<unknown>;
+  /** SIGTERM to the group, SIGKILL after 5 s. */
+  stop(): Promise<void>;
+}
+
+/** Starts the node and resolves once it answers `eth_chainId` (or rejects with its output). */
+export async function startHardhatNode(options: {
+  root: string;
+  port: number;
+  timeoutMs?: number;
+}): Promise<HardhatNode> {
+  const url = `http://127.0.0.1:${options.port}`;
+  const cli = path.join(options.root, "node_modules", "hardhat", "dist", "src", "cli.js");
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [cli, "node", "--hostname", "127.0.0.1", "--port", String(options.port)],
+    { cwd: options.root, stdio: ["ignore", "pipe", "pipe"], detached: true },
+  );
+  let exited = false;
+  child.once("exit", () => (exited = true));
+  let output = "";
+  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-4000));
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const rpc = async (method: string, params: unknown[] = []): Promise<unknown> => {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+    });
+    const body = (await res.json()) as { result?: unknown; error?: { message: string } };
+    if (body.error) throw new Error(`${method}: ${body.error.message}`);
+    return body.result;
+  };
+  const stop = async () => {
+    if (exited || child.pid === undefined) return;
+    const gone = new Promise((r) => child.once("exit", r));
+    process.kill(-child.pid, "SIGTERM");
+    await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
+    if (!exited) process.kill(-child.pid, "SIGKILL");
+  };
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  for (;;) {
+    if (exited) throw new Error(`hardhat node exited (${child.exitCode}):\n${output}`);
+    try {
+      await rpc("eth_chainId");
+      return { url, rpc, stop };
+    } catch {
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`hardhat node did not answer on ${url}:\n${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
