@@ -99,6 +99,7 @@ export {
   leafHash,
   standardMerkleTreeDump,
   encodeMerkleData,
+  encodeMerkleDataChunks,
   decodeMerkleData,
   LEAF_ENCODING,
   type MerkleTree,

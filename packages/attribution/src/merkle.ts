@@ -238,6 +238,20 @@ export function standardMerkleTreeDump(
  */
 const MAGIC = "WSMERKL1";
 
+/**
+ * The bytes of `encodeMerkleData` as three chunks (header with the tree indexes, then the nodes
+ * as a view of the tree): a file writer need not copy the nodes into one buffer.
+ */
+export function encodeMerkleDataChunks(tree: MerkleTree): Uint8Array[] {
+  const n = tree.length;
+  const head = new Uint8Array(12 + 4 * n);
+  for (let i = 0; i < 8; i++) head[i] = MAGIC.charCodeAt(i);
+  const view = new DataView(head.buffer);
+  view.setUint32(8, n, true);
+  for (let i = 0; i < n; i++) view.setUint32(12 + 4 * i, tree.treeIndex[i]!, true);
+  return [head, tree.nodes.subarray(0, 32 * (2 * n - 1))];
+}
+
 export function encodeMerkleData(tree: MerkleTree): Uint8Array {
   const n = tree.length;
   const out = new Uint8Array(12 + 4 * n + 32 * (2 * n - 1));

@@ -6,6 +6,7 @@ import {
   buildMerkleTree,
   decodeMerkleData,
   encodeMerkleData,
+  encodeMerkleDataChunks,
   leafHash,
   merkleProof,
   merkleRoot,
@@ -120,6 +121,7 @@ describe("Merkle tree (OpenZeppelin StandardMerkleTree compatible)", () => {
       rows.map((r) => r.shares),
     );
     const bytes = encodeMerkleData(tree);
+    assert.deepEqual(Buffer.concat(encodeMerkleDataChunks(tree)), Buffer.from(bytes));
     const back = decodeMerkleData(bytes);
     assert.equal(merkleRoot(back), merkleRoot(tree));
     for (let i = 0; i < rows.length; i++) assert.deepEqual(merkleProof(back, i), merkleProof(tree, i));

@@ -9,7 +9,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod/v4";
 import {
   decodeMerkleData,
-  encodeMerkleData,
+  encodeMerkleDataChunks,
   isWellspringError,
   merkleRoot,
   parsePolicy,
@@ -364,7 +364,7 @@ async function attributeFiles(
     if (head.length !== headLength) throw new Error("the explanation summary changed length");
     out.patch(FILES.explanation, 0, head);
     out.append(FILES.table, shareTableTail(result.table));
-    out.write(FILES.merkle, [encodeMerkleData(result.tree)]);
+    out.write(FILES.merkle, encodeMerkleDataChunks(result.tree));
     const { rows } = result.table;
     if (rows.length <= STANDARD_DUMP_LIMIT) {
       const ids = Array.from({ length: rows.length }, (_, i) => accountIdHexAt(rows, i));
