@@ -11,6 +11,7 @@ import { EDGE_KINDS } from "./inputs/types.ts";
 import { sortKeys32 } from "./internal/sort32.ts";
 import { RowHex } from "./internal/row-hex.ts";
 import { JsonBytes, quote } from "./internal/json-bytes.ts";
+import { KeyStore } from "./internal/key-store.ts";
 import {
   evaluateLicense,
   isUnknownLicense,
@@ -160,6 +161,7 @@ function num(x: number): string {
 }
 
 const LBRACKET = 0x5b;
+const QUOTE = 0x22;
 const RBRACKET = 0x5d;
 const COMMA = 0x2c;
 const ZERO = 0x30;
@@ -249,13 +251,17 @@ export function prepareGraph(
   inputs: readonly InputSummary[],
   options: AttributeOptions = {},
 ): PendingAttribution {
-  const { n, root, keys, offsets, targets, kinds, usage } = graph;
+  const { n, root, offsets, targets, kinds, usage } = graph;
   const m = targets.length;
 
   const phase = options.onPhase ?? ((): void => {});
   // 1. Per-component policy: keep, gating, incoming weight multiplier.
   phase("policy");
   const { keep, multiplier, dest, reasons, openness } = componentPolicy(graph, policy);
+  // From here on keys are read from one packed buffer (10^6 strings less to trace).
+  const keys = new KeyStore(graph.keys);
+  const productKey = keys.at(root);
+  if (options.releaseGraph === true) (graph as { keys: Graph["keys"] }).keys = [];
   // Component facts are not needed past this point: a graph the engine owns lets them go.
   if (options.releaseGraph === true) (graph as { info: Graph["info"] }).info = [];
   // 2. Edge weights: kind weight × usage × the target's multiplier; 0 into a component whose
@@ -307,7 +313,7 @@ export function prepareGraph(
 
   // 5. Recipients: contributors, holding identities, the payer.
   phase("recipients");
-  const { credits, held, returned } = collectCredits(graph, policy, plan, flow.retained);
+  const { credits, held, returned } = collectCredits(graph, keys, policy, plan, flow.retained);
   // 6. Recipients in accountId order: credits sorted by accountId (stably, so each recipient's
   //    credits are summed in component order), then merged.
   phase("accounts");
@@ -351,9 +357,11 @@ export function prepareGraph(
   };
 
   const gated: ComponentDecision[] = [...reasons.keys()]
-    .sort((a, b) => compareUtf16(keys[a]!, keys[b]!))
+    .map((v) => ({ v, key: keys.at(v) }))
+    .sort((a, b) => compareUtf16(a.key, b.key))
+    .map(({ v }) => v)
     .map((v) => ({
-      component: keys[v]!,
+      component: keys.at(v),
       excluded: dest[v] !== NONE,
       reasons: reasons.get(v)!,
       ...(dest[v] !== NONE ? { destination: DEST[dest[v]!]! } : {}),
@@ -370,7 +378,7 @@ export function prepareGraph(
     flow: {
       ...flowStats,
       closedCycles: closedCycles
-        .map((c) => c.map((v) => keys[v]!).sort(compareUtf16))
+        .map((c) => c.map((v) => keys.at(v)).sort(compareUtf16))
         .sort((a, b) => compareUtf16(a[0]!, b[0]!)),
     },
     gated,
@@ -397,7 +405,7 @@ export function prepareGraph(
       tableHash: hashes.tableHash,
       policyHash: hashes.policyHash,
       inputsHash: hashes.inputsHash,
-      product: keys[root],
+      product: productKey,
       files,
       explain,
       // The summary is one line: at most SUMMARY_GATED gated components are listed in it (the
@@ -456,7 +464,11 @@ export function prepareGraph(
       out.byte(LBRACKET);
       out.uint(v);
       out.byte(COMMA);
-      out.string(keys[v]!);
+      if (keys.plain(v)) {
+        out.byte(QUOTE);
+        out.bytes(keys.bytes, keys.offsets[v]!, keys.offsets[v + 1]!);
+        out.byte(QUOTE);
+      } else out.string(keys.at(v));
       out.byte(COMMA);
       if (p === -1) out.raw("null");
       else out.uint(p);
@@ -563,8 +575,8 @@ export function prepareGraph(
     // A component's path from the root along the edges that sent it most value; when longer
     // than maxPath, the root, "…" and the last hops.
     // Quoted keys are cached: ancestors recur in many paths.
-    const quotedCache: (string | undefined)[] = new Array<string | undefined>(keys.length);
-    const quoted = (v: number): string => (quotedCache[v] ??= quote(keys[v]!));
+    const quotedCache: (string | undefined)[] = new Array<string | undefined>(n);
+    const quoted = (v: number): string => (quotedCache[v] ??= quote(keys.at(v)));
     const hex = new RowHex(rowIds);
     const chain: number[] = [];
     const pathTo = (v: number): string => {
@@ -822,13 +834,14 @@ function planCredits(graph: Graph, policy: Policy, dest: Int8Array): CreditPlan 
  */
 function collectCredits(
   graph: Graph,
+  keys: KeyStore,
   policy: Policy,
   plan: CreditPlan,
   retained: Float64Array,
 ): { credits: Credits; held: number; returned: number } {
-  const { n, root, keys } = graph;
+  const { n, root } = graph;
   const credits = new Credits();
-  const payer = canonicalIdentity(policy.payer ?? `payer:${keys[root]}`);
+  const payer = canonicalIdentity(policy.payer ?? `payer:${keys.at(root)}`);
   let held = 0;
   let returned = 0;
   for (let v = 0; v < n; v++) {
@@ -842,7 +855,7 @@ function collectCredits(
       credits.add(payer, r, v, 3);
       returned += r;
     } else {
-      credits.add(`component:${keys[v]}`, r, v, kind);
+      credits.add(`component:${keys.at(v)}`, r, v, kind);
       held += r;
     }
   }

@@ -79,6 +79,17 @@ export class JsonBytes {
     this.pos = p;
   }
 
+  /** Bytes written as they are (they must already be valid JSON text in UTF-8). */
+  bytes(src: Uint8Array, start: number, end: number): void {
+    const len = end - start;
+    this.room(len);
+    const buf = this.buf;
+    const p = this.pos;
+    if (len < 64) for (let i = 0; i < len; i++) buf[p + i] = src[start + i]!;
+    else buf.set(src.subarray(start, end), p);
+    this.pos = p + len;
+  }
+
   /** One ASCII byte (punctuation). */
   byte(b: number): void {
     this.room(1);
