@@ -4,27 +4,12 @@ import path from "node:path";
 import { after, describe, it } from "node:test";
 import { attribute, inputFile, isWellspringError } from "@wellspring/attribution";
 import { AttributeRunner } from "../src/engine/attribute-runner.ts";
+import { bigLockfile } from "./helpers.ts";
 
 const root = path.resolve(import.meta.dirname, "..", "..", "..");
 const policy: unknown = JSON.parse(
   readFileSync(path.join(root, "packages", "attribution", "policies", "default.json"), "utf8"),
 );
-
-/** A package-lock.json v3 with `n` packages in a chain plus a fan-out (enough work for a second or so). */
-function bigLockfile(n: number): Uint8Array {
-  const packages: Record<string, unknown> = {
-    "": { name: "big-app", version: "1.0.0", dependencies: { "p-0": "1.0.0" } },
-  };
-  for (let i = 0; i < n; i++) {
-    const deps: Record<string, string> = {};
-    if (i + 1 < n) deps[`p-${i + 1}`] = "1.0.0";
-    if (2 * i + 2 < n) deps[`p-${2 * i + 2}`] = "1.0.0";
-    packages[`node_modules/p-${i}`] = { version: "1.0.0", license: "MIT", dependencies: deps };
-  }
-  return new TextEncoder().encode(
-    JSON.stringify({ name: "big-app", version: "1.0.0", lockfileVersion: 3, packages }),
-  );
-}
 
 describe("AttributeRunner (the engine in a worker thread)", () => {
   const runner = new AttributeRunner();

@@ -217,3 +217,22 @@ export const policyDoc = (tag: string | number, extra: Record<string, unknown> =
   description: String(tag),
   ...extra,
 });
+
+/**
+ * A package-lock.json v3 with `n` packages (a chain plus a fan-out): enough work for the engine
+ * and the recipient bulk load to take a while, for tests that need a run in progress.
+ */
+export function bigLockfile(n: number): Uint8Array {
+  const packages: Record<string, unknown> = {
+    "": { name: "big-app", version: "1.0.0", dependencies: { "p-0": "1.0.0" } },
+  };
+  for (let i = 0; i < n; i++) {
+    const deps: Record<string, string> = {};
+    if (i + 1 < n) deps[`p-${i + 1}`] = "1.0.0";
+    if (2 * i + 2 < n) deps[`p-${2 * i + 2}`] = "1.0.0";
+    packages[`node_modules/p-${i}`] = { version: "1.0.0", license: "MIT", dependencies: deps };
+  }
+  return new TextEncoder().encode(
+    JSON.stringify({ name: "big-app", version: "1.0.0", lockfileVersion: 3, packages }),
+  );
+}

@@ -7,7 +7,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import pg from "pg";
-import { freshSchemaName, POSTGRES_URL, postgresReachable } from "./helpers.ts";
+import { readFileSync } from "node:fs";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { openPglite } from "../src/db/pglite.ts";
+import { bigLockfile, freshSchemaName, POSTGRES_URL, postgresReachable, signedFetch } from "./helpers.ts";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 
@@ -122,6 +125,118 @@ describe("server process", () => {
     } finally {
       const client = new pg.Client({ connectionString: POSTGRES_URL });
       await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.end();
+    }
+  });
+});
+
+/**
+ * Kills the server with SIGKILL while it stores a large run (after the engine, during the bulk load
+ * of recipients), then checks that nothing of the run was stored and that the restarted server
+ * works on the same data.
+ */
+describe("a crash in the middle of a run", { timeout: 300_000 }, () => {
+  const admin = privateKeyToAccount(generatePrivateKey());
+  const policy: unknown = JSON.parse(
+    readFileSync(new URL("../../attribution/policies/default.json", import.meta.url), "utf8"),
+  );
+  const env = {
+    PORT: "0",
+    LOG_LEVEL: "info",
+    BODY_LIMIT_BYTES: String(64 * 1024 * 1024),
+    STATIC_ROLES: `ADMIN=${admin.address};PROPOSER=${admin.address}`,
+  };
+  const createRun = (url: string, lockfile: Uint8Array) =>
+    signedFetch(url, admin, {
+      method: "POST",
+      path: "/v1/runs",
+      body: {
+        policy: { name: "default", version: 1 },
+        inputs: [{ name: "package-lock.json", content: Buffer.from(lockfile).toString("base64") }],
+      },
+    });
+
+  async function crashThenRecover(
+    dbEnv: Record<string, string>,
+    counts: () => Promise<{ runs: number; recipients: number; inputs: number }>,
+  ) {
+    const first = run({ ...env, ...dbEnv });
+    const { url } = (await first.waitFor("listening")) as { url: string };
+    const version = await signedFetch(url, admin, {
+      method: "POST",
+      path: "/v1/policies/default/versions",
+      body: { document: policy },
+    });
+    assert.equal(version.status, 201, await version.clone().text());
+    const pending = createRun(url, bigLockfile(200_000)).then(
+      (r) => r.status,
+      (e: unknown) => e,
+    );
+    const storing = await first.waitFor("run computed; storing it");
+    assert.ok(Number(storing.recipients) > 100_000);
+    first.kill("SIGKILL");
+    assert.equal((await first.exit).code, null, "killed, not exited");
+    assert.ok((await pending) instanceof Error, "the request never got an answer");
+    assert.ok(!first.lines.some((l) => l.msg === "run stored"), "killed before the run was stored");
+
+    assert.deepEqual(await counts(), { runs: 0, recipients: 0, inputs: 0 }, "nothing half-written");
+    const second = run({ ...env, ...dbEnv });
+    const { url: again } = (await second.waitFor("listening")) as { url: string };
+    assert.equal((await fetch(`${again}/v1/runs/1`)).status, 404);
+    const small = await createRun(again, bigLockfile(50));
+    assert.equal(small.status, 201, await small.clone().text());
+    second.kill("SIGTERM");
+    assert.equal((await second.exit).code, 0);
+  }
+
+  it("PGlite: no run, recipient or input of it remains, and the restarted server stores the next", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "ws-crash-"));
+    try {
+      await crashThenRecover({ PGLITE_DIR: dir }, async () => {
+        const db = await openPglite({ dataDir: dir });
+        try {
+          const n = async (table: string) =>
+            Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n);
+          return {
+            runs: await n("runs"),
+            recipients: await n("run_recipients"),
+            inputs: await n("run_inputs"),
+          };
+        } finally {
+          await db.close();
+        }
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("PostgreSQL: the same", { skip: pgSkip }, async () => {
+    const schema = freshSchemaName();
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    try {
+      await crashThenRecover({ DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema }, async () => {
+        // The server's backend rolls the open transaction back once it sees the connection gone.
+        for (let i = 0; i < 100; i++) {
+          const busy = await client.query(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE state <> 'idle' AND query LIKE '%run_recipients%' AND pid <> pg_backend_pid()",
+          );
+          if ((busy.rows[0] as { n: number }).n === 0) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        const n = async (table: string) =>
+          Number(
+            ((await client.query(`SELECT count(*) AS n FROM ${schema}.${table}`)).rows[0] as { n: string }).n,
+          );
+        return {
+          runs: await n("runs"),
+          recipients: await n("run_recipients"),
+          inputs: await n("run_inputs"),
+        };
+      });
+    } finally {
       await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await client.end();
     }

@@ -133,6 +133,7 @@ export function createApp(deps: AppDeps): Express {
         config.CHAIN_ID,
         deps.engine ?? defaultEngine(),
         now,
+        logger,
       ),
     ),
     ...statementRoutes(

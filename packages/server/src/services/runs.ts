@@ -1,4 +1,5 @@
 import { accountIdHexAt, isWellspringError, type AttributionReport } from "@wellspring/attribution";
+import type { Logger } from "pino";
 import type { Address, Hex } from "viem";
 import type { AttributeRunner, EngineResult } from "../engine/attribute-runner.ts";
 import { ServerError } from "../errors.ts";
@@ -52,6 +53,7 @@ export class RunService {
     private readonly chainId: number,
     private readonly engine: AttributeRunner,
     private readonly now: () => number = Date.now,
+    private readonly logger?: Pick<Logger, "info">,
   ) {}
 
   async create(input: {
@@ -110,6 +112,10 @@ export class RunService {
         };
       }
     };
+    this.logger?.info(
+      { recipients: rows.length, root: table.root, createdBy: input.createdBy },
+      "run computed; storing it",
+    );
     const record = await this.runs.insertCompleted({
       poolId: pool?.id ?? null,
       policyVersionId: version.id,
@@ -127,6 +133,7 @@ export class RunService {
       })),
       recipients: recipients(),
     });
+    this.logger?.info({ run: record.id.toString(), recipients: record.recipientCount }, "run stored");
     return {
       ...runDto(record, pool?.address ?? null, {
         name: version.name,

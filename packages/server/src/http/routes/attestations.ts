@@ -3,7 +3,14 @@ import { getAddress } from "viem";
 import type { BindingRecord } from "../../repositories/bindings.ts";
 import type { AttestationService } from "../../services/attestations.ts";
 import { route, type AnyRoute } from "../route.ts";
-import { address, hash32, requestSchemas, responseSchemas, uintString } from "../schemas.ts";
+import {
+  address,
+  hash32,
+  isStandardBase64,
+  requestSchemas,
+  responseSchemas,
+  uintString,
+} from "../schemas.ts";
 
 export const bindingIdentity = z
   .string()
@@ -22,7 +29,7 @@ const base64 = z
   .string()
   .min(1)
   .max(350_000)
-  .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, "must be standard base64")
+  .refine(isStandardBase64, "must be standard base64")
   .transform((value) => new Uint8Array(Buffer.from(value, "base64")))
   .refine((bytes) => bytes.length <= 256 * 1024, "the manifest may be at most 256 KiB")
   .meta({ description: "The manifest's exact bytes, base64 (its sha256 is the signed manifestHash)" });
