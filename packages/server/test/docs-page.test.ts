@@ -56,10 +56,13 @@ describe(
       const op = page.locator("details.op", { hasText: "List policy lines" });
       await op.locator("summary").click();
       await op.locator("button", { hasText: "Send GET" }).click();
-      // Evaluated in the page (a string: this package type-checks without the DOM library).
-      await page.waitForFunction(
-        `Array.from(document.querySelectorAll("details.op[open] pre")).some((pre) => (pre.textContent || "").startsWith("200"))`,
-      );
+      // A locator wait, not waitForFunction: a string predicate polled in the page is an eval, which
+      // the page's CSP (script-src 'self') refuses whenever the answer is not there at the first look.
+      await op
+        .locator("pre")
+        .filter({ hasText: /^200 OK/ })
+        .first()
+        .waitFor();
       assert.match((await op.locator("pre").last().textContent()) ?? "", /^200 OK[\s\S]*"policies": \[\]/);
 
       assert.deepEqual(problems, []);
