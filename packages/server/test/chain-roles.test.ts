@@ -59,7 +59,7 @@ for (const backend of await backends()) {
         pools: () => registeredPools(db, 31337),
         ttlMs: 0,
       });
-      server = await startTestServer(db, { hasRole });
+      server = await startTestServer(db, { hasRole, chain: chain.publicClient });
     });
     after(async () => {
       await server?.close();
@@ -105,6 +105,54 @@ for (const backend of await backends()) {
 
       const created = await registerPool(accounts.admin, chain.pool);
       assert.equal(created.status, 201, await created.clone().text());
+    });
+
+    it("a contract wallet holding ADMIN (a multisig) signs admin requests by ERC-1271", async () => {
+      const { viem } = chain.connection;
+      const deploy = async (name: string, args: readonly unknown[]) =>
+        ((await viem.deployContract(name as never, args as never)) as { address: Address }).address;
+      // A consortium whose registry admin is a contract wallet; alice's key signs for it.
+      const wallet = getAddress(await deploy("ERC1271Wallet", [accounts.alice.address]));
+      const consortium = await deploy("IdentityRegistry", [wallet, 0, 86_400n, []]);
+      const server2 = await startTestServer(db, {
+        hasRole: chainHasRole({
+          client: chain.publicClient,
+          registry: consortium,
+          pools: () => registeredPools(db, 31337),
+          ttlMs: 0,
+        }),
+        chain: chain.publicClient,
+      });
+      try {
+        const asWallet = (key: LocalAccount): LocalAccount => ({ ...key, address: wallet });
+        const register = (signer: LocalAccount, pool: Address) =>
+          signedFetch(server2.url, signer, {
+            method: "POST",
+            path: "/v1/pools",
+            body: { address: pool, name: "multisig's pool", deployedBlock: chain.deployedBlock.toString() },
+          });
+        const another = await createPool(chain.wallets.admin, {
+          factory: chain.factory,
+          config: {
+            admin: chain.wallets.admin.account.address,
+            registry: consortium,
+            activationDelay: 3600,
+            claimWindow: 7 * 24 * 3600,
+            proposers: [chain.wallets.admin.account.address],
+            guardians: [chain.wallets.admin.account.address],
+          },
+        });
+        const forged = await register(asWallet(accounts.bob), another.pool);
+        assert.equal(forged.status, 401, "bob is not the wallet's owner");
+        assert.equal((await json<ErrorBody>(forged)).error.code, "AUTH_INVALID");
+        // Alice's own address holds nothing there: the role is the wallet's.
+        assert.equal((await register(accounts.alice, another.pool)).status, 403);
+        const created = await register(asWallet(accounts.alice), another.pool);
+        assert.equal(created.status, 201, await created.clone().text());
+        assert.equal(getAddress((await json<{ registeredBy: string }>(created)).registeredBy), wallet);
+      } finally {
+        await server2.close();
+      }
     });
 
     it("PROPOSER of a registered pool: granted passes, revoked gets 403", async () => {

@@ -1,8 +1,9 @@
-import { keccak256, verifyTypedData, type Address, type Hex } from "viem";
+import { keccak256, type Address, type Hex } from "viem";
 import { z } from "zod/v4";
 import { ServerError } from "../errors.ts";
 import type { NonceRepository } from "../repositories/nonces.ts";
 import type { HasRole, Role, RoleScope } from "./roles.ts";
+import { signedBy, type SignatureChain } from "./signatures.ts";
 
 /**
  * Admin requests are signed with EIP-712 by an address that holds the endpoint's role. The
@@ -66,6 +67,8 @@ export interface AdminAuthenticatorOptions {
   /** Deadlines further ahead than this are refused, which bounds how long nonces are kept. */
   maxAgeSeconds: number;
   now: () => number;
+  /** For contract signers (ERC-1271, e.g. a multisig admin); absent = ordinary keys only. */
+  chain?: SignatureChain | undefined;
 }
 
 export class AdminAuthenticator {
@@ -119,19 +122,17 @@ export class AdminAuthenticator {
       nonce: nonce as Hex,
       deadline,
     };
-    let valid: boolean;
-    try {
-      valid = await verifyTypedData({
-        address: address as Address,
+    const valid = await signedBy(
+      address as Address,
+      {
         domain: adminDomain(this.options.chainId),
         types: ADMIN_REQUEST_TYPES,
         primaryType: "AdminRequest",
-        message,
+        message: { ...message },
         signature: signature as Hex,
-      });
-    } catch {
-      valid = false; // An unparseable signature is just an invalid one.
-    }
+      },
+      this.options.chain,
+    );
     if (!valid) throw new ServerError("AUTH_INVALID", "the signature does not match the request and address");
 
     const signer = address.toLowerCase() as Address;

@@ -109,6 +109,7 @@ export function createApp(deps: AppDeps): Express {
     nonces: new NonceRepository(db),
     maxAgeSeconds: config.ADMIN_AUTH_MAX_AGE_SECONDS,
     now: wallNow,
+    chain: deps.chain,
   });
   const routes: AnyRoute[] = [
     ...systemRoutes({

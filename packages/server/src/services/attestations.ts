@@ -19,7 +19,6 @@ import {
   getAddress,
   keccak256,
   stringToBytes,
-  verifyTypedData,
   zeroAddress,
   type Address,
   type Hex,
@@ -27,6 +26,7 @@ import {
   type PublicClient,
 } from "viem";
 import { ATTESTOR_ROLE } from "../auth/chain-roles.ts";
+import { signedBy } from "../auth/signatures.ts";
 import { ServerError } from "../errors.ts";
 import type {
   BindingRecord,
@@ -522,21 +522,8 @@ export class AttestationService {
       },
       signature: input.signature,
     };
-    try {
-      if (await verifyTypedData({ address: payee, ...typed })) return true;
-    } catch {
-      // Not a well-formed ECDSA signature: may still be a contract wallet's.
-    }
-    try {
-      // A contract wallet (Safe, smart account) signs by ERC-1271; the chain answers for it.
-      const code = await chain.getCode({ address: payee });
-      if (!code || code === "0x") return false;
-      return await chain.verifyTypedData({ address: payee, ...typed });
-    } catch (error) {
-      throw new ServerError("CHAIN_UNAVAILABLE", "could not verify the payee's contract signature", {
-        cause: error,
-      });
-    }
+    // An ordinary key, or a contract wallet (Safe, smart account) by ERC-1271 on the chain.
+    return signedBy(payee, typed, chain);
   }
 
   private async readChain(
