@@ -1,5 +1,5 @@
 import { buildMerkleTree, merkleRoot, type MerkleTree } from "@wellspring/attribution";
-import { royaltyPoolAbi, toAccountId, type AccountId } from "@wellspring/sdk";
+import { royaltyPoolAbi } from "@wellspring/sdk";
 import { getAddress, toFunctionSelector, type Address, type Hex } from "viem";
 import type { Database } from "../db/database.ts";
 import { ServerError } from "../errors.ts";
@@ -7,9 +7,7 @@ import { poolStream } from "../indexer/pool-indexer.ts";
 import { ClaimStateQueries, type IndexedCursor, type SweepRow } from "../repositories/claim-state.ts";
 import type { PoolRecord, PoolRepository, ScheduleRecord } from "../repositories/pools.ts";
 import { StatementQueries } from "../repositories/statements.ts";
-
-/** floor(a * b / d), as the pool's Math.mulDiv rounds. */
-const mulDiv = (a: bigint, b: bigint, d: bigint): bigint => (a * b) / d;
+import { accountParam, mulDiv } from "./shared.ts";
 
 /** Key of a (schedule, token) pair; schedule 0 = the unallocated pot as deposits name it. */
 const potKey = (scheduleId: bigint, token: Hex): string => `${scheduleId}|${token}`;
@@ -169,14 +167,7 @@ export class ClaimService {
   }
 
   async claimable(poolAddress: Address, account: string) {
-    let accountId: AccountId;
-    try {
-      accountId = toAccountId(account);
-    } catch (error) {
-      throw new ServerError("VALIDATION", "not an address, accountId or identity", {
-        issues: [{ path: "params.account", message: error instanceof Error ? error.message : String(error) }],
-      });
-    }
+    const accountId = accountParam(account);
     const entry = await this.entry(poolAddress);
     const state = await this.fresh(entry);
     const now = this.now();

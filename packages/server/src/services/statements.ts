@@ -1,12 +1,9 @@
-import { toAccountId, type AccountId } from "@wellspring/sdk";
 import { getAddress, type Address, type Hex } from "viem";
 import { ServerError } from "../errors.ts";
 import type { DepositRecord, PoolRecord, PoolRepository, ScheduleRecord } from "../repositories/pools.ts";
 import type { RunRepository } from "../repositories/runs.ts";
 import type { StatementQueries } from "../repositories/statements.ts";
-
-/** floor(a * b / d), exactly as the pool's Math.mulDiv rounds. */
-export const mulDiv = (a: bigint, b: bigint, d: bigint): bigint => (a * b) / d;
+import { accountParam, mulDiv } from "./shared.ts";
 
 /** One recipient's part of a deposit. */
 const share = (
@@ -328,14 +325,7 @@ export class StatementService {
   }
 
   async contributor(poolAddress: Address, account: string) {
-    let accountId: AccountId;
-    try {
-      accountId = toAccountId(account);
-    } catch (error) {
-      throw new ServerError("VALIDATION", "not an address, accountId or identity", {
-        issues: [{ path: "params.account", message: error instanceof Error ? error.message : String(error) }],
-      });
-    }
+    const accountId = accountParam(account);
     const pool = await this.require(poolAddress);
     const schedules = await this.pools.schedules(pool.id, new Date(this.now()));
     const genesis = genesisOf(schedules);
