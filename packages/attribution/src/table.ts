@@ -52,22 +52,9 @@ export function computeTableHash(
   totalShares: bigint,
   rows: Pick<TableRows, "length" | "accountIds" | "shares">,
 ): Hex32 {
-  const h = new Keccak256Stream();
-  const word = new Uint8Array(32);
-  writeUint256(word, 0, totalShares);
-  h.update(word);
-  const CHUNK = 2048;
-  const block = new Uint8Array(CHUNK * 64);
-  for (let start = 0; start < rows.length; start += CHUNK) {
-    const end = Math.min(rows.length, start + CHUNK);
-    for (let i = start; i < end; i++) {
-      const o = (i - start) * 64;
-      block.set(rows.accountIds.subarray(i * 32, i * 32 + 32), o);
-      writeUint256(block, o + 32, rows.shares[i]!);
-    }
-    h.update(block.subarray(0, (end - start) * 64));
-  }
-  return bytesToHex(h.digest());
+  return hashTable(totalShares, rows.length, rows.accountIds, (block, o, i) =>
+    writeUint256(block, o, rows.shares[i]!),
+  );
 }
 
 /**
@@ -81,6 +68,18 @@ export function computeTableHashFromWords(
 ): Hex32 {
   const n = words.length / 32;
   if (accountIds.length !== n * 32) throw new RangeError("accountIds and share words differ in length");
+  return hashTable(totalShares, n, accountIds, (block, o, i) =>
+    block.set(words.subarray(i * 32, i * 32 + 32), o),
+  );
+}
+
+/** keccak256(totalShares ‖ (accountId ‖ shares) per row), hashed 2,048 rows per update. */
+function hashTable(
+  totalShares: bigint,
+  n: number,
+  accountIds: Uint8Array,
+  writeShare: (block: Uint8Array, offset: number, row: number) => void,
+): Hex32 {
   const h = new Keccak256Stream();
   const word = new Uint8Array(32);
   writeUint256(word, 0, totalShares);
@@ -92,7 +91,7 @@ export function computeTableHashFromWords(
     for (let i = start; i < end; i++) {
       const o = (i - start) * 64;
       block.set(accountIds.subarray(i * 32, i * 32 + 32), o);
-      block.set(words.subarray(i * 32, i * 32 + 32), o + 32);
+      writeShare(block, o + 32, i);
     }
     h.update(block.subarray(0, (end - start) * 64));
   }
