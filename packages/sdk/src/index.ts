@@ -119,3 +119,4 @@ export {
   type SubmitAttestationParameters,
   type SubmitAttestationReturnType,
 } from "./actions/submitAttestation.ts";
+export { PERMIT_TYPES } from "./eip712.ts";

@@ -2,6 +2,7 @@ import { type Address, type Hex, type TypedDataDomain, parseSignature } from "vi
 import { getBlock, getChainId, readContract, signTypedData } from "viem/actions";
 
 import { royaltyPoolAbi } from "../abi/RoyaltyPool.ts";
+import { PERMIT_TYPES } from "../eip712.ts";
 import { InvalidArgumentError } from "../errors.ts";
 import {
   type AccountParameter,
@@ -33,16 +34,6 @@ export type DepositWithPermitReturnType = TransactionResult & {
   deadline: bigint;
 };
 
-const permitTypes = {
-  Permit: [
-    { name: "owner", type: "address" },
-    { name: "spender", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-} as const;
-
 /**
  * Deposits an ERC-20 amount in one transaction: signs an EIP-2612 permit for the pool (no separate
  * approve) and calls `depositWithPermit`. The domain comes from the token's ERC-5267 `eip712Domain`
@@ -65,7 +56,7 @@ export async function depositWithPermit(
   const signature = await signTypedData(client, {
     account,
     domain,
-    types: permitTypes,
+    types: PERMIT_TYPES,
     primaryType: "Permit",
     message: { owner, spender: pool, value: amount, nonce, deadline },
   });

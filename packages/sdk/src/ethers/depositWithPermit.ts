@@ -1,6 +1,7 @@
 import { Contract, Signature, type Signer, type TypedDataDomain } from "ethers";
 
 import { InvalidArgumentError } from "../errors.ts";
+import { PERMIT_TYPES } from "../eip712.ts";
 import { toMemo } from "../internal/memo.ts";
 import { type EthersTransactionResult, parsePoolEvents, poolContract, sendAndWait } from "./internal.ts";
 
@@ -27,16 +28,6 @@ const PERMIT_FRAGMENTS = [
   "function name() view returns (string)",
   "function eip712Domain() view returns (bytes1 fields, string name, string version, uint256 chainId, address verifyingContract, bytes32 salt, uint256[] extensions)",
 ];
-
-const PERMIT_TYPES = {
-  Permit: [
-    { name: "owner", type: "address" },
-    { name: "spender", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
 
 /** ethers v6: signs an EIP-2612 permit for the pool and deposits in one transaction. */
 export async function depositWithPermit(
@@ -69,13 +60,17 @@ export async function depositWithPermit(
   const nonce = (await erc20.getFunction("nonces")(owner)) as bigint;
   const deadline = parameters.deadline ?? BigInt((await provider.getBlock("latest"))!.timestamp) + 3600n;
   const signature = Signature.from(
-    await signer.signTypedData(domain, PERMIT_TYPES, {
-      owner,
-      spender: pool,
-      value: amount,
-      nonce,
-      deadline,
-    }),
+    await signer.signTypedData(
+      domain,
+      { Permit: [...PERMIT_TYPES.Permit] },
+      {
+        owner,
+        spender: pool,
+        value: amount,
+        nonce,
+        deadline,
+      },
+    ),
   );
 
   const result = await sendAndWait(

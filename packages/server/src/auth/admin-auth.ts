@@ -4,6 +4,7 @@ import { ServerError } from "../errors.ts";
 import type { NonceRepository } from "../repositories/nonces.ts";
 import type { HasRole, Role, RoleScope } from "./roles.ts";
 import { signedBy, type SignatureChain } from "./signatures.ts";
+import { ADMIN_HEADERS, ADMIN_REQUEST_TYPES, adminDomain } from "@wellspring/sdk/eip712";
 
 /**
  * Admin requests are signed with EIP-712 by an address that holds the endpoint's role. The
@@ -11,29 +12,13 @@ import { signedBy, type SignatureChain } from "./signatures.ts";
  * client-chosen random nonce and a deadline; the server stores used nonces until the deadline,
  * so a captured request cannot be replayed, altered or sent to another chain's server.
  */
-export const ADMIN_DOMAIN_NAME = "Wellspring Admin API";
-export const ADMIN_DOMAIN_VERSION = "1";
-
-export const ADMIN_REQUEST_TYPES = {
-  AdminRequest: [
-    { name: "method", type: "string" },
-    { name: "path", type: "string" },
-    { name: "bodyHash", type: "bytes32" },
-    { name: "nonce", type: "bytes32" },
-    { name: "deadline", type: "uint256" },
-  ],
-} as const;
-
-export const ADMIN_HEADERS = {
-  address: "x-wellspring-address",
-  nonce: "x-wellspring-nonce",
-  deadline: "x-wellspring-deadline",
-  signature: "x-wellspring-signature",
-} as const;
-
-export function adminDomain(chainId: number) {
-  return { name: ADMIN_DOMAIN_NAME, version: ADMIN_DOMAIN_VERSION, chainId } as const;
-}
+export {
+  ADMIN_DOMAIN_NAME,
+  ADMIN_DOMAIN_VERSION,
+  ADMIN_HEADERS,
+  ADMIN_REQUEST_TYPES,
+  adminDomain,
+} from "@wellspring/sdk/eip712";
 
 export interface AdminRequestMessage {
   method: string;

@@ -3,6 +3,7 @@
 // The server's HTTP API: JSON reads, typed errors with field paths, and EIP-712-signed admin calls.
 import { type Address, type Hex, bytesToHex, keccak256, stringToBytes } from "viem";
 
+import { ADMIN_HEADERS, ADMIN_REQUEST_TYPES, adminDomain } from "@wellspring/sdk/eip712";
 import { type Wallet, WalletError, isUserRejection } from "./wallet.ts";
 
 export interface FieldIssue {
@@ -79,16 +80,6 @@ export async function getAll<T, K extends string>(
   return out;
 }
 
-const ADMIN_TYPES = {
-  AdminRequest: [
-    { name: "method", type: "string" },
-    { name: "path", type: "string" },
-    { name: "bodyHash", type: "bytes32" },
-    { name: "nonce", type: "bytes32" },
-    { name: "deadline", type: "uint256" },
-  ],
-} as const;
-
 /**
  * An admin request signed by the connected wallet (docs/api.md): EIP-712 AdminRequest over the
  * method, the path with its query, keccak256 of the exact body bytes, a random nonce and a deadline.
@@ -107,8 +98,8 @@ export async function signedRequest<T>(
   try {
     signature = await client.signTypedData({
       account,
-      domain: { name: "Wellspring Admin API", version: "1", chainId: wallet.expectedChainId },
-      types: ADMIN_TYPES,
+      domain: adminDomain(wallet.expectedChainId),
+      types: ADMIN_REQUEST_TYPES,
       primaryType: "AdminRequest",
       message: { method, path, bodyHash: keccak256(stringToBytes(text)), nonce, deadline },
     });
@@ -121,10 +112,10 @@ export async function signedRequest<T>(
     method,
     headers: {
       "content-type": "application/json",
-      "x-wellspring-address": account,
-      "x-wellspring-nonce": nonce,
-      "x-wellspring-deadline": deadline.toString(),
-      "x-wellspring-signature": signature,
+      [ADMIN_HEADERS.address]: account,
+      [ADMIN_HEADERS.nonce]: nonce,
+      [ADMIN_HEADERS.deadline]: deadline.toString(),
+      [ADMIN_HEADERS.signature]: signature,
     },
     ...(text ? { body: text } : {}),
   });

@@ -2,6 +2,7 @@
 /// <reference lib="dom.iterable" />
 // Pay: deposit ETH or an ERC-20 (approve or EIP-2612 permit) with a memo; receipt and payer statement.
 import { royaltyPoolAbi, testERC20Abi } from "@wellspring/sdk/abi";
+import { PERMIT_TYPES } from "@wellspring/sdk/eip712";
 import {
   type Address,
   type Hex,
@@ -161,15 +162,7 @@ export function payPage(ctx: Ctx): HTMLElement {
           signature = await wallet.signTypedData({
             account,
             domain: { name, version: "1", chainId: ctx.chainId, verifyingContract: tokenAddress },
-            types: {
-              Permit: [
-                { name: "owner", type: "address" },
-                { name: "spender", type: "address" },
-                { name: "value", type: "uint256" },
-                { name: "nonce", type: "uint256" },
-                { name: "deadline", type: "uint256" },
-              ],
-            },
+            types: PERMIT_TYPES,
             primaryType: "Permit",
             message: { owner: account, spender: poolAddress, value, nonce, deadline },
           });
