@@ -7,7 +7,7 @@ import { type Address, type Hex, getAddress, parseEventLogs } from "viem";
 
 import { ApiError, type PolicyLine, type Run, type RunDiff, get, signedRequest } from "./api.ts";
 import { type Ctx, poolSelect, showError } from "./context.ts";
-import { barChart, clear, field, h, percent, setStatus, shortHex, statusBox, table } from "./ui.ts";
+import { barChart, clear, field, h, percent, setStatus, shortHex, statusBox, table, toBase64 } from "./ui.ts";
 import { sendAndWait } from "./wallet.ts";
 
 interface PolicyVersion {
@@ -517,10 +517,4 @@ function formatDuration(seconds: number): string {
   const m = Math.floor((seconds % 3600) / 60);
   const s = seconds % 60;
   return `${h}h ${String(m).padStart(2, "0")}m ${String(s).padStart(2, "0")}s`;
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let bin = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(bin);
 }

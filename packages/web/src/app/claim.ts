@@ -26,7 +26,7 @@ import {
   toAccountId,
   tokenInfo,
 } from "./context.ts";
-import { amount, clear, field, h, percent, setStatus, shortHex, statusBox, table } from "./ui.ts";
+import { amount, clear, field, h, percent, setStatus, shortHex, statusBox, table, toBase64 } from "./ui.ts";
 import { WalletError, isUserRejection, sendAndWait } from "./wallet.ts";
 
 interface Entry {
@@ -573,7 +573,7 @@ export function claimPage(ctx: Ctx): HTMLElement {
         const answer = await post<AttestationAnswer>("/v1/attestations", {
           identity,
           payee,
-          manifest: { name: file.name, content: base64(bytes) },
+          manifest: { name: file.name, content: toBase64(bytes) },
           nonce,
           deadline: deadline.toString(),
           signature,
@@ -732,12 +732,4 @@ function parseAttestation(text: string): ParsedAttestation {
     attestor: getAddress(o.attestor),
     signature: o.signature,
   };
-}
-
-/** Standard base64 of bytes (btoa takes a binary string; built in chunks for big files). */
-function base64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000)
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
 }

@@ -197,3 +197,11 @@ export function field(label: string, control: HTMLElement, hint?: string): HTMLD
   if (hintEl) control.setAttribute("aria-describedby", `${id}-hint`);
   return h("div", { class: "field" }, h("label", { for: id }, label), control, hintEl);
 }
+
+/** Standard base64 of bytes (btoa takes a binary string; built in chunks for big files). */
+export function toBase64(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
