@@ -149,6 +149,23 @@ async function playDemo(rpcUrl: string): Promise<z.infer<typeof demoResult>> {
   return demoResult.parse(JSON.parse(resultLine));
 }
 
+/**
+ * Compiles the contracts (not the Solidity tests) when their artifacts are missing or stale. Hardhat's
+ * own cache decides; when everything is current this takes a few seconds. The first build of a fresh
+ * clone (solc's wasm build, viaIR, the deployment settings) takes about 30 s of CPU.
+ */
+function compileContracts(): void {
+  const started = Date.now();
+  console.log("Compiling the contracts if they changed (first time on a fresh clone: about 30-60 s) ...");
+  const cli = path.join(root, "node_modules", "hardhat", "dist", "src", "cli.js");
+  const run = spawnSync(process.execPath, [cli, "build", "--no-tests", "--quiet"], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  if (run.status !== 0) throw new Error(`compiling the contracts failed:\n${run.stdout}\n${run.stderr}`);
+  console.log(`Contracts ready (${((Date.now() - started) / 1000).toFixed(1)} s).`);
+}
+
 /** Builds packages/web/dist from the current sources (esbuild, about a second). */
 function buildPages(): void {
   const run = spawnSync(
@@ -179,6 +196,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
 }
 
 async function main(): Promise<void> {
+  compileContracts();
   const ownChain = settings.RPC_URL === undefined;
   const rpcUrl = settings.RPC_URL ?? (await startChain(settings.CHAIN_PORT));
   const id = await chainId(rpcUrl);
