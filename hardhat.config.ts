@@ -20,6 +20,9 @@ const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 512);
 const INVARIANT_RUNS = Number(process.env.INVARIANT_RUNS ?? 64);
 const INVARIANT_DEPTH = Number(process.env.INVARIANT_DEPTH ?? 64);
 
+// The port of the local chain (`npm start` and `--network localhost`), 8545 unless CHAIN_PORT says otherwise.
+const LOCAL_CHAIN_PORT = Number(process.env.CHAIN_PORT || 8545);
+
 const COMPILER = {
   version: SOLC_VERSION,
   path: require.resolve("solc/soljson.js"),
@@ -64,8 +67,9 @@ export default defineConfig({
   networks: {
     // The in-process EDR network used by tests, benchmarks and the demo.
     default: { type: "edr-simulated", chainType: "l1" },
-    // `npx hardhat node --hostname 127.0.0.1` (never 0.0.0.0).
-    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    // `npx hardhat node --hostname 127.0.0.1` (never 0.0.0.0), or the chain `npm start` runs: the same
+    // CHAIN_PORT moves both.
+    localhost: { type: "http", chainType: "l1", url: `http://127.0.0.1:${LOCAL_CHAIN_PORT}` },
     // Any other EVM network: RPC URL and deployer key come from configuration variables
     // (environment or `npx hardhat keystore set`), never from the repository.
     remote: {

@@ -31,6 +31,7 @@ import {
 } from "viem";
 import { z } from "zod";
 
+import { writeDeploymentAddresses } from "../deploy/lib/addresses.ts";
 import { deployWellspring } from "../deploy/lib/deploy.ts";
 import {
   buildClaims,
@@ -218,6 +219,12 @@ async function main(): Promise<void> {
   line(`   identity registry ${registry} (attestor ${at(attestor)})`);
   line(`   pool factory      ${addresses.factory}`);
   line(`   royalty pool      ${pool} (activation delay ${ACTIVATION_DELAY} s)`);
+  if (env.RPC_URL) {
+    // A chain that outlives this process (`npm start`'s): the SDK, the server and the scripts find the
+    // contracts through deploy/addresses/<chainId>.json, as after `npm run deploy:localhost`.
+    const file = await writeDeploymentAddresses(addresses);
+    line(`   addresses         ${path.relative(process.cwd(), file)}`);
+  }
   const token = getAddress(
     (await viem.deployContract("TestERC20", ["Demo USDC", "USDC", USDC_DECIMALS])).address,
   );

@@ -4,14 +4,15 @@
  * Chromium (Explorer and Claim pages on npm start's embedded defaults), then stopped with SIGINT.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, it, test } from "node:test";
 
 import type { Browser } from "playwright-core";
 import { z } from "zod";
 
+import { allCommandBlocks, withPorts } from "./docs-commands.ts";
 import { freePort, launchBrowser, resultsDir, root } from "./web/harness.ts";
 
 const ready = z.object({
@@ -30,8 +31,17 @@ const claimsSchema = z.object({
   transaction: z.object({ to: z.string(), data: z.string() }).nullable(),
 });
 
-describe("npm start", { timeout: 600_000 }, () => {
+test("every shell block of the docs is runnable, a template naming its placeholders, or manual", () => {
+  const blocks = allCommandBlocks(root);
+  assert.ok(blocks.some((b) => b.kind === "run"));
+  for (const b of blocks.filter((x) => x.kind === "template")) {
+    assert.match(b.text, /<[a-zA-Z][\w .-]*>/, `${b.where}: a template names its <placeholders>`);
+  }
+});
+
+describe("npm start", { timeout: 900_000 }, () => {
   let child: ChildProcess;
+  let ports: { server: number; chain: number };
   let output = "";
   let info: z.infer<typeof ready>;
   let browser: Browser | undefined;
@@ -39,6 +49,7 @@ describe("npm start", { timeout: 600_000 }, () => {
   before(async () => {
     mkdirSync(resultsDir, { recursive: true });
     const [port, chainPort] = [await freePort(), await freePort()];
+    ports = { server: port, chain: chainPort };
     // What `npm start` runs, started directly so that SIGINT reaches it rather than npm.
     const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as {
       scripts: { start: string };
@@ -139,6 +150,33 @@ describe("npm start", { timeout: 600_000 }, () => {
     await page.screenshot({ path: path.join(resultsDir, "start-claim.png"), fullPage: true });
     assert.deepEqual(errors, []);
     await context.close();
+  });
+
+  it("runs every command the README and docs/ show, as written", async () => {
+    // Files the commands write (deploy:localhost rewrites the address file for this chain, which
+    // npm start wrote); removed again unless they were there before.
+    const outputs = ["out", "build"].filter((d) => !existsSync(path.join(root, d)));
+    try {
+      for (const block of allCommandBlocks(root).filter((b) => b.kind === "run")) {
+        const run = spawnSync("bash", ["-euo", "pipefail", "-c", withPorts(block.text, ports)], {
+          cwd: root,
+          encoding: "utf8",
+          env: {
+            ...process.env,
+            CHAIN_PORT: String(ports.chain),
+            WELLSPRING_SERVER: `http://127.0.0.1:${ports.server}`,
+          },
+          timeout: 300_000,
+        });
+        assert.equal(
+          run.status,
+          0,
+          `${block.where} failed (exit ${run.status}):\n${block.text}\n--- stdout\n${run.stdout.slice(-3000)}\n--- stderr\n${run.stderr.slice(-3000)}`,
+        );
+      }
+    } finally {
+      for (const d of outputs) rmSync(path.join(root, d), { recursive: true, force: true });
+    }
   });
 
   it("stops cleanly on SIGINT", async () => {

@@ -395,7 +395,7 @@ async function attributeFiles(
   if (args.json === true) io.stdout.write(`${JSON.stringify(summary)}\n`);
   else {
     io.stdout.write(
-      `wrote ${args.out}/${FILES.table}: ${summary.recipients} recipients from ${summary.components} components (${summary.inputs} inputs)\n` +
+      `wrote ${join(args.out, FILES.table)}: ${summary.recipients} recipients from ${summary.components} components (${summary.inputs} inputs)\n` +
         `root       ${t.root}\ntableHash  ${t.tableHash}\npolicyHash ${t.policyHash}\ninputsHash ${t.inputsHash}\n`,
     );
   }

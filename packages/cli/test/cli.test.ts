@@ -147,8 +147,9 @@ test("attribute a project directory; rerun is byte-identical; verify passes; pro
   assert.equal(a.code, 0, a.stderr);
   const summary = JSON.parse(a.stdout) as { recipients: number; root: string; components: number };
   assert.ok(summary.recipients >= 5);
-  const b = wellspring(["attribute", "--input", "proj", "--out", "out-b"]);
+  const b = wellspring(["attribute", "--input", "proj", "--out", "out-b/"]);
   assert.equal(b.code, 0, b.stderr);
+  assert.match(b.stdout, /^wrote out-b\/share-table\.json: /);
   assert.deepEqual(filesOf(join(work, "out-a")), filesOf(join(work, "out-b")));
   assert.deepEqual(Object.keys(filesOf(join(work, "out-a"))), [
     "explanation.jsonl",
