@@ -187,6 +187,9 @@ async function main(): Promise<void> {
   // 1. Deploy registry, factory and pool with the project's Ignition modules.
   step(1, "Deploy the payout layer (Ignition modules in deploy/)");
   const addresses = await deployWellspring(hre, connection, {
+    // Its own Ignition journal on a persistent node, so `npm run deploy:localhost` (the default
+    // journal, deploy/parameters/localhost.json) can still deploy next to the demo.
+    deploymentId: env.RPC_URL ? "demo" : undefined,
     parameters: {
       IdentityRegistry: {
         admin: admin.account.address,

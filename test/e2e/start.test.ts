@@ -158,16 +158,20 @@ describe("npm start", { timeout: 900_000 }, () => {
     const outputs = ["out", "build"].filter((d) => !existsSync(path.join(root, d)));
     try {
       for (const block of allCommandBlocks(root).filter((b) => b.kind === "run")) {
-        const run = spawnSync("bash", ["-euo", "pipefail", "-c", withPorts(block.text, ports)], {
-          cwd: root,
-          encoding: "utf8",
-          env: {
-            ...process.env,
-            CHAIN_PORT: String(ports.chain),
-            WELLSPRING_SERVER: `http://127.0.0.1:${ports.server}`,
+        const run = spawnSync(
+          "bash",
+          ["--norc", "--noprofile", "-euo", "pipefail", "-c", withPorts(block.text, ports)],
+          {
+            cwd: root,
+            encoding: "utf8",
+            env: {
+              ...process.env,
+              CHAIN_PORT: String(ports.chain),
+              WELLSPRING_SERVER: `http://127.0.0.1:${ports.server}`,
+            },
+            timeout: 300_000,
           },
-          timeout: 300_000,
-        });
+        );
         assert.equal(
           run.status,
           0,
