@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: static checks, contract tests (mocha + Solidity fuzz/invariant),
-# package tests (node:test) and end-to-end tests. `npm test` runs this with Node 22 on PATH.
+# The whole test suite: static checks, the docs' references, contract tests (mocha + Solidity
+# fuzz/invariant), package tests (node:test) and end-to-end tests. `npm test` runs this with Node 22 on PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +12,8 @@ step "lint"
 npx eslint .
 npx solhint --disc "contracts/**/*.sol"
 npx prettier --check "contracts/**/*.sol" "**/*.{ts,json,md}" > /dev/null
+step "docs (references)"
+node --import tsx --test test/docs/references.test.ts
 step "contracts (mocha)"
 npx hardhat test mocha
 step "contracts (Solidity fuzz and invariant)"

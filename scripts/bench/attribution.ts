@@ -1,6 +1,6 @@
 /**
  * Attribution engine benchmark: `npm run bench:attribution` writes
- * scripts/bench/results/attribution.json (keys fixed by DESIGN.md). Timings are the median of
+ * scripts/bench/results/attribution.json (keys fixed by docs/design.md#files-and-figures). Timings are the median of
  * several runs (all runs are recorded too); the end-to-end figure runs the real CLI in a child
  * process on a generated CycloneDX 1.6 SBOM with 1,000,000 components, each with its own author,
  * so the table has 1,000,001 recipients.

@@ -1,6 +1,6 @@
 /**
  * Server benchmark: `npm run bench:server` writes scripts/bench/results/server.json (keys fixed by
- * DESIGN.md: claims_rps, claims_p99_ms, indexer_events_per_s).
+ * docs/design.md#files-and-figures: claims_rps, claims_p99_ms, indexer_events_per_s).
  *
  * Claims: a real pool on the in-process Hardhat (EDR) chain whose active schedule commits to a
  * 1,000,000-recipient table (identities `github:<n>` plus a few wallet addresses, shares

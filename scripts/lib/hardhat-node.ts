@@ -1,9 +1,10 @@
 /**
  * `hardhat node --hostname 127.0.0.1 --port <port>` as a child process in its own process group,
- * under this very Node (22, whatever `node` is first on PATH). Used by `npm start` and by the
- * browser tests.
+ * under this very Node (22, whatever `node` is first on PATH). Used by `npm start`, the
+ * browser tests and the SDK's ethers test.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { type AddressInfo, createServer } from "node:net";
 import path from "node:path";
 
 export interface HardhatNode {
@@ -12,6 +13,18 @@ export interface HardhatNode {
   rpc(method: string, params?: unknown[]): Promise<unknown>;
   /** SIGTERM to the group, SIGKILL after 5 s. */
   stop(): Promise<void>;
+}
+
+/** A TCP port on 127.0.0.1 that is free now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 /** Starts the node and resolves once it answers `eth_chainId` (or rejects with its output). */

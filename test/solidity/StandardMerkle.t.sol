@@ -10,7 +10,8 @@ import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProo
 import {StandardMerkle} from "./utils/StandardMerkle.sol";
 
 /// @notice The Solidity tree builder used by the fuzz and invariant tests must agree with
-/// OpenZeppelin's merkle-tree package (the off-chain side of DESIGN.md's leaf format) byte for byte.
+/// OpenZeppelin's merkle-tree package byte for byte (the off-chain side of the leaf format,
+/// docs/design.md#leaf-format-and-proofs).
 contract StandardMerkleTest is Test {
     function _table() private pure returns (bytes32[] memory ids, uint256[] memory shares) {
         ids = new bytes32[](5);

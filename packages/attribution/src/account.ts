@@ -1,7 +1,7 @@
 import { bytesToHex, decodeHexInto, hexToBytes, keccak256Utf8Into } from "./keccak.ts";
 
 /**
- * Account ids (DESIGN.md, money model): a 20-byte address is paid directly and is stored
+ * Account ids (docs/design.md#accountids): a 20-byte address is paid directly and is stored
  * left-padded, so its top 12 bytes are zero; any other identity is `keccak256(utf8(identity))`
  * and its payee comes from the on-chain identity registry.
  */

@@ -6,7 +6,7 @@ import { RowHex } from "./internal/row-hex.ts";
 import { JsonBytes } from "./internal/json-bytes.ts";
 
 /**
- * The share table (DESIGN.md "Files and figures"): recipients sorted by accountId, shares > 0,
+ * The share table (docs/design.md#files-and-figures): recipients sorted by accountId, shares > 0,
  * summing exactly to totalShares. In memory the rows are packed (accountIds in one byte array,
  * shares as bigint) so 10^6 recipients are three arrays, not 10^6 objects.
  *

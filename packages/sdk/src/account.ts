@@ -9,7 +9,7 @@ import { type Address, type Hex, getAddress } from "viem";
 import { InvalidArgumentError } from "./errors.ts";
 
 /**
- * accountIds (DESIGN.md): a bytes32 whose top 12 bytes are zero *is* an address and is paid
+ * accountIds (docs/design.md#accountids): a bytes32 whose top 12 bytes are zero *is* an address and is paid
  * directly; any other value is keccak256(utf8(identity)) and is paid to the identity's payee in
  * the identity registry. These are hex-string wrappers over the attribution engine's own account
  * code, so the SDK and the engine cannot disagree on an id.

@@ -6,7 +6,7 @@ import { type AccountId, toAccountId } from "./account.ts";
 import { ProofNotFoundError, RootMismatchError } from "./errors.ts";
 import type { ShareTable } from "./shareTable.ts";
 
-/** Leaf types fixed by DESIGN.md; the pool verifies proofs with OpenZeppelin MerkleProof. */
+/** Leaf types fixed by docs/design.md#leaf-format-and-proofs; the pool verifies proofs with OpenZeppelin MerkleProof. */
 export const LEAF_ENCODING = ["bytes32", "uint256"] as const;
 
 /**

@@ -14,13 +14,13 @@ import { InvalidShareTableError, InvalidArgumentError } from "./errors.ts";
 /** `engineVersion` of tables written by createShareTable rather than computed by the engine. */
 export const HAND_WRITTEN_ENGINE_VERSION = "wellspring-sdk/0.1.0 (hand-written)";
 
-/** The default total of a share table (DESIGN.md): shares are fractions of 10^18. */
+/** The default total of a share table (docs/design.md#share-table): shares are fractions of 10^18. */
 export const DEFAULT_TOTAL_SHARES = 10n ** 18n;
 
 const bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "expected 0x followed by 64 hex digits");
 const decimal = z.string().regex(/^(0|[1-9][0-9]*)$/, "expected a decimal integer string");
 
-/** share-table.json as DESIGN.md fixes it; other fields the engine writes are kept as they are. */
+/** share-table.json as docs/design.md#files-and-figures fixes it; other fields the engine writes are kept as they are. */
 export const shareTableSchema = z
   .object({
     version: z.union([z.number(), z.string()]),

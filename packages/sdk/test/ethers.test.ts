@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 
-import { BrowserProvider, type Signer } from "ethers";
-import { getAddress, zeroAddress } from "viem";
+import { BrowserProvider, JsonRpcProvider, type Signer, Wallet, id } from "ethers";
+import { type Address, getAddress, parseEther, zeroAddress } from "viem";
+
+import { type HardhatNode, freePort, startHardhatNode } from "../../../scripts/lib/hardhat-node.ts";
 
 import { buildClaims, getPot, isSdkError, proposeSchedule, type ShareTree } from "../src/index.ts";
 import { claim, deposit, depositETH, depositWithPermit } from "../src/ethers/index.ts";
@@ -156,5 +160,79 @@ describe("ethers v6 adapter with ethers' own EIP-1193 provider", () => {
         isSdkError(e, "CONTRACT_REVERTED") &&
         (e as { errorName?: string }).errorName === "RoyaltyPoolDepositsPaused",
     );
+  });
+});
+
+describe("ethers v6 adapter with a private-key Wallet over JSON-RPC (a real hardhat node)", () => {
+  // A local node mines each transaction at once, so the next one follows within ethers' 250 ms
+  // provider cache: the case where a Wallet used to reuse the nonce of the one before.
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+  let node: HardhatNode;
+  let f: Fixture;
+  let wallet: Wallet;
+
+  before(async () => {
+    node = await startHardhatNode({ root, port: await freePort() });
+    f = await deployFixture({ network: "localhost", override: { url: node.url } });
+    wallet = new Wallet(id("wellspring ethers Wallet test"), new JsonRpcProvider(node.url));
+    const { admin } = f.wallets;
+    await f.publicClient.waitForTransactionReceipt({
+      hash: await admin.sendTransaction({ to: wallet.address as Address, value: parseEther("10") }),
+    });
+    await f.mint(f.usdc, wallet.address as Address, 10_000_000n);
+  });
+  after(async () => {
+    await f?.connection.close();
+    await node?.stop();
+  });
+
+  it("deposits, deposits again, deposits ETH and by permit, then claims, one transaction after another", async () => {
+    const first = await deposit(wallet, { pool: f.pool, token: f.usdc, amount: 600_000n, memo: "w-1" });
+    assert.notEqual(first.approvalHash, undefined);
+    const second = await deposit(wallet, { pool: f.pool, token: f.usdc, amount: 400_000n, memo: "w-2" });
+    const eth = await depositETH(wallet, { pool: f.pool, value: 8_000n, memo: "w-3" });
+    const permit = await depositWithPermit(wallet, { pool: f.pool, token: f.usdc, amount: 2_000n });
+    const permitAgain = await depositWithPermit(wallet, { pool: f.pool, token: f.usdc, amount: 1_000n });
+    assert.deepEqual(
+      [first, second, eth, permit, permitAgain].map((r) => [r.receipt.status, r.credited]),
+      [
+        [1, 600_000n],
+        [1, 400_000n],
+        [1, 8_000n],
+        [1, 2_000n],
+        [1, 1_000n],
+      ],
+    );
+    // approve, deposit, approve, deposit, depositETH, two permit deposits: seven nonces, none reused.
+    assert.equal(await wallet.provider!.getTransactionCount(wallet.address, "latest"), 7);
+    assert.equal(await f.balanceOf(f.usdc, f.pool), 1_003_000n);
+
+    const { admin, bob } = f.wallets;
+    const made = makeTable([
+      { account: wallet.address, shares: 3n },
+      { account: addr(bob), shares: 1n },
+    ]);
+    await proposeSchedule(admin, { pool: f.pool, table: made.table, uri: "ipfs://wallet" });
+    await f.networkHelpers.time.increase(ACTIVATION_DELAY);
+    const claims = buildClaims({
+      account: wallet.address,
+      schedules: [{ scheduleId: 1n, tree: made.tree }],
+      tokens: [f.usdc, zeroAddress],
+    });
+    const usdcBefore = await f.balanceOf(f.usdc, wallet.address as Address);
+    const claimed = await claim(wallet, { pool: f.pool, claims });
+    assert.deepEqual(
+      claimed.payments.map((p) => [p.token, p.amount]),
+      [
+        [getAddress(f.usdc), entitled(1_003_000n, 3n, 4n)],
+        [zeroAddress, entitled(8_000n, 3n, 4n)],
+      ],
+    );
+    assert.equal(
+      (await f.balanceOf(f.usdc, wallet.address as Address)) - usdcBefore,
+      entitled(1_003_000n, 3n, 4n),
+    );
+    // And a deposit right after the claim, in the same 250 ms.
+    assert.equal((await depositETH(wallet, { pool: f.pool, value: 1n })).credited, 1n);
   });
 });

@@ -40,7 +40,7 @@ export const enginePolicyCodec: PolicyCodec = {
   hash: (canonical) => keccak256(stringToBytes(canonical)),
 };
 
-/** Any JSON object, canonical JSON + keccak256 (DESIGN.md): for documents that are not engine policies. */
+/** Any JSON object, canonical JSON + keccak256 (as policyHash, docs/policy.md#the-hash): for documents that are not engine policies. */
 export const canonicalJsonPolicyCodec: PolicyCodec = {
   parse: (document) => document,
   canonicalize: canonicalJson,

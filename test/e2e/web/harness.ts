@@ -8,14 +8,13 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Server as HttpServer } from "node:http";
-import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { webHandler } from "@wellspring/web";
-import { startHardhatNode } from "../../../scripts/lib/hardhat-node.ts";
+import { freePort, startHardhatNode } from "../../../scripts/lib/hardhat-node.ts";
 import {
   type AppConfig,
   type Database,
@@ -63,16 +62,7 @@ export function buildPages(): void {
   if (run.status !== 0) throw new Error(`web build failed:\n${run.stdout}\n${run.stderr}`);
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface Chain {
   url: string;

@@ -11,7 +11,8 @@ library StandardMerkle {
     error StandardMerkleLengthMismatch(uint256 accounts, uint256 shares);
     error StandardMerkleLeafNotFound(bytes32 leaf);
 
-    /// @notice The leaf of one share-table row (DESIGN.md: keccak256(bytes.concat(keccak256(abi.encode(..))))).
+    /// @notice The leaf of one share-table row: keccak256(bytes.concat(keccak256(abi.encode(..)))),
+    /// docs/design.md#leaf-format-and-proofs.
     function leaf(bytes32 accountId, uint256 shares) internal pure returns (bytes32) {
         return keccak256(bytes.concat(keccak256(abi.encode(accountId, shares))));
     }

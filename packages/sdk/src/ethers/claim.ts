@@ -47,7 +47,12 @@ export async function claim(
   }));
   let result: EthersTransactionResult;
   try {
-    result = await sendAndWait("claim", () => contract.getFunction("claim")(requests), contract.interface);
+    result = await sendAndWait(
+      signer,
+      "claim",
+      (overrides) => contract.getFunction("claim")(requests, overrides),
+      contract.interface,
+    );
   } catch (error) {
     if (error instanceof ContractRevertedError && error.errorName === "RoyaltyPoolPayeeUnbound") {
       throw new UnboundIdentityError(String(error.args?.[0]), { cause: error });

@@ -42,13 +42,17 @@ export async function deposit(
   const allowance = (await erc20.getFunction("allowance")(owner, pool)) as bigint;
   if (allowance < amount) {
     // USDT-style tokens refuse to change one non-zero allowance into another.
-    if (allowance > 0n) await sendAndWait("approve", () => erc20.getFunction("approve")(pool, 0n));
+    if (allowance > 0n)
+      await sendAndWait(signer, "approve", (o) => erc20.getFunction("approve")(pool, 0n, o));
     const value = parameters.approval === "max" ? 2n ** 256n - 1n : amount;
-    ({ hash: approvalHash } = await sendAndWait("approve", () => erc20.getFunction("approve")(pool, value)));
+    ({ hash: approvalHash } = await sendAndWait(signer, "approve", (o) =>
+      erc20.getFunction("approve")(pool, value, o),
+    ));
   }
   const result = await sendAndWait(
+    signer,
     "deposit",
-    () => contract.getFunction("deposit")(token, amount, toMemo(parameters.memo)),
+    (overrides) => contract.getFunction("deposit")(token, amount, toMemo(parameters.memo), overrides),
     contract.interface,
   );
   const [event] = parsePoolEvents(contract, result.receipt, "Deposited");

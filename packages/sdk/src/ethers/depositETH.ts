@@ -21,8 +21,10 @@ export async function depositETH(
   if (parameters.value <= 0n) throw new InvalidArgumentError("A deposit amount must be positive.");
   const contract = poolContract(parameters.pool, signer);
   const result = await sendAndWait(
+    signer,
     "depositETH",
-    () => contract.getFunction("depositETH")(toMemo(parameters.memo), { value: parameters.value }),
+    (overrides) =>
+      contract.getFunction("depositETH")(toMemo(parameters.memo), { ...overrides, value: parameters.value }),
     contract.interface,
   );
   const [event] = parsePoolEvents(contract, result.receipt, "Deposited");

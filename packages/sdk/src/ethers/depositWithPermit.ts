@@ -74,8 +74,9 @@ export async function depositWithPermit(
   );
 
   const result = await sendAndWait(
+    signer,
     "depositWithPermit",
-    () =>
+    (overrides) =>
       contract.getFunction("depositWithPermit")(
         token,
         amount,
@@ -84,6 +85,7 @@ export async function depositWithPermit(
         signature.v,
         signature.r,
         signature.s,
+        overrides,
       ),
     contract.interface,
   );

@@ -2,6 +2,7 @@ import {
   Contract,
   type ContractTransactionResponse,
   type Interface,
+  type Provider,
   type Signer,
   type TransactionReceipt,
   isError,
@@ -20,21 +21,54 @@ export function poolContract(pool: string, signer: Signer): Contract {
   return new Contract(pool, royaltyPoolAbi as never, signer);
 }
 
+/** Overrides the adapter adds to each transaction it sends: a nonce when the provider's count is stale. */
+export interface SendOverrides {
+  nonce?: number;
+}
+
+/**
+ * The next nonce of each sender after the transactions this adapter has sent, per provider.
+ * ethers' providers share identical account queries made within 250 ms (`cacheTimeout`), so a
+ * signer that fills in its own nonce (a `Wallet` asks `getTransactionCount(address, "pending")`)
+ * gets the count from before the transaction it has just sent whenever the next one follows
+ * within 250 ms, as on any automining chain, and the node refuses it ("nonce has already been
+ * used"). Signers whose wallet fills the nonce (JsonRpcSigner) are left alone unless stale.
+ */
+const sentNonces = new WeakMap<Provider, Map<string, number>>();
+
+/** `{ nonce }` when the provider counts fewer transactions than this adapter sent, else nothing. */
+async function nonceOverride(signer: Signer): Promise<SendOverrides> {
+  const sent = sentNonces.get(signer.provider!)?.get((await signer.getAddress()).toLowerCase());
+  if (sent === undefined) return {};
+  return (await signer.getNonce("pending")) >= sent ? {} : { nonce: sent };
+}
+
+function recordSent(signer: Signer, from: string, nonce: number): void {
+  const provider = signer.provider!;
+  let byAddress = sentNonces.get(provider);
+  if (!byAddress) sentNonces.set(provider, (byAddress = new Map()));
+  const key = from.toLowerCase();
+  byAddress.set(key, Math.max(byAddress.get(key) ?? 0, nonce + 1));
+}
+
 /**
  * Sends a contract call and waits for it. Reverts become ContractRevertedError with the decoded
- * custom error, like the viem actions, whichever provider the signer uses.
+ * custom error, like the viem actions, whichever provider the signer uses. Transactions of one
+ * sender follow each other without nonce clashes, however fast the chain mines them.
  */
 export async function sendAndWait(
+  signer: Signer,
   functionName: string,
-  send: () => Promise<ContractTransactionResponse>,
+  send: (overrides: SendOverrides) => Promise<ContractTransactionResponse>,
   abi?: Interface,
 ): Promise<EthersTransactionResult> {
   let response: ContractTransactionResponse;
   try {
-    response = await send();
+    response = await send(await nonceOverride(signer));
   } catch (error) {
     throw decodeRevert(functionName, error, abi);
   }
+  recordSent(signer, response.from, response.nonce);
   const receipt = await response.wait().catch((error: unknown) => {
     throw decodeRevert(functionName, error, abi);
   });

@@ -17,10 +17,11 @@ export const testTokenAbi = parseAbi([
 /**
  * A fresh in-process EDR chain with the real contracts (compiled artifacts): identity registry,
  * factory, one pool, and a 6-decimal permit token. Roles: wallet 0 is admin, proposer and
- * guardian; wallet 1 is the attestor; the others are payers and contributors.
+ * guardian; wallet 1 is the attestor; the others are payers and contributors. `connect` picks
+ * another network (e.g. a `hardhat node` over HTTP).
  */
-export async function deployFixture() {
-  const connection = await network.connect();
+export async function deployFixture(connect?: Parameters<typeof network.connect>[0]) {
+  const connection = await network.connect(connect);
   const { viem, networkHelpers, ethers } = connection;
   const publicClient = await viem.getPublicClient();
   const [admin, attestor, payer, payer2, alice, bob, carol, stranger] = await viem.getWalletClients();

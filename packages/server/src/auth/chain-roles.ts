@@ -25,7 +25,7 @@ export interface ChainRolesOptions {
 }
 
 /**
- * The server's roles read from the contracts (DESIGN.md "Roles"):
+ * The server's roles read from the contracts (docs/design.md#roles):
  *
  * | server role | on-chain check                                                                  |
  * | ----------- | ------------------------------------------------------------------------------- |

@@ -1,6 +1,6 @@
 import type { Address } from "viem";
 
-/** On-chain roles (DESIGN.md "Roles"). ADMIN is the consortium multisig. */
+/** On-chain roles (docs/design.md#roles). ADMIN is the consortium multisig. */
 export const ROLES = ["ADMIN", "PROPOSER", "GUARDIAN", "ATTESTOR"] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -36,7 +36,7 @@ import type {
 } from "../repositories/bindings.ts";
 
 /**
- * The identity-binding attestor (DESIGN.md "Identity registry"). A maintainer asks the server to
+ * The identity-binding attestor (docs/design.md#identity-registry). A maintainer asks the server to
  * attest that `identity` is paid to `payee`; the server checks, in this order:
  *
  * 1. the request's deadline is neither past nor more than `maxAgeSeconds` ahead (REQUEST_EXPIRED);
