@@ -102,7 +102,8 @@ function checkTarget(target: string): string | undefined {
 }
 
 describe("documentation references", () => {
-  const markdown = tracked.filter((f) => f.endsWith(".md"));
+  // Test fixtures' READMEs describe other repositories (their sources), whose paths are not ours.
+  const markdown = tracked.filter((f) => f.endsWith(".md") && !/\/test\/fixtures\//.test(f));
 
   it("links and backticked repository paths in Markdown name files and headings that exist", () => {
     const problems: string[] = [];
