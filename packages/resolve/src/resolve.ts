@@ -22,7 +22,7 @@ import {
 } from "@wellspring/attribution/inputs";
 import { HttpClient, type HttpOptions, type HttpStats } from "./http.ts";
 import { npmRegistries, type NpmRegistries } from "./npm-config.ts";
-import type { Answer, Facts } from "./facts.ts";
+import { repositoryFacts, type Answer, type Facts } from "./facts.ts";
 import { resolveNpm } from "./sources/npm.ts";
 import { resolvePypi } from "./sources/pypi.ts";
 import { resolveCrate } from "./sources/crates.ts";
@@ -88,8 +88,12 @@ function withSlash(url: string): string {
 }
 
 /** Components of the inputs, in key order, and the keys that are not registry packages. */
-function discover(files: InputFile[], options: ReadInputsOptions): { targets: Target[]; local: Set<string> } {
+function discover(
+  files: InputFile[],
+  options: ReadInputsOptions,
+): { targets: Target[]; local: Set<string>; withHistory: Set<string> } {
   const infos = new Map<string, ComponentInfo>();
+  const withHistory = new Set<string>();
   let root: string | undefined;
   readInputs(
     files,
@@ -98,7 +102,9 @@ function discover(files: InputFile[], options: ReadInputsOptions): { targets: Ta
         if (!infos.has(key)) infos.set(key, info);
       },
       edge: () => {},
-      contributor: () => {},
+      contributor: (key, evidence) => {
+        if (evidence.activity !== undefined && evidence.activity.length > 0) withHistory.add(key);
+      },
       root: (key) => {
         root = key;
       },
@@ -120,7 +126,7 @@ function discover(files: InputFile[], options: ReadInputsOptions): { targets: Ta
   const targets = [...infos]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([key, info]) => ({ key, info }));
-  return { targets, local };
+  return { targets, local, withHistory };
 }
 
 /** What the key says to ask, and where. */
@@ -156,7 +162,12 @@ async function ask(
   }
 }
 
-function entryOf(target: Target, answer: Answer): ResolvedComponent {
+/**
+ * A repository whose git history is among the inputs is paid to the people in that history:
+ * its owner is recorded without the `owner` identity, so it does not outrank them (a funding
+ * manifest still does: that is how the project asked to be paid).
+ */
+function entryOf(target: Target, answer: Answer, withHistory: boolean): ResolvedComponent {
   const { info } = target;
   const base: ResolvedComponent = {
     status: answer.status,
@@ -178,25 +189,10 @@ function entryOf(target: Target, answer: Answer): ResolvedComponent {
   };
   if (facts.license !== undefined) out.license = facts.license;
   if (target.key.startsWith("git:")) {
-    const repository = repositoryOfKey(target.key);
-    if (repository !== undefined) out.repository = repository;
+    const repository = repositoryFacts(`https://${target.key.slice("git:".length)}`);
+    if (repository !== undefined) out.repository = withHistory ? { url: repository.url } : repository;
   } else if (facts.repository !== undefined) out.repository = facts.repository;
   return out;
-}
-
-function repositoryOfKey(key: string): ResolvedComponent["repository"] {
-  const url = key.slice("git:".length);
-  const [host, owner] = url.split("/");
-  const forge: Record<string, string> = {
-    "github.com": "github",
-    "gitlab.com": "gitlab",
-    "codeberg.org": "codeberg",
-    "bitbucket.org": "bitbucket",
-  };
-  const prefix = host === undefined ? undefined : forge[host];
-  return prefix !== undefined && owner !== undefined && owner !== ""
-    ? { url, owner: `${prefix}:${owner.toLowerCase()}` }
-    : { url };
 }
 
 /** `owner/repo` of a GitHub repository URL in a snapshot entry. */
@@ -225,7 +221,7 @@ export async function resolveInputs(
   for (const [k, v] of Object.entries(options.bases ?? {}))
     if (v !== undefined) bases[k as keyof typeof DEFAULT_BASES] = withSlash(v);
   const http = new HttpClient(options.http);
-  const { targets, local } = discover(files, options.readInputs ?? {});
+  const { targets, local, withHistory } = discover(files, options.readInputs ?? {});
   const remote = targets.filter((t) => !local.has(t.key));
 
   const gitLogs = options.gitAuthors === false ? [] : files.filter((f) => detectFormat(f) === "git-log");
@@ -241,7 +237,7 @@ export async function resolveInputs(
         entryOf(t, { status: "unresolved", source: "none", reason: "product-or-workspace" }),
       );
   await forEachAsync(remote, async (t) => {
-    entries.set(t.key, entryOf(t, await ask(t, http, npm, bases)));
+    entries.set(t.key, entryOf(t, await ask(t, http, npm, bases), withHistory.has(t.key)));
     tick();
   });
 
