@@ -234,7 +234,7 @@ export async function resolveInputs(
     if (local.has(t.key))
       entries.set(
         t.key,
-        entryOf(t, { status: "unresolved", source: "none", reason: "product-or-workspace" }),
+        entryOf(t, { status: "unresolved", source: "none", reason: "product-or-workspace" }, false),
       );
   await forEachAsync(remote, async (t) => {
     entries.set(t.key, entryOf(t, await ask(t, http, npm, bases), withHistory.has(t.key)));
