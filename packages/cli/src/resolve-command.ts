@@ -17,7 +17,7 @@ export const RESOLVE_HELP = `wellspring resolve — ask registries who makes eac
 
 Usage: wellspring resolve --input <file|dir>... --out <snapshot.json> [options]
 
-Sources: npm (version documents), PyPI (JSON API), crates.io, Go modules (module proxy),
+Sources: npm (version documents), PyPI (JSON API), Rust crates, Go modules (module proxy),
 Hugging Face (models, datasets), funding manifests in GitHub repositories (funding.json,
 FUNDING.json, .github/FUNDING.yml) and GitHub's commit API (git authors -> logins).
 
@@ -29,7 +29,7 @@ Options:
   --no-node-modules        as for attribute
   --npm-registry <url>     npm registry (default: the npm configuration, as npm reads it)
   --pypi-url <url>         PyPI base URL
-  --crates-url <url>       crates.io base URL
+  --crates-url <url>       Rust crate registry base URL
   --go-proxy <url>         Go module proxy
   --huggingface-url <url>  Hugging Face Hub base URL
   --github-raw-url <url>   raw file base URL of GitHub repositories

@@ -60,7 +60,7 @@ export interface ResolveSummary {
   resolved: number;
   unresolved: number;
   failed: number;
-  /** `status:reason` -> count, e.g. `unresolved:not-found`, `failed:unreachable:pypi.org`. */
+  /** `status:reason` -> count, e.g. `unresolved:not-found`, `failed:unreachable:<host>`. */
   reasons: Record<string, number>;
   /** source -> { resolved, unresolved, failed } */
   bySource: Record<string, { resolved: number; unresolved: number; failed: number }>;

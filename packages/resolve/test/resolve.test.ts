@@ -204,7 +204,7 @@ test("every source answers from the recorded responses; the summary counts by so
   );
   assert.equal(requests.people.length, 1);
   assert.equal(requests.license, "Apache-2.0");
-  // crates.io: owners (a user and a team's organisation), repository; funding.json of the repository.
+  // Rust crates: owners (a user and a team's organisation), repository; funding.json of the repository.
   const serde = c["pkg:cargo/serde@1.0.210"]!;
   assert.deepEqual(serde.maintainers, [
     { identity: "github:dtolnay", kind: "person" },

@@ -1,6 +1,6 @@
 /**
- * crates.io: `GET <base>/api/v1/crates/<name>` (repository, homepage) and
- * `GET <base>/api/v1/crates/<name>/owners` (owner accounts; crates.io logs in with GitHub, so a
+ * The Rust crate registry: `GET <base>/api/v1/crates/<name>` (repository, homepage) and
+ * `GET <base>/api/v1/crates/<name>/owners` (owner accounts; the registry logs in with GitHub, so a
  * user's `login` is a GitHub login and a team `github:<org>:<team>` names a GitHub organisation).
  */
 import type { HttpClient } from "../http.ts";
