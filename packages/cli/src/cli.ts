@@ -30,6 +30,7 @@ import {
 import { parseJson, type InputFile } from "@wellspring/attribution/inputs";
 import { collectInputs } from "./collect.ts";
 import { resolveCommand, RESOLVE_HELP } from "./resolve-command.ts";
+import { largestHeld, snapshotEntries } from "./held.ts";
 import { OutputDir } from "./output.ts";
 import { Progress } from "./progress.ts";
 import { MerkleWorker, merkleTreeInBackground } from "./merkle-worker.ts";
@@ -341,6 +342,8 @@ async function attributeFiles(
   progress: Progress | undefined,
   io: Io,
 ): Promise<void> {
+  // Read before the engine releases the input bytes: explains what stays held.
+  const snapshot = snapshotEntries(files);
   progress?.step(`computing shares from ${files.length} inputs`);
   const pending = prepareAttribution({
     files,
@@ -398,12 +401,17 @@ async function attributeFiles(
     inputs: t.inputs.length,
     components: result.report.components,
     heldFraction: result.report.heldFraction,
+    largestHeld: largestHeld(result, snapshot),
   };
   if (args.json === true) io.stdout.write(`${JSON.stringify(summary)}\n`);
   else {
     io.stdout.write(
       `wrote ${args.out}/${FILES.table}: ${summary.recipients} recipients from ${summary.components} components (${summary.inputs} inputs)\n` +
-        `root       ${t.root}\ntableHash  ${t.tableHash}\npolicyHash ${t.policyHash}\ninputsHash ${t.inputsHash}\n`,
+        `root       ${t.root}\ntableHash  ${t.tableHash}\npolicyHash ${t.policyHash}\ninputsHash ${t.inputsHash}\n` +
+        `held       ${(100 * summary.heldFraction).toFixed(2)} % (waits in the pool until someone binds the component)\n` +
+        summary.largestHeld
+          .map((h) => `  ${(100 * h.fraction).toFixed(2).padStart(6)} %  ${h.component}: ${h.why}\n`)
+          .join(""),
     );
   }
 }

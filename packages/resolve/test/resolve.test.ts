@@ -357,6 +357,16 @@ test("attribute reads the snapshot as an input: precedence decides who is paid, 
     ],
     io,
   );
+  // The summary explains what is still held, and why.
+  const summary = JSON.parse(out.join("")) as {
+    heldFraction: number;
+    largestHeld: Array<{ component: string; fraction: number; why: string }>;
+  };
+  const whyHeld = new Map(summary.largestHeld.map((h) => [h.component, h.why]));
+  assert.equal(whyHeld.get("pkg:npm/nobody@1.0.0"), "the registry names nobody");
+  assert.equal(whyHeld.get("pkg:npm/not-published@9.9.9"), "no registry data (unresolved: not-found)");
+  assert.equal(whyHeld.get("pkg:gem/rails@7.1.0"), "no registry data (unresolved: no-source:gem)");
+  assert.ok(summary.heldFraction > 0 && summary.heldFraction < 1);
   const table = JSON.parse(readFileSync(join(work, "out", "share-table.json"), "utf8")) as {
     inputs: Array<{ path: string; format: string }>;
   };
