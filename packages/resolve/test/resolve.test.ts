@@ -430,3 +430,40 @@ test("attribute reads the snapshot as an input: precedence decides who is paid, 
       e.code === "INPUT_SCHEMA" && e.file === "app.resolution.json" && e.field === "contentHash",
   );
 });
+
+test("wellspring resolve: writes the snapshot and the summary; bad options are usage errors naming the option", async () => {
+  writeFileSync(join(work, "bom.json"), JSON.stringify(SBOM));
+  const out: string[] = [];
+  const io = { stdout: { write: (s: string) => out.push(s) }, cwd: work };
+  const bases = [
+    ["--npm-registry", `${base}/npm`],
+    ["--pypi-url", `${base}/pypi/`],
+    ["--crates-url", `${base}/crates/`],
+    ["--go-proxy", `${base}/go/`],
+    ["--huggingface-url", `${base}/hf/`],
+    ["--github-raw-url", `${base}/raw/`],
+    ["--github-api-url", `${base}/gh/`],
+  ].flat();
+  await run(["resolve", "--input", "bom.json", "--out", "deps.resolution.json", "--no-cache", ...bases], io);
+  const text = out.join("");
+  assert.match(text, /^wrote deps\.resolution\.json: 15 components — 12 resolved, 3 unresolved, 0 failed$/m);
+  assert.match(text, /identities from: funding 4, maintainers\/owner 5, package people 1, nobody \(held\) 5/);
+  assert.match(text, new RegExp(`npm registry ${base}/npm/ \\(from --npm-registry\\)`));
+  const snapshot = parseResolution(
+    inputFile("deps.resolution.json", readFileSync(join(work, "deps.resolution.json"))),
+  );
+  assert.equal(snapshot.sources.npm, `${base}/npm/`);
+
+  for (const [args, message] of [
+    [["--concurrency", "0"], /--concurrency expected 1 to 64/],
+    [["--retries", "x"], /--retries expected a whole number/],
+    [["--pypi-url", "ftp://x"], /--pypi-url expected an http\(s\) URL/],
+    [["--no-cache", "--cache-dir", "c"], /--no-cache and --cache-dir exclude each other/],
+    [["--policy", "p.json"], /--policy is an option of attribute/],
+  ] as const) {
+    await assert.rejects(
+      run(["resolve", "--input", "bom.json", "--out", "x.json", ...args], io),
+      (e: Error & { code?: string }) => e.code === "USAGE" && message.test(e.message),
+    );
+  }
+});
