@@ -5,6 +5,10 @@
  * - `held_fraction_self_before` / `held_fraction_self`: heldFraction of this repository's own
  *   package-lock.json under the default policy, without and with a `resolve` snapshot made
  *   against the npm registry of the npm configuration (the live registry);
+ *   `held_fraction_self_dependencies[_before]`: the part of it held for components other than
+ *   the product and its workspace packages (which no registry describes);
+ *   `held_fraction_self_keep_root_0` / `self_top10_keep_root_0`: the same table under a policy
+ *   where the product keeps nothing (`keep.root: 0`);
  *   `self_top10_before` / `self_top10_after`: the ten largest recipients of those tables;
  * - `resolve_1k_cold_s` / `resolve_1k_warm_s`: resolving 1,000 npm packages with an empty disk
  *   cache (live registry) and again from the cache (median of 3). The 1,000 are this lockfile's
@@ -31,8 +35,16 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const work = mkdtempSync(join(tmpdir(), "ws-bench-resolve-"));
 const results: Record<string, unknown> = {};
 
-async function attribute(inputs: string[], out: string): Promise<{ held: number; top: string[] }> {
-  await run(["attribute", ...inputs.flatMap((i) => ["--input", i]), "--out", out, "--json"], {
+interface Attributed {
+  held: number;
+  top: string[];
+  /** Held fraction of the components other than the given ones (the product and its workspaces). */
+  heldOutside: (own: ReadonlySet<string>) => number;
+}
+
+async function attribute(inputs: string[], out: string, policy?: string): Promise<Attributed> {
+  const args = ["attribute", ...inputs.flatMap((i) => ["--input", i]), "--out", out, "--json"];
+  await run(policy === undefined ? args : [...args, "--policy", policy], {
     stdout: { write: () => true },
     cwd: repo,
   });
@@ -45,7 +57,16 @@ async function attribute(inputs: string[], out: string): Promise<{ held: number;
   const top = rows
     .slice(0, 10)
     .map((r) => `${r.identity} ${(Number(BigInt(r.shares) / 10n ** 12n) / 1e4).toFixed(3)}%`);
-  return { held: round(head.report.heldFraction, 4), top };
+  const heldOutside = (own: ReadonlySet<string>): number => {
+    let sum = 0n;
+    let total = 0n;
+    for (const r of rows) {
+      total += BigInt(r.shares);
+      if (r.identity.startsWith("component:") && !own.has(r.identity.slice(10))) sum += BigInt(r.shares);
+    }
+    return round(Number((sum * 10n ** 9n) / total) / 1e9, 6);
+  };
+  return { held: round(head.report.heldFraction, 4), top, heldOutside };
 }
 
 try {
@@ -72,10 +93,27 @@ try {
     const snapshot = join(work, "self.resolution.json");
     writeFileSync(snapshot, self.text);
     const after = await attribute(["package-lock.json", snapshot], join(work, "after"));
+    const own = new Set(
+      Object.entries(self.snapshot.components)
+        .filter(([, c]) => c.reason === "product-or-workspace")
+        .map(([key]) => key),
+    );
+    // What-if: the product keeps nothing (keep.root 0; the default is keep.default, 0.5).
+    const policy = join(work, "keep-root-0.json");
+    writeFileSync(policy, JSON.stringify({ version: 1, keep: { root: 0 } }));
+    const keepRoot0 = await attribute(
+      ["package-lock.json", snapshot],
+      join(work, "after-keep-root-0"),
+      policy,
+    );
     results.held_fraction_self_before = before.held;
     results.held_fraction_self = after.held;
+    results.held_fraction_self_dependencies_before = before.heldOutside(own);
+    results.held_fraction_self_dependencies = after.heldOutside(own);
+    results.held_fraction_self_keep_root_0 = keepRoot0.held;
     results.self_top10_before = before.top;
     results.self_top10_after = after.top;
+    results.self_top10_keep_root_0 = keepRoot0.top;
     results.self_resolve_summary = {
       components: self.summary.components,
       resolved: self.summary.resolved,
