@@ -89,6 +89,11 @@ function withSlash(url: string): string {
   return url.endsWith("/") ? url : `${url}/`;
 }
 
+function failures(byReason: Record<string, number>): string {
+  const list = Object.entries(byReason).sort((a, b) => b[1] - a[1]);
+  return list.length === 0 ? "" : `: ${list.map(([r, n]) => `${r} ${n}`).join(", ")}`;
+}
+
 export function summaryText(out: string, s: ResolveSummary): string {
   const lines = [
     `wrote ${out}: ${s.components} components — ${s.resolved} resolved, ${s.unresolved} unresolved, ${s.failed} failed`,
@@ -101,8 +106,8 @@ export function summaryText(out: string, s: ResolveSummary): string {
   if (reasons.length > 0) lines.push(`  reasons: ${reasons.map(([r, n]) => `${r} ${n}`).join(", ")}`);
   lines.push(
     `  identities from: funding ${s.tiers.funding}, maintainers/owner ${s.tiers.maintainers}, package people ${s.tiers.people}, nobody (held) ${s.tiers.none}`,
-    `  funding manifests: ${s.fundingManifests.found} found in ${s.fundingManifests.repositories} GitHub repositories (${s.fundingManifests.failed} failed)`,
-    `  git authors: ${s.gitAuthors.linked} of ${s.gitAuthors.emails} e-mails linked to GitHub logins (${s.gitAuthors.unlinked} unlinked, ${s.gitAuthors.failed} failed)`,
+    `  funding manifests: ${s.fundingManifests.found} found in ${s.fundingManifests.repositories} GitHub repositories (${s.fundingManifests.failed} failed${failures(s.fundingManifests.failures)})`,
+    `  git authors: ${s.gitAuthors.linked} of ${s.gitAuthors.emails} e-mails linked to GitHub logins (${s.gitAuthors.unlinked} unlinked, ${s.gitAuthors.failed} failed${failures(s.gitAuthors.failures)})`,
     `  http: ${s.http.requests} requests, ${s.http.cacheHits} from cache, ${s.http.retries} retries, ${s.http.rateLimitWaits} rate-limit waits`,
   );
   return `${lines.join("\n")}\n`;

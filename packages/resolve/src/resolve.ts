@@ -66,8 +66,15 @@ export interface ResolveSummary {
   bySource: Record<string, { resolved: number; unresolved: number; failed: number }>;
   /** Which identity tier stands for each component (see resolution.ts). */
   tiers: Record<IdentityTier, number>;
-  fundingManifests: { repositories: number; found: number; failed: number };
-  gitAuthors: { emails: number; linked: number; unlinked: number; failed: number };
+  /** `failures`: reason -> count of repositories / e-mails whose look-up failed. */
+  fundingManifests: { repositories: number; found: number; failed: number; failures: Record<string, number> };
+  gitAuthors: {
+    emails: number;
+    linked: number;
+    unlinked: number;
+    failed: number;
+    failures: Record<string, number>;
+  };
   http: HttpStats;
 }
 
@@ -242,7 +249,12 @@ export async function resolveInputs(
   });
 
   // Funding manifests, once per GitHub repository.
-  const manifests = { repositories: 0, found: 0, failed: 0 };
+  const manifests: ResolveSummary["fundingManifests"] = {
+    repositories: 0,
+    found: 0,
+    failed: 0,
+    failures: {},
+  };
   if (options.fundingManifests !== false) {
     const repos = new Map<string, ResolvedComponent[]>();
     for (const entry of entries.values()) {
@@ -253,7 +265,10 @@ export async function resolveInputs(
     await forEachAsync([...repos.keys()].sort(), async (repo) => {
       const answer = await fundingManifest(http, bases.githubRaw, repo);
       if (!answer.found) {
-        if (answer.reason !== "none") manifests.failed++;
+        if (answer.reason !== "none") {
+          manifests.failed++;
+          bump(manifests.failures, answer.reason);
+        }
         return;
       }
       manifests.found++;
@@ -266,7 +281,13 @@ export async function resolveInputs(
   }
 
   // Git authors -> GitHub logins.
-  const authors = { emails: 0, linked: 0, unlinked: 0, failed: 0 };
+  const authors: ResolveSummary["gitAuthors"] = {
+    emails: 0,
+    linked: 0,
+    unlinked: 0,
+    failed: 0,
+    failures: {},
+  };
   const aliases = new Map<string, string>();
   await forEachAsync(gitLogs, async (file) => {
     const text = new TextDecoder().decode(file.bytes);
@@ -284,7 +305,10 @@ export async function resolveInputs(
         answer.reason === "bot"
       )
         authors.unlinked++;
-      else authors.failed++;
+      else {
+        authors.failed++;
+        bump(authors.failures, answer.reason);
+      }
     });
     tick();
   });

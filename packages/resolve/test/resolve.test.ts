@@ -249,7 +249,7 @@ test("every source answers from the recorded responses; the summary counts by so
   );
   // Git authors: the linked e-mail becomes an alias, the unlinked one stays.
   assert.deepEqual(Object.values(snapshot.aliases), ["github:octocat"]);
-  assert.deepEqual(summary.gitAuthors, { emails: 2, linked: 1, unlinked: 1, failed: 0 });
+  assert.deepEqual(summary.gitAuthors, { emails: 2, linked: 1, unlinked: 1, failed: 0, failures: {} });
 
   assert.equal(summary.components, Object.keys(c).length);
   assert.equal(summary.resolved + summary.unresolved + summary.failed, summary.components);
@@ -319,7 +319,7 @@ test("a rate limit longer than the longest wait, and an unreachable service, fai
           crates: `${base}/crates/`,
           goProxy: `${base}/go/`,
           huggingFace: `${base}/hf/`,
-          githubRaw: `${base}/raw/`,
+          githubRaw: "http://127.0.0.1:9/raw/",
           githubApi: `${base}/gh/`,
         },
       },
@@ -333,6 +333,16 @@ test("a rate limit longer than the longest wait, and an unreachable service, fai
   assert.match(snapshot.components["pkg:pypi/requests@2.32.3"]!.reason!, /^(network|unreachable)/);
   assert.equal(summary.failed, 2);
   assert.ok(!waits.includes(3_600_000));
+  // Manifest look-ups failed too, each counted under its reason.
+  const { repositories, failed, failures, found } = summary.fundingManifests;
+  assert.ok(repositories > 0);
+  assert.equal(found, 0);
+  assert.equal(failed, repositories);
+  assert.equal(
+    Object.values(failures).reduce((a, b) => a + b, 0),
+    failed,
+  );
+  for (const reason of Object.keys(failures)) assert.match(reason, /^(network|unreachable)/);
 });
 
 test("attribute reads the snapshot as an input: precedence decides who is paid, verify reproduces it offline, a changed snapshot is refused", async () => {
