@@ -268,7 +268,17 @@ if (process.env.BENCH_SKIP_CLI !== "1") {
 }
 
 const cpu = cpus();
+const target = join(repo, "scripts", "bench", "results", "attribution.json");
+// Keys written by bench:resolve (scripts/bench/resolve.ts) are kept.
+const resolveKeys = existsSync(target)
+  ? Object.fromEntries(
+      Object.entries(JSON.parse(readFileSync(target, "utf8")) as Record<string, unknown>).filter(([k]) =>
+        /^(resolve_|held_fraction_self|self_)/.test(k),
+      ),
+    )
+  : {};
 const report = {
+  ...resolveKeys,
   ...results,
   targets: {
     merkle_1m_s: 2.5,
@@ -286,7 +296,6 @@ const report = {
   date: new Date().toISOString(),
   command: "npm run bench:attribution",
 };
-const target = join(repo, "scripts", "bench", "results", "attribution.json");
 mkdirSync(dirname(target), { recursive: true });
 writeFileSync(target, `${JSON.stringify(report, null, 2)}\n`);
 log(`wrote ${target}`);

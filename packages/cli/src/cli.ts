@@ -29,6 +29,8 @@ import {
 } from "@wellspring/attribution";
 import { parseJson, type InputFile } from "@wellspring/attribution/inputs";
 import { collectInputs } from "./collect.ts";
+import { resolveCommand, RESOLVE_HELP } from "./resolve-command.ts";
+import { largestHeld, snapshotEntries } from "./held.ts";
 import { OutputDir } from "./output.ts";
 import { Progress } from "./progress.ts";
 import { MerkleWorker, merkleTreeInBackground } from "./merkle-worker.ts";
@@ -63,9 +65,11 @@ const WARM_WORKER_BYTES = 16 << 20;
 const STANDARD_DUMP_LIMIT = 100_000;
 
 const HELP = {
+  resolve: RESOLVE_HELP,
   main: `wellspring — attribution share tables for Wellspring royalty pools
 
 Usage:
+  wellspring resolve   --input <file|dir>... --out <snapshot.json>
   wellspring attribute --input <file|dir>... [--policy <policy.json>] --out <dir>
   wellspring verify    --table <share-table.json> [--input <file|dir>... [--policy <policy.json>]] [--root 0x..]
   wellspring proof     --table <share-table.json> --account <accountId|identity|address>
@@ -80,8 +84,9 @@ Usage: wellspring attribute --input <file|dir>... [options] --out <dir>
 Options:
   --input <file|dir>     an input file or a directory to scan (repeatable). Files: package-lock.json,
                          CycloneDX or SPDX JSON, git log output (*.gitlog), a model card README.md,
-                         funding.json, FUNDING.json, package.json. Directories: the known file names,
-                         .git (runs git log) and node_modules (installed manifests).
+                         funding.json, FUNDING.json, package.json, a resolution snapshot (from
+                         "wellspring resolve"). Directories: the known file names, .git (runs git
+                         log) and node_modules (installed manifests).
   --policy <file>        weight policy (default: packages/attribution/policies/default.json)
   --out <dir>            output directory; replaced only when everything was written
   --product <key>        component key of the product, when the inputs name several
@@ -204,6 +209,9 @@ function camel(values: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** The shipped default policy file (packages/attribution/policies/default.json). */
+/** Shared with resolve-command.ts. */
+export { parse, validate, camel, usage, COMMON_INPUT_OPTIONS };
+
 export function defaultPolicyPath(): string {
   const entry = fileURLToPath(import.meta.resolve("@wellspring/attribution"));
   return join(dirname(entry), "..", "policies", "default.json");
@@ -334,6 +342,8 @@ async function attributeFiles(
   progress: Progress | undefined,
   io: Io,
 ): Promise<void> {
+  // Read before the engine releases the input bytes: explains what stays held.
+  const snapshot = snapshotEntries(files);
   progress?.step(`computing shares from ${files.length} inputs`);
   const pending = prepareAttribution({
     files,
@@ -391,12 +401,17 @@ async function attributeFiles(
     inputs: t.inputs.length,
     components: result.report.components,
     heldFraction: result.report.heldFraction,
+    largestHeld: largestHeld(result, snapshot),
   };
   if (args.json === true) io.stdout.write(`${JSON.stringify(summary)}\n`);
   else {
     io.stdout.write(
       `wrote ${join(args.out, FILES.table)}: ${summary.recipients} recipients from ${summary.components} components (${summary.inputs} inputs)\n` +
-        `root       ${t.root}\ntableHash  ${t.tableHash}\npolicyHash ${t.policyHash}\ninputsHash ${t.inputsHash}\n`,
+        `root       ${t.root}\ntableHash  ${t.tableHash}\npolicyHash ${t.policyHash}\ninputsHash ${t.inputsHash}\n` +
+        `held       ${(100 * summary.heldFraction).toFixed(2)} % (waits in the pool until someone binds the component)\n` +
+        summary.largestHeld
+          .map((h) => `  ${(100 * h.fraction).toFixed(2).padStart(6)} %  ${h.component}: ${h.why}\n`)
+          .join(""),
     );
   }
 }
@@ -483,6 +498,8 @@ function proofCommand(argv: string[], io: Io): void {
 export async function run(argv: string[], io: Io): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
+    case "resolve":
+      return resolveCommand(rest, io);
     case "attribute":
       return attributeCommand(rest, io);
     case "verify":

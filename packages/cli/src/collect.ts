@@ -42,7 +42,7 @@ const KNOWN_NAMES = new Set([
   "sbom.json",
   "README.md",
 ]);
-const KNOWN_SUFFIXES = [".cdx.json", ".bom.json", ".spdx.json", ".sbom.json", ".gitlog"];
+const KNOWN_SUFFIXES = [".cdx.json", ".bom.json", ".spdx.json", ".sbom.json", ".gitlog", ".resolution.json"];
 
 function isKnownName(name: string): boolean {
   return KNOWN_NAMES.has(name) || KNOWN_SUFFIXES.some((s) => name.endsWith(s));

@@ -18,6 +18,7 @@ import {
   type ManifestContext,
 } from "./funding.ts";
 import { ROOT_DECLARED } from "./schema.ts";
+import { resolutionAliases, resolutionParser } from "./resolution.ts";
 
 export type * from "./types.ts";
 export { EDGE_KINDS } from "./types.ts";
@@ -49,6 +50,15 @@ export { spdxParser } from "./spdx.ts";
 export { modelCardParser, parseModelCard, frontMatter } from "./model-card.ts";
 export { fundingJsonParser, fundingVariantsParser, packageJsonParser, parsePackageJson } from "./funding.ts";
 export { JsonReader, lineColumn, parseJson } from "./json.ts";
+export {
+  RESOLUTION_FORMAT,
+  RESOLUTION_VERSION,
+  contributorsByPrecedence,
+  parseResolution,
+  resolutionContentHash,
+  resolutionParser,
+} from "./resolution.ts";
+export type { IdentityTier, Resolution, ResolvedComponent } from "./resolution.ts";
 export {
   ROOT_DECLARED,
   ROOT_MANIFEST,
@@ -90,6 +100,7 @@ export const PARSERS: readonly ContextParser[] = [
   packageJsonParser,
   gitLogParser,
   modelCardParser,
+  resolutionParser,
 ];
 
 /** Builds an InputFile (computes the sha256) from a path and bytes. */
@@ -143,10 +154,17 @@ export function readInputs(
       throw new WellspringError("INPUT_UNKNOWN_FORMAT", "not a recognised input format", {
         file: file.path,
         details:
-          "expected an npm package-lock.json (v2/v3), CycloneDX 1.4-1.6 JSON, SPDX 2.3 JSON, git log output, a Hugging Face model card, funding.json, FUNDING.json or package.json",
+          "expected an npm package-lock.json (v2/v3), CycloneDX 1.4-1.6 JSON, SPDX 2.3 JSON, git log output, a Hugging Face model card, funding.json, FUNDING.json, package.json or a resolution snapshot",
       });
     }
     return d;
+  });
+
+  // Resolution snapshots map git e-mail hashes to forge accounts, for every input's contributors.
+  const aliases = new Map<string, string>();
+  files.forEach((file, i) => {
+    if (detected[i]?.parser === resolutionParser)
+      for (const [from, to] of resolutionAliases(file)) aliases.set(from, to);
   });
 
   const proposals: Array<{ key: string; source: SourceRef; strength: number }> = [];
@@ -157,7 +175,10 @@ export function readInputs(
       sink.component(key, info, source);
     },
     edge: (from, to, kind, source, usage) => sink.edge(from, to, kind, source, usage),
-    contributor: (key, evidence, source) => sink.contributor(key, evidence, source),
+    contributor: (key, evidence, source) => {
+      const alias = aliases.get(evidence.identity);
+      sink.contributor(key, alias === undefined ? evidence : { ...evidence, identity: alias }, source);
+    },
     root: (key, source) => proposals.push({ key, source, strength: ROOT_DECLARED }),
   };
   if (sink.componentId !== undefined && sink.edgeIds !== undefined) {
