@@ -158,6 +158,7 @@ export function readInputs(
     },
     edge: (from, to, kind, source, usage) => sink.edge(from, to, kind, source, usage),
     contributor: (key, evidence, source) => sink.contributor(key, evidence, source),
+    warning: (message, source) => sink.warning?.(message, source),
     root: (key, source) => proposals.push({ key, source, strength: ROOT_DECLARED }),
   };
   if (sink.componentId !== undefined && sink.edgeIds !== undefined) {

@@ -59,6 +59,11 @@ export interface GraphSink {
   /** A dependency or provenance edge. `usage` is an optional usage weight (default 1). */
   edge(from: string, to: string, kind: EdgeKind, source: SourceRef, usage?: number): void;
   contributor(componentKey: string, evidence: ContributorEvidence, source: SourceRef): void;
+  /**
+   * Something read and kept, but worth a look (e.g. one package under two bom-refs, merged).
+   * Optional: a sink without it drops warnings.
+   */
+  warning?(message: string, source: SourceRef): void;
   /** The product being paid for. Exactly one root after all inputs are read. */
   root(key: string, source: SourceRef): void;
   /**
