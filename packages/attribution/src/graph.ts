@@ -276,18 +276,24 @@ export class GraphBuilder implements GraphSink {
 
   private built = false;
 
-  /** Validates and freezes the graph. A builder builds once. */
-  build(): Graph {
-    if (this.built) throw new Error("GraphBuilder.build() may be called once");
+  danglingReference(): WellspringError | undefined {
     for (const [id, ref] of this.firstReference) {
       if (this.declared[id] === -1) {
-        throw new WellspringError(
+        return new WellspringError(
           "INPUT_DANGLING_REFERENCE",
           `"${this.keyList[id]}" is referenced but no input declares it`,
           ref,
         );
       }
     }
+    return undefined;
+  }
+
+  /** Validates and freezes the graph. A builder builds once. */
+  build(): Graph {
+    if (this.built) throw new Error("GraphBuilder.build() may be called once");
+    const dangling = this.danglingReference();
+    if (dangling !== undefined) throw dangling;
     if (this.roots.size === 0)
       throw new WellspringError("INPUT_NO_ROOT", "no input names the product (root) component");
     if (this.roots.size > 1) {
@@ -432,7 +438,9 @@ export class GraphBuilder implements GraphSink {
       const list = [...parts].sort(compareUtf16);
       const joined = list.map((p) => (p.includes(" ") ? `(${p})` : p)).join(" AND ");
       this.infos[id]!.license = joined;
-      this.warnings.push(`${this.keyList[id]}: the inputs state different licences (${list.join(" / ")}); all apply: ${joined}`);
+      this.warnings.push(
+        `${this.keyList[id]}: the inputs state different licences (${list.join(" / ")}); all apply: ${joined}`,
+      );
     }
     const warnings = [...this.warnings].sort(compareUtf16);
     const rootOld = [...this.roots.keys()][0]!;

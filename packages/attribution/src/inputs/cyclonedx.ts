@@ -417,7 +417,11 @@ class CycloneDxReader {
     for (let i = 0; r.nextElement(); i++) {
       const [alg, content] = this.pair(r, field, "hashes", i, "alg", "content");
       if (alg === undefined || content === undefined)
-        throw schemaError(this.path, `${field}.hashes[${i}].${alg === undefined ? "alg" : "content"}`, "required");
+        throw schemaError(
+          this.path,
+          `${field}.hashes[${i}].${alg === undefined ? "alg" : "content"}`,
+          "required",
+        );
       list.push(`${alg}:${content.toLowerCase()}`);
     }
     return list.sort().join(" ");
@@ -506,7 +510,7 @@ class CycloneDxReader {
       name: c.group !== undefined && c.group.length > 0 ? `${c.group}/${name}` : name,
     };
     if (c.version !== undefined && c.version.length > 0) info.version = c.version;
-    if (c.purl !== undefined) info.purl = key;
+    if (c.purl !== undefined && key.startsWith("pkg:")) info.purl = key;
     const license = joinLicenses(c.licenses);
     if (license !== undefined) info.license = license;
 
@@ -639,7 +643,12 @@ class CycloneDxReader {
     if (firstRef === undefined || c.ref === undefined || firstRef === c.ref) return;
     // Named in field order, so the message does not depend on JSON member order.
     const sides = [
-      { ref: firstRef, field: this.firstField[at]!, license: this.firstLicense[at], hashes: this.firstHashes[at]! },
+      {
+        ref: firstRef,
+        field: this.firstField[at]!,
+        license: this.firstLicense[at],
+        hashes: this.firstHashes[at]!,
+      },
       { ref: c.ref, field, license: info.license, hashes: c.hashes },
     ].sort((x, y) => (x.field < y.field ? -1 : 1));
     const [a, b] = sides as [(typeof sides)[0], (typeof sides)[0]];

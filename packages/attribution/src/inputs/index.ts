@@ -143,7 +143,7 @@ export function readInputs(
       throw new WellspringError("INPUT_UNKNOWN_FORMAT", "not a recognised input format", {
         file: file.path,
         details:
-          "expected an npm package-lock.json (v2/v3), CycloneDX 1.4-1.6 JSON, SPDX 2.3 JSON, git log output, a Hugging Face model card, funding.json, FUNDING.json or package.json",
+          "expected an npm package-lock.json (v2/v3), CycloneDX 1.2-1.7 JSON, SPDX 2.2/2.3 JSON, git log output, a Hugging Face model card, funding.json, FUNDING.json or package.json",
       });
     }
     return d;
@@ -179,12 +179,18 @@ export function readInputs(
     if (options.releaseBytes === true) file.bytes = new Uint8Array(0);
   });
 
+  // A product that cannot be found is often the effect of a reference to nothing: name that.
+  const noRoot = (error: WellspringError): never => {
+    throw sink.danglingReference?.() ?? error;
+  };
   if (options.root !== undefined) {
     if (!rootSeen)
-      throw new WellspringError(
-        "INPUT_NO_ROOT",
-        `the root component ${options.root} is not declared by any input`,
-        { field: "root" },
+      noRoot(
+        new WellspringError(
+          "INPUT_NO_ROOT",
+          `the root component ${options.root} is not declared by any input`,
+          { field: "root" },
+        ),
       );
     sink.root(options.root, { file: "(options)", field: "root" });
     return summaries;
@@ -194,10 +200,12 @@ export function readInputs(
   const winners = new Map<string, SourceRef>();
   for (const p of proposals) if (p.strength === best && !winners.has(p.key)) winners.set(p.key, p.source);
   if (winners.size === 0) {
-    throw new WellspringError("INPUT_NO_ROOT", "no input declares the product (root component)", {
-      details:
-        "give a lockfile, an SBOM with metadata.component or documentDescribes, or name the root explicitly",
-    });
+    noRoot(
+      new WellspringError("INPUT_NO_ROOT", "no input declares the product (root component)", {
+        details:
+          "give a lockfile, an SBOM with metadata.component or documentDescribes, or name the root explicitly",
+      }),
+    );
   }
   if (winners.size > 1) {
     const list = [...winners].map(([key, s]) => `${key} (${s.file}, ${s.field})`).join("; ");

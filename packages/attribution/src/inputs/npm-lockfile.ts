@@ -13,6 +13,22 @@ import { check, danglingError, joinPath, schemaError, z } from "./schema.ts";
 const Funding = z.union([z.string(), z.looseObject({ url: z.string(), type: z.string().optional() })]);
 const FundingField = z.union([Funding, z.array(Funding)]);
 const LicenseObject = z.looseObject({ type: z.string() });
+/** npm copies legacy `license`/`licenses` arrays verbatim: strings or `{type}` objects. */
+const LicenseField = z.union([z.string(), LicenseObject, z.array(z.union([z.string(), LicenseObject]))]);
+
+/**
+ * A lockfile `license` as one expression. A legacy array lists alternatives the package is
+ * offered under (npm's old dual-licensing form), so its entries are joined with OR.
+ */
+function lockfileLicense(value: z.infer<typeof LicenseField>): string | undefined {
+  if (typeof value === "string") return value;
+  if (!Array.isArray(value)) return value.type;
+  const parts = [...new Set(value.map((v) => (typeof v === "string" ? v : v.type).trim()))].filter(
+    (p) => p.length > 0,
+  );
+  if (parts.length <= 1) return parts[0];
+  return parts.map((p) => (p.includes(" ") ? `(${p})` : p)).join(" OR ");
+}
 
 type Section = "dependencies" | "optionalDependencies" | "peerDependencies" | "devDependencies";
 
@@ -71,7 +87,10 @@ function pullEntry(r: JsonReader, path: string, location: string): Entry {
         break;
       case "license":
         if (r.kind() === "string") entry.license = r.readInterned();
-        else entry.license = check(LicenseObject, r.readValue(), path, field(location, "license")).type;
+        else
+          entry.license = lockfileLicense(
+            check(LicenseField, r.readValue(), path, field(location, "license")),
+          );
         break;
       case "funding":
         entry.funding = check(FundingField, r.readValue(), path, field(location, "funding"));

@@ -64,6 +64,12 @@ export interface GraphSink {
    * Optional: a sink without it drops warnings.
    */
   warning?(message: string, source: SourceRef): void;
+  /**
+   * Optional: the error for the first reference to a key no input has declared (yet), so a
+   * missing product can be blamed on its real cause (e.g. a git log `# source-of` naming
+   * nothing) instead of "no root".
+   */
+  danglingReference?(): Error | undefined;
   /** The product being paid for. Exactly one root after all inputs are read. */
   root(key: string, source: SourceRef): void;
   /**
