@@ -391,14 +391,44 @@ async function attributeFiles(
     inputs: t.inputs.length,
     components: result.report.components,
     heldFraction: result.report.heldFraction,
+    unreachable: {
+      policy: result.report.unreachable.policy,
+      count: result.report.unreachable.count,
+      attached: result.report.unreachable.components.filter((c) => c.attached).length,
+    },
+    warnings: result.report.warnings.length,
   };
   if (args.json === true) io.stdout.write(`${JSON.stringify(summary)}\n`);
   else {
     io.stdout.write(
       `wrote ${args.out}/${FILES.table}: ${summary.recipients} recipients from ${summary.components} components (${summary.inputs} inputs)\n` +
-        `root       ${t.root}\ntableHash  ${t.tableHash}\npolicyHash ${t.policyHash}\ninputsHash ${t.inputsHash}\n`,
+        `root       ${t.root}\ntableHash  ${t.tableHash}\npolicyHash ${t.policyHash}\ninputsHash ${t.inputsHash}\n` +
+        completenessText(result.report),
     );
   }
+}
+
+/** Lines listed per kind of notice before "… and N more"; the explanation has them all. */
+const NOTICES_SHOWN = 10;
+
+/** Unreachable components and input warnings, so nothing is dropped or merged silently. */
+function completenessText(report: AttributeResult["report"]): string {
+  const { unreachable, warnings } = report;
+  let text = "";
+  if (unreachable.count > 0) {
+    text +=
+      unreachable.policy === "direct"
+        ? `unreachable: ${unreachable.count} components no dependency reaches; policy "direct": treated as direct dependencies of the product\n`
+        : `unreachable: ${unreachable.count} components no dependency reaches; policy "ignore": they receive nothing\n`;
+    for (const c of unreachable.components.slice(0, NOTICES_SHOWN))
+      text += `  ${c.component} (${c.reason}${c.attached ? ", attached to the product" : ""})\n`;
+    if (unreachable.count > NOTICES_SHOWN)
+      text += `  … and ${unreachable.count - NOTICES_SHOWN} more (see ${FILES.explanation})\n`;
+  }
+  for (const w of warnings.slice(0, NOTICES_SHOWN)) text += `warning: ${w}\n`;
+  if (warnings.length > NOTICES_SHOWN)
+    text += `warning: … and ${warnings.length - NOTICES_SHOWN} more (see ${FILES.explanation})\n`;
+  return text;
 }
 
 function verifyCommand(argv: string[], io: Io): void {
