@@ -815,6 +815,11 @@ class CycloneDxReader {
   }
 }
 
+/** Reads CycloneDX JSON bytes (also what the XML reader transcodes to). */
+export function readCycloneDxJson(file: InputFile, sink: GraphSink, ctx: ParseContext): void {
+  new CycloneDxReader(file, sink, ctx).run();
+}
+
 export const cyclonedxParser: InputParser & {
   parse(file: InputFile, json: unknown, sink: GraphSink, ctx?: ParseContext): void;
 } = {

@@ -9,6 +9,7 @@ import { looksLikeJson, readHead, type JsonHead } from "./json.ts";
 import { npmLockfileParser, lockfileFormat } from "./npm-lockfile.ts";
 import { cyclonedxParser, cyclonedxFormat } from "./cyclonedx.ts";
 import { spdxParser, spdxFormat } from "./spdx.ts";
+import { cyclonedxXmlParser, cyclonedxXmlFormat } from "./cyclonedx-xml.ts";
 import { gitLogParser } from "./git-log.ts";
 import { modelCardParser } from "./model-card.ts";
 import {
@@ -46,6 +47,7 @@ export { GIT_LOG_ARGS, GIT_LOG_FORMAT, gitLogHeader, parseGitLog, gitLogParser }
 export { parseLockfile, npmLockfileParser } from "./npm-lockfile.ts";
 export { cyclonedxParser } from "./cyclonedx.ts";
 export { spdxParser } from "./spdx.ts";
+export { cyclonedxXmlParser, cyclonedxXmlToJson } from "./cyclonedx-xml.ts";
 export { modelCardParser, parseModelCard, frontMatter } from "./model-card.ts";
 export { fundingJsonParser, fundingVariantsParser, packageJsonParser, parsePackageJson } from "./funding.ts";
 export { JsonReader, lineColumn, parseJson } from "./json.ts";
@@ -85,6 +87,7 @@ export const PARSERS: readonly ContextParser[] = [
   npmLockfileParser,
   cyclonedxParser,
   spdxParser,
+  cyclonedxXmlParser,
   fundingJsonParser,
   fundingVariantsParser,
   packageJsonParser,
@@ -116,7 +119,7 @@ function detect(file: InputFile): Detected | undefined {
       if (parser === npmLockfileParser) format = lockfileFormat(head);
       else if (parser === cyclonedxParser) format = cyclonedxFormat(head);
       else if (parser === spdxParser) format = spdxFormat(head);
-    }
+    } else if (parser === cyclonedxXmlParser) format = cyclonedxXmlFormat(file);
     return { parser, format };
   }
   return undefined;
@@ -143,7 +146,7 @@ export function readInputs(
       throw new WellspringError("INPUT_UNKNOWN_FORMAT", "not a recognised input format", {
         file: file.path,
         details:
-          "expected an npm package-lock.json (v2/v3), CycloneDX 1.2-1.7 JSON, SPDX 2.2/2.3 JSON, git log output, a Hugging Face model card, funding.json, FUNDING.json or package.json",
+          "expected an npm package-lock.json (v2/v3), CycloneDX 1.2-1.7 JSON or 1.0-1.7 XML, SPDX 2.2/2.3 JSON, git log output, a Hugging Face model card, funding.json, FUNDING.json or package.json",
       });
     }
     return d;
