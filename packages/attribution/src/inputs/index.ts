@@ -10,6 +10,7 @@ import { npmLockfileParser, lockfileFormat } from "./npm-lockfile.ts";
 import { cyclonedxParser, cyclonedxFormat } from "./cyclonedx.ts";
 import { spdxParser, spdxFormat } from "./spdx.ts";
 import { cyclonedxXmlParser, cyclonedxXmlFormat } from "./cyclonedx-xml.ts";
+import { spdxTagValueParser, spdxTagValueFormat } from "./spdx-tag-value.ts";
 import { gitLogParser } from "./git-log.ts";
 import { modelCardParser } from "./model-card.ts";
 import {
@@ -48,6 +49,7 @@ export { parseLockfile, npmLockfileParser } from "./npm-lockfile.ts";
 export { cyclonedxParser } from "./cyclonedx.ts";
 export { spdxParser } from "./spdx.ts";
 export { cyclonedxXmlParser, cyclonedxXmlToJson } from "./cyclonedx-xml.ts";
+export { spdxTagValueParser, spdxTagValueToJson } from "./spdx-tag-value.ts";
 export { modelCardParser, parseModelCard, frontMatter } from "./model-card.ts";
 export { fundingJsonParser, fundingVariantsParser, packageJsonParser, parsePackageJson } from "./funding.ts";
 export { JsonReader, lineColumn, parseJson } from "./json.ts";
@@ -88,6 +90,7 @@ export const PARSERS: readonly ContextParser[] = [
   cyclonedxParser,
   spdxParser,
   cyclonedxXmlParser,
+  spdxTagValueParser,
   fundingJsonParser,
   fundingVariantsParser,
   packageJsonParser,
@@ -120,6 +123,7 @@ function detect(file: InputFile): Detected | undefined {
       else if (parser === cyclonedxParser) format = cyclonedxFormat(head);
       else if (parser === spdxParser) format = spdxFormat(head);
     } else if (parser === cyclonedxXmlParser) format = cyclonedxXmlFormat(file);
+    else if (parser === spdxTagValueParser) format = spdxTagValueFormat(file);
     return { parser, format };
   }
   return undefined;
@@ -146,7 +150,7 @@ export function readInputs(
       throw new WellspringError("INPUT_UNKNOWN_FORMAT", "not a recognised input format", {
         file: file.path,
         details:
-          "expected an npm package-lock.json (v2/v3), CycloneDX 1.2-1.7 JSON or 1.0-1.7 XML, SPDX 2.2/2.3 JSON, git log output, a Hugging Face model card, funding.json, FUNDING.json or package.json",
+          "expected an npm package-lock.json (v2/v3), CycloneDX 1.2-1.7 JSON or 1.0-1.7 XML, SPDX 2.2/2.3 JSON or tag-value, git log output, a Hugging Face model card, funding.json, FUNDING.json or package.json",
       });
     }
     return d;

@@ -382,6 +382,11 @@ class SpdxReader {
   }
 }
 
+/** Reads SPDX 2.x JSON bytes (also what the tag-value reader transcodes to). */
+export function readSpdxJson(file: InputFile, sink: GraphSink): void {
+  new SpdxReader(file, sink).run();
+}
+
 export const spdxParser: InputParser = {
   format: "spdx",
   detect(_file: InputFile, json: unknown): boolean {
