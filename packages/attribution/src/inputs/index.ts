@@ -11,6 +11,7 @@ import { cyclonedxParser, cyclonedxFormat } from "./cyclonedx.ts";
 import { spdxParser, spdxFormat } from "./spdx.ts";
 import { cyclonedxXmlParser, cyclonedxXmlFormat } from "./cyclonedx-xml.ts";
 import { spdxTagValueParser, spdxTagValueFormat } from "./spdx-tag-value.ts";
+import { spdx3Parser, spdx3Format } from "./spdx3.ts";
 import { gitLogParser } from "./git-log.ts";
 import { modelCardParser } from "./model-card.ts";
 import {
@@ -50,6 +51,7 @@ export { cyclonedxParser } from "./cyclonedx.ts";
 export { spdxParser } from "./spdx.ts";
 export { cyclonedxXmlParser, cyclonedxXmlToJson } from "./cyclonedx-xml.ts";
 export { spdxTagValueParser, spdxTagValueToJson } from "./spdx-tag-value.ts";
+export { spdx3Parser } from "./spdx3.ts";
 export { modelCardParser, parseModelCard, frontMatter } from "./model-card.ts";
 export { fundingJsonParser, fundingVariantsParser, packageJsonParser, parsePackageJson } from "./funding.ts";
 export { JsonReader, lineColumn, parseJson } from "./json.ts";
@@ -89,6 +91,7 @@ export const PARSERS: readonly ContextParser[] = [
   npmLockfileParser,
   cyclonedxParser,
   spdxParser,
+  spdx3Parser,
   cyclonedxXmlParser,
   spdxTagValueParser,
   fundingJsonParser,
@@ -122,6 +125,7 @@ function detect(file: InputFile): Detected | undefined {
       if (parser === npmLockfileParser) format = lockfileFormat(head);
       else if (parser === cyclonedxParser) format = cyclonedxFormat(head);
       else if (parser === spdxParser) format = spdxFormat(head);
+      else if (parser === spdx3Parser) format = spdx3Format(head);
     } else if (parser === cyclonedxXmlParser) format = cyclonedxXmlFormat(file);
     else if (parser === spdxTagValueParser) format = spdxTagValueFormat(file);
     return { parser, format };
@@ -150,7 +154,7 @@ export function readInputs(
       throw new WellspringError("INPUT_UNKNOWN_FORMAT", "not a recognised input format", {
         file: file.path,
         details:
-          "expected an npm package-lock.json (v2/v3), CycloneDX 1.2-1.7 JSON or 1.0-1.7 XML, SPDX 2.2/2.3 JSON or tag-value, git log output, a Hugging Face model card, funding.json, FUNDING.json or package.json",
+          "expected an npm package-lock.json (v2/v3), CycloneDX 1.2-1.7 JSON or 1.0-1.7 XML, SPDX 2.2/2.3 JSON or tag-value, SPDX 3.0 JSON-LD, git log output, a Hugging Face model card, funding.json, FUNDING.json or package.json",
       });
     }
     return d;
