@@ -274,6 +274,57 @@ test("npm lockfile: legacy licence arrays are alternatives", () => {
   assert.match(e.field ?? "", /^packages\["node_modules\/b"\]\.license/);
 });
 
+test("npm lockfile v1: the nested tree, resolved as npm does", () => {
+  // The shape npm 5/6 writes (docs.npmjs.com, package-lock.json, lockfileVersion 1).
+  const lock = {
+    name: "app",
+    version: "1.0.0",
+    lockfileVersion: 1,
+    requires: true,
+    dependencies: {
+      express: {
+        version: "4.18.2",
+        resolved: "https://registry.example/express/-/express-4.18.2.tgz",
+        integrity: "sha512-x",
+        requires: { debug: "2.6.9", ms: "2.0.0" },
+        dependencies: { debug: { version: "2.6.9", requires: { ms: "2.0.0" } } },
+      },
+      ms: { version: "2.0.0" },
+      mocha: {
+        version: "10.0.0",
+        dev: true,
+        requires: { ms: "2.1.3" },
+        dependencies: { ms: { version: "2.1.3", dev: true } },
+      },
+      fsevents: { version: "2.3.3", optional: true },
+    },
+  };
+  const file = fromText("package-lock.json", JSON.stringify(lock));
+  assert.equal(detectFormat(file), "npm-lockfile-v1");
+  const sink = new RecordingSink();
+  readInputs([file], sink);
+  assert.deepEqual(
+    sink.roots.map((r) => r.key),
+    ["pkg:npm/app@1.0.0"],
+  );
+  assert.deepEqual(sink.edges.map((e) => `${e.from} -${e.kind}-> ${e.to}`).sort(), [
+    "pkg:npm/app@1.0.0 -dev-> pkg:npm/mocha@10.0.0",
+    "pkg:npm/app@1.0.0 -optional-> pkg:npm/fsevents@2.3.3",
+    "pkg:npm/app@1.0.0 -runtime-> pkg:npm/express@4.18.2",
+    // The nested debug resolves ms up the tree, to the top-level 2.0.0; mocha to its own.
+    "pkg:npm/debug@2.6.9 -runtime-> pkg:npm/ms@2.0.0",
+    "pkg:npm/express@4.18.2 -runtime-> pkg:npm/debug@2.6.9",
+    "pkg:npm/express@4.18.2 -runtime-> pkg:npm/ms@2.0.0",
+    "pkg:npm/mocha@10.0.0 -runtime-> pkg:npm/ms@2.1.3",
+  ]);
+  const bad = { ...lock, dependencies: { ...lock.dependencies, ms: { version: 2 } } };
+  const e = caught(() =>
+    readInputs([fromText("package-lock.json", JSON.stringify(bad))], new RecordingSink()),
+  );
+  assert.equal(e.code, "INPUT_SCHEMA");
+  assert.equal(e.field, 'dependencies["ms"].version');
+});
+
 test("a git log whose # source-of names nothing is blamed, with file and field", () => {
   const log = `# repository: https://github.com/o/r\n# source-of: pkg:npm/nothing@1\n\x1e${"a".repeat(40)}\x1f1700000000\x1fA\x1fa@example.org\n\n1\t1\tx\n`;
   const e = caught(() => readInputs([fromText("r.gitlog", log)], new GraphBuilder()));
