@@ -167,10 +167,20 @@ function dependency(n: XNode): Record<string, unknown> {
 
 /** Transcodes a CycloneDX XML document into CycloneDX JSON bytes (see the module comment). */
 export function cyclonedxXmlToJson(file: InputFile): Uint8Array {
+  // One growing buffer (JSON is rarely longer than its XML): no chunk list to concatenate.
   const encoder = new TextEncoder();
-  const chunks: Uint8Array[] = [];
+  let out = new Uint8Array(Math.max(1024, file.bytes.length));
+  let used = 0;
   const emit = (s: string): void => {
-    chunks.push(encoder.encode(s));
+    for (;;) {
+      const { read, written } = encoder.encodeInto(s, out.subarray(used));
+      used += written;
+      if (read === s.length) return;
+      s = s.slice(read);
+      const bigger = new Uint8Array(Math.ceil(out.length * 1.5) + s.length * 3);
+      bigger.set(out.subarray(0, used));
+      out = bigger;
+    }
   };
   const parser = new SaxesParser<{ xmlns: false; position: true; fileName: string }>({
     xmlns: false,
@@ -274,15 +284,7 @@ export function cyclonedxXmlToJson(file: InputFile): Uint8Array {
       file: file.path,
       field: "bom.xmlns",
     });
-  let length = 0;
-  for (const c of chunks) length += c.length;
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const c of chunks) {
-    bytes.set(c, offset);
-    offset += c.length;
-  }
-  return bytes;
+  return out.subarray(0, used);
 }
 
 export const cyclonedxXmlParser: InputParser & {

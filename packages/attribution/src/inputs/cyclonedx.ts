@@ -121,13 +121,15 @@ class CycloneDxReader {
   private metadataDone = false;
   private servicesDone = false;
   /** Where each bom-ref was declared (for the duplicate error), by the index `refs` gives. */
-  private readonly refFields: string[] = [];
+  private readonly refFields: number[] = [];
   /** Key -> first declaration in this file (licence, hashes, field), to explain merges. */
   private readonly keyFirst = new StringTable<number>();
-  private readonly firstLicense: Array<string | undefined> = [];
-  private readonly firstHashes: string[] = [];
-  private readonly firstField: string[] = [];
-  private readonly firstRef: Array<string | undefined> = [];
+  /** By the index `keyFirst` gives: where the first declaration starts (byte offset × 2, + 1
+   *  for a service) and its field (fieldCode); re-read only when a key is declared again. */
+  private readonly firstAt: number[] = [];
+  private readonly firstField: number[] = [];
+  /** Fields other than `components[i]` (nested, metadata, services), by -code - 1. */
+  private readonly otherFields: string[] = [];
   private rootKey: string | undefined;
   private topLevelCount = 0;
   private firstTopLevelKey: string | undefined;
@@ -495,6 +497,8 @@ class CycloneDxReader {
 
   /** Declares one component (and its nested ones); returns its key. */
   private component(r: JsonReader, field: string, parent: string | undefined, isRoot = false): string {
+    r.skipWs();
+    const at = r.pos;
     const c = this.pull(r, field);
     const kind: ComponentKind = isRoot
       ? "application"
@@ -563,7 +567,7 @@ class CycloneDxReader {
       info.availability = availability;
 
     const source = this.src(field);
-    this.declare(c, key, info, field);
+    this.declare(r, at, c, key, info, field, false);
     if (c.ref !== undefined) {
       if (development || c.scope === "excluded") this.devKeys.add(key);
       else if (c.scope === "optional") this.optionalKeys.add(key);
@@ -619,36 +623,42 @@ class CycloneDxReader {
    * merged, with a warning listing what differed (the graph joins differing licences with AND,
    * so the stricter one governs gating).
    */
-  private declare(c: Component, key: string, info: ComponentInfo, field: string): void {
+  private declare(
+    r: JsonReader,
+    at: number,
+    c: Component,
+    key: string,
+    info: ComponentInfo,
+    field: string,
+    service: boolean,
+  ): void {
     this.sink.component(key, info, this.src(field));
+    // Numbers, not strings or objects, per component: 10^6 of them in big BOMs.
+    const code = this.fieldCode(field);
     if (c.ref !== undefined) {
       const seen = this.refs.get(c.ref);
-      if (seen !== undefined) throw duplicateError(this.path, field, c.ref, this.refFields[seen]!);
+      if (seen !== undefined)
+        throw duplicateError(this.path, field, c.ref, this.fieldOf(this.refFields[seen]!));
       this.refs.set(c.ref, this.refKeys.length);
       this.refKeys.push(key);
-      this.refFields.push(field);
+      this.refFields.push(code);
       this.refIds.push(this.sink.componentId?.(key) ?? -1);
     }
-    // Parallel arrays, not an object per component (10^6 of them in big BOMs).
-    const next = this.firstField.length;
-    const at = this.keyFirst.getOrSet(key, next);
-    if (at === next) {
-      this.firstLicense.push(info.license);
-      this.firstHashes.push(c.hashes);
-      this.firstField.push(field);
-      this.firstRef.push(c.ref);
+    const next = this.firstAt.length;
+    const index = this.keyFirst.getOrSet(key, next);
+    if (index === next) {
+      this.firstAt.push(at * 2 + (service ? 1 : 0));
+      this.firstField.push(code);
       return;
     }
-    const firstRef = this.firstRef[at];
-    if (firstRef === undefined || c.ref === undefined || firstRef === c.ref) return;
+    if (c.ref === undefined) return;
+    const firstAt = this.firstAt[index]!;
+    const firstField = this.fieldOf(this.firstField[index]!);
+    const first = this.pull(r.fork(Math.floor(firstAt / 2)), firstField, firstAt % 2 === 1);
+    if (first.ref === undefined || first.ref === c.ref) return;
     // Named in field order, so the message does not depend on JSON member order.
     const sides = [
-      {
-        ref: firstRef,
-        field: this.firstField[at]!,
-        license: this.firstLicense[at],
-        hashes: this.firstHashes[at]!,
-      },
+      { ref: first.ref, field: firstField, license: joinLicenses(first.licenses), hashes: first.hashes },
       { ref: c.ref, field, license: info.license, hashes: c.hashes },
     ].sort((x, y) => (x.field < y.field ? -1 : 1));
     const [a, b] = sides as [(typeof sides)[0], (typeof sides)[0]];
@@ -663,8 +673,22 @@ class CycloneDxReader {
     );
   }
 
+  /** `components[i]` as i; any other field as -(its index in otherFields) - 1. */
+  private fieldCode(field: string): number {
+    if (field.startsWith("components[") && field.indexOf("[", 11) < 0 && field.indexOf(".") < 0)
+      return Number(field.slice(11, -1));
+    this.otherFields.push(field);
+    return -this.otherFields.length;
+  }
+
+  private fieldOf(code: number): string {
+    return code >= 0 ? `components[${code}]` : this.otherFields[-code - 1]!;
+  }
+
   /** A service (`services[]`, nested `services`): a component that is called, not shipped. */
   private service(r: JsonReader, field: string, parent: string | undefined): string {
+    r.skipWs();
+    const at = r.pos;
     const c = this.pull(r, field, true);
     const name = c.name as string;
     const full = c.group !== undefined && c.group.length > 0 ? `${c.group}/${name}` : name;
@@ -675,7 +699,7 @@ class CycloneDxReader {
     const license = joinLicenses(c.licenses);
     if (license !== undefined) info.license = license;
     if (c.licenseOptOut) info.aiOptOut = ["license-clause"];
-    this.declare(c, key, info, field);
+    this.declare(r, at, c, key, info, field, true);
     let vcs: string | undefined;
     let vcsIndex = -1;
     c.externalReferences.forEach((ref, i) => {
