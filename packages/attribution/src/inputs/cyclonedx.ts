@@ -124,6 +124,9 @@ class CycloneDxReader {
   private readonly refFields: number[] = [];
   /** Key -> first declaration in this file (licence, hashes, field), to explain merges. */
   private readonly keyFirst = new StringTable<number>();
+  /** The same by the sink's component id when it offers ids (no second hash of each key):
+   *  index + 1, 0 for a key not declared in this file yet. */
+  private firstBySinkId = new Int32Array(0);
   /** By the index `keyFirst` gives: where the first declaration starts (byte offset × 2, + 1
    *  for a service) and its field (fieldCode); re-read only when a key is declared again. */
   private readonly firstAt: number[] = [];
@@ -635,6 +638,7 @@ class CycloneDxReader {
     this.sink.component(key, info, this.src(field));
     // Numbers, not strings or objects, per component: 10^6 of them in big BOMs.
     const code = this.fieldCode(field);
+    const sinkId = this.sink.componentId?.(key) ?? -1;
     if (c.ref !== undefined) {
       const seen = this.refs.get(c.ref);
       if (seen !== undefined)
@@ -642,10 +646,22 @@ class CycloneDxReader {
       this.refs.set(c.ref, this.refKeys.length);
       this.refKeys.push(key);
       this.refFields.push(code);
-      this.refIds.push(this.sink.componentId?.(key) ?? -1);
+      this.refIds.push(sinkId);
     }
     const next = this.firstAt.length;
-    const index = this.keyFirst.getOrSet(key, next);
+    let index: number;
+    if (sinkId >= 0) {
+      if (sinkId >= this.firstBySinkId.length) {
+        const grown = new Int32Array(Math.max(1024, (sinkId + 1) * 2));
+        grown.set(this.firstBySinkId);
+        this.firstBySinkId = grown;
+      }
+      index = this.firstBySinkId[sinkId]! - 1;
+      if (index < 0) {
+        index = next;
+        this.firstBySinkId[sinkId] = next + 1;
+      }
+    } else index = this.keyFirst.getOrSet(key, next);
     if (index === next) {
       this.firstAt.push(at * 2 + (service ? 1 : 0));
       this.firstField.push(code);
