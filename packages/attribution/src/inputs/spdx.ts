@@ -78,9 +78,14 @@ function actorIdentity(actor: string | undefined): string | undefined {
 class SpdxReader {
   private readonly ids = new Map<string, string>();
   /** Where each SPDXID was declared (`packages[i]`, `files[i]`), for the duplicate error. */
-  private readonly idFields = new Map<string, string>();
+  private readonly idFields = new Map<string, number>();
+  /** Fields of files and snippets (id codes below 0); packages are coded by their index. */
+  private readonly otherFields: string[] = [];
   /** Key -> the first package declaring it (SPDXID, field, licence), to explain merges. */
-  private readonly keyFirst = new Map<string, { id: string; field: string; license: string | undefined }>();
+  private readonly keyFirst = new Map<string, number>();
+  /** By package index (arrays of existing strings, not an object per package). */
+  private readonly packageIds: string[] = [];
+  private readonly packageLicenses: Array<string | undefined> = [];
   private readonly buffered: Array<{ value: Relationship; index: number }> = [];
   /** Relationships are resolved inline once every section they may name has been read: JSON
    *  members come in any order, so an entry naming an element not seen yet waits for the end. */
@@ -135,7 +140,8 @@ class SpdxReader {
           reader.array((i) => {
             const element = reader.readValue() as { SPDXID?: unknown } | null;
             if (element !== null && typeof element === "object" && typeof element.SPDXID === "string") {
-              this.declareId(element.SPDXID, `${key}[${i}]`);
+              this.otherFields.push(`${key}[${i}]`);
+              this.declareId(element.SPDXID, `${key}[${i}]`, -this.otherFields.length);
               this.ignored.add(element.SPDXID);
             }
           });
@@ -293,17 +299,20 @@ class SpdxReader {
         : undefined;
     if (license !== undefined) info.license = license;
     this.sink.component(key, info, { file: path, field });
-    this.declareId(p.SPDXID, field);
+    this.declareId(p.SPDXID, field, index);
     this.ids.set(p.SPDXID, key);
+    this.packageIds[index] = p.SPDXID;
+    this.packageLicenses[index] = info.license;
     const first = this.keyFirst.get(key);
-    if (first === undefined) this.keyFirst.set(key, { id: p.SPDXID, field, license: info.license });
+    if (first === undefined) this.keyFirst.set(key, index);
     else {
+      const firstLicense = this.packageLicenses[first];
       const differed =
-        (first.license ?? "") !== (info.license ?? "")
-          ? `differing: licences ${first.license ?? "(none)"} / ${info.license ?? "(none)"}`
+        (firstLicense ?? "") !== (info.license ?? "")
+          ? `differing: licences ${firstLicense ?? "(none)"} / ${info.license ?? "(none)"}`
           : "nothing else differs";
       this.sink.warning?.(
-        `${key} is declared under two SPDXIDs ("${first.id}" at ${first.field}, "${p.SPDXID}" at ${field}) and merged; ${differed}`,
+        `${key} is declared under two SPDXIDs ("${this.packageIds[first]}" at packages[${first}], "${p.SPDXID}" at ${field}) and merged; ${differed}`,
         { file: path, field },
       );
     }
@@ -336,10 +345,16 @@ class SpdxReader {
   }
 
   /** An SPDXID may be declared once per document; a second declaration names both places. */
-  private declareId(id: string, field: string): void {
+  private declareId(id: string, field: string, code: number): void {
     const had = this.idFields.get(id);
-    if (had !== undefined) throw duplicateError(this.file.path, field, id, had);
-    this.idFields.set(id, field);
+    if (had !== undefined)
+      throw duplicateError(
+        this.file.path,
+        field,
+        id,
+        had >= 0 ? `packages[${had}]` : this.otherFields[-had - 1]!,
+      );
+    this.idFields.set(id, code);
   }
 
   /**
