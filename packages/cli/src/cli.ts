@@ -402,10 +402,10 @@ async function attributeFiles(
   else {
     io.stdout.write(
       `wrote ${args.out}/${FILES.table}: ${summary.recipients} recipients from ${summary.components} components (${summary.inputs} inputs)\n` +
-        `root       ${t.root}\ntableHash  ${t.tableHash}\npolicyHash ${t.policyHash}\ninputsHash ${t.inputsHash}\n` +
-        completenessText(result.report),
+        `root       ${t.root}\ntableHash  ${t.tableHash}\npolicyHash ${t.policyHash}\ninputsHash ${t.inputsHash}\n`,
     );
   }
+  if (args.json !== true) io.stdout.write(completenessText(result.report));
 }
 
 /** Lines listed per kind of notice before "… and N more"; the explanation has them all. */
