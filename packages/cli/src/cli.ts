@@ -79,7 +79,8 @@ Usage: wellspring attribute --input <file|dir>... [options] --out <dir>
 
 Options:
   --input <file|dir>     an input file or a directory to scan (repeatable). Files: package-lock.json,
-                         CycloneDX or SPDX JSON, git log output (*.gitlog), a model card README.md,
+                         CycloneDX (JSON, XML), SPDX (2 JSON, tag-value; 3 JSON-LD), git log output
+                         (*.gitlog), a model card README.md,
                          funding.json, FUNDING.json, package.json. Directories: the known file names,
                          .git (runs git log) and node_modules (installed manifests).
   --policy <file>        weight policy (default: packages/attribution/policies/default.json)

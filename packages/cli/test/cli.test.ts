@@ -478,6 +478,28 @@ test("unreachable components and merge warnings are printed in the summary", () 
   assert.equal(summary.warnings, 2);
 });
 
+test("a directory scan picks up CycloneDX XML and SPDX tag-value by name", () => {
+  const dir = join(work, "xml-scan");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "bom.xml"), readFileSync(join(FIXTURES, "spec", "mlbom-1.6.xml")));
+  writeFileSync(join(dir, "deps.spdx"), readFileSync(join(FIXTURES, "spec", "app-2.3.spdx")));
+  const r = wellspring([
+    "attribute",
+    "--input",
+    "xml-scan",
+    "--out",
+    "xml-out",
+    "--product",
+    "pkg:npm/chat-app@2.0.0",
+    "--json",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const table = JSON.parse(readFileSync(join(work, "xml-out", "share-table.json"), "utf8")) as {
+    inputs: Array<{ path: string; format: string }>;
+  };
+  assert.deepEqual(table.inputs.map((i) => i.format).sort(), ["cyclonedx-xml-1.6", "spdx-2.3-tag-value"]);
+});
+
 test("a directory whose repository has no commits yet is read without its history", () => {
   const dir = join(work, "fresh");
   mkdirSync(dir);
