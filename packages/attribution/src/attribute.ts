@@ -5,6 +5,7 @@ import { contributorShares, soleContributor } from "./contributors.ts";
 import { WellspringError } from "./errors.ts";
 import { solveFlow, type FlowStats } from "./flow.ts";
 import { GraphBuilder, type Graph } from "./graph.ts";
+import { completeGraph, type UnreachableComponent } from "./unreachable.ts";
 import { readInputs, type ReadInputsOptions } from "./inputs/index.ts";
 import type { ComponentInfo, InputFile } from "./inputs/types.ts";
 import { EDGE_KINDS } from "./inputs/types.ts";
@@ -114,6 +115,15 @@ export interface AttributionReport {
   };
   apportion: { dropped: number; roundedUp: number };
   recipients: number;
+  /** Components no edge from the product reaches, and what the policy's `unreachable` did. */
+  unreachable: {
+    policy: "direct" | "ignore";
+    count: number;
+    /** Sorted by key; `attached`: made a direct dependency of the root. */
+    components: Array<{ component: string; reason: UnreachableComponent["reason"]; attached: boolean }>;
+  };
+  /** What the inputs said that was kept but deserves a look (merged duplicates), sorted. */
+  warnings: string[];
 }
 
 export interface AttributeResult {
@@ -246,11 +256,18 @@ export interface PendingAttribution {
 
 /** prepareAttribution from a built graph on. */
 export function prepareGraph(
-  graph: Graph,
+  given: Graph,
   policy: Policy,
   inputs: readonly InputSummary[],
   options: AttributeOptions = {},
 ): PendingAttribution {
+  // 0. Completeness: unreachable components become direct dependencies or are listed as ignored.
+  const completed = completeGraph(given, policy.unreachable);
+  const graph = completed.graph;
+  if (options.releaseGraph === true && graph !== given) {
+    const old = given as { keys: Graph["keys"]; info: Graph["info"]; contributors: Graph["contributors"] };
+    old.keys = old.info = old.contributors = [];
+  }
   const { n, root, offsets, targets, kinds, usage } = graph;
   const m = targets.length;
 
@@ -369,7 +386,10 @@ export function prepareGraph(
     }));
   // The explanation keeps only what it needs, so component facts and contributor records can be
   // collected once the caller drops the graph.
-  const { files, declaredIn } = graph;
+  const { files, declaredIn, warnings } = graph;
+  const unreachableList = completed.unreachable
+    .map((u) => ({ component: keys.at(u.id), reason: u.reason, attached: u.attached }))
+    .sort((a, b) => compareUtf16(a.component, b.component));
   const { closedCycles, ...flowStats } = flow.stats;
   const report: AttributionReport = {
     components: n,
@@ -395,6 +415,8 @@ export function prepareGraph(
     },
     apportion: { dropped: app.dropped, roundedUp: app.roundedUp },
     recipients: kept,
+    unreachable: { policy: policy.unreachable, count: unreachableList.length, components: unreachableList },
+    warnings: [...warnings],
   };
 
   const summaryLine = (explain: Record<string, unknown>, merkleRootHex = table.root): string =>
@@ -414,6 +436,12 @@ export function prepareGraph(
         ...report,
         gated: report.gated.slice(0, SUMMARY_GATED),
         gatedCount: report.gated.length,
+        unreachable: {
+          ...report.unreachable,
+          components: report.unreachable.components.slice(0, SUMMARY_GATED),
+        },
+        warnings: report.warnings.slice(0, SUMMARY_GATED),
+        warningCount: report.warnings.length,
       },
     }) + "\n";
   const howLabel = (how: number, v: number): string =>

@@ -9,6 +9,7 @@ export type ErrorCode =
   | "INPUT_UNKNOWN_FORMAT" // no parser recognises the file
   | "INPUT_SCHEMA" // a field has the wrong type or value
   | "INPUT_DANGLING_REFERENCE" // a dependency names a component that is not declared
+  | "INPUT_DUPLICATE_REFERENCE" // one document declares the same bom-ref / SPDXID twice
   | "INPUT_NO_ROOT" // no product (root) component could be found
   | "INPUT_CONFLICT" // two inputs disagree in a way that cannot be merged
   | "POLICY_INVALID" // the policy document fails validation

@@ -39,6 +39,8 @@ export interface Graph {
   /** The files that reported facts, by index, and the file that first declared each component. */
   readonly files: readonly string[];
   readonly declaredIn: Int32Array;
+  /** What the inputs said that was kept but deserves a look (merges), sorted. */
+  readonly warnings: readonly string[];
 }
 
 export interface ContributorRecord {
@@ -110,6 +112,9 @@ export class GraphBuilder implements GraphSink {
   private readonly roots = new Map<number, SourceRef>();
   private readonly fileIndex = new Map<string, number>();
   private newest: number | undefined;
+  private readonly warnings: string[] = [];
+  /** Components declared with different licences: every distinct one, joined with AND in build(). */
+  private readonly licenseParts = new Map<number, Set<string>>();
 
   /** The key interned last (a parser asks for a component's id right after declaring it). */
   private lastKey: string | undefined;
@@ -175,7 +180,13 @@ export class GraphBuilder implements GraphSink {
     if (had.kind === "package" && info.kind !== "package") had.kind = info.kind;
     if (had.version === undefined && info.version !== undefined) had.version = info.version;
     if (had.purl === undefined && info.purl !== undefined) had.purl = info.purl;
-    if (had.license === undefined && info.license !== undefined) had.license = info.license;
+    if (had.license === undefined) had.license = info.license;
+    else if (info.license !== undefined && info.license !== had.license) {
+      // Two sources disagree: all stated terms apply (AND), so the stricter one governs gating.
+      const parts = this.licenseParts.get(id) ?? new Set([had.license]);
+      parts.add(info.license);
+      this.licenseParts.set(id, parts);
+    }
     if (info.aiOptOut && info.aiOptOut.length > 0) {
       had.aiOptOut = [...new Set([...(had.aiOptOut ?? []), ...info.aiOptOut])].sort(compareUtf16);
     }
@@ -239,6 +250,10 @@ export class GraphBuilder implements GraphSink {
     });
   }
 
+  warning(message: string, source: SourceRef): void {
+    this.warnings.push(`${source.file}: ${message}`);
+  }
+
   root(key: string, source: SourceRef): void {
     this.noteFile(source);
     const id = this.reference(key, source);
@@ -261,18 +276,24 @@ export class GraphBuilder implements GraphSink {
 
   private built = false;
 
-  /** Validates and freezes the graph. A builder builds once. */
-  build(): Graph {
-    if (this.built) throw new Error("GraphBuilder.build() may be called once");
+  danglingReference(): WellspringError | undefined {
     for (const [id, ref] of this.firstReference) {
       if (this.declared[id] === -1) {
-        throw new WellspringError(
+        return new WellspringError(
           "INPUT_DANGLING_REFERENCE",
           `"${this.keyList[id]}" is referenced but no input declares it`,
           ref,
         );
       }
     }
+    return undefined;
+  }
+
+  /** Validates and freezes the graph. A builder builds once. */
+  build(): Graph {
+    if (this.built) throw new Error("GraphBuilder.build() may be called once");
+    const dangling = this.danglingReference();
+    if (dangling !== undefined) throw dangling;
     if (this.roots.size === 0)
       throw new WellspringError("INPUT_NO_ROOT", "no input names the product (root) component");
     if (this.roots.size > 1) {
@@ -413,6 +434,15 @@ export class GraphBuilder implements GraphSink {
       }
     }
     contribOffsets[n] = contributors.length;
+    for (const [id, parts] of this.licenseParts) {
+      const list = [...parts].sort(compareUtf16);
+      const joined = list.map((p) => (p.includes(" ") ? `(${p})` : p)).join(" AND ");
+      this.infos[id]!.license = joined;
+      this.warnings.push(
+        `${this.keyList[id]}: the inputs state different licences (${list.join(" / ")}); all apply: ${joined}`,
+      );
+    }
+    const warnings = [...this.warnings].sort(compareUtf16);
     const rootOld = [...this.roots.keys()][0]!;
     this.release();
     return {
@@ -430,6 +460,7 @@ export class GraphBuilder implements GraphSink {
       newestCommit: this.newest,
       files: [...this.fileIndex.keys()],
       declaredIn,
+      warnings,
     };
   }
 }

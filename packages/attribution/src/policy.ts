@@ -73,6 +73,7 @@ export const policySchema = z
       .strict()
       .default({}),
     noContributors: z.enum(["hold", "pass"]).default("hold"),
+    unreachable: z.enum(["direct", "ignore"]).default("direct"),
     identities: z
       .object({
         unbound: z.enum(["hold", "redistribute"]).default("hold"),

@@ -55,7 +55,7 @@ describe("GraphBuilder", () => {
     assert.deepEqual([...g.usage], [3]);
   });
 
-  it("fills component facts that earlier inputs left empty and unions opt-out signals", () => {
+  it("fills component facts that earlier inputs left empty, unions opt-out signals and joins differing licences", () => {
     const b = new GraphBuilder();
     b.component("m", { kind: "package", name: "m" }, at("a", "c"));
     b.component(
@@ -73,11 +73,15 @@ describe("GraphBuilder", () => {
     assert.deepEqual(g.info[0], {
       kind: "model",
       name: "m",
-      license: "MIT",
+      // Two inputs disagree: both apply, so the stricter governs gating (sorted: order-free).
+      license: "GPL-3.0-only AND MIT",
       aiOptOut: ["a", "x"],
       availability: { weights: true, code: true },
     });
     assert.equal(g.files[g.declaredIn[0]!], "a");
+    assert.deepEqual(g.warnings, [
+      "m: the inputs state different licences (GPL-3.0-only / MIT); all apply: GPL-3.0-only AND MIT",
+    ]);
   });
 
   it("merges contributor evidence per identity and tracks the newest commit", () => {

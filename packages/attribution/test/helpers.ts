@@ -102,3 +102,39 @@ export function seededShuffle(seed: number): (n: number) => number[] {
     return p;
   };
 }
+
+/**
+ * JSON text of a value with the members of every object in a random order (arrays keep
+ * theirs: their order is data). Built by hand: a JS object would put integer-like keys first.
+ * `random` returns [0, 1), e.g. `seeded(n)`.
+ */
+export function shuffledJson(value: unknown, random: () => number): string {
+  if (Array.isArray(value)) return `[${value.map((v) => shuffledJson(v, random)).join(",")}]`;
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  const entries = Object.entries(value as Record<string, unknown>);
+  for (let i = entries.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [entries[i], entries[j]] = [entries[j]!, entries[i]!];
+  }
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${shuffledJson(v, random)}`).join(",")}}`;
+}
+
+/** A small seeded generator (mulberry32), so a failing shuffle can be replayed. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** share-table.json without the input list and its hash (which name the files' bytes). */
+export function tableWithoutInputs(serialized: string): string {
+  const table = JSON.parse(serialized) as Record<string, unknown>;
+  delete table.inputs;
+  delete table.inputsHash;
+  return JSON.stringify(table);
+}

@@ -83,10 +83,10 @@ Usage: wellspring attribute --input <file|dir>... [options] --out <dir>
 
 Options:
   --input <file|dir>     an input file or a directory to scan (repeatable). Files: package-lock.json,
-                         CycloneDX or SPDX JSON, git log output (*.gitlog), a model card README.md,
-                         funding.json, FUNDING.json, package.json, a resolution snapshot (from
-                         "wellspring resolve"). Directories: the known file names, .git (runs git
-                         log) and node_modules (installed manifests).
+                         CycloneDX (JSON, XML), SPDX (2 JSON, tag-value; 3 JSON-LD), git log output
+                         (*.gitlog), a model card README.md, funding.json, FUNDING.json, package.json,
+                         a resolution snapshot (from "wellspring resolve"). Directories: the known file
+                         names, .git (runs git log) and node_modules (installed manifests).
   --policy <file>        weight policy (default: packages/attribution/policies/default.json)
   --out <dir>            output directory; replaced only when everything was written
   --product <key>        component key of the product, when the inputs name several
@@ -402,6 +402,12 @@ async function attributeFiles(
     components: result.report.components,
     heldFraction: result.report.heldFraction,
     largestHeld: largestHeld(result, snapshot),
+    unreachable: {
+      policy: result.report.unreachable.policy,
+      count: result.report.unreachable.count,
+      attached: result.report.unreachable.components.filter((c) => c.attached).length,
+    },
+    warnings: result.report.warnings.length,
   };
   if (args.json === true) io.stdout.write(`${JSON.stringify(summary)}\n`);
   else {
@@ -414,6 +420,30 @@ async function attributeFiles(
           .join(""),
     );
   }
+  if (args.json !== true) io.stdout.write(completenessText(result.report));
+}
+
+/** Lines listed per kind of notice before "… and N more"; the explanation has them all. */
+const NOTICES_SHOWN = 10;
+
+/** Unreachable components and input warnings, so nothing is dropped or merged silently. */
+function completenessText(report: AttributeResult["report"]): string {
+  const { unreachable, warnings } = report;
+  let text = "";
+  if (unreachable.count > 0) {
+    text +=
+      unreachable.policy === "direct"
+        ? `unreachable: ${unreachable.count} components no dependency reaches; policy "direct": treated as direct dependencies of the product\n`
+        : `unreachable: ${unreachable.count} components no dependency reaches; policy "ignore": they receive nothing\n`;
+    for (const c of unreachable.components.slice(0, NOTICES_SHOWN))
+      text += `  ${c.component} (${c.reason}${c.attached ? ", attached to the product" : ""})\n`;
+    if (unreachable.count > NOTICES_SHOWN)
+      text += `  … and ${unreachable.count - NOTICES_SHOWN} more (see ${FILES.explanation})\n`;
+  }
+  for (const w of warnings.slice(0, NOTICES_SHOWN)) text += `warning: ${w}\n`;
+  if (warnings.length > NOTICES_SHOWN)
+    text += `warning: … and ${warnings.length - NOTICES_SHOWN} more (see ${FILES.explanation})\n`;
+  return text;
 }
 
 function verifyCommand(argv: string[], io: Io): void {

@@ -40,9 +40,21 @@ const KNOWN_NAMES = new Set([
   "FUNDING.json",
   "bom.json",
   "sbom.json",
+  "bom.xml",
   "README.md",
 ]);
-const KNOWN_SUFFIXES = [".cdx.json", ".bom.json", ".spdx.json", ".sbom.json", ".gitlog", ".resolution.json"];
+const KNOWN_SUFFIXES = [
+  ".cdx.json",
+  ".bom.json",
+  ".spdx.json",
+  ".sbom.json",
+  ".cdx.xml",
+  ".bom.xml",
+  ".spdx",
+  ".spdx3.json",
+  ".gitlog",
+  ".resolution.json",
+];
 
 function isKnownName(name: string): boolean {
   return KNOWN_NAMES.has(name) || KNOWN_SUFFIXES.some((s) => name.endsWith(s));
@@ -208,7 +220,7 @@ function scanDirectory(dir: string, shownDir: string, options: CollectOptions, i
     throw new WellspringError("INPUT_UNKNOWN_FORMAT", "the directory holds no recognised input", {
       file: shownDir,
       details:
-        "looked for package-lock.json, package.json, *.cdx.json, *.spdx.json, bom.json, funding.json, FUNDING.json, *.gitlog, a model-card README.md, .git and node_modules",
+        "looked for package-lock.json, package.json, *.cdx.json, *.cdx.xml, *.spdx.json, *.spdx, bom.json, bom.xml, funding.json, FUNDING.json, *.gitlog, a model-card README.md, .git and node_modules",
     });
   }
 }

@@ -454,6 +454,53 @@ test("the real CycloneDX samples and npm's own SBOMs of this repository run end 
   assert.equal(v.code, 0, v.stderr);
 });
 
+test("unreachable components and merge warnings are printed in the summary", () => {
+  const author = (login: string) => [{ name: login, email: `${login}@users.noreply.github.com` }];
+  const bom = {
+    bomFormat: "CycloneDX",
+    specVersion: "1.6",
+    metadata: { component: { type: "application", name: "app", "bom-ref": "app", authors: author("me") } },
+    components: [
+      { type: "machine-learning-model", name: "m", "bom-ref": "m", authors: author("modeller") },
+      { type: "library", name: "p", purl: "pkg:npm/p@1", "bom-ref": "p1", licenses: [{ expression: "MIT" }] },
+      { type: "library", name: "p", purl: "pkg:npm/p@1", "bom-ref": "p2", licenses: [{ expression: "ISC" }] },
+    ],
+    dependencies: [{ ref: "app", dependsOn: ["p1"] }],
+  };
+  writeFileSync(join(work, "scan.cdx.json"), JSON.stringify(bom));
+  const r = wellspring(["attribute", "--input", "scan.cdx.json", "--out", "scan"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /unreachable: 1 components no dependency reaches; policy "direct"/);
+  assert.match(r.stdout, /model:m \(no-dependents, attached to the product\)/);
+  assert.match(r.stdout, /warning: .*pkg:npm\/p@1 is declared under two bom-refs/);
+  const json = wellspring(["attribute", "--input", "scan.cdx.json", "--out", "scan2", "--json"]);
+  const summary = JSON.parse(json.stdout) as { unreachable: unknown; warnings: number };
+  assert.deepEqual(summary.unreachable, { policy: "direct", count: 1, attached: 1 });
+  assert.equal(summary.warnings, 2);
+});
+
+test("a directory scan picks up CycloneDX XML and SPDX tag-value by name", () => {
+  const dir = join(work, "xml-scan");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "bom.xml"), readFileSync(join(FIXTURES, "spec", "mlbom-1.6.xml")));
+  writeFileSync(join(dir, "deps.spdx"), readFileSync(join(FIXTURES, "spec", "app-2.3.spdx")));
+  const r = wellspring([
+    "attribute",
+    "--input",
+    "xml-scan",
+    "--out",
+    "xml-out",
+    "--product",
+    "pkg:npm/chat-app@2.0.0",
+    "--json",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const table = JSON.parse(readFileSync(join(work, "xml-out", "share-table.json"), "utf8")) as {
+    inputs: Array<{ path: string; format: string }>;
+  };
+  assert.deepEqual(table.inputs.map((i) => i.format).sort(), ["cyclonedx-xml-1.6", "spdx-2.3-tag-value"]);
+});
+
 test("a directory whose repository has no commits yet is read without its history", () => {
   const dir = join(work, "fresh");
   mkdirSync(dir);

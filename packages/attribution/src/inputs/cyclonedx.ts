@@ -29,6 +29,7 @@ import {
   check,
   danglingError,
   directContext,
+  duplicateError,
   joinLicenses,
   licenseRef,
   optOutProperty,
@@ -39,7 +40,8 @@ import {
   type ParseContext,
 } from "./schema.ts";
 
-const SUPPORTED = new Set(["1.4", "1.5", "1.6"]);
+/** Every CycloneDX version (JSON exists from 1.2; 1.0 and 1.1 documents are XML only). */
+const SUPPORTED = new Set(["1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7"]);
 
 const DataRef = z.looseObject({
   ref: z.string().optional(),
@@ -69,7 +71,10 @@ interface Component {
   externalReferences: Array<{ type: string; url: string }>;
   datasets: DataRefT[] | undefined;
   data: DataRefT[] | undefined;
-  /** Byte offsets of `components` and `pedigree.ancestors` arrays, walked after the parent. */
+  /** `alg:content` of each hash, sorted and joined (compared when one key has two bom-refs). */
+  hashes: string;
+  /** Byte offsets of `components` (`services` for a service) and `pedigree.ancestors` arrays,
+   *  walked after the parent. */
   nested: number | undefined;
   ancestors: number | undefined;
 }
@@ -111,7 +116,23 @@ class CycloneDxReader {
   private depsSource: SourceRef | undefined;
   /** Scratch list of one entry's targets (dependency() is not re-entrant). */
   private readonly targets: number[] = [];
+  /** Dependencies are resolved inline once every section they may name has been read. */
   private componentsDone = false;
+  private metadataDone = false;
+  private servicesDone = false;
+  /** Where each bom-ref was declared (for the duplicate error), by the index `refs` gives. */
+  private readonly refFields: number[] = [];
+  /** Key -> first declaration in this file (licence, hashes, field), to explain merges. */
+  private readonly keyFirst = new StringTable<number>();
+  /** The same by the sink's component id when it offers ids (no second hash of each key):
+   *  index + 1, 0 for a key not declared in this file yet. */
+  private firstBySinkId = new Int32Array(0);
+  /** By the index `keyFirst` gives: where the first declaration starts (byte offset × 2, + 1
+   *  for a service) and its field (fieldCode); re-read only when a key is declared again. */
+  private readonly firstAt: number[] = [];
+  private readonly firstField: number[] = [];
+  /** Fields other than `components[i]` (nested, metadata, services), by -code - 1. */
+  private readonly otherFields: string[] = [];
   private rootKey: string | undefined;
   private topLevelCount = 0;
   private firstTopLevelKey: string | undefined;
@@ -187,6 +208,7 @@ class CycloneDxReader {
             this.rootKey = key;
             this.sink.root(key, this.src("metadata.component"));
           });
+          this.metadataDone = true;
           break;
         case "components":
           this.expect(r, "array", "components");
@@ -197,15 +219,22 @@ class CycloneDxReader {
           });
           this.componentsDone = true;
           break;
+        case "services":
+          this.expect(r, "array", "services");
+          r.array((i) => this.service(r, `services[${i}]`, undefined));
+          this.servicesDone = true;
+          break;
         case "dependencies":
           this.expect(r, "array", "dependencies");
           r.array((i) => {
-            // Dependencies name bom-refs, which are all known only after `components`.
-            if (this.componentsDone) this.dependency(r, i);
-            else {
-              this.bufferedDeps.push({ pos: r.pos, index: i });
+            // Dependencies name bom-refs and take their kinds from the root: JSON members come
+            // in any order, so an entry is read here only once `metadata` and `components`
+            // are; otherwise (or when it names a ref not seen yet) it is read again at the end.
+            const pos = r.pos;
+            if (!this.componentsDone || !this.metadataDone) {
+              this.bufferedDeps.push({ pos, index: i });
               r.skipValue();
-            }
+            } else if (!this.dependency(r, i, this.servicesDone)) this.bufferedDeps.push({ pos, index: i });
           });
           break;
         default:
@@ -214,8 +243,8 @@ class CycloneDxReader {
     });
     r.end();
     if (!sawFormat) throw schemaError(this.path, "bomFormat", `missing "bomFormat": "CycloneDX"`);
-    this.componentsDone = true;
-    for (const d of this.bufferedDeps) this.dependency(r.fork(d.pos), d.index);
+    this.componentsDone = this.metadataDone = this.servicesDone = true;
+    for (const d of this.bufferedDeps) this.dependency(r.fork(d.pos), d.index, true);
     this.bufferedDeps.length = 0;
     for (const p of this.pending) {
       const at = this.refs.get(p.ref);
@@ -235,8 +264,9 @@ class CycloneDxReader {
 
   // ------------------------------------------------------------------ one component
 
-  private pull(r: JsonReader, field: string): Component {
+  private pull(r: JsonReader, field: string, service = false): Component {
     const c: Component = {
+      hashes: "",
       licenses: [],
       licenseOptOut: false,
       people: [],
@@ -283,7 +313,11 @@ class CycloneDxReader {
           break;
         case "supplier":
         case "manufacturer":
+        case "provider":
           this.organisation(r, `${field}.${key}`, c);
+          break;
+        case "hashes":
+          c.hashes = this.hashes(r, field);
           break;
         case "licenses":
           this.licenses(r, `${field}.licenses`, c);
@@ -322,7 +356,12 @@ class CycloneDxReader {
           c.data = check(DataListSchema, r.readValue(), this.path, `${field}.data`);
           break;
         case "components":
-          this.expect(r, "array", field, `.components`);
+        case "services":
+          if ((key === "services") !== service) {
+            r.skipValue();
+            break;
+          }
+          this.expect(r, "array", field, `.${key}`);
           c.nested = r.pos;
           r.skipValue();
           break;
@@ -339,7 +378,7 @@ class CycloneDxReader {
           r.skipValue();
       }
     }
-    if (c.type === undefined) throw schemaError(this.path, `${field}.type`, "required");
+    if (c.type === undefined && !service) throw schemaError(this.path, `${field}.type`, "required");
     if (c.name === undefined) throw schemaError(this.path, `${field}.name`, "required");
     return c;
   }
@@ -373,6 +412,24 @@ class CycloneDxReader {
       else second = r.readString();
     }
     return [first, second];
+  }
+
+  /** `hashes[]` as sorted `alg:content` pairs, joined by spaces. */
+  private hashes(r: JsonReader, field: string): string {
+    this.expect(r, "array", field, ".hashes");
+    const list: string[] = [];
+    r.openArray();
+    for (let i = 0; r.nextElement(); i++) {
+      const [alg, content] = this.pair(r, field, "hashes", i, "alg", "content");
+      if (alg === undefined || content === undefined)
+        throw schemaError(
+          this.path,
+          `${field}.hashes[${i}].${alg === undefined ? "alg" : "content"}`,
+          "required",
+        );
+      list.push(`${alg}:${content.toLowerCase()}`);
+    }
+    return list.sort().join(" ");
   }
 
   private person(r: JsonReader, field: string, suffix: string): Person {
@@ -443,6 +500,8 @@ class CycloneDxReader {
 
   /** Declares one component (and its nested ones); returns its key. */
   private component(r: JsonReader, field: string, parent: string | undefined, isRoot = false): string {
+    r.skipWs();
+    const at = r.pos;
     const c = this.pull(r, field);
     const kind: ComponentKind = isRoot
       ? "application"
@@ -458,7 +517,7 @@ class CycloneDxReader {
       name: c.group !== undefined && c.group.length > 0 ? `${c.group}/${name}` : name,
     };
     if (c.version !== undefined && c.version.length > 0) info.version = c.version;
-    if (c.purl !== undefined) info.purl = key;
+    if (c.purl !== undefined && key.startsWith("pkg:")) info.purl = key;
     const license = joinLicenses(c.licenses);
     if (license !== undefined) info.license = license;
 
@@ -511,11 +570,8 @@ class CycloneDxReader {
       info.availability = availability;
 
     const source = this.src(field);
-    this.sink.component(key, info, source);
+    this.declare(r, at, c, key, info, field, false);
     if (c.ref !== undefined) {
-      this.refs.set(c.ref, this.refKeys.length);
-      this.refKeys.push(key);
-      this.refIds.push(this.sink.componentId?.(key) ?? -1);
       if (development || c.scope === "excluded") this.devKeys.add(key);
       else if (c.scope === "optional") this.optionalKeys.add(key);
     }
@@ -560,6 +616,116 @@ class CycloneDxReader {
     if (c.nested !== undefined) {
       const n = r.fork(c.nested);
       n.array((i) => this.component(n, `${field}.components[${i}]`, key));
+    }
+    return key;
+  }
+
+  /**
+   * Reports a component or service to the sink and records its bom-ref. A bom-ref declared
+   * twice is an error naming both places; one key under two bom-refs (the same purl twice) is
+   * merged, with a warning listing what differed (the graph joins differing licences with AND,
+   * so the stricter one governs gating).
+   */
+  private declare(
+    r: JsonReader,
+    at: number,
+    c: Component,
+    key: string,
+    info: ComponentInfo,
+    field: string,
+    service: boolean,
+  ): void {
+    this.sink.component(key, info, this.src(field));
+    // Numbers, not strings or objects, per component: 10^6 of them in big BOMs.
+    const code = this.fieldCode(field);
+    const sinkId = this.sink.componentId?.(key) ?? -1;
+    if (c.ref !== undefined) {
+      const seen = this.refs.get(c.ref);
+      if (seen !== undefined)
+        throw duplicateError(this.path, field, c.ref, this.fieldOf(this.refFields[seen]!));
+      this.refs.set(c.ref, this.refKeys.length);
+      this.refKeys.push(key);
+      this.refFields.push(code);
+      this.refIds.push(sinkId);
+    }
+    const next = this.firstAt.length;
+    let index: number;
+    if (sinkId >= 0) {
+      if (sinkId >= this.firstBySinkId.length) {
+        const grown = new Int32Array(Math.max(1024, (sinkId + 1) * 2));
+        grown.set(this.firstBySinkId);
+        this.firstBySinkId = grown;
+      }
+      index = this.firstBySinkId[sinkId]! - 1;
+      if (index < 0) {
+        index = next;
+        this.firstBySinkId[sinkId] = next + 1;
+      }
+    } else index = this.keyFirst.getOrSet(key, next);
+    if (index === next) {
+      this.firstAt.push(at * 2 + (service ? 1 : 0));
+      this.firstField.push(code);
+      return;
+    }
+    if (c.ref === undefined) return;
+    const firstAt = this.firstAt[index]!;
+    const firstField = this.fieldOf(this.firstField[index]!);
+    const first = this.pull(r.fork(Math.floor(firstAt / 2)), firstField, firstAt % 2 === 1);
+    if (first.ref === undefined || first.ref === c.ref) return;
+    // Named in field order, so the message does not depend on JSON member order.
+    const sides = [
+      { ref: first.ref, field: firstField, license: joinLicenses(first.licenses), hashes: first.hashes },
+      { ref: c.ref, field, license: info.license, hashes: c.hashes },
+    ].sort((x, y) => (x.field < y.field ? -1 : 1));
+    const [a, b] = sides as [(typeof sides)[0], (typeof sides)[0]];
+    const differed: string[] = [];
+    if ((a.license ?? "") !== (b.license ?? ""))
+      differed.push(`licences ${a.license ?? "(none)"} / ${b.license ?? "(none)"}`);
+    if (a.hashes !== b.hashes) differed.push(`hashes ${a.hashes || "(none)"} / ${b.hashes || "(none)"}`);
+    this.sink.warning?.(
+      `${key} is declared under two bom-refs ("${a.ref}" at ${a.field}, "${b.ref}" at ${b.field}) and merged; ` +
+        (differed.length > 0 ? `differing: ${differed.join("; ")}` : "nothing else differs"),
+      this.src(b.field),
+    );
+  }
+
+  /** `components[i]` as i; any other field as -(its index in otherFields) - 1. */
+  private fieldCode(field: string): number {
+    if (field.startsWith("components[") && field.indexOf("[", 11) < 0 && field.indexOf(".") < 0)
+      return Number(field.slice(11, -1));
+    this.otherFields.push(field);
+    return -this.otherFields.length;
+  }
+
+  private fieldOf(code: number): string {
+    return code >= 0 ? `components[${code}]` : this.otherFields[-code - 1]!;
+  }
+
+  /** A service (`services[]`, nested `services`): a component that is called, not shipped. */
+  private service(r: JsonReader, field: string, parent: string | undefined): string {
+    r.skipWs();
+    const at = r.pos;
+    const c = this.pull(r, field, true);
+    const name = c.name as string;
+    const full = c.group !== undefined && c.group.length > 0 ? `${c.group}/${name}` : name;
+    const version = c.version !== undefined && c.version.length > 0 ? c.version : undefined;
+    const key = `service:${full}${version !== undefined ? `@${version}` : ""}`;
+    const info: ComponentInfo = { kind: "package", name: full };
+    if (version !== undefined) info.version = version;
+    const license = joinLicenses(c.licenses);
+    if (license !== undefined) info.license = license;
+    if (c.licenseOptOut) info.aiOptOut = ["license-clause"];
+    this.declare(r, at, c, key, info, field, true);
+    let vcs: string | undefined;
+    let vcsIndex = -1;
+    c.externalReferences.forEach((ref, i) => {
+      if (ref.type === "vcs" && vcs === undefined) [vcs, vcsIndex] = [ref.url, i];
+    });
+    this.contributors(c, key, this.src(field), vcs, vcsIndex);
+    if (parent !== undefined) this.sink.edge(parent, key, "contains", this.src(field));
+    if (c.nested !== undefined) {
+      const n = r.fork(c.nested);
+      n.array((i) => this.service(n, `${field}.services[${i}]`, key));
     }
     return key;
   }
@@ -630,10 +796,15 @@ class CycloneDxReader {
     }
   }
 
-  /** One `dependencies[]` entry; references are resolved from the bytes without strings. */
-  private dependency(r: JsonReader, index: number): void {
+  /**
+   * One `dependencies[]` entry; references are resolved from the bytes without strings. When
+   * not `final`, an unknown reference may still be declared further on (`services` after
+   * `dependencies`): the entry is read to its end and false returned, nothing reported.
+   */
+  private dependency(r: JsonReader, index: number, final: boolean): boolean {
     let from: number | undefined;
     let sawRef = false;
+    let unresolved = false;
     this.expect(r, "object", "dependencies", "", index);
     // One source for all dependency edges: errors below name the exact index themselves.
     const source = (this.depsSource ??= this.src("dependencies"));
@@ -644,20 +815,25 @@ class CycloneDxReader {
       if (k === "ref") {
         if (r.kind() !== "string") this.str(r, "dependencies", ".ref", index);
         from = r.lookupString(this.refs);
-        if (from === undefined) throw danglingError(this.path, `dependencies[${index}].ref`, r.lastString());
+        if (from === undefined && final)
+          throw danglingError(this.path, `dependencies[${index}].ref`, r.lastString());
+        if (from === undefined) unresolved = true;
         sawRef = true;
       } else if (k === "dependsOn") {
-        this.expect(r, "array", "dependencies", ".dependsOn", index);
+        // `provides` (1.6+, what a component implements) is not a use and is not read.
+        this.expect(r, "array", "dependencies", `.${k}`, index);
         r.openArray();
         for (let j = 0; r.nextElement(); j++) {
-          if (r.kind() !== "string") this.str(r, `dependencies[${index}]`, `.dependsOn[${j}]`);
+          if (r.kind() !== "string") this.str(r, `dependencies[${index}]`, `.${k}[${j}]`);
           const to = r.lookupString(this.refs);
-          if (to === undefined)
-            throw danglingError(this.path, `dependencies[${index}].dependsOn[${j}]`, r.lastString());
-          targets.push(to);
+          if (to === undefined && final)
+            throw danglingError(this.path, `dependencies[${index}].${k}[${j}]`, r.lastString());
+          if (to === undefined) unresolved = true;
+          else targets.push(to);
         }
       } else r.skipValue();
     }
+    if (unresolved) return false;
     if (!sawRef) throw schemaError(this.path, `dependencies[${index}].ref`, "required");
     const fromKey = this.refKeys[from as number]!;
     const fromId = this.refIds[from as number]!;
@@ -675,7 +851,13 @@ class CycloneDxReader {
       if (fromId >= 0) this.sink.edgeIds!(fromId, this.refIds[t]!, kind, source);
       else this.sink.edge(fromKey, to, kind, source);
     }
+    return true;
   }
+}
+
+/** Reads CycloneDX JSON bytes (also what the XML reader transcodes to). */
+export function readCycloneDxJson(file: InputFile, sink: GraphSink, ctx: ParseContext): void {
+  new CycloneDxReader(file, sink, ctx).run();
 }
 
 export const cyclonedxParser: InputParser & {

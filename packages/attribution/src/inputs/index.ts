@@ -9,6 +9,9 @@ import { looksLikeJson, readHead, type JsonHead } from "./json.ts";
 import { npmLockfileParser, lockfileFormat } from "./npm-lockfile.ts";
 import { cyclonedxParser, cyclonedxFormat } from "./cyclonedx.ts";
 import { spdxParser, spdxFormat } from "./spdx.ts";
+import { cyclonedxXmlParser, cyclonedxXmlFormat } from "./cyclonedx-xml.ts";
+import { spdxTagValueParser, spdxTagValueFormat } from "./spdx-tag-value.ts";
+import { spdx3Parser, spdx3Format } from "./spdx3.ts";
 import { gitLogParser } from "./git-log.ts";
 import { modelCardParser } from "./model-card.ts";
 import {
@@ -47,6 +50,9 @@ export { GIT_LOG_ARGS, GIT_LOG_FORMAT, gitLogHeader, parseGitLog, gitLogParser }
 export { parseLockfile, npmLockfileParser } from "./npm-lockfile.ts";
 export { cyclonedxParser } from "./cyclonedx.ts";
 export { spdxParser } from "./spdx.ts";
+export { cyclonedxXmlParser, cyclonedxXmlToJson } from "./cyclonedx-xml.ts";
+export { spdxTagValueParser, spdxTagValueToJson } from "./spdx-tag-value.ts";
+export { spdx3Parser } from "./spdx3.ts";
 export { modelCardParser, parseModelCard, frontMatter } from "./model-card.ts";
 export { fundingJsonParser, fundingVariantsParser, packageJsonParser, parsePackageJson } from "./funding.ts";
 export { JsonReader, lineColumn, parseJson } from "./json.ts";
@@ -95,6 +101,9 @@ export const PARSERS: readonly ContextParser[] = [
   npmLockfileParser,
   cyclonedxParser,
   spdxParser,
+  spdx3Parser,
+  cyclonedxXmlParser,
+  spdxTagValueParser,
   fundingJsonParser,
   fundingVariantsParser,
   packageJsonParser,
@@ -127,7 +136,9 @@ function detect(file: InputFile): Detected | undefined {
       if (parser === npmLockfileParser) format = lockfileFormat(head);
       else if (parser === cyclonedxParser) format = cyclonedxFormat(head);
       else if (parser === spdxParser) format = spdxFormat(head);
-    }
+      else if (parser === spdx3Parser) format = spdx3Format(head);
+    } else if (parser === cyclonedxXmlParser) format = cyclonedxXmlFormat(file);
+    else if (parser === spdxTagValueParser) format = spdxTagValueFormat(file);
     return { parser, format };
   }
   return undefined;
@@ -154,7 +165,7 @@ export function readInputs(
       throw new WellspringError("INPUT_UNKNOWN_FORMAT", "not a recognised input format", {
         file: file.path,
         details:
-          "expected an npm package-lock.json (v2/v3), CycloneDX 1.4-1.6 JSON, SPDX 2.3 JSON, git log output, a Hugging Face model card, funding.json, FUNDING.json, package.json or a resolution snapshot",
+          "expected an npm package-lock.json (v1-v3), CycloneDX 1.2-1.7 JSON or 1.0-1.7 XML, SPDX 2.2/2.3 JSON or tag-value, SPDX 3.0 JSON-LD, git log output, a Hugging Face model card, funding.json, FUNDING.json, package.json or a resolution snapshot",
       });
     }
     return d;
@@ -179,6 +190,7 @@ export function readInputs(
       const alias = aliases.get(evidence.identity);
       sink.contributor(key, alias === undefined ? evidence : { ...evidence, identity: alias }, source);
     },
+    warning: (message, source) => sink.warning?.(message, source),
     root: (key, source) => proposals.push({ key, source, strength: ROOT_DECLARED }),
   };
   if (sink.componentId !== undefined && sink.edgeIds !== undefined) {
@@ -199,12 +211,18 @@ export function readInputs(
     if (options.releaseBytes === true) file.bytes = new Uint8Array(0);
   });
 
+  // A product that cannot be found is often the effect of a reference to nothing: name that.
+  const noRoot = (error: WellspringError): never => {
+    throw sink.danglingReference?.() ?? error;
+  };
   if (options.root !== undefined) {
     if (!rootSeen)
-      throw new WellspringError(
-        "INPUT_NO_ROOT",
-        `the root component ${options.root} is not declared by any input`,
-        { field: "root" },
+      noRoot(
+        new WellspringError(
+          "INPUT_NO_ROOT",
+          `the root component ${options.root} is not declared by any input`,
+          { field: "root" },
+        ),
       );
     sink.root(options.root, { file: "(options)", field: "root" });
     return summaries;
@@ -214,10 +232,12 @@ export function readInputs(
   const winners = new Map<string, SourceRef>();
   for (const p of proposals) if (p.strength === best && !winners.has(p.key)) winners.set(p.key, p.source);
   if (winners.size === 0) {
-    throw new WellspringError("INPUT_NO_ROOT", "no input declares the product (root component)", {
-      details:
-        "give a lockfile, an SBOM with metadata.component or documentDescribes, or name the root explicitly",
-    });
+    noRoot(
+      new WellspringError("INPUT_NO_ROOT", "no input declares the product (root component)", {
+        details:
+          "give a lockfile, an SBOM with metadata.component or documentDescribes, or name the root explicitly",
+      }),
+    );
   }
   if (winners.size > 1) {
     const list = [...winners].map(([key, s]) => `${key} (${s.file}, ${s.field})`).join("; ");

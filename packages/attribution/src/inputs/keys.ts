@@ -24,17 +24,25 @@ export interface Purl {
   version?: string | undefined;
 }
 
-/** Types whose namespace and name are case-insensitive (purl-spec PURL-TYPES). */
+/** Types whose namespace and name are case-insensitive (purl-spec PURL-TYPES: "must be lowercased"). */
 const LOWERCASE_TYPES = new Set([
-  "npm",
-  "pypi",
-  "github",
+  "alpm",
+  "apk",
   "bitbucket",
-  "huggingface",
-  "golang-lowercase",
   "composer",
+  "deb",
+  "github",
   "hex",
+  "huggingface",
+  "huggingface-dataset",
+  "luarocks",
+  "npm",
+  "pub",
+  "pypi",
+  "qpkg",
 ]);
+/** Types where only the namespace is case-insensitive. */
+const LOWERCASE_NAMESPACE_TYPES = new Set(["rpm"]);
 
 function decode(segment: string): string {
   if (segment.indexOf("%") < 0) return segment;
@@ -73,10 +81,14 @@ export function parsePurl(input: string): Purl | undefined {
     version = decode(rest.slice(at + 1));
     rest = rest.slice(0, at);
   }
-  const segments = rest
+  let segments = rest
     .split("/")
     .filter((part) => part.length > 0)
     .map(decode);
+  // Hugging Face ids are `org/model`; generators write the whole id as one encoded name
+  // (`pkg:huggingface/org%2Fmodel`), which the Hub treats as the same repository.
+  if (type === "huggingface" || type === "huggingface-dataset")
+    segments = segments.flatMap((part) => part.split("/")).filter((part) => part.length > 0);
   const name = segments.pop();
   if (name === undefined || name.length === 0) return undefined;
   let namespace = segments;
@@ -84,9 +96,10 @@ export function parsePurl(input: string): Purl | undefined {
   if (LOWERCASE_TYPES.has(type)) {
     namespace = namespace.map((part) => part.toLowerCase());
     finalName = finalName.toLowerCase();
-  }
+  } else if (LOWERCASE_NAMESPACE_TYPES.has(type)) namespace = namespace.map((part) => part.toLowerCase());
   if (type === "pypi") finalName = finalName.replaceAll("_", "-");
   if (type === "huggingface" && version !== undefined) version = version.toLowerCase();
+  if (type === "pub") finalName = finalName.replaceAll("-", "_");
   return { type, namespace, name: finalName, version: version === "" ? undefined : version };
 }
 
@@ -103,6 +116,19 @@ export function normalisePurl(input: string): string | undefined {
   if (CANONICAL_NPM.test(input)) return input;
   const purl = parsePurl(input);
   if (purl === undefined) return undefined;
+  return purlKey(purl);
+}
+
+/**
+ * The component key of a parsed purl. Hugging Face models and datasets are keyed without their
+ * revision (references such as `base_model` never pin one), so a purl, a Hub URL and a model
+ * card name one node; `pkg:huggingface-dataset/…` and `pkg:huggingface/datasets/…` are datasets.
+ */
+function purlKey(purl: Purl): string {
+  if (purl.type === "huggingface-dataset")
+    return `dataset:huggingface/${[...purl.namespace, purl.name].join("/")}`;
+  if (purl.type === "huggingface" && purl.namespace[0] === "datasets" && purl.namespace.length > 1)
+    return `dataset:huggingface/${[...purl.namespace.slice(1), purl.name].join("/")}`;
   if (purl.type === "huggingface") return formatPurl({ ...purl, version: undefined });
   return formatPurl(purl);
 }

@@ -1,5 +1,6 @@
 /**
- * npm `package-lock.json` / `npm-shrinkwrap.json`, lockfileVersion 2 and 3 (the `packages` map).
+ * npm `package-lock.json` / `npm-shrinkwrap.json`, lockfileVersion 2 and 3 (the `packages` map)
+ * and 1 (the nested `dependencies` tree, mapped onto the same locations).
  * Dependencies are resolved the way npm's arborist does: from the depending package's location,
  * look in its `node_modules`, then in each enclosing package's, up to the root; links point at
  * their target folder (workspaces, `file:` dependencies).
@@ -13,6 +14,22 @@ import { check, danglingError, joinPath, schemaError, z } from "./schema.ts";
 const Funding = z.union([z.string(), z.looseObject({ url: z.string(), type: z.string().optional() })]);
 const FundingField = z.union([Funding, z.array(Funding)]);
 const LicenseObject = z.looseObject({ type: z.string() });
+/** npm copies legacy `license`/`licenses` arrays verbatim: strings or `{type}` objects. */
+const LicenseField = z.union([z.string(), LicenseObject, z.array(z.union([z.string(), LicenseObject]))]);
+
+/**
+ * A lockfile `license` as one expression. A legacy array lists alternatives the package is
+ * offered under (npm's old dual-licensing form), so its entries are joined with OR.
+ */
+function lockfileLicense(value: z.infer<typeof LicenseField>): string | undefined {
+  if (typeof value === "string") return value;
+  if (!Array.isArray(value)) return value.type;
+  const parts = [...new Set(value.map((v) => (typeof v === "string" ? v : v.type).trim()))].filter(
+    (p) => p.length > 0,
+  );
+  if (parts.length <= 1) return parts[0];
+  return parts.map((p) => (p.includes(" ") ? `(${p})` : p)).join(" OR ");
+}
 
 type Section = "dependencies" | "optionalDependencies" | "peerDependencies" | "devDependencies";
 
@@ -71,7 +88,10 @@ function pullEntry(r: JsonReader, path: string, location: string): Entry {
         break;
       case "license":
         if (r.kind() === "string") entry.license = r.readInterned();
-        else entry.license = check(LicenseObject, r.readValue(), path, field(location, "license")).type;
+        else
+          entry.license = lockfileLicense(
+            check(LicenseField, r.readValue(), path, field(location, "license")),
+          );
         break;
       case "funding":
         entry.funding = check(FundingField, r.readValue(), path, field(location, "funding"));
@@ -119,6 +139,39 @@ function field(location: string, ...rest: string[]): string {
   return joinPath("packages", [location, ...rest]);
 }
 
+/** One entry of a lockfile v1 `dependencies` tree (npm 5/6). */
+const V1Entry = z.looseObject({
+  version: z.string(),
+  dev: z.boolean().optional(),
+  optional: z.boolean().optional(),
+  bundled: z.boolean().optional(),
+  requires: z.record(z.string(), z.string()).optional(),
+  dependencies: z.record(z.string(), z.unknown()).optional(),
+});
+
+/**
+ * lockfileVersion 1: the nested `dependencies` tree becomes the v2 `packages` map it stands for
+ * (`node_modules/a/node_modules/b`), `requires` the runtime dependencies, `bundled` inBundle.
+ * v1 has no licences and does not list the root's own dependencies: the top-level entries
+ * nothing requires hang off the root with their flags, as extraneous v2 entries do.
+ */
+function v1Entries(tree: unknown, path: string, base: string, at: string, into: Map<string, Entry>): void {
+  const deps = check(z.record(z.string(), z.unknown()), tree, path, base);
+  for (const [name, value] of Object.entries(deps)) {
+    const where = `${base}[${JSON.stringify(name)}]`;
+    const e = check(V1Entry, value, path, where);
+    const location = `${at === "" ? "" : `${at}/`}node_modules/${name}`;
+    const entry: Entry = { version: e.version };
+    if (e.dev === true) entry.dev = true;
+    if (e.optional === true) entry.optional = true;
+    if (e.bundled === true) entry.inBundle = true;
+    if (e.requires !== undefined) entry.dependencies = Object.keys(e.requires);
+    into.set(location, entry);
+    if (e.dependencies !== undefined)
+      v1Entries(e.dependencies, path, `${where}.dependencies`, location, into);
+  }
+}
+
 export function parseLockfile(file: InputFile, sink: GraphSink): void {
   const path = file.path;
   const reader = new JsonReader(file);
@@ -126,6 +179,7 @@ export function parseLockfile(file: InputFile, sink: GraphSink): void {
   let version: unknown;
   let topName: string | undefined;
   let topVersion: string | undefined;
+  let v1Tree: number | undefined;
   if (reader.kind() !== "object") throw schemaError(path, "(document)", "a lockfile must be a JSON object");
   reader.object((key) => {
     if (key === "lockfileVersion") version = reader.readValue();
@@ -136,17 +190,19 @@ export function parseLockfile(file: InputFile, sink: GraphSink): void {
       reader.object((location) => {
         entries.set(location, pullEntry(reader, path, location));
       });
+    } else if (key === "dependencies") {
+      // v1's tree (v2 repeats it beside `packages`, which is what v2/v3 are read from).
+      v1Tree = reader.pos;
+      reader.skipValue();
     } else reader.skipValue();
   });
   reader.end();
-  if (version !== 2 && version !== 3) {
-    throw schemaError(
-      path,
-      "lockfileVersion",
-      version === 1
-        ? "lockfileVersion 1 is not supported: regenerate the lockfile with npm 7 or later"
-        : "expected lockfileVersion 2 or 3",
-    );
+  if (version !== 1 && version !== 2 && version !== 3)
+    throw schemaError(path, "lockfileVersion", "expected lockfileVersion 1, 2 or 3");
+  if (version === 1) {
+    entries.clear();
+    entries.set("", {});
+    if (v1Tree !== undefined) v1Entries(reader.fork(v1Tree).readValue(), path, "dependencies", "", entries);
   }
   const root = entries.get("");
   if (root === undefined)

@@ -43,6 +43,15 @@ export function danglingError(file: string, field: string, ref: string): Wellspr
   );
 }
 
+/** The same identifier declared twice in one document: both places are named. */
+export function duplicateError(file: string, field: string, id: string, firstField: string): WellspringError {
+  return new WellspringError(
+    "INPUT_DUPLICATE_REFERENCE",
+    `identifier "${id}" is declared twice: at ${firstField} and at ${field}`,
+    { file, field },
+  );
+}
+
 /** How sure a parser is that a component is the product being paid for. */
 export const ROOT_DECLARED = 4; // lockfile root, SBOM metadata.component, SPDX documentDescribes
 export const ROOT_MANIFEST = 3; // a package.json or model card describing one component

@@ -6,7 +6,7 @@ import type { ComponentInfo, EdgeKind, GraphSink, InputFile, InputParser } from 
 import { JsonReader, type JsonHead } from "./json.ts";
 import { formatPurl, normalisePurl } from "./keys.ts";
 import { emailIdentity, gitHubOwnerIdentity } from "./identity.ts";
-import { check, danglingError, schemaError, z } from "./schema.ts";
+import { check, danglingError, duplicateError, schemaError, z } from "./schema.ts";
 
 interface ExternalRef {
   referenceType: string;
@@ -77,8 +77,21 @@ function actorIdentity(actor: string | undefined): string | undefined {
 
 class SpdxReader {
   private readonly ids = new Map<string, string>();
+  /** Where each SPDXID was declared (`packages[i]`, `files[i]`), for the duplicate error. */
+  private readonly idFields = new Map<string, number>();
+  /** Fields of files and snippets (id codes below 0); packages are coded by their index. */
+  private readonly otherFields: string[] = [];
+  /** Key -> the first package declaring it (SPDXID, field, licence), to explain merges. */
+  private readonly keyFirst = new Map<string, number>();
+  /** By package index (arrays of existing strings, not an object per package). */
+  private readonly packageIds: string[] = [];
+  private readonly packageLicenses: Array<string | undefined> = [];
   private readonly buffered: Array<{ value: Relationship; index: number }> = [];
+  /** Relationships are resolved inline once every section they may name has been read: JSON
+   *  members come in any order, so an entry naming an element not seen yet waits for the end. */
   private packagesDone = false;
+  private elementsDone = false;
+  private documentIdSeen = false;
   private readonly described: Array<{ id: string; field: string }> = [];
   private readonly ignored = new Set<string>();
 
@@ -108,6 +121,7 @@ class SpdxReader {
           break;
         case "SPDXID":
           documentId = String(reader.readValue());
+          this.documentIdSeen = true;
           break;
         case "documentDescribes": {
           const list = check(z.array(z.string()), reader.readValue(), path, "documentDescribes");
@@ -123,18 +137,22 @@ class SpdxReader {
         case "snippets":
           // Files and snippets are not graph nodes; relationships naming them are skipped.
           if (reader.kind() !== "array") throw schemaError(path, key, "expected an array");
-          reader.array(() => {
+          reader.array((i) => {
             const element = reader.readValue() as { SPDXID?: unknown } | null;
-            if (element !== null && typeof element === "object" && typeof element.SPDXID === "string")
+            if (element !== null && typeof element === "object" && typeof element.SPDXID === "string") {
+              this.otherFields.push(`${key}[${i}]`);
+              this.declareId(element.SPDXID, `${key}[${i}]`, -this.otherFields.length);
               this.ignored.add(element.SPDXID);
+            }
           });
           break;
         case "relationships":
           if (reader.kind() !== "array") throw schemaError(path, "relationships", "expected an array");
           reader.array((i) => {
             const value = this.pullRelationship(reader, i);
-            if (this.packagesDone) this.relationship(value, i, documentId);
-            else this.buffered.push({ value, index: i });
+            const final = this.elementsDone && this.documentIdSeen;
+            if (!this.packagesDone || !this.relationship(value, i, documentId, final))
+              this.buffered.push({ value, index: i });
           });
           break;
         default:
@@ -143,8 +161,8 @@ class SpdxReader {
     });
     reader.end();
     if (version === undefined) throw schemaError(path, "spdxVersion", "missing spdxVersion");
-    this.packagesDone = true;
-    for (const { value, index } of this.buffered) this.relationship(value, index, documentId);
+    this.packagesDone = this.elementsDone = this.documentIdSeen = true;
+    for (const { value, index } of this.buffered) this.relationship(value, index, documentId, true);
     const roots = new Set<string>();
     for (const { id, field } of this.described) {
       const key = this.ids.get(id);
@@ -272,7 +290,7 @@ class SpdxReader {
       name: p.name,
     };
     if (!noAssertion(p.versionInfo)) info.version = p.versionInfo as string;
-    if (purl !== undefined) info.purl = key;
+    if (purl !== undefined && key.startsWith("pkg:")) info.purl = key;
     // The concluded license is the reviewer's finding; the declared one is the author's claim.
     const license = !noAssertion(p.licenseConcluded)
       ? p.licenseConcluded
@@ -281,7 +299,23 @@ class SpdxReader {
         : undefined;
     if (license !== undefined) info.license = license;
     this.sink.component(key, info, { file: path, field });
+    this.declareId(p.SPDXID, field, index);
     this.ids.set(p.SPDXID, key);
+    this.packageIds[index] = p.SPDXID;
+    this.packageLicenses[index] = info.license;
+    const first = this.keyFirst.get(key);
+    if (first === undefined) this.keyFirst.set(key, index);
+    else {
+      const firstLicense = this.packageLicenses[first];
+      const differed =
+        (firstLicense ?? "") !== (info.license ?? "")
+          ? `differing: licences ${firstLicense ?? "(none)"} / ${info.license ?? "(none)"}`
+          : "nothing else differs";
+      this.sink.warning?.(
+        `${key} is declared under two SPDXIDs ("${this.packageIds[first]}" at packages[${first}], "${p.SPDXID}" at ${field}) and merged; ${differed}`,
+        { file: path, field },
+      );
+    }
 
     let declared = false;
     const seen = new Set<string>();
@@ -310,36 +344,62 @@ class SpdxReader {
     }
   }
 
-  private relationship(r: Relationship, index: number, documentId: string): void {
+  /** An SPDXID may be declared once per document; a second declaration names both places. */
+  private declareId(id: string, field: string, code: number): void {
+    const had = this.idFields.get(id);
+    if (had !== undefined)
+      throw duplicateError(
+        this.file.path,
+        field,
+        id,
+        had >= 0 ? `packages[${had}]` : this.otherFields[-had - 1]!,
+      );
+    this.idFields.set(id, code);
+  }
+
+  /**
+   * One relationship. When not `final` (files, snippets or the document's SPDXID may still
+   * follow), one naming an element not seen yet returns false and is read again at the end.
+   */
+  private relationship(r: Relationship, index: number, documentId: string, final: boolean): boolean {
     const path = this.file.path;
     const field = `relationships[${index}]`;
+    if (!final && (r.relationshipType === "DESCRIBES" || r.relationshipType === "DESCRIBED_BY")) return false;
     if (r.relationshipType === "DESCRIBES" && r.spdxElementId === documentId) {
       this.described.push({ id: r.relatedSpdxElement, field: `${field}.relatedSpdxElement` });
-      return;
+      return true;
     }
     if (r.relationshipType === "DESCRIBED_BY" && r.relatedSpdxElement === documentId) {
       this.described.push({ id: r.spdxElementId, field: `${field}.spdxElementId` });
-      return;
+      return true;
     }
     const mapping = RELATIONSHIPS[r.relationshipType];
-    if (mapping === undefined) return;
+    if (mapping === undefined) return true;
     // NONE / NOASSERTION and elements of other documents cannot become edges.
     for (const id of [r.spdxElementId, r.relatedSpdxElement]) {
       if (id === "NONE" || id === "NOASSERTION" || id.startsWith("DocumentRef-") || this.ignored.has(id))
-        return;
+        return true;
     }
     const a = this.ids.get(r.spdxElementId);
+    const b = this.ids.get(r.relatedSpdxElement);
+    if ((a === undefined || b === undefined) && !final) return false;
     if (a === undefined) {
-      if (r.spdxElementId === documentId) return;
+      if (r.spdxElementId === documentId) return true;
       throw danglingError(path, `${field}.spdxElementId`, r.spdxElementId);
     }
-    const b = this.ids.get(r.relatedSpdxElement);
     if (b === undefined) throw danglingError(path, `${field}.relatedSpdxElement`, r.relatedSpdxElement);
     const [kind, direction] = mapping;
-    if (a === b) return;
-    if (direction === "forward") this.sink.edge(a, b, kind, { file: path, field });
-    else this.sink.edge(b, a, kind, { file: path, field });
+    if (a !== b) {
+      if (direction === "forward") this.sink.edge(a, b, kind, { file: path, field });
+      else this.sink.edge(b, a, kind, { file: path, field });
+    }
+    return true;
   }
+}
+
+/** Reads SPDX 2.x JSON bytes (also what the tag-value reader transcodes to). */
+export function readSpdxJson(file: InputFile, sink: GraphSink): void {
+  new SpdxReader(file, sink).run();
 }
 
 export const spdxParser: InputParser = {

@@ -59,6 +59,17 @@ export interface GraphSink {
   /** A dependency or provenance edge. `usage` is an optional usage weight (default 1). */
   edge(from: string, to: string, kind: EdgeKind, source: SourceRef, usage?: number): void;
   contributor(componentKey: string, evidence: ContributorEvidence, source: SourceRef): void;
+  /**
+   * Something read and kept, but worth a look (e.g. one package under two bom-refs, merged).
+   * Optional: a sink without it drops warnings.
+   */
+  warning?(message: string, source: SourceRef): void;
+  /**
+   * Optional: the error for the first reference to a key no input has declared (yet), so a
+   * missing product can be blamed on its real cause (e.g. a git log `# source-of` naming
+   * nothing) instead of "no root".
+   */
+  danglingReference?(): Error | undefined;
   /** The product being paid for. Exactly one root after all inputs are read. */
   root(key: string, source: SourceRef): void;
   /**

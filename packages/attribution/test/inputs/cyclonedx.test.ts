@@ -234,7 +234,7 @@ test("CycloneDX errors: schema field paths, dangling refs, unsupported versions"
     "components[0].externalReferences[0].url",
   );
 
-  const old = JSON.stringify({ bomFormat: "CycloneDX", specVersion: "1.2", components: [] });
+  const old = JSON.stringify({ bomFormat: "CycloneDX", specVersion: "2.0", components: [] });
   const e4 = caught(() => readInputs([fromText("bom.json", old)], new RecordingSink()));
   assert.equal(e4.code, "INPUT_SCHEMA");
   assert.equal(e4.field, "specVersion");

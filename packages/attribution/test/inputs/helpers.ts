@@ -37,6 +37,11 @@ export class RecordingSink implements GraphSink {
   readonly edges: RecordedEdge[] = [];
   readonly contributors = new Map<string, ContributorEvidence[]>();
   readonly roots: Array<{ key: string; source: SourceRef }> = [];
+  readonly warnings: Array<{ message: string; source: SourceRef }> = [];
+
+  warning(message: string, source: SourceRef): void {
+    this.warnings.push({ message, source });
+  }
 
   component(key: string, info: ComponentInfo): void {
     const had = this.components.get(key);

@@ -131,11 +131,11 @@ test("lockfile errors name the field", () => {
   const e4 = caught(() => read(fromText("lock.json", JSON.stringify(badFunding))));
   assert.equal(e4.code, "INPUT_SCHEMA");
   assert.match(e4.field ?? "", /^packages\["node_modules\/b"\]\.funding/);
-  const v1 = caught(() =>
-    read(fromText("lock.json", JSON.stringify({ lockfileVersion: 1, dependencies: {} }))),
+  const v7 = caught(() =>
+    read(fromText("lock.json", JSON.stringify({ lockfileVersion: 7, dependencies: {} }))),
   );
-  assert.equal(v1.code, "INPUT_SCHEMA");
-  assert.equal(v1.field, "lockfileVersion");
+  assert.equal(v7.code, "INPUT_SCHEMA");
+  assert.equal(v7.field, "lockfileVersion");
 });
 
 test("CycloneDX and SPDX from npm sbom agree with the lockfile on keys and edges", () => {
