@@ -43,7 +43,13 @@ export default defineConfig({
   solidity: {
     // `hardhat ignition deploy` builds with the production profile, which would otherwise drop these settings:
     // both profiles compile the same bytecode, so what is deployed is what was tested.
-    profiles: { default: COMPILER, production: COMPILER },
+    // `mutation`: the Solidity mutation pass (scripts/mutation/solidity.ts) rebuilds once per mutant, so it
+    // trades the optimizer for speed; the behaviour under test is the same.
+    profiles: {
+      default: COMPILER,
+      production: COMPILER,
+      mutation: { ...COMPILER, settings: { ...COMPILER.settings, optimizer: { enabled: false } } },
+    },
   },
   paths: {
     sources: "contracts",
