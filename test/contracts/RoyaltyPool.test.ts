@@ -388,6 +388,12 @@ describe("RoyaltyPool", function () {
         .withArgs(1n);
     });
 
+    it("proposeSchedule accepts a total of exactly 2^128 − 1 shares, the largest a pot can split", async function () {
+      const f = await loadFixture(tableFixture);
+      const id = await propose(f.pool, f.proposer, f.tree.root, MAX_UINT128);
+      expect(((await f.pool.scheduleOf(id)) as unknown[])[1]).to.equal(MAX_UINT128);
+    });
+
     it("revokeSchedule by the guardian stops activation; deposits stay with the previous schedule", async function () {
       const f = await loadFixture(activeFixture);
       const s2 = await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES);
