@@ -194,6 +194,9 @@ describe("RoyaltyPool", function () {
       await expect(by(f.pool, f.payer).deposit(tokenAddress, amount, MEMO))
         .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolPotOverflow")
         .withArgs(f.s1, tokenAddress, amount);
+      // Up to exactly 2^128 - 1 is accepted.
+      await by(f.pool, f.payer).deposit(tokenAddress, amount - 1_000_000n, MEMO);
+      expect(await f.pool.potOf(f.s1, tokenAddress)).to.deep.equal([MAX_UINT128, 0n]);
     });
 
     it("depositWithPermit deposits without a prior approve and survives a front-run permit", async function () {
@@ -572,6 +575,22 @@ describe("RoyaltyPool", function () {
       expect(await balanceOf(f.token, f.alice)).to.equal(500_000n);
       expect(await balanceOf(f.token, f.bob)).to.equal(250_000n);
       expect(await balanceOf(f.token, f.carol)).to.equal(150_000n);
+    });
+
+    it("a pot claimed to the last unit still reports what it held and paid, and is not swept", async function () {
+      const f = await loadFixture(activeFixture);
+      const tokenAddress = await f.token.getAddress();
+      await bindIdentity(ethers, f.registry, f.attestor, IDENTITY, f.stranger.address);
+      await by(f.pool, f.stranger).claim([0, 1, 2, 3].map((i) => f.request(f.s1, i, [tokenAddress])));
+      expect(await f.pool.potOf(f.s1, tokenAddress)).to.deep.equal([1_000_000n, 1_000_000n]);
+      expect(await f.pool.isSwept(f.s1, tokenAddress)).to.equal(false);
+      expect(await f.pool.reserveOf(tokenAddress)).to.equal(0n);
+      expect(await f.pool.claimable(f.s1, f.values[0]![0], f.values[0]![1], tokenAddress)).to.equal(0n);
+      // Claiming again is not an error: there is simply nothing new.
+      await expect(by(f.pool, f.stranger).claim([f.request(f.s1, 0, [tokenAddress])])).not.to.emit(
+        f.pool,
+        "Claimed",
+      );
     });
 
     it("identity claim fails while unbound, money waits, and succeeds after binding", async function () {
