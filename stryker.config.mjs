@@ -101,8 +101,10 @@ export default {
     "/test-results",
     "/.wellspring",
     "/.mutation-backup",
+    "/.stryker-tmp",
     "/packages/attribution/.scratch",
   ],
-  tempDirName: ".stryker-tmp",
+  // One sandbox directory per run, so areas can run side by side.
+  tempDirName: `.stryker-tmp/${runName}`,
   cleanTempDir: true,
 };
