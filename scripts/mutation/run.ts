@@ -4,11 +4,13 @@
  * scores and every survivor, with its written reason, to scripts/bench/results/mutation.json.
  *
  *   npm run test:mutation -- [--focused] [--incremental] [--areas engine,server,sdk]
- *                            [--no-ts] [--no-solidity] [--sol-budget-minutes <m>]
+ *                            [--no-ts] [--no-solidity] [--sol-budget-minutes <m>] [--reuse-solidity]
  *
  * --focused      the FOCUSED file list of stryker.config.mjs instead of the full one
  * --incremental  Stryker reuses scripts/mutation/incremental/<run>.json: only mutants in changed
  *                code, or covered by changed tests, run again
+ * --reuse-solidity  record reports/mutation/solidity.json (e.g. after `solidity.ts --only … --merge`)
+ *                   instead of running the Solidity pass
  * Areas not run keep their previous entry in the results file.
  */
 import { spawnSync } from "node:child_process";
@@ -236,7 +238,12 @@ async function main(): Promise<void> {
       writeResults({ areas: { [area]: runStryker(area, flag("focused"), flag("incremental")) } });
     }
   }
-  if (!flag("no-solidity")) writeResults({ contracts: runSolidity(option("sol-budget-minutes")) });
+  if (flag("reuse-solidity")) {
+    const report = join(ROOT, "reports", "mutation", "solidity.json");
+    writeResults({
+      contracts: summariseSolidity(JSON.parse(readFileSync(report, "utf8")) as SolidityResult),
+    });
+  } else if (!flag("no-solidity")) writeResults({ contracts: runSolidity(option("sol-budget-minutes")) });
   const r = JSON.parse(readFileSync(RESULTS, "utf8")) as Results;
   console.log(
     `\nengine ${r.engine_score}%  server ${r.server_score}%  sdk ${r.sdk_score}%  contracts ${r.contracts_score}%` +

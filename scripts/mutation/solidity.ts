@@ -5,7 +5,7 @@
  * cache/ are restored after every run and on exit (also after a crash: see `recoverInterrupted`).
  *
  *   node --import tsx scripts/mutation/solidity.ts [--list] [--only <id,...>] [--functions <f,...>]
- *        [--limit <n>] [--budget-minutes <m>] [--out <file>]
+ *        [--limit <n>] [--budget-minutes <m>] [--out <file>] [--merge]
  *
  * Operators (see OPERATORS): boundary (`<`↔`<=`, `>`↔`>=`), negate (`==`↔`!=`), arithmetic (`+`↔`-`),
  * accumulate (`+=`→`=`), drop-addend (`x = a + b` → `x = b`), logic (`||`↔`&&`), drop-revert (an `if (…) revert` condition → `false`),
@@ -347,7 +347,14 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  const results: SolidityResult["mutants"] = [];
+  // --merge: rerun some mutants (e.g. survivors after a new test) and keep the other results of `out`.
+  const kept: SolidityResult["mutants"] =
+    process.argv.includes("--merge") && existsSync(out)
+      ? (JSON.parse(readFileSync(out, "utf8")) as SolidityResult).mutants.filter(
+          (m) => !chosen.some((c) => c.id === m.id),
+        )
+      : [];
+  const results: SolidityResult["mutants"] = [...kept];
   try {
     for (const [i, m] of chosen.entries()) {
       if (Date.now() > deadline) {
@@ -357,6 +364,7 @@ async function main(): Promise<void> {
       const r = testMutant(m, original);
       results.push({ ...m, ...r });
       console.log(`[${i + 1}/${chosen.length}] ${r.status.padEnd(13)} ${m.id}  ${m.mutated}`);
+      results.sort((a, b) => a.line - b.line || a.id.localeCompare(b.id));
       writeResult(out, functions, all.length, results.length < all.length, results);
     }
   } finally {
