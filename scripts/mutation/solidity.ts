@@ -12,7 +12,7 @@
  * rounding (`Math.mulDiv(a, b, c)` → rounding up), clock (`block.timestamp` → one second later),
  * drop-write (delete a storage write), yul-compare (`gt(`↔`lt(`).
  */
-import { spawnSync } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -226,13 +226,30 @@ function replaceLine(source: string, line: number, text: string): string {
 
 type Status = "killed" | "survived" | "timeout" | "compile-error";
 
-function run(cmd: string[], timeoutMs: number): { status: number | null; timedOut: boolean; output: string } {
-  const r = spawnSync("npx", cmd, { cwd: ROOT, encoding: "utf8", timeout: timeoutMs, killSignal: "SIGKILL" });
-  return {
-    status: r.status,
-    timedOut: r.error !== undefined && (r.error as NodeJS.ErrnoException).code === "ETIMEDOUT",
-    output: `${r.stdout ?? ""}${r.stderr ?? ""}`,
-  };
+/** The command running now, so that Ctrl-C can stop it before restoring. */
+let current: ChildProcess | undefined;
+
+function run(
+  cmd: string[],
+  timeoutMs: number,
+): Promise<{ status: number | null; timedOut: boolean; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn("npx", cmd, { cwd: ROOT });
+    current = child;
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, timeoutMs);
+    child.on("close", (status) => {
+      clearTimeout(timer);
+      current = undefined;
+      resolve({ status, timedOut, output });
+    });
+  });
 }
 
 /** Puts back what an interrupted earlier run left mutated (source, artifacts, cache). */
@@ -259,13 +276,13 @@ function restore(): void {
   rmSync(BACKUP, { recursive: true, force: true });
 }
 
-function testMutant(m: Mutant, original: string): { status: Status; detail: string } {
+async function testMutant(m: Mutant, original: string): Promise<{ status: Status; detail: string }> {
   writeFileSync(
     join(ROOT, m.file),
     replaceLine(original, m.line, original.split("\n")[m.line - 1]!.replace(m.original, m.mutated)),
   );
   try {
-    const build = run(
+    const build = await run(
       [
         "hardhat",
         "compile",
@@ -279,7 +296,7 @@ function testMutant(m: Mutant, original: string): { status: Status; detail: stri
       COMPILE_TIMEOUT_MS,
     );
     if (build.status !== 0) return { status: "compile-error", detail: lastLines(build.output, 3) };
-    const test = run(
+    const test = await run(
       ["hardhat", "test", "mocha", "--no-compile", "--bail", "--grep-exclude", TEST_EXCLUDE, TEST_FILE],
       TEST_TIMEOUT_MS,
     );
@@ -342,6 +359,7 @@ async function main(): Promise<void> {
   const original = readFileSync(join(ROOT, TARGET), "utf8");
   backup(TARGET);
   const onSignal = () => {
+    current?.kill("SIGKILL");
     restore();
     process.exit(130);
   };
@@ -361,7 +379,7 @@ async function main(): Promise<void> {
         console.log(`time budget spent: ${chosen.length - i} mutants not run`);
         break;
       }
-      const r = testMutant(m, original);
+      const r = await testMutant(m, original);
       results.push({ ...m, ...r });
       console.log(`[${i + 1}/${chosen.length}] ${r.status.padEnd(13)} ${m.id}  ${m.mutated}`);
       results.sort((a, b) => a.line - b.line || a.id.localeCompare(b.id));

@@ -766,6 +766,19 @@ describe("RoyaltyPool", function () {
       );
     });
 
+    it("sweep of a pot claimed to the last unit moves nothing and marks it swept", async function () {
+      const f = await loadFixture(activeFixture);
+      const tokenAddress = await f.token.getAddress();
+      await bindIdentity(ethers, f.registry, f.attestor, IDENTITY, f.stranger.address);
+      await by(f.pool, f.stranger).claim([0, 1, 2, 3].map((i) => f.request(f.s1, i, [tokenAddress])));
+      const s2 = await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES);
+      await time.increase(ACTIVATION_DELAY + CLAIM_WINDOW);
+      await expect(by(f.pool, f.stranger).sweep(f.s1, tokenAddress))
+        .to.emit(f.pool, "Swept")
+        .withArgs(f.s1, tokenAddress, s2, 0n, f.stranger.address);
+      expect(await f.pool.isSwept(f.s1, tokenAddress)).to.equal(true);
+    });
+
     it("sweep is unavailable once the superseding schedule is revoked", async function () {
       const f = await loadFixture(supersededFixture);
       await by(f.pool, f.guardian).revokeSchedule(f.s2);
