@@ -57,9 +57,12 @@ export const TEST_FILES = {
 
 const areas = (process.env.MUTATION_AREAS ?? "engine,server,sdk").split(",");
 const focused = process.env.MUTATION_SCOPE === "focused";
-/** The focused server lines are reached by these two files only; claims.test.ts is slow. */
-const testFilesOf = (a) =>
-  focused && a === "server" ? TEST_FILES.server.filter((f) => !f.endsWith("claims.test.ts")) : TEST_FILES[a];
+/** The focused lines are reached by these files only (claims.test.ts is slow). */
+const FOCUSED_TEST_FILES = {
+  server: ["packages/server/test/statements.test.ts", "packages/server/test/admin-auth.test.ts"],
+  sdk: ["packages/sdk/test/claim.test.ts", "packages/sdk/test/local-account.test.ts"],
+};
+const testFilesOf = (a) => (focused && FOCUSED_TEST_FILES[a]) || TEST_FILES[a];
 const runName = [...areas, focused ? "focused" : "full"].join("-");
 
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
