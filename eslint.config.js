@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: ["node_modules/", "artifacts/", "cache/", "types/", "coverage/", "**/dist/", "deploy/deployments/", "packages/sdk/src/abi/"],
+    ignores: ["node_modules/", "artifacts/", "cache/", "types/", "coverage/", "**/dist/", "deploy/deployments/", "packages/sdk/src/abi/", ".stryker-tmp/", "reports/", ".mutation-backup/"],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -46,7 +46,13 @@ export default defineConfig({
   solidity: {
     // `hardhat ignition deploy` builds with the production profile, which would otherwise drop these settings:
     // both profiles compile the same bytecode, so what is deployed is what was tested.
-    profiles: { default: COMPILER, production: COMPILER },
+    // `mutation`: the Solidity mutation pass (scripts/mutation/solidity.ts) rebuilds once per mutant, so it
+    // trades the optimizer for speed; the behaviour under test is the same.
+    profiles: {
+      default: COMPILER,
+      production: COMPILER,
+      mutation: { ...COMPILER, settings: { ...COMPILER.settings, optimizer: { enabled: false } } },
+    },
     // The Solidity tests (fuzz, invariant, handlers) take most of the compile time (~3.5 of ~4 CPU
     // minutes): build them only for `hardhat test solidity`, so `npm start`, `hardhat run`, Ignition
     // and the mocha tests compile just the contracts.

@@ -4,7 +4,7 @@ import type { ContractTransactionReceipt, Log, Signer } from "ethers";
 
 import { network } from "hardhat";
 
-import { addressAccountId, FastShareTree, syntheticAddressTable } from "./helpers/merkle.ts";
+import { addressAccountId, syntheticAddressTable } from "./helpers/merkle.ts";
 import {
   ACTIVATION_DELAY,
   bindIdentity,
@@ -178,6 +178,11 @@ describe("RoyaltyPool", function () {
       await by(f.pool, f.payer).deposit(usdtAddress, 4_000n, MEMO);
       await by(f.pool, f.stranger).claim([f.request(f.s1, 1, [usdtAddress])]);
       expect(await balanceOf(usdt, f.bob)).to.equal(1_000n);
+      // The token really returns no data, as USDT does: otherwise this test proves nothing about it.
+      const transfer = usdt.interface.encodeFunctionData("transfer", [f.alice.address, 1n]);
+      expect(await ethers.provider.call({ from: f.bob.address, to: usdtAddress, data: transfer })).to.equal(
+        "0x",
+      );
     });
 
     it("deposit reverts when the pot would exceed 2^128 - 1", async function () {
@@ -189,6 +194,9 @@ describe("RoyaltyPool", function () {
       await expect(by(f.pool, f.payer).deposit(tokenAddress, amount, MEMO))
         .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolPotOverflow")
         .withArgs(f.s1, tokenAddress, amount);
+      // Up to exactly 2^128 - 1 is accepted.
+      await by(f.pool, f.payer).deposit(tokenAddress, amount - 1_000_000n, MEMO);
+      expect(await f.pool.potOf(f.s1, tokenAddress)).to.deep.equal([MAX_UINT128, 0n]);
     });
 
     it("depositWithPermit deposits without a prior approve and survives a front-run permit", async function () {
@@ -383,6 +391,12 @@ describe("RoyaltyPool", function () {
         .withArgs(1n);
     });
 
+    it("proposeSchedule accepts a total of exactly 2^128 − 1 shares, the largest a pot can split", async function () {
+      const f = await loadFixture(tableFixture);
+      const id = await propose(f.pool, f.proposer, f.tree.root, MAX_UINT128);
+      expect(((await f.pool.scheduleOf(id)) as unknown[])[1]).to.equal(MAX_UINT128);
+    });
+
     it("revokeSchedule by the guardian stops activation; deposits stay with the previous schedule", async function () {
       const f = await loadFixture(activeFixture);
       const s2 = await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES);
@@ -458,6 +472,37 @@ describe("RoyaltyPool", function () {
       expect(await f.pool.claimable(f.s1, req.accountId, req.shares, tokenAddress)).to.equal(100n);
       await by(f.pool, f.bob).claim([req]);
       expect(await balanceOf(f.token, f.bob)).to.equal(250_100n);
+      // The recorded total is what was paid over both claims, not the last payment.
+      expect(await f.pool.claimed(f.s1, req.accountId, tokenAddress)).to.equal(250_100n);
+      expect(await f.pool.potOf(f.s1, tokenAddress)).to.deep.equal([1_000_400n, 250_100n]);
+      // A third claim, with and then without a new deposit, pays exactly the new part, then nothing.
+      await depositToken(f.pool, f.token, f.payer, 800n);
+      await by(f.pool, f.stranger).claim([req]);
+      expect(await balanceOf(f.token, f.bob)).to.equal(250_300n);
+      await expect(by(f.pool, f.stranger).claim([req])).not.to.emit(f.pool, "Claimed");
+      expect(await balanceOf(f.token, f.bob)).to.equal(250_300n);
+      expect(await f.pool.claimed(f.s1, req.accountId, tokenAddress)).to.equal(250_300n);
+    });
+
+    it("claim rounds every part down when the pot does not divide evenly, and the dust stays in the pool", async function () {
+      const f = await loadFixture(activeFixture);
+      const tokenAddress = await f.token.getAddress();
+      await depositToken(f.pool, f.token, f.payer, 7n); // pot 1,000,007: no share divides it evenly
+      await bindIdentity(ethers, f.registry, f.attestor, IDENTITY, f.stranger.address);
+      // floor(1,000,007 × 50%), × 25%, × 15%, × 10%: 500,003.5, 250,001.75, 150,001.05, 100,000.7.
+      const expected = [500_003n, 250_001n, 150_001n, 100_000n];
+      for (const [i, amount] of expected.entries()) {
+        expect(await f.pool.claimable(f.s1, f.values[i]![0], f.values[i]![1], tokenAddress)).to.equal(amount);
+      }
+      await by(f.pool, f.stranger).claim(expected.map((_, i) => f.request(f.s1, i, [tokenAddress])));
+      expect(await balanceOf(f.token, f.alice)).to.equal(500_003n);
+      expect(await balanceOf(f.token, f.bob)).to.equal(250_001n);
+      expect(await balanceOf(f.token, f.carol)).to.equal(150_001n);
+      expect(await balanceOf(f.token, f.stranger)).to.equal(100_000n);
+      // 1,000,007 − 1,000,005 = 2 units of rounding dust remain, still accounted for.
+      expect(await f.pool.potOf(f.s1, tokenAddress)).to.deep.equal([1_000_007n, 1_000_005n]);
+      expect(await f.pool.reserveOf(tokenAddress)).to.equal(2n);
+      expect(await balanceOf(f.token, await f.pool.getAddress())).to.equal(2n);
     });
 
     it("claim reverts when the proof is invalid or the shares are not the leaf's", async function () {
@@ -530,6 +575,22 @@ describe("RoyaltyPool", function () {
       expect(await balanceOf(f.token, f.alice)).to.equal(500_000n);
       expect(await balanceOf(f.token, f.bob)).to.equal(250_000n);
       expect(await balanceOf(f.token, f.carol)).to.equal(150_000n);
+    });
+
+    it("a pot claimed to the last unit still reports what it held and paid, and is not swept", async function () {
+      const f = await loadFixture(activeFixture);
+      const tokenAddress = await f.token.getAddress();
+      await bindIdentity(ethers, f.registry, f.attestor, IDENTITY, f.stranger.address);
+      await by(f.pool, f.stranger).claim([0, 1, 2, 3].map((i) => f.request(f.s1, i, [tokenAddress])));
+      expect(await f.pool.potOf(f.s1, tokenAddress)).to.deep.equal([1_000_000n, 1_000_000n]);
+      expect(await f.pool.isSwept(f.s1, tokenAddress)).to.equal(false);
+      expect(await f.pool.reserveOf(tokenAddress)).to.equal(0n);
+      expect(await f.pool.claimable(f.s1, f.values[0]![0], f.values[0]![1], tokenAddress)).to.equal(0n);
+      // Claiming again is not an error: there is simply nothing new.
+      await expect(by(f.pool, f.stranger).claim([f.request(f.s1, 0, [tokenAddress])])).not.to.emit(
+        f.pool,
+        "Claimed",
+      );
     });
 
     it("identity claim fails while unbound, money waits, and succeeds after binding", async function () {
@@ -629,21 +690,7 @@ describe("RoyaltyPool", function () {
       expect(await f.pool.claimed(s1, values[0]![0], ETH)).to.equal(0n);
     });
 
-    it("the fast tree builder matches OpenZeppelin StandardMerkleTree root and proofs", async function () {
-      const entries = Array.from({ length: 777 }, (_, i) => ({
-        accountId: ethers.id(`github:${i}`),
-        shares: BigInt(i + 1) * 1_000_003n,
-      }));
-      const fast = FastShareTree.fromEntries(entries);
-      const oz = StandardMerkleTree.of(
-        entries.map((e) => [e.accountId, e.shares] as [string, bigint]),
-        ["bytes32", "uint256"],
-      );
-      expect(fast.root).to.equal(oz.root);
-      for (const i of [0, 1, 100, 776]) expect(fast.proof(i)).to.deep.equal(oz.getProof(i));
-    });
-
-    it("claim succeeds with a depth-20 proof from a 1,000,000-leaf table", async function () {
+    it("claim succeeds with a depth-20 proof from a 1,000,000-leaf table built by the engine's Merkle code", async function () {
       this.timeout(600_000);
       const f = await loadFixture(tableFixture);
       const sharesEach = 10n ** 12n;
@@ -719,6 +766,19 @@ describe("RoyaltyPool", function () {
       );
     });
 
+    it("sweep of a pot claimed to the last unit moves nothing and marks it swept", async function () {
+      const f = await loadFixture(activeFixture);
+      const tokenAddress = await f.token.getAddress();
+      await bindIdentity(ethers, f.registry, f.attestor, IDENTITY, f.stranger.address);
+      await by(f.pool, f.stranger).claim([0, 1, 2, 3].map((i) => f.request(f.s1, i, [tokenAddress])));
+      const s2 = await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES);
+      await time.increase(ACTIVATION_DELAY + CLAIM_WINDOW);
+      await expect(by(f.pool, f.stranger).sweep(f.s1, tokenAddress))
+        .to.emit(f.pool, "Swept")
+        .withArgs(f.s1, tokenAddress, s2, 0n, f.stranger.address);
+      expect(await f.pool.isSwept(f.s1, tokenAddress)).to.equal(true);
+    });
+
     it("sweep is unavailable once the superseding schedule is revoked", async function () {
       const f = await loadFixture(supersededFixture);
       await by(f.pool, f.guardian).revokeSchedule(f.s2);
@@ -726,6 +786,171 @@ describe("RoyaltyPool", function () {
       await expect(f.pool.sweep(f.s1, f.tokenAddress))
         .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolSweepTooEarly")
         .withArgs(f.s1, 0n);
+    });
+  });
+
+  // Each time rule is checked one second before, at, and one second after its instant: a
+  // transaction sent after `setNextBlockTimestamp(t)` runs with block.timestamp == t.
+  describe("time boundaries (t − 1, t, t + 1)", function () {
+    /** 1,000,000 deposited while no schedule exists, then schedule 1 proposed; `at` = its activatesAt. */
+    async function pendingFirstFixture() {
+      const f = await tableFixture();
+      await depositToken(f.pool, f.token, f.payer, 1_000_000n);
+      const s1 = await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES);
+      const at = ((await f.pool.scheduleOf(s1)) as unknown[])[2] as bigint;
+      return { ...f, s1, at, tokenAddress: await f.token.getAddress() };
+    }
+
+    /** Schedule 1 active with 1,000,000; schedule 2 proposed; `at` = the instant it supersedes schedule 1. */
+    async function pendingSecondFixture() {
+      const f = await activeFixture();
+      const s2 = await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES);
+      const at = ((await f.pool.scheduleOf(s2)) as unknown[])[2] as bigint;
+      expect(((await f.pool.scheduleOf(f.s1)) as unknown[])[3]).to.equal(at);
+      return { ...f, s2, at, tokenAddress: await f.token.getAddress() };
+    }
+
+    /** Schedule 1 superseded by schedule 2, alice's part claimed; `at` = when schedule 1 may be swept. */
+    async function sweepableFixture() {
+      const f = await pendingSecondFixture();
+      await by(f.pool, f.stranger).claim([f.request(f.s1, 0, [f.tokenAddress])]);
+      return { ...f, sweepAt: f.at + CLAIM_WINDOW };
+    }
+
+    async function blockTime(tx: Promise<{ wait(): Promise<ContractTransactionReceipt | null> }>) {
+      const receipt = await (await tx).wait();
+      return BigInt((await receipt!.getBlock()).timestamp);
+    }
+
+    it("activation: at activatesAt − 1 a claim reverts and the guardian can still revoke", async function () {
+      const f = await loadFixture(pendingFirstFixture);
+      await time.setNextBlockTimestamp(f.at - 1n);
+      await expect(by(f.pool, f.stranger).claim([f.request(f.s1, 0, [f.tokenAddress])]))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolScheduleNotActive")
+        .withArgs(f.s1);
+      await time.setNextBlockTimestamp(f.at - 1n);
+      expect(await blockTime(by(f.pool, f.guardian).revokeSchedule(f.s1))).to.equal(f.at - 1n);
+      await time.increaseTo(f.at + 1n);
+      expect(await f.pool.currentScheduleId()).to.equal(0n);
+      expect(await f.pool.claimable(f.s1, f.values[0]![0], f.values[0]![1], f.tokenAddress)).to.equal(0n);
+    });
+
+    it("activation: views show nothing claimable at activatesAt − 1, the full part at activatesAt", async function () {
+      const f = await loadFixture(pendingFirstFixture);
+      const [alice, shares] = f.values[0]!;
+      await time.increaseTo(f.at - 1n);
+      expect(await f.pool.claimable(f.s1, alice, shares, f.tokenAddress)).to.equal(0n);
+      expect(await f.pool.pendingScheduleId()).to.equal(f.s1);
+      await time.increaseTo(f.at);
+      expect(await f.pool.claimable(f.s1, alice, shares, f.tokenAddress)).to.equal(500_000n);
+      expect(await f.pool.pendingScheduleId()).to.equal(0n);
+      expect(await f.pool.currentScheduleId()).to.equal(f.s1);
+    });
+
+    it("activation: at activatesAt a claim pays and revocation is refused", async function () {
+      const f = await loadFixture(pendingFirstFixture);
+      await time.setNextBlockTimestamp(f.at);
+      expect(await blockTime(by(f.pool, f.stranger).claim([f.request(f.s1, 0, [f.tokenAddress])]))).to.equal(
+        f.at,
+      );
+      expect(await balanceOf(f.token, f.alice)).to.equal(500_000n);
+      await expect(by(f.pool, f.guardian).revokeSchedule(f.s1))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolScheduleNotPending")
+        .withArgs(f.s1);
+    });
+
+    it("activation: at activatesAt + 1 a claim pays and revocation is refused", async function () {
+      const f = await loadFixture(pendingFirstFixture);
+      await time.setNextBlockTimestamp(f.at + 1n);
+      await (await by(f.pool, f.stranger).claim([f.request(f.s1, 1, [f.tokenAddress])])).wait();
+      expect(await balanceOf(f.token, f.bob)).to.equal(250_000n);
+      await expect(by(f.pool, f.guardian).revokeSchedule(f.s1)).to.be.revertedWithCustomError(
+        f.pool,
+        "RoyaltyPoolScheduleNotPending",
+      );
+    });
+
+    it("supersession: at activatesAt − 1 deposits still go to the old schedule", async function () {
+      const f = await loadFixture(pendingSecondFixture);
+      await f.token.mint(f.payer.address, 10n);
+      await by(f.token, f.payer).approve(await f.pool.getAddress(), 10n);
+      await time.setNextBlockTimestamp(f.at - 1n);
+      await expect(by(f.pool, f.payer).deposit(f.tokenAddress, 10n, MEMO))
+        .to.emit(f.pool, "Deposited")
+        .withArgs(f.payer.address, f.tokenAddress, f.s1, 10n, MEMO);
+      expect(await f.pool.currentScheduleId()).to.equal(f.s1);
+      expect(await f.pool.pendingScheduleId()).to.equal(f.s2);
+    });
+
+    it("supersession: at activatesAt − 1 the guardian can still revoke the new schedule", async function () {
+      const f = await loadFixture(pendingSecondFixture);
+      await time.setNextBlockTimestamp(f.at - 1n);
+      expect(await blockTime(by(f.pool, f.guardian).revokeSchedule(f.s2))).to.equal(f.at - 1n);
+      expect(((await f.pool.scheduleOf(f.s1)) as unknown[])[3]).to.equal(0n);
+      await time.increaseTo(f.at + 1n);
+      expect(await f.pool.currentScheduleId()).to.equal(f.s1);
+    });
+
+    it("supersession: at activatesAt deposits go to the new schedule, the old one still pays", async function () {
+      const f = await loadFixture(pendingSecondFixture);
+      await f.token.mint(f.payer.address, 10n);
+      await by(f.token, f.payer).approve(await f.pool.getAddress(), 10n);
+      await time.setNextBlockTimestamp(f.at);
+      await expect(by(f.pool, f.payer).deposit(f.tokenAddress, 10n, MEMO))
+        .to.emit(f.pool, "Deposited")
+        .withArgs(f.payer.address, f.tokenAddress, f.s2, 10n, MEMO);
+      expect(await f.pool.currentScheduleId()).to.equal(f.s2);
+      expect(await f.pool.potOf(f.s2, f.tokenAddress)).to.deep.equal([10n, 0n]);
+      await expect(by(f.pool, f.guardian).revokeSchedule(f.s2)).to.be.revertedWithCustomError(
+        f.pool,
+        "RoyaltyPoolScheduleNotPending",
+      );
+      await by(f.pool, f.stranger).claim([f.request(f.s1, 1, [f.tokenAddress])]);
+      expect(await balanceOf(f.token, f.bob)).to.equal(250_000n);
+    });
+
+    it("supersession: at activatesAt + 1 deposits go to the new schedule", async function () {
+      const f = await loadFixture(pendingSecondFixture);
+      await f.token.mint(f.payer.address, 10n);
+      await by(f.token, f.payer).approve(await f.pool.getAddress(), 10n);
+      await time.setNextBlockTimestamp(f.at + 1n);
+      await expect(by(f.pool, f.payer).deposit(f.tokenAddress, 10n, MEMO))
+        .to.emit(f.pool, "Deposited")
+        .withArgs(f.payer.address, f.tokenAddress, f.s2, 10n, MEMO);
+    });
+
+    it("sweep: at supersededAt + claimWindow − 1 the sweep reverts and claims on the old schedule still pay", async function () {
+      const f = await loadFixture(sweepableFixture);
+      await time.setNextBlockTimestamp(f.sweepAt - 1n);
+      await expect(f.pool.sweep(f.s1, f.tokenAddress))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolSweepTooEarly")
+        .withArgs(f.s1, f.sweepAt);
+      await time.setNextBlockTimestamp(f.sweepAt - 1n);
+      expect(await blockTime(by(f.pool, f.stranger).claim([f.request(f.s1, 1, [f.tokenAddress])]))).to.equal(
+        f.sweepAt - 1n,
+      );
+      expect(await balanceOf(f.token, f.bob)).to.equal(250_000n);
+    });
+
+    it("sweep: at supersededAt + claimWindow the remainder moves to the current schedule", async function () {
+      const f = await loadFixture(sweepableFixture);
+      await time.setNextBlockTimestamp(f.sweepAt);
+      await expect(by(f.pool, f.stranger).sweep(f.s1, f.tokenAddress))
+        .to.emit(f.pool, "Swept")
+        .withArgs(f.s1, f.tokenAddress, f.s2, 500_000n, f.stranger.address);
+      expect(await f.pool.potOf(f.s2, f.tokenAddress)).to.deep.equal([500_000n, 0n]);
+      await expect(by(f.pool, f.stranger).claim([f.request(f.s1, 1, [f.tokenAddress])]))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolPotSwept")
+        .withArgs(f.s1, f.tokenAddress);
+    });
+
+    it("sweep: at supersededAt + claimWindow + 1 the remainder moves to the current schedule", async function () {
+      const f = await loadFixture(sweepableFixture);
+      await time.setNextBlockTimestamp(f.sweepAt + 1n);
+      await expect(by(f.pool, f.stranger).sweep(f.s1, f.tokenAddress))
+        .to.emit(f.pool, "Swept")
+        .withArgs(f.s1, f.tokenAddress, f.s2, 500_000n, f.stranger.address);
+      expect(await f.pool.isSwept(f.s1, f.tokenAddress)).to.equal(true);
     });
   });
 

@@ -277,6 +277,39 @@ for (const backend of await backends()) {
       offsetMs = 0;
     });
 
+    it("a replay in the deadline's last second is refused, although the periodic prune ran in that second", async () => {
+      // The clock stands at deadline + 0.999 s: the request still validates (the deadline is in
+      // whole seconds), and a fresh server prunes expired nonces after its first request.
+      const deadline = nowSeconds() + 30n;
+      const lastMs = Number(deadline) * 1000 + 999;
+      let clockMs = lastMs;
+      const local = await startTestServer(db, {
+        hasRole: rolesFor({ [proposer.address]: ["PROPOSER"] }),
+        now: () => clockMs,
+      });
+      try {
+        const nonce = randomNonce();
+        const send = () =>
+          signedFetch(local.url, proposer, {
+            method: "POST",
+            path: "/v1/policies/last-second/versions",
+            body: { ...body, document: policyDoc("last-second") },
+            nonce,
+            deadline,
+          });
+        assert.equal((await send()).status, 201);
+        await expectError(await send(), 401, "AUTH_REPLAYED");
+        // A prune at the same instant (another instance's) keeps the nonce as well.
+        await new NonceRepository(db).prune(new Date(lastMs));
+        await expectError(await send(), 401, "AUTH_REPLAYED");
+        // One millisecond later the deadline's second is over: refused as expired.
+        clockMs = lastMs + 1;
+        await expectError(await send(), 401, "AUTH_EXPIRED");
+      } finally {
+        await local.close();
+      }
+    });
+
     it("two racing copies of one signed request: exactly one is accepted", async () => {
       const nonce = randomNonce();
       const deadline = nowSeconds() + 60n;

@@ -44,7 +44,9 @@ export interface Backend {
 export const freshSchemaName = () => `ws_test_${process.pid}_${randomBytes(4).toString("hex")}`;
 
 export async function backends(): Promise<Backend[]> {
-  const pgUp = await postgresReachable();
+  // The mutation runs (docs/testing.md) set WELLSPRING_TEST_BACKENDS=pglite: one backend per mutant.
+  const pgOnly = process.env.WELLSPRING_TEST_BACKENDS === "pglite";
+  const pgUp = !pgOnly && (await postgresReachable());
   return [
     {
       name: "pglite",
@@ -57,7 +59,11 @@ export async function backends(): Promise<Backend[]> {
     },
     {
       name: "postgres",
-      skip: pgUp ? false : `PostgreSQL not reachable at ${POSTGRES_URL}`,
+      skip: pgUp
+        ? false
+        : pgOnly
+          ? "WELLSPRING_TEST_BACKENDS=pglite"
+          : `PostgreSQL not reachable at ${POSTGRES_URL}`,
       async open(options = {}) {
         const schema = freshSchemaName();
         const db = await openPostgres({ connectionString: POSTGRES_URL, schema, poolSize: 5 });

@@ -7,6 +7,7 @@ import {
   depositETH,
   getClaimable,
   proposeSchedule,
+  sweep,
   toAccountId,
 } from "@wellspring/sdk";
 import { getAddress, keccak256, stringToHex, zeroAddress } from "viem";
@@ -16,7 +17,7 @@ import { PolicyRepository } from "../src/repositories/policies.ts";
 import { PoolRepository, type PoolRecord } from "../src/repositories/pools.ts";
 import { RunRepository } from "../src/repositories/runs.ts";
 import { PAYER_CSV_COLUMNS, payerStatementToCsv, type PayerDeposit } from "../src/services/statements.ts";
-import { ACTIVATION_DELAY, deployChain, makeTable } from "./chain-fixture.ts";
+import { ACTIVATION_DELAY, CLAIM_WINDOW, deployChain, makeTable } from "./chain-fixture.ts";
 import { backends, startTestServer, type ErrorBody, type TestServer } from "./helpers.ts";
 
 const CHAIN_ID = 31337;
@@ -338,6 +339,93 @@ for (const backend of await backends()) {
         );
         assert.deepEqual(stranger.lines, []);
         assert.deepEqual(stranger.totals, []);
+      });
+
+      it("after a sweep, each contributor's waiting money equals the chain's claimable, line by line", async () => {
+        const { admin, alice, bob } = chain.wallets;
+        // Schedule 2 supersedes schedule 1; once the claim window has passed, schedule 1's USDC
+        // remainder is swept into it (its ETH is left unswept).
+        const next = makeTable([
+          { account: alice.account.address, shares: 250_000n },
+          { account: bob.account.address, shares: 250_000n },
+          { account: "github:carol", shares: 500_000n },
+        ]);
+        const version = await new PolicyRepository(db).appendVersion({
+          name: "default",
+          canonical: '{"v":2}',
+          hash: keccak256(stringToHex('{"v":2}')),
+          note: "",
+          createdBy: getAddress(admin.account.address),
+        });
+        await new RunRepository(db).insertCompleted({
+          poolId: pool.id,
+          policyVersionId: version.id,
+          engineVersion: "test",
+          inputsHash: next.table.inputsHash,
+          tableHash: next.table.tableHash,
+          root: next.table.root,
+          totalShares: next.table.totalShares,
+          createdBy: getAddress(admin.account.address),
+          inputs: [],
+          recipients: next.table.recipients.map((r) => ({
+            accountId: r.accountId,
+            shares: r.shares,
+            identity: r.identity ?? null,
+          })),
+        });
+        const { scheduleId: s2 } = await proposeSchedule(admin, {
+          pool: chain.pool,
+          table: next.table,
+          uri: "ipfs://s2",
+        });
+        await chain.networkHelpers.time.increase(ACTIVATION_DELAY + CLAIM_WINDOW);
+        const swept = await sweep(admin, { pool: chain.pool, scheduleId, token: chain.usdc });
+        // 1,000,011 less alice's 333,336: bob's and carol's unclaimed parts and the dust move on.
+        assert.equal(swept.amount, 666_675n);
+        assert.equal(swept.intoScheduleId, s2);
+        await sync();
+
+        for (const account of [alice.account.address, bob.account.address, "github:carol"]) {
+          const body = await get<ContributorStatement>(
+            `/v1/pools/${chain.pool}/statements/contributors/${encodeURIComponent(account)}`,
+          );
+          assert.equal(body.lines.length, 4, "two schedules × two tokens");
+          const waitingByToken = new Map<string, bigint>();
+          for (const line of body.lines) {
+            const onChain = await getClaimable(chain.publicClient, {
+              pool: chain.pool,
+              queries: [
+                {
+                  scheduleId: BigInt(line.scheduleId),
+                  proof: { accountId: toAccountId(account), shares: BigInt(line.shares) },
+                  tokens: [line.token as `0x${string}`],
+                },
+              ],
+            });
+            const where = `${account} schedule ${line.scheduleId} ${line.token}`;
+            assert.equal(BigInt(line.waiting), onChain.items[0]!.amount, `${where}: waiting`);
+            const isSweptPot =
+              line.scheduleId === scheduleId.toString() && line.token === getAddress(chain.usdc);
+            assert.equal(line.swept, isSweptPot, `${where}: swept`);
+            waitingByToken.set(line.token, (waitingByToken.get(line.token) ?? 0n) + BigInt(line.waiting));
+          }
+          const s2Usdc = body.lines.find(
+            (l) => l.scheduleId === s2.toString() && l.token === getAddress(chain.usdc),
+          )!;
+          assert.equal(s2Usdc.pot, "666675", "the swept remainder is schedule 2's pot");
+          for (const total of body.totals)
+            assert.equal(BigInt(total.waiting), waitingByToken.get(total.token), `${account} total`);
+        }
+        // Bob never claimed: his schedule-1 USDC part is gone from "waiting", not lost from the pool.
+        const bobBody = await get<ContributorStatement>(
+          `/v1/pools/${chain.pool}/statements/contributors/${bob.account.address}`,
+        );
+        const bobS1 = bobBody.lines.find(
+          (l) => l.scheduleId === scheduleId.toString() && l.token === getAddress(chain.usdc),
+        )!;
+        assert.equal(bobS1.entitled, "333336");
+        assert.equal(bobS1.claimed, "0");
+        assert.equal(bobS1.waiting, "0");
       });
 
       it("answers 404 for an unknown pool and 400 for a malformed payer or account", async () => {

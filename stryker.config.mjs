@@ -1,0 +1,113 @@
+// StrykerJS over the money path of the TypeScript packages. Run it through `npm run test:mutation`
+// (scripts/mutation/run.ts), which also runs the Solidity pass and writes the scores; see docs/testing.md.
+import process from "node:process";
+
+/** The files whose single-line bugs would move money wrongly or let a forged request through. */
+export const MUTATE = {
+  engine: [
+    "packages/attribution/src/flow.ts",
+    "packages/attribution/src/apportion.ts",
+    "packages/attribution/src/caps.ts",
+    "packages/attribution/src/table.ts",
+    "packages/attribution/src/merkle.ts",
+    "packages/attribution/src/account.ts",
+  ],
+  server: [
+    "packages/server/src/services/claims.ts",
+    "packages/server/src/services/statements.ts",
+    "packages/server/src/services/shared.ts",
+    "packages/server/src/auth/admin-auth.ts",
+    "packages/server/src/auth/signatures.ts",
+  ],
+  sdk: ["packages/sdk/src/actions/*.ts"],
+};
+
+/**
+ * MUTATION_SCOPE=focused: a subset a shared two-core machine finishes in about an hour — the
+ * engine's apportionment, caps and account ids, the admin authentication, the money lines of the
+ * contributor statement (pot, entitlement, claimed, swept, waiting) and the SDK's claimable reads.
+ */
+export const FOCUSED = {
+  engine: [
+    "packages/attribution/src/apportion.ts",
+    "packages/attribution/src/caps.ts",
+    "packages/attribution/src/account.ts",
+  ],
+  server: ["packages/server/src/auth/admin-auth.ts", "packages/server/src/services/statements.ts:366-371"],
+  sdk: ["packages/sdk/src/actions/getClaimable.ts"],
+};
+
+/** The test files that exercise them; Stryker runs, per mutant, only the files that reach it. */
+export const TEST_FILES = {
+  engine: [
+    "packages/attribution/test/flow.test.ts",
+    "packages/attribution/test/apportion.test.ts",
+    "packages/attribution/test/caps.test.ts",
+    "packages/attribution/test/table.test.ts",
+    "packages/attribution/test/merkle.test.ts",
+    "packages/attribution/test/account.test.ts",
+  ],
+  server: [
+    "packages/server/test/claims.test.ts",
+    "packages/server/test/statements.test.ts",
+    "packages/server/test/admin-auth.test.ts",
+  ],
+  sdk: ["packages/sdk/test/*.test.ts"],
+};
+
+const areas = (process.env.MUTATION_AREAS ?? "engine,server,sdk").split(",");
+const focused = process.env.MUTATION_SCOPE === "focused";
+/** The focused lines are reached by these files only (claims.test.ts is slow). */
+const FOCUSED_TEST_FILES = {
+  server: ["packages/server/test/statements.test.ts", "packages/server/test/admin-auth.test.ts"],
+  sdk: ["packages/sdk/test/claim.test.ts", "packages/sdk/test/local-account.test.ts"],
+};
+const testFilesOf = (a) => (focused && FOCUSED_TEST_FILES[a]) || TEST_FILES[a];
+const runName = [...areas, focused ? "focused" : "full"].join("-");
+
+/** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
+export default {
+  packageManager: "npm",
+  testRunner: "tap",
+  tap: {
+    testFiles: areas.flatMap(testFilesOf),
+    // {{hookFile}} is Stryker's coverage and active-mutant hook; tsx runs the TypeScript tests.
+    nodeArgs: ["--import", "tsx", "--require", "{{hookFile}}", "{{testFile}}"],
+    forceBail: true,
+  },
+  mutate: areas.flatMap((a) => (focused ? FOCUSED : MUTATE)[a]),
+  // Error-message texts and regular expressions are not money; static (module-load) mutants would
+  // need every test file per mutant.
+  mutator: { excludedMutations: ["StringLiteral", "Regex"] },
+  ignoreStatic: true,
+  checkers: ["typescript"],
+  tsconfigFile: "tsconfig.json",
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  coverageAnalysis: "perTest",
+  // Two shared cores: one test process and one checker at a time.
+  concurrency: 1,
+  timeoutMS: 120_000,
+  timeoutFactor: 2,
+  dryRunTimeoutMinutes: 20,
+  // `--incremental` (npm run test:mutation -- --incremental) reuses this file: only changed code and tests rerun.
+  incrementalFile: `scripts/mutation/incremental/${runName}.json`,
+  reporters: ["json", "clear-text", "progress"],
+  jsonReporter: { fileName: `reports/mutation/${runName}.json` },
+  ignorePatterns: [
+    "/cache",
+    "/coverage",
+    "/docs",
+    "/deploy/deployments",
+    "/packages/web/dist",
+    "/reports",
+    "/scripts/bench/results",
+    "/test-results",
+    "/.wellspring",
+    "/.mutation-backup",
+    "/.stryker-tmp",
+    "/packages/attribution/.scratch",
+  ],
+  // One sandbox directory per run, so areas can run side by side.
+  tempDirName: `.stryker-tmp/${runName}`,
+  cleanTempDir: true,
+};
