@@ -197,7 +197,7 @@ export async function start(
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   logger.info({ config: redactConfig(config) }, "starting");
   const db = await openDatabase(config, (error) =>
-    logger.warn({ err: error }, "idle database connection failed"),
+    logger.warn({ err: error }, "database connection lost; the pool replaces it"),
   );
   let indexing: Awaited<ReturnType<typeof startIndexer>> | undefined;
   try {

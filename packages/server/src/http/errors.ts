@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Response } from "express";
 import type { Logger } from "pino";
+import { isConnectionLost } from "../db/database.ts";
 import { ServerError, type ServerErrorCode } from "../errors.ts";
 
 /** The one place where error codes become HTTP statuses. */
@@ -21,6 +22,7 @@ export const HTTP_STATUS: Record<ServerErrorCode, number> = {
   MIGRATION_CHECKSUM_MISMATCH: 500,
   MIGRATION_MISSING: 500,
   DB_ERROR: 500,
+  DATABASE_UNAVAILABLE: 503,
   CHAIN_UNAVAILABLE: 503,
   INTERNAL: 500,
 };
@@ -47,9 +49,29 @@ function fromBodyParser(error: unknown): ServerError | undefined {
   }
 }
 
+/** Seconds a client should wait before retrying a request that failed on a lost dependency. */
+export const RETRY_AFTER_SECONDS: Partial<Record<ServerErrorCode, number>> = {
+  DATABASE_UNAVAILABLE: 2,
+  CHAIN_UNAVAILABLE: 5,
+};
+
+/**
+ * A failure whose cause is a lost database connection is the database's outage, not a bug: it
+ * answers 503 DATABASE_UNAVAILABLE (retryable), whatever layer wrapped it.
+ */
+function classify(error: unknown): ServerError {
+  const known = error instanceof ServerError ? error : fromBodyParser(error);
+  if ((!known || known.code === "INTERNAL" || known.code === "DB_ERROR") && isConnectionLost(error)) {
+    return new ServerError("DATABASE_UNAVAILABLE", "database unavailable; retry shortly", { cause: error });
+  }
+  return known ?? new ServerError("INTERNAL", "internal error", { cause: error });
+}
+
 export function sendError(res: Response, error: ServerError): void {
   const status = HTTP_STATUS[error.code];
   if (status === 401) res.setHeader("WWW-Authenticate", 'EIP712 realm="wellspring-admin"');
+  const retryAfter = RETRY_AFTER_SECONDS[error.code];
+  if (retryAfter !== undefined) res.setHeader("Retry-After", String(retryAfter));
   res.status(status).json({
     error: {
       code: error.code,
@@ -68,10 +90,15 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       next(error);
       return;
     }
-    const known = error instanceof ServerError ? error : fromBodyParser(error);
-    const serverError = known ?? new ServerError("INTERNAL", "internal error", { cause: error });
+    const serverError = classify(error);
     const status = HTTP_STATUS[serverError.code];
-    if (status >= 500) {
+    if (serverError.code === "DATABASE_UNAVAILABLE") {
+      // An outage, not a bug: one warning per failed request, without the stack.
+      logger.warn(
+        { err: String(error), requestId: res.locals.requestId, method: req.method, url: req.originalUrl },
+        "request failed: database unavailable",
+      );
+    } else if (status >= 500) {
       // Details of unexpected failures go to the log, never to the client.
       logger.error(
         { err: error, requestId: res.locals.requestId, method: req.method, url: req.originalUrl },

@@ -35,7 +35,7 @@ export function systemRoutes(deps: {
         try {
           await deps.db.query("SELECT 1");
         } catch (error) {
-          throw new ServerError("DB_ERROR", "database unreachable", { cause: error });
+          throw new ServerError("DATABASE_UNAVAILABLE", "database unreachable", { cause: error });
         }
         return { body: { status: "ready" } };
       },
