@@ -63,6 +63,8 @@ export const envSchema = z.object({
     .transform((v) => v === "true" || v === "1"),
   INDEXER_CONFIRMATIONS: intFromEnv(0, 1000).default(6),
   INDEXER_INTERVAL_MS: intFromEnv(100, 3_600_000).default(2_000),
+  /** Deepest reorganisation the indexer rolls back on its own; deeper ones stop the pool and alert. */
+  INDEXER_MAX_REORG_DEPTH: intFromEnv(1, 10_000).default(64),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   BODY_LIMIT_BYTES: intFromEnv(1024, 256 * 1024 * 1024).default(1024 * 1024),
   RATE_LIMIT_PER_SECOND: intFromEnv(1, 100_000).default(20),

@@ -61,10 +61,14 @@ async function startIndexer(config: Config, db: Database, logger: Logger, rpc: P
     client: rpc,
     chainId: config.CHAIN_ID,
     confirmations: config.INDEXER_CONFIRMATIONS,
+    maxReorgDepth: config.INDEXER_MAX_REORG_DEPTH,
     logger,
   });
-  logger.info({ confirmations: config.INDEXER_CONFIRMATIONS }, "indexer started");
-  return { abort, done: indexer.run(abort.signal, config.INDEXER_INTERVAL_MS) };
+  logger.info(
+    { confirmations: config.INDEXER_CONFIRMATIONS, maxReorgDepth: config.INDEXER_MAX_REORG_DEPTH },
+    "indexer started",
+  );
+  return { abort, indexer, done: indexer.run(abort.signal, config.INDEXER_INTERVAL_MS) };
 }
 
 /** The built web pages, or none (API only) with a warning saying how to build them. */
@@ -222,6 +226,7 @@ export async function start(
         ? publisherClient(config.PUBLISHER_PRIVATE_KEY, config.RPC_URL)
         : undefined,
       web: webPages(logger),
+      ...(indexing ? { indexerProblems: () => indexing!.indexer.problems() } : {}),
       ...(options.chainNow ? { chainNow: options.chainNow } : {}),
     });
     const server = await listen(app, {

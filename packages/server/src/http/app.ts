@@ -39,6 +39,7 @@ import { poolOfRun } from "../auth/chain-roles.ts";
 import { attestationRoutes } from "./routes/attestations.ts";
 import { AttestationService, type AttestorOptions } from "../services/attestations.ts";
 import { BindingRepository } from "../repositories/bindings.ts";
+import type { IndexerProblem } from "../indexer/pool-indexer.ts";
 
 export type AppConfig = Pick<
   Config,
@@ -79,6 +80,8 @@ export interface AppDeps {
   chainNow?: () => number;
   /** Runs the attribution engine off the event loop; one shared worker unless given. */
   engine?: AttributeRunner;
+  /** What keeps this process's indexer from following the chain (`/readyz` is 503 while any). */
+  indexerProblems?: () => readonly IndexerProblem[];
   /** Serves the web pages (`webHandler()` of @wellspring/web); absent = API only. */
   web?: (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 }
@@ -117,6 +120,7 @@ export function createApp(deps: AppDeps): Express {
       chainId: config.CHAIN_ID,
       maxAgeSeconds: config.ADMIN_AUTH_MAX_AGE_SECONDS,
       isShuttingDown: () => app.locals.shuttingDown === true,
+      indexerProblems: deps.indexerProblems ?? (() => []),
     }),
     ...policyRoutes(new PolicyService(new PolicyRepository(db), deps.policyCodec ?? enginePolicyCodec)),
     ...poolRoutes(new PoolService(new PoolRepository(db), config.CHAIN_ID, now)),
