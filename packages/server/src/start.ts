@@ -1,6 +1,6 @@
 import { pino, type Logger } from "pino";
 import { staticHasRole, type HasRole } from "./auth/roles.ts";
-import { loadConfig, redactConfig, type Config } from "./config.ts";
+import { loadConfig, redactConfig, redactUrl, secretStrings, type Config } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import { migrate } from "./db/migrate.ts";
 import { openDatabase } from "./db/open.ts";
@@ -26,13 +26,31 @@ export interface Started {
   stop(): Promise<void>;
 }
 
-export function createLogger(level: Config["LOG_LEVEL"], destination?: NodeJS.WritableStream): Logger {
+/**
+ * The process logger. `secrets` are scrubbed from every line as written, whatever field carries
+ * them (an error message quoting the RPC URL, a stack): structured fields are redacted at the
+ * source too, this is the net under them.
+ */
+export function createLogger(
+  level: Config["LOG_LEVEL"],
+  destination?: NodeJS.WritableStream,
+  secrets: readonly string[] = [],
+): Logger {
+  const needles = secrets.filter((s) => s.length >= 8).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]);
   return pino(
     {
       level,
       base: { service: "wellspring-server" },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      ...(needles.length > 0
+        ? {
+            hooks: {
+              streamWrite: (line: string) =>
+                needles.reduce((out, n) => out.replaceAll(n, "[redacted]"), line),
+            },
+          }
+        : {}),
     },
     destination ?? process.stdout,
   );
@@ -53,7 +71,10 @@ async function startIndexer(config: Config, db: Database, logger: Logger, rpc: P
     }
   } catch (error) {
     if (error instanceof ServerError) throw error;
-    logger.warn({ err: error, rpc: config.RPC_URL }, "RPC not reachable yet; the indexer will keep trying");
+    logger.warn(
+      { err: error, rpc: redactUrl(config.RPC_URL) },
+      "RPC not reachable yet; the indexer will keep trying",
+    );
   }
   const abort = new AbortController();
   const indexer = new PoolIndexer({
@@ -146,7 +167,7 @@ async function roleCheck(
       return fromMap(`RPC_URL serves chain ${chainId}, not ${config.CHAIN_ID}`);
   } catch {
     logger.warn(
-      { rpc: config.RPC_URL },
+      { rpc: redactUrl(config.RPC_URL) },
       "RPC not reachable: nobody holds an admin role (set STATIC_ROLES or ROLE_SOURCE=chain)",
     );
     return fromMap("RPC not reachable");
@@ -195,10 +216,13 @@ export async function start(
     client?: PublicClient;
     /** The clock that judges schedule status (default: wall time); `chainClock` follows the chain. */
     chainNow?: () => number;
+    /** Where the default logger writes (default stdout). */
+    logDestination?: NodeJS.WritableStream;
   } = {},
 ): Promise<Started> {
   const config = loadConfig(env);
-  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const logger =
+    options.logger ?? createLogger(config.LOG_LEVEL, options.logDestination, secretStrings(config));
   logger.info({ config: redactConfig(config) }, "starting");
   const db = await openDatabase(config, (error) =>
     logger.warn({ err: error }, "database connection lost; the pool replaces it"),
