@@ -9,6 +9,7 @@ import { listen, type RunningServer } from "./http/server.ts";
 import { PoolIndexer } from "./indexer/pool-indexer.ts";
 import { createPublicClient, http, type PublicClient } from "viem";
 import { ServerError } from "./errors.ts";
+import { ServerMetrics } from "./metrics.ts";
 import { webHandler, WebAssetsMissingError } from "@wellspring/web";
 import { publisherClient } from "./services/publisher.ts";
 import { chainHasRole, registeredPools } from "./auth/chain-roles.ts";
@@ -60,7 +61,13 @@ export function createLogger(
  * Starts the indexer loop. A chain whose id differs from CHAIN_ID is a configuration error; an
  * RPC that does not answer yet is not (the loop retries).
  */
-async function startIndexer(config: Config, db: Database, logger: Logger, rpc: PublicClient) {
+async function startIndexer(
+  config: Config,
+  db: Database,
+  logger: Logger,
+  rpc: PublicClient,
+  metrics: ServerMetrics,
+) {
   try {
     const chainId = await rpc.getChainId();
     if (chainId !== config.CHAIN_ID) {
@@ -84,6 +91,7 @@ async function startIndexer(config: Config, db: Database, logger: Logger, rpc: P
     confirmations: config.INDEXER_CONFIRMATIONS,
     maxReorgDepth: config.INDEXER_MAX_REORG_DEPTH,
     logger,
+    metrics,
   });
   logger.info(
     { confirmations: config.INDEXER_CONFIRMATIONS, maxReorgDepth: config.INDEXER_MAX_REORG_DEPTH },
@@ -236,7 +244,8 @@ export async function start(
     );
     // Before listening: a chain-id mismatch must stop the boot, not leave a half-started server.
     const chain = options.client ?? createPublicClient({ transport: http(config.RPC_URL) });
-    indexing = config.INDEXER_ENABLED ? await startIndexer(config, db, logger, chain) : undefined;
+    const metrics = new ServerMetrics({ dbStats: db.stats ? () => db.stats!() : undefined });
+    indexing = config.INDEXER_ENABLED ? await startIndexer(config, db, logger, chain, metrics) : undefined;
     const known = await contracts(config, logger);
     const attestorOptions = attestor(config, logger, known.registry);
     const app = createApp({
@@ -250,6 +259,7 @@ export async function start(
         ? publisherClient(config.PUBLISHER_PRIVATE_KEY, config.RPC_URL)
         : undefined,
       web: webPages(logger),
+      metrics,
       ...(indexing ? { indexerProblems: () => indexing!.indexer.problems() } : {}),
       ...(options.chainNow ? { chainNow: options.chainNow } : {}),
     });

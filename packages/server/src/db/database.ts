@@ -34,6 +34,8 @@ export interface Database extends Queryable {
   readonly kind: "pglite" | "postgres";
   /** Runs `fn` in one transaction: COMMIT if it resolves, ROLLBACK if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Connection counts of the pool (node-postgres only), for metrics. */
+  stats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 

@@ -161,6 +161,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     exec: (sql) => withClient((q) => q.exec(sql)),
     insertMany: (table, columns, rows) => transaction((tx) => tx.insertMany(table, columns, rows)),
     transaction,
+    stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => pool.end(),
   };
   if (schema !== "public") {

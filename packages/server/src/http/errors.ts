@@ -107,6 +107,7 @@ function classify(error: unknown): ServerError {
 
 export function sendError(res: Response, error: ServerError): void {
   const status = HTTP_STATUS[error.code];
+  res.locals.errorCode = error.code;
   if (status === 401) res.setHeader("WWW-Authenticate", 'EIP712 realm="wellspring-admin"');
   const retryAfter = RETRY_AFTER_SECONDS[error.code];
   if (retryAfter !== undefined) res.setHeader("Retry-After", String(retryAfter));

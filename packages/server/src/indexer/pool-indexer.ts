@@ -1,6 +1,7 @@
 import { royaltyPoolAbi } from "@wellspring/sdk";
 import type { Logger } from "pino";
 import { getAddress, type Hex, type PublicClient } from "viem";
+import type { ServerMetrics } from "../metrics.ts";
 import { bytea, type Database, type DbValue, type Queryable } from "../db/database.ts";
 import {
   ChainEventRepository,
@@ -46,6 +47,7 @@ export interface IndexerOptions {
    */
   maxReorgDepth?: number;
   logger?: Logger;
+  metrics?: Pick<ServerMetrics, "indexerRound">;
 }
 
 export const DEFAULT_MAX_REORG_DEPTH = 64;
@@ -104,8 +106,8 @@ export class PoolIndexer {
   /** Pools stopped by a too-deep reorganisation (lower-case address -> problem), until restart. */
   private readonly halted = new Map<string, IndexerProblem>();
   private chainProblem: IndexerProblem | undefined;
-  /** Called after each round with the pools' cursors (metrics). */
-  onRound?: (report: SyncReport, head: bigint) => void;
+  /** Last indexed block per pool (lower-case address), for the lag metrics. */
+  private readonly lastBlocks = new Map<string, bigint>();
 
   constructor(private readonly options: IndexerOptions) {
     this.pools = new PoolRepository(options.db);
@@ -144,7 +146,7 @@ export class PoolIndexer {
       }
       afterId = page.at(-1)?.id;
     }
-    this.onRound?.(report, head);
+    this.options.metrics?.indexerRound({ report, head, cursors: this.lastBlocks }, this.problems());
     return report;
   }
 
@@ -194,6 +196,7 @@ export class PoolIndexer {
         if (report.events > 0 || report.reorgs > 0) this.options.logger?.info(report, "indexed");
       } catch (error) {
         this.options.logger?.warn({ err: error }, "indexer round failed; retrying");
+        this.options.metrics?.indexerRound("failed", this.problems());
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, intervalMs);
@@ -222,6 +225,7 @@ export class PoolIndexer {
   ): Promise<{ blocks: number; events: number; reorgs: number }> {
     const result = { blocks: 0, events: 0, reorgs: 0 };
     let cursor = await this.cursor(pool);
+    if (cursor) this.lastBlocks.set(pool.address.toLowerCase(), cursor.blockNumber);
     if (cursor) {
       const onChain = await this.readBlockHash(cursor.blockNumber);
       if (onChain !== cursor.blockHash) {
@@ -290,7 +294,7 @@ export class PoolIndexer {
     const end = blocks.get(to)!;
     const time = (n: bigint) => new Date(Number(blocks.get(n)!.timestamp) * 1000);
 
-    return this.options.db.transaction(async (tx) => {
+    const committed = await this.options.db.transaction(async (tx) => {
       let written = 0;
       // Deposits and claims (nearly all events) are written in multi-row statements; the rare
       // schedule, revocation, sweep and parameter events are applied one by one in log order.
@@ -390,6 +394,8 @@ export class PoolIndexer {
       await this.moveCursor(tx, pool, { blockNumber: to, blockHash: end.hash });
       return written;
     });
+    this.lastBlocks.set(pool.address.toLowerCase(), to);
+    return committed;
   }
 
   /**
