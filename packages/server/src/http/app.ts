@@ -129,7 +129,7 @@ export function createApp(deps: AppDeps): Express {
       indexerProblems: deps.indexerProblems ?? (() => []),
     }),
     ...policyRoutes(new PolicyService(new PolicyRepository(db), deps.policyCodec ?? enginePolicyCodec)),
-    ...poolRoutes(new PoolService(new PoolRepository(db), config.CHAIN_ID, now)),
+    ...poolRoutes(new PoolService(new PoolRepository(db), config.CHAIN_ID, now, deps.chain)),
     ...claimRoutes(
       new ClaimService(db, new PoolRepository(db), config.CHAIN_ID, now, {
         ...(deps.claimsFreshMs === undefined ? {} : { freshMs: deps.claimsFreshMs }),
