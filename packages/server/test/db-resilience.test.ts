@@ -10,7 +10,12 @@ import type { Database } from "../src/db/database.ts";
 import { isConnectionLost } from "../src/db/database.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { openPostgres } from "../src/db/postgres.ts";
-import { startTestServer, type TestServer } from "./helpers.ts";
+import { deposit } from "@wellspring/sdk";
+import { getAddress } from "viem";
+import { PoolIndexer } from "../src/indexer/pool-indexer.ts";
+import { PoolRepository } from "../src/repositories/pools.ts";
+import { deployChain } from "./chain-fixture.ts";
+import { captureLogger, startTestServer, type TestServer } from "./helpers.ts";
 import { clusterSkip, PgCluster } from "./pg-cluster.ts";
 
 const skip = clusterSkip();
@@ -125,5 +130,59 @@ describe("database outages [throwaway PostgreSQL cluster]", { skip }, () => {
     for (let i = 0; i < 20 && ok < 4; i++) if ((await get(server.url, "/v1/pools")).status === 200) ok++;
     assert.equal(ok, 4, "the pool reconnected");
     assert.deepEqual(await get(server.url, "/readyz"), { status: 200 });
+  });
+
+  it("the indexer loop survives the restart and resumes from its cursor", async () => {
+    const chain = await deployChain();
+    const abort = new AbortController();
+    const log = captureLogger();
+    try {
+      await new PoolRepository(db).insert({
+        chainId: 31337,
+        address: getAddress(chain.pool),
+        name: "resume",
+        deployedBlock: chain.deployedBlock,
+        registeredBy: getAddress(chain.wallets.admin.account.address),
+      });
+      const indexer = new PoolIndexer({
+        db,
+        client: chain.publicClient,
+        chainId: 31337,
+        confirmations: 0,
+        logger: log.logger,
+      });
+      let settled = false;
+      const done = indexer.run(abort.signal, 50).finally(() => (settled = true));
+      const deposits = async () => {
+        try {
+          return Number((await db.query<{ n: string }>("SELECT count(*) AS n FROM deposits")).rows[0]!.n);
+        } catch {
+          return -1; // the database is down
+        }
+      };
+      /** Bounded wait for the background loop (eventually consistent by design). */
+      const until = async (n: number) => {
+        for (let i = 0; i < 300 && (await deposits()) < n; i++) await new Promise((r) => setTimeout(r, 50));
+        assert.equal(await deposits(), n);
+      };
+      const pay = (amount: bigint) =>
+        deposit(chain.wallets.payer, { pool: chain.pool, token: chain.usdc, amount });
+      await pay(1n);
+      await until(1);
+      await cluster.stopServer("fast");
+      await pay(2n);
+      // Let rounds fail against the stopped database.
+      for (let i = 0; i < 100 && !log.lines().some((l) => l.msg === "indexer round failed; retrying"); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      assert.ok(log.lines().some((l) => l.msg === "indexer round failed; retrying"));
+      await cluster.startServer();
+      await until(2);
+      assert.equal(settled, false, "the loop is still running");
+      abort.abort();
+      await done;
+    } finally {
+      abort.abort();
+      await chain.connection.close();
+    }
   });
 });
