@@ -10,6 +10,7 @@ import { PoolIndexer } from "./indexer/pool-indexer.ts";
 import { createPublicClient, http, type PublicClient } from "viem";
 import { ServerError } from "./errors.ts";
 import { ServerMetrics } from "./metrics.ts";
+import { chainClock, type ChainClock } from "./chain-clock.ts";
 import { webHandler, WebAssetsMissingError } from "@wellspring/web";
 import { publisherClient } from "./services/publisher.ts";
 import { chainHasRole, registeredPools } from "./auth/chain-roles.ts";
@@ -222,7 +223,7 @@ export async function start(
     hasRole?: HasRole;
     logger?: Logger;
     client?: PublicClient;
-    /** The clock that judges schedule status (default: wall time); `chainClock` follows the chain. */
+    /** The clock that judges schedule status (default: `chainClock` of the RPC, which follows block time). */
     chainNow?: () => number;
     /** Where the default logger writes (default stdout). */
     logDestination?: NodeJS.WritableStream;
@@ -236,6 +237,7 @@ export async function start(
     logger.warn({ err: error }, "database connection lost; the pool replaces it"),
   );
   let indexing: Awaited<ReturnType<typeof startIndexer>> | undefined;
+  let clock: ChainClock | undefined;
   try {
     const report = await migrate(db);
     logger.info(
@@ -244,6 +246,14 @@ export async function start(
     );
     // Before listening: a chain-id mismatch must stop the boot, not leave a half-started server.
     const chain = options.client ?? createPublicClient({ transport: http(config.RPC_URL) });
+    // Schedules activate by block time: judge their status by the chain's clock, which equals the
+    // wall clock on a live network and runs ahead on a local node moved by evm_increaseTime.
+    if (!options.chainNow) {
+      clock = chainClock(chain, {
+        onError: (error) => logger.debug({ err: error }, "chain clock not refreshed"),
+      });
+      await clock.refresh();
+    }
     const metrics = new ServerMetrics({ dbStats: db.stats ? () => db.stats!() : undefined });
     indexing = config.INDEXER_ENABLED ? await startIndexer(config, db, logger, chain, metrics) : undefined;
     const known = await contracts(config, logger);
@@ -261,7 +271,7 @@ export async function start(
       web: webPages(logger),
       metrics,
       ...(indexing ? { indexerProblems: () => indexing!.indexer.problems() } : {}),
-      ...(options.chainNow ? { chainNow: options.chainNow } : {}),
+      chainNow: options.chainNow ?? clock!.now,
     });
     const server = await listen(app, {
       host: config.HOST,
@@ -274,12 +284,14 @@ export async function start(
       (stopping ??= (async () => {
         logger.info("shutting down");
         indexing?.abort.abort();
+        clock?.stop();
         await Promise.all([server.close(), indexing?.done]);
         await db.close();
         logger.info("stopped");
       })());
     return { config, db, server, logger, stop };
   } catch (error) {
+    clock?.stop();
     indexing?.abort.abort();
     await indexing?.done;
     await db.close();
