@@ -63,6 +63,8 @@ export const envSchema = z.object({
     .transform((v) => v === "true" || v === "1"),
   INDEXER_CONFIRMATIONS: intFromEnv(0, 1000).default(6),
   INDEXER_INTERVAL_MS: intFromEnv(100, 3_600_000).default(2_000),
+  /** Deepest reorganisation the indexer rolls back on its own; deeper ones stop the pool and alert. */
+  INDEXER_MAX_REORG_DEPTH: intFromEnv(1, 10_000).default(64),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   BODY_LIMIT_BYTES: intFromEnv(1024, 256 * 1024 * 1024).default(1024 * 1024),
   RATE_LIMIT_PER_SECOND: intFromEnv(1, 100_000).default(20),
@@ -139,9 +141,35 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return parsed.data;
 }
 
+/**
+ * A URL safe to log: scheme, host and port. Hosted RPC endpoints carry their API key in the path,
+ * the query or the user info; any of those is replaced by `[redacted]`.
+ */
+export function redactUrl(url: string): string {
+  const parsed = new URL(url);
+  const hidden =
+    parsed.username || parsed.password || parsed.search || parsed.hash || parsed.pathname !== "/";
+  return `${parsed.protocol}//${parsed.host}${hidden ? "/[redacted]" : ""}`;
+}
+
+/**
+ * The exact strings no log line may contain: the secret settings, and RPC_URL when it carries
+ * credentials (errors of the RPC client quote the URL they called).
+ */
+export function secretStrings(config: Config): string[] {
+  const secrets: string[] = SECRET_KEYS.map((key) => config[key]).filter((v): v is string => Boolean(v));
+  const rpc = new URL(config.RPC_URL);
+  if (redactUrl(config.RPC_URL) !== config.RPC_URL.replace(/\/$/, "")) {
+    // The client may quote the URL without its user info, or the key alone.
+    const tail = rpc.pathname === "/" ? rpc.search : rpc.pathname + rpc.search;
+    secrets.push(config.RPC_URL, `${rpc.origin}${rpc.pathname}${rpc.search}`, tail, rpc.password);
+  }
+  return secrets.filter(Boolean);
+}
+
 /** The config with secrets replaced, safe to log. */
 export function redactConfig(config: Config): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...config };
+  const out: Record<string, unknown> = { ...config, RPC_URL: redactUrl(config.RPC_URL) };
   for (const key of SECRET_KEYS) if (out[key] !== undefined) out[key] = "[redacted]";
   if (config.STATIC_ROLES) {
     out.STATIC_ROLES = Object.fromEntries([...config.STATIC_ROLES].map(([role, set]) => [role, [...set]]));

@@ -20,6 +20,7 @@ export type ServerErrorCode =
   | "MIGRATION_CHECKSUM_MISMATCH" // an applied migration's file changed since it ran
   | "MIGRATION_MISSING" // the database has a migration this build does not know
   | "DB_ERROR" // an unexpected database failure
+  | "DATABASE_UNAVAILABLE" // the database connection was lost or refused; retry after Retry-After seconds
   | "CHAIN_UNAVAILABLE" // the endpoint needs the chain RPC and none is configured or it failed
   | "INTERNAL"; // anything else: a bug
 

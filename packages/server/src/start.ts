@@ -1,6 +1,6 @@
 import { pino, type Logger } from "pino";
 import { staticHasRole, type HasRole } from "./auth/roles.ts";
-import { loadConfig, redactConfig, type Config } from "./config.ts";
+import { loadConfig, redactConfig, redactUrl, secretStrings, type Config } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import { migrate } from "./db/migrate.ts";
 import { openDatabase } from "./db/open.ts";
@@ -9,6 +9,8 @@ import { listen, type RunningServer } from "./http/server.ts";
 import { PoolIndexer } from "./indexer/pool-indexer.ts";
 import { createPublicClient, http, type PublicClient } from "viem";
 import { ServerError } from "./errors.ts";
+import { ServerMetrics } from "./metrics.ts";
+import { chainClock, type ChainClock } from "./chain-clock.ts";
 import { webHandler, WebAssetsMissingError } from "@wellspring/web";
 import { publisherClient } from "./services/publisher.ts";
 import { chainHasRole, registeredPools } from "./auth/chain-roles.ts";
@@ -26,13 +28,31 @@ export interface Started {
   stop(): Promise<void>;
 }
 
-export function createLogger(level: Config["LOG_LEVEL"], destination?: NodeJS.WritableStream): Logger {
+/**
+ * The process logger. `secrets` are scrubbed from every line as written, whatever field carries
+ * them (an error message quoting the RPC URL, a stack): structured fields are redacted at the
+ * source too, this is the net under them.
+ */
+export function createLogger(
+  level: Config["LOG_LEVEL"],
+  destination?: NodeJS.WritableStream,
+  secrets: readonly string[] = [],
+): Logger {
+  const needles = secrets.filter((s) => s.length >= 8).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]);
   return pino(
     {
       level,
       base: { service: "wellspring-server" },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      ...(needles.length > 0
+        ? {
+            hooks: {
+              streamWrite: (line: string) =>
+                needles.reduce((out, n) => out.replaceAll(n, "[redacted]"), line),
+            },
+          }
+        : {}),
     },
     destination ?? process.stdout,
   );
@@ -42,7 +62,13 @@ export function createLogger(level: Config["LOG_LEVEL"], destination?: NodeJS.Wr
  * Starts the indexer loop. A chain whose id differs from CHAIN_ID is a configuration error; an
  * RPC that does not answer yet is not (the loop retries).
  */
-async function startIndexer(config: Config, db: Database, logger: Logger, rpc: PublicClient) {
+async function startIndexer(
+  config: Config,
+  db: Database,
+  logger: Logger,
+  rpc: PublicClient,
+  metrics: ServerMetrics,
+) {
   try {
     const chainId = await rpc.getChainId();
     if (chainId !== config.CHAIN_ID) {
@@ -53,7 +79,10 @@ async function startIndexer(config: Config, db: Database, logger: Logger, rpc: P
     }
   } catch (error) {
     if (error instanceof ServerError) throw error;
-    logger.warn({ err: error, rpc: config.RPC_URL }, "RPC not reachable yet; the indexer will keep trying");
+    logger.warn(
+      { err: error, rpc: redactUrl(config.RPC_URL) },
+      "RPC not reachable yet; the indexer will keep trying",
+    );
   }
   const abort = new AbortController();
   const indexer = new PoolIndexer({
@@ -61,10 +90,15 @@ async function startIndexer(config: Config, db: Database, logger: Logger, rpc: P
     client: rpc,
     chainId: config.CHAIN_ID,
     confirmations: config.INDEXER_CONFIRMATIONS,
+    maxReorgDepth: config.INDEXER_MAX_REORG_DEPTH,
     logger,
+    metrics,
   });
-  logger.info({ confirmations: config.INDEXER_CONFIRMATIONS }, "indexer started");
-  return { abort, done: indexer.run(abort.signal, config.INDEXER_INTERVAL_MS) };
+  logger.info(
+    { confirmations: config.INDEXER_CONFIRMATIONS, maxReorgDepth: config.INDEXER_MAX_REORG_DEPTH },
+    "indexer started",
+  );
+  return { abort, indexer, done: indexer.run(abort.signal, config.INDEXER_INTERVAL_MS) };
 }
 
 /** The built web pages, or none (API only) with a warning saying how to build them. */
@@ -142,7 +176,7 @@ async function roleCheck(
       return fromMap(`RPC_URL serves chain ${chainId}, not ${config.CHAIN_ID}`);
   } catch {
     logger.warn(
-      { rpc: config.RPC_URL },
+      { rpc: redactUrl(config.RPC_URL) },
       "RPC not reachable: nobody holds an admin role (set STATIC_ROLES or ROLE_SOURCE=chain)",
     );
     return fromMap("RPC not reachable");
@@ -189,17 +223,21 @@ export async function start(
     hasRole?: HasRole;
     logger?: Logger;
     client?: PublicClient;
-    /** The clock that judges schedule status (default: wall time); `chainClock` follows the chain. */
+    /** The clock that judges schedule status (default: `chainClock` of the RPC, which follows block time). */
     chainNow?: () => number;
+    /** Where the default logger writes (default stdout). */
+    logDestination?: NodeJS.WritableStream;
   } = {},
 ): Promise<Started> {
   const config = loadConfig(env);
-  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const logger =
+    options.logger ?? createLogger(config.LOG_LEVEL, options.logDestination, secretStrings(config));
   logger.info({ config: redactConfig(config) }, "starting");
   const db = await openDatabase(config, (error) =>
-    logger.warn({ err: error }, "idle database connection failed"),
+    logger.warn({ err: error }, "database connection lost; the pool replaces it"),
   );
   let indexing: Awaited<ReturnType<typeof startIndexer>> | undefined;
+  let clock: ChainClock | undefined;
   try {
     const report = await migrate(db);
     logger.info(
@@ -208,7 +246,16 @@ export async function start(
     );
     // Before listening: a chain-id mismatch must stop the boot, not leave a half-started server.
     const chain = options.client ?? createPublicClient({ transport: http(config.RPC_URL) });
-    indexing = config.INDEXER_ENABLED ? await startIndexer(config, db, logger, chain) : undefined;
+    // Schedules activate by block time: judge their status by the chain's clock, which equals the
+    // wall clock on a live network and runs ahead on a local node moved by evm_increaseTime.
+    if (!options.chainNow) {
+      clock = chainClock(chain, {
+        onError: (error) => logger.debug({ err: error }, "chain clock not refreshed"),
+      });
+      await clock.refresh();
+    }
+    const metrics = new ServerMetrics({ dbStats: db.stats ? () => db.stats!() : undefined });
+    indexing = config.INDEXER_ENABLED ? await startIndexer(config, db, logger, chain, metrics) : undefined;
     const known = await contracts(config, logger);
     const attestorOptions = attestor(config, logger, known.registry);
     const app = createApp({
@@ -222,7 +269,9 @@ export async function start(
         ? publisherClient(config.PUBLISHER_PRIVATE_KEY, config.RPC_URL)
         : undefined,
       web: webPages(logger),
-      ...(options.chainNow ? { chainNow: options.chainNow } : {}),
+      metrics,
+      ...(indexing ? { indexerProblems: () => indexing!.indexer.problems() } : {}),
+      chainNow: options.chainNow ?? clock!.now,
     });
     const server = await listen(app, {
       host: config.HOST,
@@ -235,12 +284,14 @@ export async function start(
       (stopping ??= (async () => {
         logger.info("shutting down");
         indexing?.abort.abort();
+        clock?.stop();
         await Promise.all([server.close(), indexing?.done]);
         await db.close();
         logger.info("stopped");
       })());
     return { config, db, server, logger, stop };
   } catch (error) {
+    clock?.stop();
     indexing?.abort.abort();
     await indexing?.done;
     await db.close();

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { getPayee, royaltyPoolAbi, submitAttestation } from "@wellspring/sdk";
-import { getAddress, toHex, type Address, type Hex } from "viem";
+import { createPublicClient, getAddress, http, toHex, type Address, type Hex, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import type { Database } from "../src/db/database.ts";
 import { createApp } from "../src/http/app.ts";
@@ -412,6 +412,50 @@ for (const backend of await backends()) {
       ]);
       const afterCount = await db.query<{ n: string }>("SELECT count(*) AS n FROM binding_requests");
       assert.equal(afterCount.rows[0]!.n, before.rows[0]!.n);
+    });
+
+    it("GET /v1/attestations/{id} serves the stored record when the chain is down", async () => {
+      const bob = getAddress(chain.wallets.bob.account.address);
+      const manifest = fundingJson("bob-down", bob);
+      await trust(manifest);
+      const created = await json<AttestationBody>(
+        await ask({ identity: "github:bob-down", payee: bob, manifest, signer: chain.wallets.bob }),
+      );
+      assert.equal(created.request.status, "attested");
+      // Another instance on the same database whose RPC refuses every call.
+      const deadRpc = createPublicClient({ transport: http("http://127.0.0.1:1", { retryCount: 0 }) });
+      const down = await listen(
+        createApp({
+          db,
+          logger: captureLogger().logger,
+          config: testConfig(),
+          hasRole: async () => false,
+          chain: deadRpc as PublicClient,
+          attestor: {
+            chainId: CHAIN_ID,
+            registry,
+            account: attestorAccount,
+            maxAgeSeconds: 600,
+            ttlSeconds: 3600,
+          },
+        }),
+        { host: "127.0.0.1", port: 0, shutdownTimeoutMs: 1_000 },
+      );
+      try {
+        const response = await fetch(`${down.url}/v1/attestations/${created.request.id}`);
+        const body = await json<{
+          request: { id: string; status: string };
+          onChain: null;
+          onChainError: string;
+        }>(response);
+        assert.equal(response.status, 200, JSON.stringify(body));
+        assert.equal(body.request.id, created.request.id);
+        assert.equal(body.request.status, "attested");
+        assert.equal(body.onChain, null);
+        assert.match(body.onChainError, /identity registry/);
+      } finally {
+        await down.close();
+      }
     });
 
     it("describes what to sign (GET /v1/attestations/info) and is in the OpenAPI document", async () => {

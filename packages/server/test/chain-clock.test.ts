@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
 import type { PublicClient } from "viem";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { proposeSchedule } from "@wellspring/sdk";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { chainClock } from "../src/chain-clock.ts";
+import { start } from "../src/start.ts";
+import { ACTIVATION_DELAY, deployChain, makeTable } from "./chain-fixture.ts";
+import { rolesFor, signedFetch } from "./helpers.ts";
 
 describe("chainClock on an in-process Hardhat chain", () => {
   it("follows evm_increaseTime, and an old block never moves it back", async () => {
@@ -43,5 +51,63 @@ describe("chainClock on an in-process Hardhat chain", () => {
     clock.stop();
     assert.equal(clock.now(), 1_000);
     assert.equal(errors.length, 1);
+  });
+});
+
+describe("start(): schedule status is judged by the chain's time", () => {
+  it("a schedule past its activation on a chain moved by evm_increaseTime is active, though the wall clock says pending", async () => {
+    const chain = await deployChain();
+    const dir = await mkdtemp(join(tmpdir(), "ws-clock-"));
+    const admin = privateKeyToAccount(generatePrivateKey());
+    try {
+      const { table } = makeTable([
+        { account: chain.wallets.alice.account.address, shares: 1n },
+        { account: chain.wallets.bob.account.address, shares: 2n },
+      ]);
+      const proposed = await proposeSchedule(chain.wallets.admin, {
+        pool: chain.pool,
+        table,
+        uri: "ipfs://clock",
+      });
+      // The chain runs a day past the activation; the wall clock does not.
+      await chain.networkHelpers.time.increase(ACTIVATION_DELAY + 86_400);
+      const started = await start(
+        {
+          PGLITE_DIR: dir,
+          PORT: "0",
+          LOG_LEVEL: "silent",
+          INDEXER_ENABLED: "true",
+          INDEXER_CONFIRMATIONS: "0",
+          INDEXER_INTERVAL_MS: "100",
+        },
+        { client: chain.publicClient, hasRole: rolesFor({ [admin.address]: ["ADMIN"] }) },
+      );
+      try {
+        assert.ok(Number(proposed.activatesAt) * 1000 > Date.now(), "by the wall clock it is pending");
+        const registered = await signedFetch(started.server.url, admin, {
+          method: "POST",
+          path: "/v1/pools",
+          body: { address: chain.pool, name: "clock", deployedBlock: chain.deployedBlock.toString() },
+        });
+        assert.equal(registered.status, 201);
+        let statuses: string[] = [];
+        // Bounded wait for the background indexer to record the schedule.
+        for (let i = 0; i < 200 && statuses.length === 0; i++) {
+          const body = (await (
+            await fetch(`${started.server.url}/v1/pools/${chain.pool}/schedules`)
+          ).json()) as {
+            schedules: { status: string }[];
+          };
+          statuses = body.schedules.map((s) => s.status);
+          if (statuses.length === 0) await new Promise((r) => setTimeout(r, 50));
+        }
+        assert.deepEqual(statuses, ["active"]);
+      } finally {
+        await started.stop();
+      }
+    } finally {
+      await chain.connection.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

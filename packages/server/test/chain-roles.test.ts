@@ -5,7 +5,8 @@ import { createPublicClient, getAddress, http, type Address, type LocalAccount }
 import { privateKeyToAccount } from "viem/accounts";
 import { chainHasRole, PROPOSER_ROLE, registeredPools } from "../src/auth/chain-roles.ts";
 import type { HasRole } from "../src/auth/roles.ts";
-import type { Database } from "../src/db/database.ts";
+import { bytea, type Database } from "../src/db/database.ts";
+import { PoolRepository } from "../src/repositories/pools.ts";
 import { isServerError } from "../src/errors.ts";
 import { deployChain } from "./chain-fixture.ts";
 import { backends, json, signedFetch, startTestServer, type ErrorBody, type TestServer } from "./helpers.ts";
@@ -105,6 +106,32 @@ for (const backend of await backends()) {
 
       const created = await registerPool(accounts.admin, chain.pool);
       assert.equal(created.status, 201, await created.clone().text());
+    });
+
+    it("an address that is not a pool: registering it is a 400; a pool role read on it is a 403, not a 503", async () => {
+      // An externally owned account (no code) and a contract that is not a pool (the registry).
+      for (const notAPool of [accounts.bob.address, registry]) {
+        const refused = await registerPool(accounts.admin, notAPool);
+        assert.equal(refused.status, 400, await refused.clone().text());
+        assert.equal((await json<ErrorBody>(refused)).error.code, "VALIDATION");
+      }
+      // Such an address in the database anyway (registered before this check existed).
+      await new PoolRepository(db).insert({
+        chainId: 31337,
+        address: getAddress(accounts.bob.address),
+        name: "not a pool",
+        deployedBlock: 1n,
+        registeredBy: getAddress(accounts.admin.address),
+      });
+      try {
+        assert.equal(await hasRole("PROPOSER", accounts.alice.address), false);
+        assert.equal(
+          await hasRole("PROPOSER", accounts.alice.address, { pool: accounts.bob.address }),
+          false,
+        );
+      } finally {
+        await db.query("DELETE FROM pools WHERE address = $1", [bytea(accounts.bob.address)]);
+      }
     });
 
     it("a contract wallet holding ADMIN (a multisig) signs admin requests by ERC-1271", async () => {

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { loadConfig, redactConfig } from "../src/config.ts";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { loadConfig, redactConfig, redactUrl } from "../src/config.ts";
+import { start } from "../src/start.ts";
 import { isServerError, type ServerError } from "../src/errors.ts";
 
 const KEY = `0x${"ab".repeat(32)}`;
@@ -92,5 +97,50 @@ describe("loadConfig", () => {
     const text = JSON.stringify(safe);
     assert.ok(!text.includes("ab".repeat(32)) && !text.includes("secret"), text);
     assert.equal(safe.ATTESTOR_PRIVATE_KEY, "[redacted]");
+  });
+});
+
+describe("credentials in RPC_URL never reach the log", () => {
+  const RPC = "http://user:hunter2pass@127.0.0.1:9/v3/KEYSECRET123?token=QUERYSECRET";
+
+  it("redactUrl keeps scheme, host and port only", () => {
+    assert.equal(redactUrl(RPC), "http://127.0.0.1:9/[redacted]");
+    assert.equal(redactUrl("http://127.0.0.1:8545"), "http://127.0.0.1:8545");
+    assert.equal(redactConfig(loadConfig({ RPC_URL: RPC })).RPC_URL, "http://127.0.0.1:9/[redacted]");
+  });
+
+  it("start(): boot, an unreachable RPC and the indexer's failed rounds log no credential", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "ws-secrets-"));
+    const chunks: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(chunk.toString("utf8"));
+        callback();
+      },
+    });
+    const started = await start(
+      {
+        PGLITE_DIR: dir,
+        PORT: "0",
+        RPC_URL: RPC,
+        INDEXER_ENABLED: "true",
+        INDEXER_INTERVAL_MS: "100",
+        DEPLOYMENTS_DIR: dir,
+      },
+      { logDestination: sink },
+    );
+    try {
+      // Bounded wait for at least one failed indexer round to be logged.
+      for (let i = 0; i < 100 && !chunks.join("").includes("indexer round failed"); i++)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      await started.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+    const text = chunks.join("");
+    assert.match(text, /indexer round failed/);
+    assert.match(text, /127\.0\.0\.1:9/);
+    for (const secret of ["hunter2pass", "KEYSECRET123", "QUERYSECRET"])
+      assert.ok(!text.includes(secret), secret);
   });
 });

@@ -1,6 +1,7 @@
 import { identityRegistryAbi, royaltyPoolAbi } from "@wellspring/sdk";
 import { getAddress, keccak256, stringToBytes, type Address, type Hex, type PublicClient } from "viem";
 import type { Database } from "../db/database.ts";
+import { isContractAnswer } from "../chain-errors.ts";
 import { ServerError } from "../errors.ts";
 import type { HasRole, Role, RoleScope } from "./roles.ts";
 
@@ -36,7 +37,8 @@ export interface ChainRolesOptions {
  * | GUARDIAN    | `pool.hasRole(GUARDIAN_ROLE, a)`, same scoping as PROPOSER                      |
  *
  * Answers are cached for `ttlMs` (a revoked role stops working within that time). A chain that
- * does not answer is a 503 (`CHAIN_UNAVAILABLE`), never a silent "no" or "yes".
+ * does not answer is a 503 (`CHAIN_UNAVAILABLE`), never a silent "no" or "yes"; an address that
+ * answers with no data or a revert (no pool there) holds no role.
  */
 export function chainHasRole(options: ChainRolesOptions): HasRole {
   const ttl = options.ttlMs ?? 15_000;
@@ -71,6 +73,8 @@ export function chainHasRole(options: ChainRolesOptions): HasRole {
           args: [role, account],
         });
       } catch (error) {
+        // An address without pool code (or one that reverts) holds no role there: 403, not 503.
+        if (isContractAnswer(error)) return false;
         throw new ServerError("CHAIN_UNAVAILABLE", "could not read roles from the chain", {
           details: `hasRole on ${contract}`,
           cause: error,

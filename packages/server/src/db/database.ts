@@ -34,6 +34,8 @@ export interface Database extends Queryable {
   readonly kind: "pglite" | "postgres";
   /** Runs `fn` in one transaction: COMMIT if it resolves, ROLLBACK if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Connection counts of the pool (node-postgres only), for metrics. */
+  stats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -75,3 +77,40 @@ export function sqlState(error: unknown): string | undefined {
 
 export const isUniqueViolation = (error: unknown) => sqlState(error) === "23505";
 export const isForeignKeyViolation = (error: unknown) => sqlState(error) === "23503";
+
+/** Node socket errors that mean the server is gone or unreachable, not that the query was wrong. */
+const SOCKET_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
+/** node-postgres reports a dropped or unusable connection with these messages and no code. */
+const LOST_MESSAGES = [
+  "Connection terminated",
+  "Client has encountered a connection error",
+  "timeout exceeded when trying to connect",
+  "Client was closed and is not queryable",
+];
+
+/**
+ * True when `error` (or one of its causes) says the connection to the database was lost or could
+ * not be made: SQLSTATE class 08, the shutdown codes 57P01-57P03, a socket error, or
+ * node-postgres' own "connection terminated" errors. Such a failure is worth retrying; the query
+ * itself was not at fault.
+ */
+export function isConnectionLost(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 8; depth++) {
+    const state = sqlState(e);
+    if (state && (state.startsWith("08") || /^57P0[123]$/.test(state))) return true;
+    if (typeof e === "object" && "code" in e && typeof e.code === "string" && SOCKET_CODES.has(e.code))
+      return true;
+    if (!(e instanceof Error)) return false;
+    const { message } = e;
+    if (LOST_MESSAGES.some((m) => message.includes(m))) return true;
+    e = e.cause;
+  }
+  return false;
+}

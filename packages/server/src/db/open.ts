@@ -6,13 +6,13 @@ import { openPostgres } from "./postgres.ts";
 /** DATABASE_URL selects a PostgreSQL server; otherwise the embedded PGlite data directory. */
 export function openDatabase(
   config: Pick<Config, "DATABASE_URL" | "DATABASE_SCHEMA" | "PGLITE_DIR">,
-  onIdleError?: (error: Error) => void,
+  onConnectionError?: (error: Error) => void,
 ): Promise<Database> {
   if (config.DATABASE_URL) {
     return openPostgres({
       connectionString: config.DATABASE_URL,
       schema: config.DATABASE_SCHEMA,
-      ...(onIdleError ? { onIdleError } : {}),
+      ...(onConnectionError ? { onIdleError: onConnectionError, onClientError: onConnectionError } : {}),
     });
   }
   return openPglite({ dataDir: config.PGLITE_DIR, schema: config.DATABASE_SCHEMA });

@@ -25,6 +25,39 @@ export interface PostgresOptions {
   poolSize?: number;
   /** Called for errors on idle pooled connections (the pool replaces them). */
   onIdleError?: (error: Error) => void;
+  /** Called when a checked-out connection fails (its request fails; the pool replaces it). */
+  onClientError?: (error: Error) => void;
+  /** How long a request waits for a connection before failing (default 10 s). */
+  connectionTimeoutMs?: number;
+}
+
+interface Checkout {
+  client: pg.PoolClient;
+  /** Back to the pool; a connection that failed (or `broken`) is closed instead of reused. */
+  release(broken?: Error): void;
+}
+
+/**
+ * A pooled client with an `error` listener for the time it is checked out. The server may end a
+ * connection between two queries (pg_terminate_backend, a restart, a fail-over); node-postgres then
+ * emits `error` on the client, and an `error` event nobody listens to kills the process. Here it
+ * only marks the connection lost: the next query on it fails, and so only the request it carries.
+ */
+async function checkout(pool: pg.Pool, onError?: (error: Error) => void): Promise<Checkout> {
+  const client = await pool.connect();
+  let lost: Error | undefined;
+  const listener = (error: Error) => {
+    lost ??= error;
+    onError?.(error);
+  };
+  client.on("error", listener);
+  return {
+    client,
+    release(broken) {
+      client.removeListener("error", listener);
+      client.release(broken ?? lost ?? false);
+    },
+  };
 }
 
 const types = {
@@ -85,6 +118,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
     types,
     // Every pooled connection sees only this deployment's schema.
     options: `-c search_path=${schema}`,
@@ -92,7 +126,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
   pool.on("error", (error) => options.onIdleError?.(error));
 
   const transaction = async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
-    const client = await pool.connect();
+    const { client, release } = await checkout(pool, options.onClientError);
     let broken: Error | undefined;
     try {
       await client.query("BEGIN");
@@ -108,16 +142,16 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
       }
       throw error;
     } finally {
-      client.release(broken ?? false);
+      release(broken);
     }
   };
 
   const withClient = async <T>(fn: (q: Queryable) => Promise<T>): Promise<T> => {
-    const client = await pool.connect();
+    const { client, release } = await checkout(pool, options.onClientError);
     try {
       return await fn(clientQueryable(client));
     } finally {
-      client.release();
+      release();
     }
   };
 
@@ -127,6 +161,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     exec: (sql) => withClient((q) => q.exec(sql)),
     insertMany: (table, columns, rows) => transaction((tx) => tx.insertMany(table, columns, rows)),
     transaction,
+    stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => pool.end(),
   };
   if (schema !== "public") {

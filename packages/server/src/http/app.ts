@@ -39,6 +39,8 @@ import { poolOfRun } from "../auth/chain-roles.ts";
 import { attestationRoutes } from "./routes/attestations.ts";
 import { AttestationService, type AttestorOptions } from "../services/attestations.ts";
 import { BindingRepository } from "../repositories/bindings.ts";
+import type { IndexerProblem } from "../indexer/pool-indexer.ts";
+import { ServerMetrics } from "../metrics.ts";
 
 export type AppConfig = Pick<
   Config,
@@ -79,6 +81,10 @@ export interface AppDeps {
   chainNow?: () => number;
   /** Runs the attribution engine off the event loop; one shared worker unless given. */
   engine?: AttributeRunner;
+  /** What keeps this process's indexer from following the chain (`/readyz` is 503 while any). */
+  indexerProblems?: () => readonly IndexerProblem[];
+  /** Prometheus metrics served at /metrics; one per app unless given (start() shares it with the indexer). */
+  metrics?: ServerMetrics;
   /** Serves the web pages (`webHandler()` of @wellspring/web); absent = API only. */
   web?: (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 }
@@ -91,13 +97,16 @@ export const API_VERSION = "0.1.0";
 const DOCS_DIR = new URL("./docs-page/", import.meta.url);
 const docsAsset = (name: string) => readFileSync(new URL(name, DOCS_DIR), "utf8");
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
-const UNLIMITED_PATHS = new Set(["/healthz", "/readyz"]);
+const UNLIMITED_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
 
 /** Wires the whole HTTP app from its dependencies; nothing global, so tests need no module mocks. */
 export function createApp(deps: AppDeps): Express {
   const wallNow = deps.now ?? Date.now;
   const now = deps.chainNow ?? wallNow;
   const { config, logger, db } = deps;
+  const metrics =
+    deps.metrics ??
+    new ServerMetrics({ processMetrics: false, dbStats: db.stats ? () => db.stats!() : undefined });
   const app = express();
   app.locals.shuttingDown = false;
   app.disable("x-powered-by");
@@ -117,9 +126,10 @@ export function createApp(deps: AppDeps): Express {
       chainId: config.CHAIN_ID,
       maxAgeSeconds: config.ADMIN_AUTH_MAX_AGE_SECONDS,
       isShuttingDown: () => app.locals.shuttingDown === true,
+      indexerProblems: deps.indexerProblems ?? (() => []),
     }),
     ...policyRoutes(new PolicyService(new PolicyRepository(db), deps.policyCodec ?? enginePolicyCodec)),
-    ...poolRoutes(new PoolService(new PoolRepository(db), config.CHAIN_ID, now)),
+    ...poolRoutes(new PoolService(new PoolRepository(db), config.CHAIN_ID, now, deps.chain)),
     ...claimRoutes(
       new ClaimService(db, new PoolRepository(db), config.CHAIN_ID, now, {
         ...(deps.claimsFreshMs === undefined ? {} : { freshMs: deps.claimsFreshMs }),
@@ -178,6 +188,15 @@ export function createApp(deps: AppDeps): Express {
     res.setHeader("X-Request-Id", requestId);
     const started = process.hrtime.bigint();
     res.on("finish", () => {
+      // The route template (never the raw path) keeps the label set bounded.
+      const template = (req.route as { path?: unknown } | undefined)?.path;
+      metrics.request(
+        req.method,
+        typeof template === "string" ? template : "unmatched",
+        res.statusCode,
+        Number(process.hrtime.bigint() - started) / 1e9,
+        res.locals.errorCode as string | undefined,
+      );
       logger.info(
         {
           requestId,
@@ -238,6 +257,12 @@ export function createApp(deps: AppDeps): Express {
   );
 
   for (const r of routes) app[r.method](r.path, toHandler(r, authenticator));
+
+  app.get("/metrics", (_req, res, next) => {
+    metrics.registry.metrics().then((text) => {
+      res.type(metrics.registry.contentType).send(text);
+    }, next);
+  });
 
   app.get("/openapi.json", (_req, res) => {
     res.json(openapi);

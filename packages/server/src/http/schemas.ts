@@ -299,7 +299,13 @@ export const scheduleListResponse = z
   .object({ schedules: z.array(scheduleResponse) })
   .register(responseSchemas, { id: "ScheduleList" });
 
-export const healthResponse = z.object({ status: z.string() }).register(responseSchemas, { id: "Health" });
+export const healthResponse = z
+  .object({
+    status: z.string(),
+    /** Why the indexer stopped (a too-deep reorganisation, another chain behind RPC_URL). */
+    problems: z.array(z.string()).optional(),
+  })
+  .register(responseSchemas, { id: "Health" });
 
 export const adminAuthInfoResponse = z
   .object({

@@ -1,6 +1,7 @@
 import { royaltyPoolAbi } from "@wellspring/sdk";
 import type { Logger } from "pino";
 import { getAddress, type Hex, type PublicClient } from "viem";
+import type { ServerMetrics } from "../metrics.ts";
 import { bytea, type Database, type DbValue, type Queryable } from "../db/database.ts";
 import {
   ChainEventRepository,
@@ -40,7 +41,27 @@ export interface IndexerOptions {
   confirmations: number;
   /** Most blocks per eth_getLogs call. */
   batchBlocks?: number;
+  /**
+   * Deepest rollback the indexer applies on its own (default 64, well below any finality horizon).
+   * A reorganisation reaching further stops indexing that pool and raises an alert instead.
+   */
+  maxReorgDepth?: number;
   logger?: Logger;
+  metrics?: Pick<ServerMetrics, "indexerRound">;
+}
+
+export const DEFAULT_MAX_REORG_DEPTH = 64;
+
+/** Why the indexer is not following the chain; `/readyz` answers 503 while any is present. */
+export interface IndexerProblem {
+  alert: "INDEXER_CHAIN_MISMATCH" | "INDEXER_REORG_TOO_DEEP";
+  message: string;
+  pool?: string;
+}
+
+/** The RPC's answer cannot be trusted for this round: nothing is written, the next round retries. */
+export class RpcDoubtError extends Error {
+  override name = "RpcDoubtError";
 }
 
 export interface SyncReport {
@@ -48,6 +69,8 @@ export interface SyncReport {
   blocks: number;
   events: number;
   reorgs: number;
+  /** Pools skipped because a reorganisation deeper than the bound stopped them. */
+  halted: number;
 }
 
 interface Cursor {
@@ -68,22 +91,41 @@ interface Cursor {
  *   agree on, deletes everything the pool's events wrote above it, and re-reads from there. Logs
  *   whose block hash differs from the block fetched for that height (a reorg during the read)
  *   abort the batch; the next round retries.
+ * - Never deletes on doubt: any RPC error (429, timeout, a block missing or answered for another
+ *   height) aborts the round with nothing written; a reorganisation is declared only from a block
+ *   hash actually read. Each round first checks the chain id and the genesis hash against the ones
+ *   recorded; another chain is refused. A rollback deeper than `maxReorgDepth` (or to a fork point
+ *   not found among the recorded hashes) stops that pool until an operator looks (see
+ *   docs/server.md, "Alerts").
  */
 export class PoolIndexer {
   private readonly events = new ChainEventRepository();
   private readonly pools: PoolRepository;
   private readonly batchBlocks: bigint;
+  private readonly maxReorgDepth: bigint;
+  /** Pools stopped by a too-deep reorganisation (lower-case address -> problem), until restart. */
+  private readonly halted = new Map<string, IndexerProblem>();
+  private chainProblem: IndexerProblem | undefined;
+  /** Last indexed block per pool (lower-case address), for the lag metrics. */
+  private readonly lastBlocks = new Map<string, bigint>();
 
   constructor(private readonly options: IndexerOptions) {
     this.pools = new PoolRepository(options.db);
     this.batchBlocks = BigInt(options.batchBlocks ?? 2_000);
+    this.maxReorgDepth = BigInt(options.maxReorgDepth ?? DEFAULT_MAX_REORG_DEPTH);
+  }
+
+  /** What keeps the indexer from following the chain; empty = healthy. */
+  problems(): IndexerProblem[] {
+    return [...(this.chainProblem ? [this.chainProblem] : []), ...this.halted.values()];
   }
 
   /** Brings every registered pool up to the confirmed head once. */
   async syncOnce(): Promise<SyncReport> {
+    await this.checkChain();
     const head = await this.options.client.getBlockNumber({ cacheTime: 0 });
     const target = head - BigInt(this.options.confirmations);
-    const report: SyncReport = { pools: 0, blocks: 0, events: 0, reorgs: 0 };
+    const report: SyncReport = { pools: 0, blocks: 0, events: 0, reorgs: 0, halted: 0 };
     let afterId: bigint | undefined;
     for (;;) {
       const page = await this.pools.list(this.options.chainId, {
@@ -92,7 +134,11 @@ export class PoolIndexer {
       });
       if (page.length === 0) break;
       for (const pool of page) {
-        const r = await this.syncPool(pool, target);
+        if (this.halted.has(pool.address.toLowerCase())) {
+          report.halted++;
+          continue;
+        }
+        const r = await this.syncPool(pool, target, head);
         report.pools++;
         report.blocks += r.blocks;
         report.events += r.events;
@@ -100,7 +146,46 @@ export class PoolIndexer {
       }
       afterId = page.at(-1)?.id;
     }
+    this.options.metrics?.indexerRound({ report, head, cursors: this.lastBlocks }, this.problems());
     return report;
+  }
+
+  /**
+   * The RPC must serve CHAIN_ID with the genesis recorded on the first round; otherwise every hash
+   * it returns belongs to another chain and would read as a reorganisation of everything.
+   */
+  private async checkChain(): Promise<void> {
+    const { client, chainId, db } = this.options;
+    const served = await client.getChainId();
+    let problem: IndexerProblem | undefined;
+    if (served !== chainId) {
+      problem = {
+        alert: "INDEXER_CHAIN_MISMATCH",
+        message: `RPC serves chain ${served}, not CHAIN_ID ${chainId}; indexing refused`,
+      };
+    } else {
+      const genesis = await this.readBlockHash(0n);
+      await db.query(
+        "INSERT INTO indexer_chains (chain_id, genesis_hash) VALUES ($1, $2) ON CONFLICT (chain_id) DO NOTHING",
+        [chainId, bytea(genesis)],
+      );
+      const { rows } = await db.query<{ genesis_hash: Hex }>(
+        "SELECT genesis_hash FROM indexer_chains WHERE chain_id = $1",
+        [chainId],
+      );
+      const recorded = rows[0]!.genesis_hash;
+      if (recorded !== genesis) {
+        problem = {
+          alert: "INDEXER_CHAIN_MISMATCH",
+          message: `RPC serves a chain with genesis ${genesis}, not the recorded ${recorded}; indexing refused`,
+        };
+      }
+    }
+    if (problem && this.chainProblem?.message !== problem.message) {
+      this.options.logger?.error({ alert: problem.alert }, problem.message);
+    }
+    this.chainProblem = problem;
+    if (problem) throw new RpcDoubtError(problem.message);
   }
 
   /** Loops until `signal` aborts, waiting `intervalMs` between rounds; errors are logged and retried. */
@@ -111,6 +196,7 @@ export class PoolIndexer {
         if (report.events > 0 || report.reorgs > 0) this.options.logger?.info(report, "indexed");
       } catch (error) {
         this.options.logger?.warn({ err: error }, "indexer round failed; retrying");
+        this.options.metrics?.indexerRound("failed", this.problems());
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, intervalMs);
@@ -135,13 +221,26 @@ export class PoolIndexer {
   private async syncPool(
     pool: PoolRecord,
     target: bigint,
+    head: bigint,
   ): Promise<{ blocks: number; events: number; reorgs: number }> {
     const result = { blocks: 0, events: 0, reorgs: 0 };
     let cursor = await this.cursor(pool);
+    if (cursor) this.lastBlocks.set(pool.address.toLowerCase(), cursor.blockNumber);
     if (cursor) {
-      const onChain = await this.blockHash(cursor.blockNumber);
+      const onChain = await this.readBlockHash(cursor.blockNumber);
       if (onChain !== cursor.blockHash) {
-        cursor = await this.rollback(pool, cursor);
+        // The new hash is believed only when the next block names it as its parent: one wrong
+        // answer for one height is not a reorganisation. At the head, wait for the next block.
+        if (cursor.blockNumber >= head) return result;
+        const child = await this.readBlock(cursor.blockNumber + 1n);
+        if (child.parentHash !== onChain) {
+          throw new RpcDoubtError(
+            `RPC answered hash ${onChain} for block ${cursor.blockNumber}, but block ${cursor.blockNumber + 1n} names ${child.parentHash} as its parent`,
+          );
+        }
+        const rolled = await this.rollback(pool, cursor);
+        if (rolled === "halted") return result;
+        cursor = rolled;
         result.reorgs++;
       }
     }
@@ -157,12 +256,21 @@ export class PoolIndexer {
     return result;
   }
 
-  private async blockHash(blockNumber: bigint): Promise<Hex | undefined> {
-    try {
-      return (await this.options.client.getBlock({ blockNumber })).hash ?? undefined;
-    } catch {
-      return undefined; // The chain is shorter than our cursor: treat as a reorg.
+  /**
+   * The hash of block `blockNumber` as the RPC answers it. Any failure, a missing block (a node
+   * behind, or a chain shorter than our cursor) or a block of another height throws: only hashes
+   * actually read may declare a reorganisation.
+   */
+  private async readBlockHash(blockNumber: bigint): Promise<Hex> {
+    return (await this.readBlock(blockNumber)).hash;
+  }
+
+  private async readBlock(blockNumber: bigint): Promise<{ hash: Hex; parentHash: Hex; timestamp: bigint }> {
+    const block = await this.options.client.getBlock({ blockNumber });
+    if (block.number !== blockNumber || !block.hash) {
+      throw new RpcDoubtError(`RPC answered block ${String(block.number)} for block ${blockNumber}`);
     }
+    return { hash: block.hash, parentHash: block.parentHash, timestamp: block.timestamp };
   }
 
   /** Reads [from, to] and writes its events and the cursor in one transaction; undefined = retry. */
@@ -179,16 +287,14 @@ export class PoolIndexer {
     const wanted = [...new Set([...logs.map((l) => l.blockNumber), to])];
     for (let i = 0; i < wanted.length; i += BLOCK_FETCH_CONCURRENCY) {
       const slice = wanted.slice(i, i + BLOCK_FETCH_CONCURRENCY);
-      const fetched = await Promise.all(slice.map((blockNumber) => client.getBlock({ blockNumber })));
-      fetched.forEach((block, k) =>
-        blocks.set(slice[k]!, { hash: block.hash, parentHash: block.parentHash, timestamp: block.timestamp }),
-      );
+      const fetched = await Promise.all(slice.map((blockNumber) => this.readBlock(blockNumber)));
+      fetched.forEach((block, k) => blocks.set(slice[k]!, block));
     }
     if (logs.some((l) => blocks.get(l.blockNumber)?.hash !== l.blockHash)) return undefined;
     const end = blocks.get(to)!;
     const time = (n: bigint) => new Date(Number(blocks.get(n)!.timestamp) * 1000);
 
-    return this.options.db.transaction(async (tx) => {
+    const committed = await this.options.db.transaction(async (tx) => {
       let written = 0;
       // Deposits and claims (nearly all events) are written in multi-row statements; the rare
       // schedule, revocation, sweep and parameter events are applied one by one in log order.
@@ -288,6 +394,8 @@ export class PoolIndexer {
       await this.moveCursor(tx, pool, { blockNumber: to, blockHash: end.hash });
       return written;
     });
+    this.lastBlocks.set(pool.address.toLowerCase(), to);
+    return committed;
   }
 
   /**
@@ -332,25 +440,41 @@ export class PoolIndexer {
   }
 
   /**
-   * Finds the newest recorded block at or below the cursor that the chain still has, deletes the
-   * pool's data above it and moves the cursor there (or removes it: re-read from deployment).
+   * Finds the newest recorded block at most `maxReorgDepth` below the cursor that the chain still
+   * has, deletes the pool's data above it and moves the cursor there. When none is found (the fork
+   * is deeper, or the pool's recorded hashes do not reach it) nothing is deleted: the pool is
+   * halted and an alert logged. RPC errors propagate (the round aborts, nothing written).
    */
-  private async rollback(pool: PoolRecord, cursor: Cursor): Promise<Cursor | undefined> {
+  private async rollback(pool: PoolRecord, cursor: Cursor): Promise<Cursor | "halted"> {
+    const floor = cursor.blockNumber - this.maxReorgDepth;
     const { rows } = await this.options.db.query<{ block_number: string; block_hash: Hex }>(
       `SELECT block_number, block_hash FROM indexed_stream_blocks
-       WHERE chain_id = $1 AND stream = $2 AND block_number <= $3 AND block_number >= $4
+       WHERE chain_id = $1 AND stream = $2 AND block_number < $3 AND block_number >= $4
        ORDER BY block_number DESC`,
-      [this.options.chainId, this.stream(pool), cursor.blockNumber, pool.deployedBlock],
+      [this.options.chainId, this.stream(pool), cursor.blockNumber, floor],
     );
     let fork: Cursor | undefined;
     for (const row of rows) {
       const n = BigInt(row.block_number);
-      if ((await this.blockHash(n)) === row.block_hash) {
+      if ((await this.readBlockHash(n)) === row.block_hash) {
         fork = { blockNumber: n, blockHash: row.block_hash };
         break;
       }
     }
-    const forkBlock = fork ? fork.blockNumber : pool.deployedBlock - 1n;
+    if (!fork) {
+      const problem: IndexerProblem = {
+        alert: "INDEXER_REORG_TOO_DEEP",
+        pool: pool.address,
+        message: `pool ${pool.address}: block ${cursor.blockNumber} changed and no recorded block within ${this.maxReorgDepth} blocks below it matches the chain; indexing of this pool stopped, nothing deleted`,
+      };
+      this.halted.set(pool.address.toLowerCase(), problem);
+      this.options.logger?.error(
+        { alert: problem.alert, pool: pool.address, cursor: cursor.blockNumber.toString() },
+        problem.message,
+      );
+      return "halted";
+    }
+    const forkBlock = fork.blockNumber;
     const removed = await this.options.db.transaction(async (tx) => {
       const n = await this.events.rollbackPool(tx, pool.id, forkBlock);
       await tx.query(

@@ -201,6 +201,8 @@ export interface BindingView {
   record: BindingRecord;
   /** The registry's view of the identity now (absent without a chain). */
   onChain?: { payee: Address; nonce: bigint; pendingPayee: Address; pendingExecutableAt: bigint };
+  /** Set when the registry could not be read: the stored record is still the answer. */
+  onChainError?: string;
 }
 
 function manifestJson(bytes: Uint8Array): unknown {
@@ -487,8 +489,9 @@ export class AttestationService {
         }),
       ]);
       onChain = { payee, nonce, pendingPayee: pending[0], pendingExecutableAt: BigInt(pending[2]) };
-    } catch (error) {
-      throw new ServerError("CHAIN_UNAVAILABLE", "could not read the identity registry", { cause: error });
+    } catch {
+      // The record is stored; a chain outage only hides the registry's view of it.
+      return { record, onChainError: "could not read the identity registry" };
     }
     if (
       record.status === "attested" &&

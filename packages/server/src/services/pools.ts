@@ -1,4 +1,6 @@
-import type { Address } from "viem";
+import { royaltyPoolAbi } from "@wellspring/sdk";
+import type { Address, PublicClient } from "viem";
+import { isContractAnswer } from "../chain-errors.ts";
 import { ServerError } from "../errors.ts";
 import type {
   BalanceRecord,
@@ -89,9 +91,12 @@ export class PoolService {
     private readonly chainId: number,
     /** The clock schedule statuses are computed against (ms since the epoch). */
     private readonly now: () => number = Date.now,
+    /** When given, a registered address must be a royalty pool on it. */
+    private readonly chain?: PublicClient,
   ) {}
 
   async register(input: { address: Address; name: string; deployedBlock: bigint; registeredBy: Address }) {
+    if (this.chain) await assertIsPool(this.chain, input.address, this.chainId);
     return poolDto(await this.pools.insert({ ...input, chainId: this.chainId }));
   }
 
@@ -157,5 +162,22 @@ export class PoolService {
     const pool = await this.pools.findByAddress(this.chainId, address);
     if (!pool) throw new ServerError("NOT_FOUND", `no pool ${address} registered on chain ${this.chainId}`);
     return pool;
+  }
+}
+
+/**
+ * A pool answers the RoyaltyPool's `registry()`; an address without code (or another contract)
+ * does not. Registering one would make every role check on it fail later.
+ */
+async function assertIsPool(chain: PublicClient, address: Address, chainId: number): Promise<void> {
+  try {
+    await chain.readContract({ address, abi: royaltyPoolAbi, functionName: "registry" });
+  } catch (error) {
+    if (isContractAnswer(error)) {
+      throw new ServerError("VALIDATION", `${address} is not a royalty pool on chain ${chainId}`, {
+        issues: [{ path: "body.address", message: "no royalty pool at this address" }],
+      });
+    }
+    throw new ServerError("CHAIN_UNAVAILABLE", "could not check the pool on the chain", { cause: error });
   }
 }

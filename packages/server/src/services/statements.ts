@@ -65,10 +65,16 @@ interface SplitTable {
   largest: { accountId: Hex; shares: bigint; identity: string | null }[];
 }
 
-const csvCell = (value: unknown): string => {
+/**
+ * Cells a spreadsheet would run as a formula: a trigger (= + - @, or their full-width forms, which
+ * some spreadsheets normalise) after any leading whitespace, or a leading tab or carriage return.
+ */
+const FORMULA = /^(\s*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|[\t\r])/;
+
+export const csvCell = (value: unknown): string => {
   let text = value === null || value === undefined ? "" : String(value);
   // A spreadsheet must not run a cell as a formula (identities are free text).
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (FORMULA.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 };
 const csv = (header: readonly string[], rows: readonly unknown[][]) =>

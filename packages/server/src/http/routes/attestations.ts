@@ -118,6 +118,10 @@ export const bindingRequestResponse = z
       })
       .nullable()
       .meta({ description: "The registry's view of the identity now (null without a chain)" }),
+    onChainError: z
+      .string()
+      .optional()
+      .meta({ description: "Why `onChain` is null although a chain is configured (the RPC failed)" }),
   })
   .register(responseSchemas, { id: "BindingRequest" });
 
@@ -252,10 +256,11 @@ export function attestationRoutes(attestations: AttestationService): AnyRoute[] 
         404: { description: "Unknown request" },
       },
       handle: async ({ params }) => {
-        const { record, onChain } = await attestations.get(params.id);
+        const { record, onChain, onChainError } = await attestations.get(params.id);
         return {
           body: {
             request: view(record),
+            ...(onChainError ? { onChainError } : {}),
             onChain: onChain
               ? {
                   payee: onChain.payee,

@@ -1,6 +1,7 @@
 import type { Database } from "../../db/database.ts";
 import { ServerError } from "../../errors.ts";
 import { ADMIN_HEADERS, ADMIN_REQUEST_TYPES, adminDomain } from "../../auth/admin-auth.ts";
+import type { IndexerProblem } from "../../indexer/pool-indexer.ts";
 import { route, type AnyRoute } from "../route.ts";
 import { adminAuthInfoResponse, healthResponse } from "../schemas.ts";
 
@@ -9,6 +10,7 @@ export function systemRoutes(deps: {
   chainId: number;
   maxAgeSeconds: number;
   isShuttingDown: () => boolean;
+  indexerProblems: () => readonly IndexerProblem[];
 }): AnyRoute[] {
   return [
     route({
@@ -24,7 +26,8 @@ export function systemRoutes(deps: {
       method: "get",
       path: "/readyz",
       operationId: "ready",
-      summary: "Readiness: the database answers and the server is not shutting down",
+      summary:
+        "Readiness: the database answers, the indexer follows the chain and the server is not shutting down",
       tags: ["system"],
       responses: {
         200: { description: "Ready", schema: healthResponse },
@@ -35,7 +38,14 @@ export function systemRoutes(deps: {
         try {
           await deps.db.query("SELECT 1");
         } catch (error) {
-          throw new ServerError("DB_ERROR", "database unreachable", { cause: error });
+          throw new ServerError("DATABASE_UNAVAILABLE", "database unreachable", { cause: error });
+        }
+        const problems = deps.indexerProblems();
+        if (problems.length > 0) {
+          return {
+            status: 503,
+            body: { status: "indexer stopped", problems: problems.map((p) => p.message) },
+          };
         }
         return { body: { status: "ready" } };
       },
