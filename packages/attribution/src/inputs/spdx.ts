@@ -75,6 +75,9 @@ function actorIdentity(actor: string | undefined): string | undefined {
   return undefined;
 }
 
+/** How many dropped relationships a warning names before "and N more". */
+const DROPPED_EXAMPLES = 5;
+
 class SpdxReader {
   private readonly ids = new Map<string, string>();
   /** Where each SPDXID was declared (`packages[i]`, `files[i]`), for the duplicate error. */
@@ -93,7 +96,12 @@ class SpdxReader {
   private elementsDone = false;
   private documentIdSeen = false;
   private readonly described: Array<{ id: string; field: string }> = [];
+  /** SPDXIDs of files and snippets (`files[]`, `snippets[]`, `hasFiles`): valid elements that
+   *  are not components, so relationships touching them carry no value and are skipped. */
   private readonly ignored = new Set<string>();
+  /** Relationships dropped because they name an id declared nowhere (first few, and how many). */
+  private readonly dropped: string[] = [];
+  private droppedCount = 0;
 
   constructor(
     private readonly file: InputFile,
@@ -163,8 +171,19 @@ class SpdxReader {
     if (version === undefined) throw schemaError(path, "spdxVersion", "missing spdxVersion");
     this.packagesDone = this.elementsDone = this.documentIdSeen = true;
     for (const { value, index } of this.buffered) this.relationship(value, index, documentId, true);
+    if (this.droppedCount > 0) {
+      const more = this.droppedCount - this.dropped.length;
+      this.sink.warning?.(
+        `${this.droppedCount} relationship(s) name SPDX elements this document does not declare and were dropped: ` +
+          this.dropped.join(", ") +
+          (more > 0 ? `, and ${more} more` : ""),
+        { file: path, field: "relationships" },
+      );
+    }
     const roots = new Set<string>();
     for (const { id, field } of this.described) {
+      // A described file or snippet is not the product; the described packages are.
+      if (this.ignored.has(id)) continue;
       const key = this.ids.get(id);
       if (key === undefined) throw danglingError(path, field, id);
       if (roots.has(key)) continue;
@@ -204,6 +223,12 @@ class SpdxReader {
         case "primaryPackagePurpose":
           p[k] = this.str(r, base, `${at}.${k}`);
           break;
+        case "hasFiles": {
+          // File ids a package contains: valid elements that carry no value (see `ignored`).
+          const list = check(z.array(z.string()), r.readValue(), this.file.path, `${base}${at}.hasFiles`);
+          for (const id of list) this.ignored.add(id);
+          break;
+        }
         case "externalRefs": {
           if (r.kind() !== "array")
             throw schemaError(
@@ -357,6 +382,12 @@ class SpdxReader {
     this.idFields.set(id, code);
   }
 
+  private drop(field: string, id: string): true {
+    if (this.dropped.length < DROPPED_EXAMPLES) this.dropped.push(`${field} "${id}"`);
+    this.droppedCount++;
+    return true;
+  }
+
   /**
    * One relationship. When not `final` (files, snippets or the document's SPDXID may still
    * follow), one naming an element not seen yet returns false and is read again at the end.
@@ -383,11 +414,11 @@ class SpdxReader {
     const a = this.ids.get(r.spdxElementId);
     const b = this.ids.get(r.relatedSpdxElement);
     if ((a === undefined || b === undefined) && !final) return false;
-    if (a === undefined) {
-      if (r.spdxElementId === documentId) return true;
-      throw danglingError(path, `${field}.spdxElementId`, r.spdxElementId);
-    }
-    if (b === undefined) throw danglingError(path, `${field}.relatedSpdxElement`, r.relatedSpdxElement);
+    if (a === undefined && r.spdxElementId === documentId) return true;
+    // An id declared nowhere (syft relates file ids it never lists): the edge is dropped and
+    // reported, not the whole document; it may have been a file, which carries no value anyway.
+    if (a === undefined) return this.drop(`${field}.spdxElementId`, r.spdxElementId);
+    if (b === undefined) return this.drop(`${field}.relatedSpdxElement`, r.relatedSpdxElement);
     const [kind, direction] = mapping;
     if (a !== b) {
       if (direction === "forward") this.sink.edge(a, b, kind, { file: path, field });
