@@ -6,7 +6,7 @@ import type { ComponentInfo, EdgeKind, GraphSink, InputFile, InputParser } from 
 import { JsonReader, type JsonHead } from "./json.ts";
 import { formatPurl, normalisePurl } from "./keys.ts";
 import { emailIdentity, gitHubOwnerIdentity } from "./identity.ts";
-import { check, danglingError, duplicateError, schemaError, z } from "./schema.ts";
+import { check, danglingError, DroppedRelationships, duplicateError, schemaError, z } from "./schema.ts";
 
 interface ExternalRef {
   referenceType: string;
@@ -75,9 +75,6 @@ function actorIdentity(actor: string | undefined): string | undefined {
   return undefined;
 }
 
-/** How many dropped relationships a warning names before "and N more". */
-const DROPPED_EXAMPLES = 5;
-
 class SpdxReader {
   private readonly ids = new Map<string, string>();
   /** Where each SPDXID was declared (`packages[i]`, `files[i]`), for the duplicate error. */
@@ -99,9 +96,7 @@ class SpdxReader {
   /** SPDXIDs of files and snippets (`files[]`, `snippets[]`, `hasFiles`): valid elements that
    *  are not components, so relationships touching them carry no value and are skipped. */
   private readonly ignored = new Set<string>();
-  /** Relationships dropped because they name an id declared nowhere (first few, and how many). */
-  private readonly dropped: string[] = [];
-  private droppedCount = 0;
+  private readonly dropped = new DroppedRelationships();
 
   constructor(
     private readonly file: InputFile,
@@ -171,15 +166,7 @@ class SpdxReader {
     if (version === undefined) throw schemaError(path, "spdxVersion", "missing spdxVersion");
     this.packagesDone = this.elementsDone = this.documentIdSeen = true;
     for (const { value, index } of this.buffered) this.relationship(value, index, documentId, true);
-    if (this.droppedCount > 0) {
-      const more = this.droppedCount - this.dropped.length;
-      this.sink.warning?.(
-        `${this.droppedCount} relationship(s) name SPDX elements this document does not declare and were dropped: ` +
-          this.dropped.join(", ") +
-          (more > 0 ? `, and ${more} more` : ""),
-        { file: path, field: "relationships" },
-      );
-    }
+    this.dropped.report(this.sink, path, "relationships");
     const roots = new Set<string>();
     for (const { id, field } of this.described) {
       // A described file or snippet is not the product; the described packages are.
@@ -382,12 +369,6 @@ class SpdxReader {
     this.idFields.set(id, code);
   }
 
-  private drop(field: string, id: string): true {
-    if (this.dropped.length < DROPPED_EXAMPLES) this.dropped.push(`${field} "${id}"`);
-    this.droppedCount++;
-    return true;
-  }
-
   /**
    * One relationship. When not `final` (files, snippets or the document's SPDXID may still
    * follow), one naming an element not seen yet returns false and is read again at the end.
@@ -415,10 +396,8 @@ class SpdxReader {
     const b = this.ids.get(r.relatedSpdxElement);
     if ((a === undefined || b === undefined) && !final) return false;
     if (a === undefined && r.spdxElementId === documentId) return true;
-    // An id declared nowhere (syft relates file ids it never lists): the edge is dropped and
-    // reported, not the whole document; it may have been a file, which carries no value anyway.
-    if (a === undefined) return this.drop(`${field}.spdxElementId`, r.spdxElementId);
-    if (b === undefined) return this.drop(`${field}.relatedSpdxElement`, r.relatedSpdxElement);
+    if (a === undefined) return this.dropped.drop(`${field}.spdxElementId`, r.spdxElementId);
+    if (b === undefined) return this.dropped.drop(`${field}.relatedSpdxElement`, r.relatedSpdxElement);
     const [kind, direction] = mapping;
     if (a !== b) {
       if (direction === "forward") this.sink.edge(a, b, kind, { file: path, field });
