@@ -31,11 +31,19 @@ const POLICY = "packages/attribution/policies/default.json";
 const CLI = path.join(ROOT, "packages/cli/bin/wellspring.js");
 const STATUS_FILE = path.join(ROOT, CORPUS, "corpus-status.md");
 /** Files in the corpus folders that are not documents. */
-const NOT_A_DOCUMENT = /^(README\.md|corpus-status\.md|LICENSE(\..*)?|NOTICE(\..*)?)$/;
+const NOT_A_DOCUMENT = /^(README\.md|corpus-status\.md|manifest\.json|LICENSE(\..*)?|NOTICE(\..*)?)$/;
 /** Two CLI runs at a time (the machine has two cores). */
 const PARALLEL = 2;
 const UNREACHABLE_EXAMPLES = 3;
 const MESSAGE_CHARS = 300;
+const WARNING_CHARS = 160;
+const MANIFEST = path.join(ROOT, CORPUS, "manifest.json");
+/** The corpus manifest's products for documents that name none (see the corpus README). */
+const manifestRoots = new Map<string, string>(
+  Object.entries(JSON.parse(readFileSync(MANIFEST, "utf8")) as Record<string, { root?: string }>).flatMap(
+    ([doc, e]) => (e.root === undefined ? [] : [[`${CORPUS}/${doc}`, e.root] as const]),
+  ),
+);
 
 interface Refused {
   status: "refused";
@@ -53,9 +61,14 @@ interface Accepted {
   reachable: number;
   recipients: number;
   unreachableExamples: string[];
+  warningCount: number;
+  firstWarning?: string;
 }
 
-type Row = { file: string; format: string; declared: number } & (Refused | Accepted);
+type Row = { file: string; format: string; declared: number } & (Refused | Accepted) & {
+    /** A document naming no product, run again with the product the corpus manifest names. */
+    withProduct?: { product: string; row: Row };
+  };
 
 function documents(dir: string): string[] {
   const found: string[] = [];
@@ -82,6 +95,14 @@ function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr:
 }
 
 async function status(file: string): Promise<Row> {
+  const row = await statusWith(file, undefined);
+  const product = manifestRoots.get(file);
+  if (row.status === "refused" && row.code === "INPUT_NO_ROOT" && product !== undefined)
+    row.withProduct = { product, row: await statusWith(file, product) };
+  return row;
+}
+
+async function statusWith(file: string, product: string | undefined): Promise<Row> {
   const { format, declared } = census(readFileSync(path.join(ROOT, file)));
   const out = mkdtempSync(path.join(tmpdir(), "corpus-status-"));
   try {
@@ -94,14 +115,21 @@ async function status(file: string): Promise<Row> {
       "--out",
       `${out}/out`,
       "--json",
+      ...(product === undefined ? [] : ["--product", product]),
     ]);
     if (run.code !== 0) return { file, format, declared, ...refusal(run.code, run.stderr) };
     const summary = JSON.parse(readFileSync(`${out}/out/explanation.jsonl`, "utf8").split("\n", 1)[0]!) as {
       product: string;
-      report: { components: number; reachable: number; recipients: number };
+      report: {
+        components: number;
+        reachable: number;
+        recipients: number;
+        warnings: string[];
+        warningCount: number;
+      };
     };
-    const { components, reachable, recipients } = summary.report;
-    const unreachableExamples = reachable < components ? unreachableKeys(file) : [];
+    const { components, reachable, recipients, warnings, warningCount } = summary.report;
+    const unreachableExamples = reachable < components ? unreachableKeys(file, product) : [];
     return {
       file,
       format,
@@ -112,6 +140,8 @@ async function status(file: string): Promise<Row> {
       reachable,
       recipients,
       unreachableExamples,
+      warningCount,
+      ...(warnings[0] === undefined ? {} : { firstWarning: warnings[0] }),
     };
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -129,7 +159,7 @@ function refusal(exitCode: number, stderr: string): Refused {
 }
 
 /** A few components the readers declare that no edge path from the root reaches (sorted). */
-function unreachableKeys(file: string): string[] {
+function unreachableKeys(file: string, product: string | undefined): string[] {
   const declared = new Set<string>();
   const edges = new Map<string, string[]>();
   let root: string | undefined;
@@ -139,7 +169,11 @@ function unreachableKeys(file: string): string[] {
     contributor: () => {},
     root: (key) => void (root = key),
   };
-  readInputs([inputFile(file, readFileSync(path.join(ROOT, file)))], sink);
+  readInputs(
+    [inputFile(file, readFileSync(path.join(ROOT, file)))],
+    sink,
+    product === undefined ? {} : { root: product },
+  );
   const reached = new Set<string>(root === undefined ? [] : [root]);
   const queue = [...reached];
   for (let key = queue.pop(); key !== undefined; key = queue.pop()) {
@@ -182,7 +216,9 @@ function verdict(row: Row): string {
       .join(", ");
     // An internal error's message is a stack trace: its first line says enough here.
     const message = row.message.split("\n", 1)[0]!.slice(0, MESSAGE_CHARS);
-    return `**refused** \`${row.code}\`${where !== "" ? ` (${where})` : ""}: ${message}`;
+    const refused = `**refused** \`${row.code}\`${where !== "" ? ` (${where})` : ""}: ${message}`;
+    if (row.withProduct === undefined) return refused;
+    return `${refused}; with \`--product ${row.withProduct.product}\` (corpus manifest): ${verdict(row.withProduct.row)}`;
   }
   const notes: string[] = [];
   const unreachable = row.components - row.reachable;
@@ -192,6 +228,12 @@ function verdict(row: Row): string {
     );
   if (row.declared > row.components)
     notes.push(`${row.declared - row.components} declared entries not in the graph (merged or dropped)`);
+  if (row.firstWarning !== undefined) {
+    const first = row.firstWarning.slice(row.firstWarning.indexOf(": ") + 2);
+    notes.push(
+      `${row.warningCount} warning(s), e.g. "${first.length > WARNING_CHARS ? `${first.slice(0, WARNING_CHARS)}…` : first}"`,
+    );
+  }
   return [`accepted (product \`${row.product}\`)`, ...notes].join("; ");
 }
 
@@ -205,7 +247,8 @@ function render(rows: Row[]): string {
     "",
     "Generated by `npx tsx scripts/corpus-status.ts` (do not edit by hand). Each document is run through",
     `\`wellspring attribute --input <file> --policy ${POLICY} --out <tmp> --json\``,
-    `(no \`--product\`), engine \`${ENGINE_VERSION}\`. Sources and licences: [README.md](README.md).`,
+    `(no \`--product\`; a document refused for naming no product is run again with the product`,
+    `[manifest.json](manifest.json) names), engine \`${ENGINE_VERSION}\`. Sources and licences: [README.md](README.md).`,
     "",
     "- **declared**: components the document declares, counted by `scripts/lib/sbom-census.ts` without the",
     "  engine (CycloneDX: `metadata.component`, `components[]`, `services[]`, nested included; SPDX 2: packages;",

@@ -11,11 +11,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import { attribute } from "../src/attribute.ts";
 import { isWellspringError } from "../src/errors.ts";
-import { inputFile } from "../src/inputs/index.ts";
+import { detectFormat, inputFile } from "../src/inputs/index.ts";
 import { looksLikeJson } from "../src/inputs/json.ts";
 import { parseShareTable, serializeShareTableToString } from "../src/table.ts";
 import { verifyShareTable } from "../src/verify.ts";
@@ -24,11 +25,18 @@ import { seeded, shuffledJson, tableWithoutInputs } from "./helpers.ts";
 
 const CORPUS = join(FIXTURES, "corpus");
 const NOTICE = /^(readme|licen[sc]e|notice|copying|authors)([.-].*)?$/i;
+const MARKDOWN = /\.(md|markdown)$/i;
 const POLICY = { version: 1 };
+const manifestPath = join(CORPUS, "manifest.json");
 
 interface Expectation {
   root?: string;
   refused?: string;
+}
+
+/** Markdown that is not a model card (corpus-status.md, notes) documents the corpus. */
+function notesFile(path: string): boolean {
+  return MARKDOWN.test(path) && detectFormat(inputFile(path, readFileSync(path))) !== "hf-model-card";
 }
 
 function documents(dir: string): string[] {
@@ -37,13 +45,12 @@ function documents(dir: string): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) out.push(...documents(path));
-    else if (entry.isFile() && !NOTICE.test(entry.name) && path !== join(CORPUS, "manifest.json"))
+    else if (entry.isFile() && !NOTICE.test(entry.name) && path !== manifestPath && !notesFile(path))
       out.push(path);
   }
   return out.sort();
 }
 
-const manifestPath = join(CORPUS, "manifest.json");
 const manifest: Record<string, Expectation> = existsSync(manifestPath)
   ? (JSON.parse(readFileSync(manifestPath, "utf8")) as Record<string, Expectation>)
   : {};
@@ -85,4 +92,11 @@ test("corpus harness: notices and the manifest are not documents", () => {
   for (const n of ["README.md", "LICENSE", "LICENSE.txt", "NOTICE", "notice.md", "COPYING", "AUTHORS"])
     assert.ok(NOTICE.test(n), n);
   for (const n of ["bom.json", "licenses.cdx.json", "sbom-readme.spdx"]) assert.ok(!NOTICE.test(n), n);
+  assert.ok(notesFile(join(CORPUS, "corpus-status.md")));
+  // A model card is Markdown too, and stays a document.
+  const dir = mkdtempSync(join(tmpdir(), "corpus-"));
+  const card = join(dir, "model-card.md");
+  writeFileSync(card, "---\nbase_model: org/base\nlicense: mit\n---\n# A model\n");
+  assert.ok(!notesFile(card));
+  rmSync(dir, { recursive: true });
 });

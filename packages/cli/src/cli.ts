@@ -89,7 +89,8 @@ Options:
                          names, .git (runs git log) and node_modules (installed manifests).
   --policy <file>        weight policy (default: packages/attribution/policies/default.json)
   --out <dir>            output directory; replaced only when everything was written
-  --product <key>        component key of the product, when the inputs name several
+  --product <key>        component key of the product, when the inputs name several or none
+                         (a new key when none: it becomes the product of every top-level component)
   --source-of <key>      component a git history / funding manifest belongs to
   --no-node-modules      do not read installed node_modules manifests in directories
   --json                 print a JSON summary (and JSON errors)

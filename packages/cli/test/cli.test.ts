@@ -479,6 +479,50 @@ test("unreachable components and merge warnings are printed in the summary", () 
   assert.equal(summary.warnings, 2);
 });
 
+test("a scan naming no product: the error says how to name one; --product adds it; dangling purls are warned", () => {
+  const author = (login: string) => [{ name: login, email: `${login}@users.noreply.github.com` }];
+  const bom = {
+    bomFormat: "CycloneDX",
+    specVersion: "1.6",
+    components: [
+      { type: "library", name: "a", purl: "pkg:pypi/a@1", "bom-ref": "a", authors: author("ay") },
+      { type: "library", name: "b", purl: "pkg:pypi/b@2", "bom-ref": "b", authors: author("bee") },
+    ],
+    // The model is named by its purl only, as rust-aibom-generator does.
+    dependencies: [{ ref: "a", dependsOn: ["pkg:huggingface/org/model@1.0"] }],
+  };
+  writeFileSync(join(work, "noproduct.cdx.json"), JSON.stringify(bom));
+  const refused = wellspring(["attribute", "--input", "noproduct.cdx.json", "--out", "noproduct"]);
+  assert.equal(refused.code, 3, refused.stderr);
+  assert.match(refused.stderr, /INPUT_NO_ROOT/);
+  assert.match(
+    refused.stderr,
+    /--product <key>.*e\.g\. pkg:pypi\/a@1, pkg:pypi\/b@2, pkg:huggingface\/org\/model/,
+  );
+  assert.ok(!existsSync(join(work, "noproduct")));
+
+  const r = wellspring([
+    "attribute",
+    "--input",
+    "noproduct.cdx.json",
+    "--out",
+    "noproduct",
+    "--product",
+    "pkg:pypi/mine@3",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stdout,
+    /warning: \(options\): the product pkg:pypi\/mine@3 is declared by no input and was added/,
+  );
+  assert.match(
+    r.stdout,
+    /warning: noproduct\.cdx\.json: field dependencies\[0\]\.dependsOn\[0\]: reference "pkg:huggingface\/org\/model@1\.0" names no component/,
+  );
+  assert.match(r.stdout, /pkg:pypi\/a@1 \(no-dependents, attached to the product\)/);
+  assert.match(r.stdout, /pkg:pypi\/b@2 \(no-dependents, attached to the product\)/);
+});
+
 test("a directory scan picks up CycloneDX XML and SPDX tag-value by name", () => {
   const dir = join(work, "xml-scan");
   mkdirSync(dir, { recursive: true });

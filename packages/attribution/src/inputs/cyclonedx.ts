@@ -22,6 +22,7 @@ import {
   modelKey,
   normalisePurl,
   normaliseRepositoryUrl,
+  parsePurl,
   plainKey,
 } from "./keys.ts";
 import { gitHubOwnerIdentity, personIdentity, parsePersonString, type Person } from "./identity.ts";
@@ -797,6 +798,38 @@ class CycloneDxReader {
   }
 
   /**
+   * A dependency naming a bom-ref no component declares. Generators do this (rust-aibom-generator
+   * names its model's purl without declaring the model); when the reference is a valid purl it
+   * identifies the component by itself, so it becomes one (with a warning) and is paid like any
+   * other. Anything else names nobody we could pay: INPUT_DANGLING_REFERENCE.
+   */
+  private undeclaredRef(ref: string, field: string): number {
+    const key = normalisePurl(ref);
+    const purl = parsePurl(ref);
+    if (key === undefined || purl === undefined) throw danglingError(this.path, field, ref);
+    const kind: ComponentKind = key.startsWith("dataset:")
+      ? "dataset"
+      : purl.type === "huggingface"
+        ? "model"
+        : "package";
+    const name = [...purl.namespace, purl.name].join("/");
+    const info: ComponentInfo = { kind, name };
+    if (key.startsWith("pkg:")) info.purl = key;
+    if (purl.version !== undefined) info.version = purl.version;
+    this.sink.component(key, info, this.src(field));
+    this.sink.warning?.(
+      `field ${field}: reference "${ref}" names no component declared in this file; read as the component ${key} made from that purl`,
+      this.src(field),
+    );
+    const at = this.refKeys.length;
+    this.refs.set(ref, at);
+    this.refKeys.push(key);
+    this.refFields.push(this.fieldCode(field));
+    this.refIds.push(this.sink.componentId?.(key) ?? -1);
+    return at;
+  }
+
+  /**
    * One `dependencies[]` entry; references are resolved from the bytes without strings. When
    * not `final`, an unknown reference may still be declared further on (`services` after
    * `dependencies`): the entry is read to its end and false returned, nothing reported.
@@ -816,7 +849,7 @@ class CycloneDxReader {
         if (r.kind() !== "string") this.str(r, "dependencies", ".ref", index);
         from = r.lookupString(this.refs);
         if (from === undefined && final)
-          throw danglingError(this.path, `dependencies[${index}].ref`, r.lastString());
+          from = this.undeclaredRef(r.lastString(), `dependencies[${index}].ref`);
         if (from === undefined) unresolved = true;
         sawRef = true;
       } else if (k === "dependsOn") {
@@ -825,9 +858,9 @@ class CycloneDxReader {
         r.openArray();
         for (let j = 0; r.nextElement(); j++) {
           if (r.kind() !== "string") this.str(r, `dependencies[${index}]`, `.${k}[${j}]`);
-          const to = r.lookupString(this.refs);
+          let to = r.lookupString(this.refs);
           if (to === undefined && final)
-            throw danglingError(this.path, `dependencies[${index}].${k}[${j}]`, r.lastString());
+            to = this.undeclaredRef(r.lastString(), `dependencies[${index}].${k}[${j}]`);
           if (to === undefined) unresolved = true;
           else targets.push(to);
         }

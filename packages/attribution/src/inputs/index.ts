@@ -149,6 +149,9 @@ export function detectFormat(file: InputFile): string | undefined {
   return detect(file)?.format;
 }
 
+/** How many component keys the INPUT_NO_ROOT error suggests for `--product`. */
+const ROOT_CANDIDATES = 5;
+
 /**
  * Parses every input into the sink and declares exactly one root: `options.root` if given,
  * else the strongest root the inputs propose (a lockfile's or SBOM's declared product beats a
@@ -180,9 +183,12 @@ export function readInputs(
 
   const proposals: Array<{ key: string; source: SourceRef; strength: number }> = [];
   let rootSeen = options.root === undefined;
+  /** The first few components declared: candidates the INPUT_NO_ROOT error can suggest. */
+  const firstKeys: string[] = [];
   const wrapped: GraphSink = {
     component(key, info, source) {
       if (!rootSeen && key === options.root) rootSeen = true;
+      if (firstKeys.length < ROOT_CANDIDATES && !firstKeys.includes(key)) firstKeys.push(key);
       sink.component(key, info, source);
     },
     edge: (from, to, kind, source, usage) => sink.edge(from, to, kind, source, usage),
@@ -216,15 +222,33 @@ export function readInputs(
     throw sink.danglingReference?.() ?? error;
   };
   if (options.root !== undefined) {
-    if (!rootSeen)
-      noRoot(
-        new WellspringError(
-          "INPUT_NO_ROOT",
-          `the root component ${options.root} is not declared by any input`,
-          { field: "root" },
-        ),
+    const source: SourceRef = { file: "(options)", field: "root" };
+    if (!rootSeen) {
+      // When an input declares a product, a key no input declares is a typo, not a new product.
+      const declared = proposals.filter((p) => p.strength === ROOT_DECLARED).map((p) => p.key);
+      if (declared.length > 0)
+        noRoot(
+          new WellspringError(
+            "INPUT_NO_ROOT",
+            `the root component ${options.root} is not declared by any input`,
+            {
+              field: "root",
+              details: `the inputs declare ${[...new Set(declared)].join(", ")}`,
+            },
+          ),
+        );
+      const dangling = sink.danglingReference?.();
+      if (dangling !== undefined) throw dangling;
+      // No input names its product (a CycloneDX 1.1 BOM, a scan without metadata.component): the
+      // user names it, and it becomes a component of its own, which every top-level component
+      // depends on directly (policy `unreachable`), so no declared component is promoted to it.
+      sink.component(options.root, { kind: "application", name: options.root }, source);
+      sink.warning?.(
+        `the product ${options.root} is declared by no input and was added as the product; top-level components become its dependencies as the policy's "unreachable" says`,
+        source,
       );
-    sink.root(options.root, { file: "(options)", field: "root" });
+    }
+    sink.root(options.root, source);
     return summaries;
   }
   let best = -1;
@@ -235,7 +259,10 @@ export function readInputs(
     noRoot(
       new WellspringError("INPUT_NO_ROOT", "no input declares the product (root component)", {
         details:
-          "give a lockfile, an SBOM with metadata.component or documentDescribes, or name the root explicitly",
+          "no lockfile, SBOM metadata.component, SPDX documentDescribes/DESCRIBES package or manifest names it; " +
+          "name the product the revenue is for with --product <key> (readInputs option root): " +
+          "a new key (e.g. the project's purl) becomes a product that every top-level component depends on" +
+          (firstKeys.length > 0 ? `, or name a declared component, e.g. ${firstKeys.join(", ")}` : ""),
       }),
     );
   }

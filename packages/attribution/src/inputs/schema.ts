@@ -52,6 +52,37 @@ export function duplicateError(file: string, field: string, id: string, firstFie
   );
 }
 
+/**
+ * SPDX relationships naming an element id the document declares nowhere (syft relates file ids
+ * it never lists). Such an edge is dropped rather than the document refused: the id may well be
+ * a file, which carries no value, and refusing would deny every other component its share. The
+ * drops are reported in one warning per document, never silently.
+ */
+export class DroppedRelationships {
+  private static readonly EXAMPLES = 5;
+  private readonly examples: string[] = [];
+  private count = 0;
+
+  /** Records one dropped end of a relationship (`field` names it); returns true for chaining. */
+  drop(field: string, id: string): true {
+    if (this.examples.length < DroppedRelationships.EXAMPLES) this.examples.push(`${field} "${id}"`);
+    this.count++;
+    return true;
+  }
+
+  /** The warning, if anything was dropped. */
+  report(sink: GraphSink, file: string, field: string): void {
+    if (this.count === 0) return;
+    const more = this.count - this.examples.length;
+    sink.warning?.(
+      `${this.count} relationship(s) name SPDX elements this document does not declare and were dropped: ` +
+        this.examples.join(", ") +
+        (more > 0 ? `, and ${more} more` : ""),
+      { file, field },
+    );
+  }
+}
+
 /** How sure a parser is that a component is the product being paid for. */
 export const ROOT_DECLARED = 4; // lockfile root, SBOM metadata.component, SPDX documentDescribes
 export const ROOT_MANIFEST = 3; // a package.json or model card describing one component

@@ -6,7 +6,7 @@ import type { ComponentInfo, EdgeKind, GraphSink, InputFile, InputParser } from 
 import { JsonReader, type JsonHead } from "./json.ts";
 import { formatPurl, normalisePurl } from "./keys.ts";
 import { emailIdentity, gitHubOwnerIdentity } from "./identity.ts";
-import { check, danglingError, duplicateError, schemaError, z } from "./schema.ts";
+import { check, danglingError, DroppedRelationships, duplicateError, schemaError, z } from "./schema.ts";
 
 interface ExternalRef {
   referenceType: string;
@@ -93,7 +93,10 @@ class SpdxReader {
   private elementsDone = false;
   private documentIdSeen = false;
   private readonly described: Array<{ id: string; field: string }> = [];
+  /** SPDXIDs of files and snippets (`files[]`, `snippets[]`, `hasFiles`): valid elements that
+   *  are not components, so relationships touching them carry no value and are skipped. */
   private readonly ignored = new Set<string>();
+  private readonly dropped = new DroppedRelationships();
 
   constructor(
     private readonly file: InputFile,
@@ -163,8 +166,11 @@ class SpdxReader {
     if (version === undefined) throw schemaError(path, "spdxVersion", "missing spdxVersion");
     this.packagesDone = this.elementsDone = this.documentIdSeen = true;
     for (const { value, index } of this.buffered) this.relationship(value, index, documentId, true);
+    this.dropped.report(this.sink, path, "relationships");
     const roots = new Set<string>();
     for (const { id, field } of this.described) {
+      // A described file or snippet is not the product; the described packages are.
+      if (this.ignored.has(id)) continue;
       const key = this.ids.get(id);
       if (key === undefined) throw danglingError(path, field, id);
       if (roots.has(key)) continue;
@@ -204,6 +210,12 @@ class SpdxReader {
         case "primaryPackagePurpose":
           p[k] = this.str(r, base, `${at}.${k}`);
           break;
+        case "hasFiles": {
+          // File ids a package contains: valid elements that carry no value (see `ignored`).
+          const list = check(z.array(z.string()), r.readValue(), this.file.path, `${base}${at}.hasFiles`);
+          for (const id of list) this.ignored.add(id);
+          break;
+        }
         case "externalRefs": {
           if (r.kind() !== "array")
             throw schemaError(
@@ -383,11 +395,9 @@ class SpdxReader {
     const a = this.ids.get(r.spdxElementId);
     const b = this.ids.get(r.relatedSpdxElement);
     if ((a === undefined || b === undefined) && !final) return false;
-    if (a === undefined) {
-      if (r.spdxElementId === documentId) return true;
-      throw danglingError(path, `${field}.spdxElementId`, r.spdxElementId);
-    }
-    if (b === undefined) throw danglingError(path, `${field}.relatedSpdxElement`, r.relatedSpdxElement);
+    if (a === undefined && r.spdxElementId === documentId) return true;
+    if (a === undefined) return this.dropped.drop(`${field}.spdxElementId`, r.spdxElementId);
+    if (b === undefined) return this.dropped.drop(`${field}.relatedSpdxElement`, r.relatedSpdxElement);
     const [kind, direction] = mapping;
     if (a !== b) {
       if (direction === "forward") this.sink.edge(a, b, kind, { file: path, field });

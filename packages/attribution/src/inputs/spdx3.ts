@@ -19,7 +19,7 @@ import type { ComponentInfo, ComponentKind, EdgeKind, GraphSink, InputFile, Inpu
 import { parseJson, type JsonHead } from "./json.ts";
 import { datasetKey, formatPurl, huggingFaceId, modelKey, normalisePurl, plainKey } from "./keys.ts";
 import { emailIdentity, gitHubOwnerIdentity } from "./identity.ts";
-import { danglingError, duplicateError, joinLicenses, schemaError } from "./schema.ts";
+import { danglingError, DroppedRelationships, duplicateError, joinLicenses, schemaError } from "./schema.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -74,6 +74,7 @@ export function isSpdx3(head: JsonHead | undefined): boolean {
 class Spdx3Reader {
   private readonly byId = new Map<string, { element: Obj; field: string; type: string }>();
   private readonly keys = new Map<string, string>();
+  private readonly dropped = new DroppedRelationships();
   private readonly imported = new Set<string>();
 
   constructor(
@@ -132,6 +133,7 @@ class Spdx3Reader {
       if (type === "relationship" || type === "lifecyclescopedrelationship")
         this.relationship(element, `@graph[${i}]`);
     });
+    this.dropped.report(this.sink, this.file.path, "@graph");
     const roots = new Set<string>();
     graph.forEach((e, i) => {
       const element = e as Obj;
@@ -230,7 +232,8 @@ class Spdx3Reader {
     if (this.byId.has(id) || this.imported.has(id) || id.startsWith("http://spdx.org/licenses/"))
       return undefined;
     if (id === "NOASSERTION" || id === "NONE") return undefined;
-    throw danglingError(this.file.path, field, id);
+    this.dropped.drop(field, id);
+    return undefined;
   }
 
   private relationship(e: Obj, field: string): void {

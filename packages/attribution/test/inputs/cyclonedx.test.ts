@@ -169,6 +169,40 @@ test("ML-BOM provenance: base models, dataset refs, nested components, opt-out s
   assert.equal(builder.build().n, 5);
 });
 
+test("CycloneDX: a dependency naming an undeclared purl declares that component, with a warning", () => {
+  // rust-aibom-generator names its base model this way without declaring it.
+  const text = bom({
+    components: [{ type: "library", name: "x", "bom-ref": "x" }],
+    dependencies: [
+      { ref: "app", dependsOn: ["x", "pkg:huggingface/meta-llama/Llama-3.1-8B@1.0"] },
+      { ref: "pkg:pypi/Tool_Kit@2", dependsOn: ["pkg:huggingface-dataset/org/data"] },
+    ],
+  });
+  const sink = new RecordingSink();
+  readInputs([fromText("bom.json", text)], sink);
+  assert.deepEqual(sink.components.get("pkg:huggingface/meta-llama/llama-3.1-8b"), {
+    kind: "model",
+    name: "meta-llama/llama-3.1-8b",
+    purl: "pkg:huggingface/meta-llama/llama-3.1-8b",
+    version: "1.0",
+  });
+  assert.equal(sink.components.get("pkg:pypi/tool-kit@2")?.kind, "package");
+  assert.equal(sink.components.get("dataset:huggingface/org/data")?.kind, "dataset");
+  assert.deepEqual(
+    sink.edges.map((e) => `${e.from} -> ${e.to}`).sort(),
+    [
+      "pkg:npm/product@1 -> pkg:huggingface/meta-llama/llama-3.1-8b",
+      "pkg:npm/product@1 -> pkg:generic/x",
+      "pkg:pypi/tool-kit@2 -> dataset:huggingface/org/data",
+    ].sort(),
+  );
+  assert.deepEqual(
+    sink.warnings.map((w) => w.source.field),
+    ["dependencies[0].dependsOn[1]", "dependencies[1].ref", "dependencies[1].dependsOn[0]"],
+  );
+  assert.match(sink.warnings[0]!.message, /names no component declared in this file; read as the component/);
+});
+
 test("CycloneDX errors: schema field paths, dangling refs, unsupported versions", () => {
   const badType = bom({
     components: [

@@ -80,6 +80,7 @@ export function caught(fn: () => unknown): {
   field?: string;
   line?: number;
   column?: number;
+  details?: string;
   message: string;
 } {
   try {

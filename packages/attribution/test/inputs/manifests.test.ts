@@ -290,6 +290,41 @@ test("root choice: declared beats manifest; two declared products conflict; --ro
   assert.equal(none.code, "INPUT_NO_ROOT");
 });
 
+test("a product no input declares: suggested by INPUT_NO_ROOT, added when named, a typo when one is declared", () => {
+  const scan = (metadata?: object) =>
+    fromText(
+      "scan.cdx.json",
+      JSON.stringify({
+        bomFormat: "CycloneDX",
+        specVersion: "1.6",
+        ...(metadata === undefined ? {} : { metadata }),
+        components: [
+          { type: "library", name: "a", purl: "pkg:pypi/a@1" },
+          { type: "library", name: "b", purl: "pkg:pypi/b@2" },
+        ],
+      }),
+    );
+  const none = caught(() => readInputs([scan()], new RecordingSink()));
+  assert.equal(none.code, "INPUT_NO_ROOT");
+  assert.match(none.details ?? "", /--product <key>/);
+  assert.match(none.details ?? "", /e\.g\. pkg:pypi\/a@1, pkg:pypi\/b@2$/);
+
+  const sink = new RecordingSink();
+  readInputs([scan()], sink, { root: "pkg:pypi/project@3" });
+  assert.deepEqual(sink.components.get("pkg:pypi/project@3"), {
+    kind: "application",
+    name: "pkg:pypi/project@3",
+  });
+  assert.deepEqual(sink.roots, [{ key: "pkg:pypi/project@3", source: { file: "(options)", field: "root" } }]);
+  assert.match(sink.warnings[0]?.message ?? "", /is declared by no input and was added as the product/);
+
+  const product = { component: { type: "application", name: "app", purl: "pkg:pypi/app@1" } };
+  const typo = caught(() => readInputs([scan(product)], new RecordingSink(), { root: "pkg:pypi/ap@1" }));
+  assert.equal(typo.code, "INPUT_NO_ROOT");
+  assert.equal(typo.field, "root");
+  assert.equal(typo.details, "the inputs declare pkg:pypi/app@1");
+});
+
 test("Markdown with ordinary front matter is not a model card", () => {
   const page = fromText("docs/README.md", "---\ntitle: Docs\nlicense: mit\nlayout: page\n---\n# Hello\n");
   assert.equal(detectFormat(page), undefined);

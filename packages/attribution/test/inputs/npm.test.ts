@@ -239,11 +239,62 @@ test("SPDX: relationship kinds, NOASSERTION licenses and supplier identities", (
   assert.match(sink.identities("pkg:npm/lib@2.0.0")[0] as string, /^email-sha256:[0-9a-f]{64}$/);
   assert.deepEqual(sink.identities("pkg:generic/tool"), ["github:acme"]);
 
+  // A relationship naming an id declared nowhere is dropped, with one warning naming it.
   const dangling = structuredClone(spdx);
   (dangling.relationships[1] as { relatedSpdxElement: string }).relatedSpdxElement = "SPDXRef-missing";
-  const error = caught(() => read(fromText("doc.spdx.json", JSON.stringify(dangling))));
+  const dropped = read(fromText("doc.spdx.json", JSON.stringify(dangling)));
+  assert.deepEqual(
+    dropped.edges.map((e) => `${e.from} -${e.kind}-> ${e.to}`),
+    ["pkg:generic/app@1.0.0 -dev-> pkg:generic/tool"],
+  );
+  assert.deepEqual(
+    dropped.warnings.map((w) => [w.source.field, w.message]),
+    [
+      [
+        "relationships",
+        '1 relationship(s) name SPDX elements this document does not declare and were dropped: relationships[1].relatedSpdxElement "SPDXRef-missing"',
+      ],
+    ],
+  );
+
+  // The product named by an id declared nowhere is still refused: whose revenue would it be?
+  const noProduct = structuredClone(spdx);
+  (noProduct.relationships[0] as { relatedSpdxElement: string }).relatedSpdxElement = "SPDXRef-missing";
+  const error = caught(() => read(fromText("doc.spdx.json", JSON.stringify(noProduct))));
   assert.equal(error.code, "INPUT_DANGLING_REFERENCE");
-  assert.equal(error.field, "relationships[1].relatedSpdxElement");
+  assert.equal(error.field, "relationships[0].relatedSpdxElement");
+});
+
+test("SPDX: described files and snippets are not the product; the described packages are", () => {
+  const doc = (describes: string[]) => ({
+    spdxVersion: "SPDX-2.3",
+    SPDXID: "SPDXRef-DOCUMENT",
+    documentDescribes: describes,
+    files: [{ SPDXID: "SPDXRef-File-1", fileName: "./a.c" }],
+    snippets: [{ SPDXID: "SPDXRef-Snippet-1", snippetFromFile: "SPDXRef-File-1" }],
+    packages: [
+      { SPDXID: "SPDXRef-app", name: "app", versionInfo: "1.0.0", hasFiles: ["SPDXRef-File-2"] },
+      { SPDXID: "SPDXRef-lib", name: "lib", versionInfo: "2.0.0" },
+    ],
+    relationships: [
+      { spdxElementId: "SPDXRef-app", relatedSpdxElement: "SPDXRef-lib", relationshipType: "DEPENDS_ON" },
+      // A file listed only in hasFiles is known too: this relationship is skipped, not dropped.
+      { spdxElementId: "SPDXRef-app", relatedSpdxElement: "SPDXRef-File-2", relationshipType: "CONTAINS" },
+    ],
+  });
+  const both = read(fromText("doc.spdx.json", JSON.stringify(doc(["SPDXRef-File-1", "SPDXRef-app"]))));
+  assert.deepEqual(
+    both.roots.map((r) => [r.key, r.source.field]),
+    [["pkg:generic/app@1.0.0", "documentDescribes[1]"]],
+  );
+  assert.deepEqual(both.warnings, []);
+  assert.equal(both.edges.length, 1);
+  // Only files and snippets described: this document names no product.
+  const files = doc(["SPDXRef-File-1", "SPDXRef-Snippet-1"]);
+  assert.equal(caught(() => read(fromText("doc.spdx.json", JSON.stringify(files)))).code, "INPUT_NO_ROOT");
+  const error = caught(() => read(fromText("doc.spdx.json", JSON.stringify(doc(["SPDXRef-nothing"])))));
+  assert.equal(error.code, "INPUT_DANGLING_REFERENCE");
+  assert.equal(error.field, "documentDescribes[0]");
 });
 
 test("live: npm sbom on this repository parses in both formats", () => {

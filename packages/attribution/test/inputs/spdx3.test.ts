@@ -50,7 +50,7 @@ test("SPDX 3: the table ignores member and element order", () => {
   assert.equal(table(shuffledJson(reversed, seeded(7))), expected);
 });
 
-test("SPDX 3 errors: duplicate ids name both, dangling ids name the field", () => {
+test("SPDX 3 errors: duplicate ids name both; undeclared relationship ends are dropped, an undeclared root refused", () => {
   const value = JSON.parse(new TextDecoder().decode(fixture("spec", NAME).bytes)) as {
     "@graph": Array<Record<string, unknown>>;
   };
@@ -63,9 +63,25 @@ test("SPDX 3 errors: duplicate ids name both, dangling ids name the field", () =
       ? { ...e, to: ["https://example.org/spdx3/pkg/nope"] }
       : e,
   );
+  // A relationship end declared nowhere is dropped, with a warning naming it.
+  const sink = new RecordingSink();
+  readInputs([fromText("n.json", JSON.stringify({ ...value, "@graph": graph }))], sink);
+  assert.deepEqual(
+    sink.warnings.map((w) => w.message),
+    [
+      '1 relationship(s) name SPDX elements this document does not declare and were dropped: @graph[1].to[0] "https://example.org/spdx3/pkg/nope"',
+    ],
+  );
+  assert.ok(
+    !sink.edges.some((e) => e.to === "pkg:huggingface/meta-llama/llama-3.2-1b" && e.kind === "runtime"),
+  );
+  // A root element declared nowhere is still refused: the product would be unknown.
+  const rootless = value["@graph"].map((e) =>
+    Array.isArray(e.rootElement) ? { ...e, rootElement: ["https://example.org/spdx3/nope"] } : e,
+  );
   const e2 = caught(() =>
-    readInputs([fromText("n.json", JSON.stringify({ ...value, "@graph": graph }))], new RecordingSink()),
+    readInputs([fromText("n.json", JSON.stringify({ ...value, "@graph": rootless }))], new RecordingSink()),
   );
   assert.equal(e2.code, "INPUT_DANGLING_REFERENCE");
-  assert.equal(e2.field, "@graph[1].to[0]");
+  assert.match(e2.field ?? "", /^@graph\[\d+\]\.rootElement\[0\]$/);
 });
