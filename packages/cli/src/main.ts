@@ -23,6 +23,13 @@ function report(error: unknown, json: boolean): void {
   else process.stderr.write(`wellspring: internal error (please report it): ${message}\n`);
 }
 
+// A reader that closed the pipe early (`wellspring proof … | head`) has what it wanted: stop quietly
+// rather than with an unhandled EPIPE. The output directory is complete before anything is printed.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(process.exitCode ?? EXIT.ok);
+});
+
 const argv = process.argv.slice(2);
 const json = argv.includes("--json");
 try {
