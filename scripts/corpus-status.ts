@@ -254,7 +254,8 @@ function render(rows: Row[]): string {
     "  engine (CycloneDX: `metadata.component`, `components[]`, `services[]`, nested included; SPDX 2: packages;",
     "  SPDX 3: package elements).",
     "- **graph / reachable**: the engine's report (`explanation.jsonl` summary): components in the graph and",
-    "  those reached from the product. Unreachable ones get nothing; examples are named by the readers' keys.",
+    "  those reached through dependencies. The rest follow the policy's `unreachable` rule (default `direct`:",
+    "  paid as direct dependencies of the product); examples are named by the readers' keys.",
     "",
     `Summary: ${rows.length} documents; ${accepted.length} accepted (${complete.length} with every declared component in the graph and reachable); ${rows.length - accepted.length} refused` +
       (codes.size > 0
