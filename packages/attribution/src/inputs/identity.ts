@@ -70,6 +70,21 @@ export function gitHubOwnerIdentity(url: string): string | undefined {
   return `github:${login.toLowerCase()}`;
 }
 
+/**
+ * The owner of the first GitHub location among a package's own (an SPDX package's download
+ * location, then its home page): who a package names no people is credited to, in every SPDX
+ * version alike. `field` says which location it came from.
+ */
+export function firstGitHubOwner<F extends string>(
+  locations: readonly (readonly [field: F, url: string | undefined])[],
+): { field: F; identity: string } | undefined {
+  for (const [field, url] of locations) {
+    const identity = url === undefined ? undefined : gitHubOwnerIdentity(url);
+    if (identity !== undefined) return { field, identity };
+  }
+  return undefined;
+}
+
 const FUNDING_PLATFORMS: Record<string, string> = {
   "opencollective.com": "opencollective",
   "patreon.com": "patreon",

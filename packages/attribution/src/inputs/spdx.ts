@@ -5,7 +5,7 @@
 import type { ComponentInfo, EdgeKind, GraphSink, InputFile, InputParser } from "./types.ts";
 import { JsonReader, type JsonHead } from "./json.ts";
 import { formatPurl, normalisePurl } from "./keys.ts";
-import { emailIdentity, gitHubOwnerIdentity } from "./identity.ts";
+import { emailIdentity, firstGitHubOwner } from "./identity.ts";
 import { check, danglingError, DroppedRelationships, duplicateError, schemaError, z } from "./schema.ts";
 
 interface ExternalRef {
@@ -343,15 +343,15 @@ class SpdxReader {
       );
     }
     if (!declared) {
-      for (const which of ["downloadLocation", "homepage"] as const) {
-        const owner = noAssertion(p[which]) ? undefined : gitHubOwnerIdentity(p[which] as string);
-        if (owner === undefined) continue;
+      const location = (which: "downloadLocation" | "homepage") =>
+        [which, noAssertion(p[which]) ? undefined : p[which]] as const;
+      const owner = firstGitHubOwner([location("downloadLocation"), location("homepage")]);
+      if (owner !== undefined) {
         this.sink.contributor(
           key,
-          { identity: owner, source: "declared" },
-          { file: path, field: `${field}.${which}` },
+          { identity: owner.identity, source: "declared" },
+          { file: path, field: `${field}.${owner.field}` },
         );
-        break;
       }
     }
   }

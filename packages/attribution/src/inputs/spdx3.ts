@@ -18,7 +18,7 @@
 import type { ComponentInfo, ComponentKind, EdgeKind, GraphSink, InputFile, InputParser } from "./types.ts";
 import { parseJson, type JsonHead } from "./json.ts";
 import { datasetKey, formatPurl, huggingFaceId, modelKey, normalisePurl, plainKey } from "./keys.ts";
-import { emailIdentity, gitHubOwnerIdentity } from "./identity.ts";
+import { emailIdentity, firstGitHubOwner } from "./identity.ts";
 import { danglingError, DroppedRelationships, duplicateError, joinLicenses, schemaError } from "./schema.ts";
 
 type Obj = Record<string, unknown>;
@@ -209,18 +209,16 @@ class Spdx3Reader {
       });
     }
     if (seen.size === 0) {
-      for (const [which, url] of [
+      const owner = firstGitHubOwner([
         ["software_downloadLocation", str(e.software_downloadLocation)],
         ["software_homePage", str(e.software_homePage)],
-      ] as const) {
-        const owner = url === undefined ? undefined : gitHubOwnerIdentity(url);
-        if (owner === undefined) continue;
+      ]);
+      if (owner !== undefined) {
         this.sink.contributor(
           key,
-          { identity: owner, source: "declared" },
-          { file: path, field: `${field}.${which}` },
+          { identity: owner.identity, source: "declared" },
+          { file: path, field: `${field}.${owner.field}` },
         );
-        break;
       }
     }
   }

@@ -14,6 +14,7 @@ import {
   parsePersonString,
   personIdentity,
   gitHubOwnerIdentity,
+  firstGitHubOwner,
   sha256Hex,
 } from "../../src/inputs/identity.ts";
 
@@ -111,6 +112,30 @@ test("person strings, profile URLs and funding URLs", () => {
   );
   assert.equal(gitHubOwnerIdentity("git+https://github.com/adraffy/ens-normalize.js.git"), "github:adraffy");
   assert.equal(gitHubOwnerIdentity("https://gitlab.com/a/b"), undefined);
+});
+
+test("a package naming no people is credited to the owner of its first GitHub location", () => {
+  assert.deepEqual(
+    firstGitHubOwner([
+      ["downloadLocation", "https://gitlab.com/a/b"],
+      ["homepage", "https://github.com/Acme/site"],
+    ]),
+    { field: "homepage", identity: "github:acme" },
+  );
+  assert.deepEqual(
+    firstGitHubOwner([
+      ["downloadLocation", "git+https://github.com/first/x.git"],
+      ["homepage", "https://github.com/second/y"],
+    ]),
+    { field: "downloadLocation", identity: "github:first" },
+  );
+  assert.equal(
+    firstGitHubOwner([
+      ["downloadLocation", undefined],
+      ["homepage", "https://example.org"],
+    ]),
+    undefined,
+  );
 });
 
 test("property: lockfile keys and SBOM purls agree for any npm name and version", async () => {
