@@ -52,14 +52,26 @@ function settings() {
   return parsed.data;
 }
 
-async function send(method: string, apiPath: string, body: string | undefined): Promise<number> {
+type AuthInfo = z.infer<typeof authInfo>;
+
+/** What the server wants signed (GET /v1/admin/auth-info). */
+async function fetchAuthInfo(server: string): Promise<AuthInfo> {
+  const res = await fetch(new URL("/v1/admin/auth-info", server)).catch((e: unknown) => {
+    throw new UsageError(`cannot reach ${server}: ${e instanceof Error ? e.message : String(e)}`);
+  });
+  if (!res.ok) throw new UsageError(`${server}/v1/admin/auth-info answered ${res.status}`);
+  return authInfo.parse(await res.json());
+}
+
+async function send(
+  method: string,
+  apiPath: string,
+  body: string | undefined,
+  knownInfo?: AuthInfo,
+): Promise<number> {
   const { ADMIN_PRIVATE_KEY, WELLSPRING_SERVER } = settings();
   const account = privateKeyToAccount(ADMIN_PRIVATE_KEY as Hex);
-  const infoRes = await fetch(new URL("/v1/admin/auth-info", WELLSPRING_SERVER)).catch((e: unknown) => {
-    throw new UsageError(`cannot reach ${WELLSPRING_SERVER}: ${e instanceof Error ? e.message : String(e)}`);
-  });
-  if (!infoRes.ok) throw new UsageError(`${WELLSPRING_SERVER}/v1/admin/auth-info answered ${infoRes.status}`);
-  const info = authInfo.parse(await infoRes.json());
+  const info = knownInfo ?? (await fetchAuthInfo(WELLSPRING_SERVER));
   const bytes = body === undefined ? new Uint8Array() : new TextEncoder().encode(body);
   const nonce = toHex(crypto.getRandomValues(new Uint8Array(32)));
   const deadline = BigInt(Math.floor(Date.now() / 1000) + 60);
@@ -98,15 +110,9 @@ async function registerPool(args: string[]): Promise<number> {
   });
   let { pool } = values;
   let deployedBlock = values["deployed-block"];
+  const info = await fetchAuthInfo(settings().WELLSPRING_SERVER);
   if (pool === undefined || deployedBlock === undefined) {
     // The chain id the server serves decides which deployment file is meant.
-    const server = settings().WELLSPRING_SERVER;
-    const info = await fetch(new URL("/v1/admin/auth-info", server)).then(
-      async (r) => authInfo.parse(await r.json()),
-      (e: unknown) => {
-        throw new UsageError(`cannot reach ${server}: ${e instanceof Error ? e.message : String(e)}`);
-      },
-    );
     const chainId = Number(values["chain-id"] ?? info.domain.chainId);
     const dir = path.join(root, "deploy", "addresses");
     const deployment = await readDeployments({ dir, chainId }).catch((e: unknown) => {
@@ -119,7 +125,7 @@ async function registerPool(args: string[]): Promise<number> {
     deployedBlock ??= String(deployment.deployBlock);
   }
   const body = JSON.stringify({ address: pool, name: values.name ?? "Wellspring pool", deployedBlock });
-  return send("POST", "/v1/pools", body);
+  return send("POST", "/v1/pools", body, info);
 }
 
 async function request(args: string[]): Promise<number> {
