@@ -28,7 +28,7 @@ import { createPublicClient, http, toHex, type Address } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { z } from "zod";
 
-import { startHardhatNode } from "./lib/hardhat-node.ts";
+import { hardhatCli, startHardhatNode } from "./lib/hardhat-node.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const stateDir = path.join(root, ".wellspring", "start");
@@ -157,8 +157,7 @@ async function playDemo(rpcUrl: string): Promise<z.infer<typeof demoResult>> {
 function compileContracts(): void {
   const started = Date.now();
   console.log("Compiling the contracts if they changed (first time on a fresh clone: about 30-60 s) ...");
-  const cli = path.join(root, "node_modules", "hardhat", "dist", "src", "cli.js");
-  const run = spawnSync(process.execPath, [cli, "build", "--no-tests", "--quiet"], {
+  const run = spawnSync(process.execPath, [hardhatCli(root), "build", "--no-tests", "--quiet"], {
     cwd: root,
     encoding: "utf8",
   });

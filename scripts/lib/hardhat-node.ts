@@ -28,13 +28,18 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts the node and resolves once it answers `eth_chainId` (or rejects with its output). */
+/** Hardhat's command line entry point, run with this very Node (22) rather than through npx. */
+export function hardhatCli(root: string): string {
+  return path.join(root, "node_modules", "hardhat", "dist", "src", "cli.js");
+}
+
 export async function startHardhatNode(options: {
   root: string;
   port: number;
   timeoutMs?: number;
 }): Promise<HardhatNode> {
   const url = `http://127.0.0.1:${options.port}`;
-  const cli = path.join(options.root, "node_modules", "hardhat", "dist", "src", "cli.js");
+  const cli = hardhatCli(options.root);
   const child: ChildProcess = spawn(
     process.execPath,
     [cli, "node", "--hostname", "127.0.0.1", "--port", String(options.port)],
