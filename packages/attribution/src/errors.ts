@@ -16,6 +16,9 @@ export type ErrorCode =
   | "TABLE_INVALID" // a share table file is malformed or does not sum
   | "VERIFY_MISMATCH" // a recomputed table or root differs
   | "ACCOUNT_NOT_FOUND" // an account is not in the table
+  | "BUNDLE_INVALID" // an evidence bundle is malformed (manifest, archive)
+  | "BUNDLE_UNREACHABLE" // an evidence bundle cannot be fetched from its uri
+  | "CHAIN_UNAVAILABLE" // the chain's RPC cannot be read (or a transaction sent)
   | "USAGE"; // bad command-line arguments
 
 export interface WellspringErrorOptions {

@@ -116,6 +116,27 @@ export {
   type AccountProof,
 } from "./verify.ts";
 
+// Evidence bundles.
+export {
+  BUNDLE_FILES,
+  BUNDLE_VERSION,
+  bundleEntries,
+  bundleHash,
+  bundleInputName,
+  createBundle,
+  decodeTar,
+  encodeTar,
+  readBundleManifest,
+  verifyBundle,
+  type BundleFinding,
+  type BundleManifest,
+  type BundleVerification,
+  type Commitment,
+  type CreateBundleParams,
+  type RecipientChange,
+  type TarEntry,
+} from "./bundle.ts";
+
 // Inputs (parsers live in ./inputs; re-exported so callers need one import).
 export { readInputs, inputFile, detectFormat, type ReadInputsOptions } from "./inputs/index.ts";
 export type {

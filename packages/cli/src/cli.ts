@@ -21,6 +21,7 @@ import {
   standardMerkleTreeDump,
   accountIdHexAt,
   verifyShareTable,
+  createBundle,
   WellspringError,
   type AttributeResult,
   type MerkleTree,
@@ -34,6 +35,9 @@ import { largestHeld, snapshotEntries } from "./held.ts";
 import { OutputDir } from "./output.ts";
 import { Progress } from "./progress.ts";
 import { MerkleWorker, merkleTreeInBackground } from "./merkle-worker.ts";
+import { writeBundle } from "./bundle-io.ts";
+import { verifyUriCommand } from "./verify-uri.ts";
+import { watchCommand } from "./watch.ts";
 
 export const EXIT = { ok: 0, mismatch: 1, usage: 2, input: 3, notFound: 4, internal: 70 } as const;
 
@@ -72,6 +76,9 @@ Usage:
   wellspring resolve   --input <file|dir>... --out <snapshot.json>
   wellspring attribute --input <file|dir>... [--policy <policy.json>] --out <dir>
   wellspring verify    --table <share-table.json> [--input <file|dir>... [--policy <policy.json>]] [--root 0x..]
+  wellspring verify    --uri <bundle uri> [--rpc <url> --pool <address> --schedule <id>]
+  wellspring verify    --rpc <url> --pool <address>
+  wellspring watch     --rpc <url> --pool <address>... --state <file>
   wellspring proof     --table <share-table.json> --account <accountId|identity|address>
 
 Run "wellspring <command> --help" for the options of a command.
@@ -93,6 +100,8 @@ Options:
                          (a new key when none: it becomes the product of every top-level component)
   --source-of <key>      component a git history / funding manifest belongs to
   --no-node-modules      do not read installed node_modules manifests in directories
+  --bundle <path>        also write the evidence bundle (table, inputs, policy, manifest): one file
+                         when the path ends in .tar, else a directory (docs/verification.md)
   --json                 print a JSON summary (and JSON errors)
   -h, --help             this help
 
@@ -116,6 +125,7 @@ Options:
   -h, --help             this help
 
 Exits 0 when everything matches, 1 on any mismatch.
+Published evidence bundles and on-chain schedules: "wellspring verify --uri --help".
 `,
   proof: `wellspring proof — print the Merkle proof of one account
 
@@ -135,7 +145,7 @@ function usage(message: string): WellspringError {
 }
 
 function parse(
-  command: keyof typeof HELP,
+  command: string,
   argv: string[],
   options: NonNullable<ParseArgsConfig["options"]>,
 ): { values: Record<string, unknown> } {
@@ -172,6 +182,7 @@ const AttributeArgs = z.object({
   product: z.string().min(1).optional(),
   sourceOf: z.string().min(1).optional(),
   noNodeModules: z.boolean().optional(),
+  bundle: z.string().min(1).optional(),
   json: z.boolean().optional(),
 });
 
@@ -309,7 +320,11 @@ function readMerkle(
 }
 
 async function attributeCommand(argv: string[], io: Io): Promise<void> {
-  const { values } = parse("attribute", argv, { ...COMMON_INPUT_OPTIONS, out: { type: "string" } });
+  const { values } = parse("attribute", argv, {
+    ...COMMON_INPUT_OPTIONS,
+    out: { type: "string" },
+    bundle: { type: "string" },
+  });
   if (values.help === true) {
     io.stdout.write(HELP.attribute);
     return;
@@ -350,7 +365,8 @@ async function attributeFiles(
     files,
     policy,
     options: {
-      readInputs: { root: args.product, subjects, releaseBytes: true },
+      // A bundle holds the inputs' bytes: keep them.
+      readInputs: { root: args.product, subjects, releaseBytes: args.bundle === undefined },
       // The worker hashes the payees' accountIds while the flow is solved.
       ...(warm !== undefined ? { accountIds: (ids: readonly string[]) => warm.accountIds(ids) } : {}),
     },
@@ -383,6 +399,11 @@ async function attributeFiles(
         `${JSON.stringify(standardMerkleTreeDump(result.tree, ids, rows.shares))}\n`,
       ]);
     }
+    if (args.bundle !== undefined)
+      writeBundle(
+        resolve(io.cwd, args.bundle),
+        createBundle({ table: result.table, policy, files, product: args.product, subjects }),
+      );
     out.commit();
   } catch (error) {
     out.discard();
@@ -534,7 +555,12 @@ export async function run(argv: string[], io: Io): Promise<void> {
     case "attribute":
       return attributeCommand(rest, io);
     case "verify":
-      return verifyCommand(rest, io);
+      // --uri / --rpc check published bundles against a pool (verify-uri.ts).
+      return rest.some((a) => /^--(uri|rpc)(=|$)/.test(a))
+        ? verifyUriCommand(rest, io)
+        : verifyCommand(rest, io);
+    case "watch":
+      return watchCommand(rest, io);
     case "proof":
       return proofCommand(rest, io);
     case undefined:

@@ -78,6 +78,15 @@ export const envSchema = z.object({
   ATTESTOR_PRIVATE_KEY: hexKey.optional(),
   PUBLISHER_PRIVATE_KEY: hexKey.optional(),
   /**
+   * The server's public URL (e.g. https://wellspring.example.org): publishing a run without a `uri`
+   * records `<PUBLIC_BASE_URL>/v1/runs/<id>/bundle`, its evidence bundle, as the schedule's uri.
+   * Unset: a publish request must name the uri itself.
+   */
+  PUBLIC_BASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .transform((value) => value.replace(/\/+$/, ""))
+    .optional(),
+  /**
    * Where admin roles come from: `chain` (the contracts, see auth/chain-roles.ts), `static`
    * (STATIC_ROLES) or `auto` (static when STATIC_ROLES is set, else chain when the registry is
    * known and RPC_URL answers with CHAIN_ID, else static with nobody holding a role).

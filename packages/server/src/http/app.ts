@@ -33,6 +33,8 @@ import { statementRoutes } from "./routes/statements.ts";
 import { StatementQueries } from "../repositories/statements.ts";
 import { StatementService } from "../services/statements.ts";
 import { publishRoutes } from "./routes/publish.ts";
+import { bundleRoutes } from "./routes/bundles.ts";
+import { BundleService } from "../services/bundles.ts";
 import { PublishService } from "../services/publisher.ts";
 import type { SdkClient } from "@wellspring/sdk";
 import { poolOfRun } from "../auth/chain-roles.ts";
@@ -50,6 +52,7 @@ export type AppConfig = Pick<
   | "RATE_LIMIT_BURST"
   | "TRUST_PROXY_HOPS"
   | "ADMIN_AUTH_MAX_AGE_SECONDS"
+  | "PUBLIC_BASE_URL"
 >;
 
 export interface AppDeps {
@@ -167,7 +170,9 @@ export function createApp(deps: AppDeps): Express {
         now,
       ),
       (runId) => poolOfRun(db, runId),
+      config.PUBLIC_BASE_URL,
     ),
+    ...bundleRoutes(new BundleService(db, new RunRepository(db))),
     ...attestationRoutes(
       new AttestationService(new BindingRepository(db), deps.attestor, deps.chain, wallNow),
     ),

@@ -111,7 +111,7 @@ export function toHandler(definition: AnyRoute, authenticator: AdminAuthenticato
     const result = await definition.handle({ params, query, body, admin, req, res });
     for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
     res.status(result.status ?? 200);
-    if (typeof result.body === "string") res.send(result.body);
+    if (typeof result.body === "string" || result.body instanceof Uint8Array) res.send(result.body);
     else res.json(result.body);
   };
 }

@@ -1,5 +1,7 @@
 import { z } from "zod/v4";
 import type { PublishService } from "../../services/publisher.ts";
+import { bundlePath } from "../../services/bundles.ts";
+import { ServerError } from "../../errors.ts";
 import { route, type AnyRoute } from "../route.ts";
 import { requestSchemas, responseSchemas, runParams, uintString } from "../schemas.ts";
 
@@ -9,7 +11,13 @@ export const publishRunRequest = z
       .string()
       .min(1)
       .max(2000)
-      .meta({ description: "Where the table can be fetched (recorded on-chain)", example: "ipfs://…" }),
+      .optional()
+      .meta({
+        description:
+          "Where the evidence bundle can be fetched (recorded on-chain). Default: this server's bundle URL, " +
+          "<PUBLIC_BASE_URL>/v1/runs/{id}/bundle; required when PUBLIC_BASE_URL is not set.",
+        example: "ipfs://…",
+      }),
   })
   .register(requestSchemas, { id: "PublishRunRequest" });
 
@@ -34,6 +42,7 @@ export const publishRunResponse = z
 export function publishRoutes(
   publisher: PublishService,
   runPool?: (runId: string) => Promise<`0x${string}` | undefined>,
+  publicBaseUrl?: string,
 ): AnyRoute[] {
   return [
     route({
@@ -45,7 +54,7 @@ export function publishRoutes(
         "Sends proposeSchedule(root, totalShares, tableHash, policyHash, inputsHash, uri) to the run's pool and links " +
         "the new schedule to the run. The schedule is pending until the pool's activation delay passes unless a " +
         "guardian revokes it (see the pool's schedules). 409 when a schedule is already pending or the run lacks " +
-        "its pool, policy or inputs hash; 503 without PUBLISHER_PRIVATE_KEY or chain.",
+        "its pool, policy or inputs hash; 400 without a uri when PUBLIC_BASE_URL is not set; 503 without PUBLISHER_PRIVATE_KEY or chain.",
       tags: ["runs"],
       auth: "PROPOSER",
       ...(runPool
@@ -55,12 +64,18 @@ export function publishRoutes(
       body: publishRunRequest,
       responses: {
         201: { description: "The proposal and its schedule id", schema: publishRunResponse },
+        400: { description: "No uri, and no PUBLIC_BASE_URL to make one from" },
         404: { description: "Unknown run" },
         409: { description: "A schedule is pending, or the run cannot be published" },
         503: { description: "No proposer key or chain" },
       },
       handle: async ({ params, body, admin }) => {
-        const published = await publisher.publish(params.id, body.uri, admin!.address);
+        const uri = body.uri ?? (publicBaseUrl ? `${publicBaseUrl}${bundlePath(params.id)}` : undefined);
+        if (uri === undefined)
+          throw new ServerError("VALIDATION", "uri is required: this server has no PUBLIC_BASE_URL", {
+            issues: [{ path: "body.uri", message: "required when PUBLIC_BASE_URL is not set" }],
+          });
+        const published = await publisher.publish(params.id, uri, admin!.address);
         return {
           status: 201,
           body: published,
