@@ -89,7 +89,9 @@ export async function checkBundle(
     const verification = verifyBundle(entries, schedule);
     return { ...where, ok: verification.ok, verification };
   } catch (error) {
-    if (!isWellspringError(error) || error.code === "USAGE") throw error;
+    // A uri the user typed that cannot be used (no ipfs gateway) is their usage error; one a
+    // schedule recorded is that schedule's unreachable bundle (a watch must decide, not stop).
+    if (!isWellspringError(error) || (error.code === "USAGE" && schedule === undefined)) throw error;
     return { ...where, ok: false, error: { code: error.code, message: error.message } };
   }
 }

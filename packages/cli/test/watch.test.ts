@@ -203,6 +203,11 @@ describe("watchtower on a local chain", () => {
     assert.match(r.stdout, /bundle unreachable \(attempt 1 of 2\)/);
     assert.match(r.stdout, new RegExp(`schedule ${id}: REVOKED`));
     assert.equal(await status(id), "revoked");
+    // A uri this watch cannot fetch at all (ipfs:// with no gateway configured) is no reason to stop.
+    const ipfs = await proposeWith(honest, "ipfs://bafyexample/bundle.tar");
+    const again = await watch({ GUARDIAN_PRIVATE_KEY: GUARDIAN_KEY });
+    assert.match(again.stdout, new RegExp(`schedule ${ipfs}: REVOKED .*ipfs-gateway`));
+    assert.equal(await status(ipfs), "revoked");
   });
 
   it("without a key it alerts (webhook, exit 1) once, and a restart does not repeat it", async () => {
