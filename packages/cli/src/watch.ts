@@ -38,6 +38,7 @@ Options:
   -h, --help               this help
 
 Exits 1 after a pass that raised an alert (the state keeps it: a restart does not repeat it).
+A pass that fails (the RPC is down) is logged and retried after --interval; with --once it exits.
 `;
 
 const seconds = (what: string) =>
@@ -342,7 +343,15 @@ export async function watchCommand(argv: string[], io: Io & { env?: NodeJS.Proce
   process.once("SIGTERM", onSignal);
   try {
     for (;;) {
-      await watch.pass();
+      try {
+        await watch.pass();
+      } catch (error) {
+        // A long-running watch outlives an RPC outage: nothing undecided was recorded, so the
+        // next pass takes it up again. One pass (--once) reports the failure instead.
+        if (args.once === true) throw error;
+        const message = (error as Error).message.split("\n")[0];
+        watch.log({ passFailed: message }, `pass FAILED, retrying in ${args.interval} s — ${message}`);
+      }
       if (watch.alerts > 0)
         throw new WellspringError(
           "VERIFY_MISMATCH",

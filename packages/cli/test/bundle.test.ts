@@ -135,3 +135,24 @@ test("verify --uri names the swapped input and exits 1; an unreachable bundle ex
   assert.equal(r.code, 1);
   assert.match(r.stdout, /^UNREACHABLE .*\n.*\n.*HTTP 404/);
 });
+
+test("verify --uri and watch have their own help and name a missing option", async () => {
+  let r = await wellspring(["verify", "--uri", "x", "--help"]);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /--schedule <id>/);
+  r = await wellspring(["watch", "--help"]);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /GUARDIAN_PRIVATE_KEY/);
+  r = await wellspring([
+    "watch",
+    "--rpc",
+    "http://127.0.0.1:9",
+    "--pool",
+    "0x00000000000000000000000000000000000000aa",
+  ]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--state/);
+  r = await wellspring(["verify", "--uri", "b.tar", "--rpc", "http://127.0.0.1:9"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--rpc and --pool go together/);
+});

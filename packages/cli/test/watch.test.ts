@@ -226,4 +226,48 @@ describe("watchtower on a local chain", () => {
     assert.match(r.stdout, new RegExp(`schedule ${id}: REVOKED`));
     assert.equal(await status(id), "revoked");
   });
+
+  it("a long-running watch outlives an RPC outage and acts once the chain answers again", async () => {
+    proxy.fault = () => ({ status: 502 });
+    const from = (await chain.publicClient.getBlockNumber()) + 1n;
+    let stdout = "";
+    const io = {
+      stdout: { write: (s: string) => (stdout += s) },
+      cwd: work,
+      env: { GUARDIAN_PRIVATE_KEY: GUARDIAN_KEY },
+    };
+    const running = run(
+      [
+        "watch",
+        "--rpc",
+        proxy.url,
+        "--pool",
+        chain.pool,
+        "--state",
+        "long.json",
+        "--interval",
+        "1",
+        "--from-block",
+        from.toString(),
+        "--retries",
+        "1",
+      ],
+      io as never,
+    );
+    try {
+      const id = await proposeWith(honest, "http://127.0.0.1:9/missing.tar");
+      for (let i = 0; i < 100 && !/pass FAILED/.test(stdout); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      assert.match(stdout, /pass FAILED, retrying in 1 s/);
+      proxy.fault = () => undefined;
+      for (let i = 0; i < 200 && (await status(id)) !== "revoked"; i++)
+        await new Promise((r) => setTimeout(r, 100));
+      assert.equal(await status(id), "revoked");
+      assert.match(stdout, new RegExp(`schedule ${id}: REVOKED`));
+    } finally {
+      proxy.fault = () => undefined;
+      process.emit("SIGINT");
+      await running;
+    }
+  });
 });
