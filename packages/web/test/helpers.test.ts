@@ -62,5 +62,6 @@ describe("page helpers", () => {
     assert.equal(runIdOfUri("https://api.example/v1/runs/7"), "7");
     assert.equal(runIdOfUri("ipfs://bafy"), undefined);
     assert.equal(runIdOfUri("/v1/runs/12/recipients"), undefined);
+    assert.equal(runIdOfUri("http://127.0.0.1:8080/v1/runs/3/bundle"), "3");
   });
 });

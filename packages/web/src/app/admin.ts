@@ -301,7 +301,8 @@ export function adminPage(ctx: Ctx): HTMLElement {
               r.tableHash!,
               r.policy.hash,
               r.inputsHash!,
-              `/v1/runs/${r.id}`,
+              // The run's evidence bundle: anyone can check the proposal (docs/verification.md).
+              `${location.origin}/v1/runs/${r.id}/bundle`,
             ],
             account,
             chain: null,

@@ -215,9 +215,12 @@ export interface PolicyLine {
   latestHash: Hex;
 }
 
-/** The run a schedule was published from: the Admin page proposes with uri `/v1/runs/<id>`. */
+/**
+ * The run a schedule was published from: the Admin page proposes with its bundle's URL,
+ * `<origin>/v1/runs/<id>/bundle` (older proposals: `/v1/runs/<id>`).
+ */
 export function runIdOfUri(uri: string): string | undefined {
-  const m = /(?:^|\/)v1\/runs\/([A-Za-z0-9_-]+)$/.exec(uri);
+  const m = /(?:^|\/)v1\/runs\/([A-Za-z0-9_-]+)(?:\/bundle)?$/.exec(uri);
   return m?.[1];
 }
 

@@ -77,13 +77,15 @@ export function explorerPage(ctx: Ctx): HTMLElement {
         table("Balances", ["Token", "Deposited", "Claimed", "Held"], balanceRows, "balances"),
         table(
           "Schedules",
-          ["#", "Status", "Activates", "Root", "Recipients (run)"],
+          ["#", "Status", "Activates", "Root", "Recipients (run)", "Evidence"],
           schedules.map((s) => [
             s.scheduleId,
             h("span", { class: `badge badge-${s.status}` }, s.status),
             new Date(s.activatesAt).toISOString().replace("T", " ").slice(0, 16),
             h("code", {}, shortHex(s.root)),
-            scheduleRunId(s) ? `run ${scheduleRunId(s)}` : s.uri || "—",
+            scheduleRunId(s) ? `run ${scheduleRunId(s)}` : "—",
+            // The uri the schedule recorded: its evidence bundle (docs/verification.md).
+            /^https?:\/\//.test(s.uri) ? h("a", { href: s.uri }, "bundle") : s.uri || "—",
           ]),
           "schedules",
         ),
