@@ -19,7 +19,14 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { attribute, inputFile, serializeShareTableToString } from "@wellspring/attribution";
+import {
+  attribute,
+  createBundle,
+  encodeTar,
+  inputFile,
+  serializeShareTableToString,
+  type TarEntry,
+} from "@wellspring/attribution";
 import hre from "hardhat";
 import {
   type Address,
@@ -112,6 +119,8 @@ interface TableChoice {
   table: ShareTable;
   /** The share-table.json text to publish. */
   text: string;
+  /** The evidence bundle (docs/verification.md), for a table the engine computed from inputs. */
+  bundle?: TarEntry[];
 }
 
 /** The attribution engine's table for this repository's own package-lock.json, default policy. */
@@ -120,13 +129,15 @@ function engineTable(): TableChoice {
   const policy: unknown = JSON.parse(
     readFileSync(path.join(root, "packages", "attribution", "policies", "default.json"), "utf8"),
   );
-  const result = attribute({ files: [inputFile("package-lock.json", readFileSync(lockPath))], policy });
+  const files = [inputFile("package-lock.json", readFileSync(lockPath))];
+  const result = attribute({ files, policy });
   const text = serializeShareTableToString(result.table);
   return {
     source:
       "engine: attribute(package-lock.json of this repository, packages/attribution/policies/default.json)",
     table: parseShareTable(JSON.parse(text)),
     text,
+    bundle: createBundle({ table: result.table, policy: result.policy, files }),
   };
 }
 
@@ -288,10 +299,16 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const tableFile = path.join(outDir, "share-table.json");
   writeFileSync(tableFile, choice.text);
+  // The schedule's uri: the evidence bundle when there is one, so anyone can recompute the table.
+  const bundleFile = path.join(outDir, "bundle.tar");
+  if (choice.bundle) writeFileSync(bundleFile, Buffer.concat([...encodeTar(choice.bundle)]));
+  const uri = `file://${choice.bundle ? bundleFile : tableFile}`;
   line(`   source: ${choice.source}`);
   line(`   ${table.recipients.length} recipients, totalShares ${table.totalShares}, root ${table.root}`);
   line(`   tableHash ${table.tableHash}, policyHash ${table.policyHash}`);
-  line(`   written to ${path.relative(root, tableFile)}; largest shares:`);
+  line(
+    `   written to ${path.relative(root, tableFile)}${choice.bundle ? `, evidence bundle ${path.relative(root, bundleFile)}` : ""}; largest shares:`,
+  );
   const bySize = [...table.recipients].sort((x, y) =>
     y.shares > x.shares ? 1 : y.shares < x.shares ? -1 : 0,
   );
@@ -331,7 +348,7 @@ async function main(): Promise<void> {
 
   // 4. Proposal and activation after the delay.
   step(4, "Propose the table and wait for activation");
-  const proposed = await proposeSchedule(admin, { pool, table, uri: `file://${tableFile}` });
+  const proposed = await proposeSchedule(admin, { pool, table, uri });
   const pending = await getCurrentSchedule(admin, { pool });
   line(
     `   proposer proposes schedule ${proposed.scheduleId}; current: ${pending.current?.scheduleId ?? "none"}, ` +

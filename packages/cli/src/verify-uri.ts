@@ -153,7 +153,10 @@ async function statusOf(client: SdkClient, schedule: ProposedSchedule): Promise<
 export function describeCheck(r: ScheduleCheck): string {
   const what =
     r.scheduleId !== undefined ? `pool ${r.pool} schedule ${r.scheduleId} (${r.status ?? "?"})` : r.uri;
-  if (r.error) return `UNREACHABLE ${what}\n  uri ${r.uri}\n  ✗ ${r.error.code}: ${r.error.message}\n`;
+  if (r.error) {
+    const label = r.error.code === "BUNDLE_UNREACHABLE" ? "UNREACHABLE" : "INVALID";
+    return `${label} ${what}\n  uri ${r.uri}\n  ✗ ${r.error.code}: ${r.error.message}\n`;
+  }
   const v = r.verification!;
   const head = `${r.ok ? "OK" : "MISMATCH"} ${what}: ${v.recipients} recipients, bundle ${v.bundleHash}\n  uri ${r.uri}\n`;
   if (r.ok) return head + v.checks.map((c) => `  ✓ ${c}\n`).join("");

@@ -173,22 +173,23 @@ class Watch {
       );
       return;
     }
-    const check = await this.checkWithRetries(schedule);
+    const verified = await this.checkWithRetries(schedule);
+    // Read after the checks (retries take time): what the schedule is now decides what can be done.
+    const { status } = await getSchedule(this.client, {
+      pool: schedule.pool,
+      scheduleId: schedule.scheduleId,
+    });
+    const check: ScheduleCheck = { ...verified, status };
     const reason = check.ok ? "bundle verified" : reasonOf(check);
     let decision: Decision;
     let txHash: string | undefined;
     if (check.ok) decision = "verified";
-    else {
-      const status = (
-        await getSchedule(this.client, { pool: schedule.pool, scheduleId: schedule.scheduleId })
-      ).status;
-      if (status === "revoked") decision = "already-revoked";
-      else if (this.guardian !== undefined && status === "pending") {
-        const revoked = await this.revoke(schedule);
-        decision = revoked.decision;
-        txHash = revoked.txHash;
-      } else decision = "alert";
-    }
+    else if (status === "revoked") decision = "already-revoked";
+    else if (this.guardian !== undefined && status === "pending") {
+      const revoked = await this.revoke(schedule);
+      decision = revoked.decision;
+      txHash = revoked.txHash;
+    } else decision = "alert";
     this.state.decisions[key] = {
       decision,
       reason,
