@@ -324,14 +324,24 @@ export async function watchCommand(argv: string[], io: Io & { env?: NodeJS.Proce
   const key = env[args.guardianKeyEnv];
   const guardian =
     key !== undefined && key !== "" ? keyClient(key, args.rpc, `$${args.guardianKeyEnv}`) : undefined;
+  // Bad arguments stop the watch now, not in every pass of a long-running loop.
+  for (const pool of args.pool) poolAddress(pool);
   const statePath = resolve(io.cwd, args.state);
+  const state = readState(statePath);
+  try {
+    writeState(statePath, state);
+  } catch (error) {
+    throw usage(
+      `watch: --state ${args.state} cannot be written (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+    );
+  }
   const watch = new Watch(
     args,
     io,
     client,
     guardian,
     statePath,
-    readState(statePath),
+    state,
     args.ipfsGateway ?? (env.WELLSPRING_IPFS_GATEWAY || undefined),
   );
   watch.log(

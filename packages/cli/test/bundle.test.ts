@@ -152,6 +152,18 @@ test("verify --uri and watch have their own help and name a missing option", asy
   ]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--state/);
+  const watchArgs = ["watch", "--rpc", "http://127.0.0.1:9", "--state"];
+  r = await wellspring([
+    ...watchArgs,
+    "no/such/dir/state.json",
+    "--pool",
+    "0x00000000000000000000000000000000000000aa",
+  ]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /--state no\/such\/dir\/state.json cannot be written/);
+  r = await wellspring([...watchArgs, "state.json", "--pool", "0x123"]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /--pool: "0x123" is not a 0x address/);
   r = await wellspring(["verify", "--uri", "b.tar", "--rpc", "http://127.0.0.1:9"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--rpc and --pool go together/);
