@@ -74,6 +74,8 @@ export interface FetchOptions {
   ipfsGateway?: string | undefined;
   /** Per request. */
   timeoutMs?: number;
+  /** Largest bundle read over the network (default DEFAULT_MAX_BUNDLE_BYTES). */
+  maxBytes?: number | undefined;
   cwd?: string;
 }
 
@@ -82,6 +84,12 @@ function unreachable(uri: string, message: string, cause?: unknown): WellspringE
 }
 
 /** The http(s) URL an ipfs:// URI is fetched from. */
+/**
+ * A uri chosen by whoever proposed the schedule must not be able to exhaust a verifier's memory
+ * (a watch that dies lets the schedule activate): bigger bundles are refused as invalid.
+ */
+export const DEFAULT_MAX_BUNDLE_BYTES = 1 << 30;
+
 export function gatewayUrl(uri: string, gateway: string | undefined): string {
   if (gateway === undefined)
     throw new WellspringError(
@@ -119,5 +127,30 @@ export async function fetchBundle(uri: string, options: FetchOptions = {}): Prom
     throw unreachable(uri, `cannot fetch the bundle: ${(error as Error).message}`, error);
   }
   if (!response.ok) throw unreachable(uri, `fetching the bundle answered HTTP ${response.status}`);
-  return bundleEntries(decodeTar(new Uint8Array(await response.arrayBuffer())));
+  return bundleEntries(
+    decodeTar(await readLimited(response, uri, options.maxBytes ?? DEFAULT_MAX_BUNDLE_BYTES)),
+  );
+}
+
+async function readLimited(response: Response, uri: string, maxBytes: number): Promise<Uint8Array> {
+  const tooBig = () =>
+    new WellspringError("BUNDLE_INVALID", `the bundle is larger than ${maxBytes} bytes`, { file: uri });
+  if (Number(response.headers.get("content-length") ?? 0) > maxBytes) throw tooBig();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  const reader = response.body?.getReader();
+  try {
+    for (;;) {
+      const next = await reader?.read();
+      if (next === undefined || next.done) break;
+      length += next.value.length;
+      if (length > maxBytes) throw tooBig();
+      chunks.push(next.value);
+    }
+  } catch (error) {
+    await reader?.cancel().catch(() => undefined);
+    if (error instanceof WellspringError) throw error;
+    throw unreachable(uri, `reading the bundle failed: ${(error as Error).message}`, error);
+  }
+  return Buffer.concat(chunks);
 }

@@ -30,6 +30,7 @@ Options:
   --schedule <id>        one schedule (its uri unless --uri is given)
   --ipfs-gateway <url>   gateway for ipfs:// (default: WELLSPRING_IPFS_GATEWAY)
   --from-block <n>       first block to read events from (default 0)
+  --max-bundle-bytes <n> largest bundle fetched over the network (default 1 GiB)
   --json                 print the result as JSON
   -h, --help             this help
 
@@ -38,6 +39,13 @@ inputsHash), each hash, root and total against the on-chain schedule (or the man
 --rpc), and recomputes the table from the bundle's inputs and policy byte for byte. Exits 0 when
 all match, 1 on any difference or unreachable bundle, naming what differs.
 `;
+
+/** Option values shared with watch.ts. */
+export const blockNumber = z.string().regex(/^[0-9]+$/, "expected a block number");
+export const byteCount = z
+  .string()
+  .regex(/^[1-9][0-9]*$/, "expected a positive byte count")
+  .transform(Number);
 
 const UriArgs = z.object({
   uri: z.string().min(1).optional(),
@@ -48,10 +56,8 @@ const UriArgs = z.object({
     .regex(/^[1-9][0-9]*$/, "expected a schedule id (1, 2, …)")
     .optional(),
   ipfsGateway: z.url({ error: "expected an http(s) URL" }).optional(),
-  fromBlock: z
-    .string()
-    .regex(/^[0-9]+$/, "expected a block number")
-    .optional(),
+  fromBlock: blockNumber.optional(),
+  maxBundleBytes: byteCount.optional(),
   json: z.boolean().optional(),
 });
 
@@ -62,6 +68,7 @@ export const URI_OPTIONS = {
   schedule: { type: "string" },
   "ipfs-gateway": { type: "string" },
   "from-block": { type: "string" },
+  "max-bundle-bytes": { type: "string" },
 } as const;
 
 /** One schedule's (or one bare bundle's) outcome. */
@@ -106,6 +113,7 @@ export async function verifyUriCommand(argv: string[], io: Io & { env?: NodeJS.P
   const env = io.env ?? process.env;
   const fetchOptions: FetchOptions = {
     ipfsGateway: args.ipfsGateway ?? (env.WELLSPRING_IPFS_GATEWAY || undefined),
+    maxBytes: args.maxBundleBytes,
     cwd: io.cwd,
   };
   if ((args.rpc === undefined) !== (args.pool === undefined))

@@ -14,7 +14,7 @@ import { getSchedule, isSdkError, revokeSchedule, type SdkClient } from "@wellsp
 import { WellspringError } from "@wellspring/attribution";
 import { camel, parse, usage, validate, type Io } from "./cli.ts";
 import { chainClient, keyClient, poolAddress, proposedSchedules, type ProposedSchedule } from "./chain.ts";
-import { checkBundle, describeCheck, type ScheduleCheck } from "./verify-uri.ts";
+import { blockNumber, byteCount, checkBundle, describeCheck, type ScheduleCheck } from "./verify-uri.ts";
 
 export const WATCH_HELP = `wellspring watch — verify every proposed schedule before it activates; revoke or alert
 
@@ -31,6 +31,7 @@ Options:
   --retries <n>            fetches of an unreachable bundle before it counts as failed (default 5)
   --retry-delay <s>        seconds between them (default 30)
   --margin <s>             stop retrying this long before the schedule activates (default 300)
+  --max-bundle-bytes <n>   a bigger bundle is refused as invalid (default 1 GiB)
   --interval <s>           seconds between polls (default 15)
   --from-block <n>         first block on a fresh state file (default 0)
   --once                   one pass up to the latest block, then exit
@@ -58,10 +59,8 @@ const WatchArgs = z.object({
   retryDelay: seconds("seconds").default(30),
   margin: seconds("seconds").default(300),
   interval: seconds("seconds").default(15),
-  fromBlock: z
-    .string()
-    .regex(/^[0-9]+$/, "expected a block number")
-    .optional(),
+  fromBlock: blockNumber.optional(),
+  maxBundleBytes: byteCount.optional(),
   once: z.boolean().optional(),
   json: z.boolean().optional(),
 });
@@ -221,6 +220,7 @@ class Watch {
     for (let attempt = 1; ; attempt++) {
       const check = await checkBundle(schedule.uri, schedule, {
         ipfsGateway: this.ipfsGateway,
+        maxBytes: this.args.maxBundleBytes,
         cwd: this.io.cwd,
       });
       if (check.error?.code !== "BUNDLE_UNREACHABLE" || attempt >= this.args.retries) return check;
@@ -311,6 +311,7 @@ export async function watchCommand(argv: string[], io: Io & { env?: NodeJS.Proce
     margin: { type: "string" },
     interval: { type: "string" },
     "from-block": { type: "string" },
+    "max-bundle-bytes": { type: "string" },
     once: { type: "boolean" },
   });
   if (values.help === true) {

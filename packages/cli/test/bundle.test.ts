@@ -131,6 +131,10 @@ test("verify --uri names the swapped input and exits 1; an unreachable bundle ex
     "the recomputation says which recipients move",
   );
 
+  // A bundle over the size limit is refused before it is read whole.
+  r = await wellspring(["verify", "--uri", `${base}/b.tar`, "--max-bundle-bytes", "1000"]);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /^INVALID .*\n.*\n.*larger than 1000 bytes/);
   r = await wellspring(["verify", "--uri", `${base}/missing.tar`]);
   assert.equal(r.code, 1);
   assert.match(r.stdout, /^UNREACHABLE .*\n.*\n.*HTTP 404/);
