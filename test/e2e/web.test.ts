@@ -41,7 +41,8 @@ const ATTESTOR = dev(1);
 const PAYER = dev(2);
 const CLAIMER = dev(4);
 const STRANGER = dev(5); // holds no role
-// left-pad's maintainer, declared by the uploaded FUNDING.json: 37.5 % of the run's table.
+// left-pad's maintainer, declared by the uploaded FUNDING.json: 75 % of the run's table (the
+// product keeps nothing: half to left-pad, half to tiny-json, which keeps half and passes half on).
 const IDENTITY = "github:leftpad-dev";
 const DELAY = 3600;
 const USDC_IN = 2_600_000_001n; // 2,500.000001 by permit + 100 by approve
@@ -403,14 +404,14 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     await state(page, "claim-status", "claimable");
     assert.match(
       await page.locator("#claim-results").innerText(),
-      /github:leftpad-dev holds 375000000000000000 of 1000000000000000000 shares/,
+      /github:leftpad-dev holds 750000000000000000 of 1000000000000000000 shares/,
     );
     const shown = async (token: Address) =>
       BigInt((await page.locator(`#claim-totals li[data-token="${token}"]`).getAttribute("data-amount"))!);
     const ethShown = await shown(zeroAddress);
     const usdcShown = await shown(usdc);
-    assert.equal(ethShown, (parseEther("1.5") * 375n) / 1000n);
-    assert.equal(usdcShown, (USDC_IN * 375n) / 1000n);
+    assert.equal(ethShown, (parseEther("1.5") * 750n) / 1000n);
+    assert.equal(usdcShown, (USDC_IN * 750n) / 1000n);
     await shot(page, "claim-claimable");
     assert.match(await page.locator("#claim-results").innerText(), /against the root from the chain/);
 
@@ -487,7 +488,11 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     await page.locator("#explorer-search").fill(IDENTITY);
     await page.locator("#explorer-search-go").click();
     await page.locator('#explorer-found [data-state="found"]').waitFor();
-    assert.match(await page.locator("#explorer-found").innerText(), /37\.5 %/);
+    assert.match(await page.locator("#explorer-found").innerText(), /75 %/);
+    // tiny-json names nobody: its quarter waits in the pool, and the Explorer says so.
+    const held = await page.locator("#explorer-held").innerText();
+    assert.match(held, /25 % of this table is held for 1 component/);
+    assert.match(held, /pkg:npm\/tiny-json@2\.0\.1/);
     await shot(page, "explorer");
     assert.deepEqual(errors, []);
     await context.close();
