@@ -299,6 +299,12 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
       await state(page, "run-status", "run-complete");
       await page.locator("#diff-summary").waitFor();
       await page.locator("#run-result svg.chart").waitFor();
+      // The run's report says what is held and why: tiny-json names nobody.
+      await page.locator("#run-held").waitFor();
+      assert.match(
+        await page.locator("#run-held").innerText(),
+        /pkg:npm\/tiny-json@2\.0\.1\s+25\.00 %\s+no-contributors/,
+      );
     };
     await runOnce();
     assert.match(await page.locator("#diff-summary").innerText(), /No active schedule/);

@@ -8,7 +8,7 @@ import type { Hex } from "viem";
 
 import { runIdOfUri } from "../src/app/api.ts";
 import { isAddressAccount, memoText, toAccountId, toMemo } from "../src/app/context.ts";
-import { heldOfTable } from "../src/app/held.ts";
+import { heldOfTable, heldReasonRows } from "../src/app/held.ts";
 import { amount, percent } from "../src/app/ui.ts";
 
 describe("page helpers", () => {
@@ -86,5 +86,28 @@ describe("page helpers", () => {
       largest: [],
       count: 0,
     });
+    // A run's report names why each is held.
+    assert.deepEqual(
+      heldReasonRows({
+        heldFraction: 0.3,
+        held: {
+          count: 2,
+          largest: [
+            {
+              component: "pkg:npm/x@1.0.0",
+              fraction: 0.25,
+              why: "no-registry-data",
+              detail: "unresolved:not-found",
+            },
+            { component: "pkg:npm/y@1.0.0", fraction: 0.05, why: "no-maintainer" },
+          ],
+        },
+      }),
+      [
+        ["pkg:npm/x@1.0.0", "25.00 %", "no-registry-data (unresolved:not-found)"],
+        ["pkg:npm/y@1.0.0", "5.00 %", "no-maintainer"],
+      ],
+    );
+    assert.deepEqual(heldReasonRows(undefined), []);
   });
 });

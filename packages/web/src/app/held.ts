@@ -26,3 +26,18 @@ export function heldOfTable(
   );
   return { held, largest: list.slice(0, limit), count: list.length };
 }
+
+/** The engine report's `held` (docs/attribution.md "Held value"), as the run API returns it. */
+export interface HeldReport {
+  heldFraction?: number;
+  held?: { count: number; largest: { component: string; fraction: number; why: string; detail?: string }[] };
+}
+
+/** Rows (component, percent, why) of a run report's largest held components; none without them. */
+export function heldReasonRows(report: HeldReport | undefined): [string, string, string][] {
+  return (report?.held?.largest ?? []).map((c) => [
+    c.component,
+    `${(100 * c.fraction).toFixed(2)} %`,
+    c.detail === undefined ? c.why : `${c.why} (${c.detail})`,
+  ]);
+}
