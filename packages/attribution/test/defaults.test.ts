@@ -113,6 +113,40 @@ describe("royalty-pool defaults", () => {
     ]);
   });
 
+  it("components nested in a CycloneDX BOM's subject are the product's own parts", () => {
+    const bom = JSON.stringify({
+      bomFormat: "CycloneDX",
+      specVersion: "1.6",
+      metadata: {
+        component: {
+          type: "application",
+          "bom-ref": "app",
+          name: "app",
+          version: "1.0.0",
+          purl: "pkg:npm/app@1.0.0",
+          components: [
+            { type: "library", "bom-ref": "ui", name: "ui", version: "1.0.0", purl: "pkg:npm/ui@1.0.0" },
+          ],
+        },
+      },
+      components: [
+        { type: "library", "bom-ref": "lib", name: "lib", version: "1.0.0", purl: "pkg:npm/lib@1.0.0" },
+      ],
+      dependencies: [
+        { ref: "app", dependsOn: ["lib"] },
+        { ref: "ui", dependsOn: ["lib"] },
+      ],
+    });
+    const r = attribute({
+      files: [file("bom.json", bom)],
+      policy: { version: 1, totalShares: T.toString() },
+    });
+    assert.deepEqual(r.report.productParts, ["pkg:npm/ui@1.0.0"]);
+    // ui passes everything on, like the product: lib (nobody named) holds the whole table.
+    assert.equal(fractionOf(r, "component:pkg:npm/ui@1.0.0"), 0);
+    assert.equal(fractionOf(r, "component:pkg:npm/lib@1.0.0"), 1);
+  });
+
   it("a git history given beside a lockfile belongs to the product, not to a sibling dependency", () => {
     const files = [file("package-lock.json", LOCKFILE), file("app.gitlog", HISTORY)];
     const pool = attribute({ files, policy: { version: 1, totalShares: T.toString() } });
