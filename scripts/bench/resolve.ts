@@ -7,8 +7,9 @@
  *   against the npm registry of the npm configuration (the live registry);
  *   `held_fraction_self_dependencies[_before]`: the part of it held for components other than
  *   the product and its workspace packages (which no registry describes);
- *   `held_fraction_self_keep_root_0` / `self_top10_keep_root_0`: the same table under a policy
- *   where the product keeps nothing (`keep.root: 0`);
+ *   `held_fraction_self_old_defaults` / `self_top10_old_defaults`: the table with the snapshot
+ *   under the defaults before issue 11 spelled out (`keep.root` 0.5 = `keep.default`,
+ *   contributors `auto` with a one-year half-life);
  *   `self_top10_before` / `self_top10_after`: the ten largest recipients of those tables;
  * - `resolve_1k_cold_s` / `resolve_1k_warm_s`: resolving 1,000 npm packages with an empty disk
  *   cache (live registry) and again from the cache (median of 3). The 1,000 are this lockfile's
@@ -98,22 +99,25 @@ try {
         .filter(([, c]) => c.reason === "product-or-workspace")
         .map(([key]) => key),
     );
-    // What-if: the product keeps nothing (keep.root 0; the default is keep.default, 0.5).
-    const policy = join(work, "keep-root-0.json");
-    writeFileSync(policy, JSON.stringify({ version: 1, keep: { root: 0 } }));
-    const keepRoot0 = await attribute(
-      ["package-lock.json", snapshot],
-      join(work, "after-keep-root-0"),
+    // The defaults before issue 11, spelled out: the product kept keep.default (0.5).
+    const policy = join(work, "old-defaults.json");
+    writeFileSync(
       policy,
+      JSON.stringify({
+        version: 1,
+        keep: { default: 0.5, root: 0.5 },
+        contributors: { source: "auto", halfLifeDays: 365 },
+      }),
     );
+    const oldDefaults = await attribute(["package-lock.json", snapshot], join(work, "old-defaults"), policy);
     results.held_fraction_self_before = before.held;
     results.held_fraction_self = after.held;
     results.held_fraction_self_dependencies_before = before.heldOutside(own);
     results.held_fraction_self_dependencies = after.heldOutside(own);
-    results.held_fraction_self_keep_root_0 = keepRoot0.held;
+    results.held_fraction_self_old_defaults = oldDefaults.held;
     results.self_top10_before = before.top;
     results.self_top10_after = after.top;
-    results.self_top10_keep_root_0 = keepRoot0.top;
+    results.self_top10_old_defaults = oldDefaults.top;
     results.self_resolve_summary = {
       components: self.summary.components,
       resolved: self.summary.resolved,
@@ -191,6 +195,8 @@ try {
   results.resolve_date = new Date().toISOString();
   results.resolve_command = "npm run bench:resolve";
   const existing = JSON.parse(readFileSync(target, "utf8")) as Record<string, unknown>;
+  // Keys of earlier versions of this script (the what-if is now the old defaults).
+  for (const key of ["held_fraction_self_keep_root_0", "self_top10_keep_root_0"]) delete existing[key];
   writeFileSync(target, `${JSON.stringify({ ...existing, ...results }, null, 2)}\n`);
   log(`updated ${target}`);
 } finally {

@@ -41,7 +41,8 @@ const ATTESTOR = dev(1);
 const PAYER = dev(2);
 const CLAIMER = dev(4);
 const STRANGER = dev(5); // holds no role
-// left-pad's maintainer, declared by the uploaded FUNDING.json: 37.5 % of the run's table.
+// left-pad's maintainer, declared by the uploaded FUNDING.json: 75 % of the run's table (the
+// product keeps nothing: half to left-pad, half to tiny-json, which keeps half and passes half on).
 const IDENTITY = "github:leftpad-dev";
 const DELAY = 3600;
 const USDC_IN = 2_600_000_001n; // 2,500.000001 by permit + 100 by approve
@@ -298,6 +299,12 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
       await state(page, "run-status", "run-complete");
       await page.locator("#diff-summary").waitFor();
       await page.locator("#run-result svg.chart").waitFor();
+      // The run's report says what is held and why: tiny-json names nobody.
+      await page.locator("#run-held").waitFor();
+      assert.match(
+        await page.locator("#run-held").innerText(),
+        /pkg:npm\/tiny-json@2\.0\.1\s+25\.00 %\s+no-contributors/,
+      );
     };
     await runOnce();
     assert.match(await page.locator("#diff-summary").innerText(), /No active schedule/);
@@ -401,16 +408,21 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
 
     await page.locator("#claim-lookup").click();
     await state(page, "claim-status", "claimable");
-    assert.match(
+    // 3/4 of the table, up to the rounding of exact shares (a few wei of 10^18).
+    const holds = /github:leftpad-dev holds (\d+) of 1000000000000000000 shares/.exec(
       await page.locator("#claim-results").innerText(),
-      /github:leftpad-dev holds 375000000000000000 of 1000000000000000000 shares/,
+    );
+    assert.ok(holds, "the claim page names the identity's shares");
+    const leftpadShares = BigInt(holds[1]!);
+    assert.ok(
+      leftpadShares - 750_000_000_000_000_000n < 1000n && leftpadShares >= 750_000_000_000_000_000n - 1000n,
     );
     const shown = async (token: Address) =>
       BigInt((await page.locator(`#claim-totals li[data-token="${token}"]`).getAttribute("data-amount"))!);
     const ethShown = await shown(zeroAddress);
     const usdcShown = await shown(usdc);
-    assert.equal(ethShown, (parseEther("1.5") * 375n) / 1000n);
-    assert.equal(usdcShown, (USDC_IN * 375n) / 1000n);
+    assert.equal(ethShown, (parseEther("1.5") * leftpadShares) / 10n ** 18n);
+    assert.equal(usdcShown, (USDC_IN * leftpadShares) / 10n ** 18n);
     await shot(page, "claim-claimable");
     assert.match(await page.locator("#claim-results").innerText(), /against the root from the chain/);
 
@@ -487,7 +499,11 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     await page.locator("#explorer-search").fill(IDENTITY);
     await page.locator("#explorer-search-go").click();
     await page.locator('#explorer-found [data-state="found"]').waitFor();
-    assert.match(await page.locator("#explorer-found").innerText(), /37\.5 %/);
+    assert.match(await page.locator("#explorer-found").innerText(), /75 %/);
+    // tiny-json names nobody: its quarter waits in the pool, and the Explorer says so.
+    const held = await page.locator("#explorer-held").innerText();
+    assert.match(held, /(25|24\.99\d*) % of this table is held for 1 component/);
+    assert.match(held, /pkg:npm\/tiny-json@2\.0\.1/);
     await shot(page, "explorer");
     assert.deepEqual(errors, []);
     await context.close();

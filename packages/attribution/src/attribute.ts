@@ -102,6 +102,10 @@ export interface AttributionReport {
   /** Fraction of the total held under holding identities (components without contributors,
    *  gated components with destination "hold"). */
   heldFraction: number;
+  /** What is held and why: how many components hold value, and the largest of them. */
+  held: { count: number; largest: HeldComponent[] };
+  /** The product's own parts (lockfile workspaces), which follow `keep.root` (sorted). */
+  productParts: string[];
   returnedFraction: number;
   /** Total value credited to recipients before caps (1 up to float rounding: nothing is lost). */
   credited: number;
@@ -159,6 +163,30 @@ export interface ExplainOptions {
 }
 
 const SUMMARY_GATED = 1000;
+
+/** How many held components the report names, largest first. */
+const HELD_LISTED = 10;
+
+/**
+ * Why a component's kept value is held rather than paid (docs/attribution.md, "Held value"):
+ * - `gated`: a license, opt-out, openness or rule excluded it with destination "hold";
+ * - `product-part`: the product or one of its workspaces, which no registry describes (its git
+ *   history or a funding manifest would name its people);
+ * - `no-registry-data`: the resolution snapshot could not find it (`detail`: the reason);
+ * - `no-maintainer`: the registry knows it but names nobody;
+ * - `no-contributors`: no input names anybody (`wellspring resolve` may);
+ * - `no-weight`: it has contributors, none with weight under this policy.
+ */
+export type HeldWhy =
+  "gated" | "product-part" | "no-registry-data" | "no-maintainer" | "no-contributors" | "no-weight";
+
+export interface HeldComponent {
+  component: string;
+  fraction: number;
+  why: HeldWhy;
+  /** The gating reasons (`+`-joined), or the snapshot's verdict (e.g. `unresolved:not-found`). */
+  detail?: string;
+}
 
 /** Stands in for a 32-byte hash not known yet (same length as any). */
 const PLACEHOLDER_HASH = `0x${"0".repeat(64)}` as const;
@@ -275,6 +303,7 @@ export function prepareGraph(
   // 1. Per-component policy: keep, gating, incoming weight multiplier.
   phase("policy");
   const { keep, multiplier, dest, reasons, openness } = componentPolicy(graph, policy);
+  const heldNotes = heldNotesOf(graph);
   // From here on keys are read from one packed buffer (10^6 strings less to trace).
   const keys = new KeyStore(graph.keys);
   const productKey = keys.at(root);
@@ -391,6 +420,7 @@ export function prepareGraph(
     .map((u) => ({ component: keys.at(u.id), reason: u.reason, attached: u.attached }))
     .sort((a, b) => compareUtf16(a.component, b.component));
   const { closedCycles, ...flowStats } = flow.stats;
+  const heldList = largestHeld(n, flow.retained, plan.kind, graph.contribOffsets, heldNotes, reasons, keys);
   const report: AttributionReport = {
     components: n,
     edges: m,
@@ -403,6 +433,8 @@ export function prepareGraph(
     },
     gated,
     heldFraction: held,
+    held: heldList,
+    productParts: heldNotes.productParts.map((v) => keys.at(v)).sort(compareUtf16),
     returnedFraction: returned,
     credited: acc.credited,
     caps: {
@@ -733,7 +765,8 @@ function componentPolicy(
   for (let v = 0; v < n; v++) {
     const key = keys[v]!;
     const inf = info[v]!;
-    let k = v === root && policy.keep.root !== undefined ? policy.keep.root : policy.keep.default;
+    // The product and its own parts (workspaces) keep keep.root: in a royalty pool, 0.
+    let k = v === root || inf.partOfProduct === true ? policy.keep.root : policy.keep.default;
     for (const o of overrides) {
       if (matchesComponent(o.match, key, inf)) {
         k = o.keep;
@@ -802,7 +835,8 @@ interface CreditPlan {
 function planCredits(graph: Graph, policy: Policy, dest: Int8Array): CreditPlan {
   const { n, contribOffsets, contributors, newestCommit } = graph;
   const usePayout = policy.identities.usePayoutAddresses;
-  const soleDeclared = policy.contributors.source === "auto" || policy.contributors.source === "declared";
+  const source = policy.contributors.source;
+  const soleDeclared = source === "auto" || source === "declared" || source === "sustained";
   const plan: CreditPlan = {
     kind: new Int8Array(n),
     start: new Int32Array(n + 1),
@@ -888,6 +922,56 @@ function collectCredits(
     }
   }
   return { credits, held, returned };
+}
+
+/** What the inputs say about components that may end up holding value (read before the
+ *  component facts are released): snapshot verdicts of components without contributors, and
+ *  the product's own parts. */
+interface HeldNotes {
+  registry: Map<number, string>;
+  productParts: number[];
+  root: number;
+}
+
+function heldNotesOf(graph: Graph): HeldNotes {
+  const notes: HeldNotes = { registry: new Map(), productParts: [], root: graph.root };
+  for (let v = 0; v < graph.n; v++) {
+    const inf = graph.info[v]!;
+    if (inf.partOfProduct === true) notes.productParts.push(v);
+    if (inf.registry !== undefined && graph.contribOffsets[v + 1] === graph.contribOffsets[v])
+      notes.registry.set(v, inf.registry);
+  }
+  return notes;
+}
+
+/** The largest held components (plan kinds 1 and 2) with the reason each is held. */
+function largestHeld(
+  n: number,
+  retained: Float64Array,
+  kind: Int8Array,
+  contribOffsets: Int32Array,
+  notes: HeldNotes,
+  reasons: ReadonlyMap<number, string[]>,
+  keys: KeyStore,
+): { count: number; largest: HeldComponent[] } {
+  const held: number[] = [];
+  for (let v = 0; v < n; v++) if ((kind[v] === 1 || kind[v] === 2) && retained[v]! > 0) held.push(v);
+  held.sort((a, b) => retained[b]! - retained[a]! || a - b);
+  const parts = new Set(notes.productParts);
+  const largest = held.slice(0, HELD_LISTED).map((v): HeldComponent => {
+    const out = { component: keys.at(v), fraction: retained[v]! };
+    if (kind[v] === 2) return { ...out, why: "gated", detail: (reasons.get(v) ?? []).join("+") };
+    const registry = notes.registry.get(v);
+    const colon = registry?.indexOf(":") ?? -1;
+    const reason = colon >= 0 ? registry!.slice(colon + 1) : undefined;
+    if (contribOffsets[v + 1]! > contribOffsets[v]!) return { ...out, why: "no-weight" };
+    if (v === notes.root || parts.has(v) || reason === "product-or-workspace")
+      return { ...out, why: "product-part" };
+    if (registry === "resolved") return { ...out, why: "no-maintainer" };
+    if (reason !== undefined) return { ...out, why: "no-registry-data", detail: registry! };
+    return { ...out, why: "no-contributors" };
+  });
+  return { count: held.length, largest };
 }
 
 interface Gate {

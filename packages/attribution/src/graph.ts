@@ -46,6 +46,8 @@ export interface Graph {
 export interface ContributorRecord {
   identity: string;
   declared: boolean;
+  /** Declared only by name (package metadata people), never by a manifest or maintainer list. */
+  named: boolean;
   /** Sum of declared weights (NaN when the manifest gave none: equal weight). */
   weight: number;
   commits: { time: number; lines: number }[];
@@ -190,6 +192,8 @@ export class GraphBuilder implements GraphSink {
     if (info.aiOptOut && info.aiOptOut.length > 0) {
       had.aiOptOut = [...new Set([...(had.aiOptOut ?? []), ...info.aiOptOut])].sort(compareUtf16);
     }
+    if (info.partOfProduct === true) had.partOfProduct = true;
+    if (had.registry === undefined && info.registry !== undefined) had.registry = info.registry;
     if (info.availability) {
       const a = (had.availability ??= {});
       if (info.availability.weights) a.weights = true;
@@ -244,6 +248,7 @@ export class GraphBuilder implements GraphSink {
     this.contribRecords.push({
       identity,
       declared: evidence.source === "declared",
+      named: evidence.source === "declared" && evidence.named === true,
       weight,
       commits,
       payout: evidence.payout === undefined ? undefined : (evidence.payout.toLowerCase() as `0x${string}`),
@@ -418,6 +423,7 @@ export class GraphBuilder implements GraphSink {
       for (const r of list) {
         if (last !== undefined && last.identity === r.identity) {
           if (r.declared) {
+            last.named = (last.declared ? last.named : true) && r.named;
             last.declared = true;
             if (!Number.isNaN(r.weight))
               last.weight = Number.isNaN(last.weight) ? r.weight : Math.max(last.weight, r.weight);

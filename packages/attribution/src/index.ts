@@ -32,6 +32,8 @@ export {
   type AttributionReport,
   type ComponentDecision,
   type ExplainOptions,
+  type HeldComponent,
+  type HeldWhy,
   type PendingAttribution,
 } from "./attribute.ts";
 export { GraphBuilder, type Graph, type ContributorRecord } from "./graph.ts";

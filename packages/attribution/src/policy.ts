@@ -46,7 +46,7 @@ export const policySchema = z
     keep: z
       .object({
         default: fraction.default(0.5),
-        root: fraction.optional(),
+        root: fraction.default(0),
         overrides: z.array(z.object({ match: matcherSchema, keep: fraction }).strict()).default([]),
       })
       .strict()
@@ -66,8 +66,10 @@ export const policySchema = z
     depthDecay: z.number().gt(0).max(1).default(1),
     contributors: z
       .object({
-        source: z.enum(["auto", "declared", "commits", "lines"]).default("auto"),
-        halfLifeDays: z.number().positive().nullable().default(365),
+        source: z
+          .enum(["sustained", "auto", "declared", "commits", "lines", "activity"])
+          .default("sustained"),
+        halfLifeDays: z.number().positive().nullable().default(null),
         compression: z.enum(["linear", "sqrt", "log"]).default("sqrt"),
       })
       .strict()

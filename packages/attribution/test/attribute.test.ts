@@ -49,7 +49,14 @@ const policyArb: fc.Arbitrary<PolicyInput> = fc.record({
   noContributors: fc.constantFrom("hold" as const, "pass" as const),
   depthDecay: fc.constantFrom(1, 0.7),
   contributors: fc.record({
-    source: fc.constantFrom("auto" as const, "declared" as const, "commits" as const, "lines" as const),
+    source: fc.constantFrom(
+      "sustained" as const,
+      "auto" as const,
+      "declared" as const,
+      "commits" as const,
+      "lines" as const,
+      "activity" as const,
+    ),
     compression: fc.constantFrom("sqrt" as const, "log" as const, "linear" as const),
   }),
   identities: fc.record({ unbound: fc.constantFrom("hold" as const, "redistribute" as const) }),
@@ -249,7 +256,8 @@ function small(extra: Partial<Record<"a" | "b" | "c", object>> = {}): GraphSpec 
 
 describe("attribute: policy effects", () => {
   const T = 1_000_000n;
-  const base = { version: 1 as const, totalShares: T.toString() };
+  // The product keeps half here (as a pool funding a library would), so its own share shows.
+  const base = { version: 1 as const, totalShares: T.toString(), keep: { root: 0.5 } };
 
   it("splits by keep along the graph", () => {
     const r = run(small(), base);
@@ -513,7 +521,7 @@ describe("attribute: policy effects", () => {
       { key: spec.root, evidence: { identity: "github:x", source: "declared", weight: 3 } },
       { key: spec.root, evidence: { identity: "github:y", source: "declared", weight: 1 } },
     ];
-    const declared = run(spec, { ...base, keep: { default: 1 } });
+    const declared = run(spec, { ...base, keep: { default: 1, root: 1 } });
     assert.equal(sharesOf(declared, "github:x"), 750_000n);
     const day = 86_400;
     spec.contributors = [
@@ -529,8 +537,8 @@ describe("attribute: policy effects", () => {
     // Half-life 100 days: the old commit counts 1/2; linear compression.
     const git = run(spec, {
       ...base,
-      keep: { default: 1 },
-      contributors: { halfLifeDays: 100, compression: "linear" },
+      keep: { default: 1, root: 1 },
+      contributors: { source: "commits", halfLifeDays: 100, compression: "linear" },
     });
     assert.equal(sharesOf(git, "github:new"), 666_667n);
     assert.equal(sharesOf(git, "github:old"), 333_333n);

@@ -21,7 +21,9 @@ describe("policy", () => {
     assert.equal(p.totalShares, "1000000000000000000");
     assert.equal(p.keep.default, 0.5);
     assert.equal(p.edgeWeights.dev, 0.1);
-    assert.equal(p.contributors.halfLifeDays, 365);
+    assert.equal(p.keep.root, 0);
+    assert.equal(p.contributors.source, "sustained");
+    assert.equal(p.contributors.halfLifeDays, null);
     assert.equal(p.noContributors, "hold");
     assert.equal(p.identities.unbound, "hold");
     const shipped = parsePolicy(JSON.parse(readFileSync(`${policiesDir}default.json`, "utf8")));

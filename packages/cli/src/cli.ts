@@ -31,7 +31,7 @@ import {
 import { parseJson, type InputFile } from "@wellspring/attribution/inputs";
 import { collectInputs } from "./collect.ts";
 import { resolveCommand, RESOLVE_HELP } from "./resolve-command.ts";
-import { largestHeld, snapshotEntries } from "./held.ts";
+import { largestHeld } from "./held.ts";
 import { OutputDir } from "./output.ts";
 import { Progress } from "./progress.ts";
 import { MerkleWorker, merkleTreeInBackground } from "./merkle-worker.ts";
@@ -358,8 +358,6 @@ async function attributeFiles(
   progress: Progress | undefined,
   io: Io,
 ): Promise<void> {
-  // Read before the engine releases the input bytes: explains what stays held.
-  const snapshot = snapshotEntries(files);
   progress?.step(`computing shares from ${files.length} inputs`);
   const pending = prepareAttribution({
     files,
@@ -423,7 +421,7 @@ async function attributeFiles(
     inputs: t.inputs.length,
     components: result.report.components,
     heldFraction: result.report.heldFraction,
-    largestHeld: largestHeld(result, snapshot),
+    largestHeld: largestHeld(result),
     unreachable: {
       policy: result.report.unreachable.policy,
       count: result.report.unreachable.count,

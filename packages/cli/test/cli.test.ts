@@ -22,6 +22,7 @@ import { accountIdOf, computeTableHash } from "@wellspring/attribution";
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BIN = join(HERE, "..", "bin", "wellspring.js");
 const REPO = join(HERE, "..", "..", "..");
+const LIBRARY_POLICY = join(REPO, "packages", "attribution", "policies", "library.json");
 const FIXTURES = join(REPO, "packages", "attribution", "test", "fixtures");
 
 let work: string;
@@ -146,7 +147,7 @@ test("attribute a project directory; rerun is byte-identical; verify passes; pro
   const a = wellspring(["attribute", "--input", "proj", "--out", "out-a", "--json"]);
   assert.equal(a.code, 0, a.stderr);
   const summary = JSON.parse(a.stdout) as { recipients: number; root: string; components: number };
-  assert.ok(summary.recipients >= 5);
+  assert.equal(summary.recipients, 3);
   const b = wellspring(["attribute", "--input", "proj", "--out", "out-b/"]);
   assert.equal(b.code, 0, b.stderr);
   assert.match(b.stdout, /^wrote out-b\/share-table\.json: /);
@@ -169,23 +170,17 @@ test("attribute a project directory; rerun is byte-identical; verify passes; pro
     ["proj/package-lock.json", "npm-lockfile-v3"],
     ["proj/package.json", "package-json"],
   ]);
+  // The default policy: the product keeps nothing, its dependencies are paid.
   const identities = table.recipients.map((r) => r.identity);
-  for (const expected of [
-    "github:1",
-    "github:cy",
-    "github:libauthor",
-    "opencollective:dep",
-    "github:toolmaker",
-  ]) {
-    assert.ok(identities.includes(expected), `${expected} in ${identities.join(", ")}`);
-  }
-  assert.ok(
-    !readFileSync(join(work, "out-a", "share-table.json"), "utf8").includes("demo.example"),
-    "no raw e-mail in the table",
-  );
-  // funding.json beside package.json funds the package: its entity is a recipient (hashed e-mail).
+  assert.deepEqual(identities.sort(), ["github:libauthor", "github:toolmaker", "opencollective:dep"]);
+  // A pool funding the project itself (keep.root 0.5): funding.json beside package.json funds
+  // the package, and being a declared funding manifest it outranks the git history's people.
+  const lib = wellspring(["attribute", "--input", "proj", "--out", "out-lib", "--policy", LIBRARY_POLICY]);
+  assert.equal(lib.code, 0, lib.stderr);
+  const libTable = readFileSync(join(work, "out-lib", "share-table.json"), "utf8");
   const entity = `email-sha256:${createHash("sha256").update("team@demo.example").digest("hex")}`;
-  assert.ok(identities.includes(entity), "the funding.json entity is paid");
+  assert.ok(libTable.includes(`"${entity}"`), "the funding.json entity is paid");
+  assert.ok(!libTable.includes("demo.example"), "no raw e-mail in the table");
 
   const v = wellspring([
     "verify",
@@ -221,6 +216,38 @@ test("attribute a project directory; rerun is byte-identical; verify passes; pro
   // The StandardMerkleTree dump loads in OpenZeppelin's library with the same root.
   const dump = JSON.parse(readFileSync(join(work, "out-a", "merkle-tree.json"), "utf8"));
   assert.equal(StandardMerkleTree.load(dump).root, table.root);
+});
+
+test("a project directory's git history is the product's own: paid by sustained work when the product keeps a part", () => {
+  cpSync(join(work, "proj"), join(work, "proj-git"), { recursive: true });
+  rmSync(join(work, "proj-git", "funding.json"));
+  const r = wellspring([
+    "attribute",
+    "--input",
+    "proj-git",
+    "--out",
+    "out-git",
+    "--policy",
+    LIBRARY_POLICY,
+    "--json",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  // lockfile root, lib, dep, tool: no repository component beside the product.
+  assert.equal((JSON.parse(r.stdout) as { components: number }).components, 4);
+  const table = JSON.parse(readFileSync(join(work, "out-git", "share-table.json"), "utf8")) as {
+    recipients: Array<{ identity: string; shares: string }>;
+  };
+  const shares = new Map(table.recipients.map((x) => [x.identity, BigInt(x.shares)]));
+  const ben = `email-sha256:${createHash("sha256").update("ben@demo.example").digest("hex")}`;
+  let people = 0n;
+  for (const id of ["github:1", ben, "github:cy"]) {
+    assert.ok(shares.has(id), `${id} is paid`);
+    people += shares.get(id)!;
+  }
+  // The product keeps half for its people (up to the rounding of exact shares); the rest goes
+  // on to the dependencies.
+  const half = 5n * 10n ** 17n;
+  assert.ok(people - half < 100n && half - people < 100n, `${people}`);
 });
 
 test("verify fails on a tampered table and on a different policy", () => {
@@ -621,8 +648,10 @@ test("an AI product: SBOM + model card + funding manifests pay the model's base 
     recipients: Array<{ identity: string; shares: string }>;
   };
   const shares = new Map(table.recipients.map((x) => [x.identity, BigInt(x.shares)]));
-  for (const id of ["github:5", "github:100", "github:200", "github:300"])
+  for (const id of ["github:100", "github:200", "github:300"])
     assert.ok((shares.get(id) ?? 0n) > 0n, `${id} is paid`);
+  // The product's own author is the payer's side: the product keeps nothing by default.
+  assert.equal(shares.get("github:5"), undefined);
   // The explanation traces the dataset's share through the model to the product.
   const lines = readFileSync(join(work, "ai-out", "explanation.jsonl"), "utf8")
     .trim()

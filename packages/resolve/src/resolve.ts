@@ -170,9 +170,10 @@ async function ask(
 }
 
 /**
- * A repository whose git history is among the inputs is paid to the people in that history:
- * its owner is recorded without the `owner` identity, so it does not outrank them (a funding
- * manifest still does: that is how the project asked to be paid).
+ * A component whose git history is among the inputs is paid to the people in that history:
+ * its repository is recorded without the `owner` identity, so the owner does not outrank them
+ * (a funding manifest or a registry's maintainer list still does: that is how the project asked
+ * to be paid, and who holds it).
  */
 function entryOf(target: Target, answer: Answer, withHistory: boolean): ResolvedComponent {
   const { info } = target;
@@ -195,10 +196,10 @@ function entryOf(target: Target, answer: Answer, withHistory: boolean): Resolved
     people: facts.people,
   };
   if (facts.license !== undefined) out.license = facts.license;
-  if (target.key.startsWith("git:")) {
-    const repository = repositoryFacts(`https://${target.key.slice("git:".length)}`);
-    if (repository !== undefined) out.repository = withHistory ? { url: repository.url } : repository;
-  } else if (facts.repository !== undefined) out.repository = facts.repository;
+  const repository = target.key.startsWith("git:")
+    ? repositoryFacts(`https://${target.key.slice("git:".length)}`)
+    : facts.repository;
+  if (repository !== undefined) out.repository = withHistory ? { url: repository.url } : repository;
   return out;
 }
 

@@ -162,10 +162,8 @@ test("every source answers from the recorded responses; the summary counts by so
   const c = snapshot.components;
 
   // npm: repository owner (this mirror's version documents carry no maintainers), funding, people.
-  assert.deepEqual(c["pkg:npm/left-pad@1.3.0"]?.repository, {
-    url: "github.com/stevemao/left-pad",
-    owner: "github:stevemao",
-  });
+  // left-pad's history is among the inputs: its people, not the repository owner, stand for it.
+  assert.deepEqual(c["pkg:npm/left-pad@1.3.0"]?.repository, { url: "github.com/stevemao/left-pad" });
   assert.deepEqual(
     c["pkg:npm/documented-maintainers@1.0.0"]?.maintainers.map((m) => m.identity),
     ["npm:alice", "npm:bob"],
@@ -230,11 +228,8 @@ test("every source answers from the recorded responses; the summary counts by so
   assert.equal(llama.license, "llama3");
   // No source for gems: said so.
   assert.equal(c["pkg:gem/rails@7.1.0"]?.reason, "no-source:gem");
-  // The repository of the git log: its history names the people, so the owner does not
-  // outrank them; no manifest.
-  const repo = c["git:github.com/octo/repo"]!;
-  assert.deepEqual(repo.repository, { url: "github.com/octo/repo" });
-  assert.deepEqual(repo.funding, []);
+  // The git log is left-pad's own history (# source-of): no repository component of its own.
+  assert.equal(c["git:github.com/octo/repo"], undefined);
   // left-pad's repository publishes a FUNDING.yml.
   assert.deepEqual(
     c["pkg:npm/left-pad@1.3.0"]!.funding.map((f) => f.identity),
@@ -260,8 +255,8 @@ test("every source answers from the recorded responses; the summary counts by so
     "unresolved:product-or-workspace": 1,
   });
   assert.deepEqual(summary.bySource.npm, { resolved: 6, unresolved: 1, failed: 0 });
-  // none: the product, nobody, not-published, x/text (no forge owner), rails, the repository (its history pays).
-  assert.deepEqual(summary.tiers, { funding: 4, maintainers: 5, people: 1, none: 6 });
+  // none: the product, nobody, not-published, x/text (no forge owner), rails.
+  assert.deepEqual(summary.tiers, { funding: 4, maintainers: 5, people: 1, none: 5 });
   assert.equal(summary.fundingManifests.found, 3);
 });
 
@@ -381,13 +376,15 @@ test("attribute reads the snapshot as an input: precedence decides who is paid, 
     inputs: Array<{ path: string; format: string }>;
   };
   assert.ok(table.inputs.some((i) => i.format === "wellspring-resolution-v1"));
-  const explanation = readFileSync(join(work, "out", "explanation.jsonl"), "utf8")
-    .trim()
-    .split("\n")
-    .slice(1)
-    .map((l) => JSON.parse(l) as { identity: string; sources: Array<{ component: string; as: string }> });
-  const paidFor = (component: string): string[] =>
-    explanation
+  const explanationOf = (dir: string) =>
+    readFileSync(join(work, dir, "explanation.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => JSON.parse(l) as { identity: string; sources: Array<{ component: string; as: string }> });
+  const explanation = explanationOf("out");
+  const paidFor = (component: string, lines = explanation): string[] =>
+    lines
       .filter((r) => r.sources.some((s) => s.component === component && s.as === "contributor"))
       .map((r) => r.identity)
       .sort();
@@ -406,13 +403,28 @@ test("attribute reads the snapshot as an input: precedence decides who is paid, 
   assert.equal(paidFor("pkg:npm/people-only@2.0.0").length, 2);
   // Tier 4: nobody -> held.
   assert.ok(explanation.some((r) => r.identity === "component:pkg:npm/nobody@1.0.0"));
-  // The git alias: Mona's commits are paid to github:octocat, not to her e-mail hash; the
-  // unlinked author stays an e-mail hash.
+  // left-pad's git history is its own (# source-of), but its funding manifest outranks it.
+  assert.ok(paidFor("pkg:npm/left-pad@1.3.0").includes("github:octocat"));
+  assert.ok(!paidFor("pkg:npm/left-pad@1.3.0").includes(emailIdentity("unlinked@example.org")!));
+  // Paid by commits instead: Mona's commits go to github:octocat (the git alias), not to her
+  // e-mail hash; the unlinked author stays an e-mail hash.
+  writeFileSync(
+    join(work, "commits.json"),
+    JSON.stringify({ version: 1, contributors: { source: "commits" } }),
+  );
+  await run(
+    [
+      ...["attribute", "--input", "bom.json", "--input", "repo.gitlog", "--input", "app.resolution.json"],
+      ...["--policy", "commits.json", "--out", "out-commits", "--json"],
+    ],
+    { stdout: { write: () => true }, cwd: work },
+  );
+  const byCommits = explanationOf("out-commits");
   assert.deepEqual(
-    paidFor("git:github.com/octo/repo"),
+    paidFor("pkg:npm/left-pad@1.3.0", byCommits),
     [emailIdentity("unlinked@example.org"), "github:octocat"].sort(),
   );
-  assert.ok(!explanation.some((r) => r.identity === emailIdentity("mona@example.org")));
+  assert.ok(!byCommits.some((r) => r.identity === emailIdentity("mona@example.org")));
   const verify: string[] = [];
   await run(
     [

@@ -94,8 +94,9 @@ for (const backend of await backends()) {
       assert.equal(response.status, 201, await response.clone().text());
       first = await json<Run>(response);
       assert.equal(response.headers.get("location"), `/v1/runs/${first.id}`);
-      assert.equal(first.recipientCount, 3);
-      assert.equal(first.report?.recipients, 3);
+      // The product keeps nothing by default: left-pad's sponsor and lodash (held).
+      assert.equal(first.recipientCount, 2);
+      assert.equal(first.report?.recipients, 2);
       const policy = await json<{ hash: string }>(await get("/v1/policies/default/versions/1"));
       assert.equal(first.policy.hash, policy.hash, "the table commits to the stored policy version's hash");
 
@@ -108,7 +109,7 @@ for (const backend of await backends()) {
         all.push(...page.recipients);
         after = page.nextCursor;
       } while (after);
-      assert.equal(all.length, 3);
+      assert.equal(all.length, 2);
       assert.deepEqual(
         all.map((r) => r.accountId),
         all.map((r) => r.accountId).sort(),
@@ -196,7 +197,39 @@ for (const backend of await backends()) {
       const self = await json<{ summary: { unchanged: number; changed: number } }>(
         await get(`/v1/runs/${first.id}/diff?against=${first.id}`),
       );
-      assert.deepEqual(self.summary, { added: 0, removed: 0, changed: 0, unchanged: 3 });
+      assert.deepEqual(self.summary, { added: 0, removed: 0, changed: 0, unchanged: 2 });
+    });
+
+    it("what-if previews changing a default: the product keeping half (keep.root 0.5) against the active run", async () => {
+      const posted = await signedFetch(server.url, proposer, {
+        method: "POST",
+        path: "/v1/policies/default/versions",
+        body: { document: { version: 1, keep: { root: 0.5 } } },
+      });
+      assert.equal(posted.status, 201, await posted.clone().text());
+      const { version } = await json<{ version: number }>(posted);
+      const keepHalf = await json<Run>(
+        await createRun({
+          policy: { name: "default", version },
+          pool: POOL,
+          inputs: [{ name: "package-lock.json", content: b64(lockfile()) }],
+        }),
+      );
+      const diff = await json<{
+        against: string;
+        summary: { added: number; removed: number; changed: number; unchanged: number };
+        changes: { identity: string | null; before: string; after: string; delta: string }[];
+      }>(await get(`/v1/runs/${keepHalf.id}/diff`));
+      assert.equal(diff.against, first.id);
+      // The product's half is new (held: nobody named), and both dependencies lose half.
+      assert.deepEqual(diff.summary, { added: 1, removed: 0, changed: 2, unchanged: 0 });
+      const half = (BigInt(first.totalShares) / 2n).toString();
+      const product = diff.changes.find((c) => c.identity === "component:pkg:npm/acme-ai@1.0.0");
+      assert.deepEqual(product && [product.before, product.after], ["0", half]);
+      assert.equal(
+        diff.changes.reduce((sum, c) => sum + BigInt(c.delta), 0n),
+        0n,
+      );
     });
 
     it("rejects bad runs without writing anything", async () => {

@@ -8,6 +8,7 @@ import type { Hex } from "viem";
 
 import { runIdOfUri } from "../src/app/api.ts";
 import { isAddressAccount, memoText, toAccountId, toMemo } from "../src/app/context.ts";
+import { heldOfTable, heldReasonRows } from "../src/app/held.ts";
 import { amount, percent } from "../src/app/ui.ts";
 
 describe("page helpers", () => {
@@ -63,5 +64,51 @@ describe("page helpers", () => {
     assert.equal(runIdOfUri("ipfs://bafy"), undefined);
     assert.equal(runIdOfUri("/v1/runs/12/recipients"), undefined);
     assert.equal(runIdOfUri("http://127.0.0.1:8080/v1/runs/3/bundle"), "3");
+  });
+
+  it("the held part of a table: component identities only, summed exactly, largest first", () => {
+    const recipients = [
+      { identity: "github:alice", shares: "500" },
+      { identity: "component:pkg:npm/leaf@2.0.0", shares: "300" },
+      { identity: null, shares: "50" },
+      { identity: "component:pkg:npm/a@1.0.0", shares: "100" },
+      { identity: "component:pkg:npm/b@1.0.0", shares: "100" },
+      { identity: "payer:pkg:npm/app@1.0.0", shares: "50" },
+    ];
+    const held = heldOfTable(recipients, 2);
+    assert.equal(held.held, 500n);
+    assert.equal(held.count, 3);
+    assert.deepEqual(held.largest, [
+      { component: "pkg:npm/leaf@2.0.0", shares: 300n },
+      { component: "pkg:npm/a@1.0.0", shares: 100n },
+    ]);
+    assert.deepEqual(heldOfTable([{ identity: "github:bob", shares: "1" }]), {
+      held: 0n,
+      largest: [],
+      count: 0,
+    });
+    // A run's report names why each is held.
+    assert.deepEqual(
+      heldReasonRows({
+        heldFraction: 0.3,
+        held: {
+          count: 2,
+          largest: [
+            {
+              component: "pkg:npm/x@1.0.0",
+              fraction: 0.25,
+              why: "no-registry-data",
+              detail: "unresolved:not-found",
+            },
+            { component: "pkg:npm/y@1.0.0", fraction: 0.05, why: "no-maintainer" },
+          ],
+        },
+      }),
+      [
+        ["pkg:npm/x@1.0.0", "25.00 %", "no-registry-data (unresolved:not-found)"],
+        ["pkg:npm/y@1.0.0", "5.00 %", "no-maintainer"],
+      ],
+    );
+    assert.deepEqual(heldReasonRows(undefined), []);
   });
 });

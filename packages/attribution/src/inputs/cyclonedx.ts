@@ -519,6 +519,8 @@ class CycloneDxReader {
     };
     if (c.version !== undefined && c.version.length > 0) info.version = c.version;
     if (c.purl !== undefined && key.startsWith("pkg:")) info.purl = key;
+    // Components nested in the BOM's subject are, by the spec, its own sub-components.
+    if (field.startsWith("metadata.component.components[")) info.partOfProduct = true;
     const license = joinLicenses(c.licenses);
     if (license !== undefined) info.license = license;
 

@@ -257,13 +257,18 @@ export function parsePackageJson(
   sink.component(key, info, { file: path, field: "name" });
 
   const seen = new Set<string>();
-  const add = (identity: string | undefined, field: string): void => {
+  const add = (identity: string | undefined, field: string, named = false): void => {
     if (identity === undefined || seen.has(identity)) return;
     seen.add(identity);
-    sink.contributor(key, { identity, source: "declared" }, { file: path, field });
+    sink.contributor(
+      key,
+      { identity, source: "declared", ...(named ? { named } : {}) },
+      { file: path, field },
+    );
   };
-  if (pkg.author !== undefined) add(personIdentity(toPerson(pkg.author)), "author");
-  pkg.contributors?.forEach((p, i) => add(personIdentity(toPerson(p)), `contributors[${i}]`));
+  // Author and contributors are names (often stale); maintainers and funding say who holds it.
+  if (pkg.author !== undefined) add(personIdentity(toPerson(pkg.author)), "author", true);
+  pkg.contributors?.forEach((p, i) => add(personIdentity(toPerson(p)), `contributors[${i}]`, true));
   // npm writes registry user names into `maintainers`.
   pkg.maintainers?.forEach((p, i) =>
     add(personIdentity(toPerson(p), { npmUserName: true }), `maintainers[${i}]`),

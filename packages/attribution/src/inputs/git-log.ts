@@ -6,7 +6,7 @@
  *   # repository: https://github.com/owner/name
  *   # source-of: pkg:npm/name@1.2.3
  */
-import type { GraphSink, InputFile, InputParser } from "./types.ts";
+import type { ComponentInfo, GraphSink, InputFile, InputParser } from "./types.ts";
 import { repositoryKey } from "./keys.ts";
 import { emailIdentity, isBotIdentityEmail } from "./identity.ts";
 import { directContext, ROOT_REPOSITORY, schemaError, type ParseContext } from "./schema.ts";
@@ -77,14 +77,12 @@ export function parseGitLog(file: InputFile, sink: GraphSink, ctx: ParseContext 
     else if (name === "source-of") header.sourceOf = value;
   }
   const repoKey = repositoryKey(header.repository ?? repoName(path));
-  sink.component(
-    repoKey,
-    { kind: "repository", name: header.repository ?? repoName(path) },
-    { file: path, field: "(header)" },
-  );
+  const repoInfo: ComponentInfo = { kind: "repository", name: header.repository ?? repoName(path) };
 
   // identity -> activity; insertion order does not matter, output is sorted below.
   const activity = new Map<string, Array<{ time: number; lines: number }>>();
+  // author name -> the identities it committed under, to merge a person's e-mail forms.
+  const byName = new Map<string, Set<string>>();
   let commits = 0;
   let pos = first;
   while (pos >= 0 && pos < text.length) {
@@ -96,7 +94,7 @@ export function parseGitLog(file: InputFile, sink: GraphSink, ctx: ParseContext 
     const field = `commit ${commits}`;
     if (fields.length !== 4)
       throw schemaError(path, field, "a commit record needs hash, time, author name and e-mail");
-    const [hash, time, , email] = fields as [string, string, string, string];
+    const [hash, time, name, email] = fields as [string, string, string, string];
     if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(hash))
       throw schemaError(path, `${field}.hash`, `not a commit hash: ${hash}`);
     if (!isDecimal(time)) throw schemaError(path, `${field}.time`, `not a unix time: ${time}`);
@@ -123,24 +121,91 @@ export function parseGitLog(file: InputFile, sink: GraphSink, ctx: ParseContext 
     }
     commits++;
     pos = next;
-    if (isBotIdentityEmail(email)) continue;
+    if (isBotAuthor(name, email)) continue;
     const identity = emailIdentity(email);
     if (identity === undefined) continue;
     let list = activity.get(identity);
     if (list === undefined) activity.set(identity, (list = []));
     list.push({ time: Number(time), lines });
+    const author = name.trim();
+    if (author.length > 0) {
+      let forms = byName.get(author);
+      if (forms === undefined) byName.set(author, (forms = new Set()));
+      forms.add(identity);
+    }
   }
+  mergeNoReplyForms(activity, byName);
 
-  const identities = [...activity.keys()].sort();
-  for (const identity of identities) {
-    const list = (activity.get(identity) as Array<{ time: number; lines: number }>).sort(
-      (a, b) => a.time - b.time || a.lines - b.lines,
-    );
-    sink.contributor(repoKey, { identity, source: "git", activity: list }, { file: path, field: "commits" });
-  }
   const sourceOf = ctx.sourceOf ?? header.sourceOf;
-  if (sourceOf !== undefined) sink.edge(sourceOf, repoKey, "contains", { file: path, field: "# source-of" });
-  else ctx.proposeRoot(repoKey, { file: path, field: "(header)" }, ROOT_REPOSITORY);
+  /** The history's people become contributors of `owner`: the component it is the source of. */
+  const emit = (owner: string, field = "commits"): void => {
+    if (owner === repoKey) sink.component(repoKey, repoInfo, { file: path, field: "(header)" });
+    for (const identity of [...activity.keys()].sort()) {
+      const list = activity.get(identity)!.sort((a, b) => a.time - b.time || a.lines - b.lines);
+      sink.contributor(owner, { identity, source: "git", activity: list }, { file: path, field });
+    }
+  };
+  if (sourceOf !== undefined) emit(sourceOf, "# source-of");
+  else {
+    ctx.proposeRoot(repoKey, { file: path, field: "(header)" }, ROOT_REPOSITORY);
+    // Beside a lockfile or SBOM naming the product, a history nobody links is the product's.
+    if (ctx.historyOfProduct !== undefined) ctx.historyOfProduct(emit);
+    else emit(repoKey);
+  }
+}
+
+/**
+ * One person, several e-mail forms: when an author name (after .mailmap) committed under
+ * exactly one GitHub no-reply identity and other addresses in this history, every commit of
+ * that name counts for the no-reply identity (the claimable one). A name with two GitHub
+ * identities is left as it is: it may be two people.
+ */
+function mergeNoReplyForms(
+  activity: Map<string, Array<{ time: number; lines: number }>>,
+  byName: ReadonlyMap<string, ReadonlySet<string>>,
+): void {
+  for (const forms of byName.values()) {
+    if (forms.size < 2) continue;
+    const github = [...forms].filter((f) => f.startsWith("github:"));
+    if (github.length !== 1) continue;
+    const into = activity.get(github[0]!)!;
+    for (const form of forms) {
+      if (form === github[0]) continue;
+      const moved = activity.get(form);
+      if (moved === undefined) continue; // already merged under another name
+      for (const c of moved) into.push(c);
+      activity.delete(form);
+    }
+  }
+}
+
+/** Automation accounts, by author name or e-mail local part: not people, never paid. */
+const BOT_NAMES = new Set([
+  "dependabot",
+  "dependabot-preview",
+  "renovate",
+  "renovate-bot",
+  "renovatebot",
+  "github-actions",
+  "greenkeeper",
+  "greenkeeperio-bot",
+  "snyk-bot",
+  "semantic-release-bot",
+  "allcontributors",
+  "pre-commit-ci",
+  "imgbot",
+  "mergify",
+]);
+
+export function isBotAuthor(name: string, email: string): boolean {
+  if (isBotIdentityEmail(email)) return true;
+  const n = name.trim().toLowerCase();
+  if (n.endsWith("[bot]") || BOT_NAMES.has(n)) return true;
+  const e = email.trim().toLowerCase();
+  const local = e.slice(0, Math.max(0, e.indexOf("@")));
+  const plus = local.indexOf("+");
+  const user = plus >= 0 ? local.slice(plus + 1) : local;
+  return user.endsWith("[bot]") || BOT_NAMES.has(user);
 }
 
 export function looksLikeGitLog(bytes: Uint8Array): boolean {

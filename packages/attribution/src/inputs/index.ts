@@ -204,6 +204,12 @@ export function readInputs(
     wrapped.edgeIds = (from, to, kind, source, usage) => sink.edgeIds!(from, to, kind, source, usage);
   }
 
+  // Histories linked to no component: their people go to the product once it is chosen.
+  const productHistories: Array<(product: string) => void> = [];
+  const declareRoot = (key: string, source: SourceRef): void => {
+    for (const emit of productHistories) emit(key);
+    sink.root(key, source);
+  };
   const summaries: InputSummary[] = [];
   files.forEach((file, i) => {
     const { parser, format } = detected[i] as Detected;
@@ -211,6 +217,7 @@ export function readInputs(
       proposeRoot: (key, source, strength) => proposals.push({ key, source, strength }),
       subject: options.subjects?.get(file.path),
       sourceOf: options.subjects?.get(file.path),
+      historyOfProduct: (emit) => productHistories.push(emit),
     };
     parser.parse(file, undefined, wrapped, ctx);
     summaries.push({ path: file.path, sha256: file.sha256, format });
@@ -248,7 +255,7 @@ export function readInputs(
         source,
       );
     }
-    sink.root(options.root, source);
+    declareRoot(options.root, source);
     return summaries;
   }
   let best = -1;
@@ -276,6 +283,6 @@ export function readInputs(
     });
   }
   const [[key, source]] = winners as unknown as [[string, SourceRef]];
-  sink.root(key, source);
+  declareRoot(key, source);
   return summaries;
 }

@@ -208,6 +208,11 @@ export function parseLockfile(file: InputFile, sink: GraphSink): void {
   if (root === undefined)
     throw schemaError(path, field(""), `the lockfile has no root package ("" in packages)`);
 
+  // Link targets outside node_modules (workspaces, `file:` folders) are the product's own parts.
+  const ownParts = new Set<string>();
+  for (const entry of entries.values())
+    if (entry.link === true && entry.resolved !== undefined && !entry.resolved.includes("node_modules/"))
+      ownParts.add(entry.resolved);
   // Keys: links take the key of their target folder.
   const keyOf = new Map<string, string>();
   const workspaceTargets: string[] = [];
@@ -221,6 +226,7 @@ export function parseLockfile(file: InputFile, sink: GraphSink): void {
     if (ver !== undefined) info.version = ver;
     info.purl = key;
     if (entry.license !== undefined && entry.license.length > 0) info.license = entry.license;
+    if (location !== "" && ownParts.has(location)) info.partOfProduct = true;
     sink.component(key, info, { file: path, field: field(location) });
     if (entry.funding !== undefined) {
       const list = Array.isArray(entry.funding) ? entry.funding : [entry.funding];

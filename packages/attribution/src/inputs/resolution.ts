@@ -116,7 +116,9 @@ export function contributorsByPrecedence(c: ResolvedComponent): {
   if (c.repository?.owner !== undefined)
     add({ identity: c.repository.owner, source: "declared", weight: 1 }, "repository.owner");
   if (out.length > 0) return { tier: "maintainers", contributors: out };
-  c.people.forEach((p, i) => add({ identity: p.identity, source: "declared", weight: 1 }, `people[${i}]`));
+  c.people.forEach((p, i) =>
+    add({ identity: p.identity, source: "declared", weight: 1, named: true }, `people[${i}]`),
+  );
   if (out.length > 0) return { tier: "people", contributors: out };
   return { tier: "none", contributors: out };
 }
@@ -142,6 +144,7 @@ function parseResolutionInto(file: InputFile, sink: GraphSink): void {
     const info: ComponentInfo = { kind: c.kind, name: c.name };
     if (c.version !== undefined) info.version = c.version;
     if (c.license !== undefined) info.license = c.license;
+    info.registry = c.status === "resolved" ? "resolved" : `${c.status}:${c.reason ?? "unknown"}`;
     // Fills only what other inputs left empty; a component no other input names stays unreachable.
     sink.component(key, info, { file: file.path, field: base });
     for (const { evidence, field } of contributorsByPrecedence(c).contributors)

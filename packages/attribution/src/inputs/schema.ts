@@ -96,6 +96,11 @@ export interface ParseContext {
   proposeRoot(key: string, source: SourceRef, strength: number): void;
   /** Component key that git-history inputs should be linked to (CLI `--source-of`). */
   sourceOf?: string | undefined;
+  /**
+   * A git history linked to no component hands its people over here; readInputs gives them to
+   * the product once it is known (the repository itself when it is the product).
+   */
+  historyOfProduct?(emit: (product: string) => void): void;
 }
 
 /** A ParseContext for parsers used directly (tests, tools): proposals become roots at once. */

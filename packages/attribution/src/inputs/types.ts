@@ -31,6 +31,11 @@ export interface ComponentInfo {
   aiOptOut?: string[];
   /** For models and datasets: what is openly published (feeds the openness class). */
   availability?: { weights?: boolean; code?: boolean; data?: boolean };
+  /** What a resolution snapshot found: `resolved`, or `<status>:<reason>` (e.g.
+   *  `unresolved:not-found`); explains held value (report.held). */
+  registry?: string;
+  /** One of the product's own parts (a lockfile workspace package): it follows `keep.root`. */
+  partOfProduct?: boolean;
 }
 
 /** One contributor of a component, declared by a manifest or derived from git history. */
@@ -43,6 +48,9 @@ export interface ContributorEvidence {
   weight?: number;
   /** Git activity, one entry per commit: unix seconds and changed lines (added + deleted). */
   activity?: Array<{ time: number; lines: number }>;
+  /** Declared only by being named in package metadata (package.json `author`/`contributors`,
+   *  a registry's people): weaker than a funding manifest or a maintainer list. */
+  named?: boolean;
   /** Payout address a funding manifest names for this identity. */
   payout?: `0x${string}`;
 }

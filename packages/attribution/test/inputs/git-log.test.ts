@@ -49,7 +49,7 @@ function commit(
   });
 }
 
-test("a repository made here: noreply ids, mailmap, hashed e-mails, binary files, bots", () => {
+test("a repository made here: noreply ids, mailmap, no-reply aliases, hashed e-mails, binary files, bots", () => {
   const dir = mkdtempSync(join(tmpdir(), "ws-gitlog-"));
   try {
     git(dir, ["init", "-q", "-b", "main"]);
@@ -73,6 +73,11 @@ test("a repository made here: noreply ids, mailmap, hashed e-mails, binary files
       "49699333+dependabot[bot]@users.noreply.github.com",
       1_700_000_400,
     );
+    commit(dir, "d.txt", "deps\n", "renovate", "bot@renovateapp.com", 1_700_000_410);
+    commit(dir, "e.txt", "ci\n", "github-actions", "github-actions@github.com", 1_700_000_420);
+    // Dana commits from a work address and from her GitHub no-reply address: one person.
+    commit(dir, "f.txt", "1\n2\n", "Dana", "dana@work.example", 1_700_000_430);
+    commit(dir, "f.txt", "1\n", "Dana", "2002+dana@users.noreply.github.com", 1_700_000_440);
     writeFileSync(join(dir, ".mailmap"), "Bob <bob@example.org> <bob@old.example>\n");
     git(dir, ["add", ".mailmap"]);
     git(dir, ["commit", "-q", "-m", "mailmap"], {
@@ -102,16 +107,26 @@ test("a repository made here: noreply ids, mailmap, hashed e-mails, binary files
       sink.roots.map((r) => r.key),
       [npmKey("widget", "1.0.0")],
     );
-    assert.deepEqual(sink.identities(npmKey("widget", "1.0.0")), ["github:1001"]);
-    const repo = "git:github.com/acme/widget";
-    assert.equal(sink.components.get(repo)?.kind, "repository");
+    // The history's people are the package's own contributors (no sibling repository component).
+    const widget = npmKey("widget", "1.0.0");
+    assert.equal(sink.components.get("git:github.com/acme/widget"), undefined);
+    assert.deepEqual(sink.edges, []);
+    const all = sink.contributors.get(widget) ?? [];
     assert.deepEqual(
-      sink.edges.map((e) => [e.from, e.kind, e.to]),
-      [[npmKey("widget", "1.0.0"), "contains", repo]],
+      all.filter((c) => c.source === "declared").map((c) => [c.identity, c.named]),
+      [["github:1001", true]],
     );
-    const byIdentity = new Map((sink.contributors.get(repo) ?? []).map((c) => [c.identity, c]));
+    const byIdentity = new Map(all.filter((c) => c.source === "git").map((c) => [c.identity, c]));
     const bob = `email-sha256:${sha256Hex("bob@example.org")}`;
-    assert.deepEqual([...byIdentity.keys()].sort(), ["github:1001", "github:carol", bob].sort());
+    // Bots by [bot] suffix, name (renovate) and address (github-actions) are left out.
+    assert.deepEqual(
+      [...byIdentity.keys()].sort(),
+      ["github:1001", "github:2002", "github:carol", bob].sort(),
+    );
+    assert.deepEqual(byIdentity.get("github:2002")?.activity, [
+      { time: 1_700_000_430, lines: 2 },
+      { time: 1_700_000_440, lines: 1 },
+    ]);
     assert.deepEqual(byIdentity.get("github:1001")?.activity, [
       { time: 1_700_000_000, lines: 3 },
       { time: 1_700_000_500, lines: 1 },

@@ -201,7 +201,10 @@ test("aliases turn git e-mail identities into forge accounts in every input, wha
     const sink = new RecordingSink();
     readInputs(files, sink);
     assert.deepEqual(
-      sink.contributors.get("git:github.com/octo/repo")?.map((e) => e.identity),
+      sink.contributors
+        .get("pkg:npm/a@1.0.0")
+        ?.filter((e) => e.source === "git")
+        .map((e) => e.identity),
       ["github:octocat", emailIdentity("other@example.org")],
     );
   }

@@ -7,6 +7,7 @@ import { type Address, type Hex, getAddress, parseEventLogs } from "viem";
 
 import { ApiError, type PolicyLine, type Run, type RunDiff, get, signedRequest } from "./api.ts";
 import { type Ctx, poolSelect, showError } from "./context.ts";
+import { type HeldReport, heldReasonRows } from "./held.ts";
 import { barChart, clear, field, h, percent, setStatus, shortHex, statusBox, table, toBase64 } from "./ui.ts";
 import { sendAndWait } from "./wallet.ts";
 
@@ -185,11 +186,12 @@ export function adminPage(ctx: Ctx): HTMLElement {
         })),
       );
       setStatus(runStatus, "pending", "prompt", "Sign the run request in your wallet…");
-      run = await signedRequest<Run>(ctx.wallet, "POST", "/v1/runs", {
+      const created = await signedRequest<Run & { report?: HeldReport }>(ctx.wallet, "POST", "/v1/runs", {
         policy: { name: latest.name, version: latest.version },
         ...(pool.value ? { pool: pool.value } : {}),
         inputs,
       });
+      run = created;
       setStatus(
         runStatus,
         "success",
@@ -197,6 +199,7 @@ export function adminPage(ctx: Ctx): HTMLElement {
         `Run ${run.id}: ${run.recipientCount} recipients, root ${shortHex(run.root ?? "")}.`,
       );
       await showDiff(run);
+      runResult.append(heldSection(created.report));
       publish.disabled = false;
     } catch (error) {
       if (error instanceof ApiError && error.issues.length) {
@@ -210,6 +213,25 @@ export function adminPage(ctx: Ctx): HTMLElement {
         setStatus(runStatus, "error", "failed", `${error.code}: ${error.message}`);
       else showError(runStatus, error);
     }
+  }
+
+  /** What the new table holds for components nobody can claim yet, and why (the run's report). */
+  function heldSection(report: HeldReport | undefined): HTMLElement {
+    const rows = heldReasonRows(report);
+    const section = h("div", { id: "run-held" }, h("h3", {}, "Held value"));
+    if (rows.length === 0) {
+      section.append(h("p", {}, "Nothing is held: every share has a claimable recipient."));
+      return section;
+    }
+    section.append(
+      h(
+        "p",
+        {},
+        `${(100 * (report?.heldFraction ?? 0)).toFixed(2)} % of the table waits in the pool for ${report?.held?.count ?? rows.length} component(s) until someone binds them. The largest, and why:`,
+      ),
+      table("Largest held components", ["Component", "Share", "Why"], rows, "held"),
+    );
+    return section;
   }
 
   async function showDiff(r: Run): Promise<void> {

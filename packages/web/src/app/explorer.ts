@@ -13,6 +13,7 @@ import {
   scheduleRunId,
 } from "./api.ts";
 import { type Ctx, poolSelect, showError, toAccountId, tokenInfo } from "./context.ts";
+import { heldOfTable } from "./held.ts";
 import {
   type Point,
   amount,
@@ -148,7 +149,32 @@ export function explorerPage(ctx: Ctx): HTMLElement {
         ]),
         "top-recipients",
       ),
+      heldSection(total),
     );
+  }
+
+  /** The share held for components nobody can claim yet, and the largest of them. */
+  function heldSection(total: bigint): HTMLElement {
+    const { held, largest, count } = heldOfTable(recipients);
+    const section = h("div", { id: "explorer-held" }, h("h3", {}, "Held value"));
+    if (count === 0) {
+      section.append(h("p", {}, "Nothing is held: every share of this table has a claimable recipient."));
+      return section;
+    }
+    section.append(
+      h(
+        "p",
+        {},
+        `${percent(held, total)} of this table is held for ${count} component(s) that name nobody who can claim it yet; it waits in the pool until someone binds the component's identity (the run's report says why each is held).`,
+      ),
+      table(
+        "Largest held components",
+        ["Component", "Share"],
+        largest.map((c) => [h("code", {}, c.component), percent(c.shares, total)]),
+        "held",
+      ),
+    );
+    return section;
   }
 
   async function renderDeposits(address: string): Promise<void> {
