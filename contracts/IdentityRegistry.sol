@@ -36,7 +36,13 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
         address attestor;
     }
 
-    mapping(bytes32 accountId => address payee) private _payees;
+    /// @dev One slot: the payee and whether a rebind of it is pending, so a pool learns both in one read.
+    struct Binding {
+        address payee;
+        bool rebindPending;
+    }
+
+    mapping(bytes32 accountId => Binding binding) private _bindings;
     mapping(bytes32 accountId => uint256 nonce) private _nonces;
     mapping(bytes32 accountId => PendingRebind pending) private _pending;
     uint256 private _rebindDelay;
@@ -72,7 +78,13 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
 
     /// @inheritdoc IIdentityRegistry
     function payeeOf(bytes32 accountId) external view returns (address payee) {
-        return _payees[accountId];
+        return _bindings[accountId].payee;
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function bindingOf(bytes32 accountId) external view returns (address payee, bool rebindPending) {
+        Binding memory b = _bindings[accountId];
+        return (b.payee, b.rebindPending);
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -124,7 +136,7 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
         address payee = attestation.payee;
         uint256 nonce = _verifyAttestation(attestation, identity, attestor, signature);
 
-        address current = _payees[accountId];
+        address current = _bindings[accountId].payee;
         if (current == payee) revert IdentityRegistryPayeeUnchanged(accountId, payee);
 
         // Cannot overflow: one increment per accepted attestation.
@@ -134,7 +146,7 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
 
         if (current == address(0)) {
             // Only bound identities can have a pending rebind (unbind clears it), so nothing to clear here.
-            _payees[accountId] = payee;
+            _bindings[accountId] = Binding(payee, false);
             emit IdentityBound(accountId, payee, attestor, nonce, identity);
             return true;
         }
@@ -147,13 +159,16 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
             executableAt: uint48(executableAt),
             attestor: attestor
         });
+        // Pools hold the identity's claims until the rebind is finalized or cancelled, so money owed to a
+        // wallet being recovered is not sent to the (possibly lost) old one meanwhile.
+        _bindings[accountId].rebindPending = true;
         emit RebindProposed(accountId, current, payee, attestor, nonce, executableAt, identity);
         return false;
     }
 
     /// @inheritdoc IIdentityRegistry
     function cancelRebind(bytes32 accountId) external {
-        if (msg.sender != _payees[accountId] && !hasRole(ATTESTOR_ROLE, msg.sender)) {
+        if (msg.sender != _bindings[accountId].payee && !hasRole(ATTESTOR_ROLE, msg.sender)) {
             revert IdentityRegistryUnauthorizedCancel(accountId, msg.sender);
         }
         if (!_clearPending(accountId)) revert IdentityRegistryNoPendingRebind(accountId);
@@ -170,9 +185,9 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
         if (!hasRole(ATTESTOR_ROLE, p.attestor))
             revert IdentityRegistryAttestorRevoked(accountId, p.attestor);
 
-        address previous = _payees[accountId];
+        address previous = _bindings[accountId].payee;
         delete _pending[accountId];
-        _payees[accountId] = p.newPayee;
+        _bindings[accountId] = Binding(p.newPayee, false);
         emit RebindFinalized(accountId, previous, p.newPayee);
     }
 
@@ -185,7 +200,7 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
         address current = _onlyPayee(accountId);
         if (newPayee == address(0)) revert IdentityRegistryZeroPayee(accountId);
         if (newPayee == current) revert IdentityRegistryPayeeUnchanged(accountId, newPayee);
-        _payees[accountId] = newPayee;
+        _bindings[accountId].payee = newPayee;
         emit PayeeChanged(accountId, current, newPayee);
         _clearPending(accountId);
     }
@@ -193,7 +208,7 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
     /// @inheritdoc IIdentityRegistry
     function unbind(bytes32 accountId) external {
         address current = _onlyPayee(accountId);
-        delete _payees[accountId];
+        delete _bindings[accountId].payee;
         emit IdentityUnbound(accountId, current);
         _clearPending(accountId);
     }
@@ -222,7 +237,7 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
 
     /// @dev Returns the caller if it is the current (non-zero) payee of `accountId`.
     function _onlyPayee(bytes32 accountId) internal view returns (address current) {
-        current = _payees[accountId];
+        current = _bindings[accountId].payee;
         // An unbound identity has payee address(0), which can never be msg.sender.
         if (msg.sender != current) revert IdentityRegistryNotPayee(accountId, msg.sender, current);
     }
@@ -232,6 +247,7 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
         address newPayee = _pending[accountId].newPayee;
         if (newPayee == address(0)) return false;
         delete _pending[accountId];
+        _bindings[accountId].rebindPending = false;
         emit RebindCancelled(accountId, newPayee, msg.sender);
         return true;
     }

@@ -301,8 +301,7 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
             }
             // Requests of one account usually come together: resolve its payee once per run.
             if (payee == address(0) || accountId != lastAccount) {
-                payee = _resolvePayee(accountId);
-                if (payee == address(0)) revert RoyaltyPoolPayeeUnbound(accountId);
+                payee = _claimPayee(accountId);
                 lastAccount = accountId;
             }
             uint256 potKey = m.genesisPot ? 0 : scheduleId;
@@ -374,7 +373,8 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
 
     /// @inheritdoc IRoyaltyPool
     function payeeOf(bytes32 accountId) external view returns (address) {
-        return _resolvePayee(accountId);
+        (address payee, ) = _resolvePayee(accountId);
+        return payee;
     }
 
     // ---------------------------------------------------------------- recycling
@@ -599,10 +599,20 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
         if (!ok) revert RoyaltyPoolEthTransferFailed(payee, amount);
     }
 
-    function _resolvePayee(bytes32 accountId) private view returns (address) {
+    /// @dev The payee a claim pays now; reverts while an identity is unbound or its rebind is pending (a
+    /// recovery in progress: paying the old wallet could send the money to a lost key).
+    function _claimPayee(bytes32 accountId) private view returns (address payee) {
+        bool rebindPending;
+        (payee, rebindPending) = _resolvePayee(accountId);
+        if (payee == address(0)) revert RoyaltyPoolPayeeUnbound(accountId);
+        if (rebindPending) revert RoyaltyPoolPayeeRebindPending(accountId);
+    }
+
+    /// @dev The payee of `accountId` and whether the registry has a rebind of it pending.
+    function _resolvePayee(bytes32 accountId) private view returns (address, bool) {
         // An accountId whose top 12 bytes are zero is an address and is paid directly.
-        if (uint256(accountId) >> 160 == 0) return address(uint160(uint256(accountId)));
-        return IIdentityRegistry(_config.registry).payeeOf(accountId);
+        if (uint256(accountId) >> 160 == 0) return (address(uint160(uint256(accountId))), false);
+        return IIdentityRegistry(_config.registry).bindingOf(accountId);
     }
 
     function _grant(bytes32 role, uint256 bit, address account) private {

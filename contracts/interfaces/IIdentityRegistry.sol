@@ -12,7 +12,8 @@ pragma solidity 0.8.30;
 /// - On an unbound identity the attestation binds at once. On a bound identity it only proposes a rebind that can be
 ///   finalized by anyone `rebindDelay` seconds later; until then the current payee (or any ATTESTOR) can cancel it.
 ///   A newer attestation replaces a pending rebind and restarts its delay. Revoking an attestor voids the rebinds
-///   it proposed that are still pending.
+///   it proposed that are still pending. While a rebind is pending, pools pay nothing to the identity
+///   (`bindingOf` reports it), so a recovery never loses money to the old wallet.
 /// - The current payee can move its binding at once (`setPayee`) or drop it (`unbind`); both clear a pending rebind.
 /// Nonces are per accountId and sequential: every accepted attestation for an identity consumes `nonces(accountId)`,
 /// so an attestation is usable once and any older unsubmitted attestation for that identity becomes void.
@@ -113,6 +114,11 @@ interface IIdentityRegistry {
     /// @notice The wallet that receives money owed to `accountId`, or address(0) while unbound.
     /// @dev A matured but not finalized rebind does not change this; call `finalizeRebind` first.
     function payeeOf(bytes32 accountId) external view returns (address payee);
+
+    /// @notice `payeeOf(accountId)` and whether an attestor's rebind of it is pending, in one storage read.
+    /// Pools refuse to pay an identity while `rebindPending`: its owner may be recovering it from a lost key,
+    /// so its money waits for `finalizeRebind` (then goes to the new wallet) or `cancelRebind`.
+    function bindingOf(bytes32 accountId) external view returns (address payee, bool rebindPending);
 
     /// @notice The nonce the next attestation for `accountId` must carry.
     function nonces(bytes32 accountId) external view returns (uint256);

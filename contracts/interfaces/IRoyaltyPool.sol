@@ -92,6 +92,9 @@ interface IRoyaltyPool {
     error RoyaltyPoolInvalidProof(uint256 scheduleId, bytes32 accountId, uint256 shares);
     /// @notice The identity has no payee in the registry yet; its money waits until it is bound.
     error RoyaltyPoolPayeeUnbound(bytes32 accountId);
+    /// @notice The identity's binding is being moved by an attestor (a pending rebind, e.g. a lost-key
+    /// recovery); its money waits until the rebind is finalized (then goes to the new wallet) or cancelled.
+    error RoyaltyPoolPayeeRebindPending(bytes32 accountId);
     /// @notice The unclaimed remainder of (schedule, token) was swept into a later schedule.
     error RoyaltyPoolPotSwept(uint256 scheduleId, address token);
     /// @notice Paying `amount` would take the claims of (schedule, token) above its pot (an inconsistent table).
@@ -270,7 +273,7 @@ interface IRoyaltyPool {
     /// submit; the money goes only to each account's payee (the address itself, or the registry's payee of
     /// the identity). Claims are never paused.
     /// @dev Reverts as a whole if any proof is invalid, any schedule is not active, any pot was swept or any
-    /// identity is unbound.
+    /// identity is unbound or has a pending rebind in the registry.
     function claim(ClaimRequest[] calldata requests) external;
 
     /// @notice What `claim` would pay now for the leaf `(accountId, shares)` of `scheduleId` in `token`.
@@ -299,7 +302,8 @@ interface IRoyaltyPool {
     /// @dev Reads one pot per schedule ever proposed.
     function reserveOf(address token) external view returns (uint256);
 
-    /// @notice Who gets paid for `accountId` (address(0) = an identity that is not bound yet).
+    /// @notice Who gets paid for `accountId` (address(0) = an identity that is not bound yet). While the
+    /// registry has a rebind of the identity pending, claims for it revert instead (`RoyaltyPoolPayeeRebindPending`).
     function payeeOf(bytes32 accountId) external view returns (address);
 
     // ---------------------------------------------------------------- recycling

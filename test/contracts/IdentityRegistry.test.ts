@@ -30,6 +30,7 @@ type RegistryMethod =
   | "DOMAIN_SEPARATOR"
   | "eip712Domain"
   | "payeeOf"
+  | "bindingOf"
   | "nonces"
   | "pendingRebindOf"
   | "rebindDelay"
@@ -1017,6 +1018,11 @@ describe("IdentityRegistry", function () {
               );
               expect(await f.registry.nonces(accountId)).to.equal(nonces.get(accountId) ?? 0n);
               const p = pending.get(accountId);
+              // Pools read the payee and the pending flag together; the flag must follow `pendingRebindOf`.
+              expect(await f.registry.bindingOf(accountId)).to.deep.equal([
+                payeeOf.get(accountId) ?? ethers.ZeroAddress,
+                p !== undefined,
+              ]);
               expect(await f.registry.pendingRebindOf(accountId)).to.deep.equal(
                 p === undefined
                   ? [ethers.ZeroAddress, ethers.ZeroAddress, 0n]

@@ -610,6 +610,80 @@ describe("RoyaltyPool", function () {
       expect(await balanceOf(f.token, f.carol)).to.equal(100_000n);
     });
 
+    // Lost-key recovery: an attestor proposes moving the identity from carol (lost key) to bob. Money owed
+    // meanwhile must reach bob or wait, whichever of claim and finalizeRebind comes first.
+    async function recoveryFixture() {
+      const f = await activeFixture();
+      const tokenAddress = await f.token.getAddress();
+      await bindIdentity(ethers, f.registry, f.attestor, IDENTITY, f.carol.address);
+      await bindIdentity(ethers, f.registry, f.attestor, IDENTITY, f.bob.address); // proposes the rebind
+      const [, , executableAt] = (await f.registry.pendingRebindOf(f.identityId)) as [string, string, bigint];
+      return { ...f, tokenAddress, req: f.request(f.s1, 3, [tokenAddress]), executableAt };
+    }
+
+    it("identity claim waits while a rebind is pending, even once it matured, then pays the new wallet", async function () {
+      const f = await loadFixture(recoveryFixture);
+      expect(await f.registry.bindingOf(f.identityId)).to.deep.equal([f.carol.address, true]);
+      await expect(by(f.pool, f.stranger).claim([f.req]))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolPayeeRebindPending")
+        .withArgs(f.identityId);
+      await time.increaseTo(f.executableAt);
+      // Claim sent before finalizeRebind, in the block where the rebind became final-izable.
+      await expect(by(f.pool, f.stranger).claim([f.req])).to.be.revertedWithCustomError(
+        f.pool,
+        "RoyaltyPoolPayeeRebindPending",
+      );
+      await by(f.registry, f.stranger).finalizeRebind(f.identityId);
+      await expect(by(f.pool, f.stranger).claim([f.req]))
+        .to.emit(f.pool, "Claimed")
+        .withArgs(f.identityId, f.bob.address, f.tokenAddress, f.s1, 100_000n);
+      expect(await balanceOf(f.token, f.carol)).to.equal(0n);
+    });
+
+    it("identity claim ordered before finalizeRebind in the same block pays nothing; the new wallet is paid after", async function () {
+      const f = await loadFixture(recoveryFixture);
+      await time.increaseTo(f.executableAt);
+      await networkHelpers.mine(); // the mempool is empty; queue both orders in two blocks
+      await ethers.provider.send("evm_setAutomine", [false]);
+      try {
+        // Block 1: claim first, then finalize. Block 2: (after a deposit) finalize is done, claim pays bob.
+        const claimFirst = await by(f.pool, f.stranger).claim([f.req], { gasLimit: 500_000n });
+        const finalize = await by(f.registry, f.alice).finalizeRebind(f.identityId, { gasLimit: 200_000n });
+        await networkHelpers.mine();
+        await ethers.provider.send("evm_setAutomine", [true]);
+        const claimed = await ethers.provider.getTransactionReceipt(claimFirst.hash);
+        const finalized = await ethers.provider.getTransactionReceipt(finalize.hash);
+        expect(claimed?.blockNumber).to.equal(finalized?.blockNumber);
+        expect(claimed?.status).to.equal(0); // reverted: the rebind was still pending
+        expect(finalized?.status).to.equal(1);
+      } finally {
+        await ethers.provider.send("evm_setAutomine", [true]);
+      }
+      await by(f.pool, f.stranger).claim([f.req]);
+      expect(await balanceOf(f.token, f.bob)).to.equal(100_000n);
+      expect(await balanceOf(f.token, f.carol)).to.equal(0n);
+    });
+
+    it("identity claimed before a rebind is proposed pays the bound wallet; a cancelled rebind releases the rest", async function () {
+      const f = await loadFixture(activeFixture);
+      const tokenAddress = await f.token.getAddress();
+      const req = f.request(f.s1, 3, [tokenAddress]);
+      await bindIdentity(ethers, f.registry, f.attestor, IDENTITY, f.carol.address);
+      await by(f.pool, f.stranger).claim([req]);
+      expect(await balanceOf(f.token, f.carol)).to.equal(100_000n);
+      await bindIdentity(ethers, f.registry, f.attestor, IDENTITY, f.bob.address);
+      await depositToken(f.pool, f.token, f.payer, 1_000_000n);
+      await expect(by(f.pool, f.stranger).claim([req])).to.be.revertedWithCustomError(
+        f.pool,
+        "RoyaltyPoolPayeeRebindPending",
+      );
+      await by(f.registry, f.carol).cancelRebind(f.identityId); // carol's key was not lost after all
+      expect(await f.registry.bindingOf(f.identityId)).to.deep.equal([f.carol.address, false]);
+      await by(f.pool, f.stranger).claim([req]);
+      expect(await balanceOf(f.token, f.carol)).to.equal(200_000n);
+      expect(await balanceOf(f.token, f.bob)).to.equal(0n);
+    });
+
     it("claim reverts rather than pay beyond the pot when a table's shares exceed its total", async function () {
       const f = await loadFixture(activeFixture);
       const tokenAddress = await f.token.getAddress();

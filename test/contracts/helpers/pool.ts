@@ -71,7 +71,18 @@ export type Token = Contract &
     BaseContractMethod
   >;
 export type Registry = Contract &
-  Record<"payeeOf" | "submitAttestation" | "nonces" | "setPayee" | "unbind", BaseContractMethod>;
+  Record<
+    | "payeeOf"
+    | "bindingOf"
+    | "submitAttestation"
+    | "nonces"
+    | "setPayee"
+    | "unbind"
+    | "cancelRebind"
+    | "finalizeRebind"
+    | "pendingRebindOf",
+    BaseContractMethod
+  >;
 
 export interface PoolConfig {
   admin: string;

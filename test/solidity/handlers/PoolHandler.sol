@@ -382,6 +382,32 @@ contract PoolHandler is CommonBase, StdCheats, StdUtils {
         }
     }
 
+    /// @notice Lost-key recovery of a bound identity: the attestor proposes moving it to another wallet, and a
+    /// later call finalizes the rebind (once due) or its payee cancels it. Claims for it must wait meanwhile
+    /// (`_planClaim` expects them to revert), so no money reaches the old wallet during a recovery.
+    function recover(uint256 seed) external {
+        uint256 i = FIRST_IDENTITY + (seed % (N_ACCOUNTS - FIRST_IDENTITY));
+        bytes32 id = universe[i];
+        (address current, bool pending) = registry.bindingOf(id);
+        if (current == address(0)) return;
+        if (!pending) {
+            address next = wallets[(seed >> 8) % N_WALLETS];
+            if (next == current) return;
+            _attest(i, next);
+            calls["proposeRebind"]++;
+            return;
+        }
+        (, , uint256 executableAt) = registry.pendingRebindOf(id);
+        if ((seed >> 16) % 2 == 0 && block.timestamp >= executableAt) {
+            registry.finalizeRebind(id);
+            calls["finalizeRebind"]++;
+        } else {
+            vm.prank(current);
+            registry.cancelRebind(id);
+            calls["cancelRebind"]++;
+        }
+    }
+
     /// @notice Role holders use their powers (and outsiders try to): none of it may move deposited money.
     function roleAction(uint256 seed) external {
         Snapshot memory before = _snapshot();
@@ -631,7 +657,8 @@ contract PoolHandler is CommonBase, StdCheats, StdUtils {
             if (s.ids[row] == universe[4]) plan.touchesReentrant = true;
             address payee = pool.payeeOf(s.ids[row]);
             bool active = !s.revoked && s.activatesAt <= block.timestamp;
-            if (forged || !active || payee == address(0)) plan.expectRevert = true;
+            if (forged || !active || payee == address(0) || _rebindPending(s.ids[row]))
+                plan.expectRevert = true;
             plan.amounts[k] = new uint256[](toks.length);
             for (uint256 q; q < toks.length; ++q) {
                 if (ghostIsSwept[id][toks[q]]) plan.expectRevert = true;
@@ -721,6 +748,11 @@ contract PoolHandler is CommonBase, StdCheats, StdUtils {
         }
     }
 
+    function _rebindPending(bytes32 accountId) private view returns (bool pending) {
+        if (uint256(accountId) >> 160 == 0) return false;
+        (, pending) = registry.bindingOf(accountId);
+    }
+
     function _knownClaimError(bytes memory err) private pure returns (bool) {
         if (err.length < 4) return false;
         bytes4 sel = bytes4(err);
@@ -728,6 +760,7 @@ contract PoolHandler is CommonBase, StdCheats, StdUtils {
             sel == IRoyaltyPool.RoyaltyPoolScheduleNotActive.selector ||
             sel == IRoyaltyPool.RoyaltyPoolInvalidProof.selector ||
             sel == IRoyaltyPool.RoyaltyPoolPayeeUnbound.selector ||
+            sel == IRoyaltyPool.RoyaltyPoolPayeeRebindPending.selector ||
             sel == IRoyaltyPool.RoyaltyPoolPotSwept.selector;
     }
 

@@ -179,6 +179,17 @@ export const royaltyPoolAbi = [
         "type": "bytes32"
       }
     ],
+    "name": "RoyaltyPoolPayeeRebindPending",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "accountId",
+        "type": "bytes32"
+      }
+    ],
     "name": "RoyaltyPoolPayeeUnbound",
     "type": "error"
   },
