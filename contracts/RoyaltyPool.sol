@@ -67,6 +67,11 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
     /// @inheritdoc IRoyaltyPool
     bytes32 public constant DEFAULT_ADMIN_ROLE = bytes32(0);
 
+    /// @inheritdoc IRoyaltyPool
+    uint32 public constant MIN_ACTIVATION_DELAY = 1 hours;
+    /// @inheritdoc IRoyaltyPool
+    uint32 public constant MIN_CLAIM_WINDOW = 1 days;
+
     uint256 private constant _PROPOSER_BIT = 1;
     uint256 private constant _GUARDIAN_BIT = 2;
     uint128 private constant _SWEPT_MARK = type(uint128).max;
@@ -107,6 +112,13 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
         if (_config.initialized) revert RoyaltyPoolAlreadyInitialized();
         if (admin_ == address(0)) revert RoyaltyPoolInvalidAdmin(admin_);
         if (registry_ == address(0)) revert RoyaltyPoolInvalidRegistry(registry_);
+        // With no delay a proposer could propose a table paying itself, activate it and sweep every older
+        // schedule into it in one block: the guardians and the claim window would protect nothing.
+        if (activationDelay_ < MIN_ACTIVATION_DELAY) {
+            revert RoyaltyPoolActivationDelayTooShort(activationDelay_, MIN_ACTIVATION_DELAY);
+        }
+        if (claimWindow_ < MIN_CLAIM_WINDOW)
+            revert RoyaltyPoolClaimWindowTooShort(claimWindow_, MIN_CLAIM_WINDOW);
         _config = Config(registry_, activationDelay_, claimWindow_, true);
         _admin = admin_;
         emit AdminTransferred(address(0), admin_);

@@ -52,6 +52,10 @@ interface IRoyaltyPool {
     error RoyaltyPoolAlreadyInitialized();
     /// @notice The admin given to `initialize` or `transferAdmin` is not acceptable.
     error RoyaltyPoolInvalidAdmin(address admin);
+    /// @notice `activationDelay` is below MIN_ACTIVATION_DELAY: guardians would have no time to revoke a proposal.
+    error RoyaltyPoolActivationDelayTooShort(uint256 activationDelay, uint256 minimum);
+    /// @notice `claimWindow` is below MIN_CLAIM_WINDOW: payees of a superseded schedule would have no time to claim.
+    error RoyaltyPoolClaimWindowTooShort(uint256 claimWindow, uint256 minimum);
     /// @notice The identity registry given to `initialize` is the zero address.
     error RoyaltyPoolInvalidRegistry(address registry);
     /// @notice A role holder given to `initialize` or `grantRole` is the zero address.
@@ -182,8 +186,10 @@ interface IRoyaltyPool {
     /// The implementation contract is locked and cannot be initialized.
     /// @param admin Holder of the admin role (must be non-zero).
     /// @param registry Identity registry used to find payees of identity accountIds (immutable for the pool).
-    /// @param activationDelay Seconds between a proposal and its activation (fixed for the pool).
-    /// @param claimWindow Seconds after supersession before a schedule's remainder may be swept (fixed).
+    /// @param activationDelay Seconds between a proposal and its activation (fixed for the pool; at least
+    /// MIN_ACTIVATION_DELAY).
+    /// @param claimWindow Seconds after supersession before a schedule's remainder may be swept (fixed; at least
+    /// MIN_CLAIM_WINDOW).
     /// @param proposers Initial PROPOSER_ROLE holders.
     /// @param guardians Initial GUARDIAN_ROLE holders.
     function initialize(
@@ -351,6 +357,14 @@ interface IRoyaltyPool {
 
     /// @notice The identity registry that maps identity accountIds to payees.
     function registry() external view returns (address);
+
+    /// @notice Lower bound of `activationDelay` (1 hour): the least time guardians get to revoke a proposal.
+    // solhint-disable-next-line func-name-mixedcase
+    function MIN_ACTIVATION_DELAY() external view returns (uint32);
+
+    /// @notice Lower bound of `claimWindow` (1 day): the least time payees of a superseded schedule get to claim.
+    // solhint-disable-next-line func-name-mixedcase
+    function MIN_CLAIM_WINDOW() external view returns (uint32);
 
     /// @notice Seconds between proposal and activation of a schedule.
     function activationDelay() external view returns (uint32);

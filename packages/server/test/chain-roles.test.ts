@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { createPool, identityRegistryAbi, royaltyPoolAbi } from "@wellspring/sdk";
+import {
+  createPool,
+  identityRegistryAbi,
+  POOL_MIN_DELAYS,
+  poolFactoryAbi,
+  royaltyPoolAbi,
+} from "@wellspring/sdk";
 import { createPublicClient, getAddress, http, type Address, type LocalAccount } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { chainHasRole, PROPOSER_ROLE, registeredPools } from "../src/auth/chain-roles.ts";
@@ -132,6 +138,31 @@ for (const backend of await backends()) {
       } finally {
         await db.query("DELETE FROM pools WHERE address = $1", [bytea(accounts.bob.address)]);
       }
+    });
+
+    it("a pool with delays below the on-chain minimums is refused: 400 POOL_DELAYS_TOO_SHORT", async () => {
+      // The factory's locked implementation answers like a pool with activationDelay 0 and claimWindow 0
+      // (a pool made before the minimums, or by another factory, would look the same).
+      const implementation = await chain.publicClient.readContract({
+        address: chain.factory,
+        abi: poolFactoryAbi,
+        functionName: "implementation",
+      });
+      const refused = await registerPool(accounts.admin, implementation);
+      assert.equal(refused.status, 400, await refused.clone().text());
+      const body = await json<ErrorBody & { error: { reason?: string } }>(refused);
+      assert.equal(body.error.code, "VALIDATION");
+      assert.equal(body.error.reason, "POOL_DELAYS_TOO_SHORT");
+      assert.deepEqual(
+        body.error.issues?.map((issue) => issue.message),
+        [
+          `the pool's activationDelay is 0 s, below the minimum of ${POOL_MIN_DELAYS.activationDelay} s`,
+          `the pool's claimWindow is 0 s, below the minimum of ${POOL_MIN_DELAYS.claimWindow} s`,
+        ],
+      );
+      const listed = await fetch(`${server.url}/v1/pools`);
+      const pools = (await json<{ pools: { address: string }[] }>(listed)).pools;
+      assert.ok(!pools.some((p) => p.address === getAddress(implementation)), "the pool was not registered");
     });
 
     it("a contract wallet holding ADMIN (a multisig) signs admin requests by ERC-1271", async () => {

@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 // Test names follow the house style `test_<fn>_<Behaviour>`, not mixedCase.
 // solhint-disable func-name-mixedcase
 
+import {IPoolFactory} from "../../../contracts/interfaces/IPoolFactory.sol";
 import {IRoyaltyPool} from "../../../contracts/interfaces/IRoyaltyPool.sol";
 import {PoolFixture} from "../utils/PoolFixture.sol";
 
@@ -157,6 +158,38 @@ contract RolesTest is PoolFixture {
         vm.prank(admin);
         vm.expectRevert(abi.encodeWithSelector(IRoyaltyPool.RoyaltyPoolUnauthorized.selector, admin, 0));
         pool.unpause();
+    }
+
+    function testFuzz_createPool_RevertWhen_DelaysBelowMinimum(
+        uint32 activationDelay,
+        uint32 claimWindow
+    ) public {
+        uint32 minDelay = pool.MIN_ACTIVATION_DELAY();
+        uint32 minWindow = pool.MIN_CLAIM_WINDOW();
+        IPoolFactory.PoolConfig memory config = _config();
+        config.activationDelay = uint32(bound(activationDelay, 0, minDelay - 1));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRoyaltyPool.RoyaltyPoolActivationDelayTooShort.selector,
+                config.activationDelay,
+                minDelay
+            )
+        );
+        factory.createPool(config);
+        config = _config();
+        config.claimWindow = uint32(bound(claimWindow, 0, minWindow - 1));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRoyaltyPool.RoyaltyPoolClaimWindowTooShort.selector,
+                config.claimWindow,
+                minWindow
+            )
+        );
+        factory.createPool(config);
+        // At the minimums the pool is created.
+        config = _config();
+        (config.activationDelay, config.claimWindow) = (minDelay, minWindow);
+        assertEq(IRoyaltyPool(factory.createPool(config)).activationDelay(), minDelay);
     }
 
     function test_initialize_RevertWhen_CalledAgain() public {
