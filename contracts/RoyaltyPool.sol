@@ -75,6 +75,10 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
     uint256 private constant _PROPOSER_BIT = 1;
     uint256 private constant _GUARDIAN_BIT = 2;
     uint128 private constant _SWEPT_MARK = type(uint128).max;
+    /// @dev Gas an ETH payee gets during a claim: enough for smart wallets (a proxy's delegatecall, events,
+    /// several new storage slots, even a call back into the pool), bounded so that one payee cannot make a batch
+    /// for others fail or cost unbounded gas.
+    uint256 private constant _ETH_PAYOUT_GAS = 300_000;
 
     // ---------------------------------------------------------------- storage
 
@@ -88,6 +92,10 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
     mapping(uint256 potKey => mapping(address token => Pot)) private _pots;
     /// @dev keccak256(abi.encode(scheduleId, accountId, token)) => amount paid so far.
     mapping(bytes32 claimKey => uint256 amount) private _claimed;
+    /// @dev ETH a payee did not take during a claim (it reverted or ran out of `_ETH_PAYOUT_GAS`): its to withdraw.
+    mapping(address payee => uint256 amount) private _ethOwed;
+    /// @dev Sum of `_ethOwed`: part of the ETH reserve, so `sync` never re-credits it to a schedule.
+    uint256 private _ethOwedTotal;
 
     // ---------------------------------------------------------------- constructor
 
@@ -316,7 +324,7 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
                 payee = _claimPayee(accountId);
                 lastAccount = accountId;
             }
-            uint256 potKey = m.genesisPot ? 0 : scheduleId;
+            uint256 potKey = _potKey(scheduleId, m);
 
             address[] calldata tokens = req.tokens;
             for (uint256 j; j < tokens.length; ++j) {
@@ -332,7 +340,7 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
         for (uint256 k; k < count; ++k) {
             (address to, address token, uint256 amount) = PayoutBook.at(book, k);
             if (token == address(0)) {
-                _sendETH(to, amount);
+                _payETH(to, amount);
             } else {
                 IERC20(token).safeTransfer(to, amount);
             }
@@ -348,7 +356,7 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
     ) external view returns (uint256) {
         ScheduleMeta memory m = _meta[scheduleId];
         if (m.activatesAt == 0 || m.revoked || block.timestamp < m.activatesAt) return 0;
-        Pot memory p = _pots[m.genesisPot ? 0 : scheduleId][token];
+        Pot memory p = _pots[_potKey(scheduleId, m)][token];
         if (p.claimed > p.deposited) return 0;
         uint256 entitled = Math.mulDiv(p.deposited, shares, m.totalShares);
         uint256 paid = _claimed[_claimKey(scheduleId, accountId, token)];
@@ -365,16 +373,14 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
 
     /// @inheritdoc IRoyaltyPool
     function potOf(uint256 scheduleId, address token) external view returns (uint256, uint256) {
-        // A revoked schedule proposed before any was active never owned the unallocated pot.
-        uint256 potKey = scheduleId == _header.genesis ? 0 : scheduleId;
-        Pot memory p = _pots[potKey][token];
+        Pot memory p = _pots[_potKey(scheduleId, _meta[scheduleId])][token];
         if (p.claimed > p.deposited) return (0, 0);
         return (p.deposited, p.claimed);
     }
 
     /// @inheritdoc IRoyaltyPool
     function isSwept(uint256 scheduleId, address token) external view returns (bool) {
-        Pot memory p = _pots[scheduleId == _header.genesis ? 0 : scheduleId][token];
+        Pot memory p = _pots[_potKey(scheduleId, _meta[scheduleId])][token];
         return scheduleId != 0 && p.claimed > p.deposited;
     }
 
@@ -389,6 +395,27 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
         return payee;
     }
 
+    /// @inheritdoc IRoyaltyPool
+    function withdrawETH(address to) external nonReentrant {
+        uint256 amount = _ethOwed[msg.sender];
+        if (amount == 0) revert RoyaltyPoolNothingOwed(msg.sender);
+        if (to == address(0)) revert RoyaltyPoolInvalidRecipient(to);
+        delete _ethOwed[msg.sender];
+        _ethOwedTotal -= amount;
+        emit EthWithdrawn(msg.sender, to, amount);
+        bool ok;
+        // The payee asked for it, so it may spend all its gas receiving it.
+        assembly ("memory-safe") {
+            ok := call(gas(), to, amount, 0, 0, 0, 0)
+        }
+        if (!ok) revert RoyaltyPoolEthTransferFailed(to, amount);
+    }
+
+    /// @inheritdoc IRoyaltyPool
+    function ethOwedTo(address payee) external view returns (uint256) {
+        return _ethOwed[payee];
+    }
+
     // ---------------------------------------------------------------- recycling
 
     /// @inheritdoc IRoyaltyPool
@@ -397,18 +424,21 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
         uint256 sweepableAt = m.supersededAt == 0 ? 0 : uint256(m.supersededAt) + _config.claimWindow;
         if (sweepableAt == 0 || block.timestamp < sweepableAt)
             revert RoyaltyPoolSweepTooEarly(scheduleId, sweepableAt);
-        uint256 fromKey = m.genesisPot ? 0 : scheduleId;
+        uint256 fromKey = _potKey(scheduleId, m);
         Pot memory p = _pots[fromKey][token];
         if (p.claimed > p.deposited) revert RoyaltyPoolPotSwept(scheduleId, token);
         uint256 remainder;
         unchecked {
             remainder = p.deposited - p.claimed; // claims never exceed the pot
         }
+        // Nothing to move (an empty pot, or any token never deposited): refused, so sweeps write no storage
+        // and emit no `Swept(0)` for indexers to show.
+        if (remainder == 0) revert RoyaltyPoolNothingToSweep(scheduleId, token);
         _pots[fromKey][token] = Pot(0, _SWEPT_MARK);
         Header memory h = _header;
         // The superseding schedule has activated (now >= supersededAt), so the current one is not `scheduleId`.
         uint256 into = _current(h);
-        if (remainder != 0) _credit(h, into, token, remainder);
+        _credit(h, into, token, remainder);
         emit Swept(scheduleId, token, into, remainder, msg.sender);
     }
 
@@ -517,14 +547,22 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
         emit Deposited(msg.sender, address(0), scheduleId, msg.value, memo);
     }
 
-    /// @dev Adds `amount` to the pot of `scheduleId` (0 = unallocated) for `token`.
+    /// @dev Adds `amount` to the pot of the current schedule `scheduleId` (0 = unallocated) for `token`.
     function _credit(Header memory h, uint256 scheduleId, address token, uint256 amount) private {
         // The genesis schedule owns the unallocated pot (key 0), so deposits made before it flow in for free.
+        // Same key as `_potKey` (the current schedule is never revoked), read from the header so that a
+        // deposit reads no schedule slot.
         uint256 potKey = scheduleId == h.genesis ? 0 : scheduleId;
         Pot storage pot = _pots[potKey][token];
         uint256 deposited = uint256(pot.deposited) + amount;
         if (deposited > type(uint128).max) revert RoyaltyPoolPotOverflow(scheduleId, token, amount);
         pot.deposited = uint128(deposited);
+    }
+
+    /// @dev The one pot-key rule: a schedule's pots live under key 0 if it owns the unallocated pot (proposed
+    /// while none was active, and not revoked; a revoked one never owned it), else under its id.
+    function _potKey(uint256 scheduleId, ScheduleMeta memory m) private pure returns (uint256) {
+        return m.genesisPot && !m.revoked ? 0 : scheduleId;
     }
 
     /// @dev Number of (request, token) pairs: the most payouts a claim can need.
@@ -591,6 +629,7 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
     /// schedule's) and every other schedule's. Revoked schedules' pots are empty; swept ones count as empty.
     function _outstanding(Header memory h, address token) private view returns (uint256 total) {
         total = _remainder(_pots[0][token]);
+        if (token == address(0)) total += _ethOwedTotal;
         uint256 count = h.count;
         uint256 genesis = h.genesis;
         for (uint256 id = 1; id <= count; ++id) {
@@ -602,13 +641,17 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
         return p.claimed > p.deposited ? 0 : uint256(p.deposited) - p.claimed;
     }
 
-    function _sendETH(address payee, uint256 amount) private {
+    /// @dev Sends a claim's ETH with bounded gas and no return data copied. A payee that reverts or runs out of
+    /// gas cannot fail the batch: its amount is credited for it to `withdrawETH` (the claim stays recorded).
+    function _payETH(address payee, uint256 amount) private {
         bool ok;
-        // Forward all gas (payees may be smart wallets) but copy no return data.
         assembly ("memory-safe") {
-            ok := call(gas(), payee, amount, 0, 0, 0, 0)
+            ok := call(_ETH_PAYOUT_GAS, payee, amount, 0, 0, 0, 0)
         }
-        if (!ok) revert RoyaltyPoolEthTransferFailed(payee, amount);
+        if (ok) return;
+        _ethOwed[payee] += amount;
+        _ethOwedTotal += amount;
+        emit EthCredited(payee, amount);
     }
 
     /// @dev The payee a claim pays now; reverts while an identity is unbound or its rebind is pending (a

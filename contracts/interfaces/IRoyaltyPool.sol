@@ -103,9 +103,16 @@ interface IRoyaltyPool {
     error RoyaltyPoolPotSwept(uint256 scheduleId, address token);
     /// @notice Paying `amount` would take the claims of (schedule, token) above its pot (an inconsistent table).
     error RoyaltyPoolPotExceeded(uint256 scheduleId, address token, uint256 amount);
-    /// @notice Sending ETH to the payee failed; nothing was claimed.
-    error RoyaltyPoolEthTransferFailed(address payee, uint256 amount);
+    /// @notice `withdrawETH` could not send the ETH to `to`; nothing was withdrawn.
+    error RoyaltyPoolEthTransferFailed(address to, uint256 amount);
+    /// @notice `withdrawETH` was called by an address the pool owes no ETH.
+    error RoyaltyPoolNothingOwed(address payee);
+    /// @notice `withdrawETH` was given the zero address.
+    error RoyaltyPoolInvalidRecipient(address to);
 
+    /// @notice The pot of (schedule, token) holds nothing unclaimed (or never held `token`): a sweep would move
+    /// nothing.
+    error RoyaltyPoolNothingToSweep(uint256 scheduleId, address token);
     /// @notice The schedule cannot be swept yet: not superseded, or its claim window has not passed.
     /// @param sweepableAt First time a sweep is allowed (0 = not superseded).
     error RoyaltyPoolSweepTooEarly(uint256 scheduleId, uint256 sweepableAt);
@@ -156,6 +163,12 @@ interface IRoyaltyPool {
         uint256 scheduleId,
         uint256 amount
     );
+
+    /// @notice A claim's ETH payout to `payee` failed (it reverted or used more than the payout gas); the pool
+    /// holds `amount` for it until it calls `withdrawETH`. The matching `Claimed` events stand.
+    event EthCredited(address indexed payee, uint256 amount);
+    /// @notice `payee` withdrew `amount` of ETH credited to it, sending it to `to`.
+    event EthWithdrawn(address indexed payee, address indexed to, uint256 amount);
 
     /// @notice The unclaimed remainder `amount` of `token` in `scheduleId` moved into `intoScheduleId`'s pot.
     event Swept(
@@ -279,8 +292,17 @@ interface IRoyaltyPool {
     /// submit; the money goes only to each account's payee (the address itself, or the registry's payee of
     /// the identity). Claims are never paused.
     /// @dev Reverts as a whole if any proof is invalid, any schedule is not active, any pot was swept or any
-    /// identity is unbound or has a pending rebind in the registry.
+    /// identity is unbound or has a pending rebind in the registry. ETH is sent with 300,000 gas; a payee
+    /// that reverts or needs more does not fail the claim: its ETH is credited to it (`EthCredited`) and it
+    /// takes it with `withdrawETH`. ERC-20 payouts that fail revert the claim (the money waits).
     function claim(ClaimRequest[] calldata requests) external;
+
+    /// @notice Sends the caller's ETH credited by failed claim payouts (`ethOwedTo(msg.sender)`) to `to`, with
+    /// all remaining gas.
+    function withdrawETH(address to) external;
+
+    /// @notice ETH credited to `payee` by claim payouts it did not take, waiting for `withdrawETH`.
+    function ethOwedTo(address payee) external view returns (uint256);
 
     /// @notice What `claim` would pay now for the leaf `(accountId, shares)` of `scheduleId` in `token`.
     /// Does not check a proof; returns 0 for an inactive schedule or a swept pot.
@@ -294,8 +316,10 @@ interface IRoyaltyPool {
     /// @notice Amount of `token` already paid to `accountId` under `scheduleId`.
     function claimed(uint256 scheduleId, bytes32 accountId, address token) external view returns (uint256);
 
-    /// @notice The pot of (schedule, token): everything credited and the total already claimed.
-    /// `scheduleId` 0 is the unallocated pot before the first schedule activates.
+    /// @notice The pot of (schedule, token): everything credited and the total already claimed (0, 0 once swept).
+    /// `scheduleId` 0 is the unallocated pot before the first schedule activates; the schedule proposed while
+    /// none was active reports that pot as its own unless it was revoked (a revoked schedule's pot is empty).
+    /// `claimable`, `claim`, `sweep` and `isSwept` use the same pot.
     function potOf(
         uint256 scheduleId,
         address token
@@ -304,7 +328,8 @@ interface IRoyaltyPool {
     /// @notice Whether the remainder of (schedule, token) was swept.
     function isSwept(uint256 scheduleId, address token) external view returns (bool);
 
-    /// @notice `token` the pool holds by its accounting: credited and not yet claimed, over all pots.
+    /// @notice `token` the pool holds by its accounting: credited and not yet claimed, over all pots (for ETH,
+    /// plus the ETH credited to payees and not yet withdrawn).
     /// @dev Reads one pot per schedule ever proposed.
     function reserveOf(address token) external view returns (uint256);
 
@@ -316,6 +341,7 @@ interface IRoyaltyPool {
 
     /// @notice Anyone: after `scheduleId` was superseded and `claimWindow` seconds have passed since, moves
     /// its unclaimed remainder of `token` into the current schedule's pot. Later claims on it revert.
+    /// Reverts with `RoyaltyPoolNothingToSweep` when the remainder is 0 (nothing is written or emitted).
     function sweep(uint256 scheduleId, address token) external;
 
     // ---------------------------------------------------------------- roles

@@ -236,6 +236,30 @@ describe("IdentityRegistry", function () {
       expect(await f.registry.payeeOf(ACCOUNT)).to.equal(f.payee.address);
     });
 
+    it("accepts an ERC-1271 contract attestor (a multisig) and refuses signatures its rules reject", async function () {
+      const f = await loadFixture(deployRegistry);
+      // The wallet approves what its owner key (stranger) signs; the wallet, not the key, holds the role.
+      const wallet = await ethers.deployContract("ERC1271Wallet", [f.stranger.address]);
+      const walletAddress = await wallet.getAddress();
+      await f.registry.grantRole(await f.registry.ATTESTOR_ROLE(), walletAddress);
+      const foreign = await attest(f, f.payee.address, { signer: f.attestor });
+      await expect(
+        f.registry.submitAttestation(foreign.attestation, IDENTITY, walletAddress, foreign.signature),
+      )
+        .to.be.revertedWithCustomError(f.registry, "IdentityRegistryInvalidSignature")
+        .withArgs(walletAddress);
+      const { attestation, signature } = await attest(f, f.payee.address, { signer: f.stranger });
+      await expect(f.registry.submitAttestation(attestation, IDENTITY, walletAddress, signature))
+        .to.emit(f.registry, "IdentityBound")
+        .withArgs(ACCOUNT, f.payee.address, walletAddress, 0n, IDENTITY);
+      expect(await f.registry.payeeOf(ACCOUNT)).to.equal(f.payee.address);
+      // The owner key alone is no attestor.
+      const next = await attest(f, f.payee2.address, { signer: f.stranger });
+      await expect(
+        f.registry.submitAttestation(next.attestation, IDENTITY, f.stranger.address, next.signature),
+      ).to.be.revertedWithCustomError(f.registry, "IdentityRegistryNotAttestor");
+    });
+
     it("keeps nonces per identity", async function () {
       const f = await loadFixture(deployRegistry);
       const other = ethers.id("npm:alice");

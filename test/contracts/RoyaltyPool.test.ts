@@ -165,6 +165,32 @@ describe("RoyaltyPool", function () {
       expect(await balanceOf(fot, f.alice)).to.equal(4_950n - 49n);
     });
 
+    it("a token that charges the sender on top (unsupported) is credited exactly, and its payouts drain the pool", async function () {
+      const f = await loadFixture(activeFixture);
+      const fos = (await ethers.deployContract("FeeOnSenderToken", ["Fee", "FOS", 100n])) as unknown as Token;
+      const fosAddress = await fos.getAddress();
+      const poolAddress = await f.pool.getAddress();
+      await fos.mint(f.payer.address, 10_100n);
+      await by(fos, f.payer).approve(poolAddress, 10_000n);
+      // The payer pays 10,000 plus a 100 fee; the pool receives and credits exactly 10,000.
+      await expect(by(f.pool, f.payer).deposit(fosAddress, 10_000n, MEMO))
+        .to.emit(f.pool, "Deposited")
+        .withArgs(f.payer.address, fosAddress, f.s1, 10_000n, MEMO);
+      expect(await balanceOf(fos, f.payer)).to.equal(0n);
+      expect(await f.pool.reserveOf(fosAddress)).to.equal(10_000n);
+      // Paying alice 5,000 costs the pool 5,050: the pool holds less than it owes from then on.
+      await by(f.pool, f.stranger).claim([f.request(f.s1, 0, [fosAddress])]);
+      expect(await balanceOf(fos, f.alice)).to.equal(5_000n);
+      expect(await balanceOf(fos, poolAddress)).to.equal(4_950n);
+      expect(await f.pool.reserveOf(fosAddress)).to.equal(5_000n);
+      // The last claimants come up short: the table's last claim cannot be paid in full.
+      await bindIdentity(ethers, f.registry, f.attestor, IDENTITY, f.stranger.address);
+      await by(f.pool, f.stranger).claim([1, 2].map((i) => f.request(f.s1, i, [fosAddress])));
+      await expect(
+        by(f.pool, f.stranger).claim([f.request(f.s1, 3, [fosAddress])]),
+      ).to.be.revertedWithCustomError(fos, "ERC20InsufficientBalance");
+    });
+
     it("deposit and claim work with a USDT-style token that returns nothing", async function () {
       const f = await loadFixture(activeFixture);
       const usdt = (await ethers.deployContract("NoReturnToken", [
@@ -444,6 +470,21 @@ describe("RoyaltyPool", function () {
       expect(await f.pool.isSwept(s1, tokenAddress)).to.equal(false);
       await by(f.pool, f.stranger).claim([f.request(s2, 1, [tokenAddress])]);
       expect(await balanceOf(f.token, f.bob)).to.equal(200n);
+    });
+
+    it("a revoked first schedule does not show the unallocated pot as its own, before or after the next proposal", async function () {
+      const f = await loadFixture(tableFixture);
+      const tokenAddress = await f.token.getAddress();
+      await depositToken(f.pool, f.token, f.payer, 800n);
+      const s1 = await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES);
+      expect(await f.pool.potOf(s1, tokenAddress)).to.deep.equal([800n, 0n]); // pending genesis owns it
+      await by(f.pool, f.guardian).revokeSchedule(s1);
+      // potOf, isSwept and claimable agree: the revoked schedule has nothing.
+      expect(await f.pool.potOf(s1, tokenAddress)).to.deep.equal([0n, 0n]);
+      expect(await f.pool.potOf(0n, tokenAddress)).to.deep.equal([800n, 0n]);
+      expect(await f.pool.isSwept(s1, tokenAddress)).to.equal(false);
+      await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES);
+      expect(await f.pool.potOf(s1, tokenAddress)).to.deep.equal([0n, 0n]);
     });
   });
 
@@ -739,7 +780,7 @@ describe("RoyaltyPool", function () {
       expect(await ethers.provider.getBalance(await f.pool.getAddress())).to.equal(500n);
     });
 
-    it("claim reverts as a whole when an ETH payee refuses the money", async function () {
+    it("an ETH payee that refuses the money or burns all gas cannot fail a batch: its ETH is credited to withdraw", async function () {
       const f = await loadFixture(tableFixture);
       const payee = await ethers.deployContract("ReentrantPayee", [await f.pool.getAddress()]);
       const values: [string, bigint][] = [
@@ -750,18 +791,48 @@ describe("RoyaltyPool", function () {
       const s1 = await propose(f.pool, f.proposer, tree.root, TOTAL_SHARES);
       await time.increase(ACTIVATION_DELAY);
       await by(f.pool, f.payer).depositETH(MEMO, { value: 1000n });
-      await (await payee.getFunction("setRefuseEth")(true)).wait();
-      const req: ClaimRequest = {
+      const payeeAddress = await payee.getAddress();
+      const poolAddress = await f.pool.getAddress();
+      const req = (i: number): ClaimRequest => ({
         scheduleId: s1,
-        accountId: values[0]![0],
-        shares: values[0]![1],
-        proof: tree.getProof(0),
+        accountId: values[i]![0],
+        shares: values[i]![1],
+        proof: tree.getProof(i),
         tokens: [ETH],
-      };
-      await expect(by(f.pool, f.stranger).claim([req]))
-        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolEthTransferFailed")
-        .withArgs(await payee.getAddress(), 500n);
-      expect(await f.pool.claimed(s1, values[0]![0], ETH)).to.equal(0n);
+      });
+      await (await payee.getFunction("setRefuseEth")(true)).wait();
+      const aliceBefore = await ethers.provider.getBalance(f.alice.address);
+      await expect(by(f.pool, f.stranger).claim([req(0), req(1)]))
+        .to.emit(f.pool, "EthCredited")
+        .withArgs(payeeAddress, 500n);
+      expect(await ethers.provider.getBalance(f.alice.address)).to.equal(aliceBefore + 500n);
+      expect(await f.pool.claimed(s1, values[0]![0], ETH)).to.equal(500n);
+      expect(await f.pool.ethOwedTo(payeeAddress)).to.equal(500n);
+      // The credit is part of the reserve: sync finds nothing to take.
+      expect(await f.pool.reserveOf(ETH)).to.equal(await ethers.provider.getBalance(poolAddress));
+      await expect(f.pool.sync(ETH)).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNothingToSync");
+
+      // A payee that burns every unit of gas it gets costs the batch a bounded amount.
+      await (await payee.getFunction("setRefuseEth")(false)).wait();
+      await (await payee.getFunction("setBurnGas")(true)).wait();
+      await by(f.pool, f.payer).depositETH(MEMO, { value: 1000n });
+      const tx = await by(f.pool, f.stranger).claim([req(0), req(1)], { gasLimit: 1_000_000n });
+      const receipt = (await tx.wait()) as ContractTransactionReceipt;
+      // 300,000 for the payee's call at most, plus the claim itself.
+      expect(receipt.gasUsed < 450_000n).to.equal(true);
+      expect(await f.pool.ethOwedTo(payeeAddress)).to.equal(1000n);
+
+      // The payee withdraws to any address it names; nobody else can.
+      await expect(by(f.pool, f.stranger).withdrawETH(f.stranger.address))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNothingOwed")
+        .withArgs(f.stranger.address);
+      const carolBefore = await ethers.provider.getBalance(f.carol.address);
+      await expect(payee.getFunction("withdrawFromPool")(f.carol.address))
+        .to.emit(f.pool, "EthWithdrawn")
+        .withArgs(payeeAddress, f.carol.address, 1000n);
+      expect(await ethers.provider.getBalance(f.carol.address)).to.equal(carolBefore + 1000n);
+      expect(await f.pool.ethOwedTo(payeeAddress)).to.equal(0n);
+      expect(await f.pool.reserveOf(ETH)).to.equal(await ethers.provider.getBalance(poolAddress));
     });
 
     it("claim succeeds with a depth-20 proof from a 1,000,000-leaf table built by the engine's Merkle code", async function () {
@@ -840,17 +911,21 @@ describe("RoyaltyPool", function () {
       );
     });
 
-    it("sweep of a pot claimed to the last unit moves nothing and marks it swept", async function () {
+    it("sweep of a pot claimed to the last unit, or of a token never deposited, is refused and writes nothing", async function () {
       const f = await loadFixture(activeFixture);
       const tokenAddress = await f.token.getAddress();
       await bindIdentity(ethers, f.registry, f.attestor, IDENTITY, f.stranger.address);
       await by(f.pool, f.stranger).claim([0, 1, 2, 3].map((i) => f.request(f.s1, i, [tokenAddress])));
       const s2 = await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES);
       await time.increase(ACTIVATION_DELAY + CLAIM_WINDOW);
-      await expect(by(f.pool, f.stranger).sweep(f.s1, tokenAddress))
-        .to.emit(f.pool, "Swept")
-        .withArgs(f.s1, tokenAddress, s2, 0n, f.stranger.address);
-      expect(await f.pool.isSwept(f.s1, tokenAddress)).to.equal(true);
+      expect(s2).to.equal(2n);
+      for (const token of [tokenAddress, ETH, f.stranger.address]) {
+        await expect(by(f.pool, f.stranger).sweep(f.s1, token))
+          .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNothingToSweep")
+          .withArgs(f.s1, token);
+        expect(await f.pool.isSwept(f.s1, token)).to.equal(false);
+      }
+      expect(await f.pool.potOf(f.s1, tokenAddress)).to.deep.equal([1_000_000n, 1_000_000n]);
     });
 
     it("sweep is unavailable once the superseding schedule is revoked", async function () {

@@ -30,6 +30,8 @@ type PoolMethod =
   | "isSwept"
   | "reserveOf"
   | "payeeOf"
+  | "withdrawETH"
+  | "ethOwedTo"
   | "sweep"
   | "grantRole"
   | "revokeRole"

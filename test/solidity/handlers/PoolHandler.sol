@@ -594,8 +594,10 @@ contract PoolHandler is CommonBase, StdCheats, StdUtils {
 
     function _sweepAs(address caller, uint256 id, address token) private {
         uint256 at = _sweepableAt(id);
-        bool expectOk = at != 0 && block.timestamp >= at && !ghostIsSwept[id][token];
         (uint256 deposited, uint256 claimedAmount) = pool.potOf(id, token);
+        // A sweep that would move nothing is refused.
+        bool expectOk =
+            at != 0 && block.timestamp >= at && !ghostIsSwept[id][token] && deposited > claimedAmount;
         uint256 into = pool.currentScheduleId();
         (uint256 intoBefore, ) = pool.potOf(into, token);
         Snapshot memory before = _snapshot();
