@@ -96,6 +96,10 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
     mapping(address payee => uint256 amount) private _ethOwed;
     /// @dev Sum of `_ethOwed`: part of the ETH reserve, so `sync` never re-credits it to a schedule.
     uint256 private _ethOwedTotal;
+    /// @dev Delayed role changes: `_roleChangeKey(role, account, grant)` => time from which anyone may apply it.
+    mapping(bytes32 changeKey => uint256 executableAt) private _roleChanges;
+    /// @dev Time from which `_pendingAdmin` may accept the admin role.
+    uint256 private _adminAcceptableAt;
 
     // ---------------------------------------------------------------- constructor
 
@@ -192,9 +196,7 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
 
     /// @inheritdoc IRoyaltyPool
     function pause() external {
-        if ((_roles[msg.sender] & _GUARDIAN_BIT) == 0 && msg.sender != _admin) {
-            revert RoyaltyPoolUnauthorized(msg.sender, GUARDIAN_ROLE);
-        }
+        _onlyGuardianOrAdmin();
         if (_header.paused) revert RoyaltyPoolPauseUnchanged(true);
         _header.paused = true;
         emit DepositsPaused(msg.sender);
@@ -262,9 +264,7 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
 
     /// @inheritdoc IRoyaltyPool
     function revokeSchedule(uint256 scheduleId) external {
-        if ((_roles[msg.sender] & _GUARDIAN_BIT) == 0 && msg.sender != _admin) {
-            revert RoyaltyPoolUnauthorized(msg.sender, GUARDIAN_ROLE);
-        }
+        _onlyGuardianOrAdmin();
         Header memory h = _header;
         if (scheduleId != h.count || !_pending(h)) revert RoyaltyPoolScheduleNotPending(scheduleId);
         h.latestActivatesAt = 0;
@@ -447,13 +447,50 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
     /// @inheritdoc IRoyaltyPool
     function grantRole(bytes32 role, address account) external {
         _onlyAdmin();
-        _grant(role, _roleBit(role), account);
+        uint256 bit = _roleBit(role);
+        // A new guardian only adds protection; a new proposer waits, so the guardians can object first.
+        if (bit == _GUARDIAN_BIT) _grant(role, bit, account);
+        else _scheduleRoleChange(role, account, true);
     }
 
     /// @inheritdoc IRoyaltyPool
     function revokeRole(bytes32 role, address account) external {
         _onlyAdmin();
-        _revoke(role, _roleBit(role), account);
+        uint256 bit = _roleBit(role);
+        // Removing a proposer only removes power; removing a guardian waits, so the guardians can object first.
+        if (bit == _PROPOSER_BIT) _revoke(role, bit, account);
+        else _scheduleRoleChange(role, account, false);
+    }
+
+    /// @inheritdoc IRoyaltyPool
+    function applyRoleChange(bytes32 role, address account, bool grant) external {
+        uint256 bit = _roleBit(role);
+        bytes32 key = _roleChangeKey(role, account, grant);
+        uint256 executableAt = _roleChanges[key];
+        if (executableAt == 0 || block.timestamp < executableAt) {
+            revert RoyaltyPoolRoleChangeNotReady(role, account, grant, executableAt);
+        }
+        delete _roleChanges[key];
+        if (grant) _grant(role, bit, account);
+        else _revoke(role, bit, account);
+    }
+
+    /// @inheritdoc IRoyaltyPool
+    function cancelRoleChange(bytes32 role, address account, bool grant) external {
+        _onlyGuardianOrAdmin();
+        bytes32 key = _roleChangeKey(role, account, grant);
+        if (_roleChanges[key] == 0) revert RoyaltyPoolRoleChangeNotReady(role, account, grant, 0);
+        delete _roleChanges[key];
+        emit RoleChangeCancelled(role, account, grant, msg.sender);
+    }
+
+    /// @inheritdoc IRoyaltyPool
+    function roleChangeExecutableAt(
+        bytes32 role,
+        address account,
+        bool grant
+    ) external view returns (uint256) {
+        return _roleChanges[_roleChangeKey(role, account, grant)];
     }
 
     /// @inheritdoc IRoyaltyPool
@@ -466,7 +503,17 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
         _onlyAdmin();
         if (newAdmin == msg.sender) revert RoyaltyPoolInvalidAdmin(newAdmin);
         _pendingAdmin = newAdmin;
+        _adminAcceptableAt = newAdmin == address(0) ? 0 : block.timestamp + _config.activationDelay;
         emit AdminTransferStarted(msg.sender, newAdmin);
+    }
+
+    /// @inheritdoc IRoyaltyPool
+    function cancelAdminTransfer() external {
+        _onlyGuardianOrAdmin();
+        if (_pendingAdmin == address(0)) revert RoyaltyPoolNotPendingAdmin(msg.sender, address(0));
+        _pendingAdmin = address(0);
+        _adminAcceptableAt = 0;
+        emit AdminTransferStarted(_admin, address(0));
     }
 
     /// @inheritdoc IRoyaltyPool
@@ -474,6 +521,9 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
         address pending = _pendingAdmin;
         if (msg.sender != pending || pending == address(0))
             revert RoyaltyPoolNotPendingAdmin(msg.sender, pending);
+        uint256 acceptableAt = _adminAcceptableAt;
+        if (block.timestamp < acceptableAt) revert RoyaltyPoolAdminTransferNotReady(acceptableAt);
+        _adminAcceptableAt = 0;
         address previous = _admin;
         _admin = pending;
         _pendingAdmin = address(0);
@@ -496,6 +546,11 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
     /// @inheritdoc IRoyaltyPool
     function pendingAdmin() external view returns (address) {
         return _pendingAdmin;
+    }
+
+    /// @inheritdoc IRoyaltyPool
+    function adminAcceptableAt() external view returns (uint256) {
+        return _adminAcceptableAt;
     }
 
     // ---------------------------------------------------------------- configuration
@@ -687,6 +742,25 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
 
     function _onlyAdmin() private view {
         if (msg.sender != _admin) revert RoyaltyPoolUnauthorized(msg.sender, DEFAULT_ADMIN_ROLE);
+    }
+
+    function _onlyGuardianOrAdmin() private view {
+        if ((_roles[msg.sender] & _GUARDIAN_BIT) == 0 && msg.sender != _admin) {
+            revert RoyaltyPoolUnauthorized(msg.sender, GUARDIAN_ROLE);
+        }
+    }
+
+    /// @dev Records a role change that anyone may apply `activationDelay` seconds from now, unless a guardian
+    /// or the admin cancels it first: the same time the guardians get to revoke a proposed schedule.
+    function _scheduleRoleChange(bytes32 role, address account, bool grant) private {
+        if (account == address(0)) revert RoyaltyPoolInvalidRoleHolder(role, account);
+        uint256 executableAt = block.timestamp + _config.activationDelay;
+        _roleChanges[_roleChangeKey(role, account, grant)] = executableAt;
+        emit RoleChangeScheduled(role, account, grant, executableAt, msg.sender);
+    }
+
+    function _roleChangeKey(bytes32 role, address account, bool grant) private pure returns (bytes32) {
+        return keccak256(abi.encode(role, account, grant));
     }
 
     function _roleBit(bytes32 role) private pure returns (uint256) {

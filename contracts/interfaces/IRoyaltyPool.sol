@@ -8,11 +8,12 @@ pragma solidity 0.8.30;
 /// @dev `address(0)` stands for ETH wherever a token address is taken. Schedule ids start at 1; id 0 means
 /// "no schedule". Amounts per (schedule, token) are stored as uint128.
 ///
-/// Roles:
-/// - admin (one address, two-step transfer): grants and revokes PROPOSER and GUARDIAN, revokes pending
-///   schedules, pauses and is the only one who can unpause deposits. It cannot move deposited money.
+/// Roles (every change that could let one key take money waits `activationDelay` and guardians can cancel it):
+/// - admin (one address, two-step transfer that waits `activationDelay`): grants GUARDIAN and revokes PROPOSER at
+///   once; grants PROPOSER and revokes GUARDIAN after `activationDelay`; revokes pending schedules, pauses and is
+///   the only one who can unpause deposits. It cannot move deposited money.
 /// - PROPOSER: proposes schedules; a proposal activates after `activationDelay` unless revoked.
-/// - GUARDIAN: revokes a pending schedule and pauses deposits.
+/// - GUARDIAN: revokes a pending schedule, pauses deposits, cancels pending role changes and admin transfers.
 /// Nobody can move deposited money except by the rules of claim and sweep.
 interface IRoyaltyPool {
     // ---------------------------------------------------------------- types
@@ -64,8 +65,12 @@ interface IRoyaltyPool {
     error RoyaltyPoolUnknownRole(bytes32 role);
     /// @notice The caller lacks the role needed (`bytes32(0)` = admin).
     error RoyaltyPoolUnauthorized(address caller, bytes32 role);
-    /// @notice `acceptAdmin` was called by someone other than the pending admin.
+    /// @notice `acceptAdmin` was called by someone other than the pending admin (or no transfer is pending).
     error RoyaltyPoolNotPendingAdmin(address caller, address pendingAdmin);
+    /// @notice The pending admin may accept only from `acceptableAt` (`activationDelay` after the transfer began).
+    error RoyaltyPoolAdminTransferNotReady(uint256 acceptableAt);
+    /// @notice No such role change is scheduled (`executableAt` 0), or it is not due yet.
+    error RoyaltyPoolRoleChangeNotReady(bytes32 role, address account, bool grant, uint256 executableAt);
 
     /// @notice A deposit of zero, or a deposit that credited nothing (e.g. a token that took 100% fee).
     error RoyaltyPoolAmountZero();
@@ -188,7 +193,19 @@ interface IRoyaltyPool {
     event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender);
     /// @notice `account` lost `role`; `sender` revoked it or renounced it (same as OpenZeppelin AccessControl).
     event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender);
-    /// @notice The admin started a transfer of the admin role to `pendingAdmin` (zero = cancelled).
+    /// @notice The admin asked to grant (`grant`) or revoke `role` for `account`; anyone may apply it with
+    /// `applyRoleChange` from `executableAt` unless a guardian or the admin cancels it first.
+    event RoleChangeScheduled(
+        bytes32 indexed role,
+        address indexed account,
+        bool grant,
+        uint256 executableAt,
+        address indexed sender
+    );
+    /// @notice A scheduled role change was cancelled by `by` (a guardian or the admin).
+    event RoleChangeCancelled(bytes32 indexed role, address indexed account, bool grant, address indexed by);
+    /// @notice The admin started a transfer of the admin role to `pendingAdmin` (zero = cancelled, by the admin
+    /// or a guardian); the new admin may accept `activationDelay` seconds later (`adminAcceptableAt`).
     event AdminTransferStarted(address indexed admin, address indexed pendingAdmin);
     /// @notice The admin role moved from `previousAdmin` to `newAdmin`.
     event AdminTransferred(address indexed previousAdmin, address indexed newAdmin);
@@ -346,20 +363,43 @@ interface IRoyaltyPool {
 
     // ---------------------------------------------------------------- roles
 
-    /// @notice Admin: gives `role` (PROPOSER_ROLE or GUARDIAN_ROLE) to `account`.
+    /// @notice Admin: gives `role` to `account`: GUARDIAN_ROLE at once (it only adds protection), PROPOSER_ROLE
+    /// only after `activationDelay` (`RoleChangeScheduled`, then `applyRoleChange`), so that an admin key alone
+    /// cannot make itself proposer before the guardians can cancel it. Initial roles (`initialize`) are immediate.
     function grantRole(bytes32 role, address account) external;
 
-    /// @notice Admin: takes `role` from `account`.
+    /// @notice Admin: takes `role` from `account`: PROPOSER_ROLE at once, GUARDIAN_ROLE only after
+    /// `activationDelay` (scheduled like a proposer grant), so an admin key cannot silence the guardians first.
     function revokeRole(bytes32 role, address account) external;
+
+    /// @notice Anyone: applies a role change scheduled by `grantRole`/`revokeRole` once its delay has passed.
+    function applyRoleChange(bytes32 role, address account, bool grant) external;
+
+    /// @notice GUARDIAN or admin: cancels a scheduled role change.
+    function cancelRoleChange(bytes32 role, address account, bool grant) external;
+
+    /// @notice When a scheduled role change may be applied (0 = none scheduled).
+    function roleChangeExecutableAt(
+        bytes32 role,
+        address account,
+        bool grant
+    ) external view returns (uint256);
 
     /// @notice A holder gives up its own `role`.
     function renounceRole(bytes32 role) external;
 
-    /// @notice Admin: starts moving the admin role to `newAdmin`, who must accept. Zero cancels a pending move.
+    /// @notice Admin: starts moving the admin role to `newAdmin`, who may accept `activationDelay` seconds later.
+    /// Zero cancels a pending move.
     function transferAdmin(address newAdmin) external;
 
-    /// @notice The pending admin accepts the admin role.
+    /// @notice GUARDIAN or admin: cancels a pending admin transfer.
+    function cancelAdminTransfer() external;
+
+    /// @notice The pending admin accepts the admin role, from `adminAcceptableAt()` on.
     function acceptAdmin() external;
+
+    /// @notice When the pending admin may accept (0 = no transfer pending).
+    function adminAcceptableAt() external view returns (uint256);
 
     /// @notice keccak256("PROPOSER_ROLE"), as in OpenZeppelin AccessControl.
     function PROPOSER_ROLE() external view returns (bytes32);

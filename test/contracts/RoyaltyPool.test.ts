@@ -1108,9 +1108,16 @@ describe("RoyaltyPool", function () {
       const f = await loadFixture(tableFixture);
       const PROPOSER = await f.pool.PROPOSER_ROLE();
       const GUARDIAN = await f.pool.GUARDIAN_ROLE();
-      await expect(by(f.pool, f.admin).grantRole(PROPOSER, f.bob.address))
+      // A proposer grant waits the activation delay; anyone applies it then.
+      await expect(by(f.pool, f.admin).grantRole(PROPOSER, f.bob.address)).to.emit(
+        f.pool,
+        "RoleChangeScheduled",
+      );
+      expect(await f.pool.hasRole(PROPOSER, f.bob.address)).to.equal(false);
+      await time.increase(ACTIVATION_DELAY);
+      await expect(by(f.pool, f.stranger).applyRoleChange(PROPOSER, f.bob.address, true))
         .to.emit(f.pool, "RoleGranted")
-        .withArgs(PROPOSER, f.bob.address, f.admin.address);
+        .withArgs(PROPOSER, f.bob.address, f.stranger.address);
       expect(await f.pool.hasRole(PROPOSER, f.bob.address)).to.equal(true);
       await expect(by(f.pool, f.admin).revokeRole(PROPOSER, f.bob.address))
         .to.emit(f.pool, "RoleRevoked")
@@ -1133,6 +1140,61 @@ describe("RoyaltyPool", function () {
         .withArgs(PROPOSER, ETH);
     });
 
+    it("an admin key alone cannot make itself proposer or silence the guardians: both wait and a guardian cancels", async function () {
+      const f = await loadFixture(tableFixture);
+      const PROPOSER = await f.pool.PROPOSER_ROLE();
+      const GUARDIAN = await f.pool.GUARDIAN_ROLE();
+      const at = BigInt(await time.latest()) + 10n;
+      await time.setNextBlockTimestamp(at);
+      const executableAt = at + ACTIVATION_DELAY;
+      await expect(by(f.pool, f.admin).grantRole(PROPOSER, f.admin.address))
+        .to.emit(f.pool, "RoleChangeScheduled")
+        .withArgs(PROPOSER, f.admin.address, true, executableAt, f.admin.address);
+      await expect(by(f.pool, f.admin).revokeRole(GUARDIAN, f.guardian.address))
+        .to.emit(f.pool, "RoleChangeScheduled")
+        .withArgs(GUARDIAN, f.guardian.address, false, executableAt + 1n, f.admin.address);
+      await by(f.pool, f.admin).transferAdmin(f.newAdmin.address);
+      // Nothing changed yet; applying early fails.
+      expect(await f.pool.hasRole(PROPOSER, f.admin.address)).to.equal(false);
+      expect(await f.pool.hasRole(GUARDIAN, f.guardian.address)).to.equal(true);
+      expect(await f.pool.roleChangeExecutableAt(PROPOSER, f.admin.address, true)).to.equal(executableAt);
+      await expect(f.pool.applyRoleChange(PROPOSER, f.admin.address, true))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolRoleChangeNotReady")
+        .withArgs(PROPOSER, f.admin.address, true, executableAt);
+      // The guardian cancels all three; strangers cannot.
+      await expect(
+        by(f.pool, f.stranger).cancelRoleChange(PROPOSER, f.admin.address, true),
+      ).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolUnauthorized");
+      await expect(by(f.pool, f.guardian).cancelRoleChange(PROPOSER, f.admin.address, true))
+        .to.emit(f.pool, "RoleChangeCancelled")
+        .withArgs(PROPOSER, f.admin.address, true, f.guardian.address);
+      await by(f.pool, f.guardian).cancelRoleChange(GUARDIAN, f.guardian.address, false);
+      await expect(by(f.pool, f.guardian).cancelAdminTransfer())
+        .to.emit(f.pool, "AdminTransferStarted")
+        .withArgs(f.admin.address, ETH);
+      await time.increase(ACTIVATION_DELAY);
+      for (const [role, account, grant] of [
+        [PROPOSER, f.admin.address, true],
+        [GUARDIAN, f.guardian.address, false],
+      ] as const) {
+        await expect(f.pool.applyRoleChange(role, account, grant))
+          .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolRoleChangeNotReady")
+          .withArgs(role, account, grant, 0n);
+      }
+      await expect(by(f.pool, f.newAdmin).acceptAdmin()).to.be.revertedWithCustomError(
+        f.pool,
+        "RoyaltyPoolNotPendingAdmin",
+      );
+      expect(await f.pool.hasRole(PROPOSER, f.admin.address)).to.equal(false);
+      expect(await f.pool.hasRole(GUARDIAN, f.guardian.address)).to.equal(true);
+      // Granting a guardian is immediate (it only adds protection), and so is removing a proposer.
+      await expect(by(f.pool, f.admin).grantRole(GUARDIAN, f.bob.address)).to.emit(f.pool, "RoleGranted");
+      await expect(by(f.pool, f.admin).revokeRole(PROPOSER, f.proposer.address)).to.emit(
+        f.pool,
+        "RoleRevoked",
+      );
+    });
+
     it("admin transfer takes two steps and can be cancelled", async function () {
       const f = await loadFixture(tableFixture);
       await expect(by(f.pool, f.stranger).transferAdmin(f.stranger.address))
@@ -1146,6 +1208,11 @@ describe("RoyaltyPool", function () {
       await expect(by(f.pool, f.stranger).acceptAdmin())
         .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNotPendingAdmin")
         .withArgs(f.stranger.address, f.newAdmin.address);
+      await expect(by(f.pool, f.newAdmin).acceptAdmin()).to.be.revertedWithCustomError(
+        f.pool,
+        "RoyaltyPoolAdminTransferNotReady",
+      );
+      await time.increaseTo(await f.pool.adminAcceptableAt());
       await expect(by(f.pool, f.newAdmin).acceptAdmin())
         .to.emit(f.pool, "AdminTransferred")
         .withArgs(f.admin.address, f.newAdmin.address);

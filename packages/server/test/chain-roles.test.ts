@@ -14,7 +14,7 @@ import type { HasRole } from "../src/auth/roles.ts";
 import { bytea, type Database } from "../src/db/database.ts";
 import { PoolRepository } from "../src/repositories/pools.ts";
 import { isServerError } from "../src/errors.ts";
-import { deployChain } from "./chain-fixture.ts";
+import { ACTIVATION_DELAY, deployChain } from "./chain-fixture.ts";
 import { backends, json, signedFetch, startTestServer, type ErrorBody, type TestServer } from "./helpers.ts";
 
 // Hardhat's default accounts 0 (admin of registry and pool, proposer, guardian), 1 (attestor),
@@ -95,6 +95,16 @@ for (const backend of await backends()) {
         args: [PROPOSER_ROLE, account],
       });
       await chain.publicClient.waitForTransactionReceipt({ hash });
+      if (!grant) return;
+      // A proposer grant takes effect only after the pool's activation delay (docs/contracts.md).
+      await chain.connection.networkHelpers.time.increase(ACTIVATION_DELAY);
+      const applied = await chain.wallets.admin.writeContract({
+        address: chain.pool,
+        abi: royaltyPoolAbi,
+        functionName: "applyRoleChange",
+        args: [PROPOSER_ROLE, account, true],
+      });
+      await chain.publicClient.waitForTransactionReceipt({ hash: applied });
     };
 
     it("ADMIN is the registry's default admin: it registers a pool (201); others get 403; no signature 401", async () => {

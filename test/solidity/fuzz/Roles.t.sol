@@ -57,6 +57,10 @@ contract RolesTest is PoolFixture {
         pool.grantRole(proposerRole, admin);
         pool.grantRole(guardianRole, admin);
         vm.stopPrank();
+        // The proposer grant waits the activation delay (the guardian could cancel it meanwhile).
+        assertFalse(pool.hasRole(proposerRole, admin));
+        vm.warp(block.timestamp + ACTIVATION_DELAY);
+        pool.applyRoleChange(proposerRole, admin, true);
         // The admin, now a proposer too, proposes a table paying itself everything and revokes nothing:
         // the activation delay still applies, and the guardian can revoke it.
         Table memory evil = _twoAccountTable(admin, admin == alice ? bob : alice);
@@ -69,6 +73,8 @@ contract RolesTest is PoolFixture {
         pool.revokeRole(guardianRole, admin);
         pool.transferAdmin(newAdmin);
         vm.stopPrank();
+        vm.warp(block.timestamp + ACTIVATION_DELAY);
+        pool.applyRoleChange(guardianRole, admin, false);
         vm.prank(newAdmin);
         pool.acceptAdmin();
         vm.prank(guardian);
@@ -115,6 +121,10 @@ contract RolesTest is PoolFixture {
         pool.pause();
         vm.expectRevert(notGuardian);
         pool.revokeSchedule(1);
+        vm.expectRevert(notGuardian);
+        pool.cancelRoleChange(proposerRole, caller, true);
+        vm.expectRevert(notGuardian);
+        pool.cancelAdminTransfer();
         vm.expectRevert(
             abi.encodeWithSelector(IRoyaltyPool.RoyaltyPoolNotPendingAdmin.selector, caller, address(0))
         );
@@ -151,6 +161,14 @@ contract RolesTest is PoolFixture {
             abi.encodeWithSelector(IRoyaltyPool.RoyaltyPoolNotPendingAdmin.selector, stranger, next)
         );
         pool.acceptAdmin();
+        uint256 acceptableAt = block.timestamp + ACTIVATION_DELAY;
+        assertEq(pool.adminAcceptableAt(), acceptableAt);
+        vm.prank(next);
+        vm.expectRevert(
+            abi.encodeWithSelector(IRoyaltyPool.RoyaltyPoolAdminTransferNotReady.selector, acceptableAt)
+        );
+        pool.acceptAdmin();
+        vm.warp(acceptableAt);
         vm.prank(next);
         pool.acceptAdmin();
         assertEq(pool.admin(), next);

@@ -426,17 +426,27 @@ contract PoolHandler is CommonBase, StdCheats, StdUtils {
             } catch {}
             _strangerAttempts(seed);
         } else if (action == 3) {
+            // A proposer grant waits `activationDelay`; the guardian cancels it (a grant nobody wanted).
             address extra = makeAddr("extraProposer");
-            vm.startPrank(admin);
-            pool.grantRole(pool.PROPOSER_ROLE(), extra);
-            pool.revokeRole(pool.PROPOSER_ROLE(), extra);
-            vm.stopPrank();
+            bytes32 role = pool.PROPOSER_ROLE();
+            vm.prank(admin);
+            pool.grantRole(role, extra);
+            _check(8, !pool.hasRole(role, extra), "a proposer grant took effect at once");
+            vm.prank(guardian);
+            try pool.cancelRoleChange(role, extra, true) {} catch {
+                _check(8, false, "the guardian could not cancel a proposer grant");
+            }
         } else if (action == 4) {
-            // Two-step admin transfer to a fresh admin.
+            // Two-step admin transfer to a fresh admin, accepted after the delay.
             address next = makeAddr(string.concat("admin", vm.toString(seed % 1000)));
             if (next != admin) {
                 vm.prank(admin);
                 pool.transferAdmin(next);
+                vm.prank(next);
+                try pool.acceptAdmin() {
+                    _check(8, false, "an admin transfer was accepted before its delay");
+                } catch {}
+                vm.warp(pool.adminAcceptableAt());
                 vm.prank(next);
                 pool.acceptAdmin();
                 admin = next;
