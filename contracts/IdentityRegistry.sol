@@ -10,8 +10,9 @@ import {IIdentityRegistry} from "./interfaces/IIdentityRegistry.sol";
 /// @title IdentityRegistry
 /// @notice Binds identity accountIds to payee wallets on the word of attestors, with delayed, cancellable rebinds.
 /// @dev Privileged powers, each in one sentence:
-/// - DEFAULT_ADMIN (one account, two-step transfer after `defaultAdminDelay`): grants and revokes ATTESTOR_ROLE and
-///   sets `rebindDelay` within [MIN_REBIND_DELAY, MAX_REBIND_DELAY]; it cannot bind or move any identity itself.
+/// - DEFAULT_ADMIN (one account, two-step transfer after `defaultAdminDelay`): revokes ATTESTOR_ROLE at once, grants
+///   it only `rebindDelay` after asking (cancellable by any attestor or the admin meanwhile), and sets `rebindDelay`
+///   within [MIN_REBIND_DELAY, MAX_REBIND_DELAY]; it cannot bind or move any identity itself.
 /// - ATTESTOR: binds an unbound identity at once, proposes a delayed rebind of a bound one (cancellable by its payee),
 ///   and cancels any pending rebind.
 /// - Current payee of an identity: moves or drops that identity's binding at once and cancels its pending rebind.
@@ -46,6 +47,8 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
     mapping(bytes32 accountId => uint256 nonce) private _nonces;
     mapping(bytes32 accountId => PendingRebind pending) private _pending;
     uint256 private _rebindDelay;
+    /// @dev account => time from which its ATTESTOR_ROLE grant may be applied (0 = none scheduled).
+    mapping(address account => uint256 executableAt) private _attestorGrants;
 
     /// @param initialAdmin The DEFAULT_ADMIN (for production, the consortium multisig).
     /// @param adminTransferDelay Seconds a started admin transfer must wait before it can be accepted.
@@ -216,6 +219,43 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
     // ---------------------------------------------------------------------------------------------------------
     // Admin
     // ---------------------------------------------------------------------------------------------------------
+
+    /// @notice Admin: grants `role`; ATTESTOR_ROLE is only scheduled (`AttestorGrantScheduled`), for anyone to
+    /// apply `rebindDelay` later with `applyAttestorGrant`. An attestor binds unbound identities at once, so a new
+    /// one (say the admin's own key) must be visible that long first. Other roles behave as in OpenZeppelin.
+    function grantRole(bytes32 role, address account) public override {
+        if (role != ATTESTOR_ROLE) return super.grantRole(role, account);
+        _checkRole(getRoleAdmin(role));
+        if (hasRole(role, account)) return;
+        uint256 executableAt = block.timestamp + _rebindDelay;
+        _attestorGrants[account] = executableAt;
+        emit AttestorGrantScheduled(account, executableAt, msg.sender);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function applyAttestorGrant(address account) external {
+        uint256 executableAt = _attestorGrants[account];
+        if (executableAt == 0 || block.timestamp < executableAt) {
+            revert IdentityRegistryAttestorGrantNotReady(account, executableAt);
+        }
+        delete _attestorGrants[account];
+        _grantRole(ATTESTOR_ROLE, account);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function cancelAttestorGrant(address account) external {
+        if (!hasRole(ATTESTOR_ROLE, msg.sender) && msg.sender != defaultAdmin()) {
+            revert IdentityRegistryUnauthorizedGrantCancel(account, msg.sender);
+        }
+        if (_attestorGrants[account] == 0) revert IdentityRegistryAttestorGrantNotReady(account, 0);
+        delete _attestorGrants[account];
+        emit AttestorGrantCancelled(account, msg.sender);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function attestorGrantExecutableAt(address account) external view returns (uint256) {
+        return _attestorGrants[account];
+    }
 
     /// @inheritdoc IIdentityRegistry
     function setRebindDelay(uint256 newDelay) external onlyRole(DEFAULT_ADMIN_ROLE) {
