@@ -51,8 +51,8 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
         bool genesisPot;
     }
 
-    /// @dev One slot per (pot key, token). A swept pot is marked by `claimed > deposited` (0, 2^128 - 1),
-    /// a state that accounting can never reach otherwise.
+    /// @dev One slot per (pot key, token). A swept pot is marked (0, 2^128 - 1), a warmed empty pot (0, 2^128 - 2):
+    /// `claimed > deposited` in both, a state that accounting can never reach otherwise.
     struct Pot {
         uint128 deposited;
         uint128 claimed;
@@ -75,6 +75,9 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
     uint256 private constant _PROPOSER_BIT = 1;
     uint256 private constant _GUARDIAN_BIT = 2;
     uint128 private constant _SWEPT_MARK = type(uint128).max;
+    /// @dev A pot pre-written by `warmPots`: holds nothing, but its slot is no longer zero, so the first deposit
+    /// after activation pays for changing a slot rather than creating one (about 17,000 gas less).
+    uint128 private constant _WARM_MARK = type(uint128).max - 1;
     /// @dev Gas an ETH payee gets during a claim: enough for smart wallets (a proxy's delegatecall, events,
     /// several new storage slots, even a call back into the pool), bounded so that one payee cannot make a batch
     /// for others fail or cost unbounded gas.
@@ -296,6 +299,17 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
         return Schedule(_roots[scheduleId], m.totalShares, m.activatesAt, m.supersededAt, m.revoked);
     }
 
+    /// @inheritdoc IRoyaltyPool
+    function warmPots(address[] calldata tokens) external {
+        Header memory h = _header;
+        if (!_pending(h)) revert RoyaltyPoolScheduleNotPending(h.count);
+        uint256 potKey = _potKey(h.count, _meta[h.count]);
+        for (uint256 i; i < tokens.length; ++i) {
+            Pot memory p = _pots[potKey][tokens[i]];
+            if (p.deposited == 0 && p.claimed == 0) _pots[potKey][tokens[i]] = Pot(0, _WARM_MARK);
+        }
+    }
+
     // ---------------------------------------------------------------- claims
 
     /// @inheritdoc IRoyaltyPool
@@ -381,7 +395,7 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
     /// @inheritdoc IRoyaltyPool
     function isSwept(uint256 scheduleId, address token) external view returns (bool) {
         Pot memory p = _pots[_potKey(scheduleId, _meta[scheduleId])][token];
-        return scheduleId != 0 && p.claimed > p.deposited;
+        return scheduleId != 0 && _isSwept(p);
     }
 
     /// @inheritdoc IRoyaltyPool
@@ -426,11 +440,8 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
             revert RoyaltyPoolSweepTooEarly(scheduleId, sweepableAt);
         uint256 fromKey = _potKey(scheduleId, m);
         Pot memory p = _pots[fromKey][token];
-        if (p.claimed > p.deposited) revert RoyaltyPoolPotSwept(scheduleId, token);
-        uint256 remainder;
-        unchecked {
-            remainder = p.deposited - p.claimed; // claims never exceed the pot
-        }
+        if (_isSwept(p)) revert RoyaltyPoolPotSwept(scheduleId, token);
+        uint256 remainder = _remainder(p);
         // Nothing to move (an empty pot, or any token never deposited): refused, so sweeps write no storage
         // and emit no `Swept(0)` for indexers to show.
         if (remainder == 0) revert RoyaltyPoolNothingToSweep(scheduleId, token);
@@ -608,10 +619,16 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
         // Same key as `_potKey` (the current schedule is never revoked), read from the header so that a
         // deposit reads no schedule slot.
         uint256 potKey = scheduleId == h.genesis ? 0 : scheduleId;
-        Pot storage pot = _pots[potKey][token];
+        Pot memory pot = _pots[potKey][token];
         uint256 deposited = uint256(pot.deposited) + amount;
         if (deposited > type(uint128).max) revert RoyaltyPoolPotOverflow(scheduleId, token, amount);
-        pot.deposited = uint128(deposited);
+        // The current pot is never swept; a warmed one starts from nothing claimed.
+        uint128 potClaimed = pot.claimed == _WARM_MARK ? 0 : pot.claimed;
+        _pots[potKey][token] = Pot(uint128(deposited), potClaimed);
+    }
+
+    function _isSwept(Pot memory p) private pure returns (bool) {
+        return p.deposited == 0 && p.claimed == _SWEPT_MARK;
     }
 
     /// @dev The one pot-key rule: a schedule's pots live under key 0 if it owns the unallocated pot (proposed
@@ -640,7 +657,10 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
         Pot memory pot = _pots[potKey][token];
         uint256 deposited = pot.deposited;
         uint256 potClaimed = pot.claimed;
-        if (potClaimed > deposited) revert RoyaltyPoolPotSwept(scheduleId, token);
+        if (potClaimed > deposited) {
+            if (potClaimed == _WARM_MARK) return 0; // warmed, nothing deposited yet
+            revert RoyaltyPoolPotSwept(scheduleId, token);
+        }
         bytes32 key = _claimKey(scheduleId, accountId, token);
         uint256 entitled = Math.mulDiv(deposited, shares, totalShares);
         uint256 paid = _claimed[key];

@@ -288,6 +288,12 @@ interface IRoyaltyPool {
         string calldata uri
     ) external returns (uint256 scheduleId);
 
+    /// @notice Anyone (usually the proposer, right after proposing): pre-writes the pending schedule's empty pots of
+    /// `tokens` (`address(0)` = ETH) so that the first deposit of each after activation updates a storage slot
+    /// instead of creating one (about 17,000 gas less for whoever pays first). Changes no amount; skips pots that
+    /// already hold money. Reverts with `RoyaltyPoolScheduleNotPending` when no schedule is pending.
+    function warmPots(address[] calldata tokens) external;
+
     /// @notice GUARDIAN or admin: revokes the pending schedule `scheduleId` before it activates.
     function revokeSchedule(uint256 scheduleId) external;
 

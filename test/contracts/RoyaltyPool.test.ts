@@ -191,6 +191,40 @@ describe("RoyaltyPool", function () {
       ).to.be.revertedWithCustomError(fos, "ERC20InsufficientBalance");
     });
 
+    it("warmPots pre-writes a pending schedule's empty pots: amounts unchanged, the first deposit after activation is cheap", async function () {
+      const f = await loadFixture(activeFixture);
+      const tokenAddress = await f.token.getAddress();
+      await expect(f.pool.warmPots([tokenAddress])).to.be.revertedWithCustomError(
+        f.pool,
+        "RoyaltyPoolScheduleNotPending",
+      );
+      const s2 = await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES);
+      const reserve = (await f.pool.reserveOf(tokenAddress)) as bigint;
+      await by(f.pool, f.stranger).warmPots([tokenAddress, ETH]);
+      for (const token of [tokenAddress, ETH]) {
+        expect(await f.pool.potOf(s2, token)).to.deep.equal([0n, 0n]);
+        expect(await f.pool.isSwept(s2, token)).to.equal(false);
+      }
+      expect(await f.pool.reserveOf(tokenAddress)).to.equal(reserve);
+      await time.increase(ACTIVATION_DELAY);
+      // A claim on a warmed pot that holds nothing pays nothing and does not revert.
+      await expect(by(f.pool, f.stranger).claim([f.request(s2, 0, [ETH])])).not.to.emit(f.pool, "Claimed");
+      await (await by(f.token, f.payer).mint(f.payer.address, 1000n)).wait();
+      await (await by(f.token, f.payer).approve(await f.pool.getAddress(), 1000n)).wait();
+      const receipt = (await (
+        await by(f.pool, f.payer).deposit(tokenAddress, 1000n, MEMO)
+      ).wait()) as ContractTransactionReceipt;
+      expect(receipt.gasUsed < 60_000n).to.equal(true, `first deposit into a warmed pot: ${receipt.gasUsed}`);
+      expect(await f.pool.potOf(s2, tokenAddress)).to.deep.equal([1000n, 0n]);
+      await by(f.pool, f.payer).depositETH(MEMO, { value: 400n });
+      expect(await f.pool.potOf(s2, ETH)).to.deep.equal([400n, 0n]);
+      await by(f.pool, f.stranger).claim([f.request(s2, 0, [tokenAddress, ETH])]);
+      expect(await f.pool.potOf(s2, tokenAddress)).to.deep.equal([1000n, 500n]);
+      expect(await f.pool.reserveOf(tokenAddress)).to.equal(
+        await balanceOf(f.token, await f.pool.getAddress()),
+      );
+    });
+
     it("deposit and claim work with a USDT-style token that returns nothing", async function () {
       const f = await loadFixture(activeFixture);
       const usdt = (await ethers.deployContract("NoReturnToken", [

@@ -19,6 +19,7 @@ type PoolMethod =
   | "unpause"
   | "proposeSchedule"
   | "revokeSchedule"
+  | "warmPots"
   | "currentScheduleId"
   | "pendingScheduleId"
   | "scheduleCount"

@@ -292,6 +292,16 @@ contract PoolHandler is CommonBase, StdCheats, StdUtils {
             s.activatesAt = block.timestamp + pool.activationDelay();
             s.genesis = currentBefore == 0;
             calls["propose"]++;
+            // Half the proposals warm some of their pots: nothing the pool reports or pays may change.
+            if ((seed >> 4) % 2 == 0) {
+                Snapshot memory before = _snapshot();
+                address[] memory warm = new address[](1 + ((seed >> 5) % N_TOKENS));
+                for (uint256 t; t < warm.length; ++t) warm[t] = tokens[t];
+                pool.warmPots(warm);
+                _check(8, _sameBalances(before, _snapshot()), "warmPots moved money");
+                _check(8, _sameReserves(before, _snapshot()), "warmPots changed reserves");
+                calls["warmPots"]++;
+            }
         } catch {
             _check(9, pendingBefore != 0, "proposal refused while nothing is pending");
         }
