@@ -619,12 +619,21 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
         // Same key as `_potKey` (the current schedule is never revoked), read from the header so that a
         // deposit reads no schedule slot.
         uint256 potKey = scheduleId == h.genesis ? 0 : scheduleId;
-        Pot memory pot = _pots[potKey][token];
-        uint256 deposited = uint256(pot.deposited) + amount;
+        Pot storage pot = _pots[potKey][token];
+        // One read and one write of the packed slot (`deposited` in the low 128 bits): this is the deposit's
+        // hot path, and the struct copy the compiler makes costs a few hundred gas more.
+        uint256 word;
+        assembly ("memory-safe") {
+            word := sload(pot.slot)
+        }
+        uint256 deposited = (word & type(uint128).max) + amount;
         if (deposited > type(uint128).max) revert RoyaltyPoolPotOverflow(scheduleId, token, amount);
+        uint256 potClaimed = word >> 128;
         // The current pot is never swept; a warmed one starts from nothing claimed.
-        uint128 potClaimed = pot.claimed == _WARM_MARK ? 0 : pot.claimed;
-        _pots[potKey][token] = Pot(uint128(deposited), potClaimed);
+        if (potClaimed == _WARM_MARK) potClaimed = 0;
+        assembly ("memory-safe") {
+            sstore(pot.slot, or(shl(128, potClaimed), deposited))
+        }
     }
 
     function _isSwept(Pot memory p) private pure returns (bool) {
