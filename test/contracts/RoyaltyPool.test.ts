@@ -411,8 +411,11 @@ describe("RoyaltyPool", function () {
     it("proposeSchedule records the schedule, emits every hash and activates after the delay", async function () {
       const f = await loadFixture(tableFixture);
       const [th, ph, ih] = [ethers.id("table"), ethers.id("policy"), ethers.id("inputs")];
+      // Pin the proposal's block time: reading the clock after sending would race the automined block.
+      const proposedAt = BigInt(await time.latest()) + 10n;
+      await time.setNextBlockTimestamp(proposedAt);
       const tx = by(f.pool, f.proposer).proposeSchedule(f.tree.root, TOTAL_SHARES, th, ph, ih, "ipfs://t");
-      const at = BigInt(await time.latest()) + 1n + ACTIVATION_DELAY;
+      const at = proposedAt + ACTIVATION_DELAY;
       await expect(tx)
         .to.emit(f.pool, "ScheduleProposed")
         .withArgs(1n, f.proposer.address, f.tree.root, TOTAL_SHARES, th, ph, ih, "ipfs://t", at);
