@@ -10,8 +10,9 @@ import {IIdentityRegistry} from "./interfaces/IIdentityRegistry.sol";
 /// @title IdentityRegistry
 /// @notice Binds identity accountIds to payee wallets on the word of attestors, with delayed, cancellable rebinds.
 /// @dev Privileged powers, each in one sentence:
-/// - DEFAULT_ADMIN (one account, two-step transfer after `defaultAdminDelay`): grants and revokes ATTESTOR_ROLE and
-///   sets `rebindDelay` within [MIN_REBIND_DELAY, MAX_REBIND_DELAY]; it cannot bind or move any identity itself.
+/// - DEFAULT_ADMIN (one account, two-step transfer after `defaultAdminDelay`): revokes ATTESTOR_ROLE at once, grants
+///   it only `rebindDelay` after asking (cancellable by any attestor or the admin meanwhile), and sets `rebindDelay`
+///   within [MIN_REBIND_DELAY, MAX_REBIND_DELAY]; it cannot bind or move any identity itself.
 /// - ATTESTOR: binds an unbound identity at once, proposes a delayed rebind of a bound one (cancellable by its payee),
 ///   and cancels any pending rebind.
 /// - Current payee of an identity: moves or drops that identity's binding at once and cancels its pending rebind.
@@ -36,10 +37,18 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
         address attestor;
     }
 
-    mapping(bytes32 accountId => address payee) private _payees;
+    /// @dev One slot: the payee and whether a rebind of it is pending, so a pool learns both in one read.
+    struct Binding {
+        address payee;
+        bool rebindPending;
+    }
+
+    mapping(bytes32 accountId => Binding binding) private _bindings;
     mapping(bytes32 accountId => uint256 nonce) private _nonces;
     mapping(bytes32 accountId => PendingRebind pending) private _pending;
     uint256 private _rebindDelay;
+    /// @dev account => time from which its ATTESTOR_ROLE grant may be applied (0 = none scheduled).
+    mapping(address account => uint256 executableAt) private _attestorGrants;
 
     /// @param initialAdmin The DEFAULT_ADMIN (for production, the consortium multisig).
     /// @param adminTransferDelay Seconds a started admin transfer must wait before it can be accepted.
@@ -72,7 +81,13 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
 
     /// @inheritdoc IIdentityRegistry
     function payeeOf(bytes32 accountId) external view returns (address payee) {
-        return _payees[accountId];
+        return _bindings[accountId].payee;
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function bindingOf(bytes32 accountId) external view returns (address payee, bool rebindPending) {
+        Binding memory b = _bindings[accountId];
+        return (b.payee, b.rebindPending);
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -124,7 +139,7 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
         address payee = attestation.payee;
         uint256 nonce = _verifyAttestation(attestation, identity, attestor, signature);
 
-        address current = _payees[accountId];
+        address current = _bindings[accountId].payee;
         if (current == payee) revert IdentityRegistryPayeeUnchanged(accountId, payee);
 
         // Cannot overflow: one increment per accepted attestation.
@@ -134,7 +149,7 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
 
         if (current == address(0)) {
             // Only bound identities can have a pending rebind (unbind clears it), so nothing to clear here.
-            _payees[accountId] = payee;
+            _bindings[accountId] = Binding(payee, false);
             emit IdentityBound(accountId, payee, attestor, nonce, identity);
             return true;
         }
@@ -147,13 +162,16 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
             executableAt: uint48(executableAt),
             attestor: attestor
         });
+        // Pools hold the identity's claims until the rebind is finalized or cancelled, so money owed to a
+        // wallet being recovered is not sent to the (possibly lost) old one meanwhile.
+        _bindings[accountId].rebindPending = true;
         emit RebindProposed(accountId, current, payee, attestor, nonce, executableAt, identity);
         return false;
     }
 
     /// @inheritdoc IIdentityRegistry
     function cancelRebind(bytes32 accountId) external {
-        if (msg.sender != _payees[accountId] && !hasRole(ATTESTOR_ROLE, msg.sender)) {
+        if (msg.sender != _bindings[accountId].payee && !hasRole(ATTESTOR_ROLE, msg.sender)) {
             revert IdentityRegistryUnauthorizedCancel(accountId, msg.sender);
         }
         if (!_clearPending(accountId)) revert IdentityRegistryNoPendingRebind(accountId);
@@ -170,9 +188,9 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
         if (!hasRole(ATTESTOR_ROLE, p.attestor))
             revert IdentityRegistryAttestorRevoked(accountId, p.attestor);
 
-        address previous = _payees[accountId];
+        address previous = _bindings[accountId].payee;
         delete _pending[accountId];
-        _payees[accountId] = p.newPayee;
+        _bindings[accountId] = Binding(p.newPayee, false);
         emit RebindFinalized(accountId, previous, p.newPayee);
     }
 
@@ -185,7 +203,7 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
         address current = _onlyPayee(accountId);
         if (newPayee == address(0)) revert IdentityRegistryZeroPayee(accountId);
         if (newPayee == current) revert IdentityRegistryPayeeUnchanged(accountId, newPayee);
-        _payees[accountId] = newPayee;
+        _bindings[accountId].payee = newPayee;
         emit PayeeChanged(accountId, current, newPayee);
         _clearPending(accountId);
     }
@@ -193,7 +211,7 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
     /// @inheritdoc IIdentityRegistry
     function unbind(bytes32 accountId) external {
         address current = _onlyPayee(accountId);
-        delete _payees[accountId];
+        delete _bindings[accountId].payee;
         emit IdentityUnbound(accountId, current);
         _clearPending(accountId);
     }
@@ -201,6 +219,43 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
     // ---------------------------------------------------------------------------------------------------------
     // Admin
     // ---------------------------------------------------------------------------------------------------------
+
+    /// @notice Admin: grants `role`; ATTESTOR_ROLE is only scheduled (`AttestorGrantScheduled`), for anyone to
+    /// apply `rebindDelay` later with `applyAttestorGrant`. An attestor binds unbound identities at once, so a new
+    /// one (say the admin's own key) must be visible that long first. Other roles behave as in OpenZeppelin.
+    function grantRole(bytes32 role, address account) public override {
+        if (role != ATTESTOR_ROLE) return super.grantRole(role, account);
+        _checkRole(getRoleAdmin(role));
+        if (hasRole(role, account)) return;
+        uint256 executableAt = block.timestamp + _rebindDelay;
+        _attestorGrants[account] = executableAt;
+        emit AttestorGrantScheduled(account, executableAt, msg.sender);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function applyAttestorGrant(address account) external {
+        uint256 executableAt = _attestorGrants[account];
+        if (executableAt == 0 || block.timestamp < executableAt) {
+            revert IdentityRegistryAttestorGrantNotReady(account, executableAt);
+        }
+        delete _attestorGrants[account];
+        _grantRole(ATTESTOR_ROLE, account);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function cancelAttestorGrant(address account) external {
+        if (!hasRole(ATTESTOR_ROLE, msg.sender) && msg.sender != defaultAdmin()) {
+            revert IdentityRegistryUnauthorizedGrantCancel(account, msg.sender);
+        }
+        if (_attestorGrants[account] == 0) revert IdentityRegistryAttestorGrantNotReady(account, 0);
+        delete _attestorGrants[account];
+        emit AttestorGrantCancelled(account, msg.sender);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function attestorGrantExecutableAt(address account) external view returns (uint256) {
+        return _attestorGrants[account];
+    }
 
     /// @inheritdoc IIdentityRegistry
     function setRebindDelay(uint256 newDelay) external onlyRole(DEFAULT_ADMIN_ROLE) {
@@ -222,7 +277,7 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
 
     /// @dev Returns the caller if it is the current (non-zero) payee of `accountId`.
     function _onlyPayee(bytes32 accountId) internal view returns (address current) {
-        current = _payees[accountId];
+        current = _bindings[accountId].payee;
         // An unbound identity has payee address(0), which can never be msg.sender.
         if (msg.sender != current) revert IdentityRegistryNotPayee(accountId, msg.sender, current);
     }
@@ -232,6 +287,7 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
         address newPayee = _pending[accountId].newPayee;
         if (newPayee == address(0)) return false;
         delete _pending[accountId];
+        _bindings[accountId].rebindPending = false;
         emit RebindCancelled(accountId, newPayee, msg.sender);
         return true;
     }

@@ -12,7 +12,8 @@ pragma solidity 0.8.30;
 /// - On an unbound identity the attestation binds at once. On a bound identity it only proposes a rebind that can be
 ///   finalized by anyone `rebindDelay` seconds later; until then the current payee (or any ATTESTOR) can cancel it.
 ///   A newer attestation replaces a pending rebind and restarts its delay. Revoking an attestor voids the rebinds
-///   it proposed that are still pending.
+///   it proposed that are still pending. While a rebind is pending, pools pay nothing to the identity
+///   (`bindingOf` reports it), so a recovery never loses money to the old wallet.
 /// - The current payee can move its binding at once (`setPayee`) or drop it (`unbind`); both clear a pending rebind.
 /// Nonces are per accountId and sequential: every accepted attestation for an identity consumes `nonces(accountId)`,
 /// so an attestation is usable once and any older unsubmitted attestation for that identity becomes void.
@@ -55,6 +56,10 @@ interface IIdentityRegistry {
     error IdentityRegistryRebindNotReady(bytes32 accountId, uint256 executableAt, uint256 timestamp);
     /// @notice The attestor that proposed the pending rebind no longer holds the ATTESTOR role.
     error IdentityRegistryAttestorRevoked(bytes32 accountId, address attestor);
+    /// @notice Only an ATTESTOR or the admin may cancel a scheduled ATTESTOR_ROLE grant.
+    error IdentityRegistryUnauthorizedGrantCancel(address account, address caller);
+    /// @notice No ATTESTOR_ROLE grant is scheduled for `account` (`executableAt` 0), or it is not due yet.
+    error IdentityRegistryAttestorGrantNotReady(address account, uint256 executableAt);
     /// @notice The rebind delay is outside [MIN_REBIND_DELAY, MAX_REBIND_DELAY].
     error IdentityRegistryRebindDelayOutOfBounds(uint256 delay, uint256 min, uint256 max);
 
@@ -87,6 +92,11 @@ interface IIdentityRegistry {
     event RebindCancelled(bytes32 indexed accountId, address indexed newPayee, address indexed by);
     /// @notice A pending rebind took effect.
     event RebindFinalized(bytes32 indexed accountId, address indexed previousPayee, address indexed newPayee);
+    /// @notice The admin asked to grant ATTESTOR_ROLE to `account`; anyone may apply it with `applyAttestorGrant`
+    /// from `executableAt` unless an attestor or the admin cancels it first.
+    event AttestorGrantScheduled(address indexed account, uint256 executableAt, address indexed sender);
+    /// @notice A scheduled ATTESTOR_ROLE grant was cancelled by `by`.
+    event AttestorGrantCancelled(address indexed account, address indexed by);
     /// @notice The admin changed the delay applied to rebinds proposed from now on.
     event RebindDelayChanged(uint256 previousDelay, uint256 newDelay);
 
@@ -113,6 +123,11 @@ interface IIdentityRegistry {
     /// @notice The wallet that receives money owed to `accountId`, or address(0) while unbound.
     /// @dev A matured but not finalized rebind does not change this; call `finalizeRebind` first.
     function payeeOf(bytes32 accountId) external view returns (address payee);
+
+    /// @notice `payeeOf(accountId)` and whether an attestor's rebind of it is pending, in one storage read.
+    /// Pools refuse to pay an identity while `rebindPending`: its owner may be recovering it from a lost key,
+    /// so its money waits for `finalizeRebind` (then goes to the new wallet) or `cancelRebind`.
+    function bindingOf(bytes32 accountId) external view returns (address payee, bool rebindPending);
 
     /// @notice The nonce the next attestation for `accountId` must carry.
     function nonces(bytes32 accountId) external view returns (uint256);
@@ -155,6 +170,17 @@ interface IIdentityRegistry {
     /// @notice Applies the pending rebind of `accountId` once its delay has passed; callable by anyone.
     /// Reverts if the proposing attestor has lost ATTESTOR_ROLE since.
     function finalizeRebind(bytes32 accountId) external;
+
+    /// @notice Anyone: grants ATTESTOR_ROLE to `account` once the grant the admin scheduled with
+    /// `grantRole(ATTESTOR_ROLE, account)` is due (`rebindDelay` after it was asked for). Initial attestors
+    /// (constructor) are immediate.
+    function applyAttestorGrant(address account) external;
+
+    /// @notice Any ATTESTOR or the admin: cancels a scheduled ATTESTOR_ROLE grant.
+    function cancelAttestorGrant(address account) external;
+
+    /// @notice When the scheduled ATTESTOR_ROLE grant of `account` may be applied (0 = none).
+    function attestorGrantExecutableAt(address account) external view returns (uint256);
 
     /// @notice Admin power: sets the delay applied to rebinds proposed from now on, within
     /// [MIN_REBIND_DELAY, MAX_REBIND_DELAY]; pending rebinds keep the time they were given.

@@ -9,8 +9,10 @@ interface IPoolFactory {
     /// @notice Everything a new pool is configured with.
     /// @param admin Pool admin (two-step transferable), e.g. the consortium multisig.
     /// @param registry Identity registry used by the pool to find payees of identity accountIds.
-    /// @param activationDelay Seconds between a schedule proposal and its activation.
-    /// @param claimWindow Seconds after a schedule is superseded before its remainder may be swept.
+    /// @param activationDelay Seconds between a schedule proposal and its activation (at least the pool's
+    /// MIN_ACTIVATION_DELAY, or `createPool` reverts with `RoyaltyPoolActivationDelayTooShort`).
+    /// @param claimWindow Seconds after a schedule is superseded before its remainder may be swept (at least
+    /// MIN_CLAIM_WINDOW, or `RoyaltyPoolClaimWindowTooShort`).
     /// @param proposers Initial PROPOSER_ROLE holders.
     /// @param guardians Initial GUARDIAN_ROLE holders.
     struct PoolConfig {

@@ -8,7 +8,8 @@ import {IRoyaltyPool} from "../interfaces/IRoyaltyPool.sol";
 /// re-enters the pool with a call chosen in advance, usually `claim` with the same requests, to try to be paid
 /// twice. The re-entry's outcome is recorded instead of bubbled up, so the outer claim can finish and the test can
 /// check that the payee received no more than its entitlement. It can also refuse ETH outright, like a contract
-/// without a payable fallback, to test that a failed payout claims nothing.
+/// without a payable fallback, or burn all the gas it is given, to test that such a payee cannot fail or grief a
+/// batched claim.
 contract ReentrantPayee {
     /// @notice The payee was set to refuse ETH.
     error ReentrantPayeeRefusesEth(uint256 amount);
@@ -19,6 +20,8 @@ contract ReentrantPayee {
     bytes public reentryCall;
     /// @notice Whether the next receipts of ETH revert.
     bool public refuseEth;
+    /// @notice Whether the next receipts of ETH loop until they run out of gas.
+    bool public burnGas;
     /// @notice How many times a re-entry was attempted, and how many of those the pool accepted.
     uint256 public reentryAttempts;
     uint256 public reentrySuccesses;
@@ -47,10 +50,21 @@ contract ReentrantPayee {
         refuseEth = refuse;
     }
 
+    function setBurnGas(bool burn) external {
+        burnGas = burn;
+    }
+
+    /// @notice Withdraws the ETH the pool credited to this payee, to `to`.
+    function withdrawFromPool(address to) external {
+        POOL.withdrawETH(to);
+    }
+
     // Deliberately complex: re-entering the pool from here is the point of this contract.
     // solhint-disable-next-line no-complex-fallback
     receive() external payable {
         if (refuseEth) revert ReentrantPayeeRefusesEth(msg.value);
+        // solhint-disable-next-line no-empty-blocks
+        while (burnGas) {}
         ethReceived += msg.value;
         if (reentryCall.length == 0 || _inCallback) return;
         _inCallback = true;

@@ -18,12 +18,15 @@ import hre from "hardhat";
 import { syntheticAddressTable } from "../../test/contracts/helpers/merkle.ts";
 import {
   ACTIVATION_DELAY,
+  bindIdentity,
   by,
   CLAIM_WINDOW,
   createPool,
   DAY,
+  ETH,
   type ClaimRequest,
   type Factory,
+  type Registry,
   type Token,
   namedSigners,
   propose,
@@ -36,6 +39,10 @@ const TARGETS = {
   claim_repeat: 78_000,
   claim_extra_schedule: 55_000,
   create_pool: 200_000,
+  claim_first_identity_depth20: 112_000,
+  claim_repeat_identity: 80_000,
+  deposit_erc20_new_pot: 60_000,
+  deposit_eth_new_pot: 36_000,
 } as const;
 type Key = keyof typeof TARGETS;
 
@@ -49,25 +56,28 @@ async function gasOf(tx: Promise<{ wait(): Promise<unknown> }>): Promise<number>
 }
 
 async function main(): Promise<void> {
-  await hre.tasks.getTask("build").run({ quiet: true });
+  await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
   const { ethers, networkHelpers } = await hre.network.create();
   const s = await namedSigners(ethers);
   const results = {} as Record<Key, number>;
 
   const t0 = performance.now();
-  const table = syntheticAddressTable(LEAVES, SHARES_EACH);
+  // Leaf 3 (at depth 20, next to the three address leaves measured) is an identity, paid through the registry.
+  const IDENTITY_LEAF = 3;
+  const table = syntheticAddressTable(LEAVES, SHARES_EACH, 1, (i) => i === IDENTITY_LEAF);
   const buildSeconds = (performance.now() - t0) / 1000;
   // Leaves at depth 20 (most of them in a 10^6-leaf tree); take the first few.
   const deep: number[] = [];
   for (let i = 0; deep.length < 3; i++) if (table.tree.depth(i) === 20) deep.push(i);
   const [first, second, third] = deep as [number, number, number];
+  if (table.tree.depth(IDENTITY_LEAF) !== 20) throw new Error("the identity leaf is not at depth 20");
 
-  const registry = await ethers.deployContract("IdentityRegistry", [
+  const registry = (await ethers.deployContract("IdentityRegistry", [
     s.admin.address,
     2n * DAY,
     3n * DAY,
     [s.attestor.address],
-  ]);
+  ])) as unknown as Registry;
   const factory = (await ethers.deployContract("PoolFactory")) as unknown as Factory;
   const { pool, receipt } = await createPool(ethers, factory, {
     admin: s.admin.address,
@@ -108,13 +118,25 @@ async function main(): Promise<void> {
   const claimant = by(pool, s.stranger); // anyone may submit; the payee is the leaf's address
 
   results.claim_first_depth20 = await gasOf(claimant.claim([request(s1, first)]));
+  // An identity bound to a fresh wallet: the pool asks the registry (bindingOf) for its payee.
+  const identityPayee = ethers.Wallet.createRandom().address;
+  await bindIdentity(ethers, registry, s.attestor, table.identityOf(IDENTITY_LEAF), identityPayee);
+  results.claim_first_identity_depth20 = await gasOf(claimant.claim([request(s1, IDENTITY_LEAF)]));
   await (await by(pool, s.payer).deposit(tokenAddress, amount, ethers.id("invoice-3"))).wait();
   results.claim_repeat = await gasOf(claimant.claim([request(s1, first)]));
+  results.claim_repeat_identity = await gasOf(claimant.claim([request(s1, IDENTITY_LEAF)]));
 
-  // A second schedule (same table) with money of its own.
+  // A second schedule (same table) with money of its own. Its proposer warms its pots of the tokens it expects,
+  // so the first deposit of each after activation (by whichever payer comes first) updates a slot.
   const s2 = await propose(pool, s.proposer, table.tree.root, TOTAL_SHARES);
+  await (await by(pool, s.proposer).warmPots([tokenAddress, ETH])).wait();
   await networkHelpers.time.increase(ACTIVATION_DELAY);
-  await (await by(pool, s.payer).deposit(tokenAddress, amount, ethers.id("invoice-4"))).wait();
+  results.deposit_erc20_new_pot = await gasOf(
+    by(pool, s.payer).deposit(tokenAddress, amount, ethers.id("invoice-4")),
+  );
+  results.deposit_eth_new_pot = await gasOf(
+    by(pool, s.payer).depositETH(ethers.id("eth-3"), { value: 10n ** 18n }),
+  );
   const one = await gasOf(claimant.claim([request(s2, second)]));
   const two = await gasOf(claimant.claim([request(s1, third), request(s2, third)]));
   results.claim_extra_schedule = two - one;
@@ -143,6 +165,13 @@ async function main(): Promise<void> {
       claim_extra_schedule: `claim of 2 schedules (${two}) minus claim of 1 schedule (${one}), fresh payees`,
       deposit_erc20: "second deposit into the current schedule (warm pot), finite allowance",
       deposit_eth: "second depositETH into the current schedule (warm pot)",
+      claim_first_identity_depth20:
+        "as claim_first_depth20, for an identity accountId bound in the registry to a fresh wallet",
+      claim_repeat_identity: "same identity leaf after another deposit",
+      deposit_erc20_new_pot:
+        "first deposit of the token after a schedule activates, its pot warmed by warmPots at proposal",
+      deposit_eth_new_pot:
+        "first depositETH after a schedule activates, its pot warmed by warmPots at proposal",
       create_pool: "factory.createPool with admin, one proposer, one guardian",
     },
     machine: { cpu: cpus[0]?.model ?? "unknown", cores: cpus.length },

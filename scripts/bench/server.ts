@@ -40,7 +40,7 @@ import {
   merkleProof,
   merkleRoot,
 } from "@wellspring/attribution";
-import { createPool, royaltyPoolAbi } from "@wellspring/sdk";
+import { createPool, POOL_MIN_DELAYS, royaltyPoolAbi } from "@wellspring/sdk";
 import {
   encodeFunctionData,
   erc20Abi,
@@ -167,7 +167,10 @@ const idAt = (t: BenchTable, row: number): Hex => bytesToHex(t.ids.subarray(row 
 // ---- chain -----------------------------------------------------------------------------------
 
 async function deployChain() {
-  const connection = await network.connect();
+  // The chain's clock starts one activation delay (the pool's minimum) behind the wall clock, so the
+  // schedule proposed below is active by the server's wall clock without time travel.
+  const initialDate = new Date(Date.now() - POOL_MIN_DELAYS.activationDelay * 1000);
+  const connection = await network.connect({ override: { initialDate } });
   const { viem } = connection;
   const publicClient = (await viem.getPublicClient()) as unknown as PublicClient;
   const wallets = await viem.getWalletClients();
@@ -187,8 +190,7 @@ async function deployChain() {
     config: {
       admin: admin.account.address,
       registry,
-      // Active at once, so the server's wall clock agrees with the chain's without time travel.
-      activationDelay: 0,
+      activationDelay: POOL_MIN_DELAYS.activationDelay,
       claimWindow: 7 * 86_400,
       proposers: [admin.account.address],
       guardians: [admin.account.address],
@@ -320,7 +322,9 @@ async function benchClaims(chain: Chain, table: BenchTable, addressRows: number[
   });
   await chain.wait(proposal);
   const scheduleId = 1n;
-  const activatesAt = Number((await chain.publicClient.getBlock()).timestamp) * 1000;
+  const activatesAt =
+    (Number((await chain.publicClient.getBlock()).timestamp) + POOL_MIN_DELAYS.activationDelay) * 1000;
+  await chain.connection.networkHelpers.time.increase(POOL_MIN_DELAYS.activationDelay);
 
   await depositUsdc(chain, 777_777_777_777n, "after-1");
   for (const row of addressRows) {

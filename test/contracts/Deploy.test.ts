@@ -236,7 +236,7 @@ describe("Deployment (Ignition modules)", function () {
       const d = await deployed();
       const deployer = d.signers[0]!.address;
       expect(await d.registry.defaultAdmin()).to.equal(deployer);
-      expect(await d.registry.defaultAdminDelay()).to.equal(0n);
+      expect(await d.registry.defaultAdminDelay()).to.equal(2n * 24n * 3600n);
       expect(await d.registry.rebindDelay()).to.equal(3n * 24n * 3600n);
       expect(await d.registry.hasRole(await d.registry.ATTESTOR_ROLE(), deployer)).to.equal(false);
       expect(await d.pool.admin()).to.equal(deployer);

@@ -30,6 +30,7 @@ type RegistryMethod =
   | "DOMAIN_SEPARATOR"
   | "eip712Domain"
   | "payeeOf"
+  | "bindingOf"
   | "nonces"
   | "pendingRebindOf"
   | "rebindDelay"
@@ -50,7 +51,10 @@ type RegistryMethod =
   | "beginDefaultAdminTransfer"
   | "cancelDefaultAdminTransfer"
   | "acceptDefaultAdminTransfer"
-  | "supportsInterface";
+  | "supportsInterface"
+  | "applyAttestorGrant"
+  | "cancelAttestorGrant"
+  | "attestorGrantExecutableAt";
 type Registry = Contract & Record<RegistryMethod, BaseContractMethod>;
 
 /** The registry as seen by transactions sent from `signer`. */
@@ -117,6 +121,13 @@ async function attest(
   };
   const signature = await sign(opts.signer ?? f.attestor, opts.domain ?? f.domain, attestation);
   return { attestation, signature };
+}
+
+/** Grants ATTESTOR_ROLE to `account` as the admin: scheduled, then applied once `rebindDelay` has passed. */
+async function grantAttestor(f: Fixture, account: string): Promise<void> {
+  await f.registry.grantRole(await f.registry.ATTESTOR_ROLE(), account);
+  await time.increase(REBIND_DELAY);
+  await f.registry.applyAttestorGrant(account);
 }
 
 /** Fixture with ACCOUNT bound to `payee`. */
@@ -233,6 +244,32 @@ describe("IdentityRegistry", function () {
         .to.emit(f.registry, "IdentityBound")
         .withArgs(ACCOUNT, f.payee.address, f.attestor.address, 0n, "");
       expect(await f.registry.payeeOf(ACCOUNT)).to.equal(f.payee.address);
+    });
+
+    it("accepts an ERC-1271 contract attestor (a multisig) and refuses signatures its rules reject", async function () {
+      const f = await loadFixture(deployRegistry);
+      // The wallet approves what its owner key (stranger) signs; the wallet, not the key, holds the role.
+      const wallet = await ethers.deployContract("ERC1271Wallet", [f.stranger.address]);
+      const walletAddress = await wallet.getAddress();
+      await f.registry.grantRole(await f.registry.ATTESTOR_ROLE(), walletAddress);
+      await time.increase(REBIND_DELAY);
+      await f.registry.applyAttestorGrant(walletAddress);
+      const foreign = await attest(f, f.payee.address, { signer: f.attestor });
+      await expect(
+        f.registry.submitAttestation(foreign.attestation, IDENTITY, walletAddress, foreign.signature),
+      )
+        .to.be.revertedWithCustomError(f.registry, "IdentityRegistryInvalidSignature")
+        .withArgs(walletAddress);
+      const { attestation, signature } = await attest(f, f.payee.address, { signer: f.stranger });
+      await expect(f.registry.submitAttestation(attestation, IDENTITY, walletAddress, signature))
+        .to.emit(f.registry, "IdentityBound")
+        .withArgs(ACCOUNT, f.payee.address, walletAddress, 0n, IDENTITY);
+      expect(await f.registry.payeeOf(ACCOUNT)).to.equal(f.payee.address);
+      // The owner key alone is no attestor.
+      const next = await attest(f, f.payee2.address, { signer: f.stranger });
+      await expect(
+        f.registry.submitAttestation(next.attestation, IDENTITY, f.stranger.address, next.signature),
+      ).to.be.revertedWithCustomError(f.registry, "IdentityRegistryNotAttestor");
     });
 
     it("keeps nonces per identity", async function () {
@@ -694,9 +731,7 @@ describe("IdentityRegistry", function () {
       await expect(by(f.registry, f.attestor).grantRole(role, f.stranger.address))
         .to.be.revertedWithCustomError(f.registry, "AccessControlUnauthorizedAccount")
         .withArgs(f.attestor.address, ethers.ZeroHash);
-      await expect(f.registry.grantRole(role, f.stranger.address))
-        .to.emit(f.registry, "RoleGranted")
-        .withArgs(role, f.stranger.address, f.admin.address);
+      await grantAttestor(f, f.stranger.address);
       const { attestation, signature } = await attest(f, f.payee.address, { signer: f.stranger });
       await f.registry.submitAttestation(attestation, IDENTITY, f.stranger.address, signature);
       await expect(f.registry.revokeRole(role, f.stranger.address))
@@ -710,6 +745,43 @@ describe("IdentityRegistry", function () {
         .withArgs(f.stranger.address);
       // Revocation does not undo a binding that already took effect.
       expect(await f.registry.payeeOf(ACCOUNT)).to.equal(f.payee.address);
+    });
+
+    it("an ATTESTOR grant waits rebindDelay, so the admin cannot bind unbound identities with its own key at once", async function () {
+      const f = await loadFixture(deployRegistry);
+      const role = await f.registry.ATTESTOR_ROLE();
+      const at = BigInt(await time.latest()) + 10n;
+      await time.setNextBlockTimestamp(at);
+      await expect(f.registry.grantRole(role, f.admin.address))
+        .to.emit(f.registry, "AttestorGrantScheduled")
+        .withArgs(f.admin.address, at + REBIND_DELAY, f.admin.address);
+      expect(await f.registry.hasRole(role, f.admin.address)).to.equal(false);
+      expect(await f.registry.attestorGrantExecutableAt(f.admin.address)).to.equal(at + REBIND_DELAY);
+      const { attestation, signature } = await attest(f, f.payee.address, { signer: f.admin });
+      await expect(
+        f.registry.submitAttestation(attestation, IDENTITY, f.admin.address, signature),
+      ).to.be.revertedWithCustomError(f.registry, "IdentityRegistryNotAttestor");
+      await expect(f.registry.applyAttestorGrant(f.admin.address))
+        .to.be.revertedWithCustomError(f.registry, "IdentityRegistryAttestorGrantNotReady")
+        .withArgs(f.admin.address, at + REBIND_DELAY);
+      // Any attestor sees the event and cancels; strangers cannot.
+      await expect(by(f.registry, f.stranger).cancelAttestorGrant(f.admin.address))
+        .to.be.revertedWithCustomError(f.registry, "IdentityRegistryUnauthorizedGrantCancel")
+        .withArgs(f.admin.address, f.stranger.address);
+      await expect(by(f.registry, f.attestor2).cancelAttestorGrant(f.admin.address))
+        .to.emit(f.registry, "AttestorGrantCancelled")
+        .withArgs(f.admin.address, f.attestor2.address);
+      await time.increase(REBIND_DELAY);
+      await expect(f.registry.applyAttestorGrant(f.admin.address))
+        .to.be.revertedWithCustomError(f.registry, "IdentityRegistryAttestorGrantNotReady")
+        .withArgs(f.admin.address, 0n);
+      // Uncancelled, anyone applies it once due.
+      await f.registry.grantRole(role, f.stranger.address);
+      await time.increase(REBIND_DELAY);
+      await expect(by(f.registry, f.payee).applyAttestorGrant(f.stranger.address))
+        .to.emit(f.registry, "RoleGranted")
+        .withArgs(role, f.stranger.address, f.payee.address);
+      expect(await f.registry.attestorGrantExecutableAt(f.stranger.address)).to.equal(0n);
     });
 
     it("an attestor can renounce its role", async function () {
@@ -926,6 +998,9 @@ describe("IdentityRegistry", function () {
                   isAttestor.delete(a);
                 } else {
                   await step(() => f.registry.grantRole(role, a), null);
+                  // A grant waits rebindDelay (an attestor could cancel it meanwhile); applied exactly when due.
+                  now += REBIND_DELAY - 1n;
+                  await step(() => f.registry.applyAttestorGrant(a), null);
                   isAttestor.add(a);
                 }
                 break;
@@ -1017,6 +1092,11 @@ describe("IdentityRegistry", function () {
               );
               expect(await f.registry.nonces(accountId)).to.equal(nonces.get(accountId) ?? 0n);
               const p = pending.get(accountId);
+              // Pools read the payee and the pending flag together; the flag must follow `pendingRebindOf`.
+              expect(await f.registry.bindingOf(accountId)).to.deep.equal([
+                payeeOf.get(accountId) ?? ethers.ZeroAddress,
+                p !== undefined,
+              ]);
               expect(await f.registry.pendingRebindOf(accountId)).to.deep.equal(
                 p === undefined
                   ? [ethers.ZeroAddress, ethers.ZeroAddress, 0n]

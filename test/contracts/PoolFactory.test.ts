@@ -2,6 +2,8 @@ import { expect } from "chai";
 import type { ContractTransactionReceipt, Log } from "ethers";
 import { network } from "hardhat";
 
+import { POOL_MIN_DELAYS } from "../../packages/sdk/src/actions/createPool.ts";
+
 import {
   ACTIVATION_DELAY,
   CLAIM_WINDOW,
@@ -100,6 +102,35 @@ describe("PoolFactory", function () {
     await expect(
       f.factory.createPool({ ...f.config, guardians: [ethers.ZeroAddress] }),
     ).to.be.revertedWithCustomError(impl, "RoyaltyPoolInvalidRoleHolder");
+  });
+
+  it("createPool refuses an activation delay or claim window below the pool's minimum, and takes exactly it", async function () {
+    const f = await loadFixture(fixture);
+    const impl = await ethers.getContractAt("RoyaltyPool", await f.factory.implementation());
+    const minDelay = (await impl.getFunction("MIN_ACTIVATION_DELAY")()) as bigint;
+    const minWindow = (await impl.getFunction("MIN_CLAIM_WINDOW")()) as bigint;
+    // The SDK and the server state the same bounds.
+    expect([minDelay, minWindow]).to.deep.equal([
+      BigInt(POOL_MIN_DELAYS.activationDelay),
+      BigInt(POOL_MIN_DELAYS.claimWindow),
+    ]);
+    for (const activationDelay of [0n, minDelay - 1n]) {
+      await expect(f.factory.createPool({ ...f.config, activationDelay }))
+        .to.be.revertedWithCustomError(impl, "RoyaltyPoolActivationDelayTooShort")
+        .withArgs(activationDelay, minDelay);
+    }
+    for (const claimWindow of [0n, minWindow - 1n]) {
+      await expect(f.factory.createPool({ ...f.config, claimWindow }))
+        .to.be.revertedWithCustomError(impl, "RoyaltyPoolClaimWindowTooShort")
+        .withArgs(claimWindow, minWindow);
+    }
+    const { pool } = await createPool(ethers, f.factory, {
+      ...f.config,
+      activationDelay: minDelay,
+      claimWindow: minWindow,
+    });
+    expect(await pool.activationDelay()).to.equal(minDelay);
+    expect(await pool.claimWindow()).to.equal(minWindow);
   });
 
   it("createPool with admin, proposer and guardian stays within the 200,000 gas budget", async function () {

@@ -165,6 +165,66 @@ describe("RoyaltyPool", function () {
       expect(await balanceOf(fot, f.alice)).to.equal(4_950n - 49n);
     });
 
+    it("a token that charges the sender on top (unsupported) is credited exactly, and its payouts drain the pool", async function () {
+      const f = await loadFixture(activeFixture);
+      const fos = (await ethers.deployContract("FeeOnSenderToken", ["Fee", "FOS", 100n])) as unknown as Token;
+      const fosAddress = await fos.getAddress();
+      const poolAddress = await f.pool.getAddress();
+      await fos.mint(f.payer.address, 10_100n);
+      await by(fos, f.payer).approve(poolAddress, 10_000n);
+      // The payer pays 10,000 plus a 100 fee; the pool receives and credits exactly 10,000.
+      await expect(by(f.pool, f.payer).deposit(fosAddress, 10_000n, MEMO))
+        .to.emit(f.pool, "Deposited")
+        .withArgs(f.payer.address, fosAddress, f.s1, 10_000n, MEMO);
+      expect(await balanceOf(fos, f.payer)).to.equal(0n);
+      expect(await f.pool.reserveOf(fosAddress)).to.equal(10_000n);
+      // Paying alice 5,000 costs the pool 5,050: the pool holds less than it owes from then on.
+      await by(f.pool, f.stranger).claim([f.request(f.s1, 0, [fosAddress])]);
+      expect(await balanceOf(fos, f.alice)).to.equal(5_000n);
+      expect(await balanceOf(fos, poolAddress)).to.equal(4_950n);
+      expect(await f.pool.reserveOf(fosAddress)).to.equal(5_000n);
+      // The last claimants come up short: the table's last claim cannot be paid in full.
+      await bindIdentity(ethers, f.registry, f.attestor, IDENTITY, f.stranger.address);
+      await by(f.pool, f.stranger).claim([1, 2].map((i) => f.request(f.s1, i, [fosAddress])));
+      await expect(
+        by(f.pool, f.stranger).claim([f.request(f.s1, 3, [fosAddress])]),
+      ).to.be.revertedWithCustomError(fos, "ERC20InsufficientBalance");
+    });
+
+    it("warmPots pre-writes a pending schedule's empty pots: amounts unchanged, the first deposit after activation is cheap", async function () {
+      const f = await loadFixture(activeFixture);
+      const tokenAddress = await f.token.getAddress();
+      await expect(f.pool.warmPots([tokenAddress])).to.be.revertedWithCustomError(
+        f.pool,
+        "RoyaltyPoolScheduleNotPending",
+      );
+      const s2 = await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES);
+      const reserve = (await f.pool.reserveOf(tokenAddress)) as bigint;
+      await by(f.pool, f.stranger).warmPots([tokenAddress, ETH]);
+      for (const token of [tokenAddress, ETH]) {
+        expect(await f.pool.potOf(s2, token)).to.deep.equal([0n, 0n]);
+        expect(await f.pool.isSwept(s2, token)).to.equal(false);
+      }
+      expect(await f.pool.reserveOf(tokenAddress)).to.equal(reserve);
+      await time.increase(ACTIVATION_DELAY);
+      // A claim on a warmed pot that holds nothing pays nothing and does not revert.
+      await expect(by(f.pool, f.stranger).claim([f.request(s2, 0, [ETH])])).not.to.emit(f.pool, "Claimed");
+      await (await by(f.token, f.payer).mint(f.payer.address, 1000n)).wait();
+      await (await by(f.token, f.payer).approve(await f.pool.getAddress(), 1000n)).wait();
+      const receipt = (await (
+        await by(f.pool, f.payer).deposit(tokenAddress, 1000n, MEMO)
+      ).wait()) as ContractTransactionReceipt;
+      expect(receipt.gasUsed < 60_000n).to.equal(true, `first deposit into a warmed pot: ${receipt.gasUsed}`);
+      expect(await f.pool.potOf(s2, tokenAddress)).to.deep.equal([1000n, 0n]);
+      await by(f.pool, f.payer).depositETH(MEMO, { value: 400n });
+      expect(await f.pool.potOf(s2, ETH)).to.deep.equal([400n, 0n]);
+      await by(f.pool, f.stranger).claim([f.request(s2, 0, [tokenAddress, ETH])]);
+      expect(await f.pool.potOf(s2, tokenAddress)).to.deep.equal([1000n, 500n]);
+      expect(await f.pool.reserveOf(tokenAddress)).to.equal(
+        await balanceOf(f.token, await f.pool.getAddress()),
+      );
+    });
+
     it("deposit and claim work with a USDT-style token that returns nothing", async function () {
       const f = await loadFixture(activeFixture);
       const usdt = (await ethers.deployContract("NoReturnToken", [
@@ -351,8 +411,11 @@ describe("RoyaltyPool", function () {
     it("proposeSchedule records the schedule, emits every hash and activates after the delay", async function () {
       const f = await loadFixture(tableFixture);
       const [th, ph, ih] = [ethers.id("table"), ethers.id("policy"), ethers.id("inputs")];
+      // Pin the proposal's block time: reading the clock after sending would race the automined block.
+      const proposedAt = BigInt(await time.latest()) + 10n;
+      await time.setNextBlockTimestamp(proposedAt);
       const tx = by(f.pool, f.proposer).proposeSchedule(f.tree.root, TOTAL_SHARES, th, ph, ih, "ipfs://t");
-      const at = BigInt(await time.latest()) + 1n + ACTIVATION_DELAY;
+      const at = proposedAt + ACTIVATION_DELAY;
       await expect(tx)
         .to.emit(f.pool, "ScheduleProposed")
         .withArgs(1n, f.proposer.address, f.tree.root, TOTAL_SHARES, th, ph, ih, "ipfs://t", at);
@@ -444,6 +507,21 @@ describe("RoyaltyPool", function () {
       expect(await f.pool.isSwept(s1, tokenAddress)).to.equal(false);
       await by(f.pool, f.stranger).claim([f.request(s2, 1, [tokenAddress])]);
       expect(await balanceOf(f.token, f.bob)).to.equal(200n);
+    });
+
+    it("a revoked first schedule does not show the unallocated pot as its own, before or after the next proposal", async function () {
+      const f = await loadFixture(tableFixture);
+      const tokenAddress = await f.token.getAddress();
+      await depositToken(f.pool, f.token, f.payer, 800n);
+      const s1 = await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES);
+      expect(await f.pool.potOf(s1, tokenAddress)).to.deep.equal([800n, 0n]); // pending genesis owns it
+      await by(f.pool, f.guardian).revokeSchedule(s1);
+      // potOf, isSwept and claimable agree: the revoked schedule has nothing.
+      expect(await f.pool.potOf(s1, tokenAddress)).to.deep.equal([0n, 0n]);
+      expect(await f.pool.potOf(0n, tokenAddress)).to.deep.equal([800n, 0n]);
+      expect(await f.pool.isSwept(s1, tokenAddress)).to.equal(false);
+      await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES);
+      expect(await f.pool.potOf(s1, tokenAddress)).to.deep.equal([0n, 0n]);
     });
   });
 
@@ -610,6 +688,80 @@ describe("RoyaltyPool", function () {
       expect(await balanceOf(f.token, f.carol)).to.equal(100_000n);
     });
 
+    // Lost-key recovery: an attestor proposes moving the identity from carol (lost key) to bob. Money owed
+    // meanwhile must reach bob or wait, whichever of claim and finalizeRebind comes first.
+    async function recoveryFixture() {
+      const f = await activeFixture();
+      const tokenAddress = await f.token.getAddress();
+      await bindIdentity(ethers, f.registry, f.attestor, IDENTITY, f.carol.address);
+      await bindIdentity(ethers, f.registry, f.attestor, IDENTITY, f.bob.address); // proposes the rebind
+      const [, , executableAt] = (await f.registry.pendingRebindOf(f.identityId)) as [string, string, bigint];
+      return { ...f, tokenAddress, req: f.request(f.s1, 3, [tokenAddress]), executableAt };
+    }
+
+    it("identity claim waits while a rebind is pending, even once it matured, then pays the new wallet", async function () {
+      const f = await loadFixture(recoveryFixture);
+      expect(await f.registry.bindingOf(f.identityId)).to.deep.equal([f.carol.address, true]);
+      await expect(by(f.pool, f.stranger).claim([f.req]))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolPayeeRebindPending")
+        .withArgs(f.identityId);
+      await time.increaseTo(f.executableAt);
+      // Claim sent before finalizeRebind, in the block where the rebind became final-izable.
+      await expect(by(f.pool, f.stranger).claim([f.req])).to.be.revertedWithCustomError(
+        f.pool,
+        "RoyaltyPoolPayeeRebindPending",
+      );
+      await by(f.registry, f.stranger).finalizeRebind(f.identityId);
+      await expect(by(f.pool, f.stranger).claim([f.req]))
+        .to.emit(f.pool, "Claimed")
+        .withArgs(f.identityId, f.bob.address, f.tokenAddress, f.s1, 100_000n);
+      expect(await balanceOf(f.token, f.carol)).to.equal(0n);
+    });
+
+    it("identity claim ordered before finalizeRebind in the same block pays nothing; the new wallet is paid after", async function () {
+      const f = await loadFixture(recoveryFixture);
+      await time.increaseTo(f.executableAt);
+      await networkHelpers.mine(); // the mempool is empty; queue both orders in two blocks
+      await ethers.provider.send("evm_setAutomine", [false]);
+      try {
+        // Block 1: claim first, then finalize. Block 2: (after a deposit) finalize is done, claim pays bob.
+        const claimFirst = await by(f.pool, f.stranger).claim([f.req], { gasLimit: 500_000n });
+        const finalize = await by(f.registry, f.alice).finalizeRebind(f.identityId, { gasLimit: 200_000n });
+        await networkHelpers.mine();
+        await ethers.provider.send("evm_setAutomine", [true]);
+        const claimed = await ethers.provider.getTransactionReceipt(claimFirst.hash);
+        const finalized = await ethers.provider.getTransactionReceipt(finalize.hash);
+        expect(claimed?.blockNumber).to.equal(finalized?.blockNumber);
+        expect(claimed?.status).to.equal(0); // reverted: the rebind was still pending
+        expect(finalized?.status).to.equal(1);
+      } finally {
+        await ethers.provider.send("evm_setAutomine", [true]);
+      }
+      await by(f.pool, f.stranger).claim([f.req]);
+      expect(await balanceOf(f.token, f.bob)).to.equal(100_000n);
+      expect(await balanceOf(f.token, f.carol)).to.equal(0n);
+    });
+
+    it("identity claimed before a rebind is proposed pays the bound wallet; a cancelled rebind releases the rest", async function () {
+      const f = await loadFixture(activeFixture);
+      const tokenAddress = await f.token.getAddress();
+      const req = f.request(f.s1, 3, [tokenAddress]);
+      await bindIdentity(ethers, f.registry, f.attestor, IDENTITY, f.carol.address);
+      await by(f.pool, f.stranger).claim([req]);
+      expect(await balanceOf(f.token, f.carol)).to.equal(100_000n);
+      await bindIdentity(ethers, f.registry, f.attestor, IDENTITY, f.bob.address);
+      await depositToken(f.pool, f.token, f.payer, 1_000_000n);
+      await expect(by(f.pool, f.stranger).claim([req])).to.be.revertedWithCustomError(
+        f.pool,
+        "RoyaltyPoolPayeeRebindPending",
+      );
+      await by(f.registry, f.carol).cancelRebind(f.identityId); // carol's key was not lost after all
+      expect(await f.registry.bindingOf(f.identityId)).to.deep.equal([f.carol.address, false]);
+      await by(f.pool, f.stranger).claim([req]);
+      expect(await balanceOf(f.token, f.carol)).to.equal(200_000n);
+      expect(await balanceOf(f.token, f.bob)).to.equal(0n);
+    });
+
     it("claim reverts rather than pay beyond the pot when a table's shares exceed its total", async function () {
       const f = await loadFixture(activeFixture);
       const tokenAddress = await f.token.getAddress();
@@ -665,7 +817,7 @@ describe("RoyaltyPool", function () {
       expect(await ethers.provider.getBalance(await f.pool.getAddress())).to.equal(500n);
     });
 
-    it("claim reverts as a whole when an ETH payee refuses the money", async function () {
+    it("an ETH payee that refuses the money or burns all gas cannot fail a batch: its ETH is credited to withdraw", async function () {
       const f = await loadFixture(tableFixture);
       const payee = await ethers.deployContract("ReentrantPayee", [await f.pool.getAddress()]);
       const values: [string, bigint][] = [
@@ -676,18 +828,48 @@ describe("RoyaltyPool", function () {
       const s1 = await propose(f.pool, f.proposer, tree.root, TOTAL_SHARES);
       await time.increase(ACTIVATION_DELAY);
       await by(f.pool, f.payer).depositETH(MEMO, { value: 1000n });
-      await (await payee.getFunction("setRefuseEth")(true)).wait();
-      const req: ClaimRequest = {
+      const payeeAddress = await payee.getAddress();
+      const poolAddress = await f.pool.getAddress();
+      const req = (i: number): ClaimRequest => ({
         scheduleId: s1,
-        accountId: values[0]![0],
-        shares: values[0]![1],
-        proof: tree.getProof(0),
+        accountId: values[i]![0],
+        shares: values[i]![1],
+        proof: tree.getProof(i),
         tokens: [ETH],
-      };
-      await expect(by(f.pool, f.stranger).claim([req]))
-        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolEthTransferFailed")
-        .withArgs(await payee.getAddress(), 500n);
-      expect(await f.pool.claimed(s1, values[0]![0], ETH)).to.equal(0n);
+      });
+      await (await payee.getFunction("setRefuseEth")(true)).wait();
+      const aliceBefore = await ethers.provider.getBalance(f.alice.address);
+      await expect(by(f.pool, f.stranger).claim([req(0), req(1)]))
+        .to.emit(f.pool, "EthCredited")
+        .withArgs(payeeAddress, 500n);
+      expect(await ethers.provider.getBalance(f.alice.address)).to.equal(aliceBefore + 500n);
+      expect(await f.pool.claimed(s1, values[0]![0], ETH)).to.equal(500n);
+      expect(await f.pool.ethOwedTo(payeeAddress)).to.equal(500n);
+      // The credit is part of the reserve: sync finds nothing to take.
+      expect(await f.pool.reserveOf(ETH)).to.equal(await ethers.provider.getBalance(poolAddress));
+      await expect(f.pool.sync(ETH)).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNothingToSync");
+
+      // A payee that burns every unit of gas it gets costs the batch a bounded amount.
+      await (await payee.getFunction("setRefuseEth")(false)).wait();
+      await (await payee.getFunction("setBurnGas")(true)).wait();
+      await by(f.pool, f.payer).depositETH(MEMO, { value: 1000n });
+      const tx = await by(f.pool, f.stranger).claim([req(0), req(1)], { gasLimit: 1_000_000n });
+      const receipt = (await tx.wait()) as ContractTransactionReceipt;
+      // 300,000 for the payee's call at most, plus the claim itself.
+      expect(receipt.gasUsed < 450_000n).to.equal(true);
+      expect(await f.pool.ethOwedTo(payeeAddress)).to.equal(1000n);
+
+      // The payee withdraws to any address it names; nobody else can.
+      await expect(by(f.pool, f.stranger).withdrawETH(f.stranger.address))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNothingOwed")
+        .withArgs(f.stranger.address);
+      const carolBefore = await ethers.provider.getBalance(f.carol.address);
+      await expect(payee.getFunction("withdrawFromPool")(f.carol.address))
+        .to.emit(f.pool, "EthWithdrawn")
+        .withArgs(payeeAddress, f.carol.address, 1000n);
+      expect(await ethers.provider.getBalance(f.carol.address)).to.equal(carolBefore + 1000n);
+      expect(await f.pool.ethOwedTo(payeeAddress)).to.equal(0n);
+      expect(await f.pool.reserveOf(ETH)).to.equal(await ethers.provider.getBalance(poolAddress));
     });
 
     it("claim succeeds with a depth-20 proof from a 1,000,000-leaf table built by the engine's Merkle code", async function () {
@@ -766,17 +948,21 @@ describe("RoyaltyPool", function () {
       );
     });
 
-    it("sweep of a pot claimed to the last unit moves nothing and marks it swept", async function () {
+    it("sweep of a pot claimed to the last unit, or of a token never deposited, is refused and writes nothing", async function () {
       const f = await loadFixture(activeFixture);
       const tokenAddress = await f.token.getAddress();
       await bindIdentity(ethers, f.registry, f.attestor, IDENTITY, f.stranger.address);
       await by(f.pool, f.stranger).claim([0, 1, 2, 3].map((i) => f.request(f.s1, i, [tokenAddress])));
       const s2 = await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES);
       await time.increase(ACTIVATION_DELAY + CLAIM_WINDOW);
-      await expect(by(f.pool, f.stranger).sweep(f.s1, tokenAddress))
-        .to.emit(f.pool, "Swept")
-        .withArgs(f.s1, tokenAddress, s2, 0n, f.stranger.address);
-      expect(await f.pool.isSwept(f.s1, tokenAddress)).to.equal(true);
+      expect(s2).to.equal(2n);
+      for (const token of [tokenAddress, ETH, f.stranger.address]) {
+        await expect(by(f.pool, f.stranger).sweep(f.s1, token))
+          .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNothingToSweep")
+          .withArgs(f.s1, token);
+        expect(await f.pool.isSwept(f.s1, token)).to.equal(false);
+      }
+      expect(await f.pool.potOf(f.s1, tokenAddress)).to.deep.equal([1_000_000n, 1_000_000n]);
     });
 
     it("sweep is unavailable once the superseding schedule is revoked", async function () {
@@ -959,9 +1145,16 @@ describe("RoyaltyPool", function () {
       const f = await loadFixture(tableFixture);
       const PROPOSER = await f.pool.PROPOSER_ROLE();
       const GUARDIAN = await f.pool.GUARDIAN_ROLE();
-      await expect(by(f.pool, f.admin).grantRole(PROPOSER, f.bob.address))
+      // A proposer grant waits the activation delay; anyone applies it then.
+      await expect(by(f.pool, f.admin).grantRole(PROPOSER, f.bob.address)).to.emit(
+        f.pool,
+        "RoleChangeScheduled",
+      );
+      expect(await f.pool.hasRole(PROPOSER, f.bob.address)).to.equal(false);
+      await time.increase(ACTIVATION_DELAY);
+      await expect(by(f.pool, f.stranger).applyRoleChange(PROPOSER, f.bob.address, true))
         .to.emit(f.pool, "RoleGranted")
-        .withArgs(PROPOSER, f.bob.address, f.admin.address);
+        .withArgs(PROPOSER, f.bob.address, f.stranger.address);
       expect(await f.pool.hasRole(PROPOSER, f.bob.address)).to.equal(true);
       await expect(by(f.pool, f.admin).revokeRole(PROPOSER, f.bob.address))
         .to.emit(f.pool, "RoleRevoked")
@@ -984,6 +1177,61 @@ describe("RoyaltyPool", function () {
         .withArgs(PROPOSER, ETH);
     });
 
+    it("an admin key alone cannot make itself proposer or silence the guardians: both wait and a guardian cancels", async function () {
+      const f = await loadFixture(tableFixture);
+      const PROPOSER = await f.pool.PROPOSER_ROLE();
+      const GUARDIAN = await f.pool.GUARDIAN_ROLE();
+      const at = BigInt(await time.latest()) + 10n;
+      await time.setNextBlockTimestamp(at);
+      const executableAt = at + ACTIVATION_DELAY;
+      await expect(by(f.pool, f.admin).grantRole(PROPOSER, f.admin.address))
+        .to.emit(f.pool, "RoleChangeScheduled")
+        .withArgs(PROPOSER, f.admin.address, true, executableAt, f.admin.address);
+      await expect(by(f.pool, f.admin).revokeRole(GUARDIAN, f.guardian.address))
+        .to.emit(f.pool, "RoleChangeScheduled")
+        .withArgs(GUARDIAN, f.guardian.address, false, executableAt + 1n, f.admin.address);
+      await by(f.pool, f.admin).transferAdmin(f.newAdmin.address);
+      // Nothing changed yet; applying early fails.
+      expect(await f.pool.hasRole(PROPOSER, f.admin.address)).to.equal(false);
+      expect(await f.pool.hasRole(GUARDIAN, f.guardian.address)).to.equal(true);
+      expect(await f.pool.roleChangeExecutableAt(PROPOSER, f.admin.address, true)).to.equal(executableAt);
+      await expect(f.pool.applyRoleChange(PROPOSER, f.admin.address, true))
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolRoleChangeNotReady")
+        .withArgs(PROPOSER, f.admin.address, true, executableAt);
+      // The guardian cancels all three; strangers cannot.
+      await expect(
+        by(f.pool, f.stranger).cancelRoleChange(PROPOSER, f.admin.address, true),
+      ).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolUnauthorized");
+      await expect(by(f.pool, f.guardian).cancelRoleChange(PROPOSER, f.admin.address, true))
+        .to.emit(f.pool, "RoleChangeCancelled")
+        .withArgs(PROPOSER, f.admin.address, true, f.guardian.address);
+      await by(f.pool, f.guardian).cancelRoleChange(GUARDIAN, f.guardian.address, false);
+      await expect(by(f.pool, f.guardian).cancelAdminTransfer())
+        .to.emit(f.pool, "AdminTransferStarted")
+        .withArgs(f.admin.address, ETH);
+      await time.increase(ACTIVATION_DELAY);
+      for (const [role, account, grant] of [
+        [PROPOSER, f.admin.address, true],
+        [GUARDIAN, f.guardian.address, false],
+      ] as const) {
+        await expect(f.pool.applyRoleChange(role, account, grant))
+          .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolRoleChangeNotReady")
+          .withArgs(role, account, grant, 0n);
+      }
+      await expect(by(f.pool, f.newAdmin).acceptAdmin()).to.be.revertedWithCustomError(
+        f.pool,
+        "RoyaltyPoolNotPendingAdmin",
+      );
+      expect(await f.pool.hasRole(PROPOSER, f.admin.address)).to.equal(false);
+      expect(await f.pool.hasRole(GUARDIAN, f.guardian.address)).to.equal(true);
+      // Granting a guardian is immediate (it only adds protection), and so is removing a proposer.
+      await expect(by(f.pool, f.admin).grantRole(GUARDIAN, f.bob.address)).to.emit(f.pool, "RoleGranted");
+      await expect(by(f.pool, f.admin).revokeRole(PROPOSER, f.proposer.address)).to.emit(
+        f.pool,
+        "RoleRevoked",
+      );
+    });
+
     it("admin transfer takes two steps and can be cancelled", async function () {
       const f = await loadFixture(tableFixture);
       await expect(by(f.pool, f.stranger).transferAdmin(f.stranger.address))
@@ -997,6 +1245,11 @@ describe("RoyaltyPool", function () {
       await expect(by(f.pool, f.stranger).acceptAdmin())
         .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNotPendingAdmin")
         .withArgs(f.stranger.address, f.newAdmin.address);
+      await expect(by(f.pool, f.newAdmin).acceptAdmin()).to.be.revertedWithCustomError(
+        f.pool,
+        "RoyaltyPoolAdminTransferNotReady",
+      );
+      await time.increaseTo(await f.pool.adminAcceptableAt());
       await expect(by(f.pool, f.newAdmin).acceptAdmin())
         .to.emit(f.pool, "AdminTransferred")
         .withArgs(f.admin.address, f.newAdmin.address);

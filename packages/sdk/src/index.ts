@@ -59,6 +59,7 @@ export { toMemo } from "./internal/memo.ts";
 export { claim, type ClaimParameters, type ClaimPayment, type ClaimReturnType } from "./actions/claim.ts";
 export {
   createPool,
+  POOL_MIN_DELAYS,
   type CreatePoolParameters,
   type CreatePoolReturnType,
   type PoolConfig,

@@ -60,6 +60,21 @@ describe("local (private-key) accounts on a client without a chain", () => {
         args: [role, account.address],
       }),
     });
+    // An attestor grant takes effect only after the registry's rebindDelay (docs/identity.md).
+    const delay = await reader.readContract({
+      address: f.registry,
+      abi: identityRegistryAbi,
+      functionName: "rebindDelay",
+    });
+    await f.networkHelpers.time.increase(delay);
+    await f.publicClient.waitForTransactionReceipt({
+      hash: await registryAdmin.writeContract({
+        address: f.registry,
+        abi: identityRegistryAbi,
+        functionName: "applyAttestorGrant",
+        args: [account.address],
+      }),
+    });
     const { table, tree } = makeTable([
       { account: "github:local", shares: 3n },
       { account: "github:other", shares: 1n },

@@ -12,6 +12,7 @@ import {
   getPot,
   getReserve,
   isSdkError,
+  POOL_MIN_DELAYS,
   poolFactoryAbi,
   proposeSchedule,
   royaltyPoolAbi,
@@ -44,8 +45,8 @@ describe("pool lifecycle actions: createPool, sync, sweep, getReserve", () => {
       config: {
         admin: addr(admin),
         registry: f.registry,
-        activationDelay: 7,
-        claimWindow: 9,
+        activationDelay: POOL_MIN_DELAYS.activationDelay,
+        claimWindow: POOL_MIN_DELAYS.claimWindow + 9,
         proposers: [addr(admin)],
         guardians: [],
       },
@@ -53,8 +54,8 @@ describe("pool lifecycle actions: createPool, sync, sweep, getReserve", () => {
     assert.equal(pool, predicted);
     const read = (functionName: "activationDelay" | "claimWindow" | "admin" | "registry") =>
       f.publicClient.readContract({ address: pool, abi: royaltyPoolAbi, functionName });
-    assert.equal(await read("activationDelay"), 7);
-    assert.equal(await read("claimWindow"), 9);
+    assert.equal(await read("activationDelay"), POOL_MIN_DELAYS.activationDelay);
+    assert.equal(await read("claimWindow"), POOL_MIN_DELAYS.claimWindow + 9);
     assert.equal(await read("admin"), getAddress(addr(admin)));
     await assert.rejects(
       createPool(stranger, {
@@ -69,6 +70,21 @@ describe("pool lifecycle actions: createPool, sync, sweep, getReserve", () => {
         },
       }),
       (e) => isSdkError(e, "INVALID_ARGUMENT"),
+    );
+    // Below the pool's minimum: refused before sending (the pool would revert).
+    await assert.rejects(
+      createPool(stranger, {
+        factory: f.factory,
+        config: {
+          admin: addr(admin),
+          registry: f.registry,
+          activationDelay: POOL_MIN_DELAYS.activationDelay,
+          claimWindow: POOL_MIN_DELAYS.claimWindow - 1,
+          proposers: [],
+          guardians: [],
+        },
+      }),
+      (e) => isSdkError(e, "INVALID_ARGUMENT") && /claimWindow/.test(e.message),
     );
   });
 

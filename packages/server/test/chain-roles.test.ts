@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { createPool, identityRegistryAbi, royaltyPoolAbi } from "@wellspring/sdk";
+import {
+  createPool,
+  identityRegistryAbi,
+  POOL_MIN_DELAYS,
+  poolFactoryAbi,
+  royaltyPoolAbi,
+} from "@wellspring/sdk";
 import { createPublicClient, getAddress, http, type Address, type LocalAccount } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { chainHasRole, PROPOSER_ROLE, registeredPools } from "../src/auth/chain-roles.ts";
@@ -8,7 +14,7 @@ import type { HasRole } from "../src/auth/roles.ts";
 import { bytea, type Database } from "../src/db/database.ts";
 import { PoolRepository } from "../src/repositories/pools.ts";
 import { isServerError } from "../src/errors.ts";
-import { deployChain } from "./chain-fixture.ts";
+import { ACTIVATION_DELAY, deployChain } from "./chain-fixture.ts";
 import { backends, json, signedFetch, startTestServer, type ErrorBody, type TestServer } from "./helpers.ts";
 
 // Hardhat's default accounts 0 (admin of registry and pool, proposer, guardian), 1 (attestor),
@@ -89,6 +95,16 @@ for (const backend of await backends()) {
         args: [PROPOSER_ROLE, account],
       });
       await chain.publicClient.waitForTransactionReceipt({ hash });
+      if (!grant) return;
+      // A proposer grant takes effect only after the pool's activation delay (docs/contracts.md).
+      await chain.connection.networkHelpers.time.increase(ACTIVATION_DELAY);
+      const applied = await chain.wallets.admin.writeContract({
+        address: chain.pool,
+        abi: royaltyPoolAbi,
+        functionName: "applyRoleChange",
+        args: [PROPOSER_ROLE, account, true],
+      });
+      await chain.publicClient.waitForTransactionReceipt({ hash: applied });
     };
 
     it("ADMIN is the registry's default admin: it registers a pool (201); others get 403; no signature 401", async () => {
@@ -132,6 +148,31 @@ for (const backend of await backends()) {
       } finally {
         await db.query("DELETE FROM pools WHERE address = $1", [bytea(accounts.bob.address)]);
       }
+    });
+
+    it("a pool with delays below the on-chain minimums is refused: 400 POOL_DELAYS_TOO_SHORT", async () => {
+      // The factory's locked implementation answers like a pool with activationDelay 0 and claimWindow 0
+      // (a pool made before the minimums, or by another factory, would look the same).
+      const implementation = await chain.publicClient.readContract({
+        address: chain.factory,
+        abi: poolFactoryAbi,
+        functionName: "implementation",
+      });
+      const refused = await registerPool(accounts.admin, implementation);
+      assert.equal(refused.status, 400, await refused.clone().text());
+      const body = await json<ErrorBody & { error: { reason?: string } }>(refused);
+      assert.equal(body.error.code, "VALIDATION");
+      assert.equal(body.error.reason, "POOL_DELAYS_TOO_SHORT");
+      assert.deepEqual(
+        body.error.issues?.map((issue) => issue.message),
+        [
+          `the pool's activationDelay is 0 s, below the minimum of ${POOL_MIN_DELAYS.activationDelay} s`,
+          `the pool's claimWindow is 0 s, below the minimum of ${POOL_MIN_DELAYS.claimWindow} s`,
+        ],
+      );
+      const listed = await fetch(`${server.url}/v1/pools`);
+      const pools = (await json<{ pools: { address: string }[] }>(listed)).pools;
+      assert.ok(!pools.some((p) => p.address === getAddress(implementation)), "the pool was not registered");
     });
 
     it("a contract wallet holding ADMIN (a multisig) signs admin requests by ERC-1271", async () => {

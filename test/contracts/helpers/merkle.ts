@@ -48,7 +48,15 @@ export function syntheticAddressTable(
   n: number,
   sharesEach: bigint,
   seed = 1,
-): { tree: ShareTree; accountIdOf: (i: number) => string; addressOf: (i: number) => string } {
+  /** Leaves whose accountId is the identity `identityOf(i)` (keccak256 of `bench:<seed>:<i>`) instead of an address. */
+  isIdentity: (i: number) => boolean = () => false,
+): {
+  tree: ShareTree;
+  accountIdOf: (i: number) => string;
+  addressOf: (i: number) => string;
+  identityOf: (i: number) => string;
+} {
+  const identityOf = (i: number): string => `bench:${seed}:${i}`;
   const ids = new Uint8Array(n * 20);
   const src = new Uint8Array(8);
   const dv = new DataView(src.buffer);
@@ -61,10 +69,12 @@ export function syntheticAddressTable(
   const words = new Uint8Array(n * 32);
   const share = uint256ToBytes(sharesEach);
   for (let i = 0; i < n; i++) {
-    accountIds.set(ids.subarray(i * 20, i * 20 + 20), i * 32 + 12);
+    if (isIdentity(i)) accountIds.set(keccak_256(new TextEncoder().encode(identityOf(i))), i * 32);
+    else accountIds.set(ids.subarray(i * 20, i * 20 + 20), i * 32 + 12);
     words.set(share, i * 32);
   }
   const tree = new ShareTree(buildMerkleTreeFromWords(accountIds, words));
   const addressOf = (i: number): string => toHex(ids.subarray(i * 20, i * 20 + 20));
-  return { tree, accountIdOf: (i) => addressAccountId(addressOf(i)), addressOf };
+  const accountIdOf = (i: number): string => toHex(accountIds.subarray(i * 32, i * 32 + 32));
+  return { tree, accountIdOf, addressOf, identityOf };
 }

@@ -19,6 +19,7 @@ type PoolMethod =
   | "unpause"
   | "proposeSchedule"
   | "revokeSchedule"
+  | "warmPots"
   | "currentScheduleId"
   | "pendingScheduleId"
   | "scheduleCount"
@@ -30,12 +31,19 @@ type PoolMethod =
   | "isSwept"
   | "reserveOf"
   | "payeeOf"
+  | "withdrawETH"
+  | "ethOwedTo"
   | "sweep"
   | "grantRole"
   | "revokeRole"
   | "renounceRole"
   | "transferAdmin"
   | "acceptAdmin"
+  | "applyRoleChange"
+  | "cancelRoleChange"
+  | "roleChangeExecutableAt"
+  | "cancelAdminTransfer"
+  | "adminAcceptableAt"
   | "hasRole"
   | "admin"
   | "pendingAdmin"
@@ -71,7 +79,18 @@ export type Token = Contract &
     BaseContractMethod
   >;
 export type Registry = Contract &
-  Record<"payeeOf" | "submitAttestation" | "nonces" | "setPayee" | "unbind", BaseContractMethod>;
+  Record<
+    | "payeeOf"
+    | "bindingOf"
+    | "submitAttestation"
+    | "nonces"
+    | "setPayee"
+    | "unbind"
+    | "cancelRebind"
+    | "finalizeRebind"
+    | "pendingRebindOf",
+    BaseContractMethod
+  >;
 
 export interface PoolConfig {
   admin: string;

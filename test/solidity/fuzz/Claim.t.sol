@@ -313,26 +313,34 @@ contract ClaimTest is PoolFixture {
         assertEq(address(attacker).balance, 4 ether);
     }
 
-    function test_claim_RevertWhen_PayeeRefusesEth() public {
+    /// A payee that refuses ETH or burns all its gas cannot fail a batch paying others: its ETH is credited
+    /// (still part of the reserve) and it withdraws it later.
+    function test_claim_PayeeRefusingEthIsCreditedAndWithdraws() public {
         ReentrantPayee wallet = new ReentrantPayee(pool);
         wallet.setRefuseEth(true);
         Table memory t = _twoAccountTable(address(wallet), bob);
         uint256 id = _proposeAndActivate(t);
         _depositETH(4 ether);
-        IRoyaltyPool.ClaimRequest[] memory reqs = new IRoyaltyPool.ClaimRequest[](1);
+        IRoyaltyPool.ClaimRequest[] memory reqs = new IRoyaltyPool.ClaimRequest[](2);
         reqs[0] = _request(id, t, 0, _tokens(address(0)));
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IRoyaltyPool.RoyaltyPoolEthTransferFailed.selector,
-                address(wallet),
-                1 ether
-            )
-        );
+        reqs[1] = _request(id, t, 1, _tokens(address(0)));
+        vm.expectEmit(address(pool));
+        emit IRoyaltyPool.EthCredited(address(wallet), 1 ether);
         pool.claim(reqs);
-        assertEq(pool.claimed(id, t.ids[0], address(0)), 0, "a failed payout claims nothing");
+        assertEq(bob.balance, 3 ether, "the other payee was paid");
+        assertEq(pool.claimed(id, t.ids[0], address(0)), 1 ether);
+        assertEq(pool.ethOwedTo(address(wallet)), 1 ether);
+        assertEq(pool.reserveOf(address(0)), address(pool).balance);
         wallet.setRefuseEth(false);
+        wallet.setBurnGas(true);
+        _depositETH(4 ether);
         pool.claim(reqs);
-        assertEq(address(wallet).balance, 1 ether);
+        assertEq(pool.ethOwedTo(address(wallet)), 2 ether);
+        wallet.setBurnGas(false);
+        wallet.withdrawFromPool(address(wallet));
+        assertEq(address(wallet).balance, 2 ether);
+        assertEq(pool.ethOwedTo(address(wallet)), 0);
+        assertEq(pool.reserveOf(address(0)), address(pool).balance);
     }
 
     /// A table whose shares add up to more than its totalShares (a proposer's error that slipped past the

@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 // Test names follow the house style `test_<fn>_<Behaviour>`, not mixedCase.
 // solhint-disable func-name-mixedcase
 
+import {IPoolFactory} from "../../../contracts/interfaces/IPoolFactory.sol";
 import {IRoyaltyPool} from "../../../contracts/interfaces/IRoyaltyPool.sol";
 import {PoolFixture} from "../utils/PoolFixture.sol";
 
@@ -56,6 +57,10 @@ contract RolesTest is PoolFixture {
         pool.grantRole(proposerRole, admin);
         pool.grantRole(guardianRole, admin);
         vm.stopPrank();
+        // The proposer grant waits the activation delay (the guardian could cancel it meanwhile).
+        assertFalse(pool.hasRole(proposerRole, admin));
+        vm.warp(block.timestamp + ACTIVATION_DELAY);
+        pool.applyRoleChange(proposerRole, admin, true);
         // The admin, now a proposer too, proposes a table paying itself everything and revokes nothing:
         // the activation delay still applies, and the guardian can revoke it.
         Table memory evil = _twoAccountTable(admin, admin == alice ? bob : alice);
@@ -68,6 +73,8 @@ contract RolesTest is PoolFixture {
         pool.revokeRole(guardianRole, admin);
         pool.transferAdmin(newAdmin);
         vm.stopPrank();
+        vm.warp(block.timestamp + ACTIVATION_DELAY);
+        pool.applyRoleChange(guardianRole, admin, false);
         vm.prank(newAdmin);
         pool.acceptAdmin();
         vm.prank(guardian);
@@ -114,6 +121,10 @@ contract RolesTest is PoolFixture {
         pool.pause();
         vm.expectRevert(notGuardian);
         pool.revokeSchedule(1);
+        vm.expectRevert(notGuardian);
+        pool.cancelRoleChange(proposerRole, caller, true);
+        vm.expectRevert(notGuardian);
+        pool.cancelAdminTransfer();
         vm.expectRevert(
             abi.encodeWithSelector(IRoyaltyPool.RoyaltyPoolNotPendingAdmin.selector, caller, address(0))
         );
@@ -150,6 +161,14 @@ contract RolesTest is PoolFixture {
             abi.encodeWithSelector(IRoyaltyPool.RoyaltyPoolNotPendingAdmin.selector, stranger, next)
         );
         pool.acceptAdmin();
+        uint256 acceptableAt = block.timestamp + ACTIVATION_DELAY;
+        assertEq(pool.adminAcceptableAt(), acceptableAt);
+        vm.prank(next);
+        vm.expectRevert(
+            abi.encodeWithSelector(IRoyaltyPool.RoyaltyPoolAdminTransferNotReady.selector, acceptableAt)
+        );
+        pool.acceptAdmin();
+        vm.warp(acceptableAt);
         vm.prank(next);
         pool.acceptAdmin();
         assertEq(pool.admin(), next);
@@ -157,6 +176,38 @@ contract RolesTest is PoolFixture {
         vm.prank(admin);
         vm.expectRevert(abi.encodeWithSelector(IRoyaltyPool.RoyaltyPoolUnauthorized.selector, admin, 0));
         pool.unpause();
+    }
+
+    function testFuzz_createPool_RevertWhen_DelaysBelowMinimum(
+        uint32 activationDelay,
+        uint32 claimWindow
+    ) public {
+        uint32 minDelay = pool.MIN_ACTIVATION_DELAY();
+        uint32 minWindow = pool.MIN_CLAIM_WINDOW();
+        IPoolFactory.PoolConfig memory config = _config();
+        config.activationDelay = uint32(bound(activationDelay, 0, minDelay - 1));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRoyaltyPool.RoyaltyPoolActivationDelayTooShort.selector,
+                config.activationDelay,
+                minDelay
+            )
+        );
+        factory.createPool(config);
+        config = _config();
+        config.claimWindow = uint32(bound(claimWindow, 0, minWindow - 1));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRoyaltyPool.RoyaltyPoolClaimWindowTooShort.selector,
+                config.claimWindow,
+                minWindow
+            )
+        );
+        factory.createPool(config);
+        // At the minimums the pool is created.
+        config = _config();
+        (config.activationDelay, config.claimWindow) = (minDelay, minWindow);
+        assertEq(IRoyaltyPool(factory.createPool(config)).activationDelay(), minDelay);
     }
 
     function test_initialize_RevertWhen_CalledAgain() public {

@@ -107,6 +107,26 @@ contract SweepTest is PoolFixture {
         pool.sweep(first, address(dai));
     }
 
+    /// A sweep that would move nothing (a pot claimed to the last unit, a token never deposited) is refused and
+    /// leaves the pot unswept.
+    function test_sweep_RevertWhen_NothingToSweep() public {
+        Table memory t1 = _twoAccountTable(alice, bob);
+        uint256 first = _proposeAndActivate(t1);
+        _depositDai(100e18);
+        _claimOne(first, t1, 0, address(dai));
+        _claimOne(first, t1, 1, address(dai));
+        _proposeAndActivate(_twoAccountTable(carol, bob));
+        vm.warp(block.timestamp + CLAIM_WINDOW);
+        address[2] memory empty = [address(dai), address(usdt)];
+        for (uint256 i; i < empty.length; ++i) {
+            vm.expectRevert(
+                abi.encodeWithSelector(IRoyaltyPool.RoyaltyPoolNothingToSweep.selector, first, empty[i])
+            );
+            pool.sweep(first, empty[i]);
+            assertFalse(pool.isSwept(first, empty[i]));
+        }
+    }
+
     /// A revoked successor does not supersede: the old schedule stays current and cannot be swept.
     function test_sweep_RevertWhen_SuccessorRevoked() public {
         uint256 first = _proposeAndActivate(_twoAccountTable(alice, bob));

@@ -292,6 +292,16 @@ contract PoolHandler is CommonBase, StdCheats, StdUtils {
             s.activatesAt = block.timestamp + pool.activationDelay();
             s.genesis = currentBefore == 0;
             calls["propose"]++;
+            // Half the proposals warm some of their pots: nothing the pool reports or pays may change.
+            if ((seed >> 4) % 2 == 0) {
+                Snapshot memory before = _snapshot();
+                address[] memory warm = new address[](1 + ((seed >> 5) % N_TOKENS));
+                for (uint256 t; t < warm.length; ++t) warm[t] = tokens[t];
+                pool.warmPots(warm);
+                _check(8, _sameBalances(before, _snapshot()), "warmPots moved money");
+                _check(8, _sameReserves(before, _snapshot()), "warmPots changed reserves");
+                calls["warmPots"]++;
+            }
         } catch {
             _check(9, pendingBefore != 0, "proposal refused while nothing is pending");
         }
@@ -382,6 +392,32 @@ contract PoolHandler is CommonBase, StdCheats, StdUtils {
         }
     }
 
+    /// @notice Lost-key recovery of a bound identity: the attestor proposes moving it to another wallet, and a
+    /// later call finalizes the rebind (once due) or its payee cancels it. Claims for it must wait meanwhile
+    /// (`_planClaim` expects them to revert), so no money reaches the old wallet during a recovery.
+    function recover(uint256 seed) external {
+        uint256 i = FIRST_IDENTITY + (seed % (N_ACCOUNTS - FIRST_IDENTITY));
+        bytes32 id = universe[i];
+        (address current, bool pending) = registry.bindingOf(id);
+        if (current == address(0)) return;
+        if (!pending) {
+            address next = wallets[(seed >> 8) % N_WALLETS];
+            if (next == current) return;
+            _attest(i, next);
+            calls["proposeRebind"]++;
+            return;
+        }
+        (, , uint256 executableAt) = registry.pendingRebindOf(id);
+        if ((seed >> 16) % 2 == 0 && block.timestamp >= executableAt) {
+            registry.finalizeRebind(id);
+            calls["finalizeRebind"]++;
+        } else {
+            vm.prank(current);
+            registry.cancelRebind(id);
+            calls["cancelRebind"]++;
+        }
+    }
+
     /// @notice Role holders use their powers (and outsiders try to): none of it may move deposited money.
     function roleAction(uint256 seed) external {
         Snapshot memory before = _snapshot();
@@ -400,17 +436,27 @@ contract PoolHandler is CommonBase, StdCheats, StdUtils {
             } catch {}
             _strangerAttempts(seed);
         } else if (action == 3) {
+            // A proposer grant waits `activationDelay`; the guardian cancels it (a grant nobody wanted).
             address extra = makeAddr("extraProposer");
-            vm.startPrank(admin);
-            pool.grantRole(pool.PROPOSER_ROLE(), extra);
-            pool.revokeRole(pool.PROPOSER_ROLE(), extra);
-            vm.stopPrank();
+            bytes32 role = pool.PROPOSER_ROLE();
+            vm.prank(admin);
+            pool.grantRole(role, extra);
+            _check(8, !pool.hasRole(role, extra), "a proposer grant took effect at once");
+            vm.prank(guardian);
+            try pool.cancelRoleChange(role, extra, true) {} catch {
+                _check(8, false, "the guardian could not cancel a proposer grant");
+            }
         } else if (action == 4) {
-            // Two-step admin transfer to a fresh admin.
+            // Two-step admin transfer to a fresh admin, accepted after the delay.
             address next = makeAddr(string.concat("admin", vm.toString(seed % 1000)));
             if (next != admin) {
                 vm.prank(admin);
                 pool.transferAdmin(next);
+                vm.prank(next);
+                try pool.acceptAdmin() {
+                    _check(8, false, "an admin transfer was accepted before its delay");
+                } catch {}
+                vm.warp(pool.adminAcceptableAt());
                 vm.prank(next);
                 pool.acceptAdmin();
                 admin = next;
@@ -568,8 +614,10 @@ contract PoolHandler is CommonBase, StdCheats, StdUtils {
 
     function _sweepAs(address caller, uint256 id, address token) private {
         uint256 at = _sweepableAt(id);
-        bool expectOk = at != 0 && block.timestamp >= at && !ghostIsSwept[id][token];
         (uint256 deposited, uint256 claimedAmount) = pool.potOf(id, token);
+        // A sweep that would move nothing is refused.
+        bool expectOk =
+            at != 0 && block.timestamp >= at && !ghostIsSwept[id][token] && deposited > claimedAmount;
         uint256 into = pool.currentScheduleId();
         (uint256 intoBefore, ) = pool.potOf(into, token);
         Snapshot memory before = _snapshot();
@@ -631,7 +679,8 @@ contract PoolHandler is CommonBase, StdCheats, StdUtils {
             if (s.ids[row] == universe[4]) plan.touchesReentrant = true;
             address payee = pool.payeeOf(s.ids[row]);
             bool active = !s.revoked && s.activatesAt <= block.timestamp;
-            if (forged || !active || payee == address(0)) plan.expectRevert = true;
+            if (forged || !active || payee == address(0) || _rebindPending(s.ids[row]))
+                plan.expectRevert = true;
             plan.amounts[k] = new uint256[](toks.length);
             for (uint256 q; q < toks.length; ++q) {
                 if (ghostIsSwept[id][toks[q]]) plan.expectRevert = true;
@@ -721,6 +770,11 @@ contract PoolHandler is CommonBase, StdCheats, StdUtils {
         }
     }
 
+    function _rebindPending(bytes32 accountId) private view returns (bool pending) {
+        if (uint256(accountId) >> 160 == 0) return false;
+        (, pending) = registry.bindingOf(accountId);
+    }
+
     function _knownClaimError(bytes memory err) private pure returns (bool) {
         if (err.length < 4) return false;
         bytes4 sel = bytes4(err);
@@ -728,6 +782,7 @@ contract PoolHandler is CommonBase, StdCheats, StdUtils {
             sel == IRoyaltyPool.RoyaltyPoolScheduleNotActive.selector ||
             sel == IRoyaltyPool.RoyaltyPoolInvalidProof.selector ||
             sel == IRoyaltyPool.RoyaltyPoolPayeeUnbound.selector ||
+            sel == IRoyaltyPool.RoyaltyPoolPayeeRebindPending.selector ||
             sel == IRoyaltyPool.RoyaltyPoolPotSwept.selector;
     }
 

@@ -41,7 +41,10 @@ contract PoolHandlerTest is PoolFixture {
         for (uint256 s; s < 24; ++s) handler.claim(s * 7919);
         handler.bindOrMovePayee(2); // binds the third identity
         handler.bindOrMovePayee(258); // the first identity moves from wallet 0 to wallet 1
+        handler.recover(257); // recovery of the third identity (seed % 3 == 2): a rebind to wallet 1 is proposed
         for (uint256 s = 24; s < 48; ++s) handler.claim(s * 7919);
+        handler.recover(65_537); // (seed >> 16) odd: its payee cancels it
+        handler.recover(512); // proposed again, to wallet 2; finalized after the warps below
 
         // Schedule 2 is proposed and revoked; schedule 3 supersedes 1.
         handler.propose(11);
@@ -52,10 +55,11 @@ contract PoolHandlerTest is PoolFixture {
         for (uint256 s = 48; s < 72; ++s) handler.claim(s * 7919);
         handler.warp(3); // past the claim window
         for (uint256 t; t < 5; ++t) handler.sweep(1, t);
+        handler.recover(2); // the rebind is due and (seed >> 16) even: finalized
         for (uint256 s = 72; s < 96; ++s) handler.claim(s * 7919);
         for (uint256 a; a < 8; ++a) handler.roleAction(a + (a << 8));
 
-        string[16] memory actions = [
+        string[19] memory actions = [
             "deposit",
             "depositWithPermit",
             "depositETH",
@@ -70,6 +74,9 @@ contract PoolHandlerTest is PoolFixture {
             "sweep",
             "bind",
             "movePayee",
+            "proposeRebind",
+            "cancelRebind",
+            "finalizeRebind",
             "roleAction",
             "roleAction"
         ];

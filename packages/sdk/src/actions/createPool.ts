@@ -10,14 +10,21 @@ import {
   sendContractTransaction,
 } from "../internal/client.ts";
 
+/**
+ * The pool's on-chain lower bounds in seconds (`RoyaltyPool.MIN_ACTIVATION_DELAY`, `MIN_CLAIM_WINDOW`;
+ * test/contracts/PoolFactory.test.ts checks they match): the least time guardians get to revoke a
+ * proposal, and payees of a superseded schedule get to claim. The server refuses to register a pool below them.
+ */
+export const POOL_MIN_DELAYS = { activationDelay: 3600, claimWindow: 86_400 } as const;
+
 export interface PoolConfig {
   /** Pool admin (two-step transferable), e.g. the consortium multisig. */
   admin: Address;
   /** Identity registry the pool reads payees of identity accountIds from. */
   registry: Address;
-  /** Seconds between a schedule proposal and its activation. */
+  /** Seconds between a schedule proposal and its activation (at least `POOL_MIN_DELAYS.activationDelay`). */
   activationDelay: number;
-  /** Seconds after a schedule is superseded before its remainder may be swept. */
+  /** Seconds after a schedule is superseded before its remainder may be swept (at least `POOL_MIN_DELAYS.claimWindow`). */
   claimWindow: number;
   proposers: readonly Address[];
   guardians: readonly Address[];
@@ -42,8 +49,10 @@ export async function createPool(
     ["activationDelay", config.activationDelay],
     ["claimWindow", config.claimWindow],
   ] as const) {
-    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
-      throw new InvalidArgumentError(`${name} must be a whole number of seconds below 2^32.`);
+    if (!Number.isInteger(value) || value < POOL_MIN_DELAYS[name] || value > 0xffffffff) {
+      throw new InvalidArgumentError(
+        `${name} must be a whole number of seconds from ${POOL_MIN_DELAYS[name]} (the pool's minimum) to 2^32 - 1.`,
+      );
     }
   }
   const account = resolveAccount(client, parameters.account, "createPool");

@@ -1,4 +1,4 @@
-import { royaltyPoolAbi } from "@wellspring/sdk";
+import { POOL_MIN_DELAYS, royaltyPoolAbi } from "@wellspring/sdk";
 import type { Address, PublicClient } from "viem";
 import { isContractAnswer } from "../chain-errors.ts";
 import { ServerError } from "../errors.ts";
@@ -169,9 +169,22 @@ export class PoolService {
  * A pool answers the RoyaltyPool's `registry()`; an address without code (or another contract)
  * does not. Registering one would make every role check on it fail later.
  */
+/**
+ * A registered address must be a royalty pool whose delays are at least the pool's on-chain minimums:
+ * below them (pools made before the bounds, or by another factory) a proposer can activate a table
+ * and sweep older money into it before any guardian can act, so such a pool is not shown as safe.
+ */
 async function assertIsPool(chain: PublicClient, address: Address, chainId: number): Promise<void> {
+  let delays: { activationDelay: number; claimWindow: number };
   try {
-    await chain.readContract({ address, abi: royaltyPoolAbi, functionName: "registry" });
+    const read = (functionName: "registry" | "activationDelay" | "claimWindow") =>
+      chain.readContract({ address, abi: royaltyPoolAbi, functionName });
+    const [, activationDelay, claimWindow] = await Promise.all([
+      read("registry"),
+      read("activationDelay") as Promise<number>,
+      read("claimWindow") as Promise<number>,
+    ]);
+    delays = { activationDelay, claimWindow };
   } catch (error) {
     if (isContractAnswer(error)) {
       throw new ServerError("VALIDATION", `${address} is not a royalty pool on chain ${chainId}`, {
@@ -179,5 +192,17 @@ async function assertIsPool(chain: PublicClient, address: Address, chainId: numb
       });
     }
     throw new ServerError("CHAIN_UNAVAILABLE", "could not check the pool on the chain", { cause: error });
+  }
+  const short = (["activationDelay", "claimWindow"] as const).filter(
+    (name) => delays[name] < POOL_MIN_DELAYS[name],
+  );
+  if (short.length > 0) {
+    throw new ServerError("VALIDATION", `${address} has delays below the pool minimums`, {
+      reason: "POOL_DELAYS_TOO_SHORT",
+      issues: short.map((name) => ({
+        path: "body.address",
+        message: `the pool's ${name} is ${delays[name]} s, below the minimum of ${POOL_MIN_DELAYS[name]} s`,
+      })),
+    });
   }
 }
