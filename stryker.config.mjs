@@ -51,6 +51,7 @@ export const TEST_FILES = {
     "packages/server/test/claims.test.ts",
     "packages/server/test/statements.test.ts",
     "packages/server/test/admin-auth.test.ts",
+    "packages/server/test/admin-auth-deadline.test.ts",
   ],
   sdk: ["packages/sdk/test/*.test.ts"],
 };
@@ -59,7 +60,11 @@ const areas = (process.env.MUTATION_AREAS ?? "engine,server,sdk").split(",");
 const focused = process.env.MUTATION_SCOPE === "focused";
 /** The focused lines are reached by these files only (claims.test.ts is slow). */
 const FOCUSED_TEST_FILES = {
-  server: ["packages/server/test/statements.test.ts", "packages/server/test/admin-auth.test.ts"],
+  server: [
+    "packages/server/test/statements.test.ts",
+    "packages/server/test/admin-auth.test.ts",
+    "packages/server/test/admin-auth-deadline.test.ts",
+  ],
   sdk: ["packages/sdk/test/claim.test.ts", "packages/sdk/test/local-account.test.ts"],
 };
 const testFilesOf = (a) => (focused && FOCUSED_TEST_FILES[a]) || TEST_FILES[a];
