@@ -51,7 +51,7 @@ export const TEST_FILES = {
     "packages/server/test/claims.test.ts",
     "packages/server/test/statements.test.ts",
     "packages/server/test/admin-auth.test.ts",
-    "packages/server/test/admin-auth-deadline.test.ts",
+    "packages/server/test/admin-auth-edges.test.ts",
   ],
   sdk: ["packages/sdk/test/*.test.ts"],
 };
@@ -63,7 +63,7 @@ const FOCUSED_TEST_FILES = {
   server: [
     "packages/server/test/statements.test.ts",
     "packages/server/test/admin-auth.test.ts",
-    "packages/server/test/admin-auth-deadline.test.ts",
+    "packages/server/test/admin-auth-edges.test.ts",
   ],
   sdk: ["packages/sdk/test/claim.test.ts", "packages/sdk/test/local-account.test.ts"],
 };
