@@ -42,10 +42,13 @@ export const TEST_FILES = {
   engine: [
     "packages/attribution/test/flow.test.ts",
     "packages/attribution/test/apportion.test.ts",
+    "packages/attribution/test/apportion-edges.test.ts",
     "packages/attribution/test/caps.test.ts",
+    "packages/attribution/test/caps-report.test.ts",
     "packages/attribution/test/table.test.ts",
     "packages/attribution/test/merkle.test.ts",
     "packages/attribution/test/account.test.ts",
+    "packages/attribution/test/account-edges.test.ts",
   ],
   server: [
     "packages/server/test/claims.test.ts",
