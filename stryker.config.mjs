@@ -68,7 +68,11 @@ const FOCUSED_TEST_FILES = {
     "packages/server/test/admin-auth.test.ts",
     "packages/server/test/admin-auth-edges.test.ts",
   ],
-  sdk: ["packages/sdk/test/claim.test.ts", "packages/sdk/test/local-account.test.ts"],
+  sdk: [
+    "packages/sdk/test/claim.test.ts",
+    "packages/sdk/test/claimable-batch.test.ts",
+    "packages/sdk/test/local-account.test.ts",
+  ],
 };
 const testFilesOf = (a) => (focused && FOCUSED_TEST_FILES[a]) || TEST_FILES[a];
 const runName = [...areas, focused ? "focused" : "full"].join("-");
