@@ -432,14 +432,6 @@ for (const backend of await backends()) {
 
       it("a partial claim followed by more deposits: only the new part is waiting, equal to the chain's claimable", async () => {
         const { alice, payer } = chain.wallets;
-        const lineOf = async () => {
-          const body = await get<ContributorStatement>(
-            `/v1/pools/${chain.pool}/statements/contributors/${alice.account.address}`,
-          );
-          return body.lines.find(
-            (l) => l.scheduleId === s2.toString() && l.token === getAddress(chain.usdc),
-          )!;
-        };
         await claim(alice, {
           pool: chain.pool,
           claims: buildClaims({
@@ -451,7 +443,19 @@ for (const backend of await backends()) {
         // Schedule 2 is current: a new deposit grows its pot after alice's claim.
         await deposit(payer, { pool: chain.pool, token: chain.usdc, amount: 1_000n, memo: "inv-3" });
         await sync();
-        const line = await lineOf();
+        const body = await get<ContributorStatement>(
+          `/v1/pools/${chain.pool}/statements/contributors/${alice.account.address}`,
+        );
+        // An address account's identity comes from its table row; lines are in schedule, then token, order.
+        const row = next.table.recipients.find((r) => r.accountId === toAccountId(alice.account.address));
+        assert.ok(row?.identity);
+        assert.equal(body.identity, row.identity);
+        const order = body.lines.map((l) => `${l.scheduleId}:${l.token}`);
+        assert.deepEqual(order, [...order].sort());
+        assert.equal(order[0], `${scheduleId}:${zeroAddress}`, "ETH (the zero address) sorts first");
+        const line = body.lines.find(
+          (l) => l.scheduleId === s2.toString() && l.token === getAddress(chain.usdc),
+        )!;
         // 666,675 × ¼ = 166,668 claimed; 667,675 × ¼ = 166,918 entitled; 250 waiting.
         assert.equal(line.pot, "667675");
         assert.equal(line.claimed, "166668");
