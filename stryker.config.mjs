@@ -33,7 +33,9 @@ export const FOCUSED = {
     "packages/attribution/src/caps.ts",
     "packages/attribution/src/account.ts",
   ],
-  server: ["packages/server/src/auth/admin-auth.ts", "packages/server/src/services/statements.ts:366-371"],
+  // The contributor statement's loop, from the table row to `waiting` (line numbers: move them
+  // with the code; the results file records the range that ran).
+  server: ["packages/server/src/auth/admin-auth.ts", "packages/server/src/services/statements.ts:366-377"],
   sdk: ["packages/sdk/src/actions/getClaimable.ts"],
 };
 
