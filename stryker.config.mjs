@@ -33,7 +33,9 @@ export const FOCUSED = {
     "packages/attribution/src/caps.ts",
     "packages/attribution/src/account.ts",
   ],
-  server: ["packages/server/src/auth/admin-auth.ts", "packages/server/src/services/statements.ts:366-371"],
+  // The contributor statement's loop, from the table row to `waiting` (line numbers: move them
+  // with the code; the results file records the range that ran).
+  server: ["packages/server/src/auth/admin-auth.ts", "packages/server/src/services/statements.ts:366-377"],
   sdk: ["packages/sdk/src/actions/getClaimable.ts"],
 };
 
@@ -42,15 +44,19 @@ export const TEST_FILES = {
   engine: [
     "packages/attribution/test/flow.test.ts",
     "packages/attribution/test/apportion.test.ts",
+    "packages/attribution/test/apportion-edges.test.ts",
     "packages/attribution/test/caps.test.ts",
+    "packages/attribution/test/caps-report.test.ts",
     "packages/attribution/test/table.test.ts",
     "packages/attribution/test/merkle.test.ts",
     "packages/attribution/test/account.test.ts",
+    "packages/attribution/test/account-edges.test.ts",
   ],
   server: [
     "packages/server/test/claims.test.ts",
     "packages/server/test/statements.test.ts",
     "packages/server/test/admin-auth.test.ts",
+    "packages/server/test/admin-auth-edges.test.ts",
   ],
   sdk: ["packages/sdk/test/*.test.ts"],
 };
@@ -59,8 +65,16 @@ const areas = (process.env.MUTATION_AREAS ?? "engine,server,sdk").split(",");
 const focused = process.env.MUTATION_SCOPE === "focused";
 /** The focused lines are reached by these files only (claims.test.ts is slow). */
 const FOCUSED_TEST_FILES = {
-  server: ["packages/server/test/statements.test.ts", "packages/server/test/admin-auth.test.ts"],
-  sdk: ["packages/sdk/test/claim.test.ts", "packages/sdk/test/local-account.test.ts"],
+  server: [
+    "packages/server/test/statements.test.ts",
+    "packages/server/test/admin-auth.test.ts",
+    "packages/server/test/admin-auth-edges.test.ts",
+  ],
+  sdk: [
+    "packages/sdk/test/claim.test.ts",
+    "packages/sdk/test/claimable-batch.test.ts",
+    "packages/sdk/test/local-account.test.ts",
+  ],
 };
 const testFilesOf = (a) => (focused && FOCUSED_TEST_FILES[a]) || TEST_FILES[a];
 const runName = [...areas, focused ? "focused" : "full"].join("-");

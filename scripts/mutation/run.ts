@@ -11,7 +11,8 @@
  *                code, or covered by changed tests, run again
  * --reuse-solidity  record reports/mutation/solidity.json (e.g. after `solidity.ts --only … --merge`)
  *                   instead of running the Solidity pass
- * Areas not run keep their previous entry in the results file.
+ * Areas not run keep their previous entry in the results file; every run, `--no-ts --no-solidity`
+ * included, copies the reasons in survivors.json onto the survivors listed there.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -51,6 +52,8 @@ export interface Survivor {
 
 interface AreaResult {
   scope: "full" | "focused";
+  /** What was mutated, as configured: files, or `file:lines` for a part of one. */
+  mutated: string[];
   files: string[];
   killed: number;
   timeout: number;
@@ -71,6 +74,7 @@ const score = (detected: number, valid: number) =>
   valid === 0 ? null : Math.round((detected / valid) * 1000) / 10;
 
 interface StrykerReport {
+  config: { mutate: string[] };
   files: Record<
     string,
     {
@@ -133,6 +137,7 @@ function runStryker(
   return {
     result: {
       scope,
+      mutated: report.config.mutate,
       files: Object.keys(report.files),
       killed: counts.Killed,
       timeout: counts.Timeout,
@@ -188,6 +193,8 @@ interface Results {
   sdk_score: number | null;
   contracts_score: number | null;
   command: string;
+  /** Survivors with no written reason in survivors.json: the goal is none. */
+  unexplained_survivors: number;
   areas: Partial<Record<Area, AreaResult>>;
   contracts?: Omit<SolidityResult, "mutants"> & { ranAt: string };
   survivors: Survivor[];
@@ -221,6 +228,7 @@ export function writeResults(update: {
     sdk_score: areas.sdk?.score ?? null,
     contracts_score: contracts?.score ?? null,
     command: "npm run test:mutation (see docs/testing.md)",
+    unexplained_survivors: survivors.filter((s) => !(s.key in reasons)).length,
     areas,
     ...(contracts ? { contracts } : {}),
     survivors,
@@ -244,7 +252,8 @@ async function main(): Promise<void> {
       contracts: summariseSolidity(JSON.parse(readFileSync(report, "utf8")) as SolidityResult),
     });
   } else if (!flag("no-solidity")) writeResults({ contracts: runSolidity(option("sol-budget-minutes")) });
-  const r = JSON.parse(readFileSync(RESULTS, "utf8")) as Results;
+  // Written reasons added since an area last ran reach its survivors here.
+  const r = writeResults({});
   console.log(
     `\nengine ${r.engine_score}%  server ${r.server_score}%  sdk ${r.sdk_score}%  contracts ${r.contracts_score}%` +
       `  (${r.survivors.length} survivors; ${RESULTS})`,

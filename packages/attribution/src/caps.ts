@@ -3,7 +3,8 @@
  *
  * Cap c: the smallest set of largest recipients is fixed at c and everyone else is scaled up by
  * one common factor so the total stays 1; the set is the smallest for which nobody left exceeds
- * c. If c·n < 1 no cap is feasible and everyone gets 1/n. Floor f (applied after the cap, only
+ * c. If c times the number of positive recipients is below 1 no cap is feasible (a zero cannot be
+ * scaled up) and it is skipped (reported). Floor f (applied after the cap, only
  * to recipients with a positive value): the smallest set of smallest recipients is raised to f
  * and the rest scaled down by one common factor, so nobody left falls below f; if f·n > 1 the
  * floor is infeasible and is skipped (reported). Both keep the order of recipients and the sum.
@@ -43,7 +44,7 @@ export function applyCapsAndFloors(
 
   if (maxFraction !== undefined && maxFraction < 1) {
     const c = maxFraction;
-    if (c * n < 1) {
+    if (c * countPositive(values) < 1) {
       report.capInfeasible = true;
     } else {
       // Descending order of positions.
@@ -78,9 +79,7 @@ export function applyCapsAndFloors(
 
   if (minFraction !== undefined) {
     const f = minFraction;
-    let positive = 0;
-    for (let i = 0; i < n; i++) if (values[i]! > 0) positive++;
-    if (f * positive > 1) {
+    if (f * countPositive(values) > 1) {
       report.floorInfeasible = true;
     } else {
       const idx: number[] = [];
@@ -111,6 +110,12 @@ export function applyCapsAndFloors(
     }
   }
   return report;
+}
+
+function countPositive(values: Float64Array): number {
+  let positive = 0;
+  for (const v of values) if (v > 0) positive++;
+  return positive;
 }
 
 /** out[k] = sum of values[idx[j]] for j >= k. */

@@ -2,24 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { apportion } from "../src/apportion.ts";
-
-/** The definition, computed the slow way: exact rationals over the quantised weights. */
-function reference(values: number[], total: bigint): bigint[] {
-  const vmax = Math.max(...values);
-  const W = values.map((v) => BigInt(Math.round((v / vmax) * 2 ** 52)));
-  const D = W.reduce((a, b) => a + b, 0n);
-  const q = W.map((w) => (total * w) / D);
-  const r = W.map((w) => (total * w) % D);
-  let k = total - q.reduce((a, b) => a + b, 0n);
-  const order = values.map((_, i) => i).sort((a, b) => (r[a]! > r[b]! ? -1 : r[a]! < r[b]! ? 1 : a - b));
-  for (const i of order) {
-    if (k === 0n) break;
-    if (W[i] === 0n) continue;
-    q[i]! += 1n;
-    k--;
-  }
-  return q;
-}
+import { referenceApportion as reference } from "./apportion-reference.ts";
 
 const valuesArb = fc
   .array(fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 1e-300, 0.5, 1, 1e-20)), {

@@ -55,6 +55,8 @@ for (const backend of await backends()) {
       const shares = { alice: 333_333n, bob: 333_333n, carol: 333_334n };
       let made: ReturnType<typeof makeTable>;
       let scheduleId: bigint;
+      let next: ReturnType<typeof makeTable>;
+      let s2: bigint;
 
       const sync = async () => {
         await new PoolIndexer({
@@ -345,7 +347,7 @@ for (const backend of await backends()) {
         const { admin, alice, bob } = chain.wallets;
         // Schedule 2 supersedes schedule 1; once the claim window has passed, schedule 1's USDC
         // remainder is swept into it (its ETH is left unswept).
-        const next = makeTable([
+        next = makeTable([
           { account: alice.account.address, shares: 250_000n },
           { account: bob.account.address, shares: 250_000n },
           { account: "github:carol", shares: 500_000n },
@@ -373,11 +375,11 @@ for (const backend of await backends()) {
             identity: r.identity ?? null,
           })),
         });
-        const { scheduleId: s2 } = await proposeSchedule(admin, {
+        ({ scheduleId: s2 } = await proposeSchedule(admin, {
           pool: chain.pool,
           table: next.table,
           uri: "ipfs://s2",
-        });
+        }));
         await chain.networkHelpers.time.increase(ACTIVATION_DELAY + CLAIM_WINDOW);
         const swept = await sweep(admin, { pool: chain.pool, scheduleId, token: chain.usdc });
         // 1,000,011 less alice's 333,336: bob's and carol's unclaimed parts and the dust move on.
@@ -426,6 +428,50 @@ for (const backend of await backends()) {
         assert.equal(bobS1.entitled, "333336");
         assert.equal(bobS1.claimed, "0");
         assert.equal(bobS1.waiting, "0");
+      });
+
+      it("a partial claim followed by more deposits: only the new part is waiting, equal to the chain's claimable", async () => {
+        const { alice, payer } = chain.wallets;
+        await claim(alice, {
+          pool: chain.pool,
+          claims: buildClaims({
+            account: alice.account.address,
+            schedules: [{ scheduleId: s2, tree: next.tree }],
+            tokens: [chain.usdc],
+          }),
+        });
+        // Schedule 2 is current: a new deposit grows its pot after alice's claim.
+        await deposit(payer, { pool: chain.pool, token: chain.usdc, amount: 1_000n, memo: "inv-3" });
+        await sync();
+        const body = await get<ContributorStatement>(
+          `/v1/pools/${chain.pool}/statements/contributors/${alice.account.address}`,
+        );
+        // An address account's identity comes from its table row; lines are in schedule, then token, order.
+        const row = next.table.recipients.find((r) => r.accountId === toAccountId(alice.account.address));
+        assert.ok(row?.identity);
+        assert.equal(body.identity, row.identity);
+        const order = body.lines.map((l) => `${l.scheduleId}:${l.token}`);
+        assert.deepEqual(order, [...order].sort());
+        assert.equal(order[0], `${scheduleId}:${zeroAddress}`, "ETH (the zero address) sorts first");
+        const line = body.lines.find(
+          (l) => l.scheduleId === s2.toString() && l.token === getAddress(chain.usdc),
+        )!;
+        // 666,675 × ¼ = 166,668 claimed; 667,675 × ¼ = 166,918 entitled; 250 waiting.
+        assert.equal(line.pot, "667675");
+        assert.equal(line.claimed, "166668");
+        assert.equal(line.entitled, "166918");
+        assert.equal(line.waiting, "250");
+        const onChain = await getClaimable(chain.publicClient, {
+          pool: chain.pool,
+          queries: [
+            {
+              scheduleId: s2,
+              proof: { accountId: toAccountId(alice.account.address), shares: BigInt(line.shares) },
+              tokens: [chain.usdc],
+            },
+          ],
+        });
+        assert.equal(BigInt(line.waiting), onChain.items[0]!.amount);
       });
 
       it("answers 404 for an unknown pool and 400 for a malformed payer or account", async () => {
