@@ -309,7 +309,18 @@ export const healthResponse = z
 
 export const adminAuthInfoResponse = z
   .object({
-    domain: z.object({ name: z.string(), version: z.string(), chainId: z.number().int() }),
+    domain: z.object({
+      name: z.string(),
+      version: z.string(),
+      chainId: z.number().int(),
+      verifyingContract: z
+        .string()
+        .optional()
+        .describe("the deployment's IdentityRegistry, when the server knows it"),
+      salt: z
+        .string()
+        .describe("32 random bytes of this server's database: binds signatures to its nonce store"),
+    }),
     primaryType: z.literal("AdminRequest"),
     types: z.record(z.string(), z.array(z.object({ name: z.string(), type: z.string() }))),
     headers: z.record(z.string(), z.string()),
