@@ -36,7 +36,7 @@ export const uintString = z
  * zod runs a transform even after a non-fatal check (like a regex) failed on the value; the parse
  * still fails with the check's issue, but the transform must not throw meanwhile.
  */
-const toBigInt = (value: string | number): bigint => {
+export const toBigInt = (value: string | number): bigint => {
   try {
     return BigInt(value);
   } catch {
