@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { createPool, type SdkClient } from "@wellspring/sdk";
+import { createPool, royaltyPoolAbi, type SdkClient } from "@wellspring/sdk";
 import { createWalletClient, custom, getAddress, keccak256, stringToHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import type { Database } from "../src/db/database.ts";
@@ -27,7 +27,7 @@ const CHAIN_ID = 31337;
 const setups: {
   name: string;
   skip: string | false;
-  open: () => Promise<{ dbs: [Database, Database]; dispose: () => Promise<void> }>;
+  open: () => Promise<{ dbs: [Database, Database]; dispose: () => Promise<void>; cluster?: PgCluster }>;
 }[] = [
   {
     name: "pglite, two apps",
@@ -48,6 +48,7 @@ const setups: {
       await Promise.all([migrate(a), migrate(b)]);
       return {
         dbs: [a, b],
+        cluster,
         dispose: async () => {
           await a.close();
           await b.close();
@@ -62,6 +63,7 @@ for (const setup of setups) {
   describe(`publishing from two instances [${setup.name}]`, { skip: setup.skip }, () => {
     let dbs: [Database, Database];
     let dispose: () => Promise<void>;
+    let cluster: PgCluster | undefined;
     let chain: Awaited<ReturnType<typeof deployChain>>;
     let servers: TestServer[] = [];
     let policyVersionId: bigint;
@@ -120,12 +122,12 @@ for (const setup of setups) {
         body: { uri: `ipfs://run-${runId}` },
       });
     const outcome = async (response: Response) =>
-      response.status === 201
-        ? "201"
+      response.ok
+        ? String(response.status)
         : `${response.status} ${((await response.json()) as ErrorBody).error.code}`;
 
     before(async () => {
-      ({ dbs, dispose } = await setup.open());
+      ({ dbs, dispose, cluster } = await setup.open());
       chain = await deployChain();
       await chain.networkHelpers.setBalance(publisherAddress, 10n ** 20n);
       policyVersionId = (
@@ -185,6 +187,69 @@ for (const setup of setups) {
         const answers = await Promise.all(runs.map((run, i) => publish(servers[i]!, run.id).then(outcome)));
         assert.deepEqual(answers, ["201", "201"], `round ${round}`);
       }
+    });
+
+    it("chaos: backends terminated under load during a publish race: nothing lost, both instances stay up", async (t) => {
+      if (!cluster) return t.skip("needs a PostgreSQL cluster whose backends can be ended");
+      const pool = await newPool("chaos");
+      const runs = await Promise.all([1, 2, 3, 4].map((i) => storeRun(pool.id, 400_000 + i)));
+      const reads: string[] = [];
+      let loading = true;
+      const load = async (server: TestServer) => {
+        for (let i = 0; loading; i++) {
+          const res = await fetch(`${server.url}${i % 2 ? "/v1/pools" : `/v1/runs/${runs[0]!.id}`}`);
+          reads.push(await outcome(res));
+        }
+      };
+      const loaders = Promise.all(servers.map(load));
+      let answers: string[];
+      try {
+        await new Promise((r) => setTimeout(r, 200));
+        const race = Promise.all(runs.map((run, i) => publish(servers[i % 2]!, run.id).then(outcome)));
+        await cluster.terminateBackends();
+        answers = await race;
+        await cluster.terminateBackends();
+        await new Promise((r) => setTimeout(r, 200));
+      } finally {
+        loading = false;
+        await loaders;
+      }
+
+      const allowed = ["200", "201", "503 DATABASE_UNAVAILABLE"];
+      assert.deepEqual(
+        reads.filter((r) => !allowed.includes(r)),
+        [],
+        "reads: 200 or a retryable 503",
+      );
+      assert.deepEqual(
+        answers.filter((a) => !["201", "409 CONFLICT", "503 DATABASE_UNAVAILABLE"].includes(a)),
+        [],
+        `publications: ${answers.join(", ")}`,
+      );
+      const published = answers.filter((a) => a === "201").length;
+      assert.ok(published <= 1, `at most one publication: ${answers.join(", ")}`);
+      // What answered 201 is linked; what the chain holds is at most one pending schedule.
+      const { rows } = await dbs[0].query("SELECT 1 FROM schedule_publications WHERE pool_id = $1", [
+        pool.id,
+      ]);
+      assert.equal(rows.length, published, "every 201 has its link row");
+      const onChain = await chain.publicClient.readContract({
+        address: pool.address,
+        abi: royaltyPoolAbi,
+        functionName: "scheduleCount",
+      });
+      assert.ok(onChain <= 1n, `${onChain} schedules proposed`);
+      // Both instances serve again, and still refuse a second publication of the pool.
+      for (const server of servers) {
+        assert.equal((await fetch(`${server.url}/v1/pools`)).status, 200);
+        if (onChain === 1n) assert.equal(await outcome(await publish(server, runs[3]!.id)), "409 CONFLICT");
+      }
+      for (const server of servers)
+        assert.deepEqual(
+          server.logs().filter((l) => (l.level as number) >= 50),
+          [],
+          "nothing logged as an error",
+        );
     });
 
     it("a lease left by an instance that died expires, and the pool can be published again", async () => {
