@@ -31,7 +31,19 @@ environment: ADMIN_PRIVATE_KEY (required), WELLSPRING_SERVER (default http://127
 class UsageError extends Error {}
 
 const authInfo = z.object({
-  domain: z.object({ name: z.string(), version: z.string(), chainId: z.number() }).passthrough(),
+  // The domain names the deployment (its registry, its database's salt): signed as served.
+  domain: z
+    .object({
+      name: z.string(),
+      version: z.string(),
+      chainId: z.number(),
+      verifyingContract: z
+        .string()
+        .regex(/^0x[0-9a-fA-F]{40}$/)
+        .optional(),
+      salt: z.string().regex(/^0x[0-9a-fA-F]{64}$/),
+    })
+    .passthrough(),
   primaryType: z.literal("AdminRequest"),
   types: z.record(z.string(), z.array(z.object({ name: z.string(), type: z.string() }))),
   headers: z.object({ address: z.string(), nonce: z.string(), deadline: z.string(), signature: z.string() }),

@@ -23,6 +23,7 @@ export {
   ADMIN_REQUEST_TYPES,
   adminDomain,
   bodyHash,
+  type AdminDomain,
   type AdminRequestMessage,
 } from "./auth/admin-auth.ts";
 export { createApp, type AppDeps, type AppConfig } from "./http/app.ts";
@@ -31,4 +32,4 @@ export { start, createLogger, type Started } from "./start.ts";
 export { RunRepository, type CompletedRun, type RecipientRow, type RunRecord } from "./repositories/runs.ts";
 export { ChainEventRepository, PoolRepository } from "./repositories/pools.ts";
 export { chainClock, type ChainClock } from "./chain-clock.ts";
-export { adminFetch, type AdminSigner } from "./admin-client.ts";
+export { adminFetch, fetchAdminDomain, type AdminSigner } from "./admin-client.ts";

@@ -264,6 +264,7 @@ export async function start(
       config,
       hasRole: options.hasRole ?? (await roleCheck(config, logger, db, chain, known)),
       ...(attestorOptions ? { attestor: attestorOptions } : {}),
+      ...(known.registry ? { registry: known.registry } : {}),
       chain,
       publisher: config.PUBLISHER_PRIVATE_KEY
         ? publisherClient(config.PUBLISHER_PRIVATE_KEY, config.RPC_URL)

@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import type { Database } from "../src/db/database.ts";
 import { NonceRepository } from "../src/repositories/nonces.ts";
-import { ADMIN_HEADERS } from "../src/auth/admin-auth.ts";
+import { ADMIN_HEADERS, type AdminDomain } from "../src/auth/admin-auth.ts";
 import {
   backends,
   json,
@@ -140,6 +140,47 @@ for (const backend of await backends()) {
         401,
         "AUTH_INVALID",
       );
+    });
+
+    it("the domain names the deployment: a request signed for another server on the same chain id is 401", async () => {
+      const info = await json<{ domain: AdminDomain }>(await fetch(`${server.url}/v1/admin/auth-info`));
+      assert.equal(info.domain.chainId, 31337);
+      assert.match(info.domain.salt, /^0x[0-9a-f]{64}$/);
+      // Deployment B: its own database (so its own salt and nonces), same chain id, same roles.
+      const other = await backend.open();
+      const b = await startTestServer(other.db, { hasRole: rolesFor({ [proposer.address]: ["PROPOSER"] }) });
+      // Deployment C: this database, but another registry (a staging copy of the database).
+      const registry = privateKeyToAccount(generatePrivateKey()).address;
+      const c = await startTestServer(db, {
+        hasRole: rolesFor({ [proposer.address]: ["PROPOSER"] }),
+        registry,
+      });
+      try {
+        const bInfo = await json<{ domain: { salt: string } }>(await fetch(`${b.url}/v1/admin/auth-info`));
+        assert.notEqual(bInfo.domain.salt, info.domain.salt);
+        const cInfo = await json<{ domain: { salt: string; verifyingContract?: string } }>(
+          await fetch(`${c.url}/v1/admin/auth-info`),
+        );
+        assert.deepEqual(cInfo.domain, { ...info.domain, verifyingContract: registry });
+        const doc = { document: policyDoc("deployment A"), note: "A" };
+        const signedForA = (target: string, nonce = randomNonce()) =>
+          signedFetch(target, proposer, {
+            method: "POST",
+            path: PATH,
+            body: doc,
+            nonce,
+            domain: info.domain,
+          });
+        const refused = await expectError(await signedForA(b.url), 401, "AUTH_INVALID");
+        assert.match(refused.error.message, /admin domain/);
+        await expectError(await signedForA(c.url), 401, "AUTH_INVALID");
+        // The same request is good where it was meant to go.
+        assert.equal((await signedForA(server.url)).status, 201);
+      } finally {
+        await b.close();
+        await c.close();
+        await other.dispose();
+      }
     });
 
     it("401 AUTH_INVALID when the claimed address is not the signer", async () => {

@@ -4,7 +4,8 @@ import pg from "pg";
 import { pino, type Logger } from "pino";
 import { toHex, type Hex, type LocalAccount, type PublicClient } from "viem";
 import type { HasRole } from "../src/auth/roles.ts";
-import { ADMIN_HEADERS, ADMIN_REQUEST_TYPES, adminDomain } from "../src/auth/admin-auth.ts";
+import { fetchAdminDomain } from "../src/admin-client.ts";
+import { ADMIN_HEADERS, ADMIN_REQUEST_TYPES, type AdminDomain } from "../src/auth/admin-auth.ts";
 import type { Database } from "../src/db/database.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { openPglite } from "../src/db/pglite.ts";
@@ -125,6 +126,7 @@ export async function startTestServer(
     publisher?: SdkClient;
     now?: () => number;
     web?: AppDeps["web"];
+    registry?: AppDeps["registry"];
     config?: Partial<AppConfig>;
     shutdownTimeoutMs?: number;
     /** The claims endpoint's cache freshness; tests that index and then ask use 0. */
@@ -141,6 +143,7 @@ export async function startTestServer(
     ...(options.publisher ? { publisher: options.publisher } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.web ? { web: options.web } : {}),
+    ...(options.registry ? { registry: options.registry } : {}),
     ...(options.claimsFreshMs === undefined ? {} : { claimsFreshMs: options.claimsFreshMs }),
   });
   const server = await listen(app, {
@@ -164,7 +167,10 @@ export interface SignOptions {
   body?: unknown;
   nonce?: Hex;
   deadline?: bigint;
+  /** Sign for another chain id than the server's domain names. */
   chainId?: number;
+  /** Sign in this domain instead of the server's (another deployment's). */
+  domain?: AdminDomain;
   /** Sign one thing, send another (tamper tests). */
   sendBody?: string;
   sendPath?: string;
@@ -183,8 +189,9 @@ export async function signedFetch(
   const bodyBytes = bodyText === undefined ? new Uint8Array() : new TextEncoder().encode(bodyText);
   const nonce = options.nonce ?? randomNonce();
   const deadline = options.deadline ?? nowSeconds() + 60n;
+  const domain = options.domain ?? (await fetchAdminDomain(baseUrl));
   const signature = await account.signTypedData({
-    domain: adminDomain(options.chainId ?? TEST_CHAIN_ID),
+    domain: options.chainId === undefined ? domain : { ...domain, chainId: options.chainId },
     types: ADMIN_REQUEST_TYPES,
     primaryType: "AdminRequest",
     message: {

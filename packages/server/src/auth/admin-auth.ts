@@ -1,6 +1,7 @@
 import { keccak256, type Address, type Hex } from "viem";
 import { z } from "zod/v4";
 import { ServerError } from "../errors.ts";
+import type { AdminDomainRepository } from "../repositories/admin-domain.ts";
 import type { NonceRepository } from "../repositories/nonces.ts";
 import type { HasRole, Role, RoleScope } from "./roles.ts";
 import { signedBy, type SignatureChain } from "./signatures.ts";
@@ -10,7 +11,9 @@ import { ADMIN_HEADERS, ADMIN_REQUEST_TYPES, adminDomain } from "@wellspring/sdk
  * Admin requests are signed with EIP-712 by an address that holds the endpoint's role. The
  * signature covers the method, the path with its query, the keccak256 of the exact body bytes, a
  * client-chosen random nonce and a deadline; the server stores used nonces until the deadline,
- * so a captured request cannot be replayed, altered or sent to another chain's server.
+ * so a captured request cannot be replayed or altered. The domain names the deployment (its
+ * registry as `verifyingContract`, and the salt of the database that records the nonces), so a
+ * request signed for one server is refused by any other, even on the same chain.
  */
 export {
   ADMIN_DOMAIN_NAME,
@@ -19,6 +22,35 @@ export {
   ADMIN_REQUEST_TYPES,
   adminDomain,
 } from "@wellspring/sdk/eip712";
+
+/** The admin EIP-712 domain of one deployment, as GET /v1/admin/auth-info serves it. */
+export type AdminDomain = ReturnType<typeof adminDomain> & { verifyingContract?: Address; salt: Hex };
+
+/** This deployment's admin domain, read once from the database (a failed read is retried). */
+export class AdminDomainSource {
+  private domain: Promise<AdminDomain> | undefined;
+  constructor(
+    private readonly repository: AdminDomainRepository,
+    private readonly chainId: number,
+    /** The deployment's IdentityRegistry (whose admin is the ADMIN role), when known. */
+    private readonly verifyingContract?: Address,
+  ) {}
+
+  get(): Promise<AdminDomain> {
+    this.domain ??= this.repository.salt().then(
+      (salt) => ({
+        ...adminDomain(this.chainId),
+        ...(this.verifyingContract ? { verifyingContract: this.verifyingContract } : {}),
+        salt,
+      }),
+      (error: unknown) => {
+        this.domain = undefined;
+        throw error;
+      },
+    );
+    return this.domain;
+  }
+}
 
 export interface AdminRequestMessage {
   method: string;
@@ -46,7 +78,7 @@ export interface AdminIdentity {
 }
 
 export interface AdminAuthenticatorOptions {
-  chainId: number;
+  domain: AdminDomainSource;
   hasRole: HasRole;
   nonces: NonceRepository;
   /** Deadlines further ahead than this are refused, which bounds how long nonces are kept. */
@@ -110,7 +142,7 @@ export class AdminAuthenticator {
     const valid = await signedBy(
       address as Address,
       {
-        domain: adminDomain(this.options.chainId),
+        domain: await this.options.domain.get(),
         types: ADMIN_REQUEST_TYPES,
         primaryType: "AdminRequest",
         message: { ...message },
@@ -118,7 +150,11 @@ export class AdminAuthenticator {
       },
       this.options.chain,
     );
-    if (!valid) throw new ServerError("AUTH_INVALID", "the signature does not match the request and address");
+    if (!valid)
+      throw new ServerError(
+        "AUTH_INVALID",
+        "the signature does not match the request, the address and this server's admin domain (GET /v1/admin/auth-info)",
+      );
 
     const signer = address.toLowerCase() as Address;
     if (!(await this.options.hasRole(role, signer, await scope?.()))) {

@@ -5,12 +5,13 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import express, { type Express, type Response } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
-import { AdminAuthenticator } from "../auth/admin-auth.ts";
+import { AdminAuthenticator, AdminDomainSource } from "../auth/admin-auth.ts";
 import type { HasRole } from "../auth/roles.ts";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/database.ts";
 import { ServerError } from "../errors.ts";
 import { enginePolicyCodec, type PolicyCodec } from "../policy-codec.ts";
+import { AdminDomainRepository } from "../repositories/admin-domain.ts";
 import { NonceRepository } from "../repositories/nonces.ts";
 import { PolicyRepository } from "../repositories/policies.ts";
 import { PoolRepository } from "../repositories/pools.ts";
@@ -18,14 +19,14 @@ import { PolicyService } from "../services/policies.ts";
 import { PoolService } from "../services/pools.ts";
 import { errorHandler } from "./errors.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
-import { rateLimit, TokenBucketLimiter } from "./rate-limit.ts";
+import { rateLimit, TokenBucketLimiter, UNLIMITED_PATHS } from "./rate-limit.ts";
 import { toHandler, type AnyRoute } from "./route.ts";
 import { policyRoutes } from "./routes/policies.ts";
 import { poolRoutes } from "./routes/pools.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { claimRoutes } from "./routes/claims.ts";
 import { ClaimService } from "../services/claims.ts";
-import type { PublicClient } from "viem";
+import type { Address, PublicClient } from "viem";
 import { RunQueries, RunRepository } from "../repositories/runs.ts";
 import { RunService } from "../services/runs.ts";
 import { systemRoutes } from "./routes/system.ts";
@@ -63,6 +64,11 @@ export interface AppDeps {
   hasRole: HasRole;
   /** Defaults to the attribution engine's policy schema and hash. */
   policyCodec?: PolicyCodec;
+  /**
+   * The deployment's IdentityRegistry: the admin EIP-712 domain's `verifyingContract`, so admin
+   * signatures name the deployment (with the database's salt); absent = the salt alone.
+   */
+  registry?: Address;
   /** Chain RPC for endpoints that read the pool (claimable amounts); absent = those answer 503. */
   chain?: PublicClient;
   /** Wallet holding the server's proposer key (PUBLISHER_PRIVATE_KEY); absent = publishing answers 503. */
@@ -100,7 +106,6 @@ export const API_VERSION = "0.1.0";
 const DOCS_DIR = new URL("./docs-page/", import.meta.url);
 const docsAsset = (name: string) => readFileSync(new URL(name, DOCS_DIR), "utf8");
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
-const UNLIMITED_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
 
 /** Wires the whole HTTP app from its dependencies; nothing global, so tests need no module mocks. */
 export function createApp(deps: AppDeps): Express {
@@ -115,8 +120,9 @@ export function createApp(deps: AppDeps): Express {
   app.disable("x-powered-by");
   if (config.TRUST_PROXY_HOPS > 0) app.set("trust proxy", config.TRUST_PROXY_HOPS);
 
+  const adminDomain = new AdminDomainSource(new AdminDomainRepository(db), config.CHAIN_ID, deps.registry);
   const authenticator = new AdminAuthenticator({
-    chainId: config.CHAIN_ID,
+    domain: adminDomain,
     hasRole: deps.hasRole,
     nonces: new NonceRepository(db),
     maxAgeSeconds: config.ADMIN_AUTH_MAX_AGE_SECONDS,
@@ -126,7 +132,7 @@ export function createApp(deps: AppDeps): Express {
   const routes: AnyRoute[] = [
     ...systemRoutes({
       db,
-      chainId: config.CHAIN_ID,
+      adminDomain,
       maxAgeSeconds: config.ADMIN_AUTH_MAX_AGE_SECONDS,
       isShuttingDown: () => app.locals.shuttingDown === true,
       indexerProblems: deps.indexerProblems ?? (() => []),

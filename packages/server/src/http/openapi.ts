@@ -1,5 +1,6 @@
 import { z } from "zod/v4";
 import { ADMIN_HEADERS } from "../auth/admin-auth.ts";
+import { UNLIMITED_PATHS } from "./rate-limit.ts";
 import type { AnyRoute } from "./route.ts";
 import { requestSchemas, responseSchemas } from "./schemas.ts";
 
@@ -38,6 +39,36 @@ function parameters(schema: z.ZodType | undefined, location: "path" | "query"): 
   });
 }
 
+/**
+ * The error statuses any route of its kind can answer, besides those it declares itself (409, 422,
+ * …): input the route cannot read (400, also a malformed path or body encoding), a body over the
+ * limit (413; the body parser runs for every route), the rate limit (429), admin authentication
+ * (401, 403), unknown ids (404), a fault (500) and a lost database or chain (503).
+ */
+function errorStatuses(r: AnyRoute): Record<string, string> {
+  const unlimited = UNLIMITED_PATHS.has(r.path);
+  return {
+    "400": "Invalid input; `issues` lists field paths",
+    ...(r.auth
+      ? {
+          "401": "Missing, invalid, expired or replayed signature",
+          "403": `Signer lacks role ${r.auth}`,
+        }
+      : {}),
+    ...(r.path.includes(":") ? { "404": "Not found" } : {}),
+    "413": "Request body over BODY_LIMIT_BYTES",
+    ...(unlimited ? {} : { "429": "Rate limited (see Retry-After)" }),
+    "500": "Internal error (details only in the server log)",
+    ...(r.path === "/healthz"
+      ? {}
+      : {
+          "503": r.auth
+            ? "Database or chain unavailable (DATABASE_UNAVAILABLE, CHAIN_UNAVAILABLE: roles are read from the chain); see Retry-After"
+            : "Database or chain unavailable (DATABASE_UNAVAILABLE, CHAIN_UNAVAILABLE); see Retry-After",
+        }),
+  };
+}
+
 export interface OpenApiInfo {
   title: string;
   version: string;
@@ -64,20 +95,19 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], info: OpenApiI
           : {}),
       };
     }
-    const errors: Record<string, string> = {
-      "400": "Invalid input; `issues` lists field paths",
-      "429": "Rate limited",
-    };
-    if (r.auth)
-      Object.assign(errors, {
-        "401": "Missing, invalid, expired or replayed signature",
-        "403": `Signer lacks role ${r.auth}`,
-      });
-    if (r.path.includes(":")) errors["404"] = "Not found";
-    for (const [status, description] of Object.entries(errors)) {
-      responses[status] ??= {
-        description,
-        content: { "application/json": { schema: { $ref: componentRef("Error") } } },
+    for (const [status, description] of Object.entries(errorStatuses(r))) {
+      responses[status] ??= { description };
+    }
+    // Every error status carries the one error shape; a route's own body for one (/readyz's 503
+    // status) is an alternative to it, since a thrown error still answers with the error shape.
+    for (const [status, response] of Object.entries(responses)) {
+      if (Number(status) < 400) continue;
+      const { content, ...rest } = response as { content?: Record<string, { schema: JsonSchema }> };
+      const own = content?.["application/json"]?.schema;
+      const error = { $ref: componentRef("Error") };
+      responses[status] = {
+        ...rest,
+        content: { ...content, "application/json": { schema: own ? { anyOf: [own, error] } : error } },
       };
     }
     (paths[path] ??= {})[r.method] = {

@@ -62,6 +62,9 @@ export class TokenBucketLimiter {
   }
 }
 
+/** Probes and metrics scrapers are never rate limited (nor declared so in the OpenAPI document). */
+export const UNLIMITED_PATHS: ReadonlySet<string> = new Set(["/healthz", "/readyz", "/metrics"]);
+
 export function rateLimit(limiter: TokenBucketLimiter, now: () => number): RequestHandler {
   return (req, res, next) => {
     const result = limiter.take(req.ip ?? "unknown", now());

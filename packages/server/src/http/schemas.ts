@@ -36,7 +36,7 @@ export const uintString = z
  * zod runs a transform even after a non-fatal check (like a regex) failed on the value; the parse
  * still fails with the check's issue, but the transform must not throw meanwhile.
  */
-const toBigInt = (value: string | number): bigint => {
+export const toBigInt = (value: string | number): bigint => {
   try {
     return BigInt(value);
   } catch {
@@ -309,7 +309,18 @@ export const healthResponse = z
 
 export const adminAuthInfoResponse = z
   .object({
-    domain: z.object({ name: z.string(), version: z.string(), chainId: z.number().int() }),
+    domain: z.object({
+      name: z.string(),
+      version: z.string(),
+      chainId: z.number().int(),
+      verifyingContract: z
+        .string()
+        .optional()
+        .describe("the deployment's IdentityRegistry, when the server knows it"),
+      salt: z
+        .string()
+        .describe("32 random bytes of this server's database: binds signatures to its nonce store"),
+    }),
     primaryType: z.literal("AdminRequest"),
     types: z.record(z.string(), z.array(z.object({ name: z.string(), type: z.string() }))),
     headers: z.record(z.string(), z.string()),

@@ -3,8 +3,12 @@ import { getAddress, http, createWalletClient, type Address, type Hex, type Publ
 import { privateKeyToAccount } from "viem/accounts";
 import { bytea, type Database } from "../db/database.ts";
 import { isServerError, ServerError } from "../errors.ts";
-import type { PoolRepository } from "../repositories/pools.ts";
-import type { RunRepository } from "../repositories/runs.ts";
+import type { PoolRecord, PoolRepository } from "../repositories/pools.ts";
+import { PublishLockRepository } from "../repositories/publish-locks.ts";
+import type { RunRecord, RunRepository } from "../repositories/runs.ts";
+
+/** How long a publication waits for the proposer key while it sends another pool's proposal. */
+const SENDER_WAIT_MS = 60_000;
 
 /** The proposer wallet from the environment's key; the key stays inside the viem account. */
 export function publisherClient(privateKey: Hex, rpcUrl: string): SdkClient {
@@ -13,12 +17,15 @@ export function publisherClient(privateKey: Hex, rpcUrl: string): SdkClient {
 
 /**
  * Proposes a completed run's root on-chain with the server's proposer key and links the new
- * schedule to the run. No database transaction stays open while the proposal is mined (on PGlite
- * that would stall every other request for a block time or more): the pool itself refuses a second
- * proposal while one is pending (RoyaltyPoolSchedulePending → 409), which settles races between
- * instances, and publications from this process go one at a time, so the proposer key's nonces
- * never collide. The link is written once the receipt is in; should the process die before that,
- * the indexer still records the schedule, and its run is found by root.
+ * schedule to the run. Every instance on the database takes the same two locks
+ * (`publish_locks`) around the check-and-send: the pool's, so a second publication of a pool
+ * while one is under way answers 409 at once, and then the proposer key's, so publications of
+ * different pools by one key go one at a time and its nonces never collide. No database
+ * transaction stays open while the proposal is mined (on PGlite that would stall every other
+ * request for a block time or more); the locks are leases renewed meanwhile. The pool itself also
+ * refuses a second proposal while one is pending (RoyaltyPoolSchedulePending → 409), which covers
+ * servers on other databases. The link is written once the receipt is in; should the process die
+ * before that, the indexer still records the schedule, and its run is found by root.
  */
 export class PublishService {
   constructor(
@@ -29,18 +36,10 @@ export class PublishService {
     private readonly publisher: SdkClient | undefined,
     private readonly chain: PublicClient | undefined,
     private readonly now: () => number = Date.now,
+    private readonly locks = new PublishLockRepository(db),
   ) {}
 
-  private queue: Promise<unknown> = Promise.resolve();
-
-  /** One publication at a time in this process (see the class comment). */
-  publish(runId: bigint, uri: string, requestedBy: Address) {
-    const next = this.queue.then(() => this.publishNow(runId, uri, requestedBy));
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-
-  private async publishNow(runId: bigint, uri: string, requestedBy: Address) {
+  async publish(runId: bigint, uri: string, requestedBy: Address) {
     const run = await this.runs.get(runId);
     if (!run) throw new ServerError("NOT_FOUND", `no run ${runId}`);
     if (run.status !== "complete" || !run.root || !run.tableHash || run.totalShares === null)
@@ -58,9 +57,50 @@ export class PublishService {
       throw new ServerError("CONFLICT", `run ${runId}'s pool is not on chain ${this.chainId}`);
     if (!this.publisher || !this.chain)
       throw new ServerError("CHAIN_UNAVAILABLE", "publishing needs PUBLISHER_PRIVATE_KEY and the chain RPC");
-    const publisher = this.publisher;
-    const chain = this.chain;
+    // proposeSchedule refuses a client without an account, so there is one.
+    const sender = getAddress(this.publisher.account!.address);
+    const poolLock = await this.locks.acquire(`pool:${pool.id}`, 0);
+    if (!poolLock)
+      throw new ServerError("CONFLICT", `another publication of pool ${pool.address} is under way`);
+    try {
+      // Another pool's publication by this key takes one block time or so: wait for it.
+      const senderLock = await this.locks.acquire(`sender:${this.chainId}:${sender}`, SENDER_WAIT_MS);
+      if (!senderLock)
+        throw new ServerError(
+          "CHAIN_UNAVAILABLE",
+          `the proposer key ${sender} stayed busy with other publications`,
+        );
+      try {
+        return await this.checkAndSend(
+          this.publisher,
+          this.chain,
+          pool,
+          run,
+          policyHash,
+          uri,
+          requestedBy,
+          sender,
+        );
+      } finally {
+        await senderLock.release();
+      }
+    } finally {
+      await poolLock.release();
+    }
+  }
 
+  /** Holding both locks: refuses while a schedule is pending, sends the proposal, links it. */
+  private async checkAndSend(
+    publisher: SdkClient,
+    chain: PublicClient,
+    pool: PoolRecord,
+    run: RunRecord,
+    policyHash: Hex,
+    uri: string,
+    requestedBy: Address,
+    sender: Address,
+  ) {
+    const runId = run.id;
     const { rows: pending } = await this.db.query<{ schedule_id: string }>(
       `SELECT schedule_id FROM schedules WHERE pool_id = $1 AND revoked_block IS NULL AND activates_at > $2
        UNION SELECT p.schedule_id FROM schedule_publications p
@@ -108,8 +148,6 @@ export class PublishService {
       throw new ServerError("CHAIN_UNAVAILABLE", "could not send the proposal", { cause: error });
     }
     const activatesAt = new Date(Number(proposed.activatesAt) * 1000);
-    // proposeSchedule refused a client without an account, so there is one.
-    const sender = getAddress(publisher.account!.address);
     await this.db.query(
       `INSERT INTO schedule_publications
          (pool_id, schedule_id, run_id, root, uri, tx_hash, block_number, activates_at, requested_by, sender)

@@ -1,9 +1,9 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 // The server's HTTP API: JSON reads, typed errors with field paths, and EIP-712-signed admin calls.
-import { type Address, type Hex, bytesToHex, keccak256, stringToBytes } from "viem";
+import { type Address, type Hex, type TypedDataDomain, bytesToHex, keccak256, stringToBytes } from "viem";
 
-import { ADMIN_HEADERS, ADMIN_REQUEST_TYPES, adminDomain } from "@wellspring/sdk/eip712";
+import { ADMIN_HEADERS, ADMIN_REQUEST_TYPES } from "@wellspring/sdk/eip712";
 import { type Wallet, WalletError, isUserRejection } from "./wallet.ts";
 
 export interface FieldIssue {
@@ -80,6 +80,26 @@ export async function getAll<T, K extends string>(
   return out;
 }
 
+let adminDomainOnce: Promise<TypedDataDomain & { chainId: number }> | undefined;
+
+/**
+ * The server's admin EIP-712 domain (GET /v1/admin/auth-info), read once per page: it names the
+ * deployment (its registry and its database's salt), so a signature is good on this server only.
+ */
+async function serverAdminDomain(expectedChainId: number): Promise<TypedDataDomain> {
+  adminDomainOnce ??= get<{ domain: TypedDataDomain & { chainId: number } }>("/v1/admin/auth-info").then(
+    (info) => info.domain,
+    (error: unknown) => {
+      adminDomainOnce = undefined;
+      throw error;
+    },
+  );
+  const domain = await adminDomainOnce;
+  if (domain.chainId !== expectedChainId)
+    throw new Error(`the server serves chain ${domain.chainId}, the page expected ${expectedChainId}`);
+  return domain;
+}
+
 /**
  * An admin request signed by the connected wallet (docs/api.md): EIP-712 AdminRequest over the
  * method, the path with its query, keccak256 of the exact body bytes, a random nonce and a deadline.
@@ -94,11 +114,12 @@ export async function signedRequest<T>(
   const text = body === undefined ? "" : JSON.stringify(body);
   const nonce = bytesToHex(crypto.getRandomValues(new Uint8Array(32))) as Hex;
   const deadline = BigInt(Math.floor(Date.now() / 1000) + 120);
+  const domain = await serverAdminDomain(wallet.expectedChainId);
   let signature: Hex;
   try {
     signature = await client.signTypedData({
       account,
-      domain: adminDomain(wallet.expectedChainId),
+      domain,
       types: ADMIN_REQUEST_TYPES,
       primaryType: "AdminRequest",
       message: { method, path, bodyHash: keccak256(stringToBytes(text)), nonce, deadline },

@@ -10,6 +10,7 @@ import {
   requestSchemas,
   responseSchemas,
   uintString,
+  toBigInt,
 } from "../schemas.ts";
 
 export const bindingIdentity = z
@@ -145,7 +146,7 @@ const bindingParams = z.object({
   id: z
     .string()
     .regex(/^[1-9][0-9]{0,17}$/, "must be a positive integer")
-    .transform((v) => BigInt(v)),
+    .transform(toBigInt),
 });
 
 function view(record: BindingRecord) {

@@ -1,13 +1,13 @@
 import type { Database } from "../../db/database.ts";
 import { ServerError } from "../../errors.ts";
-import { ADMIN_HEADERS, ADMIN_REQUEST_TYPES, adminDomain } from "../../auth/admin-auth.ts";
+import { ADMIN_HEADERS, ADMIN_REQUEST_TYPES, type AdminDomainSource } from "../../auth/admin-auth.ts";
 import type { IndexerProblem } from "../../indexer/pool-indexer.ts";
 import { route, type AnyRoute } from "../route.ts";
 import { adminAuthInfoResponse, healthResponse } from "../schemas.ts";
 
 export function systemRoutes(deps: {
   db: Database;
-  chainId: number;
+  adminDomain: AdminDomainSource;
   maxAgeSeconds: number;
   isShuttingDown: () => boolean;
   indexerProblems: () => readonly IndexerProblem[];
@@ -59,7 +59,7 @@ export function systemRoutes(deps: {
       responses: { 200: { description: "Signing parameters", schema: adminAuthInfoResponse } },
       handle: async () => ({
         body: {
-          domain: adminDomain(deps.chainId),
+          domain: await deps.adminDomain.get(),
           primaryType: "AdminRequest",
           types: ADMIN_REQUEST_TYPES,
           headers: ADMIN_HEADERS,
