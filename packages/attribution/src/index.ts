@@ -136,6 +136,16 @@ export {
   type RecipientChange,
   type TarEntry,
 } from "./bundle.ts";
+export {
+  bundleDifferences,
+  checkBundleUri,
+  DEFAULT_MAX_BUNDLE_BYTES,
+  fetchBundle,
+  gatewayUrl,
+  type BundleCheck,
+  type BundleStatus,
+  type FetchOptions,
+} from "./bundle-fetch.ts";
 
 // Inputs (parsers live in ./inputs; re-exported so callers need one import).
 export { readInputs, inputFile, detectFormat, type ReadInputsOptions } from "./inputs/index.ts";

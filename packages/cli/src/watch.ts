@@ -223,7 +223,7 @@ class Watch {
         maxBytes: this.args.maxBundleBytes,
         cwd: this.io.cwd,
       });
-      if (check.error?.code !== "BUNDLE_UNREACHABLE" || attempt >= this.args.retries) return check;
+      if (check.verdict !== "unreachable" || attempt >= this.args.retries) return check;
       const now = (await getBlock(this.client)).timestamp;
       if (now + BigInt(this.args.margin + this.args.retryDelay) >= schedule.activatesAt) return check;
       this.log(
@@ -233,7 +233,7 @@ class Watch {
           retry: attempt,
           error: check.error,
         },
-        `pool ${schedule.pool} schedule ${schedule.scheduleId}: bundle unreachable (attempt ${attempt} of ${this.args.retries}), retrying in ${this.args.retryDelay} s — ${check.error.message}`,
+        `pool ${schedule.pool} schedule ${schedule.scheduleId}: bundle unreachable (attempt ${attempt} of ${this.args.retries}), retrying in ${this.args.retryDelay} s — ${check.error?.message}`,
       );
       await sleep(this.args.retryDelay * 1000);
     }
