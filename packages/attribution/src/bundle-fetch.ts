@@ -171,3 +171,25 @@ export function bundleDifferences(check: BundleCheck): string[] {
     (f) => `${f.field}${f.path !== undefined ? ` (${f.path})` : ""}: ${f.message.split("\n")[0]}`,
   );
 }
+
+/** What a watchtower signs (EIP-191) to report a decision to a server. */
+export interface VerificationReport {
+  pool: string;
+  scheduleId: bigint;
+  bundleHash: string;
+  status: BundleStatus;
+  /** ISO 8601 to the second, UTC (`2026-12-06T08:20:31Z`). */
+  verifiedAt: string;
+}
+
+/** The canonical text of a report: one `name: value` line each, addresses and hashes lower-case. */
+export function verificationReportMessage(r: VerificationReport): string {
+  return [
+    "wellspring schedule verification",
+    `pool: ${r.pool.toLowerCase()}`,
+    `schedule: ${r.scheduleId}`,
+    `bundle: ${r.bundleHash.toLowerCase()}`,
+    `status: ${r.status}`,
+    `time: ${r.verifiedAt}`,
+  ].join("\n");
+}

@@ -145,6 +145,8 @@ export {
   type BundleCheck,
   type BundleStatus,
   type FetchOptions,
+  type VerificationReport,
+  verificationReportMessage,
 } from "./bundle-fetch.ts";
 
 // Inputs (parsers live in ./inputs; re-exported so callers need one import).

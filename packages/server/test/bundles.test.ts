@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { bundleEntries, decodeTar, readBundleManifest, verifyBundle } from "@wellspring/attribution";
+import {
+  bundleEntries,
+  decodeTar,
+  readBundleManifest,
+  verificationReportMessage,
+  verifyBundle,
+} from "@wellspring/attribution";
 import { getAddress, toHex, type Hex } from "viem";
 import { randomBytes } from "node:crypto";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
@@ -190,6 +196,64 @@ for (const backend of await backends()) {
       assert.deepEqual(await records(99), [], "not checked");
     });
 
+    it("records a watchtower's signed report under its address; refuses a bad signature, a stale time, another bundle", async () => {
+      const watcher = privateKeyToAccount(generatePrivateKey());
+      const { rows } = await db.query<{ bundle_hash: string }>(
+        "SELECT bundle_hash FROM schedule_verifications WHERE schedule_id = 1 LIMIT 1",
+      );
+      const bundle = rows[0]!.bundle_hash;
+      const at = (offsetMs: number) =>
+        new Date(Date.now() + offsetMs).toISOString().replace(/\.\d{3}Z$/, "Z");
+      const report = async (fields: {
+        status?: "verified" | "invalid";
+        verifiedAt?: string;
+        bundleHash?: string;
+      }) => {
+        const r = { bundleHash: bundle, status: "verified" as const, verifiedAt: at(0), ...fields };
+        const signature = await watcher.signMessage({
+          message: verificationReportMessage({ pool: POOL, scheduleId: 1n, ...r }),
+        });
+        return { watcher: watcher.address, ...r, signature };
+      };
+      const post = (body: unknown) =>
+        fetch(`${server.url}/v1/pools/${POOL}/schedules/1/verifications`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+      const good = await report({});
+      const first = await post(good);
+      assert.equal(first.status, 201, await first.clone().text());
+      assert.equal((await post(good)).status, 200, "the same report again is recorded once");
+      const [latest] = (
+        await json<{ verifications: Record<string, string>[] }>(
+          await fetch(`${server.url}/v1/pools/${POOL}/schedules/1/verifications`),
+        )
+      ).verifications;
+      assert.equal(latest!.verifierKind, "watchtower");
+      assert.equal(latest!.verifier, watcher.address.toLowerCase());
+      assert.equal(latest!.status, "verified");
+      assert.equal(latest!.verifiedAt, good.verifiedAt.replace("Z", ".000Z"));
+
+      // Signed as "verified", sent as "invalid": the signature is not the watcher's over this report.
+      const forged = await post({ ...(await report({})), status: "invalid" });
+      assert.equal(forged.status, 401);
+      assert.equal((await json<ErrorBody>(forged)).error.code, "AUTH_INVALID");
+      const stale = await post(await report({ verifiedAt: at(-3_600_000) }));
+      assert.equal(stale.status, 401);
+      assert.equal((await json<ErrorBody>(stale)).error.code, "AUTH_EXPIRED");
+      const other = await post(await report({ bundleHash: `0x${"11".repeat(32)}` }));
+      assert.equal(other.status, 400);
+      assert.match(JSON.stringify(await json<ErrorBody>(other)), /bundleHash/);
+      assert.equal((await post({ ...good, signature: "0x12" })).status, 400);
+      const unknown = await fetch(`${server.url}/v1/pools/${POOL}/schedules/99/verifications`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(good),
+      });
+      assert.equal(unknown.status, 404);
+    });
+
     it("answers 404 for the verifications of an unknown pool, 400 for a bad schedule id", async () => {
       const unknown = await fetch(`${server.url}/v1/pools/0x${"cc".repeat(20)}/schedules/1/verifications`);
       assert.equal(unknown.status, 404);
@@ -200,15 +264,18 @@ for (const backend of await backends()) {
     });
 
     it("is declared in the OpenAPI document with its error statuses", async () => {
-      const doc = await json<{ paths: Record<string, { get?: { responses: Record<string, unknown> } }> }>(
-        await fetch(`${server.url}/openapi.json`),
-      );
+      const doc = await json<{
+        paths: Record<string, Record<"get" | "post", { responses: Record<string, unknown> } | undefined>>;
+      }>(await fetch(`${server.url}/openapi.json`));
       const op = doc.paths["/v1/runs/{id}/bundle"]?.get;
       assert.ok(op, Object.keys(doc.paths).join(", "));
       for (const status of ["200", "400", "404", "409"]) assert.ok(status in op.responses, status);
       const verifications = doc.paths["/v1/pools/{address}/schedules/{scheduleId}/verifications"]?.get;
       assert.ok(verifications, Object.keys(doc.paths).join(", "));
       for (const status of ["200", "400", "404"]) assert.ok(status in verifications.responses, status);
+      const reports = doc.paths["/v1/pools/{address}/schedules/{scheduleId}/verifications"]?.post;
+      assert.ok(reports);
+      for (const status of ["201", "400", "401", "404"]) assert.ok(status in reports.responses, status);
     });
   });
 }

@@ -137,7 +137,14 @@ export function createApp(deps: AppDeps): Express {
     }),
     ...policyRoutes(new PolicyService(new PolicyRepository(db), deps.policyCodec ?? enginePolicyCodec)),
     ...poolRoutes(pools),
-    ...verificationRoutes(new VerificationService(pools, new VerificationRepository(db))),
+    ...verificationRoutes(
+      new VerificationService(
+        pools,
+        new VerificationRepository(db),
+        wallNow,
+        config.ADMIN_AUTH_MAX_AGE_SECONDS,
+      ),
+    ),
     ...claimRoutes(
       new ClaimService(db, new PoolRepository(db), config.CHAIN_ID, now, {
         ...(deps.claimsFreshMs === undefined ? {} : { freshMs: deps.claimsFreshMs }),

@@ -1,5 +1,5 @@
 import { z } from "zod/v4";
-import { address, isoDate, responseSchemas, uintString } from "./schemas.ts";
+import { address, hash32, isoDate, requestSchemas, responseSchemas, uintString } from "./schemas.ts";
 
 export const scheduleVerificationParams = z.object({
   address,
@@ -25,10 +25,12 @@ export const verificationResponse = z
     differences: z
       .array(z.string())
       .meta({ description: "What differs, one short line each (empty when verified)" }),
-    verifierKind: z
-      .enum(["server"])
-      .meta({ description: "server: this server's own check (VERIFY_SCHEDULES)" }),
-    verifier: z.string().meta({ description: "Who verified: the server's VERIFIER_NAME" }),
+    verifierKind: z.enum(["server", "watchtower"]).meta({
+      description: "server: this server's own check (VERIFY_SCHEDULES); watchtower: a signed report",
+    }),
+    verifier: z
+      .string()
+      .meta({ description: "Who verified: the server's VERIFIER_NAME, or the address that signed" }),
     verifiedAt: isoDate,
   })
   .register(responseSchemas, { id: "ScheduleVerification" });
@@ -36,3 +38,29 @@ export const verificationResponse = z
 export const verificationListResponse = z
   .object({ verifications: z.array(verificationResponse) })
   .register(responseSchemas, { id: "ScheduleVerificationList" });
+
+export const verificationReportRequest = z
+  .object({
+    watcher: address.meta({ description: "The watchtower's address; the signature must recover to it" }),
+    bundleHash: hash32.meta({
+      description: "The bundle checked: the schedule's keccak256(tableHash ‖ policyHash ‖ inputsHash)",
+    }),
+    status: z.enum(["verified", "invalid", "unreachable"]),
+    verifiedAt: z
+      .string()
+      .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/, "must be UTC to the second, e.g. 2026-12-06T08:20:31Z")
+      .meta({ description: "When it decided; within ADMIN_AUTH_MAX_AGE_SECONDS of the server's clock" }),
+    signature: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{130}$/, "must be a 65-byte 0x-hex signature")
+      .transform((value) => value as `0x${string}`)
+      .meta({ description: "EIP-191 personal_sign of the canonical report text (docs/verification.md)" }),
+  })
+  .register(requestSchemas, { id: "VerificationReport" });
+
+export const verificationReportResponse = z
+  .object({
+    created: z.boolean().meta({ description: "false: the same report was recorded already" }),
+    verification: verificationResponse,
+  })
+  .register(responseSchemas, { id: "VerificationReportResult" });

@@ -11,8 +11,8 @@ export interface VerificationRecord {
   status: BundleStatus;
   /** What differs, in short (empty when verified). */
   differences: string[];
-  verifierKind: "server";
-  /** Who decided: the server's VERIFIER_NAME. */
+  verifierKind: "server" | "watchtower";
+  /** Who decided: the server's VERIFIER_NAME, or a watchtower's address. */
   verifier: string;
   verifiedAt: Date;
 }
@@ -29,7 +29,7 @@ type Row = {
   bundle_hash: Hex;
   status: BundleStatus;
   differences: string[];
-  verifier_kind: "server";
+  verifier_kind: "server" | "watchtower";
   verifier: string;
   verified_at: Date;
 };
@@ -37,10 +37,12 @@ type Row = {
 export class VerificationRepository {
   constructor(private readonly db: Database) {}
 
-  async insert(poolId: bigint, record: VerificationRecord): Promise<void> {
-    await this.db.query(
+  /** Inserts a decision; false when the same report was recorded already. */
+  async insert(poolId: bigint, record: VerificationRecord): Promise<boolean> {
+    const { rows } = await this.db.query(
       `INSERT INTO schedule_verifications (pool_id, schedule_id, uri, bundle_hash, status, differences, verifier_kind, verifier, verified_at)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)`,
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)
+       ON CONFLICT DO NOTHING RETURNING id`,
       [
         poolId,
         record.scheduleId,
@@ -53,6 +55,25 @@ export class VerificationRepository {
         record.verifiedAt,
       ],
     );
+    return rows.length === 1;
+  }
+
+  /** The uri and hashes an indexed schedule committed to, or undefined. */
+  async schedule(
+    poolId: bigint,
+    scheduleId: bigint,
+  ): Promise<{ uri: string; tableHash: Hex; policyHash: Hex; inputsHash: Hex } | undefined> {
+    const { rows } = await this.db.query<{
+      uri: string;
+      table_hash: Hex;
+      policy_hash: Hex;
+      inputs_hash: Hex;
+    }>(
+      "SELECT uri, table_hash, policy_hash, inputs_hash FROM schedules WHERE pool_id = $1 AND schedule_id = $2",
+      [poolId, scheduleId],
+    );
+    const r = rows[0];
+    return r && { uri: r.uri, tableHash: r.table_hash, policyHash: r.policy_hash, inputsHash: r.inputs_hash };
   }
 
   /** A schedule's verifications, newest first. */
