@@ -311,17 +311,7 @@ describe("watchtower on a local chain", () => {
         verifications.map((v) => [v.verifierKind, v.verifier, v.status]),
         [["watchtower", watcher.address.toLowerCase(), "verified"]],
       );
-      const unsigned = await cli([
-        "watch",
-        "--rpc",
-        proxy.url,
-        "--pool",
-        chain.pool,
-        "--state",
-        "x.json",
-        "--report",
-        server.url,
-      ]);
+      const unsigned = await watch({}, ["--report", server.url, "--state", "x.json"]);
       assert.equal(unsigned.code, 3, "--report without a key is a usage error");
     } finally {
       await server.close();
