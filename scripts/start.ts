@@ -224,6 +224,9 @@ async function main(): Promise<void> {
     INDEXER_ENABLED: "true",
     INDEXER_CONFIRMATIONS: "0",
     INDEXER_INTERVAL_MS: "500",
+    // The server's own watchtower: checks each schedule's bundle (the demo's is a local file).
+    VERIFY_SCHEDULES: "true",
+    VERIFY_INTERVAL_MS: "1000",
     // The uploaded lockfile of this repository is larger than the API's 1 MiB default.
     BODY_LIMIT_BYTES: String(16 * 1024 * 1024),
     // Admin roles as the contracts grant them: the demo made development account 0 the registry's

@@ -487,6 +487,17 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
 
   it("Explorer: pools, schedules, share chart, top recipients, search, deposits over time", async () => {
     const { page, context, errors } = await openPage(browser, server, chain, { wallet: { account: PAYER } });
+    // The server's verifier checks the active schedule's bundle (its run's bundle URL) on its own.
+    const { schedules } = (await (await fetch(`${server.url}/v1/pools/${pool}/schedules`)).json()) as {
+      schedules: { scheduleId: string; status: string }[];
+    };
+    const activeId = schedules.find((s) => s.status === "active")!.scheduleId;
+    const checksOfActive = `${server.url}/v1/pools/${pool}/schedules/${activeId}/verifications`;
+    for (let i = 0; i < 300; i++) {
+      const { verifications } = (await (await fetch(checksOfActive)).json()) as { verifications: unknown[] };
+      if (verifications.length > 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     await page.goto(`${server.url}/#/explorer`);
     await state(page, "explorer-status", "loaded");
     await page.locator("#explorer-shares svg.chart").waitFor();
@@ -495,6 +506,12 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     assert.match(overview, /Acme AI royalties/);
     assert.match(overview, /revoked/);
     assert.match(overview, /active/);
+    const activeRow = await page
+      .locator("#explorer-overview tr", { hasText: /active/ })
+      .last()
+      .innerText();
+    assert.match(activeRow, /bundle/);
+    assert.match(activeRow, /verified by web test server, \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
     assert.match(await page.locator("#explorer-shares").innerText(), /github:leftpad-dev/);
     await page.locator("#explorer-search").fill(IDENTITY);
     await page.locator("#explorer-search-go").click();

@@ -138,6 +138,18 @@ export {
   type RecipientChange,
   type TarEntry,
 } from "./bundle.ts";
+export {
+  bundleDifferences,
+  checkBundleUri,
+  DEFAULT_MAX_BUNDLE_BYTES,
+  fetchBundle,
+  gatewayUrl,
+  type BundleCheck,
+  type BundleStatus,
+  type FetchOptions,
+  type VerificationReport,
+  verificationReportMessage,
+} from "./bundle-fetch.ts";
 
 // Inputs (parsers live in ./inputs; re-exported so callers need one import).
 export { readInputs, inputFile, detectFormat, type ReadInputsOptions } from "./inputs/index.ts";

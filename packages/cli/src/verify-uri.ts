@@ -6,14 +6,13 @@
 import { z } from "zod/v4";
 import { getSchedule, type SdkClient } from "@wellspring/sdk";
 import {
-  isWellspringError,
-  verifyBundle,
+  checkBundleUri,
   WellspringError,
+  type BundleCheck,
   type BundleFinding,
-  type BundleVerification,
+  type FetchOptions,
 } from "@wellspring/attribution";
 import { camel, parse, usage, validate, type Io } from "./cli.ts";
-import { fetchBundle, type FetchOptions } from "./bundle-io.ts";
 import { chainClient, poolAddress, proposedSchedules, type ProposedSchedule } from "./chain.ts";
 
 export const VERIFY_URI_HELP = `wellspring verify --uri / --rpc — check published evidence bundles against a pool's schedules
@@ -72,16 +71,13 @@ export const URI_OPTIONS = {
 } as const;
 
 /** One schedule's (or one bare bundle's) outcome. */
-export interface ScheduleCheck {
+export interface ScheduleCheck extends Omit<BundleCheck, "status"> {
   pool?: string;
   scheduleId?: string;
+  /** The schedule's on-chain status (pending, active, …). */
   status?: string;
   uri: string;
-  ok: boolean;
-  /** Set when the bundle was read. */
-  verification?: BundleVerification;
-  /** Set when it could not be fetched or read (unreachable, malformed). */
-  error?: { code: string; message: string };
+  verdict: BundleCheck["status"];
 }
 
 /** Fetches a bundle and verifies it against `schedule`'s commitment (or its own manifest). */
@@ -91,16 +87,15 @@ export async function checkBundle(
   fetchOptions: FetchOptions,
 ): Promise<ScheduleCheck> {
   const where = schedule ? { pool: schedule.pool, scheduleId: schedule.scheduleId.toString(), uri } : { uri };
-  try {
-    const entries = await fetchBundle(uri, fetchOptions);
-    const verification = verifyBundle(entries, schedule);
-    return { ...where, ok: verification.ok, verification };
-  } catch (error) {
-    // A uri the user typed that cannot be used (no ipfs gateway) is their usage error; one a
-    // schedule recorded is that schedule's unreachable bundle (a watch must decide, not stop).
-    if (!isWellspringError(error) || (error.code === "USAGE" && schedule === undefined)) throw error;
-    return { ...where, ok: false, error: { code: error.code, message: error.message } };
-  }
+  // A uri the user typed that cannot be used (no ipfs gateway) is their usage error; one a
+  // schedule recorded is that schedule's unreachable bundle (a watch must decide, not stop).
+  const { status, ...check } = await checkBundleUri(
+    uri,
+    schedule,
+    fetchOptions,
+    (error) => error.code === "USAGE" && schedule === undefined,
+  );
+  return { ...where, ...check, verdict: status };
 }
 
 export async function verifyUriCommand(argv: string[], io: Io & { env?: NodeJS.ProcessEnv }): Promise<void> {
@@ -162,7 +157,7 @@ export function describeCheck(r: ScheduleCheck): string {
   const what =
     r.scheduleId !== undefined ? `pool ${r.pool} schedule ${r.scheduleId} (${r.status ?? "?"})` : r.uri;
   if (r.error) {
-    const label = r.error.code === "BUNDLE_UNREACHABLE" ? "UNREACHABLE" : "INVALID";
+    const label = r.verdict.toUpperCase();
     return `${label} ${what}\n  uri ${r.uri}\n  ✗ ${r.error.code}: ${r.error.message}\n`;
   }
   const v = r.verification!;

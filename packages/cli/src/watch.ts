@@ -4,14 +4,21 @@
  * mismatch, or a bundle still unreachable after its retries, revokes it with the GUARDIAN key from
  * the environment — or, without a key, raises an alert (log line, webhook, exit status 1).
  * Every decision is logged and kept in a state file with the next block to read, so a restarted
- * watch resumes where it stopped and never decides (or revokes, or alerts) twice.
+ * watch resumes where it stopped and never decides (or revokes, or alerts) twice. With --report
+ * each decision is also sent, signed, to a Wellspring server (docs/verification.md).
  */
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod/v4";
 import { getBlock, getBlockNumber } from "viem/actions";
 import { getSchedule, isSdkError, revokeSchedule, type SdkClient } from "@wellspring/sdk";
-import { WellspringError } from "@wellspring/attribution";
+import type { LocalAccount } from "viem";
+import {
+  bundleHash,
+  verificationReportMessage,
+  WellspringError,
+  type BundleStatus,
+} from "@wellspring/attribution";
 import { camel, parse, usage, validate, type Io } from "./cli.ts";
 import { chainClient, keyClient, poolAddress, proposedSchedules, type ProposedSchedule } from "./chain.ts";
 import { blockNumber, byteCount, checkBundle, describeCheck, type ScheduleCheck } from "./verify-uri.ts";
@@ -27,6 +34,9 @@ Options:
   --guardian-key-env <var> environment variable holding the GUARDIAN's private key
                            (default GUARDIAN_PRIVATE_KEY); unset: alert instead of revoking
   --webhook <url>          POST each alert as JSON to this URL
+  --report <server-url>    POST each decision to a Wellspring server, signed (EIP-191) with the key
+                           in --report-key-env (default WATCHER_PRIVATE_KEY, else the guardian's)
+  --report-key-env <var>   environment variable holding the key that signs reports
   --ipfs-gateway <url>     gateway for ipfs:// bundles (default: WELLSPRING_IPFS_GATEWAY)
   --retries <n>            fetches of an unreachable bundle before it counts as failed (default 5)
   --retry-delay <s>        seconds between them (default 30)
@@ -54,6 +64,8 @@ const WatchArgs = z.object({
   state: z.string({ error: "is required" }).min(1),
   guardianKeyEnv: z.string().min(1).default("GUARDIAN_PRIVATE_KEY"),
   webhook: z.url({ error: "expected an http(s) URL" }).optional(),
+  report: z.url({ error: "expected an http(s) URL" }).optional(),
+  reportKeyEnv: z.string().min(1).default("WATCHER_PRIVATE_KEY"),
   ipfsGateway: z.url({ error: "expected an http(s) URL" }).optional(),
   retries: seconds("a count").default(5),
   retryDelay: seconds("seconds").default(30),
@@ -134,6 +146,8 @@ class Watch {
     private readonly statePath: string,
     private readonly state: WatchState,
     private readonly ipfsGateway: string | undefined,
+    /** Signs the reports sent to --report. */
+    private readonly reporter: LocalAccount | undefined,
   ) {}
 
   log(event: Record<string, unknown>, text: string): void {
@@ -209,6 +223,7 @@ class Watch {
       },
       `${what}: ${decision.toUpperCase()}${txHash ? ` (tx ${txHash})` : ""} — ${reason}\n${describeCheck(check).trimEnd()}`,
     );
+    await this.report(schedule, check.verdict);
     if (decision === "alert") {
       this.alerts++;
       await this.notify(schedule, reason, check);
@@ -223,7 +238,7 @@ class Watch {
         maxBytes: this.args.maxBundleBytes,
         cwd: this.io.cwd,
       });
-      if (check.error?.code !== "BUNDLE_UNREACHABLE" || attempt >= this.args.retries) return check;
+      if (check.verdict !== "unreachable" || attempt >= this.args.retries) return check;
       const now = (await getBlock(this.client)).timestamp;
       if (now + BigInt(this.args.margin + this.args.retryDelay) >= schedule.activatesAt) return check;
       this.log(
@@ -233,7 +248,7 @@ class Watch {
           retry: attempt,
           error: check.error,
         },
-        `pool ${schedule.pool} schedule ${schedule.scheduleId}: bundle unreachable (attempt ${attempt} of ${this.args.retries}), retrying in ${this.args.retryDelay} s — ${check.error.message}`,
+        `pool ${schedule.pool} schedule ${schedule.scheduleId}: bundle unreachable (attempt ${attempt} of ${this.args.retries}), retrying in ${this.args.retryDelay} s — ${check.error?.message}`,
       );
       await sleep(this.args.retryDelay * 1000);
     }
@@ -258,6 +273,34 @@ class Watch {
         `pool ${schedule.pool} schedule ${schedule.scheduleId}: revoke FAILED — ${message}`,
       );
       return { decision: "alert" };
+    }
+  }
+
+  /** Sends the decision to --report's server, signed; a failure is logged, never fatal. */
+  private async report(schedule: ProposedSchedule, status: BundleStatus): Promise<void> {
+    if (this.args.report === undefined || this.reporter === undefined) return;
+    const fields = {
+      bundleHash: bundleHash(schedule),
+      status,
+      verifiedAt: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+    };
+    const signature = await this.reporter.signMessage({
+      message: verificationReportMessage({ pool: schedule.pool, scheduleId: schedule.scheduleId, ...fields }),
+    });
+    const url = `${this.args.report.replace(/\/+$/, "")}/v1/pools/${schedule.pool}/schedules/${schedule.scheduleId}/verifications`;
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ watcher: this.reporter.address, ...fields, signature }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}: ${(await response.text()).slice(0, 300)}`);
+    } catch (error) {
+      this.log(
+        { reportFailed: (error as Error).message },
+        `report to ${this.args.report} FAILED — ${(error as Error).message}`,
+      );
     }
   }
 
@@ -305,6 +348,8 @@ export async function watchCommand(argv: string[], io: Io & { env?: NodeJS.Proce
     state: { type: "string" },
     "guardian-key-env": { type: "string" },
     webhook: { type: "string" },
+    report: { type: "string" },
+    "report-key-env": { type: "string" },
     "ipfs-gateway": { type: "string" },
     retries: { type: "string" },
     "retry-delay": { type: "string" },
@@ -325,6 +370,11 @@ export async function watchCommand(argv: string[], io: Io & { env?: NodeJS.Proce
   const key = env[args.guardianKeyEnv];
   const guardian =
     key !== undefined && key !== "" ? keyClient(key, args.rpc, `$${args.guardianKeyEnv}`) : undefined;
+  const reportKey = env[args.reportKeyEnv] || key;
+  if (args.report !== undefined && !reportKey)
+    throw usage(`watch: --report needs a key to sign with: $${args.reportKeyEnv} or $${args.guardianKeyEnv}`);
+  const reporter =
+    args.report !== undefined ? keyClient(reportKey!, args.rpc, `$${args.reportKeyEnv}`).account : undefined;
   // Bad arguments stop the watch now, not in every pass of a long-running loop.
   for (const pool of args.pool) poolAddress(pool);
   const statePath = resolve(io.cwd, args.state);
@@ -344,6 +394,7 @@ export async function watchCommand(argv: string[], io: Io & { env?: NodeJS.Proce
     statePath,
     state,
     args.ipfsGateway ?? (env.WELLSPRING_IPFS_GATEWAY || undefined),
+    reporter as LocalAccount | undefined,
   );
   watch.log(
     { start: true, pools: args.pool, guardian: guardian?.account?.address ?? null },

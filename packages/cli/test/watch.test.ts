@@ -29,6 +29,9 @@ import {
 import { getSchedule, proposeSchedule } from "@wellspring/sdk";
 import { ACTIVATION_DELAY, deployChain } from "../../server/test/chain-fixture.ts";
 import { RpcProxy } from "../../server/test/rpc-proxy.ts";
+import { backends, rolesFor, signedFetch, startTestServer } from "../../server/test/helpers.ts";
+import { PoolIndexer } from "../../server/src/indexer/pool-indexer.ts";
+import { privateKeyToAccount } from "viem/accounts";
 import { run } from "../src/cli.ts";
 import { writeBundle } from "../src/bundle-io.ts";
 
@@ -268,6 +271,51 @@ describe("watchtower on a local chain", () => {
       proxy.fault = () => undefined;
       process.emit("SIGINT");
       await running;
+    }
+  });
+
+  it("--report sends each decision, signed, and the server records it under the watcher's address", async () => {
+    const { db, dispose } = await (await backends())[0]!.open();
+    const admin = privateKeyToAccount(GUARDIAN_KEY);
+    const watcher = privateKeyToAccount(`0x${"5a".repeat(32)}`);
+    const server = await startTestServer(db, { hasRole: rolesFor({ [admin.address]: ["ADMIN"] }) });
+    try {
+      const registered = await signedFetch(server.url, admin, {
+        method: "POST",
+        path: "/v1/pools",
+        body: { address: chain.pool, name: "watched", deployedBlock: 0 },
+      });
+      assert.equal(registered.status, 201, await registered.text());
+      const id = await propose("reported", honest);
+      const indexer = new PoolIndexer({
+        db,
+        client: chain.publicClient as never,
+        chainId: 31337,
+        confirmations: 0,
+      });
+      await indexer.syncOnce();
+      const r = await watch({ WATCHER_PRIVATE_KEY: `0x${"5a".repeat(32)}` }, [
+        "--report",
+        server.url,
+        "--state",
+        "reported.json",
+        "--from-block",
+        String(await chain.publicClient.getBlockNumber()),
+      ]);
+      assert.equal(r.code, 0, r.stdout);
+      assert.doesNotMatch(r.stdout, /report to .* FAILED/);
+      const { verifications } = (await (
+        await fetch(`${server.url}/v1/pools/${chain.pool}/schedules/${id}/verifications`)
+      ).json()) as { verifications: { status: string; verifier: string; verifierKind: string }[] };
+      assert.deepEqual(
+        verifications.map((v) => [v.verifierKind, v.verifier, v.status]),
+        [["watchtower", watcher.address.toLowerCase(), "verified"]],
+      );
+      const unsigned = await watch({}, ["--report", server.url, "--state", "x.json"]);
+      assert.equal(unsigned.code, 3, "--report without a key is a usage error");
+    } finally {
+      await server.close();
+      await dispose();
     }
   });
 });

@@ -87,6 +87,21 @@ export const envSchema = z.object({
     .transform((value) => value.replace(/\/+$/, ""))
     .optional(),
   /**
+   * Verify the evidence bundle of every indexed schedule with a uri and record the result
+   * (docs/verification.md): a watchtower inside the server. It reads the indexer's tables.
+   */
+  VERIFY_SCHEDULES: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
+  VERIFY_INTERVAL_MS: intFromEnv(100, 3_600_000).default(5_000),
+  /** Who the records name as the verifier (default: PUBLIC_BASE_URL, else "this server"). */
+  VERIFIER_NAME: z.string().min(1).max(200).optional(),
+  /** Gateway the verifier fetches ipfs:// bundles through (`<gateway>/ipfs/<cid>`). */
+  IPFS_GATEWAY: z.url({ protocol: /^https?$/ }).optional(),
+  /** Largest bundle the verifier fetches; a bigger one is recorded invalid. */
+  VERIFY_MAX_BUNDLE_BYTES: intFromEnv(1024, 2 ** 40).default(2 ** 30),
+  /**
    * Where admin roles come from: `chain` (the contracts, see auth/chain-roles.ts), `static`
    * (STATIC_ROLES) or `auto` (static when STATIC_ROLES is set, else chain when the registry is
    * known and RPC_URL answers with CHAIN_ID, else static with nobody holding a role).

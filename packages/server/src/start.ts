@@ -7,6 +7,7 @@ import { openDatabase } from "./db/open.ts";
 import { createApp } from "./http/app.ts";
 import { listen, type RunningServer } from "./http/server.ts";
 import { PoolIndexer } from "./indexer/pool-indexer.ts";
+import { ScheduleVerifier } from "./indexer/schedule-verifier.ts";
 import { createPublicClient, http, type PublicClient } from "viem";
 import { ServerError } from "./errors.ts";
 import { ServerMetrics } from "./metrics.ts";
@@ -99,6 +100,22 @@ async function startIndexer(
     "indexer started",
   );
   return { abort, indexer, done: indexer.run(abort.signal, config.INDEXER_INTERVAL_MS) };
+}
+
+/** The schedule verifier loop (VERIFY_SCHEDULES), on the chain's clock. */
+function startVerifier(config: Config, db: Database, logger: Logger, chainNow: () => number) {
+  const abort = new AbortController();
+  const verifier = config.VERIFIER_NAME ?? config.PUBLIC_BASE_URL ?? "this server";
+  const loop = new ScheduleVerifier({
+    db,
+    chainId: config.CHAIN_ID,
+    verifier,
+    fetch: { ipfsGateway: config.IPFS_GATEWAY, maxBytes: config.VERIFY_MAX_BUNDLE_BYTES },
+    now: () => new Date(chainNow()),
+    logger,
+  });
+  logger.info({ verifier }, "schedule verifier started");
+  return { abort, done: loop.run(abort.signal, config.VERIFY_INTERVAL_MS) };
 }
 
 /** The built web pages, or none (API only) with a warning saying how to build them. */
@@ -237,6 +254,7 @@ export async function start(
     logger.warn({ err: error }, "database connection lost; the pool replaces it"),
   );
   let indexing: Awaited<ReturnType<typeof startIndexer>> | undefined;
+  let verifying: ReturnType<typeof startVerifier> | undefined;
   let clock: ChainClock | undefined;
   try {
     const report = await migrate(db);
@@ -280,13 +298,17 @@ export async function start(
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     });
     logger.info({ url: server.url }, "listening");
+    verifying = config.VERIFY_SCHEDULES
+      ? startVerifier(config, db, logger, options.chainNow ?? clock!.now)
+      : undefined;
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {
         logger.info("shutting down");
         indexing?.abort.abort();
+        verifying?.abort.abort();
         clock?.stop();
-        await Promise.all([server.close(), indexing?.done]);
+        await Promise.all([server.close(), indexing?.done, verifying?.done]);
         await db.close();
         logger.info("stopped");
       })());

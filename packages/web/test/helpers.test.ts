@@ -6,7 +6,7 @@ import { toAccountId as sdkAccountId, toMemo as sdkMemo } from "@wellspring/sdk"
 import fc from "fast-check";
 import type { Hex } from "viem";
 
-import { runIdOfUri } from "../src/app/api.ts";
+import { runIdOfUri, verificationText } from "../src/app/api.ts";
 import { isAddressAccount, memoText, toAccountId, toMemo } from "../src/app/context.ts";
 import { heldOfTable, heldReasonRows } from "../src/app/held.ts";
 import { amount, percent } from "../src/app/ui.ts";
@@ -110,5 +110,18 @@ describe("page helpers", () => {
       ],
     );
     assert.deepEqual(heldReasonRows(undefined), []);
+  });
+
+  it("says a schedule's latest verification in one line, or that none was made", () => {
+    assert.equal(verificationText(undefined), "not checked");
+    assert.equal(
+      verificationText({
+        status: "invalid",
+        differences: ["tableHash: differs"],
+        verifier: "https://wellspring.example.org",
+        verifiedAt: "2026-12-06T08:20:31.123Z",
+      }),
+      "invalid by https://wellspring.example.org, 2026-12-06 08:20 UTC",
+    );
   });
 });

@@ -27,6 +27,7 @@ import {
   type Role,
 } from "@wellspring/server";
 import { PoolIndexer } from "../../../packages/server/src/indexer/pool-indexer.ts";
+import { ScheduleVerifier } from "../../../packages/server/src/indexer/schedule-verifier.ts";
 import express from "express";
 import { pino } from "pino";
 import { type Browser, type BrowserContext, type Page, chromium } from "playwright-core";
@@ -160,6 +161,16 @@ export async function startServer(
   const abort = new AbortController();
   const indexer = new PoolIndexer({ db, client: chain.client, chainId: 31337, confirmations: 0, logger });
   const indexing = indexer.run(abort.signal, 150);
+  // The server's own watchtower (VERIFY_SCHEDULES): the Explorer shows what it decided.
+  const verifier = new ScheduleVerifier({
+    db,
+    chainId: 31337,
+    verifier: "web test server",
+    fetch: { maxBytes: 1 << 24 },
+    now: () => new Date(clock.now()),
+    logger,
+  });
+  const verifying = verifier.run(abort.signal, 200);
   const http = await new Promise<HttpServer>((resolve) => {
     const s = outer.listen(0, "127.0.0.1", () => resolve(s));
   });
@@ -179,7 +190,7 @@ export async function startServer(
     stop: async () => {
       clock.stop();
       abort.abort();
-      await indexing.catch(() => undefined);
+      await Promise.all([indexing, verifying].map((p) => p.catch(() => undefined)));
       for (const h of [http, httpFallback]) {
         h.closeAllConnections();
         await new Promise((r) => h.close(r));

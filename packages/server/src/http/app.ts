@@ -35,6 +35,9 @@ import { StatementQueries } from "../repositories/statements.ts";
 import { StatementService } from "../services/statements.ts";
 import { publishRoutes } from "./routes/publish.ts";
 import { bundleRoutes } from "./routes/bundles.ts";
+import { verificationRoutes } from "./routes/verifications.ts";
+import { VerificationService } from "../services/verifications.ts";
+import { VerificationRepository } from "../repositories/verifications.ts";
 import { BundleService } from "../services/bundles.ts";
 import { PublishService } from "../services/publisher.ts";
 import type { SdkClient } from "@wellspring/sdk";
@@ -129,6 +132,7 @@ export function createApp(deps: AppDeps): Express {
     now: wallNow,
     chain: deps.chain,
   });
+  const pools = new PoolService(new PoolRepository(db), config.CHAIN_ID, now, deps.chain);
   const routes: AnyRoute[] = [
     ...systemRoutes({
       db,
@@ -138,7 +142,15 @@ export function createApp(deps: AppDeps): Express {
       indexerProblems: deps.indexerProblems ?? (() => []),
     }),
     ...policyRoutes(new PolicyService(new PolicyRepository(db), deps.policyCodec ?? enginePolicyCodec)),
-    ...poolRoutes(new PoolService(new PoolRepository(db), config.CHAIN_ID, now, deps.chain)),
+    ...poolRoutes(pools),
+    ...verificationRoutes(
+      new VerificationService(
+        pools,
+        new VerificationRepository(db),
+        wallNow,
+        config.ADMIN_AUTH_MAX_AGE_SECONDS,
+      ),
+    ),
     ...claimRoutes(
       new ClaimService(db, new PoolRepository(db), config.CHAIN_ID, now, {
         ...(deps.claimsFreshMs === undefined ? {} : { freshMs: deps.claimsFreshMs }),

@@ -62,7 +62,7 @@ export const policyName = z
 const positiveIntParam = z.coerce.number().int().min(1).max(2_147_483_647);
 const limit = z.coerce.number().int().min(1).max(500).default(100).meta({ description: "Page size (1-500)" });
 
-const isoDate = z.string().meta({ description: "ISO 8601 timestamp", format: "date-time" });
+export const isoDate = z.string().meta({ description: "ISO 8601 timestamp", format: "date-time" });
 const jsonObject = z.record(z.string(), z.unknown()).meta({ description: "A JSON object" });
 
 export const errorResponse = z

@@ -158,7 +158,7 @@ export class PoolService {
     return { balances: (await this.pools.balances(pool.id)).map(balanceDto) };
   }
 
-  private async require(address: Address): Promise<PoolRecord> {
+  async require(address: Address): Promise<PoolRecord> {
     const pool = await this.pools.findByAddress(this.chainId, address);
     if (!pool) throw new ServerError("NOT_FOUND", `no pool ${address} registered on chain ${this.chainId}`);
     return pool;

@@ -198,6 +198,21 @@ export interface Schedule {
   activatesAt: string;
   sweptTokens: string[];
 }
+/** A decision about a schedule's evidence bundle (GET …/schedules/{id}/verifications). */
+export interface Verification {
+  status: "verified" | "invalid" | "unreachable";
+  differences: string[];
+  verifier: string;
+  verifiedAt: string;
+}
+
+/** The latest verification in one line ("verified by X at …"), or "not checked". */
+export function verificationText(latest: Verification | undefined): string {
+  if (!latest) return "not checked";
+  const when = new Date(latest.verifiedAt).toISOString().replace("T", " ").slice(0, 16);
+  return `${latest.status} by ${latest.verifier}, ${when} UTC`;
+}
+
 export interface Recipient {
   accountId: Hex;
   shares: string;

@@ -8,9 +8,11 @@ import {
   type PoolDetail,
   type Recipient,
   type Schedule,
+  type Verification,
   get,
   getAll,
   scheduleRunId,
+  verificationText,
 } from "./api.ts";
 import { type Ctx, poolSelect, showError, toAccountId, tokenInfo } from "./context.ts";
 import { heldOfTable } from "./held.ts";
@@ -56,6 +58,17 @@ export function explorerPage(ctx: Ctx): HTMLElement {
         get<PoolDetail>(`/v1/pools/${address}`),
         get<{ schedules: Schedule[] }>(`/v1/pools/${address}/schedules`),
       ]);
+      // The latest check of each schedule's bundle (docs/verification.md), newest first.
+      const latest = await Promise.all(
+        schedules.map(
+          async (s) =>
+            (
+              await get<{ verifications: Verification[] }>(
+                `/v1/pools/${address}/schedules/${s.scheduleId}/verifications`,
+              )
+            ).verifications[0],
+        ),
+      );
       const reader = ctx.wallet.reader();
       const balanceRows = [];
       for (const b of detail.balances) {
@@ -78,8 +91,8 @@ export function explorerPage(ctx: Ctx): HTMLElement {
         table("Balances", ["Token", "Deposited", "Claimed", "Held"], balanceRows, "balances"),
         table(
           "Schedules",
-          ["#", "Status", "Activates", "Root", "Recipients (run)", "Evidence"],
-          schedules.map((s) => [
+          ["#", "Status", "Activates", "Root", "Recipients (run)", "Evidence", "Verification"],
+          schedules.map((s, i) => [
             s.scheduleId,
             h("span", { class: `badge badge-${s.status}` }, s.status),
             new Date(s.activatesAt).toISOString().replace("T", " ").slice(0, 16),
@@ -87,6 +100,14 @@ export function explorerPage(ctx: Ctx): HTMLElement {
             scheduleRunId(s) ? `run ${scheduleRunId(s)}` : "—",
             // The uri the schedule recorded: its evidence bundle (docs/verification.md).
             /^https?:\/\//.test(s.uri) ? h("a", { href: s.uri }, "bundle") : s.uri || "—",
+            h(
+              "span",
+              {
+                class: `verification verification-${latest[i]?.status ?? "unchecked"}`,
+                title: latest[i]?.differences.join("\n") ?? "",
+              },
+              verificationText(latest[i]),
+            ),
           ]),
           "schedules",
         ),
