@@ -226,6 +226,7 @@ async function main(): Promise<void> {
     INDEXER_INTERVAL_MS: "500",
     // The server's own watchtower: checks each schedule's bundle (the demo's is a local file).
     VERIFY_SCHEDULES: "true",
+    VERIFY_LOCAL_FILES: "true",
     VERIFY_INTERVAL_MS: "1000",
     // The uploaded lockfile of this repository is larger than the API's 1 MiB default.
     BODY_LIMIT_BYTES: String(16 * 1024 * 1024),

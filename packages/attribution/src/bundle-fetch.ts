@@ -3,7 +3,7 @@
  * checking it against a schedule's on-chain commitment: the one core `wellspring verify`, `watch`
  * and the server's schedule verifier share (docs/verification.md).
  */
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync, type Stats } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -52,6 +52,11 @@ export interface FetchOptions {
   /** Largest bundle read over the network (default DEFAULT_MAX_BUNDLE_BYTES). */
   maxBytes?: number | undefined;
   cwd?: string;
+  /**
+   * Whether file:// and plain paths may be read (default true). A server verifying uris that
+   * proposers chose turns this off: a path would let them make it read its own disk.
+   */
+  localFiles?: boolean | undefined;
 }
 
 function unreachable(uri: string, message: string, cause?: unknown): WellspringError {
@@ -78,10 +83,18 @@ export function gatewayUrl(uri: string, gateway: string | undefined): string {
 /** Fetches a bundle (a directory or `.tar` for file://, an archive over http) and splits it into entries. */
 export async function fetchBundle(uri: string, options: FetchOptions = {}): Promise<Map<string, Uint8Array>> {
   if (uri.startsWith("file://") || !/^[a-z][a-z0-9+.-]*:/i.test(uri)) {
+    if (options.localFiles === false)
+      throw new WellspringError(
+        "BUNDLE_INVALID",
+        "this verifier reads no local files: publish the bundle over http(s) or ipfs",
+        {
+          file: uri,
+        },
+      );
     const path = uri.startsWith("file://") ? fileURLToPath(uri) : resolve(options.cwd ?? ".", uri);
-    let isDirectory: boolean;
+    let stats: Stats;
     try {
-      isDirectory = statSync(path).isDirectory();
+      stats = statSync(path);
     } catch (error) {
       throw unreachable(
         uri,
@@ -89,7 +102,12 @@ export async function fetchBundle(uri: string, options: FetchOptions = {}): Prom
         error,
       );
     }
-    return isDirectory ? readBundleDirectory(path) : bundleEntries(decodeTar(readFileSync(path)));
+    if (stats.isDirectory()) return readBundleDirectory(path);
+    // A device or FIFO (e.g. /dev/zero) would never end; a huge file would exhaust memory.
+    if (!stats.isFile())
+      throw new WellspringError("BUNDLE_INVALID", "the bundle is not a regular file", { file: uri });
+    if (stats.size > (options.maxBytes ?? DEFAULT_MAX_BUNDLE_BYTES)) throw tooBig(uri, options.maxBytes);
+    return bundleEntries(decodeTar(readFileSync(path)));
   }
   let url: string;
   if (uri.startsWith("ipfs://")) url = gatewayUrl(uri, options.ipfsGateway);
@@ -107,10 +125,12 @@ export async function fetchBundle(uri: string, options: FetchOptions = {}): Prom
   );
 }
 
+function tooBig(uri: string, maxBytes = DEFAULT_MAX_BUNDLE_BYTES): WellspringError {
+  return new WellspringError("BUNDLE_INVALID", `the bundle is larger than ${maxBytes} bytes`, { file: uri });
+}
+
 async function readLimited(response: Response, uri: string, maxBytes: number): Promise<Uint8Array> {
-  const tooBig = () =>
-    new WellspringError("BUNDLE_INVALID", `the bundle is larger than ${maxBytes} bytes`, { file: uri });
-  if (Number(response.headers.get("content-length") ?? 0) > maxBytes) throw tooBig();
+  if (Number(response.headers.get("content-length") ?? 0) > maxBytes) throw tooBig(uri, maxBytes);
   const chunks: Uint8Array[] = [];
   let length = 0;
   const reader = response.body?.getReader();
@@ -119,7 +139,7 @@ async function readLimited(response: Response, uri: string, maxBytes: number): P
       const next = await reader?.read();
       if (next === undefined || next.done) break;
       length += next.value.length;
-      if (length > maxBytes) throw tooBig();
+      if (length > maxBytes) throw tooBig(uri, maxBytes);
       chunks.push(next.value);
     }
   } catch (error) {

@@ -102,6 +102,15 @@ export const envSchema = z.object({
   /** Largest bundle the verifier fetches; a bigger one is recorded invalid. */
   VERIFY_MAX_BUNDLE_BYTES: intFromEnv(1024, 2 ** 40).default(2 ** 30),
   /**
+   * Let the verifier read file:// uris from this machine's disk. Off by default: proposers choose
+   * uris, and a path would let them make the server read its own files (on for `npm start`,
+   * whose demo publishes a local bundle).
+   */
+  VERIFY_LOCAL_FILES: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
+  /**
    * Where admin roles come from: `chain` (the contracts, see auth/chain-roles.ts), `static`
    * (STATIC_ROLES) or `auto` (static when STATIC_ROLES is set, else chain when the registry is
    * known and RPC_URL answers with CHAIN_ID, else static with nobody holding a role).

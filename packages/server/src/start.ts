@@ -110,7 +110,11 @@ function startVerifier(config: Config, db: Database, logger: Logger, chainNow: (
     db,
     chainId: config.CHAIN_ID,
     verifier,
-    fetch: { ipfsGateway: config.IPFS_GATEWAY, maxBytes: config.VERIFY_MAX_BUNDLE_BYTES },
+    fetch: {
+      ipfsGateway: config.IPFS_GATEWAY,
+      maxBytes: config.VERIFY_MAX_BUNDLE_BYTES,
+      localFiles: config.VERIFY_LOCAL_FILES,
+    },
     now: () => new Date(chainNow()),
     logger,
   });

@@ -14,7 +14,7 @@ export interface ScheduleVerifierOptions {
   chainId: number;
   /** Who this server is in the records (VERIFIER_NAME). */
   verifier: string;
-  fetch: Pick<FetchOptions, "ipfsGateway" | "maxBytes" | "timeoutMs">;
+  fetch: Pick<FetchOptions, "ipfsGateway" | "maxBytes" | "timeoutMs" | "localFiles">;
   /** How long an unreachable bundle rests before the next try (it is retried until activation). */
   retryAfterMs?: number;
   /** The chain's clock (schedules activate by block time). */
