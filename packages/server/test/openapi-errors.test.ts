@@ -133,6 +133,7 @@ const UNKNOWN: Record<string, string> = {
   payer: `0x${"be".repeat(20)}`,
   account: `0x${"12".repeat(32)}`,
   id: "999999",
+  scheduleId: "999999",
   blockNumber: "5",
   logIndex: "0",
 };

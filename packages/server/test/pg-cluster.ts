@@ -47,19 +47,23 @@ export class PgCluster {
     private readonly bin: string,
     readonly dir: string,
     readonly port: number,
+    /** As root: the `postgres` user's ids, which the binaries run under (no `runuser` on PATH needed). */
+    private readonly owner: { uid: number; gid: number } | undefined,
   ) {}
 
   static async start(): Promise<PgCluster> {
     const bin = binDir();
     if (!bin) throw new Error(String(clusterSkip()));
     const dir = await mkdtemp(join(tmpdir(), "ws-pg-"));
+    let owner: { uid: number; gid: number } | undefined;
     if (process.getuid?.() === 0) {
-      const { stdout } = await run("id", ["-u", "postgres"]);
+      const { stdout: uid } = await run("id", ["-u", "postgres"]);
       const { stdout: gid } = await run("id", ["-g", "postgres"]);
-      await chown(dir, Number(stdout.trim()), Number(gid.trim()));
+      owner = { uid: Number(uid.trim()), gid: Number(gid.trim()) };
+      await chown(dir, owner.uid, owner.gid);
     }
     await chmod(dir, 0o700);
-    const cluster = new PgCluster(bin, dir, await freePort());
+    const cluster = new PgCluster(bin, dir, await freePort(), owner);
     await cluster.exec("initdb", ["-D", join(dir, "data"), "-A", "trust", "-U", "postgres", "--no-sync"]);
     await cluster.startServer();
     return cluster;
@@ -70,9 +74,7 @@ export class PgCluster {
   }
 
   private async exec(tool: string, args: string[]): Promise<void> {
-    const path = join(this.bin, tool);
-    if (process.getuid?.() === 0) await run("runuser", ["-u", "postgres", "--", path, ...args]);
-    else await run(path, args);
+    await run(join(this.bin, tool), args, this.owner ?? {});
   }
 
   /** Starts the server and waits until it accepts connections. */

@@ -1,12 +1,20 @@
 import { z } from "zod/v4";
-import { address, hash32, isoDate, requestSchemas, responseSchemas, uintString } from "./schemas.ts";
+import {
+  address,
+  hash32,
+  isoDate,
+  requestSchemas,
+  responseSchemas,
+  toBigInt,
+  uintString,
+} from "./schemas.ts";
 
 export const scheduleVerificationParams = z.object({
   address,
   scheduleId: z
     .string()
     .regex(/^[1-9][0-9]{0,77}$/, "must be a schedule id (1, 2, …)")
-    .transform(BigInt)
+    .transform(toBigInt)
     .meta({ description: "The schedule's on-chain id" }),
 });
 
