@@ -57,7 +57,8 @@ interface IRoyaltyPool {
     error RoyaltyPoolActivationDelayTooShort(uint256 activationDelay, uint256 minimum);
     /// @notice `claimWindow` is below MIN_CLAIM_WINDOW: payees of a superseded schedule would have no time to claim.
     error RoyaltyPoolClaimWindowTooShort(uint256 claimWindow, uint256 minimum);
-    /// @notice The identity registry given to `initialize` is the zero address.
+    /// @notice The identity registry given to `initialize` is the zero address, or not the one the factory put in
+    /// the clone's code.
     error RoyaltyPoolInvalidRegistry(address registry);
     /// @notice A role holder given to `initialize` or `grantRole` is the zero address.
     error RoyaltyPoolInvalidRoleHolder(bytes32 role, address account);
