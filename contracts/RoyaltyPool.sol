@@ -406,7 +406,7 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
 
     /// @inheritdoc IRoyaltyPool
     function payeeOf(bytes32 accountId) external view returns (address) {
-        (address payee, ) = _resolvePayee(accountId);
+        (address payee, , ) = _resolvePayee(accountId);
         return payee;
     }
 
@@ -739,19 +739,22 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
         emit EthCredited(payee, amount);
     }
 
-    /// @dev The payee a claim pays now; reverts while an identity is unbound or its rebind is pending (a
-    /// recovery in progress: paying the old wallet could send the money to a lost key).
+    /// @dev The payee a claim pays now; reverts while an identity is unbound, its rebind is pending (a
+    /// recovery in progress: paying the old wallet could send the money to a lost key) or its first binding is
+    /// still cancellable (one attestor's word alone: it may be a rogue key's).
     function _claimPayee(bytes32 accountId) private view returns (address payee) {
         bool rebindPending;
-        (payee, rebindPending) = _resolvePayee(accountId);
+        uint256 payableFrom;
+        (payee, rebindPending, payableFrom) = _resolvePayee(accountId);
         if (payee == address(0)) revert RoyaltyPoolPayeeUnbound(accountId);
         if (rebindPending) revert RoyaltyPoolPayeeRebindPending(accountId);
+        if (block.timestamp < payableFrom) revert RoyaltyPoolPayeeNotYetPayable(accountId, payableFrom);
     }
 
-    /// @dev The payee of `accountId` and whether the registry has a rebind of it pending.
-    function _resolvePayee(bytes32 accountId) private view returns (address, bool) {
+    /// @dev The payee of `accountId`, whether the registry has a rebind of it pending and from when it is payable.
+    function _resolvePayee(bytes32 accountId) private view returns (address, bool, uint256) {
         // An accountId whose top 12 bytes are zero is an address and is paid directly.
-        if (uint256(accountId) >> 160 == 0) return (address(uint160(uint256(accountId))), false);
+        if (uint256(accountId) >> 160 == 0) return (address(uint160(uint256(accountId))), false, 0);
         return IIdentityRegistry(_registry()).bindingOf(accountId);
     }
 

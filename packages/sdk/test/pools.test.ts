@@ -168,6 +168,7 @@ describe("pool lifecycle actions: createPool, sync, sweep, getReserve", () => {
       payee: addr(carol),
     });
     await submitAttestation(carol, { registry: f.registry, ...signed });
+    await f.waitOutBindingWindow();
     const before = await f.balanceOf(f.usdc, addr(carol));
     await claim(carol, {
       pool: f.pool,
