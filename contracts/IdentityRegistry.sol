@@ -12,8 +12,10 @@ import {IIdentityRegistry} from "./interfaces/IIdentityRegistry.sol";
 /// @dev Privileged powers, each in one sentence:
 /// - DEFAULT_ADMIN (one account, two-step transfer after `defaultAdminDelay`): revokes ATTESTOR_ROLE at once, grants
 ///   it only `rebindDelay` after asking (cancellable by any attestor or the admin meanwhile), and sets `rebindDelay`
-///   within [MIN_REBIND_DELAY, MAX_REBIND_DELAY]; it cannot bind or move any identity itself.
-/// - ATTESTOR: binds an unbound identity at once, proposes a delayed rebind of a bound one (cancellable by its payee),
+///   within [MIN_REBIND_DELAY, MAX_REBIND_DELAY], cancels first bindings within their window; it cannot bind or
+///   move any identity itself.
+/// - ATTESTOR: binds an unbound identity, payable only `BINDING_DELAY` later (cancellable meanwhile by the admin or
+///   any attestor, `cancelBinding`), proposes a delayed rebind of a bound one (cancellable by its payee),
 ///   and cancels any pending rebind.
 /// - Current payee of an identity: moves or drops that identity's binding at once and cancels its pending rebind.
 contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, EIP712 {
@@ -27,6 +29,10 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
     uint256 public constant MIN_REBIND_DELAY = 1 days;
     /// @inheritdoc IIdentityRegistry
     uint256 public constant MAX_REBIND_DELAY = 30 days;
+    /// @inheritdoc IIdentityRegistry
+    /// @dev Short, for the newly bound owner to be paid soon, yet long enough for the admin or another attestor
+    /// to see a rogue attestor's bindings (`IdentityBound`) and cancel them before any pool pays them.
+    uint256 public constant BINDING_DELAY = 1 days;
 
     /// @dev accountIds at or below this value are addresses (top 12 bytes zero) and are paid directly.
     uint256 private constant _MAX_ADDRESS_ACCOUNT = type(uint160).max;
@@ -37,10 +43,12 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
         address attestor;
     }
 
-    /// @dev One slot: the payee and whether a rebind of it is pending, so a pool learns both in one read.
+    /// @dev One slot: the payee, whether a rebind of it is pending and from when it may be paid (a first
+    /// binding's window), so a pool learns all three in the one read it already made for the payee.
     struct Binding {
         address payee;
         bool rebindPending;
+        uint40 payableFrom;
     }
 
     mapping(bytes32 accountId => Binding binding) private _bindings;
@@ -85,9 +93,11 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
     }
 
     /// @inheritdoc IIdentityRegistry
-    function bindingOf(bytes32 accountId) external view returns (address payee, bool rebindPending) {
+    function bindingOf(
+        bytes32 accountId
+    ) external view returns (address payee, bool rebindPending, uint256 payableFrom) {
         Binding memory b = _bindings[accountId];
-        return (b.payee, b.rebindPending);
+        return (b.payee, b.rebindPending, b.payableFrom);
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -149,7 +159,8 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
 
         if (current == address(0)) {
             // Only bound identities can have a pending rebind (unbind clears it), so nothing to clear here.
-            _bindings[accountId] = Binding(payee, false);
+            // Fits in uint40 for 30,000 years. A single attestor's word is paid only after the window.
+            _bindings[accountId] = Binding(payee, false, uint40(block.timestamp + BINDING_DELAY));
             emit IdentityBound(accountId, payee, attestor, nonce, identity);
             return true;
         }
@@ -178,6 +189,20 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
     }
 
     /// @inheritdoc IIdentityRegistry
+    function cancelBinding(bytes32 accountId) external {
+        if (!hasRole(ATTESTOR_ROLE, msg.sender) && msg.sender != defaultAdmin()) {
+            revert IdentityRegistryUnauthorizedBindingCancel(accountId, msg.sender);
+        }
+        Binding memory b = _bindings[accountId];
+        if (b.payee == address(0) || block.timestamp >= b.payableFrom) {
+            revert IdentityRegistryBindingNotCancellable(accountId, b.payableFrom);
+        }
+        _clearPending(accountId);
+        delete _bindings[accountId];
+        emit BindingCancelled(accountId, b.payee, msg.sender);
+    }
+
+    /// @inheritdoc IIdentityRegistry
     function finalizeRebind(bytes32 accountId) external {
         PendingRebind memory p = _pending[accountId];
         if (p.newPayee == address(0)) revert IdentityRegistryNoPendingRebind(accountId);
@@ -190,7 +215,9 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
 
         address previous = _bindings[accountId].payee;
         delete _pending[accountId];
-        _bindings[accountId] = Binding(p.newPayee, false);
+        // The window of a first binding (long past: a rebind waits at least as long) stays as it was.
+        _bindings[accountId].payee = p.newPayee;
+        _bindings[accountId].rebindPending = false;
         emit RebindFinalized(accountId, previous, p.newPayee);
     }
 

@@ -51,6 +51,7 @@ import {
   getCurrentSchedule,
   getPayee,
   getPot,
+  identityRegistryAbi,
   isAddressAccount,
   isSdkError,
   parseShareTable,
@@ -318,11 +319,26 @@ async function main(): Promise<void> {
   if (bySize.length > 5) line(`     … and ${bySize.length - 5} more`);
   line(`   claimers: ${claimers.map((c) => c.account).join(", ")}`);
 
+  // Pools pay a first binding only after the registry's window, in which another attestor or the registry's
+  // admin may cancel it; the local chain skips ahead instead of waiting.
+  const bindingDelay = await publicClient.readContract({
+    address: registry,
+    abi: identityRegistryAbi,
+    functionName: "BINDING_DELAY",
+  });
+  const waitOutBindingWindow = async (): Promise<void> => {
+    await networkHelpers.time.increase(bindingDelay);
+    line(
+      `   its binding becomes payable after the ${bindingDelay} s in which it could be cancelled (skipped ahead)`,
+    );
+  };
+
   const label = (c: Claimer): string => c.account;
   for (const c of claimers.filter((c) => c.binding === "early")) {
     const signed = await signAttestation(attestor, { registry, identity: c.account, payee: at(c.wallet) });
     await submitAttestation(c.wallet, { registry, ...signed });
     line(`   ${c.account} was registered earlier: attestor-signed binding to ${at(c.wallet)}`);
+    await waitOutBindingWindow();
   }
 
   // 3. Deposits, before any schedule exists: they wait in the unallocated pot.
@@ -424,6 +440,7 @@ async function main(): Promise<void> {
     const payee = await getPayee(c.wallet, { registry, account: c.account });
     if (!bound.bound || payee.payee !== at(c.wallet)) throw new Error("the identity was not bound");
     line(`   ${c.account} is bound to ${payee.payee}`);
+    await waitOutBindingWindow();
     await claimAndCheck(c);
   }
 

@@ -9,7 +9,9 @@ pragma solidity 0.8.30;
 ///   `Attestation(bytes32 accountId,address payee,uint256 nonce,uint256 deadline)` under the domain
 ///   `{name: "Wellspring IdentityRegistry", version: "1", chainId, verifyingContract}`; anyone submits it with
 ///   `submitAttestation`.
-/// - On an unbound identity the attestation binds at once. On a bound identity it only proposes a rebind that can be
+/// - On an unbound identity the attestation binds at once, but pools pay the new binding only from `BINDING_DELAY`
+///   later (`bindingOf` reports when); meanwhile the admin or any attestor may `cancelBinding` it, so no single
+///   attestor key can take unbound identities' money at once. On a bound identity it only proposes a rebind that can be
 ///   finalized by anyone `rebindDelay` seconds later; until then the current payee (or any ATTESTOR) can cancel it.
 ///   A newer attestation replaces a pending rebind and restarts its delay. Revoking an attestor voids the rebinds
 ///   it proposed that are still pending. While a rebind is pending, pools pay nothing to the identity
@@ -60,6 +62,10 @@ interface IIdentityRegistry {
     error IdentityRegistryUnauthorizedGrantCancel(address account, address caller);
     /// @notice No ATTESTOR_ROLE grant is scheduled for `account` (`executableAt` 0), or it is not due yet.
     error IdentityRegistryAttestorGrantNotReady(address account, uint256 executableAt);
+    /// @notice Only an ATTESTOR or the admin may cancel a first binding.
+    error IdentityRegistryUnauthorizedBindingCancel(bytes32 accountId, address caller);
+    /// @notice The identity is unbound, or its binding is past its cancellable window (`payableFrom`).
+    error IdentityRegistryBindingNotCancellable(bytes32 accountId, uint256 payableFrom);
     /// @notice The rebind delay is outside [MIN_REBIND_DELAY, MAX_REBIND_DELAY].
     error IdentityRegistryRebindDelayOutOfBounds(uint256 delay, uint256 min, uint256 max);
 
@@ -90,6 +96,8 @@ interface IIdentityRegistry {
     /// @notice A pending rebind to `newPayee` was cancelled by `by` (the payee, an attestor, or the payee's own
     /// `setPayee`/`unbind`).
     event RebindCancelled(bytes32 indexed accountId, address indexed newPayee, address indexed by);
+    /// @notice A first binding was cancelled within its window by `by` (an attestor or the admin).
+    event BindingCancelled(bytes32 indexed accountId, address indexed payee, address indexed by);
     /// @notice A pending rebind took effect.
     event RebindFinalized(bytes32 indexed accountId, address indexed previousPayee, address indexed newPayee);
     /// @notice The admin asked to grant ATTESTOR_ROLE to `account`; anyone may apply it with `applyAttestorGrant`
@@ -116,6 +124,10 @@ interface IIdentityRegistry {
     // solhint-disable-next-line func-name-mixedcase
     function MAX_REBIND_DELAY() external view returns (uint256);
 
+    /// @notice Seconds after a first binding before pools pay it, during which it can be cancelled.
+    // solhint-disable-next-line func-name-mixedcase
+    function BINDING_DELAY() external view returns (uint256);
+
     /// @notice The EIP-712 domain separator of this registry on this chain (ERC-5267 `eip712Domain` is also exposed).
     // solhint-disable-next-line func-name-mixedcase
     function DOMAIN_SEPARATOR() external view returns (bytes32);
@@ -124,10 +136,13 @@ interface IIdentityRegistry {
     /// @dev A matured but not finalized rebind does not change this; call `finalizeRebind` first.
     function payeeOf(bytes32 accountId) external view returns (address payee);
 
-    /// @notice `payeeOf(accountId)` and whether an attestor's rebind of it is pending, in one storage read.
-    /// Pools refuse to pay an identity while `rebindPending`: its owner may be recovering it from a lost key,
-    /// so its money waits for `finalizeRebind` (then goes to the new wallet) or `cancelRebind`.
-    function bindingOf(bytes32 accountId) external view returns (address payee, bool rebindPending);
+    /// @notice `payeeOf(accountId)`, whether an attestor's rebind of it is pending and from when it may be paid,
+    /// in one storage read. Pools refuse to pay an identity while `rebindPending`: its owner may be recovering it
+    /// from a lost key, so its money waits for `finalizeRebind` (then goes to the new wallet) or `cancelRebind`.
+    /// They also refuse before `payableFrom` (a first binding's cancellable window; `setPayee` keeps it).
+    function bindingOf(
+        bytes32 accountId
+    ) external view returns (address payee, bool rebindPending, uint256 payableFrom);
 
     /// @notice The nonce the next attestation for `accountId` must carry.
     function nonces(bytes32 accountId) external view returns (uint256);
@@ -181,6 +196,10 @@ interface IIdentityRegistry {
 
     /// @notice When the scheduled ATTESTOR_ROLE grant of `account` may be applied (0 = none).
     function attestorGrantExecutableAt(address account) external view returns (uint256);
+
+    /// @notice Admin or any ATTESTOR: undoes a first binding of `accountId` before its `payableFrom` (also
+    /// dropping a rebind proposed meanwhile). The attestation's nonce stays used, so it cannot be replayed.
+    function cancelBinding(bytes32 accountId) external;
 
     /// @notice Admin power: sets the delay applied to rebinds proposed from now on, within
     /// [MIN_REBIND_DELAY, MAX_REBIND_DELAY]; pending rebinds keep the time they were given.

@@ -45,13 +45,18 @@ interface IPoolFactory {
     /// @notice Creates and initializes a pool at a fresh address.
     function createPool(PoolConfig calldata config) external returns (address pool);
 
-    /// @notice Creates and initializes a pool at `predictPoolAddress(msg.sender, salt)`. Mixing the caller
+    /// @notice Creates and initializes a pool at `predictPoolAddress(msg.sender, config.registry, salt)`. Mixing the caller
     /// into the salt stops others from taking the address first.
     function createPoolDeterministic(
         PoolConfig calldata config,
         bytes32 salt
     ) external returns (address pool);
 
-    /// @notice The address `createPoolDeterministic` gives `creator` for `salt`.
-    function predictPoolAddress(address creator, bytes32 salt) external view returns (address);
+    /// @notice The address `createPoolDeterministic` gives `creator` for a pool of `registry` and `salt` (the
+    /// registry is part of the clone's code, so of its address).
+    function predictPoolAddress(
+        address creator,
+        address registry,
+        bytes32 salt
+    ) external view returns (address);
 }

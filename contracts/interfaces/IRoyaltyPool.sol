@@ -57,7 +57,8 @@ interface IRoyaltyPool {
     error RoyaltyPoolActivationDelayTooShort(uint256 activationDelay, uint256 minimum);
     /// @notice `claimWindow` is below MIN_CLAIM_WINDOW: payees of a superseded schedule would have no time to claim.
     error RoyaltyPoolClaimWindowTooShort(uint256 claimWindow, uint256 minimum);
-    /// @notice The identity registry given to `initialize` is the zero address.
+    /// @notice The identity registry given to `initialize` is the zero address, or not the one the factory put in
+    /// the clone's code.
     error RoyaltyPoolInvalidRegistry(address registry);
     /// @notice A role holder given to `initialize` or `grantRole` is the zero address.
     error RoyaltyPoolInvalidRoleHolder(bytes32 role, address account);
@@ -104,6 +105,9 @@ interface IRoyaltyPool {
     /// @notice The identity's binding is being moved by an attestor (a pending rebind, e.g. a lost-key
     /// recovery); its money waits until the rebind is finalized (then goes to the new wallet) or cancelled.
     error RoyaltyPoolPayeeRebindPending(bytes32 accountId);
+    /// @notice The identity's first binding is still in its cancellable window (the registry's `BINDING_DELAY`);
+    /// its money waits until `payableFrom`.
+    error RoyaltyPoolPayeeNotYetPayable(bytes32 accountId, uint256 payableFrom);
     /// @notice The unclaimed remainder of (schedule, token) was swept into a later schedule.
     error RoyaltyPoolPotSwept(uint256 scheduleId, address token);
     /// @notice Paying `amount` would take the claims of (schedule, token) above its pot (an inconsistent table).
@@ -357,7 +361,8 @@ interface IRoyaltyPool {
     function reserveOf(address token) external view returns (uint256);
 
     /// @notice Who gets paid for `accountId` (address(0) = an identity that is not bound yet). While the
-    /// registry has a rebind of the identity pending, claims for it revert instead (`RoyaltyPoolPayeeRebindPending`).
+    /// registry has a rebind of the identity pending, claims for it revert instead (`RoyaltyPoolPayeeRebindPending`),
+    /// and so do they while its first binding is in its cancellable window (`RoyaltyPoolPayeeNotYetPayable`).
     function payeeOf(bytes32 accountId) external view returns (address);
 
     // ---------------------------------------------------------------- recycling

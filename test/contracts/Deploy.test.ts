@@ -71,9 +71,10 @@ async function readParameters(file: string): Promise<Parameters> {
   return parametersSchema.parse(JSON.parse(await readFile(file, "utf8")));
 }
 
-/** EIP-1167 minimal proxy runtime code delegating to `implementation`. */
-function cloneCode(implementation: string): string {
-  return `0x363d3d373d3d3d363d73${implementation.slice(2).toLowerCase()}5af43d82803e903d91602b57fd5bf3`;
+/** EIP-1167 minimal proxy runtime code delegating to `implementation`, with the pool's registry appended. */
+function cloneCode(implementation: string, registry: string): string {
+  const proxy = `0x363d3d373d3d3d363d73${implementation.slice(2)}5af43d82803e903d91602b57fd5bf3`;
+  return `${proxy}${registry.slice(2)}`.toLowerCase();
 }
 
 async function deployed(parameters?: string) {
@@ -146,7 +147,7 @@ describe("Deployment (Ignition modules)", function () {
 
     it("creates the pool as a clone of the implementation", async function () {
       expect(await d.ethers.provider.getCode(d.addresses.pool)).to.equal(
-        cloneCode(d.addresses.implementation),
+        cloneCode(d.addresses.implementation, d.addresses.registry),
       );
       const logs = await d.factory.queryFilter(d.factory.filters.PoolCreated!(d.addresses.pool));
       expect(logs).to.have.length(1);

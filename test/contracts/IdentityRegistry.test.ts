@@ -31,6 +31,8 @@ type RegistryMethod =
   | "eip712Domain"
   | "payeeOf"
   | "bindingOf"
+  | "BINDING_DELAY"
+  | "cancelBinding"
   | "nonces"
   | "pendingRebindOf"
   | "rebindDelay"
@@ -602,6 +604,69 @@ describe("IdentityRegistry", function () {
     });
   });
 
+  describe("first binding window", function () {
+    it("a first binding is payable only BINDING_DELAY later; the admin or another attestor may cancel it meanwhile", async function () {
+      const f = await loadFixture(boundFixture);
+      const delay = (await f.registry.BINDING_DELAY()) as bigint;
+      expect(delay).to.equal(DAY);
+      const [payee, pending, payableFrom] = (await f.registry.bindingOf(ACCOUNT)) as [
+        string,
+        boolean,
+        bigint,
+      ];
+      expect([payee, pending, payableFrom]).to.deep.equal([
+        f.payee.address,
+        false,
+        BigInt(await time.latest()) + delay,
+      ]);
+      // The payee itself (possibly the rogue attestor's wallet) and strangers cannot cancel it.
+      for (const caller of [f.payee, f.stranger]) {
+        await expect(by(f.registry, caller).cancelBinding(ACCOUNT))
+          .to.be.revertedWithCustomError(f.registry, "IdentityRegistryUnauthorizedBindingCancel")
+          .withArgs(ACCOUNT, caller.address);
+      }
+      // Moving the binding keeps its window: a rogue binder cannot escape it.
+      await by(f.registry, f.payee).setPayee(ACCOUNT, f.payee3.address);
+      expect(((await f.registry.bindingOf(ACCOUNT)) as bigint[])[2]).to.equal(payableFrom);
+      await expect(by(f.registry, f.attestor2).cancelBinding(ACCOUNT))
+        .to.emit(f.registry, "BindingCancelled")
+        .withArgs(ACCOUNT, f.payee3.address, f.attestor2.address);
+      expect((await f.registry.bindingOf(ACCOUNT)).toArray()).to.deep.equal([ethers.ZeroAddress, false, 0n]);
+      // The cancelled attestation stays used; a fresh one binds again, with a new window.
+      expect(await f.registry.nonces(ACCOUNT)).to.equal(1n);
+      const { attestation, signature } = await attest(f, f.payee.address);
+      await f.registry.submitAttestation(attestation, IDENTITY, f.attestor.address, signature);
+      await expect(f.registry.cancelBinding(ACCOUNT)) // the admin
+        .to.emit(f.registry, "BindingCancelled")
+        .withArgs(ACCOUNT, f.payee.address, f.admin.address);
+    });
+
+    it("a cancelled binding also drops a rebind proposed within its window", async function () {
+      const f = await loadFixture(pendingFixture);
+      await expect(by(f.registry, f.attestor2).cancelBinding(ACCOUNT))
+        .to.emit(f.registry, "RebindCancelled")
+        .withArgs(ACCOUNT, f.payee2.address, f.attestor2.address);
+      expect(await f.registry.pendingRebindOf(ACCOUNT)).to.deep.equal([
+        ethers.ZeroAddress,
+        ethers.ZeroAddress,
+        0n,
+      ]);
+      expect(await f.registry.payeeOf(ACCOUNT)).to.equal(ethers.ZeroAddress);
+    });
+
+    it("cannot cancel an unbound identity or a binding past its window", async function () {
+      const f = await loadFixture(boundFixture);
+      await expect(f.registry.cancelBinding(ethers.id("github:999")))
+        .to.be.revertedWithCustomError(f.registry, "IdentityRegistryBindingNotCancellable")
+        .withArgs(ethers.id("github:999"), 0n);
+      const [, , payableFrom] = (await f.registry.bindingOf(ACCOUNT)) as [string, boolean, bigint];
+      await time.increaseTo(payableFrom - 1n); // the next block is at payableFrom
+      await expect(by(f.registry, f.attestor2).cancelBinding(ACCOUNT))
+        .to.be.revertedWithCustomError(f.registry, "IdentityRegistryBindingNotCancellable")
+        .withArgs(ACCOUNT, payableFrom);
+    });
+  });
+
   describe("setPayee", function () {
     it("moves the binding at once", async function () {
       const f = await loadFixture(boundFixture);
@@ -1093,7 +1158,7 @@ describe("IdentityRegistry", function () {
               expect(await f.registry.nonces(accountId)).to.equal(nonces.get(accountId) ?? 0n);
               const p = pending.get(accountId);
               // Pools read the payee and the pending flag together; the flag must follow `pendingRebindOf`.
-              expect(await f.registry.bindingOf(accountId)).to.deep.equal([
+              expect((await f.registry.bindingOf(accountId)).toArray().slice(0, 2)).to.deep.equal([
                 payeeOf.get(accountId) ?? ethers.ZeroAddress,
                 p !== undefined,
               ]);

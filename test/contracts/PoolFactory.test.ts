@@ -50,11 +50,13 @@ describe("PoolFactory", function () {
     const p = (await ethers.getContractAt("RoyaltyPool", pool)) as unknown as Pool;
     expect(await p.admin()).to.equal(f.admin.address);
     expect(await p.hasRole(await p.PROPOSER_ROLE(), f.bob.address)).to.equal(true);
-    // EIP-1167 runtime code: 45 bytes that embed the implementation address.
+    // EIP-1167 runtime code: 45 bytes that embed the implementation address, then the registry (20 bytes).
     const code = await ethers.provider.getCode(pool);
-    expect(code.length).to.equal(2 + 45 * 2);
+    expect(code.length).to.equal(2 + 65 * 2);
     const impl = ((await f.factory.implementation()) as string).toLowerCase().slice(2);
     expect(code).to.contain(impl);
+    expect(code.endsWith(f.config.registry.toLowerCase().slice(2))).to.equal(true);
+    expect(await p.registry()).to.equal(f.config.registry);
   });
 
   it("createPool keeps pools independent", async function () {
@@ -68,8 +70,13 @@ describe("PoolFactory", function () {
   it("createPoolDeterministic deploys at the predicted address, bound to the caller", async function () {
     const f = await loadFixture(fixture);
     const salt = ethers.id("pool-1");
-    const predicted = (await f.factory.predictPoolAddress(f.payer.address, salt)) as string;
-    expect(predicted).not.to.equal(await f.factory.predictPoolAddress(f.stranger.address, salt));
+    const registry = f.config.registry;
+    const predicted = (await f.factory.predictPoolAddress(f.payer.address, registry, salt)) as string;
+    expect(predicted).not.to.equal(await f.factory.predictPoolAddress(f.stranger.address, registry, salt));
+    // The registry is in the clone's code, so another registry gives another address.
+    expect(predicted).not.to.equal(
+      await f.factory.predictPoolAddress(f.payer.address, f.stranger.address, salt),
+    );
     await expect(f.factory.connect(f.payer).getFunction("createPoolDeterministic")(f.config, salt))
       .to.emit(f.factory, "PoolCreated")
       .withArgs(
@@ -102,6 +109,20 @@ describe("PoolFactory", function () {
     await expect(
       f.factory.createPool({ ...f.config, guardians: [ethers.ZeroAddress] }),
     ).to.be.revertedWithCustomError(impl, "RoyaltyPoolInvalidRoleHolder");
+  });
+
+  it("a clone without the registry in its code cannot be initialized with one", async function () {
+    const f = await loadFixture(fixture);
+    const impl = ((await f.factory.implementation()) as string).toLowerCase().slice(2);
+    // A plain EIP-1167 clone (no appended registry) behind a standard 10-byte constructor.
+    const runtime = `363d3d373d3d3d363d73${impl}5af43d82803e903d91602b57fd5bf3`;
+    const tx = await f.payer.sendTransaction({ data: `0x3d602d80600a3d3981f3${runtime}` });
+    const clone = (await tx.wait())!.contractAddress!;
+    const pool = (await ethers.getContractAt("RoyaltyPool", clone)) as unknown as Pool;
+    expect(await pool.registry()).to.equal(ethers.ZeroAddress);
+    await expect(pool.initialize(f.admin.address, f.config.registry, 3600, 86_400, [], []))
+      .to.be.revertedWithCustomError(pool, "RoyaltyPoolInvalidRegistry")
+      .withArgs(f.config.registry);
   });
 
   it("createPool refuses an activation delay or claim window below the pool's minimum, and takes exactly it", async function () {

@@ -20,7 +20,7 @@ import type { Browser, Page } from "playwright-core";
 import { type Address, type Hex, getAddress, keccak256, parseEther, stringToBytes, zeroAddress } from "viem";
 
 import { deployWellspring } from "../../deploy/lib/deploy.ts";
-import { royaltyPoolAbi, testERC20Abi } from "../../packages/sdk/src/index.ts";
+import { identityRegistryAbi, royaltyPoolAbi, testERC20Abi } from "../../packages/sdk/src/index.ts";
 import {
   type Chain,
   type Server,
@@ -405,6 +405,15 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
       args: [keccak256(stringToBytes(IDENTITY))],
     });
     assert.equal(getAddress(payee), CLAIMER.address);
+    assert.match(await page.locator("#bind-status").innerText(), /pools pay it from \d{4}-/);
+    // Pools pay a first binding after the registry's cancellable window: the local chain skips it.
+    const window = await chain.client.readContract({
+      address: registry,
+      abi: identityRegistryAbi,
+      functionName: "BINDING_DELAY",
+    });
+    await chain.rpc("evm_increaseTime", [Number(window)]);
+    await chain.rpc("evm_mine");
 
     await page.locator("#claim-lookup").click();
     await state(page, "claim-status", "claimable");

@@ -167,6 +167,7 @@ describe("claim and getClaimable (full flow on the in-process chain)", () => {
       payee: addr(carol),
     });
     await submitAttestation(carol, { registry: f.registry, ...signed });
+    await f.waitOutBindingWindow();
     const before = { usdc: await f.balanceOf(USDC, addr(carol)), eth: await f.balanceOf(ETH, addr(carol)) };
     const claims = buildClaims({
       account: IDENTITY,

@@ -87,6 +87,7 @@ describe("local (private-key) accounts on a client without a chain", () => {
       payee: f.wallets.carol.account.address,
     });
     assert.equal((await submitAttestation(wallet, { registry: f.registry, ...signed })).bound, true);
+    await f.waitOutBindingWindow();
 
     const claims = buildClaims({
       account: "github:local",

@@ -37,7 +37,7 @@ describe("pool lifecycle actions: createPool, sync, sweep, getReserve", () => {
       address: f.factory,
       abi: poolFactoryAbi,
       functionName: "predictPoolAddress",
-      args: [stranger.account.address, salt],
+      args: [stranger.account.address, f.registry, salt],
     });
     const { pool } = await createPool(stranger, {
       factory: f.factory,
@@ -168,6 +168,7 @@ describe("pool lifecycle actions: createPool, sync, sweep, getReserve", () => {
       payee: addr(carol),
     });
     await submitAttestation(carol, { registry: f.registry, ...signed });
+    await f.waitOutBindingWindow();
     const before = await f.balanceOf(f.usdc, addr(carol));
     await claim(carol, {
       pool: f.pool,

@@ -88,7 +88,9 @@ export type Registry = Contract &
     | "unbind"
     | "cancelRebind"
     | "finalizeRebind"
-    | "pendingRebindOf",
+    | "pendingRebindOf"
+    | "cancelBinding"
+    | "BINDING_DELAY",
     BaseContractMethod
   >;
 
@@ -218,13 +220,18 @@ export async function propose(
   return id;
 }
 
-/** Binds `identity` (accountId = keccak256(utf8(identity))) to `payee` with an attestation signed by `attestor`. */
+/**
+ * Binds `identity` (accountId = keccak256(utf8(identity))) to `payee` with an attestation signed by `attestor`
+ * (on a bound identity: proposes the rebind). A first binding is then waited out of its cancellable window
+ * (the chain's clock moves on by `BINDING_DELAY`) unless `{ wait: false }`.
+ */
 export async function bindIdentity(
   ethers: HardhatEthers,
   registry: Registry,
   attestor: Signer,
   identity: string,
   payee: string,
+  { wait = true }: { wait?: boolean } = {},
 ): Promise<string> {
   const accountId = ethers.id(identity);
   const { chainId } = await ethers.provider.getNetwork();
@@ -252,8 +259,13 @@ export async function bindIdentity(
     },
     attestation,
   );
+  const wasBound = ((await registry.payeeOf(accountId)) as string) !== ethers.ZeroAddress;
   await (
     await registry.submitAttestation(attestation, identity, await attestor.getAddress(), signature)
   ).wait();
+  if (wait && !wasBound) {
+    await ethers.provider.send("evm_increaseTime", [Number(await registry.BINDING_DELAY())]);
+    await ethers.provider.send("evm_mine", []);
+  }
   return accountId;
 }

@@ -377,14 +377,19 @@ contract PoolHandler is CommonBase, StdCheats, StdUtils {
         _sweepAs(stranger, _bound(idSeed, 1, count), tokens[tokenSeed % N_TOKENS]);
     }
 
-    /// @notice Binds the unbound identity through the attestor (EIP-712), or the current payee moves its binding.
+    /// @notice Binds the unbound identity through the attestor (EIP-712), or the attestor cancels a binding still
+    /// in its window, or the current payee moves its binding. Claims wait out the window (`_planClaim`).
     function bindOrMovePayee(uint256 seed) external {
         uint256 i = FIRST_IDENTITY + (seed % (N_ACCOUNTS - FIRST_IDENTITY));
-        address current = registry.payeeOf(universe[i]);
+        (address current, , uint256 payableFrom) = registry.bindingOf(universe[i]);
         address next = wallets[(seed >> 8) % N_WALLETS];
         if (current == address(0)) {
             _attest(i, next);
             calls["bind"]++;
+        } else if (block.timestamp < payableFrom && (seed >> 16) % 2 == 0) {
+            vm.prank(attestor);
+            registry.cancelBinding(universe[i]);
+            calls["cancelBinding"]++;
         } else if (current != next) {
             vm.prank(current);
             registry.setPayee(universe[i], next);
@@ -398,7 +403,7 @@ contract PoolHandler is CommonBase, StdCheats, StdUtils {
     function recover(uint256 seed) external {
         uint256 i = FIRST_IDENTITY + (seed % (N_ACCOUNTS - FIRST_IDENTITY));
         bytes32 id = universe[i];
-        (address current, bool pending) = registry.bindingOf(id);
+        (address current, bool pending, ) = registry.bindingOf(id);
         if (current == address(0)) return;
         if (!pending) {
             address next = wallets[(seed >> 8) % N_WALLETS];
@@ -679,7 +684,7 @@ contract PoolHandler is CommonBase, StdCheats, StdUtils {
             if (s.ids[row] == universe[4]) plan.touchesReentrant = true;
             address payee = pool.payeeOf(s.ids[row]);
             bool active = !s.revoked && s.activatesAt <= block.timestamp;
-            if (forged || !active || payee == address(0) || _rebindPending(s.ids[row]))
+            if (forged || !active || payee == address(0) || _heldByRegistry(s.ids[row]))
                 plan.expectRevert = true;
             plan.amounts[k] = new uint256[](toks.length);
             for (uint256 q; q < toks.length; ++q) {
@@ -770,9 +775,11 @@ contract PoolHandler is CommonBase, StdCheats, StdUtils {
         }
     }
 
-    function _rebindPending(bytes32 accountId) private view returns (bool pending) {
+    /// @dev Whether pools must hold an identity's claims: a rebind pending or a first binding in its window.
+    function _heldByRegistry(bytes32 accountId) private view returns (bool) {
         if (uint256(accountId) >> 160 == 0) return false;
-        (, pending) = registry.bindingOf(accountId);
+        (, bool pending, uint256 payableFrom) = registry.bindingOf(accountId);
+        return pending || block.timestamp < payableFrom;
     }
 
     function _knownClaimError(bytes memory err) private pure returns (bool) {
@@ -783,6 +790,7 @@ contract PoolHandler is CommonBase, StdCheats, StdUtils {
             sel == IRoyaltyPool.RoyaltyPoolInvalidProof.selector ||
             sel == IRoyaltyPool.RoyaltyPoolPayeeUnbound.selector ||
             sel == IRoyaltyPool.RoyaltyPoolPayeeRebindPending.selector ||
+            sel == IRoyaltyPool.RoyaltyPoolPayeeNotYetPayable.selector ||
             sel == IRoyaltyPool.RoyaltyPoolPotSwept.selector;
     }
 

@@ -57,9 +57,16 @@ contract PoolHandlerTest is PoolFixture {
         for (uint256 t; t < 5; ++t) handler.sweep(1, t);
         handler.recover(2); // the rebind is due and (seed >> 16) even: finalized
         for (uint256 s = 72; s < 96; ++s) handler.claim(s * 7919);
+        // The third identity's payee drops it; the attestor binds it again, then cancels that within its window.
+        bytes32 third = handler.universe(7);
+        vm.prank(registry.payeeOf(third));
+        registry.unbind(third);
+        handler.bindOrMovePayee(2);
+        for (uint256 s = 96; s < 104; ++s) handler.claim(s * 7919); // its claims must wait (not yet payable)
+        handler.bindOrMovePayee(2);
         for (uint256 a; a < 8; ++a) handler.roleAction(a + (a << 8));
 
-        string[19] memory actions = [
+        string[20] memory actions = [
             "deposit",
             "depositWithPermit",
             "depositETH",
@@ -74,6 +81,7 @@ contract PoolHandlerTest is PoolFixture {
             "sweep",
             "bind",
             "movePayee",
+            "cancelBinding",
             "proposeRebind",
             "cancelRebind",
             "finalizeRebind",

@@ -98,6 +98,8 @@ abstract contract PoolFixture is Test {
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(attestorKey, registry.hashAttestation(a));
         registry.submitAttestation(a, identity, attestor, abi.encodePacked(r, s, v));
         assertEq(registry.payeeOf(accountId), payee);
+        // Past the first binding's cancellable window, so pools pay it.
+        vm.warp(block.timestamp + registry.BINDING_DELAY());
     }
 
     // ------------------------------------------------------------------ tables and schedules

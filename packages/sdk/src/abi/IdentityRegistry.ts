@@ -142,6 +142,22 @@ export const identityRegistryAbi = [
         "type": "bytes32"
       },
       {
+        "internalType": "uint256",
+        "name": "payableFrom",
+        "type": "uint256"
+      }
+    ],
+    "name": "IdentityRegistryBindingNotCancellable",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "accountId",
+        "type": "bytes32"
+      },
+      {
         "internalType": "bytes32",
         "name": "identityHash",
         "type": "bytes32"
@@ -296,6 +312,22 @@ export const identityRegistryAbi = [
         "type": "address"
       }
     ],
+    "name": "IdentityRegistryUnauthorizedBindingCancel",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "accountId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
     "name": "IdentityRegistryUnauthorizedCancel",
     "type": "error"
   },
@@ -400,6 +432,31 @@ export const identityRegistryAbi = [
       }
     ],
     "name": "AttestorGrantScheduled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "accountId",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "payee",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "by",
+        "type": "address"
+      }
+    ],
+    "name": "BindingCancelled",
     "type": "event"
   },
   {
@@ -760,6 +817,19 @@ export const identityRegistryAbi = [
   },
   {
     "inputs": [],
+    "name": "BINDING_DELAY",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "DEFAULT_ADMIN_ROLE",
     "outputs": [
       {
@@ -881,6 +951,11 @@ export const identityRegistryAbi = [
         "internalType": "bool",
         "name": "rebindPending",
         "type": "bool"
+      },
+      {
+        "internalType": "uint256",
+        "name": "payableFrom",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -895,6 +970,19 @@ export const identityRegistryAbi = [
       }
     ],
     "name": "cancelAttestorGrant",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "accountId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "cancelBinding",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

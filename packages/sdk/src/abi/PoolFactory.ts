@@ -8,6 +8,16 @@ export const poolFactoryAbi = [
   },
   {
     "inputs": [],
+    "name": "CloneArgumentsTooLong",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "Create2EmptyBytecode",
+    "type": "error"
+  },
+  {
+    "inputs": [],
     "name": "FailedDeployment",
     "type": "error"
   },
@@ -213,6 +223,11 @@ export const poolFactoryAbi = [
       {
         "internalType": "address",
         "name": "creator",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "registry",
         "type": "address"
       },
       {

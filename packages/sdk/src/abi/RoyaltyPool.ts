@@ -258,6 +258,22 @@ export const royaltyPoolAbi = [
         "internalType": "bytes32",
         "name": "accountId",
         "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "payableFrom",
+        "type": "uint256"
+      }
+    ],
+    "name": "RoyaltyPoolPayeeNotYetPayable",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "accountId",
+        "type": "bytes32"
       }
     ],
     "name": "RoyaltyPoolPayeeRebindPending",

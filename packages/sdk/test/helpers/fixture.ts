@@ -1,7 +1,7 @@
 import { network } from "hardhat";
 import { type Address, erc20Abi, parseAbi, zeroAddress } from "viem";
 
-import { createPool, royaltyPoolAbi } from "../../src/index.ts";
+import { createPool, identityRegistryAbi, royaltyPoolAbi } from "../../src/index.ts";
 
 export const ACTIVATION_DELAY = 3600;
 export const CLAIM_WINDOW = 7 * 24 * 3600;
@@ -82,6 +82,16 @@ export async function deployFixture(connect?: Parameters<typeof network.connect>
     await publicClient.waitForTransactionReceipt({ hash });
   };
 
+  /** Moves the chain past a first binding's window (the registry's BINDING_DELAY), so pools pay it. */
+  const waitOutBindingWindow = async (): Promise<void> => {
+    const delay = await publicClient.readContract({
+      address: registry,
+      abi: identityRegistryAbi,
+      functionName: "BINDING_DELAY",
+    });
+    await networkHelpers.time.increase(delay);
+  };
+
   return {
     connection,
     viem,
@@ -97,6 +107,7 @@ export async function deployFixture(connect?: Parameters<typeof network.connect>
     mint,
     balanceOf,
     poolAdmin,
+    waitOutBindingWindow,
   };
 }
 

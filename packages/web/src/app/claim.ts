@@ -483,18 +483,20 @@ export function claimPage(ctx: Ctx): HTMLElement {
         onPending: (hash) => setStatus(bindStatus, "pending", "pending", `Transaction pending: ${hash}`),
       },
     );
-    const payee = await client.readContract({
+    const [payee, , payableFrom] = await client.readContract({
       address: registry,
       abi: identityRegistryAbi,
-      functionName: "payeeOf",
+      functionName: "bindingOf",
       args: [parsed.attestation.accountId],
     });
     if (getAddress(payee) === getAddress(parsed.attestation.payee)) {
+      // A first binding is paid only after a window in which another attestor or the admin may cancel it.
+      const from = new Date(Number(payableFrom) * 1000).toISOString();
       setStatus(
         bindStatus,
         "success",
         "bound",
-        `${parsed.identity} is now paid to ${payee} (block ${receipt.blockNumber}).`,
+        `${parsed.identity} is now bound to ${payee} (block ${receipt.blockNumber}); pools pay it from ${from}.`,
       );
     } else {
       setStatus(
