@@ -44,6 +44,13 @@ export const toBigInt = (value: string | number): bigint => {
   }
 };
 
+/** A positive decimal id of at most `maxDigits` digits, parsed to a bigint (path parameters). */
+export const positiveId = (maxDigits: number, message: string) =>
+  z
+    .string()
+    .regex(new RegExp(`^[1-9][0-9]{0,${maxDigits - 1}}$`), message)
+    .transform(toBigInt);
+
 const uintInput = z
   .union([
     z.string().regex(/^(0|[1-9][0-9]{0,19})$/, "must be a non-negative decimal integer"),
@@ -330,11 +337,7 @@ export const adminAuthInfoResponse = z
 
 // ---- runs --------------------------------------------------------------------------------
 
-const runId = z
-  .string()
-  .regex(/^[1-9][0-9]{0,18}$/, "must be a run id")
-  .transform(toBigInt)
-  .meta({ description: "Run id (decimal)" });
+const runId = positiveId(19, "must be a run id").meta({ description: "Run id (decimal)" });
 
 export const runParams = z.object({ id: runId });
 export const recipientsQuery = z.object({

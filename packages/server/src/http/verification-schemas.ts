@@ -5,17 +5,15 @@ import {
   isoDate,
   requestSchemas,
   responseSchemas,
-  toBigInt,
+  positiveId,
   uintString,
 } from "./schemas.ts";
 
 export const scheduleVerificationParams = z.object({
   address,
-  scheduleId: z
-    .string()
-    .regex(/^[1-9][0-9]{0,77}$/, "must be a schedule id (1, 2, …)")
-    .transform(toBigInt)
-    .meta({ description: "The schedule's on-chain id" }),
+  scheduleId: positiveId(78, "must be a schedule id (1, 2, …)").meta({
+    description: "The schedule's on-chain id",
+  }),
 });
 
 export const verificationResponse = z

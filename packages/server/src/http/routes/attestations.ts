@@ -10,7 +10,7 @@ import {
   requestSchemas,
   responseSchemas,
   uintString,
-  toBigInt,
+  positiveId,
 } from "../schemas.ts";
 
 export const bindingIdentity = z
@@ -143,10 +143,7 @@ export const attestationInfoResponse = z
   .register(responseSchemas, { id: "AttestationInfo" });
 
 const bindingParams = z.object({
-  id: z
-    .string()
-    .regex(/^[1-9][0-9]{0,17}$/, "must be a positive integer")
-    .transform(toBigInt),
+  id: positiveId(18, "must be a positive integer"),
 });
 
 function view(record: BindingRecord) {
