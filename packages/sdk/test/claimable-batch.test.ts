@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 
-import { createPublicClient, custom, zeroAddress } from "viem";
+import { type Address, createPublicClient, custom, zeroAddress } from "viem";
 
 import { deposit, getClaimable, proposeSchedule, type ClaimableQuery } from "../src/index.ts";
 import { ACTIVATION_DELAY, type Fixture, deployFixture } from "./helpers/fixture.ts";
@@ -52,9 +52,12 @@ describe("getClaimable batching (eth_calls counted at the transport)", () => {
     );
   });
 
-  const ethCalls = async (batch: "auto" | "parallel" | "deployless" | undefined) => {
+  const ethCalls = async (
+    batch: "auto" | "parallel" | "deployless" | undefined,
+    client: ReturnType<typeof createPublicClient> = reader,
+  ) => {
     calls.length = 0;
-    const result = await getClaimable(reader, { pool: f.pool, queries, ...(batch ? { batch } : {}) });
+    const result = await getClaimable(client, { pool: f.pool, queries, ...(batch ? { batch } : {}) });
     assert.equal(
       result.totals.get(f.usdc),
       entitled(USDC_IN, shares.alice, TOTAL) + entitled(USDC_IN, shares.bob, TOTAL),
@@ -71,5 +74,28 @@ describe("getClaimable batching (eth_calls counted at the transport)", () => {
     assert.equal(await ethCalls("parallel"), 4);
     assert.equal(await ethCalls("auto"), 4);
     assert.equal(await ethCalls(undefined), 4);
+  });
+
+  it('"auto" on a chain that declares Multicall3 reads everything in one eth_call; "parallel" still reads each', async () => {
+    // Multicall3's aggregate3 (what viem's multicall calls), deployed on the local chain and declared.
+    const { address: contractAddress } = (await f.viem.deployContract("Multicall3Aggregate3" as never)) as {
+      address: Address;
+    };
+    const chain = f.publicClient.chain!;
+    const withMulticall = createPublicClient({
+      chain: {
+        ...chain,
+        contracts: { ...chain.contracts, multicall3: { address: contractAddress as Address } },
+      },
+      transport: custom({
+        request: async (args: { method: string; params?: unknown }) => {
+          calls.push(args.method);
+          return f.connection.provider.request(args as never);
+        },
+      }),
+    });
+    assert.equal(await ethCalls("auto", withMulticall), 1);
+    assert.equal(await ethCalls(undefined, withMulticall), 1);
+    assert.equal(await ethCalls("parallel", withMulticall), 4);
   });
 });
