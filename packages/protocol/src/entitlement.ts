@@ -36,12 +36,11 @@ export function potRemainder(pot: PotState): bigint {
 }
 
 /**
- * What one account can claim from a pot of a claimable schedule: entitlement minus `paid`, 0 from a
- * swept pot, and 0 when paying it would take the pot's claims beyond its deposits (an inconsistent
- * table: `claim` reverts). Mirrors `claimable` after its schedule check (see `isClaimableStatus`).
+ * What the pot still owes one account: entitlement minus what it was paid (never negative), and
+ * nothing from a swept pot. Mirrors `claimable` and `_claimOne` up to the pot bound.
  */
-export function claimableFrom(parameters: {
-  pot: PotState;
+export function unpaidEntitlement(parameters: {
+  pot: Pick<PotState, "deposited" | "swept">;
   shares: bigint;
   totalShares: bigint;
   /** What the account was already paid from this pot: `claimed(scheduleId, accountId, token)`. */
@@ -50,7 +49,21 @@ export function claimableFrom(parameters: {
   const { pot, shares, totalShares, paid } = parameters;
   if (pot.swept) return 0n;
   const entitled = entitlement(pot.deposited, shares, totalShares);
-  if (entitled <= paid) return 0n;
-  const amount = entitled - paid;
-  return pot.claimed + amount > pot.deposited ? 0n : amount;
+  return entitled <= paid ? 0n : entitled - paid;
+}
+
+/**
+ * What one account can claim from a pot of a claimable schedule: `unpaidEntitlement`, or 0 when
+ * paying it would take the pot's claims beyond its deposits (an inconsistent table: `claim`
+ * reverts with RoyaltyPoolPotExceeded). Mirrors `claimable` after its schedule check (see
+ * `isClaimableStatus`).
+ */
+export function claimableFrom(parameters: {
+  pot: PotState;
+  shares: bigint;
+  totalShares: bigint;
+  paid: bigint;
+}): bigint {
+  const amount = unpaidEntitlement(parameters);
+  return parameters.pot.claimed + amount > parameters.pot.deposited ? 0n : amount;
 }

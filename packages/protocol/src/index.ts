@@ -31,7 +31,15 @@ export {
   bindingDomain,
   PERMIT_TYPES,
 } from "./eip712.ts";
-export { claimableFrom, entitlement, mulDiv, type PotState, potRemainder, potView } from "./entitlement.ts";
+export {
+  claimableFrom,
+  entitlement,
+  mulDiv,
+  type PotState,
+  potRemainder,
+  potView,
+  unpaidEntitlement,
+} from "./entitlement.ts";
 export { isProtocolArgumentError, ProtocolArgumentError } from "./errors.ts";
 export { toMemo } from "./memo.ts";
 export {

@@ -72,15 +72,25 @@ export function scheduleTimesOf(history: readonly ProposedSchedule[], scheduleId
   };
 }
 
-/** Every schedule's status at `now`, in id order. */
+/** Every schedule's status at `now`, in id order (one pass: the same rules as `scheduleTimesOf` and `scheduleStatus`). */
 export function scheduleStatuses(
   history: readonly ProposedSchedule[],
   now: bigint,
 ): { scheduleId: bigint; status: ScheduleStatus; supersededAt: bigint }[] {
-  return byId(history).map((s) => {
-    const times = scheduleTimesOf(history, s.scheduleId);
-    return { scheduleId: s.scheduleId, status: scheduleStatus(times, now), supersededAt: times.supersededAt };
-  });
+  const sorted = byId(history);
+  const out = new Array<{ scheduleId: bigint; status: ScheduleStatus; supersededAt: bigint }>(sorted.length);
+  let nextActivation = 0n; // activatesAt of the first later unrevoked schedule
+  for (let i = sorted.length - 1; i >= 0; i--) {
+    const s = sorted[i]!;
+    const supersededAt = s.revoked ? 0n : nextActivation;
+    out[i] = {
+      scheduleId: s.scheduleId,
+      status: scheduleStatus({ activatesAt: s.activatesAt, supersededAt, revoked: s.revoked }, now),
+      supersededAt,
+    };
+    if (!s.revoked) nextActivation = s.activatesAt;
+  }
+  return out;
 }
 
 /**
