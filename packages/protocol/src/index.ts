@@ -66,6 +66,5 @@ export {
   type ScheduleStatus,
   type ScheduleTimes,
   scheduleTimesOf,
-  supersededAtOf,
   sweepableAt,
 } from "./schedule.ts";

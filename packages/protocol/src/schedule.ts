@@ -49,48 +49,49 @@ const byId = (history: readonly ProposedSchedule[]) =>
   [...history].sort((a, b) => (a.scheduleId < b.scheduleId ? -1 : a.scheduleId > b.scheduleId ? 1 : 0));
 
 /**
- * `supersededAt` of `scheduleId`: the activation time of the first later unrevoked schedule, 0 if
- * none (or if the schedule is revoked). Mirrors `proposeSchedule` (sets the current schedule's
- * `supersededAt`) and `revokeSchedule` (clears it again): a schedule is only proposed while none
- * is pending, so the next unrevoked one was proposed while this one was current.
+ * `supersededAt` of each schedule (sorted by id): the activation time of the first later unrevoked
+ * schedule, 0 if none or if the schedule is revoked. Mirrors `proposeSchedule` (sets the current
+ * schedule's `supersededAt`) and `revokeSchedule` (clears it again): a schedule is only proposed
+ * while none is pending, so the next unrevoked one was proposed while this one was current.
  */
-export function supersededAtOf(history: readonly ProposedSchedule[], scheduleId: bigint): bigint {
-  const own = history.find((s) => s.scheduleId === scheduleId);
-  if (own === undefined || own.revoked) return 0n;
-  const next = byId(history).find((s) => s.scheduleId > scheduleId && !s.revoked);
-  return next?.activatesAt ?? 0n;
+function supersessions(sorted: readonly ProposedSchedule[]): bigint[] {
+  const out = new Array<bigint>(sorted.length);
+  let nextActivation = 0n;
+  for (let i = sorted.length - 1; i >= 0; i--) {
+    const s = sorted[i]!;
+    out[i] = s.revoked ? 0n : nextActivation;
+    if (!s.revoked) nextActivation = s.activatesAt;
+  }
+  return out;
 }
 
 /** `scheduleOf` rebuilt from the history (unknown ids: all zero). */
 export function scheduleTimesOf(history: readonly ProposedSchedule[], scheduleId: bigint): ScheduleTimes {
-  const own = history.find((s) => s.scheduleId === scheduleId);
-  if (own === undefined) return { activatesAt: 0n, supersededAt: 0n, revoked: false };
+  const sorted = byId(history);
+  const i = sorted.findIndex((s) => s.scheduleId === scheduleId);
+  if (i < 0) return { activatesAt: 0n, supersededAt: 0n, revoked: false };
   return {
-    activatesAt: own.activatesAt,
-    supersededAt: supersededAtOf(history, scheduleId),
-    revoked: own.revoked,
+    activatesAt: sorted[i]!.activatesAt,
+    supersededAt: supersessions(sorted)[i]!,
+    revoked: sorted[i]!.revoked,
   };
 }
 
-/** Every schedule's status at `now`, in id order (one pass: the same rules as `scheduleTimesOf` and `scheduleStatus`). */
+/** Every schedule's times and status at `now`, in id order. */
 export function scheduleStatuses(
   history: readonly ProposedSchedule[],
   now: bigint,
 ): { scheduleId: bigint; status: ScheduleStatus; supersededAt: bigint }[] {
   const sorted = byId(history);
-  const out = new Array<{ scheduleId: bigint; status: ScheduleStatus; supersededAt: bigint }>(sorted.length);
-  let nextActivation = 0n; // activatesAt of the first later unrevoked schedule
-  for (let i = sorted.length - 1; i >= 0; i--) {
-    const s = sorted[i]!;
-    const supersededAt = s.revoked ? 0n : nextActivation;
-    out[i] = {
-      scheduleId: s.scheduleId,
-      status: scheduleStatus({ activatesAt: s.activatesAt, supersededAt, revoked: s.revoked }, now),
-      supersededAt,
-    };
-    if (!s.revoked) nextActivation = s.activatesAt;
-  }
-  return out;
+  const supersededAt = supersessions(sorted);
+  return sorted.map((s, i) => ({
+    scheduleId: s.scheduleId,
+    status: scheduleStatus(
+      { activatesAt: s.activatesAt, supersededAt: supersededAt[i]!, revoked: s.revoked },
+      now,
+    ),
+    supersededAt: supersededAt[i]!,
+  }));
 }
 
 /**
