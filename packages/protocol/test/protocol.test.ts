@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { royaltyPoolAbi } from "@wellspring/sdk/abi";
+import { build } from "esbuild";
 import fc from "fast-check";
 import { encodeFunctionData, getAddress, keccak256, toHex, zeroAddress } from "viem";
 
@@ -28,6 +29,20 @@ import {
 
 const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n }).map((b) => toHex(b));
 const MAX_UINT256 = (1n << 256n) - 1n;
+
+describe("the package", () => {
+  it("bundles for a browser (no Node modules)", async () => {
+    const out = await build({
+      entryPoints: [new URL("../src/index.ts", import.meta.url).pathname],
+      bundle: true,
+      platform: "browser",
+      format: "esm",
+      write: false,
+      logLevel: "silent",
+    });
+    assert.equal(out.errors.length, 0);
+  });
+});
 
 describe("accountIds", () => {
   it("pads addresses and hashes identities; only padded addresses are address accounts", () => {
