@@ -1,4 +1,4 @@
-import { identityToAccountId, isAddressAccount, toAccountId } from "@wellspring/protocol";
+import { accountIdToAddress, identityToAccountId, toAccountId } from "@wellspring/protocol";
 
 import { decodeHexInto, keccak256Utf8Into } from "./keccak.ts";
 
@@ -53,9 +53,7 @@ export function accountIdOf(identity: string): Hex32 {
 
 /** The address paid directly for an address accountId (lower case), or undefined for a hashed identity. */
 export function addressOfAccountId(accountId: Hex32): `0x${string}` | undefined {
-  return isAddressAccount(accountId)
-    ? (`0x${accountId.slice(26).toLowerCase()}` as `0x${string}`)
-    : undefined;
+  return accountIdToAddress(accountId)?.toLowerCase() as `0x${string}` | undefined;
 }
 
 /**
