@@ -14,15 +14,7 @@ import {
   type ShareTable,
 } from "@wellspring/sdk";
 import { randomBytes } from "node:crypto";
-import {
-  getAddress,
-  keccak256,
-  stringToHex,
-  toHex,
-  zeroAddress,
-  type Address,
-  type Hex,
-} from "viem";
+import { getAddress, keccak256, stringToHex, toHex, zeroAddress, type Address, type Hex } from "viem";
 import type { Database } from "../src/db/database.ts";
 import { PoolIndexer } from "../src/indexer/pool-indexer.ts";
 import { PolicyRepository } from "../src/repositories/policies.ts";
