@@ -15,6 +15,16 @@ export default tseslint.config(
     },
   },
   {
+    // The protocol package is browser-safe and depends on nothing of ours: no Node modules, no engine or SDK.
+    files: ["packages/protocol/src/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["node:*", "@wellspring/*"], message: "@wellspring/protocol must stay browser-safe and standalone." }] },
+      ],
+    },
+  },
+  {
     files: ["**/*.cjs"],
     languageOptions: { sourceType: "commonjs", globals: { require: "readonly", process: "readonly", console: "readonly", module: "writable", __dirname: "readonly" } },
     rules: { "@typescript-eslint/no-require-imports": "off" },

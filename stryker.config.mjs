@@ -10,7 +10,12 @@ export const MUTATE = {
     "packages/attribution/src/caps.ts",
     "packages/attribution/src/table.ts",
     "packages/attribution/src/merkle.ts",
-    "packages/attribution/src/account.ts",
+    // The money model off-chain (accountIds, leaves and proofs, schedules, entitlement, calldata).
+    "packages/protocol/src/account.ts",
+    "packages/protocol/src/merkle.ts",
+    "packages/protocol/src/schedule.ts",
+    "packages/protocol/src/entitlement.ts",
+    "packages/protocol/src/calldata.ts",
   ],
   server: [
     "packages/server/src/services/claims.ts",
@@ -31,11 +36,11 @@ export const FOCUSED = {
   engine: [
     "packages/attribution/src/apportion.ts",
     "packages/attribution/src/caps.ts",
-    "packages/attribution/src/account.ts",
+    "packages/protocol/src/account.ts",
   ],
   // The contributor statement's loop, from the table row to `waiting` (line numbers: move them
   // with the code; the results file records the range that ran).
-  server: ["packages/server/src/auth/admin-auth.ts", "packages/server/src/services/statements.ts:366-377"],
+  server: ["packages/server/src/auth/admin-auth.ts", "packages/server/src/services/statements.ts:382-398"],
   sdk: ["packages/sdk/src/actions/getClaimable.ts"],
 };
 
@@ -51,6 +56,8 @@ export const TEST_FILES = {
     "packages/attribution/test/merkle.test.ts",
     "packages/attribution/test/account.test.ts",
     "packages/attribution/test/account-edges.test.ts",
+    "packages/protocol/test/protocol.test.ts",
+    "packages/protocol/test/differential.test.ts",
   ],
   server: [
     "packages/server/test/claims.test.ts",

@@ -1,9 +1,12 @@
-import { bytesToHex, decodeHexInto, hexToBytes, keccak256Utf8Into } from "./keccak.ts";
+import { accountIdToAddress, identityToAccountId, toAccountId } from "@wellspring/protocol";
+
+import { decodeHexInto, keccak256Utf8Into } from "./keccak.ts";
 
 /**
- * Account ids (docs/design.md#accountids): a 20-byte address is paid directly and is stored
- * left-padded, so its top 12 bytes are zero; any other identity is `keccak256(utf8(identity))`
- * and its payee comes from the on-chain identity registry.
+ * Account ids: the rule (a 20-byte address left-padded, any other identity
+ * `keccak256(utf8(identity))`) is stated in @wellspring/protocol (account.ts). The engine adds the
+ * canonical identity and `accountIdInto`, the same rule written into a typed array for share tables
+ * of 10^6 rows (test/account.test.ts checks it against the protocol).
  */
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
@@ -43,21 +46,14 @@ export function accountIdBytes(identity: string): Uint8Array {
   return out;
 }
 
-/** The accountId as 0x-hex (66 characters). */
+/** The accountId as 0x-hex (66 characters): protocol `identityToAccountId`. */
 export function accountIdOf(identity: string): Hex32 {
-  return bytesToHex(accountIdBytes(identity));
+  return identityToAccountId(identity);
 }
 
-/** True when the accountId is an address (its top 12 bytes are zero). */
-export function isAddressAccount(accountId: Uint8Array, off = 0): boolean {
-  for (let i = 0; i < 12; i++) if (accountId[off + i] !== 0) return false;
-  return true;
-}
-
-/** The address paid directly for an address accountId, or undefined for a hashed identity. */
+/** The address paid directly for an address accountId (lower case), or undefined for a hashed identity. */
 export function addressOfAccountId(accountId: Hex32): `0x${string}` | undefined {
-  const bytes = hexToBytes(accountId);
-  return isAddressAccount(bytes) ? (`0x${accountId.slice(26).toLowerCase()}` as `0x${string}`) : undefined;
+  return accountIdToAddress(accountId)?.toLowerCase() as `0x${string}` | undefined;
 }
 
 /**
@@ -73,6 +69,5 @@ export function identityDisplay(accountId: Hex32, identity?: string): string {
  * Resolves what a user typed (`--account`): a 32-byte hex accountId, a 0x address or an identity.
  */
 export function resolveAccount(input: string): Hex32 {
-  if (isBytes32Hex(input)) return input.toLowerCase() as Hex32;
-  return accountIdOf(canonicalIdentity(input));
+  return toAccountId(input);
 }

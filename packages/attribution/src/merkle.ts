@@ -1,18 +1,21 @@
+import { LEAF_ENCODING, verifyProof } from "@wellspring/protocol";
+
 import { WellspringError } from "./errors.ts";
-import { bytesToHex, hexToBytes, keccak256Words32, keccak256Words64 } from "./keccak.ts";
+import { bytesToHex } from "./keccak.ts";
 import { sortKeys32 } from "./internal/sort32.ts";
 import { FREE_BASE, keccakWasm } from "./internal/keccak-wasm.ts";
 
 /**
- * OpenZeppelin `StandardMerkleTree` with leaf encoding `["bytes32","uint256"]`, reproduced on
- * typed arrays: leaf = keccak256(keccak256(abi.encode(accountId, shares))); leaves sorted by hash
- * (the library's default `sortLeaves: true`); the tree is the library's array layout (root at 0,
- * children of i at 2i+1 and 2i+2, sorted leaf k at index length-1-k); a node hashes its two
- * children in ascending byte order. Roots, proofs and `dump()` output match the library byte for
- * byte. No hex strings exist until a caller asks for one.
+ * The share table's Merkle tree for 10^6 leaves. The leaf and node rule is stated once in
+ * @wellspring/protocol (merkle.ts: OpenZeppelin `StandardMerkleTree`, leaf encoding
+ * `LEAF_ENCODING`); this builds the same tree on typed arrays inside WebAssembly: leaves sorted by
+ * hash, the library's array layout (root at 0, children of i at 2i+1 and 2i+2, sorted leaf k at
+ * index length-1-k). Roots, proofs and `dump()` output match the protocol's `merkleTree` and the
+ * OpenZeppelin library byte for byte (test/merkle.test.ts). No hex strings exist until a caller
+ * asks for one.
  */
 
-export const LEAF_ENCODING = ["bytes32", "uint256"] as const;
+export { LEAF_ENCODING, leafHash } from "@wellspring/protocol";
 
 export interface MerkleTree {
   /** Number of leaves. */
@@ -146,57 +149,23 @@ export function merkleProof(tree: MerkleTree, row: number): `0x${string}`[] {
   if (!Number.isInteger(row) || row < 0 || row >= tree.length) {
     throw new WellspringError("ACCOUNT_NOT_FOUND", `row ${row} is not in the tree`);
   }
-  const proof: `0x${string}`[] = [];
-  let i = tree.treeIndex[row]!;
-  while (i > 0) {
-    const sibling = i % 2 === 1 ? i + 1 : i - 1;
-    proof.push(bytesToHex(tree.nodes.subarray(sibling * 32, sibling * 32 + 32)));
-    i = (i - 1) >> 1;
-  }
-  return proof;
+  const siblings: number[] = [];
+  for (let i = tree.treeIndex[row]!; i > 0; i = (i - 1) >> 1) siblings.push(i % 2 === 1 ? i + 1 : i - 1);
+  // One buffer, hex-encoded at once: the claims endpoint asks for a proof per request.
+  const bytes = new Uint8Array(siblings.length * 32);
+  siblings.forEach((node, k) => bytes.set(tree.nodes.subarray(node * 32, node * 32 + 32), k * 32));
+  const hex = bytesToHex(bytes);
+  return siblings.map((_, k) => `0x${hex.slice(2 + k * 64, 2 + k * 64 + 64)}` as `0x${string}`);
 }
 
-/** The leaf hash of (accountId, shares). */
-export function leafHash(accountId: `0x${string}`, shares: bigint): `0x${string}` {
-  const id = hexToBytes(accountId);
-  if (id.length !== 32) throw new RangeError("accountId must be 32 bytes");
-  const block = new Uint8Array(64);
-  block.set(id, 0);
-  writeUint256(block, 32, shares);
-  const inner = new Uint32Array(8);
-  const out = new Uint32Array(8);
-  keccak256Words64(new Uint32Array(block.buffer), 0, inner, 0);
-  keccak256Words32(inner, 0, out, 0);
-  return bytesToHex(new Uint8Array(out.buffer));
-}
-
-/** Checks a proof the way OpenZeppelin `MerkleProof.verify` does. */
+/** Checks a proof the way the pool's `claim` does (protocol `verifyProof`). */
 export function verifyMerkleProof(
   root: `0x${string}`,
   accountId: `0x${string}`,
   shares: bigint,
   proof: readonly `0x${string}`[],
 ): boolean {
-  const acc = new Uint8Array(64);
-  acc.set(hexToBytes(leafHash(accountId, shares)), 0);
-  const words = new Uint32Array(acc.buffer);
-  const out = new Uint32Array(8);
-  for (const step of proof) {
-    const sib = hexToBytes(step);
-    if (sib.length !== 32) return false;
-    const current = acc.slice(0, 32);
-    const [a, b] = compareBytes(current, sib) <= 0 ? [current, sib] : [sib, current];
-    acc.set(a, 0);
-    acc.set(b, 32);
-    keccak256Words64(words, 0, out, 0);
-    acc.set(new Uint8Array(out.buffer), 0);
-  }
-  return bytesToHex(acc.subarray(0, 32)) === root.toLowerCase();
-}
-
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return 0;
+  return verifyProof(root, { accountId, shares }, proof);
 }
 
 export interface StandardMerkleTreeDump {
@@ -219,7 +188,7 @@ export function standardMerkleTreeDump(
   for (let i = 0; i < size; i++) hexNodes.push(bytesToHex(tree.nodes.subarray(i * 32, i * 32 + 32)));
   return {
     format: "standard-v1",
-    leafEncoding: ["bytes32", "uint256"],
+    leafEncoding: [...LEAF_ENCODING],
     tree: hexNodes,
     values: accountIds.map((id, row) => ({
       value: [id.toLowerCase() as `0x${string}`, shares[row]!.toString()],

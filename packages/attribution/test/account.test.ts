@@ -2,16 +2,30 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { keccak256, toBytes, pad } from "viem";
+import { identityToAccountId, isAddressAccount } from "@wellspring/protocol";
 import {
+  accountIdBytes,
   accountIdOf,
   addressOfAccountId,
   identityDisplay,
-  isAddressAccount,
   resolveAccount,
 } from "../src/account.ts";
+import { bytesToHex } from "../src/keccak.ts";
 import { canonicalJson } from "../src/canonical.ts";
 
 describe("accountId", () => {
+  it("accountIdInto (the typed-array writer) states the protocol's rule", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ minLength: 1, maxLength: 80, unit: "binary" }),
+          fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => bytesToHex(b)),
+        ),
+        (s) => assert.equal(bytesToHex(accountIdBytes(s)), identityToAccountId(s)),
+      ),
+    );
+  });
+
   it("is keccak256(utf8(identity)) for identities", () => {
     fc.assert(
       fc.property(fc.string({ minLength: 1, maxLength: 80, unit: "binary" }), (s) => {
@@ -27,7 +41,7 @@ describe("accountId", () => {
     const addr = "0xAbCdEf0123456789aBcDeF0123456789AbCdEf01";
     const id = accountIdOf(addr);
     assert.equal(id, pad(addr.toLowerCase() as `0x${string}`, { size: 32 }));
-    assert.ok(isAddressAccount(Buffer.from(id.slice(2), "hex")));
+    assert.ok(isAddressAccount(id));
     assert.equal(addressOfAccountId(id), addr.toLowerCase());
     assert.equal(identityDisplay(id), addr.toLowerCase());
     assert.equal(resolveAccount(addr), id);

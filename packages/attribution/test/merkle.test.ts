@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { merkleTree } from "@wellspring/protocol";
 import {
   buildMerkleTree,
   decodeMerkleData,
@@ -70,6 +71,22 @@ describe("Merkle tree (OpenZeppelin StandardMerkleTree compatible)", () => {
         });
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it("builds the protocol's tree: same nodes, tree indexes and proofs", () => {
+    fc.assert(
+      fc.property(tableArb, (rows) => {
+        const tree = buildMerkleTree(
+          pack(rows),
+          rows.map((r) => r.shares),
+        );
+        const stated = merkleTree(rows.map((r) => ({ accountId: r.id, shares: r.shares })));
+        assert.equal(merkleRoot(tree), stated.root);
+        assert.deepEqual([...tree.treeIndex], stated.treeIndex);
+        rows.forEach((_, i) => assert.deepEqual(merkleProof(tree, i), stated.proof(i)));
+      }),
+      { numRuns: 40 },
     );
   });
 

@@ -1,60 +1,35 @@
-import {
-  accountIdOf,
-  addressOfAccountId,
-  isAddress as isAddressString,
-  resolveAccount,
-} from "@wellspring/attribution";
-import { type Address, type Hex, getAddress } from "viem";
+import * as protocol from "@wellspring/protocol";
 
 import { InvalidArgumentError } from "./errors.ts";
 
 /**
- * accountIds (docs/design.md#accountids): a bytes32 whose top 12 bytes are zero *is* an address and is paid
- * directly; any other value is keccak256(utf8(identity)) and is paid to the identity's payee in
- * the identity registry. These are hex-string wrappers over the attribution engine's own account
- * code, so the SDK and the engine cannot disagree on an id.
+ * accountIds, as @wellspring/protocol states them (account.ts), with the SDK's error for bad input:
+ * a ProtocolArgumentError becomes an InvalidArgumentError (code INVALID_ARGUMENT).
  */
-export type AccountId = Hex;
+export type AccountId = protocol.AccountId;
 
-const ACCOUNT_ID = /^0x[0-9a-fA-F]{64}$/;
-
-export function isAccountId(value: string): value is AccountId {
-  return ACCOUNT_ID.test(value);
+/** `fn` with the protocol's argument errors thrown as the SDK's InvalidArgumentError. */
+export function withSdkErrors<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+  return (...args) => {
+    try {
+      return fn(...args);
+    } catch (error) {
+      if (protocol.isProtocolArgumentError(error)) {
+        throw new InvalidArgumentError(error.message, { details: `field: ${error.field}`, cause: error });
+      }
+      throw error;
+    }
+  };
 }
 
+export const isAccountId = protocol.isAccountId;
 /** The accountId of an address: the address left-padded to 32 bytes (lower case). */
-export function addressToAccountId(address: Address): AccountId {
-  if (!isAddressString(address)) throw new InvalidArgumentError(`Not an address: ${address}`);
-  return accountIdOf(address);
-}
-
-/**
- * keccak256 of the UTF-8 bytes of a canonical identity string such as `github:123`. A 0x-address
- * given as the identity is the address's own accountId, as the engine writes it.
- */
-export function identityToAccountId(identity: string): AccountId {
-  if (identity.length === 0) throw new InvalidArgumentError("An identity string must not be empty.");
-  return accountIdOf(identity);
-}
-
+export const addressToAccountId = withSdkErrors(protocol.addressToAccountId);
+/** keccak256 of the UTF-8 bytes of an identity string such as `github:123` (an address: its own accountId). */
+export const identityToAccountId = withSdkErrors(protocol.identityToAccountId);
 /** Whether the accountId is an address (top 12 bytes zero). */
-export function isAddressAccount(accountId: AccountId): boolean {
-  if (!isAccountId(accountId)) throw new InvalidArgumentError(`Not a 32-byte accountId: ${accountId}`);
-  return addressOfAccountId(accountId) !== undefined;
-}
-
+export const isAddressAccount = withSdkErrors(protocol.isAddressAccount);
 /** The address an address-shaped accountId stands for (checksummed), or undefined for identities. */
-export function accountIdToAddress(accountId: AccountId): Address | undefined {
-  if (!isAccountId(accountId)) throw new InvalidArgumentError(`Not a 32-byte accountId: ${accountId}`);
-  const address = addressOfAccountId(accountId);
-  return address === undefined ? undefined : getAddress(address);
-}
-
-/**
- * Turns what a user types into an accountId: a 32-byte hex accountId as is, a 20-byte address
- * padded, anything else hashed as an identity string.
- */
-export function toAccountId(accountOrIdentity: string): AccountId {
-  if (accountOrIdentity.length === 0) throw new InvalidArgumentError("An account must not be empty.");
-  return resolveAccount(accountOrIdentity);
-}
+export const accountIdToAddress = withSdkErrors(protocol.accountIdToAddress);
+/** What a user types, as an accountId: a 32-byte accountId as is, an address padded, else an identity hashed. */
+export const toAccountId = withSdkErrors(protocol.toAccountId);

@@ -3,6 +3,9 @@
  * The ethers v6 adapter is at `@wellspring/sdk/ethers`; the generated ABIs also at `@wellspring/sdk/abi`.
  */
 export * from "./abi/index.ts";
+// The protocol's rules (accountIds, leaves and proofs, memo, EIP-712 types, schedule status, pot
+// keys, entitlement, claim calldata); the names below that wrap them with SDK errors take precedence.
+export * from "@wellspring/protocol";
 
 export {
   type AccountId,

@@ -1,18 +1,18 @@
-import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { buildMerkleTree, hexToBytes, merkleProof, merkleRoot } from "@wellspring/attribution";
+import { merkleTree, verifyProof } from "@wellspring/protocol";
 import type { Hex } from "viem";
 
 import { type AccountId, toAccountId } from "./account.ts";
 import { ProofNotFoundError, RootMismatchError } from "./errors.ts";
 import type { ShareTable } from "./shareTable.ts";
 
-/** Leaf types fixed by docs/design.md#leaf-format-and-proofs; the pool verifies proofs with OpenZeppelin MerkleProof. */
-export const LEAF_ENCODING = ["bytes32", "uint256"] as const;
+/** Leaf types fixed by docs/design.md#leaf-format-and-proofs, stated in @wellspring/protocol. */
+export { LEAF_ENCODING } from "@wellspring/protocol";
 
 /**
  * Tables with more leaves than this are built with the attribution engine's typed-array builder
- * (byte-identical to OpenZeppelin's, much faster and leaner); smaller ones with
- * @openzeppelin/merkle-tree itself.
+ * (byte-identical, much faster and leaner); smaller ones with @wellspring/protocol's `merkleTree`
+ * (the "openzeppelin" builder: OpenZeppelin's StandardMerkleTree layout, stated plainly).
  */
 export const FAST_BUILDER_THRESHOLD = 1024;
 
@@ -72,12 +72,9 @@ export function buildShareTree(
 type Rows = ShareTable["recipients"];
 
 function ozTree(recipients: Rows): { root: Hex; proofAt: (row: number) => Hex[] } {
-  // Values keep the table's order, so value index = table row.
-  const tree = StandardMerkleTree.of<[string, bigint]>(
-    recipients.map((r) => [r.accountId, r.shares]),
-    [...LEAF_ENCODING],
-  );
-  return { root: tree.root as Hex, proofAt: (row) => tree.getProof(row) as Hex[] };
+  // Leaves keep the table's order, so leaf index = table row.
+  const tree = merkleTree(recipients.map((r) => ({ accountId: r.accountId, shares: r.shares })));
+  return { root: tree.root, proofAt: (row) => tree.proof(row) };
 }
 
 function fastTree(recipients: Rows): { root: Hex; proofAt: (row: number) => Hex[] } {
@@ -90,12 +87,7 @@ function fastTree(recipients: Rows): { root: Hex; proofAt: (row: number) => Hex[
   return { root: merkleRoot(tree), proofAt: (row) => merkleProof(tree, row) };
 }
 
-/** Checks a proof off-chain, byte for byte as the pool does. */
+/** Checks a proof off-chain, byte for byte as the pool does (protocol `verifyProof`). */
 export function verifyAccountProof(root: Hex, accountProof: AccountProof): boolean {
-  return StandardMerkleTree.verify(
-    root,
-    [...LEAF_ENCODING],
-    [accountProof.accountId, accountProof.shares],
-    accountProof.proof,
-  );
+  return verifyProof(root, accountProof, accountProof.proof);
 }

@@ -10,11 +10,8 @@ import { privateKeyToAccount } from "viem/accounts";
 import type { Database } from "../src/db/database.ts";
 import { createApp } from "../src/http/app.ts";
 import { listen, type RunningServer } from "../src/http/server.ts";
-import {
-  BINDING_REQUEST_TYPES,
-  bindingDomain,
-  DirectoryManifestSource,
-} from "../src/services/attestations.ts";
+import { BINDING_REQUEST_TYPES, bindingDomain } from "@wellspring/protocol";
+import { DirectoryManifestSource } from "../src/services/attestations.ts";
 import { start } from "../src/start.ts";
 import { deployChain } from "./chain-fixture.ts";
 import {

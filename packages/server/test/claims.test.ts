@@ -14,22 +14,12 @@ import {
   type ShareTable,
 } from "@wellspring/sdk";
 import { randomBytes } from "node:crypto";
-import {
-  encodeFunctionData,
-  getAddress,
-  keccak256,
-  stringToHex,
-  toHex,
-  zeroAddress,
-  type Address,
-  type Hex,
-} from "viem";
+import { getAddress, keccak256, stringToHex, toHex, zeroAddress, type Address, type Hex } from "viem";
 import type { Database } from "../src/db/database.ts";
 import { PoolIndexer } from "../src/indexer/pool-indexer.ts";
 import { PolicyRepository } from "../src/repositories/policies.ts";
 import { ChainEventRepository, PoolRepository } from "../src/repositories/pools.ts";
 import { RunRepository } from "../src/repositories/runs.ts";
-import { encodeClaimCalldata } from "../src/services/claims.ts";
 import { ACTIVATION_DELAY, CLAIM_WINDOW, deployChain, makeTable } from "./chain-fixture.ts";
 import { backends, startTestServer, TEST_CHAIN_ID, type TestServer } from "./helpers.ts";
 
@@ -46,23 +36,6 @@ type Claimable = {
   unavailableSchedules: string[];
   transaction: { to: Address; data: Hex } | null;
 };
-
-describe("claim calldata", () => {
-  it("is byte for byte what viem's ABI encoder writes", () => {
-    const random = (bytes: number) => toHex(randomBytes(bytes));
-    for (let n = 0; n <= 4; n++) {
-      const requests = Array.from({ length: n }, (_, i) => ({
-        scheduleId: BigInt(i * 7 + 1) << BigInt(i * 40),
-        accountId: random(32),
-        shares: BigInt(random(16)),
-        proof: Array.from({ length: (i * 5) % 21 }, () => random(32)),
-        tokens: Array.from({ length: i % 3 }, (_, k) => (k === 0 ? zeroAddress : getAddress(random(20)))),
-      }));
-      const viem = encodeFunctionData({ abi: royaltyPoolAbi, functionName: "claim", args: [requests] });
-      assert.equal(encodeClaimCalldata(requests), viem, `${n} requests`);
-    }
-  });
-});
 
 describe("claims endpoint proofs", () => {
   it("are OpenZeppelin's proofs for a table large enough for the typed-array builder", async () => {

@@ -1,10 +1,11 @@
+import { scheduleStatus, type ScheduleStatus } from "@wellspring/protocol";
 import type { Address, Hex } from "viem";
 import { getBlock, readContract } from "viem/actions";
 
 import { royaltyPoolAbi } from "../abi/RoyaltyPool.ts";
 import type { SdkClient } from "../internal/client.ts";
 
-export type ScheduleStatus = "unknown" | "pending" | "active" | "superseded" | "revoked";
+export type { ScheduleStatus };
 
 export interface Schedule {
   scheduleId: bigint;
@@ -14,7 +15,7 @@ export interface Schedule {
   /** 0 while not superseded (or not yet known). */
   supersededAt: bigint;
   revoked: boolean;
-  /** Derived from the timestamps and the latest block's time. */
+  /** Derived from the timestamps and the latest block's time (protocol `scheduleStatus`). */
   status: ScheduleStatus;
 }
 
@@ -44,16 +45,7 @@ export async function getSchedule(
   ]);
   const activatesAt = BigInt(stored.activatesAt);
   const supersededAt = BigInt(stored.supersededAt);
-  const status: ScheduleStatus =
-    activatesAt === 0n
-      ? "unknown"
-      : stored.revoked
-        ? "revoked"
-        : now < activatesAt
-          ? "pending"
-          : supersededAt !== 0n && now >= supersededAt
-            ? "superseded"
-            : "active";
+  const status = scheduleStatus({ activatesAt, supersededAt, revoked: stored.revoked }, now);
   return {
     scheduleId,
     root: stored.root,

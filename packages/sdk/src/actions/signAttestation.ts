@@ -1,3 +1,4 @@
+import { attestationDomain, attestationTypes } from "@wellspring/protocol";
 import type { Address, Hex } from "viem";
 import { getBlock, getChainId, readContract, signTypedData } from "viem/actions";
 
@@ -35,17 +36,7 @@ export type SignAttestationParameters = AccountParameter & {
 
 export type SignAttestationReturnType = SignedAttestation;
 
-export const ATTESTATION_DOMAIN_NAME = "Wellspring IdentityRegistry";
-export const ATTESTATION_DOMAIN_VERSION = "1";
-
-export const attestationTypes = {
-  Attestation: [
-    { name: "accountId", type: "bytes32" },
-    { name: "payee", type: "address" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-} as const;
+export { ATTESTATION_DOMAIN_NAME, ATTESTATION_DOMAIN_VERSION, attestationTypes } from "@wellspring/protocol";
 
 /**
  * ATTESTOR: signs the EIP-712 attestation that binds an identity to a payee wallet. The attestor
@@ -76,12 +67,7 @@ export async function signAttestation(
   const attestation: Attestation = { accountId, payee, nonce, deadline };
   const signature = await signTypedData(client, {
     account,
-    domain: {
-      name: ATTESTATION_DOMAIN_NAME,
-      version: ATTESTATION_DOMAIN_VERSION,
-      chainId,
-      verifyingContract: registry,
-    },
+    domain: attestationDomain(chainId, registry),
     types: attestationTypes,
     primaryType: "Attestation",
     message: attestation,

@@ -1,3 +1,4 @@
+import { type ProposedSchedule, scheduleStatuses } from "@wellspring/protocol";
 import { getAddress, type Address, type Hex } from "viem";
 import { bytea, isUniqueViolation, type Database, type DbValue, type Queryable } from "../db/database.ts";
 import { ServerError } from "../errors.ts";
@@ -14,11 +15,28 @@ export interface PoolRecord {
   createdAt: Date;
 }
 
+/** A proposed schedule's status (never "unknown": the schedule was indexed). */
 export type ScheduleStatus = "pending" | "active" | "superseded" | "revoked";
+
+/** Chain time (whole seconds) of a date, as the pool's `block.timestamp` compares it. */
+export const chainSeconds = (date: Date): bigint => BigInt(Math.floor(date.getTime() / 1000));
+
+/** A schedule as the protocol's schedule rules take it. */
+export function proposedSchedule(s: {
+  scheduleId: bigint;
+  activatesAt: Date;
+  revokedBlock: bigint | null;
+}): ProposedSchedule {
+  return {
+    scheduleId: s.scheduleId,
+    activatesAt: chainSeconds(s.activatesAt),
+    revoked: s.revokedBlock !== null,
+  };
+}
 
 export interface ScheduleRecord {
   scheduleId: bigint;
-  /** Computed at read time: schedules activate by time, not by a transaction. */
+  /** Computed at read time (protocol `scheduleStatuses`): schedules activate by time, not by a transaction. */
   status: ScheduleStatus;
   proposer: Address;
   root: Hex;
@@ -134,19 +152,15 @@ export class PoolRepository {
     return rows[0] ? toPool(rows[0]) : undefined;
   }
 
-  /**
-   * Schedules with their status at `now`: revoked if revoked; pending until activates_at; then
-   * active until a later, unrevoked schedule activates, which supersedes it (the contract's rule).
-   */
   async findById(id: bigint): Promise<PoolRecord | undefined> {
     const { rows } = await this.db.query<PoolRow>(`SELECT ${POOL_COLUMNS} FROM pools WHERE id = $1`, [id]);
     return rows[0] ? toPool(rows[0]) : undefined;
   }
 
+  /** Schedules in id order with their status at `now` (the pool's rule, @wellspring/protocol `scheduleStatuses`). */
   async schedules(poolId: bigint, now: Date, status?: ScheduleStatus): Promise<ScheduleRecord[]> {
     const { rows } = await this.db.query<{
       schedule_id: string;
-      status: ScheduleStatus;
       proposer: Hex;
       root: Hex;
       total_shares: string;
@@ -162,26 +176,29 @@ export class PoolRepository {
       swept_tokens: string | null;
       run_id_held: string | null;
     }>(
-      `SELECT * FROM (
-         SELECT s.*,
-                CASE WHEN s.revoked_block IS NOT NULL THEN 'revoked'
-                     WHEN s.activates_at > $2 THEN 'pending'
-                     WHEN EXISTS (SELECT 1 FROM schedules n
-                                  WHERE n.pool_id = s.pool_id AND n.schedule_id > s.schedule_id
-                                    AND n.revoked_block IS NULL AND n.activates_at <= $2) THEN 'superseded'
-                     ELSE 'active' END AS status,
-                (SELECT string_agg(encode(w.token, 'hex'), ',' ORDER BY w.token) FROM sweeps w
-                 WHERE w.pool_id = s.pool_id AND w.schedule_id = s.schedule_id) AS swept_tokens,
-                (SELECT r.id FROM runs r WHERE r.pool_id = s.pool_id AND r.root = s.root
-                   AND r.status = 'complete' ORDER BY r.id DESC LIMIT 1) AS run_id_held
-         FROM schedules s WHERE s.pool_id = $1) AS listed
-       WHERE $3::text IS NULL OR status = $3::text
-       ORDER BY schedule_id`,
-      [poolId, now, status ?? null],
+      `SELECT s.*,
+              (SELECT string_agg(encode(w.token, 'hex'), ',' ORDER BY w.token) FROM sweeps w
+               WHERE w.pool_id = s.pool_id AND w.schedule_id = s.schedule_id) AS swept_tokens,
+              (SELECT r.id FROM runs r WHERE r.pool_id = s.pool_id AND r.root = s.root
+                 AND r.status = 'complete' ORDER BY r.id DESC LIMIT 1) AS run_id_held
+       FROM schedules s WHERE s.pool_id = $1
+       ORDER BY s.schedule_id`,
+      [poolId],
     );
-    return rows.map((r) => ({
+    const statuses = scheduleStatuses(
+      rows.map((r) =>
+        proposedSchedule({
+          scheduleId: BigInt(r.schedule_id),
+          activatesAt: r.activates_at,
+          revokedBlock: optBig(r.revoked_block),
+        }),
+      ),
+      chainSeconds(now),
+    );
+    const records = rows.map((r, i) => ({
       scheduleId: BigInt(r.schedule_id),
-      status: r.status,
+      // Indexed schedules are known, so the status is never "unknown".
+      status: statuses[i]!.status as ScheduleStatus,
       proposer: getAddress(r.proposer),
       root: r.root,
       totalShares: BigInt(r.total_shares),
@@ -197,6 +214,7 @@ export class PoolRepository {
       sweptTokens: r.swept_tokens ? r.swept_tokens.split(",").map((hex) => getAddress(`0x${hex}`)) : [],
       runId: optBig(r.run_id_held),
     }));
+    return status === undefined ? records : records.filter((r) => r.status === status);
   }
 
   /** Deposits in chain order, keyset-paginated by (block, logIndex), optionally for one payer or token. */

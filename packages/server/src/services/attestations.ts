@@ -9,11 +9,12 @@ import {
 } from "@wellspring/attribution";
 import { fundingJsonParser, fundingVariantsParser, packageJsonParser } from "@wellspring/attribution/inputs";
 import {
-  ATTESTATION_DOMAIN_NAME,
-  ATTESTATION_DOMAIN_VERSION,
+  attestationDomain,
   attestationTypes,
-  identityRegistryAbi,
-} from "@wellspring/sdk";
+  BINDING_REQUEST_TYPES,
+  bindingDomain,
+} from "@wellspring/protocol";
+import { identityRegistryAbi } from "@wellspring/sdk";
 import {
   encodeFunctionData,
   getAddress,
@@ -53,28 +54,6 @@ import type {
  * then signs `Attestation(accountId, payee, nonce = registry.nonces(accountId), deadline)` with
  * the attestor key. Every request is recorded in `binding_requests`.
  */
-export const BINDING_DOMAIN_NAME = "Wellspring Attestor";
-export const BINDING_DOMAIN_VERSION = "1";
-
-export const BINDING_REQUEST_TYPES = {
-  BindingRequest: [
-    { name: "identity", type: "string" },
-    { name: "payee", type: "address" },
-    { name: "manifestHash", type: "bytes32" },
-    { name: "nonce", type: "bytes32" },
-    { name: "deadline", type: "uint256" },
-  ],
-} as const;
-
-export function bindingDomain(chainId: number, registry: Address) {
-  return {
-    name: BINDING_DOMAIN_NAME,
-    version: BINDING_DOMAIN_VERSION,
-    chainId,
-    verifyingContract: registry,
-  } as const;
-}
-
 /** Reason codes of refused requests (`error.reason`), with the HTTP class they fall in. */
 export const DENIED_REASONS = [
   "REQUEST_EXPIRED",
@@ -407,12 +386,7 @@ export class AttestationService {
       }
       const attestation = { accountId, payee, nonce, deadline: block + BigInt(o.ttlSeconds) };
       const signature = await o.account.signTypedData({
-        domain: {
-          name: ATTESTATION_DOMAIN_NAME,
-          version: ATTESTATION_DOMAIN_VERSION,
-          chainId: o.chainId,
-          verifyingContract: registry,
-        },
+        domain: attestationDomain(o.chainId, registry),
         types: attestationTypes,
         primaryType: "Attestation",
         message: attestation,

@@ -1,23 +1,35 @@
-import { buildMerkleTree, merkleRoot, type MerkleTree } from "@wellspring/attribution";
-import { royaltyPoolAbi } from "@wellspring/sdk";
-import { getAddress, toFunctionSelector, type Address, type Hex } from "viem";
+import { buildMerkleTree, merkleProof, merkleRoot, type MerkleTree } from "@wellspring/attribution";
+import {
+  claimableFrom,
+  encodeClaimCalldata,
+  genesisScheduleId,
+  isClaimableStatus,
+  potKey,
+  type ProposedSchedule,
+  scheduleStatuses,
+  type ScheduleStatus,
+} from "@wellspring/protocol";
+import { getAddress, type Address, type Hex } from "viem";
 import type { Database } from "../db/database.ts";
 import { ServerError } from "../errors.ts";
 import { poolStream } from "../indexer/pool-indexer.ts";
 import { ClaimStateQueries, type IndexedCursor, type SweepRow } from "../repositories/claim-state.ts";
-import type { PoolRecord, PoolRepository, ScheduleRecord } from "../repositories/pools.ts";
+import {
+  chainSeconds,
+  proposedSchedule,
+  type PoolRecord,
+  type PoolRepository,
+  type ScheduleRecord,
+} from "../repositories/pools.ts";
 import { StatementQueries } from "../repositories/statements.ts";
-import { accountParam, mulDiv } from "./shared.ts";
+import { accountParam } from "./shared.ts";
 
-/** Key of a (schedule, token) pair; schedule 0 = the unallocated pot as deposits name it. */
-const potKey = (scheduleId: bigint, token: Hex): string => `${scheduleId}|${token}`;
+/** Key of the sums of a (schedule, token) pair; schedule 0 = no schedule current, as deposits name it. */
+const sumKey = (scheduleId: bigint, token: Hex): string => `${scheduleId}|${token}`;
 
-interface ScheduleView {
-  scheduleId: bigint;
+interface ScheduleView extends ProposedSchedule {
   root: Hex;
   totalShares: bigint;
-  activatesAtMs: number;
-  revoked: boolean;
 }
 
 /**
@@ -76,23 +88,6 @@ function packShares(shares: readonly bigint[]): DataView {
     }
   });
   return view;
-}
-
-/**
- * The proof of table row `row` (sibling hashes from the leaf up, as OpenZeppelin returns them):
- * the engine's `merkleProof`, with the siblings copied into one buffer and hex-encoded at once.
- */
-function proofOf(tree: MerkleTree, row: number): Hex[] {
-  let i = tree.treeIndex[row]!;
-  const siblings: number[] = [];
-  while (i > 0) {
-    siblings.push(i % 2 === 1 ? i + 1 : i - 1);
-    i = (i - 1) >> 1;
-  }
-  const bytes = Buffer.allocUnsafe(siblings.length * 32);
-  siblings.forEach((node, k) => bytes.set(tree.nodes.subarray(node * 32, node * 32 + 32), k * 32));
-  const hex = bytes.toString("hex");
-  return siblings.map((_, k) => `0x${hex.slice(k * 64, k * 64 + 64)}` as Hex);
 }
 
 /** Binary search of a 32-byte accountId in the table's ascending rows; -1 when absent. */
@@ -170,14 +165,13 @@ export class ClaimService {
     const accountId = accountParam(account);
     const entry = await this.entry(poolAddress);
     const state = await this.fresh(entry);
-    const now = this.now();
+    const now = chainSeconds(new Date(this.now()));
 
     // Schedules the pool lets claim now: activated and not revoked (active or superseded).
-    const statuses = scheduleStatuses(state.schedules, now);
-    const claimableSchedules = state.schedules.filter((s) => {
-      const status = statuses.get(s.scheduleId);
-      return status === "active" || status === "superseded";
-    });
+    const statuses = new Map<bigint, ScheduleStatus>(
+      scheduleStatuses(state.schedules, now).map((s) => [s.scheduleId, s.status]),
+    );
+    const claimableSchedules = state.schedules.filter((s) => isClaimableStatus(statuses.get(s.scheduleId)!));
     const unavailable: string[] = [];
     const withTables: { schedule: ScheduleView; tree: Promise<RunTree> }[] = [];
     for (const schedule of claimableSchedules) {
@@ -188,7 +182,7 @@ export class ClaimService {
     const trees = await Promise.all(withTables.map((w) => w.tree));
 
     // From here on everything is synchronous, so the state cannot change under the computation.
-    const genesis = claimableSchedules[0]?.scheduleId;
+    const genesis = genesisScheduleId(state.schedules);
     const claimedByAccount = state.accountClaimed.get(accountId);
     const key = Buffer.from(accountId.slice(2), "hex");
     const items: {
@@ -211,7 +205,7 @@ export class ClaimService {
       const row = rowOf(tree, key);
       if (row < 0) return;
       const shares = sharesAt(tree, row);
-      const proof = proofOf(tree.tree, row);
+      const proof = merkleProof(tree.tree, row);
       const amounts = state.tokens.map(({ hex, address }) => {
         const amount = claimableAmount(state, schedule, genesis, shares, hex, claimedByAccount);
         totals.set(address, (totals.get(address) ?? 0n) + amount);
@@ -389,35 +383,16 @@ function toViews(rows: readonly ScheduleRecord[], upTo: bigint | undefined): Sch
   return rows
     .filter((s) => upTo === undefined || s.proposedBlock <= upTo)
     .map((s) => ({
-      scheduleId: s.scheduleId,
+      ...proposedSchedule({
+        scheduleId: s.scheduleId,
+        activatesAt: s.activatesAt,
+        revokedBlock:
+          s.revokedBlock !== null && (upTo === undefined || s.revokedBlock <= upTo) ? s.revokedBlock : null,
+      }),
       root: s.root,
       totalShares: s.totalShares,
-      activatesAtMs: s.activatesAt.getTime(),
-      revoked: s.revokedBlock !== null && (upTo === undefined || s.revokedBlock <= upTo),
     }))
     .sort((a, b) => (a.scheduleId < b.scheduleId ? -1 : a.scheduleId > b.scheduleId ? 1 : 0));
-}
-
-/**
- * Status at `now` (ms), the pool's rule: revoked; pending until activation; then active until a
- * later unrevoked schedule activates (superseded).
- */
-function scheduleStatuses(
-  schedules: readonly ScheduleView[],
-  now: number,
-): Map<bigint, "revoked" | "pending" | "active" | "superseded"> {
-  const out = new Map<bigint, "revoked" | "pending" | "active" | "superseded">();
-  let laterActivated = false;
-  for (let i = schedules.length - 1; i >= 0; i--) {
-    const s = schedules[i]!;
-    if (s.revoked) out.set(s.scheduleId, "revoked");
-    else if (s.activatesAtMs > now) out.set(s.scheduleId, "pending");
-    else {
-      out.set(s.scheduleId, laterActivated ? "superseded" : "active");
-      laterActivated = true;
-    }
-  }
-  return out;
 }
 
 function addTo(map: Map<string, bigint>, key: string, amount: bigint): void {
@@ -431,7 +406,7 @@ function addDeposits(
   let newToken = false;
   for (const d of deposits) {
     const token = d.token.toLowerCase() as Hex;
-    addTo(state.deposited, potKey(d.scheduleId ?? 0n, token), d.amount);
+    addTo(state.deposited, sumKey(d.scheduleId ?? 0n, token), d.amount);
     if (!state.tokens.some((t) => t.hex === token)) {
       state.tokens.push({ hex: token, address: getAddress(token) });
       newToken = true;
@@ -445,7 +420,7 @@ function addClaims(
   claims: readonly { accountId: Hex; scheduleId: bigint; token: Hex; amount: bigint }[],
 ) {
   for (const c of claims) {
-    const key = potKey(c.scheduleId, c.token.toLowerCase() as Hex);
+    const key = sumKey(c.scheduleId, c.token.toLowerCase() as Hex);
     addTo(state.potClaimed, key, c.amount);
     const accountId = c.accountId.toLowerCase();
     let mine = state.accountClaimed.get(accountId);
@@ -455,12 +430,10 @@ function addClaims(
 }
 
 /**
- * The pool's `claimable(scheduleId, accountId, shares, token)` from indexed sums (RoyaltyPool.sol):
- * the schedule's pot is what deposits and syncs credited to it, plus the unallocated pot for the
- * genesis schedule (the first to activate), plus remainders swept into it; a swept pot pays
- * nothing; entitled = mulDiv(pot, shares, totalShares); paid = what the account claimed from it;
- * and a claim that would take the pot's total claims beyond the pot pays nothing (an inconsistent
- * table).
+ * The pool's `claimable(scheduleId, accountId, shares, token)` from indexed sums, for a claimable
+ * schedule: the pot is what deposits, syncs and sweeps credited to the schedule's pot key (the
+ * genesis schedule's key 0 also holds what was credited while none was current); the rest is
+ * protocol `claimableFrom` (entitlement, what was paid, swept pots, the pot bound).
  */
 function claimableAmount(
   state: PoolState,
@@ -471,61 +444,20 @@ function claimableAmount(
   claimedByAccount: ReadonlyMap<string, bigint> | undefined,
 ): bigint {
   const id = schedule.scheduleId;
-  if (state.sweeps.some((w) => w.scheduleId === id && w.token.toLowerCase() === token)) return 0n;
-  const key = potKey(id, token);
-  let pot = state.deposited.get(key) ?? 0n;
-  if (id === genesis) pot += state.deposited.get(potKey(0n, token)) ?? 0n;
+  const key = sumKey(id, token);
+  let deposited = state.deposited.get(key) ?? 0n;
+  if (potKey(id, genesis) === 0n) deposited += state.deposited.get(sumKey(0n, token)) ?? 0n;
   for (const w of state.sweeps)
-    if (w.intoScheduleId === id && w.token.toLowerCase() === token) pot += w.amount;
-  const entitled = mulDiv(pot, shares, schedule.totalShares);
-  const paid = claimedByAccount?.get(key) ?? 0n;
-  if (entitled <= paid) return 0n;
-  const amount = entitled - paid;
-  return (state.potClaimed.get(key) ?? 0n) + amount > pot ? 0n : amount;
-}
-
-export interface ClaimRequestInput {
-  scheduleId: bigint;
-  accountId: Hex;
-  shares: bigint;
-  proof: readonly Hex[];
-  tokens: readonly Address[];
-}
-
-const CLAIM_SELECTOR = toFunctionSelector(
-  royaltyPoolAbi.find((item) => item.type === "function" && item.name === "claim")!,
-);
-const word = (value: bigint | number): string => value.toString(16).padStart(64, "0");
-/** A 0x-hex value of at most 32 bytes, left-padded to one word (bytes32 and addresses). */
-const hexWord = (hex: Hex): string => hex.slice(2).toLowerCase().padStart(64, "0");
-
-/**
- * ABI encoding of `claim((uint256,bytes32,uint256,bytes32[],address[])[])`, written out for the
- * claims endpoint's hot path (viem's generic encoder costs more than the rest of the request);
- * tested byte for byte against viem's `encodeFunctionData`.
- */
-export function encodeClaimCalldata(requests: readonly ClaimRequestInput[]): Hex {
-  // Each tuple: 5 head words, then proof (length + items), then tokens (length + items).
-  const tuples = requests.map((r) => {
-    const proofAt = 5 * 32;
-    const tokensAt = proofAt + 32 * (1 + r.proof.length);
-    return (
-      word(r.scheduleId) +
-      hexWord(r.accountId) +
-      word(r.shares) +
-      word(proofAt) +
-      word(tokensAt) +
-      word(r.proof.length) +
-      r.proof.map(hexWord).join("") +
-      word(r.tokens.length) +
-      r.tokens.map(hexWord).join("")
-    );
+    if (w.intoScheduleId === id && w.token.toLowerCase() === token) deposited += w.amount;
+  const pot = {
+    deposited,
+    claimed: state.potClaimed.get(key) ?? 0n,
+    swept: state.sweeps.some((w) => w.scheduleId === id && w.token.toLowerCase() === token),
+  };
+  return claimableFrom({
+    pot,
+    shares,
+    totalShares: schedule.totalShares,
+    paid: claimedByAccount?.get(key) ?? 0n,
   });
-  let offset = 32 * requests.length;
-  const offsets = tuples.map((t) => {
-    const at = offset;
-    offset += t.length / 2;
-    return word(at);
-  });
-  return `${CLAIM_SELECTOR}${word(32)}${word(requests.length)}${offsets.join("")}${tuples.join("")}`;
 }

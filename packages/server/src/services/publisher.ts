@@ -1,9 +1,15 @@
+import { pendingScheduleId } from "@wellspring/protocol";
 import { isSdkError, proposeSchedule, royaltyPoolAbi, type SdkClient } from "@wellspring/sdk";
 import { getAddress, http, createWalletClient, type Address, type Hex, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { bytea, type Database } from "../db/database.ts";
 import { isServerError, ServerError } from "../errors.ts";
-import type { PoolRecord, PoolRepository } from "../repositories/pools.ts";
+import {
+  chainSeconds,
+  proposedSchedule,
+  type PoolRecord,
+  type PoolRepository,
+} from "../repositories/pools.ts";
 import { PublishLockRepository } from "../repositories/publish-locks.ts";
 import type { RunRecord, RunRepository } from "../repositories/runs.ts";
 
@@ -101,16 +107,30 @@ export class PublishService {
     sender: Address,
   ) {
     const runId = run.id;
-    const { rows: pending } = await this.db.query<{ schedule_id: string }>(
-      `SELECT schedule_id FROM schedules WHERE pool_id = $1 AND revoked_block IS NULL AND activates_at > $2
-       UNION SELECT p.schedule_id FROM schedule_publications p
-       WHERE p.pool_id = $1 AND p.activates_at > $2
-         AND NOT EXISTS (SELECT 1 FROM schedules s WHERE s.pool_id = p.pool_id AND s.schedule_id = p.schedule_id
-                         AND s.revoked_block IS NOT NULL)`,
-      [pool.id, new Date(this.now())],
-    );
-    if (pending[0])
-      throw new ServerError("CONFLICT", `schedule ${pending[0].schedule_id} is already pending`);
+    const now = new Date(this.now());
+    const [schedules, { rows: published }] = await Promise.all([
+      this.pools.schedules(pool.id, now),
+      this.db.query<{ schedule_id: string; activates_at: Date }>(
+        "SELECT schedule_id, activates_at FROM schedule_publications WHERE pool_id = $1",
+        [pool.id],
+      ),
+    ]);
+    // Proposals this server sent count before the indexer has seen them.
+    const indexed = new Set(schedules.map((s) => s.scheduleId));
+    const history = [
+      ...schedules.map(proposedSchedule),
+      ...published
+        .filter((p) => !indexed.has(BigInt(p.schedule_id)))
+        .map((p) =>
+          proposedSchedule({
+            scheduleId: BigInt(p.schedule_id),
+            activatesAt: p.activates_at,
+            revokedBlock: null,
+          }),
+        ),
+    ];
+    const pending = pendingScheduleId(history, chainSeconds(now));
+    if (pending !== 0n) throw new ServerError("CONFLICT", `schedule ${pending} is already pending`);
     let onChainPending: bigint;
     try {
       // The indexer lags by its confirmation depth; the pool itself is the authority.

@@ -1,9 +1,22 @@
+import {
+  accountIdToAddress,
+  entitlement,
+  genesisScheduleId,
+  isClaimableStatus,
+  unpaidEntitlement,
+} from "@wellspring/protocol";
 import { getAddress, type Address, type Hex } from "viem";
 import { ServerError } from "../errors.ts";
-import type { DepositRecord, PoolRecord, PoolRepository, ScheduleRecord } from "../repositories/pools.ts";
+import {
+  proposedSchedule,
+  type DepositRecord,
+  type PoolRecord,
+  type PoolRepository,
+  type ScheduleRecord,
+} from "../repositories/pools.ts";
 import type { RunRepository } from "../repositories/runs.ts";
 import type { StatementQueries } from "../repositories/statements.ts";
-import { accountParam, mulDiv } from "./shared.ts";
+import { accountParam } from "./shared.ts";
 
 /** One recipient's part of a deposit. */
 const share = (
@@ -14,16 +27,17 @@ const share = (
   accountId: r.accountId,
   identity: r.identity,
   shares: r.shares.toString(),
-  amount: mulDiv(amount, r.shares, totalShares).toString(),
+  amount: entitlement(amount, r.shares, totalShares).toString(),
 });
 
 /**
- * The schedule that owns the unallocated pot: the first schedule that activated (revoked ones
- * never did). At most one schedule is pending at a time, so it is the last one proposed while no
- * schedule was active — the pool's `genesis`.
+ * The genesis schedule (protocol `genesisScheduleId`: it owns the unallocated pot) once it has
+ * activated: only then does its table share out what was deposited before it.
  */
-function genesisOf(schedules: readonly ScheduleRecord[]): ScheduleRecord | undefined {
-  return schedules.find((s) => s.status === "active" || s.status === "superseded");
+function activatedGenesis(schedules: readonly ScheduleRecord[]): ScheduleRecord | undefined {
+  const id = genesisScheduleId(schedules.map(proposedSchedule));
+  const genesis = schedules.find((s) => s.scheduleId === id);
+  return genesis && isClaimableStatus(genesis.status) ? genesis : undefined;
 }
 
 export type PayerShare = { accountId: Hex; identity: string | null; shares: string; amount: string };
@@ -222,7 +236,7 @@ export class StatementService {
     });
     const shown = rows.slice(0, page.limit);
     const schedules = await this.pools.schedules(pool.id, new Date(this.now()));
-    const genesis = genesisOf(schedules);
+    const genesis = activatedGenesis(schedules);
     const byId = new Map(schedules.map((s) => [s.scheduleId, s]));
     // One read of the largest recipients per schedule per page; a table is never loaded whole
     // (10^6 recipients): the sums over it are computed in SQL.
@@ -273,7 +287,9 @@ export class StatementService {
       throw new ServerError("NOT_FOUND", `no deposit at block ${at.blockNumber}, log ${at.logIndex}`);
     const schedules = await this.pools.schedules(pool.id, new Date(this.now()));
     const schedule =
-      d.scheduleId === null ? genesisOf(schedules) : schedules.find((s) => s.scheduleId === d.scheduleId);
+      d.scheduleId === null
+        ? activatedGenesis(schedules)
+        : schedules.find((s) => s.scheduleId === d.scheduleId);
     const runId = schedule
       ? await this.queries.runForSchedule(pool.id, schedule.scheduleId, schedule.root)
       : undefined;
@@ -334,7 +350,7 @@ export class StatementService {
     const accountId = accountParam(account);
     const pool = await this.require(poolAddress);
     const schedules = await this.pools.schedules(pool.id, new Date(this.now()));
-    const genesis = genesisOf(schedules);
+    const genesis = genesisScheduleId(schedules.map(proposedSchedule));
     const [deposited, swept, claimed] = await Promise.all([
       this.queries.depositTotals(pool.id),
       this.queries.sweptInto(pool.id),
@@ -348,8 +364,8 @@ export class StatementService {
       pots.set(key(s, t), (pots.get(key(s, t)) ?? 0n) + v);
     };
     for (const p of deposited) {
-      // Unallocated deposits belong to the genesis schedule's pot; before one activates they wait.
-      const owner = p.scheduleId ?? genesis?.scheduleId;
+      // Unallocated deposits (no schedule current) wait in pot key 0, the genesis schedule's.
+      const owner = p.scheduleId ?? genesis;
       if (owner !== undefined) add(owner, p.token, p.amount);
     }
     for (const p of swept) add(p.scheduleId!, p.token, p.amount);
@@ -359,7 +375,7 @@ export class StatementService {
     const lines: ContributorLine[] = [];
     const unavailable: string[] = [];
     for (const s of schedules) {
-      if (s.status !== "active" && s.status !== "superseded") continue;
+      if (!isClaimableStatus(s.status)) continue;
       const runId = await this.queries.runForSchedule(pool.id, s.scheduleId, s.root);
       if (runId === undefined) {
         unavailable.push(s.scheduleId.toString());
@@ -370,11 +386,16 @@ export class StatementService {
       identity ??= leaf.identity;
       for (const token of [...tokens].sort()) {
         const pot = pots.get(key(s.scheduleId, token)) ?? 0n;
-        const entitled = mulDiv(pot, leaf.shares, s.totalShares);
+        const entitled = entitlement(pot, leaf.shares, s.totalShares);
         const got = claimedMap.get(key(s.scheduleId, token)) ?? 0n;
         const isSwept = s.sweptTokens.includes(token);
         // A swept pot pays nothing more: its remainder now belongs to a later schedule.
-        const waiting = isSwept || got >= entitled ? 0n : entitled - got;
+        const waiting = unpaidEntitlement({
+          pot: { deposited: pot, swept: isSwept },
+          shares: leaf.shares,
+          totalShares: s.totalShares,
+          paid: got,
+        });
         lines.push({
           scheduleId: s.scheduleId.toString(),
           status: s.status,
@@ -402,9 +423,7 @@ export class StatementService {
       pool: pool.address,
       accountId,
       identity,
-      address: accountId.startsWith("0x000000000000000000000000")
-        ? getAddress(`0x${accountId.slice(26)}`)
-        : null,
+      address: accountIdToAddress(accountId) ?? null,
       lines,
       totals: [...totals].map(([token, t]) => ({
         token,
