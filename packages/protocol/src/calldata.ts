@@ -1,4 +1,4 @@
-import { type Address, type Hex, concat, encodeAbiParameters, toFunctionSelector } from "viem";
+import { type Address, type Hex, toFunctionSelector } from "viem";
 
 import type { AccountId } from "./account.ts";
 
@@ -41,11 +41,38 @@ export interface ClaimRequest {
 }
 
 const CLAIM_SELECTOR = toFunctionSelector(claimAbi[0]);
+const word = (value: bigint | number): string => value.toString(16).padStart(64, "0");
+/** A 0x-hex value of at most 32 bytes, left-padded to one word (bytes32 and addresses). */
+const hexWord = (hex: Hex): string => hex.slice(2).toLowerCase().padStart(64, "0");
 
 /**
- * The calldata of `claim(requests)`: what viem's `encodeFunctionData` returns, with the selector
- * hashed once rather than per call (the claims endpoint encodes one per request).
+ * The calldata of `claim(requests)`, byte for byte what viem's `encodeFunctionData` returns (a
+ * property test holds the two equal). Written out because the claims endpoint encodes one per
+ * request and viem's generic encoder costs about three times as much (61 vs 20 µs for two
+ * depth-20 requests). Values must be uint256 and hex 32 or 20 bytes, as in a stored table.
  */
 export function encodeClaimCalldata(requests: readonly ClaimRequest[]): Hex {
-  return concat([CLAIM_SELECTOR, encodeAbiParameters(claimAbi[0].inputs, [requests])]);
+  // Each tuple: 5 head words, then proof (length + items), then tokens (length + items).
+  const tuples = requests.map((r) => {
+    const proofAt = 5 * 32;
+    const tokensAt = proofAt + 32 * (1 + r.proof.length);
+    return (
+      word(r.scheduleId) +
+      hexWord(r.accountId) +
+      word(r.shares) +
+      word(proofAt) +
+      word(tokensAt) +
+      word(r.proof.length) +
+      r.proof.map(hexWord).join("") +
+      word(r.tokens.length) +
+      r.tokens.map(hexWord).join("")
+    );
+  });
+  let offset = 32 * requests.length;
+  const offsets = tuples.map((t) => {
+    const at = offset;
+    offset += t.length / 2;
+    return word(at);
+  });
+  return `${CLAIM_SELECTOR}${word(32)}${word(requests.length)}${offsets.join("")}${tuples.join("")}`;
 }
