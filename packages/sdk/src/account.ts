@@ -3,7 +3,7 @@ import {
   addressOfAccountId,
   isAddress as isAddressString,
   resolveAccount,
-} from "@wellspring/attribution";
+} from "@wellspring/attribution/core";
 import { type Address, type Hex, getAddress } from "viem";
 
 import { InvalidArgumentError } from "./errors.ts";

@@ -1,6 +1,8 @@
 /**
  * @wellspring/sdk: typed ABIs, viem actions, proof and claim helpers for Wellspring royalty pools.
  * The ethers v6 adapter is at `@wellspring/sdk/ethers`; the generated ABIs also at `@wellspring/sdk/abi`.
+ * This entry bundles for the browser (test/browser-entry.test.ts); Node-only helpers such as
+ * readDeployments are at `@wellspring/sdk/node`.
  */
 export * from "./abi/index.ts";
 
@@ -19,7 +21,6 @@ export {
   type Deployments,
   deploymentsSchema,
   parseDeployments,
-  readDeployments,
 } from "./deployments.ts";
 export {
   ContractRevertedError,

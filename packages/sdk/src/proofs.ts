@@ -1,5 +1,5 @@
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { buildMerkleTree, hexToBytes, merkleProof, merkleRoot } from "@wellspring/attribution";
+import { buildMerkleTree, hexToBytes, merkleProof, merkleRoot } from "@wellspring/attribution/core";
 import type { Hex } from "viem";
 
 import { type AccountId, toAccountId } from "./account.ts";
