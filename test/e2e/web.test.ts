@@ -181,7 +181,9 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
   });
 
   it("Pay: deposits ETH (pending until mined) and USDC by permit, with receipts and the payer statement", async () => {
-    const { page, context, errors } = await openPage(browser, server, chain, { wallet: { account: PAYER } });
+    const { page, context, wallet, errors } = await openPage(browser, server, chain, {
+      wallet: { account: PAYER },
+    });
     await page.goto(`${server.url}/#/pay`);
     await page.locator('#wallet-bar[data-state="ready"]').waitFor();
     const before = await chain.client.getBalance({ address: pool });
@@ -239,6 +241,15 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     );
     await page.getByText("invoice-44").first().waitFor();
     await shot(page, "pay-receipt");
+
+    // A transaction the payer rejects in the wallet: nothing is sent.
+    wallet!.reject = true;
+    await page.locator("#pay-token").selectOption(zeroAddress);
+    await page.locator("#pay-token-address").fill("");
+    await page.locator("#pay-amount").fill("0.25");
+    await page.locator("#pay-submit").click();
+    await state(page, "pay-status", "rejected");
+    assert.equal(await chain.client.getBalance({ address: pool }), before + parseEther("1.5"));
     assert.deepEqual(errors, []);
     await context.close();
   });
@@ -486,10 +497,13 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     await page.locator("#claim-lookup").click();
     await state(page, "claim-status", "nothing");
 
+    // The SDK simulates before the wallet is asked: an attestation used already fails in plain
+    // words without a prompt.
     wallet!.reject = true;
     await page.locator("#claim-account").fill(IDENTITY);
     await page.locator("#bind-submit").click();
-    await state(page, "bind-status", "rejected");
+    await state(page, "bind-status", "failed");
+    assert.match(await page.locator("#bind-status").innerText(), /used already|bound to this wallet already/);
     assert.deepEqual(errors, []);
     await context.close();
   });
