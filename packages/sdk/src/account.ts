@@ -1,18 +1,13 @@
-import {
-  accountIdOf,
-  addressOfAccountId,
-  isAddress as isAddressString,
-  resolveAccount,
-} from "@wellspring/attribution/core";
-import { type Address, type Hex, getAddress } from "viem";
+import { type Address, type Hex, getAddress, isAddress, keccak256, pad, stringToBytes } from "viem";
 
 import { InvalidArgumentError } from "./errors.ts";
 
 /**
  * accountIds (docs/design.md#accountids): a bytes32 whose top 12 bytes are zero *is* an address and is paid
  * directly; any other value is keccak256(utf8(identity)) and is paid to the identity's payee in
- * the identity registry. These are hex-string wrappers over the attribution engine's own account
- * code, so the SDK and the engine cannot disagree on an id.
+ * the identity registry. Stated with viem's keccak (no WebAssembly) so that pages can hash
+ * identities under a Content-Security-Policy; test/account.test.ts checks them against the
+ * engine's. @wellspring/protocol (issue 12) becomes the one statement of this rule for both.
  */
 export type AccountId = Hex;
 
@@ -20,6 +15,20 @@ const ACCOUNT_ID = /^0x[0-9a-fA-F]{64}$/;
 
 export function isAccountId(value: string): value is AccountId {
   return ACCOUNT_ID.test(value);
+}
+
+const isAddressString = (value: string): value is Address => isAddress(value, { strict: false });
+
+/** An identity's accountId; an address is its own, left-padded (the engine's `accountIdOf`). */
+function accountIdOf(identity: string): AccountId {
+  return isAddressString(identity)
+    ? pad(identity.toLowerCase() as Hex, { size: 32 })
+    : keccak256(stringToBytes(identity));
+}
+
+/** The address of an address-shaped accountId (lower case), or undefined for an identity. */
+function addressOfAccountId(accountId: AccountId): Address | undefined {
+  return /^0x0{24}/.test(accountId) ? (`0x${accountId.slice(26).toLowerCase()}` as Address) : undefined;
 }
 
 /** The accountId of an address: the address left-padded to 32 bytes (lower case). */
@@ -56,5 +65,7 @@ export function accountIdToAddress(accountId: AccountId): Address | undefined {
  */
 export function toAccountId(accountOrIdentity: string): AccountId {
   if (accountOrIdentity.length === 0) throw new InvalidArgumentError("An account must not be empty.");
-  return resolveAccount(accountOrIdentity);
+  return isAccountId(accountOrIdentity)
+    ? (accountOrIdentity.toLowerCase() as AccountId)
+    : accountIdOf(accountOrIdentity);
 }

@@ -1,6 +1,9 @@
 // What the page controllers run against in Node: an in-process Hardhat chain with the real
 // contracts, the real server app over PGlite with its indexer and attestor, and the page's own
 // Wallet over the chain's EIP-1193 provider (the wallet a browser extension would be).
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
 import { createPool } from "@wellspring/sdk";
 import {
   type AppConfig,
@@ -18,6 +21,8 @@ import { type Address, type PublicClient, getAddress, parseAbi } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 
 import { PoolIndexer } from "../../server/src/indexer/pool-indexer.ts";
+import * as admin from "../src/app/admin.ts";
+import type { RunResult } from "../src/app/admin.ts";
 import { type Api, createApi } from "../src/app/api.ts";
 import type { Ctx } from "../src/app/context.ts";
 import { type Eip1193Provider, Wallet } from "../src/app/wallet.ts";
@@ -59,13 +64,13 @@ export async function startWorld(): Promise<World> {
   const connection = await network.connect();
   const { viem, networkHelpers } = connection;
   const client = (await viem.getPublicClient()) as unknown as PublicClient;
-  const [admin] = await viem.getWalletClients();
-  if (!admin) throw new Error("no Hardhat accounts");
+  const [deployer] = await viem.getWalletClients();
+  if (!deployer) throw new Error("no Hardhat accounts");
   const deploy = async (name: string, args: readonly unknown[] = []): Promise<Address> =>
     getAddress(((await viem.deployContract(name as never, args as never)) as { address: Address }).address);
   const registry = await deploy("IdentityRegistry", [ADMIN, 0, 86_400n, [ATTESTOR.address]]);
   const factory = await deploy("PoolFactory");
-  const created = await createPool(admin, {
+  const created = await createPool(deployer, {
     factory,
     config: {
       admin: ADMIN,
@@ -78,7 +83,7 @@ export async function startWorld(): Promise<World> {
   });
   const usdc = await deploy("TestERC20", ["Demo USDC", "USDC", 6]);
   await client.waitForTransactionReceipt({
-    hash: await admin.writeContract({
+    hash: await deployer.writeContract({
       address: usdc,
       abi: mintAbi,
       functionName: "mint",
@@ -194,3 +199,39 @@ export const fundingManifest = (payee: Address): string =>
     null,
     2,
   ) + "\n";
+
+/** The engine's default policy document, as an admin pastes it into the editor. */
+export const DEFAULT_POLICY = readFileSync(
+  fileURLToPath(new URL("../../attribution/policies/default.json", import.meta.url)),
+  "utf8",
+);
+
+/**
+ * What an admin does on the Admin page, through its controller: save the default policy (once), run
+ * it on the lockfile and left-pad's manifest (naming `payee`), publish; returns the run and schedule.
+ */
+export async function publishRun(
+  world: World,
+  payee: Address,
+): Promise<{ run: RunResult; scheduleId: bigint }> {
+  const wallet = await world.wallet(ADMIN);
+  const policy =
+    (await admin.latestPolicy(world.api, "default")) ??
+    (await admin.savePolicy(world.api, wallet, {
+      name: "default",
+      text: DEFAULT_POLICY,
+      note: "",
+      latest: undefined,
+    }));
+  const encode = (text: string) => new TextEncoder().encode(text);
+  const run = await admin.startRun(world.api, wallet, {
+    policy,
+    pool: world.pool,
+    files: [
+      { name: "package-lock.json", type: "application/json", bytes: encode(LOCKFILE) },
+      { name: "FUNDING.json", type: "application/json", bytes: encode(fundingManifest(payee)) },
+    ],
+  });
+  const { scheduleId } = await admin.publishRun(wallet, world.pool, run, world.server.url, () => undefined);
+  return { run, scheduleId };
+}
