@@ -497,13 +497,16 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     await page.locator("#claim-lookup").click();
     await state(page, "claim-status", "nothing");
 
-    // The SDK simulates before the wallet is asked: an attestation used already fails in plain
-    // words without a prompt.
+    // The SDK simulates before the wallet is asked: an attestation sent again (used, and by now
+    // expired) fails in plain words without a prompt.
     wallet!.reject = true;
     await page.locator("#claim-account").fill(IDENTITY);
     await page.locator("#bind-submit").click();
     await state(page, "bind-status", "failed");
-    assert.match(await page.locator("#bind-status").innerText(), /used already|bound to this wallet already/);
+    assert.match(
+      await page.locator("#bind-status").innerText(),
+      /expired|used already|bound to this wallet already/,
+    );
     assert.deepEqual(errors, []);
     await context.close();
   });

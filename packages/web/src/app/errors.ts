@@ -8,7 +8,7 @@ import { WalletError, errorMessage, isUserRejection } from "./wallet.ts";
  * The pool's and the registry's custom errors (contracts/*.sol), as a payer, claimant or admin
  * would say them. Errors not listed fall back to the SDK's "<function> reverted with <Name>".
  */
-const CONTRACT_ERRORS: Record<string, string> = {
+export const CONTRACT_ERRORS: Readonly<Record<string, string>> = {
   RoyaltyPoolAmountZero: "The amount must be more than zero.",
   RoyaltyPoolDepositsPaused: "Deposits to this pool are paused by its admin.",
   RoyaltyPoolInvalidToken: "The pool does not take this token.",
