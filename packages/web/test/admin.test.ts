@@ -19,16 +19,14 @@ import {
 } from "../src/app/admin.ts";
 import { ApiError } from "../src/app/api.ts";
 import { InputError, describeError } from "../src/app/errors.ts";
+import { IDENTITY, LOCKFILE, fundingManifest } from "./fixtures.ts";
 import {
   ACTIVATION_DELAY,
   ADMIN,
   CLAIMER,
   DEFAULT_POLICY,
-  IDENTITY,
-  LOCKFILE,
   STRANGER,
   type World,
-  fundingManifest,
   startWorld,
 } from "./world.ts";
 

@@ -22,18 +22,8 @@ import {
   verdict,
 } from "../src/app/claim.ts";
 import { InputError, describeError } from "../src/app/errors.ts";
-import { pay } from "../src/app/pay.ts";
-import {
-  ACTIVATION_DELAY,
-  CLAIMER,
-  IDENTITY,
-  PAYER,
-  STRANGER,
-  type World,
-  fundingManifest,
-  publishRun,
-  startWorld,
-} from "./world.ts";
+import { IDENTITY, fundingManifest } from "./fixtures.ts";
+import { ACTIVATION_DELAY, CLAIMER, STRANGER, type World, publishRun, startWorld, payInto } from "./world.ts";
 
 const manifest = (payee: Address) => ({
   name: "FUNDING.json",
@@ -173,13 +163,7 @@ describe("Claim: on a real chain and server", () => {
     };
     await publishRun(world, CLAIMER);
     await world.advance(ACTIVATION_DELAY + 1);
-    const payer = await world.wallet(PAYER);
-    const deposit = (amount: string, customToken = "") =>
-      pay(
-        payer,
-        { pool: world.pool, token: zeroAddress, customToken, amount, memo: "", method: "approve" },
-        () => undefined,
-      );
+    const deposit = (amount: string, token = "") => payInto(world, amount, token);
     await deposit("1.5");
     await deposit("100.000001", world.usdc);
     await world.catchUp();

@@ -3,21 +3,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 
-import { parseEther, zeroAddress } from "viem";
+import { parseEther } from "viem";
 
 import type { Recipient } from "../src/app/api.ts";
 import { chartPercent, depositSeries, distribution, findAccount, loadPool } from "../src/app/explorer.ts";
-import { pay } from "../src/app/pay.ts";
-import {
-  ACTIVATION_DELAY,
-  CLAIMER,
-  IDENTITY,
-  PAYER,
-  STRANGER,
-  type World,
-  publishRun,
-  startWorld,
-} from "./world.ts";
+import { IDENTITY } from "./fixtures.ts";
+import { ACTIVATION_DELAY, CLAIMER, STRANGER, type World, publishRun, startWorld, payInto } from "./world.ts";
 
 const row = (identity: string, shares: bigint): Recipient => ({
   accountId: `0x${identity.padStart(64, "0")}`,
@@ -45,13 +36,7 @@ describe("Explorer: a pool on a real chain and server", () => {
 
   before(async () => {
     world = await startWorld();
-    const payer = await world.wallet(PAYER);
-    const deposit = (amount: string, customToken = "") =>
-      pay(
-        payer,
-        { pool: world.pool, token: zeroAddress, customToken, amount, memo: "", method: "permit" },
-        () => undefined,
-      );
+    const deposit = (amount: string, token = "") => payInto(world, amount, token);
     await deposit("1.5");
     await publishRun(world, CLAIMER);
     await world.advance(ACTIVATION_DELAY + 1);

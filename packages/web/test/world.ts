@@ -17,7 +17,7 @@ import {
 } from "@wellspring/server";
 import { network } from "hardhat";
 import { pino } from "pino";
-import { type Address, type PublicClient, getAddress, parseAbi } from "viem";
+import { type Address, type PublicClient, getAddress, parseAbi, zeroAddress } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 
 import { PoolIndexer } from "../../server/src/indexer/pool-indexer.ts";
@@ -25,7 +25,9 @@ import * as admin from "../src/app/admin.ts";
 import type { RunResult } from "../src/app/admin.ts";
 import { type Api, createApi } from "../src/app/api.ts";
 import type { Ctx } from "../src/app/context.ts";
+import { pay } from "../src/app/pay.ts";
 import { type Eip1193Provider, Wallet } from "../src/app/wallet.ts";
+import { LOCKFILE, fundingManifest } from "./fixtures.ts";
 
 export const CHAIN_ID = 31337;
 export const ACTIVATION_DELAY = 3600;
@@ -172,34 +174,6 @@ export async function startWorld(): Promise<World> {
   return world;
 }
 
-/** An npm lockfile naming left-pad (whose FUNDING.json names its maintainer) and tiny-json. */
-export const LOCKFILE = JSON.stringify({
-  name: "acme-ai",
-  version: "1.0.0",
-  lockfileVersion: 3,
-  requires: true,
-  packages: {
-    "": { name: "acme-ai", version: "1.0.0", dependencies: { "left-pad": "^1.3.0", "tiny-json": "^2.0.0" } },
-    "node_modules/left-pad": { version: "1.3.0", license: "WTFPL" },
-    "node_modules/tiny-json": { version: "2.0.1", license: "MIT", dependencies: { "left-pad": "^1.3.0" } },
-  },
-});
-
-export const IDENTITY = "github:leftpad-dev";
-
-/** left-pad's funding manifest: its maintainer and the wallet that maintainer is paid to. */
-export const fundingManifest = (payee: Address): string =>
-  JSON.stringify(
-    {
-      wellspring: {
-        component: "pkg:npm/left-pad@1.3.0",
-        contributors: [{ identity: IDENTITY, payout: payee }],
-      },
-    },
-    null,
-    2,
-  ) + "\n";
-
 /** The engine's default policy document, as an admin pastes it into the editor. */
 export const DEFAULT_POLICY = readFileSync(
   fileURLToPath(new URL("../../attribution/policies/default.json", import.meta.url)),
@@ -234,4 +208,18 @@ export async function publishRun(
   });
   const { scheduleId } = await admin.publishRun(wallet, world.pool, run, world.server.url, () => undefined);
   return { run, scheduleId };
+}
+
+/** A deposit from PAYER through the Pay controller (ETH unless `token` is given). */
+export async function payInto(world: World, amount: string, token = ""): Promise<void> {
+  const payer = await world.wallet(PAYER);
+  const form = {
+    pool: world.pool,
+    token: zeroAddress,
+    customToken: token,
+    amount,
+    memo: "",
+    method: "approve" as const,
+  };
+  await pay(payer, form, () => undefined);
 }
