@@ -16,12 +16,7 @@ export {
   toAccountId,
 } from "./account.ts";
 export { buildClaims, type ClaimInput } from "./claims.ts";
-export {
-  addressSchema,
-  type Deployments,
-  deploymentsSchema,
-  parseDeployments,
-} from "./deployments.ts";
+export { addressSchema, type Deployments, deploymentsSchema, parseDeployments } from "./deployments.ts";
 export {
   ContractRevertedError,
   DeploymentsError,

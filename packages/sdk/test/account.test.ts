@@ -60,7 +60,12 @@ describe("accountId helpers", () => {
       fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((b) => `0x${Buffer.from(b).toString("hex")}`);
     fc.assert(
       fc.property(
-        fc.oneof(fc.string({ minLength: 1 }), fc.string({ minLength: 1, unit: "grapheme" }), hex(20), hex(32)),
+        fc.oneof(
+          fc.string({ minLength: 1 }),
+          fc.string({ minLength: 1, unit: "grapheme" }),
+          hex(20),
+          hex(32),
+        ),
         (input) => {
           assert.equal(toAccountId(input), resolveAccount(input));
         },

@@ -62,7 +62,6 @@ describe("plain words for failures", () => {
     assert.equal(state(new WalletError("NO_WALLET", "x")), "no-wallet");
     assert.equal(state(new WalletError("WRONG_NETWORK", "x")), "wrong-network");
     assert.equal(state(new WalletError("NOT_CONNECTED", "x")), "not-connected");
-    assert.equal(state(new WalletError("TX_FAILED", "x")), "failed");
     assert.equal(describeError(new WalletError("REJECTED", "x")).kind, "warning");
     assert.deepEqual(describeError(new InputError("amount", "Enter a positive amount.")), {
       kind: "error",

@@ -60,7 +60,6 @@ const WALLET_STATES = {
   WRONG_NETWORK: "wrong-network",
   REJECTED: "rejected",
   NOT_CONNECTED: "not-connected",
-  TX_FAILED: "failed",
 } as const;
 
 /** A field the user typed wrong: the view marks the field and shows the message. */

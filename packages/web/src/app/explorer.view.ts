@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 // Explorer, the view: pool overview, share chart, held value, search and deposit charts (logic in explorer.ts).
-import { getAddress } from "viem";
+import { type Address, getAddress } from "viem";
 
 import { scheduleRunId, verificationText } from "./api.ts";
 import type { Ctx } from "./context.ts";
@@ -174,7 +174,7 @@ export function explorerPage(ctx: Ctx): HTMLElement {
     return section;
   }
 
-  async function renderDeposits(address: `0x${string}`): Promise<void> {
+  async function renderDeposits(address: Address): Promise<void> {
     const series = await depositSeries(ctx.api, ctx.wallet, address);
     if (!series) {
       clear(deposits, h("h2", {}, "Deposits over time"), h("p", {}, "This server does not list deposits."));

@@ -1,10 +1,9 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 // Pay, the view: the deposit form, its status, the receipt and the payer statement (logic in pay.ts).
-import { zeroAddress } from "viem";
+import { getAddress, zeroAddress } from "viem";
 
-import type { Ctx } from "./context.ts";
-import { memoText } from "./context.ts";
+import { type Ctx, memoText } from "./context.ts";
 import { InputError } from "./errors.ts";
 import { amount, shortHex } from "./format.ts";
 import {
@@ -73,7 +72,7 @@ export function payPage(ctx: Ctx): HTMLElement {
   async function loadTokens(): Promise<void> {
     if (!pool.value) return;
     try {
-      const tokens = await poolTokens(ctx.api, ctx.wallet, pool.value as `0x${string}`);
+      const tokens = await poolTokens(ctx.api, ctx.wallet, getAddress(pool.value));
       clear(
         token,
         h("option", { value: zeroAddress }, "ETH"),

@@ -27,7 +27,7 @@ declare global {
 }
 
 /** Stable codes for what a user can run into with a wallet. */
-export type WalletErrorCode = "NO_WALLET" | "WRONG_NETWORK" | "REJECTED" | "NOT_CONNECTED" | "TX_FAILED";
+export type WalletErrorCode = "NO_WALLET" | "WRONG_NETWORK" | "REJECTED" | "NOT_CONNECTED";
 
 export class WalletError extends Error {
   constructor(
