@@ -17,7 +17,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
-import { readDeployments } from "@wellspring/sdk";
+import { readDeployments } from "@wellspring/sdk/node";
 import { keccak256, toHex, type Hex, type TypedDataDomain } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { z } from "zod";

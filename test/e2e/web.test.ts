@@ -21,6 +21,7 @@ import { type Address, type Hex, getAddress, keccak256, parseEther, stringToByte
 
 import { deployWellspring } from "../../deploy/lib/deploy.ts";
 import { identityRegistryAbi, royaltyPoolAbi, testERC20Abi } from "../../packages/sdk/src/index.ts";
+import { IDENTITY, LOCKFILE, fundingManifest } from "../../packages/web/test/fixtures.ts";
 import {
   type Chain,
   type Server,
@@ -41,38 +42,10 @@ const ATTESTOR = dev(1);
 const PAYER = dev(2);
 const CLAIMER = dev(4);
 const STRANGER = dev(5); // holds no role
-// left-pad's maintainer, declared by the uploaded FUNDING.json: 75 % of the run's table (the
-// product keeps nothing: half to left-pad, half to tiny-json, which keeps half and passes half on).
-const IDENTITY = "github:leftpad-dev";
 const DELAY = 3600;
 const USDC_IN = 2_600_000_001n; // 2,500.000001 by permit + 100 by approve
 // Its own Ignition journal (removed after), so parallel runs and other local deployments never collide.
 const deploymentId = `web-e2e-${process.pid}-${Date.now()}`;
-const LOCKFILE = JSON.stringify({
-  name: "acme-ai",
-  version: "1.0.0",
-  lockfileVersion: 3,
-  requires: true,
-  packages: {
-    "": { name: "acme-ai", version: "1.0.0", dependencies: { "left-pad": "^1.3.0", "tiny-json": "^2.0.0" } },
-    "node_modules/left-pad": { version: "1.3.0", license: "WTFPL" },
-    "node_modules/tiny-json": { version: "2.0.1", license: "MIT", dependencies: { "left-pad": "^1.3.0" } },
-  },
-});
-
-/** left-pad's funding manifest: its maintainer and the wallet that maintainer pays to. */
-const fundingManifest = (payee: Address) =>
-  JSON.stringify(
-    {
-      wellspring: {
-        component: "pkg:npm/left-pad@1.3.0",
-        contributors: [{ identity: IDENTITY, payout: payee }],
-      },
-    },
-    null,
-    2,
-  ) + "\n";
-
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: path.join(resultsDir, `web-${name}.png`), fullPage: true });
 const state = (page: Page, id: string, value: string) =>
@@ -181,7 +154,9 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
   });
 
   it("Pay: deposits ETH (pending until mined) and USDC by permit, with receipts and the payer statement", async () => {
-    const { page, context, errors } = await openPage(browser, server, chain, { wallet: { account: PAYER } });
+    const { page, context, wallet, errors } = await openPage(browser, server, chain, {
+      wallet: { account: PAYER },
+    });
     await page.goto(`${server.url}/#/pay`);
     await page.locator('#wallet-bar[data-state="ready"]').waitFor();
     const before = await chain.client.getBalance({ address: pool });
@@ -239,6 +214,15 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     );
     await page.getByText("invoice-44").first().waitFor();
     await shot(page, "pay-receipt");
+
+    // A transaction the payer rejects in the wallet: nothing is sent.
+    wallet!.reject = true;
+    await page.locator("#pay-token").selectOption(zeroAddress);
+    await page.locator("#pay-token-address").fill("");
+    await page.locator("#pay-amount").fill("0.25");
+    await page.locator("#pay-submit").click();
+    await state(page, "pay-status", "rejected");
+    assert.equal(await chain.client.getBalance({ address: pool }), before + parseEther("1.5"));
     assert.deepEqual(errors, []);
     await context.close();
   });
@@ -486,10 +470,16 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     await page.locator("#claim-lookup").click();
     await state(page, "claim-status", "nothing");
 
+    // The SDK simulates before the wallet is asked: an attestation sent again (used, and by now
+    // expired) fails in plain words without a prompt.
     wallet!.reject = true;
     await page.locator("#claim-account").fill(IDENTITY);
     await page.locator("#bind-submit").click();
-    await state(page, "bind-status", "rejected");
+    await state(page, "bind-status", "failed");
+    assert.match(
+      await page.locator("#bind-status").innerText(),
+      /expired|used already|bound to this wallet already/,
+    );
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -10,15 +10,33 @@ if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
 }
 
 const RATE_BYTES = 136;
-const wasm = keccakWasm();
-// This instance is private to this module: its memory never grows, so the views stay valid.
-const state = new Int32Array(wasm.memory.buffer, 0, 50);
-const stateBytes = new Uint8Array(wasm.memory.buffer, 0, 200);
-const permute = wasm.permute;
+
+interface Engine {
+  state: Int32Array;
+  stateBytes: Uint8Array;
+  permute: (offset: number) => void;
+}
+let compiled: Engine | undefined;
+/**
+ * The WebAssembly permutation, compiled on first use rather than on import: a web page whose
+ * Content-Security-Policy forbids compiling WebAssembly can still import this module through the
+ * SDK, as long as it does not hash with it. The instance is private to this module: its memory
+ * never grows, so the views stay valid.
+ */
+function engine(): Engine {
+  if (compiled) return compiled;
+  const wasm = keccakWasm();
+  compiled = {
+    state: new Int32Array(wasm.memory.buffer, 0, 50),
+    stateBytes: new Uint8Array(wasm.memory.buffer, 0, 200),
+    permute: wasm.permute,
+  };
+  return compiled;
+}
 
 /** Hashes 16 words (64 bytes) at `src[srcOff..]` into 8 words at `dst[dstOff..]`. */
 export function keccak256Words64(src: Uint32Array, srcOff: number, dst: Uint32Array, dstOff: number): void {
-  const s = state;
+  const { state: s, permute } = engine();
   for (let i = 0; i < 16; i++) s[i] = src[srcOff + i]!;
   s[16] = 1; // padding byte 0x01 at offset 64 (lane 8, low word)
   for (let i = 17; i < 50; i++) s[i] = 0;
@@ -29,7 +47,7 @@ export function keccak256Words64(src: Uint32Array, srcOff: number, dst: Uint32Ar
 
 /** Hashes 8 words (32 bytes) at `src[srcOff..]` into 8 words at `dst[dstOff..]`. */
 export function keccak256Words32(src: Uint32Array, srcOff: number, dst: Uint32Array, dstOff: number): void {
-  const s = state;
+  const { state: s, permute } = engine();
   for (let i = 0; i < 8; i++) s[i] = src[srcOff + i]!;
   s[8] = 1; // padding byte 0x01 at offset 32 (lane 4, low word)
   for (let i = 9; i < 50; i++) s[i] = 0;
@@ -40,7 +58,7 @@ export function keccak256Words32(src: Uint32Array, srcOff: number, dst: Uint32Ar
 
 /** Keccak-256 of arbitrary bytes. */
 export function keccak256(data: Uint8Array): Uint8Array {
-  const sb = stateBytes;
+  const { stateBytes: sb, permute } = engine();
   sb.fill(0);
   let off = 0;
   while (data.length - off >= RATE_BYTES) {
@@ -77,7 +95,7 @@ export function keccak256Utf8Into(text: string, out: Uint8Array, outOff: number)
     out.set(keccak256(encoder.encode(text)), outOff);
     return;
   }
-  const sb = stateBytes;
+  const { stateBytes: sb, permute } = engine();
   sb.fill(0);
   for (let i = 0; i < n; i++) sb[i] = text.charCodeAt(i);
   sb[n]! ^= 0x01;
@@ -171,7 +189,7 @@ export class Keccak256Stream {
   }
 
   private absorb(): void {
-    const s = state;
+    const { state: s, permute } = engine();
     const lanes = this.lanes;
     const words = this.words;
     for (let i = 0; i < 50; i++) s[i] = lanes[i]!;

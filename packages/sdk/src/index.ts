@@ -1,6 +1,8 @@
 /**
  * @wellspring/sdk: typed ABIs, viem actions, proof and claim helpers for Wellspring royalty pools.
  * The ethers v6 adapter is at `@wellspring/sdk/ethers`; the generated ABIs also at `@wellspring/sdk/abi`.
+ * This entry bundles for the browser (test/browser-entry.test.ts); Node-only helpers such as
+ * readDeployments are at `@wellspring/sdk/node`.
  */
 export * from "./abi/index.ts";
 // The protocol's rules (accountIds, leaves and proofs, memo, EIP-712 types, schedule status, pot
@@ -17,13 +19,7 @@ export {
   toAccountId,
 } from "./account.ts";
 export { buildClaims, type ClaimInput } from "./claims.ts";
-export {
-  addressSchema,
-  type Deployments,
-  deploymentsSchema,
-  parseDeployments,
-  readDeployments,
-} from "./deployments.ts";
+export { addressSchema, type Deployments, deploymentsSchema, parseDeployments } from "./deployments.ts";
 export {
   ContractRevertedError,
   DeploymentsError,

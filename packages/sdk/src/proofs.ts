@@ -1,4 +1,4 @@
-import { buildMerkleTree, hexToBytes, merkleProof, merkleRoot } from "@wellspring/attribution";
+import { buildMerkleTree, hexToBytes, merkleProof, merkleRoot } from "@wellspring/attribution/core";
 import { merkleTree, verifyProof } from "@wellspring/protocol";
 import type { Hex } from "viem";
 

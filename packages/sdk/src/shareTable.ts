@@ -1,4 +1,4 @@
-import { computeInputsHash, computeTableHash, hexToBytes } from "@wellspring/attribution";
+import { computeInputsHash, computeTableHash, hexToBytes } from "@wellspring/attribution/core";
 import { type Hex, zeroHash } from "viem";
 import { z } from "zod";
 

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
+import { resolveAccount } from "@wellspring/attribution";
+import fc from "fast-check";
 import { keccak256, stringToBytes } from "viem";
 
 import {
@@ -51,5 +53,26 @@ describe("accountId helpers", () => {
       () => addressToAccountId("0x12" as `0x${string}`),
       (e) => isSdkError(e, "INVALID_ARGUMENT"),
     );
+  });
+
+  it("agrees with the engine's accountIds for any identity, address or raw id", () => {
+    const hex = (bytes: number) =>
+      fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((b) => `0x${Buffer.from(b).toString("hex")}`);
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ minLength: 1 }),
+          fc.string({ minLength: 1, unit: "grapheme" }),
+          hex(20),
+          hex(32),
+        ),
+        (input) => {
+          assert.equal(toAccountId(input), resolveAccount(input));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    for (const v of [ADDRESS, ADDRESS.toLowerCase(), `0x${"00".repeat(12)}${"ab".repeat(20)}`])
+      assert.equal(toAccountId(v), resolveAccount(v));
   });
 });

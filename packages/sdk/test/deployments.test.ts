@@ -8,7 +8,8 @@ import hre from "hardhat";
 
 import { writeDeploymentAddresses } from "../../../deploy/lib/addresses.ts";
 import { deployWellspring } from "../../../deploy/lib/deploy.ts";
-import { getCurrentSchedule, getPayee, isSdkError, parseDeployments, readDeployments } from "../src/index.ts";
+import { getCurrentSchedule, getPayee, isSdkError, parseDeployments } from "../src/index.ts";
+import { readDeployments } from "../src/node.ts";
 
 const file = {
   version: 1,

@@ -16,7 +16,8 @@ import { webHandler, WebAssetsMissingError } from "@wellspring/web";
 import { publisherClient } from "./services/publisher.ts";
 import { chainHasRole, registeredPools } from "./auth/chain-roles.ts";
 import { DirectoryManifestSource, type AttestorOptions } from "./services/attestations.ts";
-import { DeploymentsError, readDeployments } from "@wellspring/sdk";
+import { DeploymentsError } from "@wellspring/sdk";
+import { readDeployments } from "@wellspring/sdk/node";
 import { getAddress, type Address } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 

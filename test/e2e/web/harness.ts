@@ -254,6 +254,7 @@ const INJECTED = `
       if (answer.error) {
         const e = new Error(answer.error.message);
         e.code = answer.error.code;
+        if (answer.error.data !== undefined) e.data = answer.error.data;
         throw e;
       }
       return answer.result;
@@ -349,8 +350,16 @@ export async function openPage(
         }
         case "personal_sign":
           return ok(await control.account.signMessage({ message: { raw: params[0] as Hex } }));
-        default:
-          return ok(await chain.rpc(method, params));
+        default: {
+          // As the node answers, error code and revert data included (what a wallet passes on).
+          const res = await fetch(chain.url, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+          });
+          const body = (await res.json()) as { result?: unknown; error?: unknown };
+          return JSON.stringify(body.error === undefined ? { result: body.result } : { error: body.error });
+        }
       }
     } catch (error) {
       const e = error as { shortMessage?: string; message?: string };

@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 // The server's HTTP API: JSON reads, typed errors with field paths, and EIP-712-signed admin calls.
+// No DOM here: controllers take an Api, so Node tests give them one over a real server.
 import { type Address, type Hex, type TypedDataDomain, bytesToHex, keccak256, stringToBytes } from "viem";
 
 import { ADMIN_HEADERS, ADMIN_REQUEST_TYPES } from "@wellspring/sdk/eip712";
@@ -44,103 +45,110 @@ async function parse<T>(res: Response): Promise<T> {
   return body as T;
 }
 
-export async function get<T>(path: string): Promise<T> {
-  return parse<T>(await fetch(path, { headers: { accept: "application/json" } }));
+/** The server's API as the pages use it; `base` is "" in the browser (same origin), a URL in tests. */
+export interface Api {
+  get<T>(path: string): Promise<T>;
+  /** A public (unsigned) JSON POST. */
+  post<T>(path: string, body: unknown): Promise<T>;
+  /** All pages of a paginated list (nextCursor), `after` or `cursor` as the endpoint names it. */
+  getAll<T>(path: string, key: string, cursorParam: "after" | "cursor", max?: number): Promise<T[]>;
+  /**
+   * An admin request signed by the connected wallet (docs/api.md): EIP-712 AdminRequest over the
+   * method, the path with its query, keccak256 of the exact body bytes, a random nonce and a deadline.
+   */
+  signedRequest<T>(
+    wallet: Wallet,
+    method: "POST" | "PUT" | "DELETE",
+    path: string,
+    body: unknown,
+  ): Promise<T>;
 }
 
-/** A public (unsigned) JSON POST. */
-export async function post<T>(path: string, body: unknown): Promise<T> {
-  return parse<T>(
-    await fetch(path, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify(body),
-    }),
-  );
-}
+export function createApi(base = ""): Api {
+  const get = async <T>(path: string): Promise<T> =>
+    parse<T>(await fetch(base + path, { headers: { accept: "application/json" } }));
 
-/** All pages of a paginated list (nextCursor), `after` or `cursor` as the endpoint names it. */
-export async function getAll<T, K extends string>(
-  path: string,
-  key: K,
-  cursorParam: "after" | "cursor",
-  max = 100_000,
-): Promise<T[]> {
-  const out: T[] = [];
-  let cursor: string | null = null;
-  do {
-    const sep = path.includes("?") ? "&" : "?";
-    const url: string = `${path}${sep}limit=500${cursor ? `&${cursorParam}=${encodeURIComponent(cursor)}` : ""}`;
-    const page: Record<K, T[]> & { nextCursor: string | null } = await get<
-      Record<K, T[]> & { nextCursor: string | null }
-    >(url);
-    out.push(...page[key]);
-    cursor = page.nextCursor;
-  } while (cursor && out.length < max);
-  return out;
-}
+  let adminDomainOnce: Promise<TypedDataDomain & { chainId: number }> | undefined;
+  /**
+   * The server's admin EIP-712 domain (GET /v1/admin/auth-info), read once: it names the deployment
+   * (its registry and its database's salt), so a signature is good on this server only.
+   */
+  const serverAdminDomain = async (expectedChainId: number): Promise<TypedDataDomain> => {
+    adminDomainOnce ??= get<{ domain: TypedDataDomain & { chainId: number } }>("/v1/admin/auth-info").then(
+      (info) => info.domain,
+      (error: unknown) => {
+        adminDomainOnce = undefined;
+        throw error;
+      },
+    );
+    const domain = await adminDomainOnce;
+    if (domain.chainId !== expectedChainId)
+      throw new Error(`the server serves chain ${domain.chainId}, the page expected ${expectedChainId}`);
+    return domain;
+  };
 
-let adminDomainOnce: Promise<TypedDataDomain & { chainId: number }> | undefined;
-
-/**
- * The server's admin EIP-712 domain (GET /v1/admin/auth-info), read once per page: it names the
- * deployment (its registry and its database's salt), so a signature is good on this server only.
- */
-async function serverAdminDomain(expectedChainId: number): Promise<TypedDataDomain> {
-  adminDomainOnce ??= get<{ domain: TypedDataDomain & { chainId: number } }>("/v1/admin/auth-info").then(
-    (info) => info.domain,
-    (error: unknown) => {
-      adminDomainOnce = undefined;
-      throw error;
+  return {
+    get,
+    async post<T>(path: string, body: unknown): Promise<T> {
+      return parse<T>(
+        await fetch(base + path, {
+          method: "POST",
+          headers: { "content-type": "application/json", accept: "application/json" },
+          body: JSON.stringify(body),
+        }),
+      );
     },
-  );
-  const domain = await adminDomainOnce;
-  if (domain.chainId !== expectedChainId)
-    throw new Error(`the server serves chain ${domain.chainId}, the page expected ${expectedChainId}`);
-  return domain;
-}
-
-/**
- * An admin request signed by the connected wallet (docs/api.md): EIP-712 AdminRequest over the
- * method, the path with its query, keccak256 of the exact body bytes, a random nonce and a deadline.
- */
-export async function signedRequest<T>(
-  wallet: Wallet,
-  method: "POST" | "PUT" | "DELETE",
-  path: string,
-  body: unknown,
-): Promise<T> {
-  const { account, wallet: client } = wallet.ready();
-  const text = body === undefined ? "" : JSON.stringify(body);
-  const nonce = bytesToHex(crypto.getRandomValues(new Uint8Array(32))) as Hex;
-  const deadline = BigInt(Math.floor(Date.now() / 1000) + 120);
-  const domain = await serverAdminDomain(wallet.expectedChainId);
-  let signature: Hex;
-  try {
-    signature = await client.signTypedData({
-      account,
-      domain,
-      types: ADMIN_REQUEST_TYPES,
-      primaryType: "AdminRequest",
-      message: { method, path, bodyHash: keccak256(stringToBytes(text)), nonce, deadline },
-    });
-  } catch (error) {
-    if (isUserRejection(error))
-      throw new WalletError("REJECTED", "You rejected the signature request in your wallet.", error);
-    throw error;
-  }
-  const res = await fetch(path, {
-    method,
-    headers: {
-      "content-type": "application/json",
-      [ADMIN_HEADERS.address]: account,
-      [ADMIN_HEADERS.nonce]: nonce,
-      [ADMIN_HEADERS.deadline]: deadline.toString(),
-      [ADMIN_HEADERS.signature]: signature,
+    async getAll<T>(path: string, key: string, cursorParam: "after" | "cursor", max = 100_000): Promise<T[]> {
+      const out: T[] = [];
+      let cursor: string | null = null;
+      do {
+        const sep = path.includes("?") ? "&" : "?";
+        const url: string = `${path}${sep}limit=500${cursor ? `&${cursorParam}=${encodeURIComponent(cursor)}` : ""}`;
+        const page: Record<string, T[]> & { nextCursor: string | null } = await get(url);
+        out.push(...(page[key] ?? []));
+        cursor = page.nextCursor;
+      } while (cursor && out.length < max);
+      return out;
     },
-    ...(text ? { body: text } : {}),
-  });
-  return parse<T>(res);
+    async signedRequest<T>(
+      wallet: Wallet,
+      method: "POST" | "PUT" | "DELETE",
+      path: string,
+      body: unknown,
+    ): Promise<T> {
+      const { account, wallet: client } = wallet.ready();
+      const text = body === undefined ? "" : JSON.stringify(body);
+      const nonce = bytesToHex(crypto.getRandomValues(new Uint8Array(32))) as Hex;
+      const deadline = BigInt(Math.floor(Date.now() / 1000) + 120);
+      const domain = await serverAdminDomain(wallet.expectedChainId);
+      let signature: Hex;
+      try {
+        signature = await client.signTypedData({
+          account,
+          domain,
+          types: ADMIN_REQUEST_TYPES,
+          primaryType: "AdminRequest",
+          message: { method, path, bodyHash: keccak256(stringToBytes(text)), nonce, deadline },
+        });
+      } catch (error) {
+        if (isUserRejection(error))
+          throw new WalletError("REJECTED", "You rejected the signature request in your wallet.", error);
+        throw error;
+      }
+      const res = await fetch(base + path, {
+        method,
+        headers: {
+          "content-type": "application/json",
+          [ADMIN_HEADERS.address]: account,
+          [ADMIN_HEADERS.nonce]: nonce,
+          [ADMIN_HEADERS.deadline]: deadline.toString(),
+          [ADMIN_HEADERS.signature]: signature,
+        },
+        ...(text ? { body: text } : {}),
+      });
+      return parse<T>(res);
+    },
+  };
 }
 
 // Response shapes (docs/api.md); amounts are decimal strings.

@@ -1,35 +1,47 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
-// Claim: what an account is owed per schedule and token, why, one-transaction claim, identity binding.
-import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { identityRegistryAbi, royaltyPoolAbi } from "@wellspring/sdk/abi";
-import { type Address, type Hex, type PublicClient, bytesToHex, getAddress, zeroAddress } from "viem";
+// Claim, the logic: what an account is owed per schedule and token (proofs checked here against the
+// root), one claim transaction through the SDK, and binding an identity (the attestor's attestation,
+// submitted through the SDK). No DOM: claim.view.ts renders; test/claim.test.ts runs this for real.
+import {
+  type AccountId,
+  type ClaimInput,
+  RootMismatchError,
+  type SignedAttestation,
+  buildShareTree,
+  claim,
+  identityRegistryAbi,
+  isAddressAccount,
+  royaltyPoolAbi,
+  submitAttestation,
+  toAccountId,
+  verifyAccountProof,
+} from "@wellspring/sdk";
+import {
+  type Address,
+  type Hash,
+  type Hex,
+  type PublicClient,
+  bytesToHex,
+  getAddress,
+  sha256,
+  zeroAddress,
+} from "viem";
 
 import {
+  type Api,
   ApiError,
   type AttestationAnswer,
   type AttestationInfo,
   type PoolDetail,
   type Recipient,
   type Schedule,
-  get,
-  getAll,
-  post,
   scheduleRunId,
 } from "./api.ts";
-import {
-  type Ctx,
-  type TokenInfo,
-  isAddressAccount,
-  poolSelect,
-  showError,
-  toAccountId,
-  tokenInfo,
-} from "./context.ts";
-import { amount, clear, field, h, percent, setStatus, shortHex, statusBox, table, toBase64 } from "./ui.ts";
-import { WalletError, isUserRejection, sendAndWait } from "./wallet.ts";
+import { type TokenInfo, tokenInfo } from "./context.ts";
+import { InputError } from "./errors.ts";
+import { shortHex, toBase64 } from "./format.ts";
+import { type Progress, type Wallet, progressOf } from "./wallet.ts";
 
-interface Entry {
+export interface Entry {
   schedule: Schedule;
   runId: string | undefined;
   recipient: Recipient;
@@ -39,56 +51,125 @@ interface Entry {
   rootFrom: "chain" | "server index";
 }
 
+export interface Line {
+  entry: Entry;
+  token: TokenInfo;
+  claimable: bigint;
+}
+
+export interface Lookup {
+  input: string;
+  pool: Address;
+  accountId: AccountId;
+  entries: Entry[];
+  /** Amounts per schedule and token; empty when they could not be read. */
+  lines: Line[];
+  tokens: TokenInfo[];
+  /** Who is paid (zero address: an unbound identity); undefined without a wallet to read it. */
+  payee: Address | undefined;
+  /** Whether the amounts were read (from the server or through the wallet). */
+  withAmounts: boolean;
+  /** Schedules whose tables the server does not hold. */
+  unavailable: number;
+}
+
 interface ClaimsResponse {
   accountId: Hex;
-  items: {
-    scheduleId: string;
-    shares: string;
-    proof: Hex[];
-    claimable: { token: Hex; amount: string }[];
-  }[];
+  items: { scheduleId: string; shares: string; proof: Hex[]; claimable: { token: Hex; amount: string }[] }[];
   totals: { token: Hex; amount: string }[];
   unavailableSchedules: string[];
-  transaction: { to: Address; data: Hex } | null;
+}
+
+/** The account an input names: an identity (github:…, npm:…), an address or a raw accountId. */
+export function readAccount(input: string): { input: string; accountId: AccountId } {
+  const v = input.trim();
+  if (!v) throw new InputError("account", "Enter an identity (github:…, npm:…) or an address.");
+  return { input: v, accountId: toAccountId(v).toLowerCase() as AccountId };
+}
+
+/** What the account is owed: from the server's claims endpoint, else from the run tables it serves. */
+export async function lookupClaims(api: Api, wallet: Wallet, pool: string, input: string): Promise<Lookup> {
+  const { accountId, input: account } = readAccount(input);
+  if (!pool) throw new InputError("pool", "No pool is registered on this server.");
+  const poolAddress = getAddress(pool);
+  const reader = wallet.reader();
+  const payee = async () =>
+    reader
+      ? reader.readContract({
+          address: poolAddress,
+          abi: royaltyPoolAbi,
+          functionName: "payeeOf",
+          args: [accountId],
+        })
+      : undefined;
+  const base = { input: account, pool: poolAddress, accountId };
+  const viaServer = await serverClaims(api, poolAddress, account, accountId, reader);
+  if (viaServer)
+    return {
+      ...base,
+      ...viaServer,
+      payee: viaServer.entries.length ? await payee() : undefined,
+      withAmounts: true,
+    };
+
+  const { entries, unreadable } = await tableEntries(api, poolAddress, accountId);
+  const detail = await api.get<PoolDetail>(`/v1/pools/${poolAddress}`);
+  const tokens = await Promise.all(
+    (detail.balances.length ? detail.balances.map((b) => b.token) : [zeroAddress]).map((t) =>
+      tokenInfo(reader, t),
+    ),
+  );
+  const lines: Line[] = [];
+  if (reader) {
+    for (const entry of entries) {
+      for (const token of tokens) {
+        const claimable = await reader.readContract({
+          address: poolAddress,
+          abi: royaltyPoolAbi,
+          functionName: "claimable",
+          args: [BigInt(entry.schedule.scheduleId), accountId, BigInt(entry.recipient.shares), token.address],
+        });
+        lines.push({ entry, token, claimable });
+      }
+    }
+  }
+  return {
+    ...base,
+    entries,
+    lines,
+    tokens,
+    payee: entries.length ? await payee() : undefined,
+    withAmounts: reader !== undefined,
+    unavailable: unreadable,
+  };
 }
 
 /**
- * The server's claims endpoint: proofs, exact amounts (read from the pool by the server) and one
- * ready claim transaction. Every proof is checked here against the schedule's root, read from the
- * chain through the wallet when there is one. Undefined when the server has no such endpoint or no
- * chain connection; the page then builds the proofs itself (findEntries).
+ * The server's claims endpoint: proofs and exact amounts (read from the pool by the server). Every
+ * proof is checked here against the schedule's root, read from the chain through the wallet when
+ * there is one. Undefined when the server has no such endpoint or no chain connection.
  */
 async function serverClaims(
+  api: Api,
   pool: Address,
   input: string,
-  accountId: Hex,
+  accountId: AccountId,
   reader: PublicClient | undefined,
-): Promise<
-  | {
-      entries: Entry[];
-      lines: Line[];
-      tokens: TokenInfo[];
-      transaction: ClaimsResponse["transaction"];
-      unavailable: number;
-    }
-  | undefined
-> {
+): Promise<Pick<Lookup, "entries" | "lines" | "tokens" | "unavailable"> | undefined> {
   let res: ClaimsResponse;
   try {
-    res = await get<ClaimsResponse>(`/v1/pools/${pool}/claims/${encodeURIComponent(input)}`);
+    res = await api.get<ClaimsResponse>(`/v1/pools/${pool}/claims/${encodeURIComponent(input)}`);
   } catch (error) {
     if (
       error instanceof ApiError &&
       (error.status === 503 || (error.status === 404 && error.message.startsWith("no route")))
-    ) {
+    )
       return undefined;
-    }
     throw error;
   }
-  if (res.accountId.toLowerCase() !== accountId) {
+  if (res.accountId.toLowerCase() !== accountId)
     throw new Error(`The server resolved ${input} to ${res.accountId}, not ${accountId}.`);
-  }
-  const { schedules } = await get<{ schedules: Schedule[] }>(`/v1/pools/${pool}/schedules`);
+  const { schedules } = await api.get<{ schedules: Schedule[] }>(`/v1/pools/${pool}/schedules`);
   const entries: Entry[] = [];
   const lines: Line[] = [];
   for (const item of res.items) {
@@ -105,41 +186,27 @@ async function serverClaims(
           })
         ).root
       : schedule.root;
-    if (!StandardMerkleTree.verify(root, ["bytes32", "uint256"], [accountId, item.shares], item.proof)) {
+    if (!verifyAccountProof(root, { accountId, shares: BigInt(item.shares), proof: item.proof }))
       throw new Error(`The server's proof for schedule #${item.scheduleId} does not match its root ${root}.`);
-    }
     const entry: Entry = {
       schedule,
       runId: scheduleRunId(schedule),
       recipient: { accountId, shares: item.shares, identity: isAddressAccount(accountId) ? null : input },
       proof: item.proof,
-      policy: await policyLabel(schedule.policyHash),
+      policy: await policyLabel(api, schedule.policyHash),
       rootFrom: reader ? "chain" : "server index",
     };
     entries.push(entry);
-    for (const c of item.claimable) {
+    for (const c of item.claimable)
       lines.push({ entry, token: await tokenInfo(reader, c.token), claimable: BigInt(c.amount) });
-    }
   }
   const tokens = await Promise.all(res.totals.map((t) => tokenInfo(reader, t.token)));
-  return {
-    entries,
-    lines,
-    tokens,
-    transaction: res.transaction,
-    unavailable: res.unavailableSchedules.length,
-  };
+  return { entries, lines, tokens, unavailable: res.unavailableSchedules.length };
 }
 
-interface Line {
-  entry: Entry;
-  token: TokenInfo;
-  claimable: bigint;
-}
-
-async function policyLabel(hash: Hex): Promise<string> {
+async function policyLabel(api: Api, hash: Hex): Promise<string> {
   try {
-    const r = await get<{ versions: { name: string; version: number }[] }>(`/v1/policy-versions/${hash}`);
+    const r = await api.get<{ versions: { name: string; version: number }[] }>(`/v1/policy-versions/${hash}`);
     const v = r.versions[0];
     return v ? `policy ${v.name} v${v.version}` : `policy ${shortHex(hash)}`;
   } catch {
@@ -147,564 +214,166 @@ async function policyLabel(hash: Hex): Promise<string> {
   }
 }
 
-/** The account's rows in every claimable (active or superseded) schedule, with proofs checked against the root. */
-async function findEntries(
-  pool: string,
-  accountId: Hex,
-): Promise<{ entries: Entry[]; unreadable: Schedule[] }> {
-  const { schedules } = await get<{ schedules: Schedule[] }>(`/v1/pools/${pool}/schedules`);
+/** The account's rows in every claimable (active or superseded) schedule, from the run tables; proofs built here. */
+async function tableEntries(
+  api: Api,
+  pool: Address,
+  accountId: AccountId,
+): Promise<{ entries: Entry[]; unreadable: number }> {
+  const { schedules } = await api.get<{ schedules: Schedule[] }>(`/v1/pools/${pool}/schedules`);
   const entries: Entry[] = [];
-  const unreadable: Schedule[] = [];
+  let unreadable = 0;
   for (const schedule of schedules.filter((s) => s.status === "active" || s.status === "superseded")) {
     const runId = scheduleRunId(schedule);
     if (!runId) {
-      unreadable.push(schedule);
+      unreadable++;
       continue;
     }
-    const recipients = await getAll<Recipient, "recipients">(
-      `/v1/runs/${runId}/recipients`,
-      "recipients",
-      "after",
-    );
+    const recipients = await api.getAll<Recipient>(`/v1/runs/${runId}/recipients`, "recipients", "after");
     const recipient = recipients.find((r) => r.accountId.toLowerCase() === accountId);
     if (!recipient) continue;
-    const tree = StandardMerkleTree.of(
-      recipients.map((r) => [r.accountId, r.shares]),
-      ["bytes32", "uint256"],
-    );
-    if (tree.root.toLowerCase() !== schedule.root.toLowerCase()) {
-      throw new Error(
-        `The table of run ${runId} does not match the on-chain root of schedule ${schedule.scheduleId}.`,
-      );
+    let proof: Hex[];
+    try {
+      const tree = buildShareTree({
+        root: schedule.root,
+        recipients: recipients.map((r) => ({ accountId: r.accountId, shares: BigInt(r.shares) })),
+      });
+      proof = tree.proofFor(accountId).proof;
+    } catch (error) {
+      if (error instanceof RootMismatchError)
+        throw new Error(
+          `The table of run ${runId} does not match the on-chain root of schedule ${schedule.scheduleId}.`,
+          { cause: error },
+        );
+      throw error;
     }
-    const proof = tree.getProof([recipient.accountId, recipient.shares]) as Hex[];
     entries.push({
       schedule,
       runId,
       recipient,
       proof,
-      policy: await policyLabel(schedule.policyHash),
+      policy: await policyLabel(api, schedule.policyHash),
       rootFrom: "server index",
     });
   }
   return { entries, unreadable };
 }
 
-export function claimPage(ctx: Ctx): HTMLElement {
-  const pool = poolSelect(ctx, "claim-pool");
-  const account = h("input", {
-    id: "claim-account",
-    name: "account",
-    type: "text",
-    autocomplete: "off",
-    spellcheck: "false",
-    placeholder: "github:583231, npm:alice or 0x…",
-  });
-  const status = statusBox("claim-status");
-  const results = h("div", { id: "claim-results" });
-  let lines: Line[] = [];
-  let lookedUp: { pool: Address; accountId: Hex } | undefined;
-  let serverTx: ClaimsResponse["transaction"] = null;
+/** Total per token of the lines, in the order of `tokens`. */
+export function totals(lookup: Pick<Lookup, "lines" | "tokens">): { token: TokenInfo; amount: bigint }[] {
+  return lookup.tokens.map((token) => ({
+    token,
+    amount: lookup.lines
+      .filter((l) => l.token.address === token.address)
+      .reduce((a, l) => a + l.claimable, 0n),
+  }));
+}
 
-  const claimButton = h(
-    "button",
-    { type: "button", id: "claim-all", class: "primary", disabled: true },
-    "Claim everything in one transaction",
-  );
+export interface Verdict {
+  kind: "success" | "warning" | "empty";
+  state: "claimable" | "nothing" | "unbound" | "no-wallet" | "disconnected" | "wrong-network";
+  message: string;
+  /** Whether the claim button is offered. */
+  canClaim: boolean;
+}
 
-  async function lookup(): Promise<void> {
-    const input = account.value.trim();
-    if (!input) {
-      setStatus(status, "error", "invalid", "Enter an identity (github:…, npm:…) or an address.");
-      account.setAttribute("aria-invalid", "true");
-      account.focus();
-      return;
-    }
-    account.removeAttribute("aria-invalid");
-    if (!pool.value) return setStatus(status, "error", "no-pool", "No pool is registered on this server.");
-    claimButton.disabled = true;
-    clear(results);
-    setStatus(status, "pending", "loading", "Looking up schedules and proofs…");
-    try {
-      const accountId = toAccountId(input);
-      const poolAddress = getAddress(pool.value);
-      lookedUp = { pool: poolAddress, accountId };
-      serverTx = null;
-      const reader = ctx.wallet.reader();
-      const viaServer = await serverClaims(poolAddress, input, accountId, reader);
-      if (viaServer) {
-        lines = viaServer.lines;
-        serverTx = viaServer.transaction;
-        if (viaServer.entries.length === 0) {
-          setStatus(
-            status,
-            "empty",
-            "nothing",
-            `Nothing to claim: ${input} has no shares in any active or superseded schedule of this pool.`,
-            viaServer.unavailable
-              ? ` (${viaServer.unavailable} schedule(s) have tables this server does not hold.)`
-              : "",
-          );
-          return;
-        }
-        const payee = reader
-          ? await reader.readContract({
-              address: poolAddress,
-              abi: royaltyPoolAbi,
-              functionName: "payeeOf",
-              args: [accountId],
-            })
-          : undefined;
-        renderLines(viaServer.entries, viaServer.tokens, payee, true);
-        return;
-      }
-      const { entries, unreadable } = await findEntries(poolAddress, accountId);
-      const detail = await get<PoolDetail>(`/v1/pools/${poolAddress}`);
-      const tokens = await Promise.all(
-        (detail.balances.length ? detail.balances.map((b) => b.token) : [zeroAddress]).map((t) =>
-          tokenInfo(reader, t),
-        ),
-      );
-      lines = [];
-      if (entries.length === 0) {
-        setStatus(
-          status,
-          "empty",
-          "nothing",
-          `Nothing to claim: ${input} has no shares in any active or superseded schedule of this pool.`,
-          unreadable.length
-            ? ` (${unreadable.length} schedule(s) were not published from this server and could not be read.)`
-            : "",
-        );
-        return;
-      }
-      let payee: Address | undefined;
-      if (reader) {
-        for (const e of entries) {
-          for (const token of tokens) {
-            const claimable = await reader.readContract({
-              address: poolAddress,
-              abi: royaltyPoolAbi,
-              functionName: "claimable",
-              args: [BigInt(e.schedule.scheduleId), accountId, BigInt(e.recipient.shares), token.address],
-            });
-            lines.push({ entry: e, token, claimable });
-          }
-        }
-        payee = await reader.readContract({
-          address: poolAddress,
-          abi: royaltyPoolAbi,
-          functionName: "payeeOf",
-          args: [accountId],
-        });
-      }
-      renderLines(entries, tokens, payee, reader !== undefined);
-    } catch (error) {
-      showError(status, error);
-    }
+/** What the page says about a lookup, given the wallet's state. */
+export function verdict(lookup: Lookup, walletState: Wallet["state"]): Verdict {
+  const notReady = walletState === "ready" ? undefined : walletState;
+  if (lookup.entries.length === 0) {
+    const more = lookup.unavailable
+      ? ` (${lookup.unavailable} schedule(s) have tables this server does not hold.)`
+      : "";
+    return {
+      kind: "empty",
+      state: "nothing",
+      message: `Nothing to claim: ${lookup.input} has no shares in any active or superseded schedule of this pool.${more}`,
+      canClaim: false,
+    };
   }
-
-  function renderLines(
-    entries: Entry[],
-    tokens: TokenInfo[],
-    payee: Address | undefined,
-    withAmounts: boolean,
-  ): void {
-    const shareRows = entries.map((e) => [
-      `#${e.schedule.scheduleId} (${e.schedule.status})`,
-      h("span", { class: "num" }, percent(BigInt(e.recipient.shares), BigInt(e.schedule.totalShares))),
-      h(
-        "span",
-        { class: "explain" },
-        `${e.recipient.identity ?? e.recipient.accountId} holds ${e.recipient.shares} of ${e.schedule.totalShares} shares in ${e.runId ? `the table of run ${e.runId}` : "the schedule's table"} (${e.policy}); `,
-        `the proof of ${e.proof.length} hashes was checked in this page against the root from the ${e.rootFrom}, ${shortHex(e.schedule.root)}.`,
-      ),
-    ]);
-    const parts: HTMLElement[] = [
-      table("Shares and why", ["Schedule", "Share", "Explanation"], shareRows, "shares"),
-    ];
-    if (!withAmounts) {
-      clear(results, ...parts);
-      setStatus(
-        status,
-        "warning",
-        ctx.wallet.state === "no-wallet" ? "no-wallet" : ctx.wallet.state,
-        "Connect a wallet on the right network to read claimable amounts and to claim.",
-      );
-      return;
-    }
-    const amountRows = lines.map((l) => [
-      `#${l.entry.schedule.scheduleId}`,
-      l.token.symbol,
-      h(
-        "span",
-        { class: "num", "data-token": l.token.address, "data-schedule": l.entry.schedule.scheduleId },
-        amount(l.claimable, l.token.decimals),
-      ),
-    ]);
-    const totals = tokens.map((t) => {
-      const sum = lines.filter((l) => l.token.address === t.address).reduce((a, l) => a + l.claimable, 0n);
-      return h(
-        "li",
-        { "data-token": t.address, "data-amount": sum.toString() },
-        h("strong", {}, amount(sum, t.decimals, t.symbol)),
-      );
-    });
-    parts.push(table("Claimable now", ["Schedule", "Token", "Amount"], amountRows, "claimable"));
-    parts.push(h("h3", {}, "Total"), h("ul", { id: "claim-totals", class: "totals" }, ...totals));
-    const unbound = payee === zeroAddress;
-    parts.push(
-      h(
-        "p",
-        { id: "claim-payee" },
-        payee === undefined
-          ? "Connect a wallet to see who is paid."
-          : unbound
-            ? "This identity is not bound to a wallet yet: its money waits in the pool. Bind it below, then claim."
-            : `Paid to ${payee}.`,
-      ),
-    );
-    parts.push(claimButton);
-    clear(results, ...parts);
-    const total = lines.reduce((a, l) => a + l.claimable, 0n);
-    const walletState = ctx.wallet.state;
-    if (total > 0n && walletState !== "ready") {
-      setStatus(
-        status,
-        "warning",
-        walletState,
+  if (!lookup.withAmounts)
+    return {
+      kind: "warning",
+      state: notReady ?? "disconnected",
+      message: "Connect a wallet on the right network to read claimable amounts and to claim.",
+      canClaim: false,
+    };
+  const total = lookup.lines.reduce((a, l) => a + l.claimable, 0n);
+  if (total > 0n && notReady)
+    return {
+      kind: "warning",
+      state: notReady,
+      message:
         "Amounts as the server read them from the pool. Connect a wallet on the right network to claim.",
-      );
-    } else if (total === 0n) {
-      setStatus(
-        status,
-        "empty",
-        "nothing",
-        "Nothing to claim right now: everything owed so far has been claimed.",
-      );
-    } else if (unbound) {
-      setStatus(status, "warning", "unbound", "Claimable, but the identity has no payee yet.");
-    } else {
-      claimButton.disabled = false;
-      setStatus(status, "success", "claimable", `Claimable across ${entries.length} schedule(s).`);
-    }
+      canClaim: false,
+    };
+  if (total === 0n)
+    return {
+      kind: "empty",
+      state: "nothing",
+      message: "Nothing to claim right now: everything owed so far has been claimed.",
+      canClaim: false,
+    };
+  if (lookup.payee === zeroAddress)
+    return {
+      kind: "warning",
+      state: "unbound",
+      message: "Claimable, but the identity has no payee yet.",
+      canClaim: false,
+    };
+  return {
+    kind: "success",
+    state: "claimable",
+    message: `Claimable across ${lookup.entries.length} schedule(s).`,
+    canClaim: true,
+  };
+}
+
+/** One claim request per schedule for every token with something claimable. */
+export function claimRequests(lines: readonly Line[]): ClaimInput[] {
+  const byEntry = new Map<Entry, Address[]>();
+  for (const l of lines) {
+    if (l.claimable === 0n) continue;
+    byEntry.set(l.entry, [...(byEntry.get(l.entry) ?? []), l.token.address]);
   }
-
-  claimButton.addEventListener("click", () => {
-    void (async () => {
-      if (!lookedUp) return;
-      claimButton.disabled = true;
-      try {
-        const { wallet, client, account: from } = ctx.wallet.ready();
-        const byEntry = new Map<Entry, Address[]>();
-        for (const l of lines) {
-          if (l.claimable === 0n) continue;
-          byEntry.set(l.entry, [...(byEntry.get(l.entry) ?? []), l.token.address]);
-        }
-        const requests = [...byEntry].map(([e, tokens]) => ({
-          scheduleId: BigInt(e.schedule.scheduleId),
-          accountId: e.recipient.accountId,
-          shares: BigInt(e.recipient.shares),
-          proof: e.proof,
-          tokens,
-        }));
-        const pool = lookedUp.pool;
-        const tx = serverTx;
-        const receipt = await sendAndWait(
-          client,
-          () =>
-            tx
-              ? wallet.sendTransaction({ to: tx.to, data: tx.data, account: from, chain: null })
-              : wallet.writeContract({
-                  address: pool,
-                  abi: royaltyPoolAbi,
-                  functionName: "claim",
-                  args: [requests],
-                  account: from,
-                  chain: null,
-                }),
-          {
-            onPrompt: () => setStatus(status, "pending", "prompt", "Confirm the claim in your wallet…"),
-            onPending: (hash) => setStatus(status, "pending", "pending", `Transaction pending: ${hash}`),
-          },
-        );
-        setStatus(
-          status,
-          "success",
-          "claimed",
-          `Claimed in block ${receipt.blockNumber}. Transaction `,
-          h("code", { id: "claim-tx" }, receipt.transactionHash),
-        );
-        results.querySelector("#claim-totals")?.setAttribute("data-claimed", "true");
-      } catch (error) {
-        showError(status, error);
-        claimButton.disabled = false;
-      }
-    })();
-  });
-
-  // Identity binding: the attestor checks the maintainer's funding manifest and signs an EIP-712
-  // attestation (or one obtained elsewhere is pasted); the wallet submits it to the IdentityRegistry.
-  const manifest = h("input", {
-    id: "bind-manifest",
-    type: "file",
-    accept: ".json,application/json",
-  });
-  const requestButton = h(
-    "button",
-    { type: "button", id: "bind-request", class: "primary" },
-    "Ask the attestor, then bind",
-  );
-  const attestation = h("textarea", { id: "bind-attestation", rows: 6, spellcheck: "false" });
-  const bindStatus = statusBox("bind-status");
-  const bindButton = h("button", { type: "button", id: "bind-submit" }, "Bind with this attestation");
-
-  async function submitBinding(parsed: ParsedAttestation): Promise<void> {
-    const { wallet, client, account: from } = ctx.wallet.ready();
-    const poolAddress = getAddress(pool.value);
-    const registry = await client.readContract({
-      address: poolAddress,
-      abi: royaltyPoolAbi,
-      functionName: "registry",
-    });
-    const receipt = await sendAndWait(
-      client,
-      () =>
-        wallet.writeContract({
-          address: registry,
-          abi: identityRegistryAbi,
-          functionName: "submitAttestation",
-          args: [parsed.attestation, parsed.identity, parsed.attestor, parsed.signature],
-          account: from,
-          chain: null,
-        }),
-      {
-        onPrompt: () => setStatus(bindStatus, "pending", "prompt", "Confirm the binding in your wallet…"),
-        onPending: (hash) => setStatus(bindStatus, "pending", "pending", `Transaction pending: ${hash}`),
-      },
-    );
-    const [payee, , payableFrom] = await client.readContract({
-      address: registry,
-      abi: identityRegistryAbi,
-      functionName: "bindingOf",
-      args: [parsed.attestation.accountId],
-    });
-    if (getAddress(payee) === getAddress(parsed.attestation.payee)) {
-      // A first binding is paid only after a window in which another attestor or the admin may cancel it.
-      const from = new Date(Number(payableFrom) * 1000).toISOString();
-      setStatus(
-        bindStatus,
-        "success",
-        "bound",
-        `${parsed.identity} is now bound to ${payee} (block ${receipt.blockNumber}); pools pay it from ${from}.`,
-      );
-    } else {
-      setStatus(
-        bindStatus,
-        "warning",
-        "rebind-pending",
-        `Re-binding of ${parsed.identity} proposed: it takes effect after the registry's delay unless the current payee cancels it.`,
-      );
-    }
-  }
-
-  bindButton.addEventListener("click", () => {
-    void (async () => {
-      try {
-        const parsed = parseAttestation(attestation.value);
-        attestation.removeAttribute("aria-invalid");
-        await submitBinding(parsed);
-      } catch (error) {
-        if (error instanceof SyntaxError || error instanceof TypeError) {
-          attestation.setAttribute("aria-invalid", "true");
-          setStatus(bindStatus, "error", "invalid", error.message);
-        } else showError(bindStatus, error);
-      }
-    })();
-  });
-
-  requestButton.addEventListener("click", () => {
-    void (async () => {
-      const identity = account.value.trim();
-      const file = manifest.files?.[0];
-      if (!identity || /^0x/i.test(identity)) {
-        account.setAttribute("aria-invalid", "true");
-        account.focus();
-        return setStatus(
-          bindStatus,
-          "error",
-          "invalid",
-          "Enter the identity to bind (github:…, npm:…) above.",
-        );
-      }
-      if (!file) {
-        manifest.focus();
-        return setStatus(
-          bindStatus,
-          "error",
-          "invalid",
-          "Choose the funding manifest (funding.json or FUNDING.json) that names this identity and your wallet.",
-        );
-      }
-      try {
-        const { wallet, account: payee } = ctx.wallet.ready();
-        const info = await get<AttestationInfo>("/v1/attestations/info");
-        if (!info.enabled || !info.domain)
-          return setStatus(bindStatus, "error", "unavailable", "This server has no attestor.");
-        const bytes = new Uint8Array(await file.arrayBuffer());
-        const manifestHash = bytesToHex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
-        const nonce = bytesToHex(crypto.getRandomValues(new Uint8Array(32)));
-        const deadline = BigInt(Math.floor(Date.now() / 1000) + Math.min(300, info.maxAgeSeconds ?? 300));
-        const types = Object.fromEntries(Object.entries(info.types).filter(([k]) => k !== "EIP712Domain"));
-        setStatus(bindStatus, "pending", "prompt", "Sign the binding request in your wallet…");
-        let signature: Hex;
-        try {
-          signature = await wallet.signTypedData({
-            account: payee,
-            domain: info.domain,
-            types,
-            primaryType: "BindingRequest",
-            message: { identity, payee, manifestHash, nonce, deadline },
-          });
-        } catch (error) {
-          if (isUserRejection(error))
-            throw new WalletError("REJECTED", "You rejected the signature request in your wallet.", error);
-          throw error;
-        }
-        setStatus(bindStatus, "pending", "attesting", `The attestor is checking ${file.name}…`);
-        const answer = await post<AttestationAnswer>("/v1/attestations", {
-          identity,
-          payee,
-          manifest: { name: file.name, content: toBase64(bytes) },
-          nonce,
-          deadline: deadline.toString(),
-          signature,
-        });
-        const signed = {
-          attestation: answer.attestation,
-          identity: answer.identity,
-          attestor: answer.attestor,
-          signature: answer.signature,
-        };
-        attestation.value = JSON.stringify(signed, null, 2);
-        await submitBinding(parseAttestation(attestation.value));
-      } catch (error) {
-        if (error instanceof ApiError && error.reason) {
-          setStatus(
-            bindStatus,
-            "error",
-            "refused",
-            `The attestor refused the binding (${error.reason}): ${error.message}`,
-          );
-        } else showError(bindStatus, error);
-      }
-    })();
-  });
-
-  const useMine = h(
-    "button",
-    {
-      type: "button",
-      id: "claim-use-wallet",
-      onclick: () => {
-        if (ctx.wallet.account) {
-          account.value = ctx.wallet.account;
-          void lookup();
-        } else
-          showError(
-            status,
-            new WalletError(
-              ctx.wallet.provider ? "NOT_CONNECTED" : "NO_WALLET",
-              ctx.wallet.provider
-                ? "Connect your wallet first."
-                : "No wallet found: install or unlock an Ethereum wallet.",
-            ),
-          );
-      },
+  return [...byEntry].map(([e, tokens]) => ({
+    scheduleId: BigInt(e.schedule.scheduleId),
+    proof: {
+      accountId: e.recipient.accountId.toLowerCase() as AccountId,
+      shares: BigInt(e.recipient.shares),
+      proof: e.proof,
     },
-    "Use my wallet address",
-  );
-
-  const form = h(
-    "form",
-    { class: "card", "aria-labelledby": "claim-lookup-h" },
-    h("h2", { id: "claim-lookup-h" }, "Who is owed?"),
-    field("Pool", pool),
-    field(
-      "Identity or address",
-      account,
-      "An identity such as github:583231 or npm:alice, or a wallet address.",
-    ),
-    h(
-      "div",
-      { class: "actions" },
-      h("button", { type: "submit", id: "claim-lookup", class: "primary" }, "Look up"),
-      useMine,
-    ),
-  );
-  form.addEventListener("submit", (e) => {
-    e.preventDefault();
-    void lookup();
-  });
-  return h(
-    "section",
-    { "aria-labelledby": "claim-h" },
-    h("h1", { id: "claim-h" }, "Claim"),
-    h(
-      "p",
-      { class: "lead" },
-      "See what an identity or address is owed in each schedule and token, and why; claim it all in one transaction.",
-    ),
-    form,
-    status,
-    results,
-    h(
-      "section",
-      { class: "card", "aria-labelledby": "bind-h" },
-      h("h2", { id: "bind-h" }, "Bind an identity to your wallet"),
-      h(
-        "p",
-        {},
-        "The identity is the one entered above; your connected wallet becomes its payee. The attestor checks that your funding manifest names both, and that it is the manifest it knows for that identity; you sign the request, then send the attestation to the identity registry.",
-      ),
-      field(
-        "Funding manifest",
-        manifest,
-        "funding.json or FUNDING.json naming the identity and this wallet as its payout address.",
-      ),
-      h("div", { class: "actions" }, requestButton),
-      field(
-        "Or an attestation obtained elsewhere (JSON)",
-        attestation,
-        "{ attestation: { accountId, payee, nonce, deadline }, identity, attestor, signature }",
-      ),
-      h("div", { class: "actions" }, bindButton),
-      bindStatus,
-    ),
-  );
+    tokens,
+  }));
 }
 
-interface ParsedAttestation {
-  attestation: { accountId: Hex; payee: Address; nonce: bigint; deadline: bigint };
-  identity: string;
-  attestor: Address;
-  signature: Hex;
+/** Claims everything the lookup found in one transaction (simulated first; reverts in plain words). */
+export async function claimAll(
+  wallet: Wallet,
+  lookup: Pick<Lookup, "pool" | "lines">,
+  progress: Progress,
+): Promise<{ hash: Hash; blockNumber: bigint; totals: Map<Address, bigint> }> {
+  const { wallet: signer } = wallet.ready(progressOf(progress, "the claim"));
+  const result = await claim(signer, { pool: lookup.pool, claims: claimRequests(lookup.lines) });
+  return { hash: result.hash, blockNumber: result.receipt.blockNumber, totals: result.totals };
 }
 
-function parseAttestation(text: string): ParsedAttestation {
+/** An attestation as pasted: `{ attestation: { accountId, payee, nonce, deadline }, identity, attestor, signature }`. */
+export function parseAttestation(text: string): SignedAttestation {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
-    throw new SyntaxError("The attestation is not valid JSON.");
+    throw new InputError("attestation", "The attestation is not valid JSON.");
   }
-  const o = raw as {
+  const o = (raw ?? {}) as {
     attestation?: Record<string, unknown>;
     identity?: unknown;
     attestor?: unknown;
     signature?: unknown;
   };
   const a = o.attestation;
+  const bad = (message: string) => new InputError("attestation", message);
   const hex = (v: unknown, bytes?: number): v is Hex =>
     typeof v === "string" &&
     /^0x[0-9a-fA-F]*$/.test(v) &&
@@ -715,23 +384,129 @@ function parseAttestation(text: string): ParsedAttestation {
       (typeof v === "number" && Number.isSafeInteger(v) && v >= 0)
     )
       return BigInt(v);
-    throw new TypeError("attestation.nonce and attestation.deadline must be decimal integers.");
+    throw bad("attestation.nonce and attestation.deadline must be decimal integers.");
   };
-  if (!a || !hex(a.accountId, 32)) throw new TypeError("attestation.accountId must be 32 bytes of hex.");
-  if (!hex(a.payee, 20)) throw new TypeError("attestation.payee must be an address.");
-  if (typeof o.identity !== "string" || !o.identity)
-    throw new TypeError("identity must be the identity string.");
-  if (!hex(o.attestor, 20)) throw new TypeError("attestor must be an address.");
-  if (!hex(o.signature)) throw new TypeError("signature must be hex.");
-  const accountId = a.accountId.toLowerCase() as Hex;
-  if (isAddressAccount(accountId))
-    throw new TypeError("Addresses are paid directly; only identities are bound.");
-  if (toAccountId(o.identity) !== accountId)
-    throw new TypeError(`accountId is not keccak256("${o.identity}").`);
+  if (!a || !hex(a.accountId, 32)) throw bad("attestation.accountId must be 32 bytes of hex.");
+  if (!hex(a.payee, 20)) throw bad("attestation.payee must be an address.");
+  if (typeof o.identity !== "string" || !o.identity) throw bad("identity must be the identity string.");
+  if (!hex(o.attestor, 20)) throw bad("attestor must be an address.");
+  if (!hex(o.signature)) throw bad("signature must be hex.");
+  const accountId = a.accountId.toLowerCase() as AccountId;
+  if (isAddressAccount(accountId)) throw bad("Addresses are paid directly; only identities are bound.");
+  if (toAccountId(o.identity).toLowerCase() !== accountId)
+    throw bad(`accountId is not keccak256("${o.identity}").`);
   return {
     attestation: { accountId, payee: getAddress(a.payee), nonce: uint(a.nonce), deadline: uint(a.deadline) },
     identity: o.identity,
     attestor: getAddress(o.attestor),
     signature: o.signature,
+  };
+}
+
+/** A funding manifest as the page reads it from a file input. */
+export interface ManifestFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * Asks the server's attestor to bind `identity` to the connected wallet: the wallet signs an
+ * EIP-712 BindingRequest over the manifest's SHA-256; the attestor checks the manifest names both.
+ */
+export async function requestAttestation(
+  api: Api,
+  wallet: Wallet,
+  identity: string,
+  manifest: ManifestFile | undefined,
+  progress: Progress,
+): Promise<SignedAttestation> {
+  const id = identity.trim();
+  if (!id || /^0x/i.test(id))
+    throw new InputError("account", "Enter the identity to bind (github:…, npm:…) above.");
+  if (!manifest)
+    throw new InputError(
+      "manifest",
+      "Choose the funding manifest (funding.json or FUNDING.json) that names this identity and your wallet.",
+    );
+  const { wallet: signer, account: payee } = wallet.ready(progressOf(progress, "the binding request"));
+  const info = await api.get<AttestationInfo>("/v1/attestations/info");
+  if (!info.enabled || !info.domain) throw new AttestorUnavailableError();
+  const manifestHash = sha256(manifest.bytes);
+  const nonce = bytesToHex(crypto.getRandomValues(new Uint8Array(32)));
+  const deadline = BigInt(Math.floor(Date.now() / 1000) + Math.min(300, info.maxAgeSeconds ?? 300));
+  const types = Object.fromEntries(Object.entries(info.types).filter(([k]) => k !== "EIP712Domain"));
+  const signature = await signer.signTypedData({
+    account: payee,
+    domain: info.domain,
+    types,
+    primaryType: "BindingRequest",
+    message: { identity: id, payee, manifestHash, nonce, deadline },
+  });
+  progress("pending", `The attestor is checking ${manifest.name}…`);
+  const answer = await api.post<AttestationAnswer>("/v1/attestations", {
+    identity: id,
+    payee,
+    manifest: { name: manifest.name, content: toBase64(manifest.bytes) },
+    nonce,
+    deadline: deadline.toString(),
+    signature,
+  });
+  return parseAttestation(
+    JSON.stringify({
+      attestation: answer.attestation,
+      identity: answer.identity,
+      attestor: answer.attestor,
+      signature: answer.signature,
+    }),
+  );
+}
+
+export class AttestorUnavailableError extends Error {
+  constructor() {
+    super("This server has no attestor.");
+    this.name = "AttestorUnavailableError";
+  }
+}
+
+export interface Binding {
+  identity: string;
+  payee: Address;
+  /** False: the identity was bound to another wallet, and a delayed re-binding was proposed. */
+  bound: boolean;
+  blockNumber: bigint;
+  /** When pools start paying a first binding (after the window in which it may be cancelled). */
+  payableFrom: bigint | undefined;
+}
+
+/** Submits the attestation to the pool's identity registry through the SDK. */
+export async function bindIdentity(
+  wallet: Wallet,
+  pool: string,
+  signed: SignedAttestation,
+  progress: Progress,
+): Promise<Binding> {
+  const { wallet: signer, client } = wallet.ready(progressOf(progress, "the binding"));
+  const registry = await client.readContract({
+    address: getAddress(pool),
+    abi: royaltyPoolAbi,
+    functionName: "registry",
+  });
+  const result = await submitAttestation(signer, { registry, ...signed });
+  const payableFrom = result.bound
+    ? (
+        await client.readContract({
+          address: registry,
+          abi: identityRegistryAbi,
+          functionName: "bindingOf",
+          args: [signed.attestation.accountId],
+        })
+      )[2]
+    : undefined;
+  return {
+    identity: signed.identity,
+    payee: signed.attestation.payee,
+    bound: result.bound,
+    blockNumber: result.receipt.blockNumber,
+    payableFrom,
   };
 }

@@ -1,13 +1,15 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-// The app shell: server config, wallet bar, and hash routes for the four pages.
-import { adminPage } from "./admin.ts";
-import { get } from "./api.ts";
-import { claimPage } from "./claim.ts";
+// The app shell: server config, wallet bar, and hash routes for the four pages (each a view over
+// its controller: pay.view.ts over pay.ts, and so on).
+import { adminPage } from "./admin.view.ts";
+import { createApi } from "./api.ts";
+import { claimPage } from "./claim.view.ts";
 import { type Ctx, loadPools } from "./context.ts";
-import { explorerPage } from "./explorer.ts";
-import { payPage } from "./pay.ts";
-import { clear, h, shortHex } from "./ui.ts";
+import { explorerPage } from "./explorer.view.ts";
+import { shortHex } from "./format.ts";
+import { payPage } from "./pay.view.ts";
+import { clear, h } from "./ui.ts";
 import { Wallet, WalletError, errorMessage } from "./wallet.ts";
 
 const PAGES = {
@@ -97,9 +99,10 @@ async function boot(): Promise<void> {
   const nav = document.getElementById("nav")!;
   let ctx: Ctx;
   try {
-    const info = await get<{ domain: { chainId: number } }>("/v1/admin/auth-info");
+    const api = createApi();
+    const info = await api.get<{ domain: { chainId: number } }>("/v1/admin/auth-info");
     const wallet = new Wallet(info.domain.chainId);
-    ctx = { wallet, chainId: info.domain.chainId, pools: await loadPools() };
+    ctx = { api, wallet, chainId: info.domain.chainId, pools: await loadPools(api) };
     wallet.onChange(() => renderWalletBar(bar, ctx));
     renderWalletBar(bar, ctx);
     await wallet.restore().catch(() => undefined);
@@ -122,7 +125,7 @@ async function boot(): Promise<void> {
       else a.removeAttribute("aria-current");
     }
     document.title = `${page.title} · Wellspring`;
-    ctx.pools = await loadPools().catch(() => ctx.pools);
+    ctx.pools = await loadPools(ctx.api).catch(() => ctx.pools);
     const el = page.render(ctx);
     clear(view, el);
     view.dataset.page = name;

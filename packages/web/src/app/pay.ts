@@ -1,363 +1,178 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
-// Pay: deposit ETH or an ERC-20 (approve or EIP-2612 permit) with a memo; receipt and payer statement.
-import { royaltyPoolAbi, testERC20Abi } from "@wellspring/sdk/abi";
-import { PERMIT_TYPES } from "@wellspring/sdk/eip712";
+// Pay, the logic: read the form, deposit through the SDK (ETH, approve-then-deposit with the USDT
+// zero-approve step, or an EIP-2612 permit with the token's ERC-5267 domain), and wait for the
+// server's payer statement. No DOM: pay.view.ts renders; test/pay.test.ts runs this on a real chain.
+import { InvalidArgumentError, deposit, depositETH, depositWithPermit, toMemo } from "@wellspring/sdk";
 import {
   type Address,
+  type Hash,
   type Hex,
-  type TransactionReceipt,
   getAddress,
-  hexToSignature,
   isAddress,
-  parseEventLogs,
   parseUnits,
+  toFunctionSelector,
   zeroAddress,
 } from "viem";
 
-import { type Deposit, type PoolDetail, get } from "./api.ts";
-import { type Ctx, memoText, poolSelect, showError, toMemo, tokenInfo } from "./context.ts";
-import { amount, clear, field, h, setStatus, shortHex, statusBox, table } from "./ui.ts";
-import { WalletError, isUserRejection, sendAndWait } from "./wallet.ts";
+import type { Api, Deposit } from "./api.ts";
+import { type TokenInfo, tokenInfo } from "./context.ts";
+import { InputError } from "./errors.ts";
+import { amount } from "./format.ts";
+import type { Progress, TxObserver, Wallet } from "./wallet.ts";
 
-export function payPage(ctx: Ctx): HTMLElement {
-  const pool = poolSelect(ctx, "pay-pool");
-  const token = h("select", { id: "pay-token", name: "token" }, h("option", { value: zeroAddress }, "ETH"));
-  const customToken = h("input", {
-    id: "pay-token-address",
-    type: "text",
-    placeholder: "0x… (another ERC-20)",
-    autocomplete: "off",
-    spellcheck: "false",
-  });
-  const amountIn = h("input", {
-    id: "pay-amount",
-    type: "text",
-    inputmode: "decimal",
-    autocomplete: "off",
-    placeholder: "100.00",
-  });
-  const memo = h("input", {
-    id: "pay-memo",
-    type: "text",
-    maxlength: 66,
-    placeholder: "invoice-2026-11 (at most 32 bytes)",
-  });
-  const method = h(
-    "fieldset",
-    { class: "radio" },
-    h("legend", {}, "ERC-20 authorisation"),
-    h(
-      "label",
-      {},
-      h("input", {
-        type: "radio",
-        name: "method",
-        value: "approve",
-        checked: true,
-        id: "pay-method-approve",
-      }),
-      " approve, then deposit (two transactions)",
-    ),
-    h(
-      "label",
-      {},
-      h("input", { type: "radio", name: "method", value: "permit", id: "pay-method-permit" }),
-      " permit signature (EIP-2612), one transaction",
-    ),
-  );
-  const status = statusBox("pay-status");
-  const receiptBox = h("div", { id: "pay-receipt" });
-  const statement = h("div", { id: "pay-statement" });
-  const submit = h("button", { type: "submit", id: "pay-submit", class: "primary" }, "Deposit");
+export type PayMethod = "approve" | "permit";
 
-  async function loadTokens(): Promise<void> {
-    if (!pool.value) return;
-    try {
-      const detail = await get<PoolDetail>(`/v1/pools/${pool.value}`);
-      const reader = ctx.wallet.reader();
-      clear(token, h("option", { value: zeroAddress }, "ETH"));
-      for (const b of detail.balances) {
-        if (getAddress(b.token) === zeroAddress) continue;
-        const info = await tokenInfo(reader, b.token);
-        token.append(h("option", { value: info.address }, `${info.symbol} (${shortHex(info.address, 4)})`));
-      }
-    } catch (error) {
-      showError(status, error);
-    }
+/** The form as typed. */
+export interface PayForm {
+  pool: string;
+  /** The token chosen in the list (zero address = ETH). */
+  token: string;
+  /** Another token's address; overrides `token` when not empty. */
+  customToken: string;
+  amount: string;
+  memo: string;
+  method: PayMethod;
+}
+
+export interface PayOrder {
+  pool: Address;
+  token: TokenInfo;
+  value: bigint;
+  memo: Hex;
+  method: PayMethod;
+}
+
+/** Checks the form; throws InputError naming the field. `token` reads symbol and decimals. */
+export async function readPayForm(
+  form: PayForm,
+  token: (address: Address) => Promise<TokenInfo>,
+): Promise<PayOrder> {
+  if (!isAddress(form.pool)) throw new InputError("pool", "Choose a pool.");
+  const custom = form.customToken.trim();
+  if (custom && !isAddress(custom))
+    throw new InputError("customToken", "The token address is not an address.");
+  const info = await token(getAddress(custom || form.token));
+  const text = form.amount.trim();
+  const value = /^\d+(\.\d+)?$/.test(text) ? parseUnits(text, info.decimals) : 0n;
+  // parseUnits rounds extra decimals away; an amount the token cannot hold is refused instead.
+  const decimals = text.split(".")[1]?.length ?? 0;
+  if (value <= 0n || decimals > info.decimals)
+    throw new InputError("amount", `Enter a positive amount with at most ${info.decimals} decimals.`);
+  let memo: Hex;
+  try {
+    memo = toMemo(form.memo.trim());
+  } catch (error) {
+    if (error instanceof InvalidArgumentError) throw new InputError("memo", error.shortMessage);
+    throw error;
   }
-  pool.addEventListener("change", () => void loadTokens());
-  void loadTokens();
+  return { pool: getAddress(form.pool), token: info, value, memo, method: form.method };
+}
 
-  async function deposit(): Promise<void> {
-    clear(receiptBox);
-    const { wallet, client, account } = ctx.wallet.ready();
-    const poolAddress = getAddress(pool.value);
-    const custom = customToken.value.trim();
-    if (custom && !isAddress(custom)) {
-      customToken.setAttribute("aria-invalid", "true");
-      throw new TypeError("The token address is not an address.");
-    }
-    customToken.removeAttribute("aria-invalid");
-    const tokenAddress = getAddress(custom || token.value);
-    const info = await tokenInfo(client, tokenAddress);
-    let value: bigint;
-    try {
-      value = parseUnits(amountIn.value.trim(), info.decimals);
-      if (!/^\d+(\.\d+)?$/.test(amountIn.value.trim()) || value <= 0n) throw new Error();
-      amountIn.removeAttribute("aria-invalid");
-    } catch (error) {
-      amountIn.setAttribute("aria-invalid", "true");
-      throw new TypeError(`Enter a positive amount with at most ${info.decimals} decimals.`, {
-        cause: error,
-      });
-    }
-    let memoHex: Hex;
-    try {
-      memoHex = toMemo(memo.value);
-      memo.removeAttribute("aria-invalid");
-    } catch (error) {
-      memo.setAttribute("aria-invalid", "true");
-      throw new TypeError((error as Error).message, { cause: error });
-    }
-    const cb = (what: string) => ({
-      onPrompt: () => setStatus(status, "pending", "prompt", `Confirm ${what} in your wallet…`),
-      onPending: (hash: Hex) =>
-        setStatus(status, "pending", "pending", `Transaction pending (${what}): ${hash}`),
-    });
-    let receipt: TransactionReceipt;
-    if (tokenAddress === zeroAddress) {
-      receipt = await sendAndWait(
-        client,
-        () =>
-          wallet.writeContract({
-            address: poolAddress,
-            abi: royaltyPoolAbi,
-            functionName: "depositETH",
-            args: [memoHex],
-            value,
-            account,
-            chain: null,
-          }),
-        cb("the deposit"),
-      );
-    } else {
-      const usePermit =
-        (method.querySelector("input:checked") as HTMLInputElement | null)?.value === "permit";
-      if (usePermit) {
-        const [name, nonce, block] = await Promise.all([
-          client.readContract({ address: tokenAddress, abi: testERC20Abi, functionName: "name" }),
-          client.readContract({
-            address: tokenAddress,
-            abi: testERC20Abi,
-            functionName: "nonces",
-            args: [account],
-          }),
-          client.getBlock(),
-        ]);
-        const deadline = block.timestamp + 3600n;
-        setStatus(status, "pending", "prompt", "Sign the permit in your wallet…");
-        let signature: Hex;
-        try {
-          signature = await wallet.signTypedData({
-            account,
-            domain: { name, version: "1", chainId: ctx.chainId, verifyingContract: tokenAddress },
-            types: PERMIT_TYPES,
-            primaryType: "Permit",
-            message: { owner: account, spender: poolAddress, value, nonce, deadline },
-          });
-        } catch (error) {
-          if (isUserRejection(error))
-            throw new WalletError("REJECTED", "You rejected the permit signature in your wallet.", error);
-          throw error;
-        }
-        const { v, r, s } = hexToSignature(signature);
-        receipt = await sendAndWait(
-          client,
-          () =>
-            wallet.writeContract({
-              address: poolAddress,
-              abi: royaltyPoolAbi,
-              functionName: "depositWithPermit",
-              args: [tokenAddress, value, memoHex, deadline, Number(v), r, s],
-              account,
-              chain: null,
-            }),
-          cb("the deposit"),
-        );
-      } else {
-        const allowance = await client.readContract({
-          address: tokenAddress,
-          abi: testERC20Abi,
-          functionName: "allowance",
-          args: [account, poolAddress],
-        });
-        if (allowance < value) {
-          await sendAndWait(
-            client,
-            () =>
-              wallet.writeContract({
-                address: tokenAddress,
-                abi: testERC20Abi,
-                functionName: "approve",
-                args: [poolAddress, value],
-                account,
-                chain: null,
-              }),
-            cb(`the approval of ${amount(value, info.decimals, info.symbol)}`),
-          );
-        }
-        receipt = await sendAndWait(
-          client,
-          () =>
-            wallet.writeContract({
-              address: poolAddress,
-              abi: royaltyPoolAbi,
-              functionName: "deposit",
-              args: [tokenAddress, value, memoHex],
-              account,
-              chain: null,
-            }),
-          cb("the deposit"),
-        );
-      }
-    }
-    const events = parseEventLogs({ abi: royaltyPoolAbi, logs: receipt.logs, eventName: "Deposited" });
-    const ev = events[0]?.args as { amount?: bigint; scheduleId?: bigint } | undefined;
-    const credited = ev?.amount ?? value;
-    setStatus(status, "success", "deposited", `Deposited ${amount(credited, info.decimals, info.symbol)}.`);
-    clear(
-      receiptBox,
-      h("h2", {}, "Receipt"),
-      h(
-        "dl",
-        { class: "receipt" },
-        h("dt", {}, "Transaction"),
-        h("dd", {}, h("code", { id: "pay-tx" }, receipt.transactionHash)),
-        h("dt", {}, "Block"),
-        h("dd", {}, receipt.blockNumber.toString()),
-        h("dt", {}, "Credited"),
-        h(
-          "dd",
-          { id: "pay-credited", "data-amount": credited.toString() },
-          amount(credited, info.decimals, info.symbol),
-        ),
-        h("dt", {}, "Schedule pot"),
-        h(
-          "dd",
-          {},
-          ev?.scheduleId === undefined || ev.scheduleId === 0n
-            ? "unallocated (flows into the first schedule)"
-            : `#${ev.scheduleId}`,
-        ),
-        h("dt", {}, "Memo"),
-        h("dd", {}, memoText(memoHex) || "—"),
-        h("dt", {}, "Gas used"),
-        h("dd", {}, receipt.gasUsed.toString()),
-      ),
-    );
-    void loadStatement(poolAddress, account, receipt.transactionHash);
-  }
+export interface PayReceipt {
+  payer: Address;
+  pool: Address;
+  token: TokenInfo;
+  hash: Hash;
+  blockNumber: bigint;
+  gasUsed: bigint;
+  /** What the pool credited (less than the amount for fee-on-transfer tokens). */
+  credited: bigint;
+  /** 0 = the unallocated pot before the first schedule. */
+  scheduleId: bigint;
+  memo: Hex;
+  /** The approve transaction, when the allowance had to be raised. */
+  approvalHash: Hash | undefined;
+}
 
-  /** The payer's deposits as the server indexed them; waits (bounded) for the new one to be indexed. */
-  async function loadStatement(poolAddress: Address, payer: Address, txHash: Hex): Promise<void> {
-    clear(
-      statement,
-      h("p", { class: "hint", id: "pay-statement-wait" }, "Waiting for the server to index the deposit…"),
-    );
-    const path = `/v1/pools/${poolAddress}/deposits?payer=${payer}&limit=500`;
-    for (let attempt = 0; attempt < 120; attempt++) {
-      try {
-        const page = await get<{ deposits: Deposit[] }>(path);
-        if (page.deposits.some((d) => d.txHash.toLowerCase() === txHash.toLowerCase())) {
-          const reader = ctx.wallet.reader();
-          const rows = [];
-          for (const d of page.deposits) {
-            const t = await tokenInfo(reader, d.token);
-            rows.push([
-              d.blockTime
-                ? new Date(d.blockTime).toISOString().replace("T", " ").slice(0, 19)
-                : `block ${d.blockNumber}`,
-              t.symbol,
-              h("span", { class: "num" }, amount(BigInt(d.amount), t.decimals)),
-              memoText(d.memo) || "—",
-              d.scheduleId ? `#${d.scheduleId}` : "unallocated",
-              h("code", {}, shortHex(d.txHash)),
-            ]);
-          }
-          clear(
-            statement,
-            h("h2", {}, "Payer statement"),
-            table(
-              `Deposits by ${payer}`,
-              ["Time", "Token", "Amount", "Memo", "Pot", "Transaction"],
-              rows,
-              "statement",
-            ),
-            h(
-              "p",
-              {},
-              h("a", { href: `${path}&format=csv`, download: `deposits-${payer}.csv` }, "Download CSV"),
-            ),
-          );
-          return;
-        }
-      } catch {
-        clear(statement, h("p", { class: "hint" }, "This server does not serve payer statements."));
+const APPROVE = toFunctionSelector("approve(address,uint256)");
+
+/** Names what the wallet is asked for, so the user knows which of two prompts this is. */
+function payObserver(order: PayOrder, progress: Progress): TxObserver {
+  let what = "the deposit";
+  return {
+    onPrompt(request) {
+      if (request.method === "eth_signTypedData_v4") {
+        progress("prompt", "Sign the permit in your wallet…");
         return;
       }
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    clear(
-      statement,
-      h(
-        "p",
-        { class: "hint" },
-        "The server has not indexed the deposit yet; reload later for the statement.",
-      ),
-    );
-  }
+      what = request.data?.startsWith(APPROVE)
+        ? `the approval of ${amount(order.value, order.token.decimals, order.token.symbol)}`
+        : "the deposit";
+      progress("prompt", `Confirm ${what} in your wallet…`);
+    },
+    onPending: (hash) => progress("pending", `Transaction pending (${what}): ${hash}`),
+  };
+}
 
-  const form = h(
-    "form",
-    { class: "card", "aria-labelledby": "pay-form-h" },
-    h("h2", { id: "pay-form-h" }, "Deposit royalties"),
-    field("Pool", pool),
-    field("Token", token),
-    field("Or another token address", customToken, "Leave empty to use the token chosen above."),
-    field("Amount", amountIn, "In whole units of the token, e.g. 12.5"),
-    field(
-      "Memo",
-      memo,
-      "An invoice or product reference, kept on-chain with the deposit (at most 32 bytes).",
-    ),
-    method,
-    h("div", { class: "actions" }, submit),
-  );
-  form.addEventListener("submit", (e) => {
-    e.preventDefault();
-    submit.disabled = true;
-    deposit()
-      .catch((error: unknown) => {
-        if (error instanceof TypeError) setStatus(status, "error", "invalid", error.message);
-        else showError(status, error);
-      })
-      .finally(() => {
-        submit.disabled = false;
-      });
-  });
-  return h(
-    "section",
-    { "aria-labelledby": "pay-h" },
-    h("h1", { id: "pay-h" }, "Pay"),
-    h(
-      "p",
-      { class: "lead" },
-      "Deposit royalties into a pool. The money streams to contributors by the pool's current share table.",
-    ),
-    form,
-    status,
-    receiptBox,
-    statement,
-  );
+/** Deposits as the form says; the SDK simulates each transaction first and decodes reverts. */
+export async function pay(wallet: Wallet, form: PayForm, progress: Progress): Promise<PayReceipt> {
+  const { client } = wallet.ready();
+  const order = await readPayForm(form, (address) => tokenInfo(client, address));
+  const { wallet: signer, account } = wallet.ready(payObserver(order, progress));
+  const { pool, token, value, memo } = order;
+  const result =
+    token.address === zeroAddress
+      ? { ...(await depositETH(signer, { pool, value, memo })), approvalHash: undefined }
+      : order.method === "permit"
+        ? {
+            ...(await depositWithPermit(signer, { pool, token: token.address, amount: value, memo })),
+            approvalHash: undefined,
+          }
+        : await deposit(signer, { pool, token: token.address, amount: value, memo });
+  return {
+    payer: account,
+    pool,
+    token,
+    hash: result.hash,
+    blockNumber: result.receipt.blockNumber,
+    gasUsed: result.receipt.gasUsed,
+    credited: result.credited,
+    scheduleId: result.scheduleId,
+    memo,
+    approvalHash: result.approvalHash,
+  };
+}
+
+/** The pool's tokens other than ETH, as the server saw them deposited. */
+export async function poolTokens(api: Api, wallet: Wallet, pool: Address): Promise<TokenInfo[]> {
+  const detail = await api.get<{ balances: { token: string }[] }>(`/v1/pools/${pool}`);
+  const reader = wallet.reader();
+  const tokens: TokenInfo[] = [];
+  for (const b of detail.balances) {
+    if (getAddress(b.token) !== zeroAddress) tokens.push(await tokenInfo(reader, b.token));
+  }
+  return tokens;
+}
+
+export type Statement =
+  | { status: "ready"; path: string; deposits: (Deposit & { tokenInfo: TokenInfo })[] }
+  | { status: "unsupported" }
+  | { status: "not-indexed" };
+
+/**
+ * The payer's deposits as the server indexed them; waits (bounded) until it holds `txHash`.
+ * "unsupported": the server has no such list; "not-indexed": it has not caught up in time.
+ */
+export async function payerStatement(
+  api: Api,
+  wallet: Wallet,
+  receipt: Pick<PayReceipt, "pool" | "payer" | "hash">,
+  wait: { attempts: number; intervalMs: number } = { attempts: 120, intervalMs: 500 },
+): Promise<Statement> {
+  const path = `/v1/pools/${receipt.pool}/deposits?payer=${receipt.payer}&limit=500`;
+  for (let attempt = 0; attempt < wait.attempts; attempt++) {
+    let page: { deposits: Deposit[] };
+    try {
+      page = await api.get<{ deposits: Deposit[] }>(path);
+    } catch {
+      return { status: "unsupported" };
+    }
+    if (page.deposits.some((d) => d.txHash.toLowerCase() === receipt.hash.toLowerCase())) {
+      const reader = wallet.reader();
+      const deposits = [];
+      for (const d of page.deposits) deposits.push({ ...d, tokenInfo: await tokenInfo(reader, d.token) });
+      return { status: "ready", path, deposits };
+    }
+    await new Promise((r) => setTimeout(r, wait.intervalMs));
+  }
+  return { status: "not-indexed" };
 }

@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-// Small DOM helpers: elements, status regions, money formatting and hand-rolled SVG charts.
-import { formatUnits } from "viem";
+// Small DOM helpers: elements, status regions, the pool picker, failures, and hand-rolled SVG charts.
+import type { Pool } from "./api.ts";
+import { describeError } from "./errors.ts";
 
 type Child = Node | string | number | bigint | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | EventListener | undefined>;
@@ -49,24 +50,6 @@ export function setStatus(el: HTMLElement, kind: StatusKind, state: string, ...t
   el.className = `status status-${kind}`;
   el.setAttribute("role", kind === "error" ? "alert" : "status");
   clear(el, ...text);
-}
-
-export function shortHex(value: string, chars = 6): string {
-  return value.length <= 2 + chars * 2 ? value : `${value.slice(0, 2 + chars)}…${value.slice(-chars)}`;
-}
-
-/** A base-unit amount as a decimal string with thousands separators in the integer part. */
-export function amount(value: bigint, decimals: number, symbol?: string): string {
-  const [int = "0", frac] = formatUnits(value, decimals).split(".");
-  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `${grouped}${frac ? `.${frac}` : ""}${symbol ? ` ${symbol}` : ""}`;
-}
-
-/** shares / total as a percentage with 4 decimals, exact (bigint arithmetic). */
-export function percent(shares: bigint, total: bigint): string {
-  if (total === 0n) return "0 %";
-  const scaled = (shares * 1_000_000n) / total; // hundredths of a thousandth of a percent
-  return `${formatUnits(scaled, 4)} %`;
 }
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -198,10 +181,16 @@ export function field(label: string, control: HTMLElement, hint?: string): HTMLD
   return h("div", { class: "field" }, h("label", { for: id }, label), control, hintEl);
 }
 
-/** Standard base64 of bytes (btoa takes a binary string; built in chunks for big files). */
-export function toBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000)
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
+export function poolSelect(pools: readonly Pool[], id: string): HTMLSelectElement {
+  const select = h("select", { id, name: "pool" });
+  for (const p of pools)
+    select.append(h("option", { value: p.address }, `${p.name} (${p.address.slice(0, 10)}…)`));
+  if (pools.length === 0) select.append(h("option", { value: "" }, "No pools registered on this server"));
+  return select;
+}
+
+/** Shows a failure in a status box in plain words, with the state the tests and styles key on. */
+export function showError(box: HTMLElement, error: unknown): void {
+  const problem = describeError(error);
+  setStatus(box, problem.kind, problem.state, problem.message);
 }

@@ -3,13 +3,15 @@
 // The connected EIP-1193 wallet: accounts, chain, typed errors, and viem clients over it.
 import {
   type Address,
+  type Chain,
   type Hash,
+  type Hex,
   type PublicClient,
-  type TransactionReceipt,
   type WalletClient,
   createPublicClient,
   createWalletClient,
   custom,
+  defineChain,
   getAddress,
 } from "viem";
 
@@ -25,7 +27,7 @@ declare global {
 }
 
 /** Stable codes for what a user can run into with a wallet. */
-export type WalletErrorCode = "NO_WALLET" | "WRONG_NETWORK" | "REJECTED" | "NOT_CONNECTED" | "TX_FAILED";
+export type WalletErrorCode = "NO_WALLET" | "WRONG_NETWORK" | "REJECTED" | "NOT_CONNECTED";
 
 export class WalletError extends Error {
   constructor(
@@ -69,10 +71,14 @@ export class Wallet {
   chainId: number | undefined;
   private readonly listeners = new Set<Listener>();
 
-  constructor(readonly expectedChainId: number) {}
+  /** `provider`: the injected wallet (window.ethereum); tests pass a node's EIP-1193 provider. */
+  constructor(
+    readonly expectedChainId: number,
+    private readonly injected: () => Eip1193Provider | undefined = () => globalThis.window?.ethereum,
+  ) {}
 
   get provider(): Eip1193Provider | undefined {
-    return window.ethereum;
+    return this.injected();
   }
 
   get state(): "no-wallet" | "disconnected" | "wrong-network" | "ready" {
@@ -137,8 +143,11 @@ export class Wallet {
     this.emit();
   }
 
-  /** Throws the state's error unless the wallet is connected to the expected chain. */
-  ready(): { account: Address; wallet: WalletClient; client: PublicClient } {
+  /**
+   * Throws the state's error unless the wallet is connected to the expected chain. The wallet client
+   * is what the SDK's actions take; `observer` hears each prompt and each sent transaction.
+   */
+  ready(observer?: TxObserver): Ready {
     const p = this.provider;
     if (!p) throw new WalletError("NO_WALLET", "No wallet found: install or unlock an Ethereum wallet.");
     if (!this.account) throw new WalletError("NOT_CONNECTED", "Connect your wallet first.");
@@ -148,48 +157,96 @@ export class Wallet {
         `Your wallet is on chain ${this.chainId}; this server serves chain ${this.expectedChainId}. Switch networks in your wallet.`,
       );
     }
-    const transport = custom(p);
-    return {
-      account: this.account,
-      wallet: createWalletClient({ account: this.account, transport }),
-      client: createPublicClient({ transport, pollingInterval: 250 }),
-    };
+    return walletClients(p, this.expectedChainId, this.account, observer);
   }
 
   /** Read-only client over the wallet (the page reaches no RPC of its own). */
   reader(): PublicClient | undefined {
     const p = this.provider;
     if (!p || this.chainId !== this.expectedChainId) return undefined;
-    return createPublicClient({ transport: custom(p), pollingInterval: 250 });
+    return createPublicClient({
+      chain: pageChain(this.expectedChainId),
+      transport: custom(p),
+      pollingInterval: 250,
+    });
   }
 }
 
-export interface TxCallbacks {
+export interface Ready {
+  account: Address;
+  wallet: WalletClient;
+  client: PublicClient;
+}
+
+/** What the wallet is asked to sign or send. */
+export interface WalletRequest {
+  method: "eth_sendTransaction" | "eth_signTypedData_v4";
+  /** For transactions: the target and calldata (the first 4 bytes name the function). */
+  to?: Address | undefined;
+  data?: Hex | undefined;
+}
+
+/** Hears the wallet's prompts and the hashes of sent transactions, so pages can show both states. */
+export interface TxObserver {
   /** The wallet is asking the user. */
-  onPrompt(): void;
+  onPrompt(request: WalletRequest): void;
   /** Sent; waiting to be mined. */
   onPending(hash: Hash): void;
 }
 
-/** Sends through the wallet and waits; rejection and revert become WalletErrors with codes. */
-export async function sendAndWait(
-  client: PublicClient,
-  send: () => Promise<Hash>,
-  cb: TxCallbacks,
-): Promise<TransactionReceipt> {
-  cb.onPrompt();
-  let hash: Hash;
-  try {
-    hash = await send();
-  } catch (error) {
-    if (isUserRejection(error))
-      throw new WalletError("REJECTED", "You rejected the transaction in your wallet.", error);
-    throw new WalletError("TX_FAILED", `The transaction could not be sent: ${errorMessage(error)}`, error);
-  }
-  cb.onPending(hash);
-  const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 250 });
-  if (receipt.status !== "success") {
-    throw new WalletError("TX_FAILED", `The transaction ${hash} reverted in block ${receipt.blockNumber}.`);
-  }
-  return receipt;
+/** What a controller reports while it waits for the wallet: "prompt" (asking the user), "pending" (sent). */
+export type Progress = (state: "prompt" | "pending", text: string) => void;
+
+/** An observer for a single transaction or signature, named `what` ("the claim"). */
+export function progressOf(progress: Progress, what: string): TxObserver {
+  return {
+    onPrompt: (request) =>
+      progress(
+        "prompt",
+        request.method === "eth_signTypedData_v4"
+          ? `Sign ${what} in your wallet…`
+          : `Confirm ${what} in your wallet…`,
+      ),
+    onPending: (hash) => progress("pending", `Transaction pending: ${hash}`),
+  };
+}
+
+/** The server's chain as viem needs it to send; RPC goes through the wallet only. */
+function pageChain(id: number): Chain {
+  return defineChain({
+    id,
+    name: `chain ${id}`,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [] } },
+  });
+}
+
+/** viem clients over an EIP-1193 provider; with an observer, prompts and sent hashes are reported. */
+export function walletClients(
+  provider: Eip1193Provider,
+  chainId: number,
+  account: Address,
+  observer?: TxObserver,
+): Ready {
+  const observed: Eip1193Provider = observer
+    ? {
+        async request(args) {
+          const method = args.method;
+          if (method !== "eth_sendTransaction" && method !== "eth_signTypedData_v4")
+            return provider.request(args);
+          const tx =
+            method === "eth_sendTransaction" ? (args.params as { to?: Address; data?: Hex }[])[0] : {};
+          observer.onPrompt({ method, to: tx?.to, data: tx?.data });
+          const result = await provider.request(args);
+          if (method === "eth_sendTransaction") observer.onPending(result as Hash);
+          return result;
+        },
+      }
+    : provider;
+  const chain = pageChain(chainId);
+  return {
+    account,
+    wallet: createWalletClient({ account, chain, transport: custom(observed), pollingInterval: 250 }),
+    client: createPublicClient({ chain, transport: custom(provider), pollingInterval: 250 }),
+  };
 }

@@ -1,0 +1,157 @@
+// The Admin page's controller on a real chain and server: policy versions with the server's field
+// errors, a run on uploaded inputs and its what-if, publishing and revoking through the SDK, the
+// pending schedule's countdown on chain time; a wallet without the role fails in plain words.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+
+import {
+  countdownText,
+  fieldRange,
+  formatDuration,
+  latestPolicy,
+  pendingSchedule,
+  previewRun,
+  publishRun,
+  revokePending,
+  savePolicy,
+  signedPercent,
+  startRun,
+} from "../src/app/admin.ts";
+import { ApiError } from "../src/app/api.ts";
+import { InputError, describeError } from "../src/app/errors.ts";
+import { IDENTITY, LOCKFILE, fundingManifest } from "./fixtures.ts";
+import {
+  ACTIVATION_DELAY,
+  ADMIN,
+  CLAIMER,
+  DEFAULT_POLICY,
+  STRANGER,
+  type World,
+  startWorld,
+} from "./world.ts";
+
+describe("Admin: pure helpers", () => {
+  it("finds a server field path in the JSON text, nested keys after their parents", () => {
+    const text = JSON.stringify({ default: 1, keep: { default: 2, list: [{ default: 3 }] } }, null, 2);
+    const r = fieldRange(text, "body.document.keep.default")!;
+    assert.equal(text.slice(r.start, r.end), '"default"');
+    assert.ok(text.slice(0, r.start).includes('"keep"'), "the default inside keep, not the first one");
+    const inList = fieldRange(text, "body.document.keep.list.0.default")!;
+    assert.ok(inList.start > r.start && text.slice(0, inList.start).includes('"list"'));
+    assert.equal(fieldRange(text, "body.document.nowhere"), undefined);
+    assert.equal(fieldRange(text, "body.document"), undefined);
+  });
+
+  it("says durations, signed changes and the countdown on chain time", () => {
+    assert.equal(formatDuration(3599), "0h 59m 59s");
+    assert.equal(formatDuration(90_061), "25h 01m 01s");
+    assert.equal(signedPercent(-(10n ** 17n)), "−10 %");
+    assert.equal(signedPercent(25n * 10n ** 14n), "+0.25 %");
+    // The chain runs an hour ahead of the browser's clock.
+    const p = { scheduleId: 7n, activatesAt: 10_000n + 3600n + 120n, offset: 3600 };
+    assert.equal(
+      countdownText(p, 10_000_000),
+      "Schedule #7 activates in 0h 02m 00s unless a guardian revokes it.",
+    );
+    assert.equal(countdownText(p, 10_120_000), "Schedule #7 is active now.");
+  });
+});
+
+describe("Admin: policy, run, publish and revoke on a real chain and server", () => {
+  let world: World;
+
+  before(async () => {
+    world = await startWorld();
+  });
+  after(async () => {
+    await world?.close();
+  });
+
+  it("saves a policy: bad JSON and the server's field errors name the field; a rejected signature saves nothing", async () => {
+    const admin = await world.wallet(ADMIN);
+    assert.equal(await latestPolicy(world.api, "default"), undefined);
+    const input = { name: "default", text: DEFAULT_POLICY, note: "", latest: undefined };
+
+    await assert.rejects(savePolicy(world.api, admin, { ...input, text: "{ nope" }), (e) => {
+      assert.ok(e instanceof InputError && e.field === "document");
+      return true;
+    });
+    const bad = JSON.parse(DEFAULT_POLICY) as { keep: { default: number } };
+    bad.keep.default = 2;
+    await assert.rejects(savePolicy(world.api, admin, { ...input, text: JSON.stringify(bad) }), (e) => {
+      assert.ok(e instanceof ApiError);
+      assert.deepEqual(
+        e.issues.map((i) => i.path),
+        ["body.document.keep.default"],
+      );
+      return true;
+    });
+    let rejecting = false;
+    const reluctant = await world.wallet(ADMIN, { reject: () => rejecting });
+    rejecting = true;
+    const refused = await savePolicy(world.api, reluctant, input).catch((e: unknown) => e);
+    assert.equal(describeError(refused).state, "rejected");
+    assert.equal(await latestPolicy(world.api, "default"), undefined);
+
+    const saved = await savePolicy(world.api, admin, { ...input, note: "first" });
+    assert.equal(saved.version, 1);
+    assert.deepEqual(await latestPolicy(world.api, "default"), saved);
+  });
+
+  it("runs the policy on uploaded files, previews it, publishes it, counts down, revokes it and publishes again", async () => {
+    const admin = await world.wallet(ADMIN);
+    const policy = await latestPolicy(world.api, "default");
+    const files = [
+      { name: "package-lock.json", type: "application/json", bytes: new TextEncoder().encode(LOCKFILE) },
+      { name: "FUNDING.json", type: "", bytes: new TextEncoder().encode(fundingManifest(CLAIMER)) },
+    ];
+    await assert.rejects(startRun(world.api, admin, { policy: undefined, pool: world.pool, files }), {
+      field: "policy",
+    });
+    await assert.rejects(startRun(world.api, admin, { policy, pool: world.pool, files: [] }), {
+      field: "files",
+    });
+
+    const run = await startRun(world.api, admin, { policy, pool: world.pool, files });
+    assert.equal(run.recipientCount, 2);
+    assert.ok(run.report?.held?.largest.some((c) => c.component === "pkg:npm/tiny-json@2.0.1"));
+    const preview = await previewRun(world.api, run.id);
+    assert.equal(preview.kind, "first", "no active schedule to compare with");
+    assert.equal(preview.kind === "first" && preview.largest[0]?.identity, IDENTITY);
+
+    const steps: string[] = [];
+    const progress = (state: string) => steps.push(state);
+    const published = await publishRun(admin, world.pool, run, world.server.url, progress);
+    assert.equal(published.scheduleId, 1n);
+    assert.deepEqual(steps, ["prompt", "pending"]);
+    const pending = await pendingSchedule(admin, world.pool);
+    assert.equal(pending?.scheduleId, 1n);
+    assert.equal(pending?.activatesAt, published.activatesAt);
+    assert.match(countdownText(pending!, Date.now()), /^Schedule #1 activates in (0h 59m|1h 00m)/);
+
+    // A wallet without the guardian role: the simulation fails, the wallet is never asked.
+    steps.length = 0;
+    const stranger = await world.wallet(STRANGER);
+    const refused = await revokePending(stranger, world.pool, 1n, progress).catch((e: unknown) => e);
+    assert.deepEqual(describeError(refused), {
+      kind: "error",
+      state: "failed",
+      message: "Your wallet does not hold the role this needs on the pool.",
+    });
+    assert.deepEqual(steps, []);
+    assert.equal((await pendingSchedule(admin, world.pool))?.scheduleId, 1n);
+
+    await revokePending(admin, world.pool, 1n, progress);
+    assert.equal(await pendingSchedule(admin, world.pool), undefined);
+    const again = await publishRun(admin, world.pool, run, world.server.url, () => undefined);
+    assert.equal(again.scheduleId, 2n);
+
+    // Once it is active, a new run is compared with it.
+    await world.advance(ACTIVATION_DELAY + 1);
+    await world.catchUp();
+    const next = await startRun(world.api, admin, { policy, pool: world.pool, files: files.slice(0, 1) });
+    const diff = await previewRun(world.api, next.id);
+    assert.equal(diff.kind, "diff");
+    assert.ok(diff.kind === "diff" && diff.diff.summary.removed + diff.diff.summary.changed > 0);
+  });
+});
