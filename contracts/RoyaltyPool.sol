@@ -664,9 +664,15 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
         uint256 shares,
         address token
     ) private returns (uint256 amount) {
-        Pot memory pot = _pots[potKey][token];
-        uint256 deposited = pot.deposited;
-        uint256 potClaimed = pot.claimed;
+        // The slot is hashed once and read and written as one word (`deposited` in the low 128 bits), as in
+        // `_credit`: the struct copies the compiler makes hash it twice and cost a few hundred gas more.
+        Pot storage pot = _pots[potKey][token];
+        uint256 word;
+        assembly ("memory-safe") {
+            word := sload(pot.slot)
+        }
+        uint256 deposited = word & type(uint128).max;
+        uint256 potClaimed = word >> 128;
         if (potClaimed > deposited) {
             if (potClaimed == _WARM_MARK) return 0; // warmed, nothing deposited yet
             revert RoyaltyPoolPotSwept(scheduleId, token);
@@ -683,8 +689,10 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
         // Holds for every consistent table; protects the other schedules' money from an inconsistent one.
         if (newClaimed > deposited) revert RoyaltyPoolPotExceeded(scheduleId, token, amount);
         _claimed[key] = entitled;
-        // Whole-slot write (no re-read); newClaimed <= deposited < 2^128.
-        _pots[potKey][token] = Pot(uint128(deposited), uint128(newClaimed));
+        // newClaimed <= deposited < 2^128.
+        assembly ("memory-safe") {
+            sstore(pot.slot, or(shl(128, newClaimed), deposited))
+        }
     }
 
     /// @dev Same result as OpenZeppelin `MerkleProof.processProofCalldata` (sorted pairs: `a < b ? keccak(a, b)
@@ -695,17 +703,26 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
         assembly ("memory-safe") {
             computed := leaf
             let ptr := proof.offset
-            for {
-                let end := add(ptr, shl(5, proof.length))
-            } lt(ptr, end) {
-                ptr := add(ptr, 0x20)
-            } {
-                let sibling := calldataload(ptr)
+            let end := add(ptr, shl(5, proof.length))
+            // Two levels per turn (one test and one jump for both); an odd level first.
+            if and(proof.length, 1) {
                 // Smaller word first: computed goes to 0x20 when it is the larger one.
-                let at := shl(5, gt(computed, sibling))
+                let at := shl(5, gt(computed, calldataload(ptr)))
                 mstore(at, computed)
-                mstore(xor(at, 0x20), sibling)
+                mstore(xor(at, 0x20), calldataload(ptr))
                 computed := keccak256(0x00, 0x40)
+                ptr := add(ptr, 0x20)
+            }
+            for {} lt(ptr, end) {} {
+                let at := shl(5, gt(computed, calldataload(ptr)))
+                mstore(at, computed)
+                mstore(xor(at, 0x20), calldataload(ptr))
+                computed := keccak256(0x00, 0x40)
+                at := shl(5, gt(computed, calldataload(add(ptr, 0x20))))
+                mstore(at, computed)
+                mstore(xor(at, 0x20), calldataload(add(ptr, 0x20)))
+                computed := keccak256(0x00, 0x40)
+                ptr := add(ptr, 0x40)
             }
         }
     }
@@ -752,10 +769,29 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
     }
 
     /// @dev The payee of `accountId`, whether the registry has a rebind of it pending and from when it is payable.
-    function _resolvePayee(bytes32 accountId) private view returns (address, bool, uint256) {
+    function _resolvePayee(
+        bytes32 accountId
+    ) private view returns (address payee, bool rebindPending, uint256 payableFrom) {
         // An accountId whose top 12 bytes are zero is an address and is paid directly.
         if (uint256(accountId) >> 160 == 0) return (address(uint160(uint256(accountId))), false, 0);
-        return IIdentityRegistry(_registry()).bindingOf(accountId);
+        address registry_ = _registry();
+        bytes4 selector = IIdentityRegistry.bindingOf.selector;
+        // `IIdentityRegistry(registry_).bindingOf(accountId)` with the three fixed-size words read straight from
+        // free memory (not allocated): the compiled call also checks the code size and decodes through memory
+        // it allocates, several hundred gas on every identity claim.
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, selector)
+            mstore(add(m, 0x04), accountId)
+            // Arguments run right to left: the call happens before returndatasize is read.
+            if iszero(and(gt(returndatasize(), 0x5f), staticcall(gas(), registry_, m, 0x24, m, 0x60))) {
+                returndatacopy(m, 0, returndatasize())
+                revert(m, returndatasize())
+            }
+            payee := and(mload(m), 0xffffffffffffffffffffffffffffffffffffffff)
+            rebindPending := iszero(iszero(mload(add(m, 0x20))))
+            payableFrom := mload(add(m, 0x40))
+        }
     }
 
     /// @dev The registry, an immutable argument the factory appends to the clone's code (20 bytes after the
