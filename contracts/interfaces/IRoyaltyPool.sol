@@ -77,6 +77,11 @@ interface IRoyaltyPool {
     error RoyaltyPoolAmountZero();
     /// @notice `deposit` was given `address(0)`; ETH goes through `depositETH`.
     error RoyaltyPoolInvalidToken(address token);
+    /// @notice The pool accepts only the ERC-20s listed at its creation (`allowedTokens`) and `token` is not one.
+    error RoyaltyPoolTokenNotAllowed(address token);
+    /// @notice The token list at creation has more than MAX_ALLOWED_TOKENS entries, or entry `index` is
+    /// address(0) or repeats an earlier one.
+    error RoyaltyPoolInvalidTokenList(uint256 index, address token);
     /// @notice Deposits are paused by a GUARDIAN or the admin.
     error RoyaltyPoolDepositsPaused();
     /// @notice Crediting `amount` would take the pot of (schedule, token) above 2^128 - 1.
@@ -135,6 +140,10 @@ interface IRoyaltyPool {
         uint32 activationDelay,
         uint32 claimWindow
     );
+
+    /// @notice The pool accepts deposits (and `sync`) of these ERC-20s only, and ETH (emitted once, at
+    /// initialization, only for a non-empty list: without it every token is accepted).
+    event TokensAllowed(address[] tokens);
 
     /// @notice `amount` of `token` was credited to the pot of `scheduleId` (0 = unallocated, waiting for the
     /// first schedule). `amount` is what the pool actually received.
@@ -434,6 +443,18 @@ interface IRoyaltyPool {
 
     /// @notice The identity registry that maps identity accountIds to payees.
     function registry() external view returns (address);
+
+    /// @notice Most ERC-20s a pool's token list may hold (each adds a comparison to every ERC-20 deposit).
+    // solhint-disable-next-line func-name-mixedcase
+    function MAX_ALLOWED_TOKENS() external view returns (uint256);
+
+    /// @notice The ERC-20s this pool accepts, fixed at creation (`PoolFactory.createPoolWithTokens`); empty means
+    /// every ERC-20. ETH is always accepted. Deposits and `sync` of any other token revert
+    /// (`RoyaltyPoolTokenNotAllowed`), so a hostile token cannot make the pool emit `Deposited` or `Synced`.
+    function allowedTokens() external view returns (address[] memory);
+
+    /// @notice Whether deposits of `token` are accepted (address(0), ETH, always is).
+    function isTokenAllowed(address token) external view returns (bool);
 
     /// @notice Lower bound of `activationDelay` (1 hour): the least time guardians get to revoke a proposal.
     // solhint-disable-next-line func-name-mixedcase

@@ -48,6 +48,9 @@ type PoolMethod =
   | "admin"
   | "pendingAdmin"
   | "registry"
+  | "allowedTokens"
+  | "isTokenAllowed"
+  | "MAX_ALLOWED_TOKENS"
   | "activationDelay"
   | "claimWindow"
   | "paused"
@@ -59,7 +62,13 @@ type PoolMethod =
 export type Pool = Contract & Record<PoolMethod, BaseContractMethod>;
 export type Factory = Contract &
   Record<
-    "createPool" | "createPoolDeterministic" | "predictPoolAddress" | "implementation",
+    | "createPool"
+    | "createPoolDeterministic"
+    | "predictPoolAddress"
+    | "createPoolWithTokens"
+    | "createPoolDeterministicWithTokens"
+    | "predictPoolAddressWithTokens"
+    | "implementation",
     BaseContractMethod
   >;
 export type Token = Contract &
@@ -116,13 +125,19 @@ export function by<T extends Contract>(contract: T, signer: Signer): T {
   return contract.connect(signer) as T;
 }
 
-/** Creates a pool through `factory` and returns it with the creation receipt. */
+/**
+ * Creates a pool through `factory` and returns it with the creation receipt; with `tokens`, a pool that
+ * accepts deposits of those ERC-20s only (`createPoolWithTokens`).
+ */
 export async function createPool(
   ethers: HardhatEthers,
   factory: Factory,
   config: PoolConfig,
+  tokens?: string[],
 ): Promise<{ pool: Pool; receipt: ContractTransactionReceipt }> {
-  const tx = await factory.createPool(config);
+  const tx = await (tokens === undefined
+    ? factory.createPool(config)
+    : factory.createPoolWithTokens(config, tokens));
   const receipt = (await tx.wait()) as ContractTransactionReceipt;
   const event = receipt.logs.find(
     (l): l is EventLog => "fragment" in l && (l as EventLog).fragment.name === "PoolCreated",
