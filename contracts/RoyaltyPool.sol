@@ -15,8 +15,10 @@ import {IRoyaltyPool} from "./interfaces/IRoyaltyPool.sol";
 /// @notice Takes royalty deposits and lets the accounts of activated share tables pull their part.
 /// @dev Deployed once as a locked implementation and used through EIP-1167 clones made by `PoolFactory`.
 /// Storage is laid out for the hot paths: a deposit reads one header slot and writes one pot slot; a claim reads
-/// two schedule slots, then one pot slot and one claimed slot per token. No per-token running total is kept, so
-/// `sync` and `reserveOf` add up the pots of every schedule instead (one storage read per schedule ever proposed).
+/// two schedule slots, then one pot slot and one claimed slot per token. No per-token running total is written by
+/// deposits or by claims of the current schedule; `sync` folds the pots of schedules that can no longer take
+/// deposits into a per-token total (`_folded`) once, so `sync` and `reserveOf` read only the pots of the schedules
+/// since the token's last fold.
 contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -49,6 +51,14 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
         uint40 supersededAt;
         bool revoked;
         bool genesisPot;
+    }
+
+    /// @dev One slot per token: the remainder (deposited - claimed) of the token's pots of every schedule below
+    /// `upTo`, summed once by `_fold`. Those schedules are superseded (or revoked) and never take deposits again;
+    /// claims and sweeps of them subtract what they take. Sums of pots below 2^128 each: uint216 cannot overflow.
+    struct Folded {
+        uint216 remainder;
+        uint40 upTo;
     }
 
     /// @dev One slot per (pot key, token). A swept pot is marked (0, 2^128 - 1), a warmed empty pot (0, 2^128 - 2):
@@ -84,7 +94,7 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
     uint256 private constant _ETH_PAYOUT_GAS = 300_000;
 
     /// @inheritdoc IRoyaltyPool
-    uint256 public constant MAX_ALLOWED_TOKENS = 32;
+    uint256 public constant MAX_TOKENS = 32;
     /// @dev Where the clone's immutable arguments start: after the 45-byte EIP-1167 proxy, the registry
     /// (20 bytes), then the allowed tokens (one 32-byte word each, left-padded as `abi.encodePacked` pads array
     /// elements; none means every token).
@@ -111,6 +121,8 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
     mapping(bytes32 changeKey => uint256 executableAt) private _roleChanges;
     /// @dev Time from which `_pendingAdmin` may accept the admin role.
     uint256 private _adminAcceptableAt;
+    /// @dev Per token, the folded remainder of the pots of schedules that take no more deposits (see `Folded`).
+    mapping(address token => Folded) private _folded;
 
     // ---------------------------------------------------------------- constructor
 
@@ -198,7 +210,7 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
         if (!_isAllowed(token)) revert RoyaltyPoolTokenNotAllowed(token);
         uint256 balance =
             token == address(0) ? address(this).balance : IERC20(token).balanceOf(address(this));
-        uint256 accounted = _outstanding(h, token);
+        uint256 accounted = _outstanding(h, token, _fold(h, token, type(uint256).max));
         if (balance <= accounted) revert RoyaltyPoolNothingToSync(token);
         uint256 amount;
         unchecked {
@@ -207,6 +219,11 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
         uint256 scheduleId = _current(h);
         _credit(h, scheduleId, token, amount);
         emit Synced(msg.sender, token, scheduleId, amount);
+    }
+
+    /// @inheritdoc IRoyaltyPool
+    function foldPotsOf(address token, uint256 maxSchedules) external nonReentrant {
+        _fold(_header, token, maxSchedules);
     }
 
     /// @inheritdoc IRoyaltyPool
@@ -351,12 +368,16 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
                 lastAccount = accountId;
             }
             uint256 potKey = _potKey(scheduleId, m);
+            // Superseded by an activated schedule: its pots may be folded. The current schedule's never are, so
+            // its claims (the common case) read nothing more.
+            bool closed = m.supersededAt != 0 && block.timestamp >= m.supersededAt;
 
             address[] calldata tokens = req.tokens;
             for (uint256 j; j < tokens.length; ++j) {
                 address token = tokens[j];
                 uint256 amount = _claimOne(scheduleId, potKey, m.totalShares, accountId, shares, token);
                 if (amount == 0) continue;
+                if (closed) _unfold(scheduleId, token, amount);
                 emit Claimed(accountId, payee, token, scheduleId, amount);
                 PayoutBook.add(book, payee, token, amount);
             }
@@ -412,7 +433,7 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
 
     /// @inheritdoc IRoyaltyPool
     function reserveOf(address token) external view returns (uint256) {
-        return _outstanding(_header, token);
+        return _outstanding(_header, token, _folded[token]);
     }
 
     /// @inheritdoc IRoyaltyPool
@@ -458,6 +479,8 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
         // and emit no `Swept(0)` for indexers to show.
         if (remainder == 0) revert RoyaltyPoolNothingToSweep(scheduleId, token);
         _pots[fromKey][token] = Pot(0, _SWEPT_MARK);
+        // Superseded, so possibly folded; the current schedule it goes to never is.
+        _unfold(scheduleId, token, remainder);
         Header memory h = _header;
         // The superseding schedule has activated (now >= supersededAt), so the current one is not `scheduleId`.
         uint256 into = _current(h);
@@ -584,8 +607,8 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IRoyaltyPool
-    function allowedTokens() external view returns (address[] memory) {
-        return _allowedTokens();
+    function tokenAllowlist() external view returns (address[] memory) {
+        return _tokenAllowlist();
     }
 
     /// @inheritdoc IRoyaltyPool
@@ -750,16 +773,53 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Credited and not yet claimed, over every pot of `token`: key 0 (unallocated, later the genesis
-    /// schedule's) and every other schedule's. Revoked schedules' pots are empty; swept ones count as empty.
-    function _outstanding(Header memory h, address token) private view returns (uint256 total) {
-        total = _remainder(_pots[0][token]);
+    /// @dev Credited and not yet claimed, over every pot of `token`: the folded total of the schedules below
+    /// `f.upTo`, then key 0 (unallocated, later the genesis schedule's) unless folded and every later schedule's.
+    /// Revoked schedules' pots are empty; swept ones count as empty.
+    function _outstanding(
+        Header memory h,
+        address token,
+        Folded memory f
+    ) private view returns (uint256 total) {
+        total = f.remainder;
         if (token == address(0)) total += _ethOwedTotal;
-        uint256 count = h.count;
+        uint256 from = f.upTo == 0 ? 1 : f.upTo;
         uint256 genesis = h.genesis;
-        for (uint256 id = 1; id <= count; ++id) {
+        if (genesis == 0 || genesis >= from) total += _remainder(_pots[0][token]);
+        uint256 count = h.count;
+        for (uint256 id = from; id <= count; ++id) {
             if (id != genesis) total += _remainder(_pots[id][token]);
         }
+    }
+
+    /// @dev Adds to `_folded[token]` the pots of up to `maxSchedules` schedules below the current one not yet
+    /// folded, and returns the new state. Each schedule is folded once per token, so the reads a `sync` saves
+    /// later are paid once; `foldPotsOf` catches up a long backlog in parts.
+    function _fold(
+        Header memory h,
+        address token,
+        uint256 maxSchedules
+    ) private returns (Folded memory f) {
+        f = _folded[token];
+        uint256 from = f.upTo == 0 ? 1 : f.upTo;
+        uint256 bound = _current(h);
+        if (from >= bound) return f;
+        if (bound - from > maxSchedules) bound = from + maxSchedules;
+        if (from == bound) return f;
+        uint256 total = f.remainder;
+        uint256 genesis = h.genesis;
+        for (uint256 id = from; id < bound; ++id) {
+            total += _remainder(_pots[id == genesis ? 0 : id][token]);
+        }
+        f = Folded(uint216(total), uint40(bound));
+        _folded[token] = f;
+        emit PotsFolded(token, bound, total);
+    }
+
+    /// @dev `amount` left the pots of superseded schedule `scheduleId`: out of the folded total too if folded.
+    function _unfold(uint256 scheduleId, address token, uint256 amount) private {
+        Folded storage f = _folded[token];
+        if (scheduleId < f.upTo) f.remainder -= uint216(amount);
     }
 
     function _remainder(Pot memory p) private pure returns (uint256) {
@@ -843,7 +903,7 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
         }
     }
 
-    function _allowedTokens() private view returns (address[] memory tokens) {
+    function _tokenAllowlist() private view returns (address[] memory tokens) {
         (uint256[] memory words, ) = _tokenWords();
         tokens = new address[](words.length);
         for (uint256 i; i < words.length; ++i) {
@@ -852,14 +912,14 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
     }
 
     /// @dev The token list, refused unless it is whole words, each a non-zero address, none repeated, at most
-    /// MAX_ALLOWED_TOKENS (a clone made by hand could append anything).
+    /// MAX_TOKENS (a clone made by hand could append anything).
     function _checkedTokenList() private view returns (address[] memory tokens) {
         (uint256[] memory words, uint256 bytesLength) = _tokenWords();
         uint256 n = words.length;
-        if (n > MAX_ALLOWED_TOKENS) {
+        if (n > MAX_TOKENS) {
             revert RoyaltyPoolInvalidTokenList(
-                MAX_ALLOWED_TOKENS,
-                address(uint160(words[MAX_ALLOWED_TOKENS]))
+                MAX_TOKENS,
+                address(uint160(words[MAX_TOKENS]))
             );
         }
         if (bytesLength % 32 != 0) revert RoyaltyPoolInvalidTokenList(n - 1, address(0));

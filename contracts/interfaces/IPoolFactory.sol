@@ -57,7 +57,7 @@ interface IPoolFactory {
     ) external returns (address pool);
 
     /// @notice As `createPool`, for a pool that accepts deposits of `tokens` only (and ETH): at most the pool's
-    /// MAX_ALLOWED_TOKENS, none address(0), no repeats (else `RoyaltyPoolInvalidTokenList`). The list is part
+    /// MAX_TOKENS, none address(0), no repeats (else `RoyaltyPoolInvalidTokenList`). The list is part
     /// of the clone's code: fixed for the pool's life, nobody can change it. An empty list accepts every token.
     function createPoolWithTokens(
         PoolConfig calldata config,

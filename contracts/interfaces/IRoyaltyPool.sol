@@ -77,9 +77,9 @@ interface IRoyaltyPool {
     error RoyaltyPoolAmountZero();
     /// @notice `deposit` was given `address(0)`; ETH goes through `depositETH`.
     error RoyaltyPoolInvalidToken(address token);
-    /// @notice The pool accepts only the ERC-20s listed at its creation (`allowedTokens`) and `token` is not one.
+    /// @notice The pool accepts only the ERC-20s listed at its creation (`tokenAllowlist`) and `token` is not one.
     error RoyaltyPoolTokenNotAllowed(address token);
-    /// @notice The token list at creation has more than MAX_ALLOWED_TOKENS entries, or entry `index` is
+    /// @notice The token list at creation has more than MAX_TOKENS entries, or entry `index` is
     /// address(0) or repeats an earlier one.
     error RoyaltyPoolInvalidTokenList(uint256 index, address token);
     /// @notice Deposits are paused by a GUARDIAN or the admin.
@@ -144,6 +144,10 @@ interface IRoyaltyPool {
     /// @notice The pool accepts deposits (and `sync`) of these ERC-20s only, and ETH (emitted once, at
     /// initialization, only for a non-empty list: without it every token is accepted).
     event TokensAllowed(address[] tokens);
+
+    /// @notice The `token` pots of every schedule below `upTo` are summed in the token's folded total, `remainder`
+    /// at the time (claims and sweeps of those schedules subtract from it afterwards).
+    event PotsFolded(address indexed token, uint256 upTo, uint256 remainder);
 
     /// @notice `amount` of `token` was credited to the pot of `scheduleId` (0 = unallocated, waiting for the
     /// first schedule). `amount` is what the pool actually received.
@@ -269,9 +273,15 @@ interface IRoyaltyPool {
     /// @notice Credits the part of the pool's `token` balance that no deposit accounted for (tokens sent by
     /// plain transfer; for `address(0)`, ETH forced in without a call) to the current schedule's pot. Anyone
     /// may call it.
-    /// @dev Reads one pot per schedule ever proposed (the pool keeps no per-token total, which keeps deposits
-    /// and claims one storage write cheaper).
+    /// @dev First folds the token's pots of the schedules superseded since its last fold into one per-token
+    /// total (one storage read each, once per schedule and token: `PotsFolded`), then reads the total and the
+    /// pots of the schedules since, so its cost does not grow with the schedules before the last fold.
     function sync(address token) external;
+
+    /// @notice Folds the `token` pots of up to `maxSchedules` superseded schedules not yet folded into the
+    /// token's total, as `sync` does for all of them: for a pool so old that folding everything at once would
+    /// not fit in a block. Anyone may call it; it moves no money.
+    function foldPotsOf(address token, uint256 maxSchedules) external;
 
     /// @notice GUARDIAN or admin: stops deposits, `depositETH`, plain ETH transfers and `sync`.
     /// Claims and sweeps continue.
@@ -366,7 +376,7 @@ interface IRoyaltyPool {
 
     /// @notice `token` the pool holds by its accounting: credited and not yet claimed, over all pots (for ETH,
     /// plus the ETH credited to payees and not yet withdrawn).
-    /// @dev Reads one pot per schedule ever proposed.
+    /// @dev Reads the token's folded total and one pot per schedule since its last fold (`sync`, `foldPotsOf`).
     function reserveOf(address token) external view returns (uint256);
 
     /// @notice Who gets paid for `accountId` (address(0) = an identity that is not bound yet). While the
@@ -446,12 +456,12 @@ interface IRoyaltyPool {
 
     /// @notice Most ERC-20s a pool's token list may hold (each adds a comparison to every ERC-20 deposit).
     // solhint-disable-next-line func-name-mixedcase
-    function MAX_ALLOWED_TOKENS() external view returns (uint256);
+    function MAX_TOKENS() external view returns (uint256);
 
     /// @notice The ERC-20s this pool accepts, fixed at creation (`PoolFactory.createPoolWithTokens`); empty means
     /// every ERC-20. ETH is always accepted. Deposits and `sync` of any other token revert
     /// (`RoyaltyPoolTokenNotAllowed`), so a hostile token cannot make the pool emit `Deposited` or `Synced`.
-    function allowedTokens() external view returns (address[] memory);
+    function tokenAllowlist() external view returns (address[] memory);
 
     /// @notice Whether deposits of `token` are accepted (address(0), ETH, always is).
     function isTokenAllowed(address token) external view returns (bool);

@@ -175,7 +175,7 @@ describe("PoolFactory", function () {
     it("a pool created with a token list takes deposits of those tokens and ETH, and refuses every other token", async function () {
       const f = await listed();
       const pool = f.listedPool;
-      expect(await pool.allowedTokens()).to.deep.equal(f.tokens);
+      expect(await pool.tokenAllowlist()).to.deep.equal(f.tokens);
       expect(await pool.isTokenAllowed(f.tokens[0])).to.equal(true);
       expect(await pool.isTokenAllowed(ethers.ZeroAddress)).to.equal(true);
       expect(await pool.isTokenAllowed(await f.other.getAddress())).to.equal(false);
@@ -208,7 +208,7 @@ describe("PoolFactory", function () {
       const first = await ethers.getContractAt("RoyaltyPool", parsed?.args[0] as string);
       await expect(f.tx).to.emit(first, "TokensAllowed").withArgs(f.tokens);
       // The pool of `createPool` has no list: every token, as before lists existed.
-      expect(await f.pool.allowedTokens()).to.deep.equal([]);
+      expect(await f.pool.tokenAllowlist()).to.deep.equal([]);
       expect(await f.pool.isTokenAllowed(await f.other.getAddress())).to.equal(true);
       await depositToken(f.pool, f.other, f.payer, 10n);
       // Each list is part of the clone's code, so of a deterministic pool's address.
@@ -230,10 +230,10 @@ describe("PoolFactory", function () {
         .to.emit(f.factory, "PoolTokensAllowed")
         .withArgs(predicted, f.tokens);
       const pool = (await ethers.getContractAt("RoyaltyPool", predicted)) as unknown as Pool;
-      expect(await pool.allowedTokens()).to.deep.equal(f.tokens);
+      expect(await pool.tokenAllowlist()).to.deep.equal(f.tokens);
     });
 
-    it("refuses a list with address(0), a repeat or more than MAX_ALLOWED_TOKENS entries", async function () {
+    it("refuses a list with address(0), a repeat or more than MAX_TOKENS entries", async function () {
       const f = await listed();
       const impl = await ethers.getContractAt("RoyaltyPool", await f.factory.implementation());
       const token = f.tokens[0]!;
@@ -243,13 +243,13 @@ describe("PoolFactory", function () {
       await expect(f.factory.createPoolWithTokens(f.config, [token, await f.other.getAddress(), token]))
         .to.be.revertedWithCustomError(impl, "RoyaltyPoolInvalidTokenList")
         .withArgs(2, token);
-      const max = Number(await f.listedPool.MAX_ALLOWED_TOKENS());
+      const max = Number(await f.listedPool.MAX_TOKENS());
       const many = Array.from({ length: max + 1 }, () => ethers.Wallet.createRandom().address);
       await expect(f.factory.createPoolWithTokens(f.config, many))
         .to.be.revertedWithCustomError(impl, "RoyaltyPoolInvalidTokenList")
         .withArgs(max, many[max]);
       const { pool } = await createPool(ethers, f.factory, f.config, many.slice(0, max));
-      expect(await pool.allowedTokens()).to.deep.equal(many.slice(0, max));
+      expect(await pool.tokenAllowlist()).to.deep.equal(many.slice(0, max));
       expect(await pool.isTokenAllowed(many[max - 1]!)).to.equal(true);
       expect(await pool.isTokenAllowed(token)).to.equal(false);
     });

@@ -110,7 +110,7 @@ describe("pool lifecycle actions: createPool, sync, sweep, getReserve", () => {
     const listed = await f.publicClient.readContract({
       address: pool,
       abi: royaltyPoolAbi,
-      functionName: "allowedTokens",
+      functionName: "tokenAllowlist",
     });
     assert.deepEqual(listed, [getAddress(f.usdc)]);
     await deposit(payer, { pool, token: f.usdc, amount: 10n });

@@ -17,7 +17,7 @@ import {
  */
 export const POOL_MIN_DELAYS = { activationDelay: 3600, claimWindow: 86_400 } as const;
 
-/** Most ERC-20s a pool's token list may hold (`RoyaltyPool.MAX_ALLOWED_TOKENS`). */
+/** Most ERC-20s a pool's token list may hold (`RoyaltyPool.MAX_TOKENS`). */
 export const POOL_MAX_ALLOWED_TOKENS = 32;
 
 export interface PoolConfig {
