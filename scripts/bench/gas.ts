@@ -213,7 +213,7 @@ async function main(): Promise<void> {
       sync_after_50_schedules:
         "sync of a plain ERC-20 transfer in a pool with 50 schedules, after the sync that folded the older ones' pots",
       sync_folding_48_schedules:
-        "the first sync after 48 more schedules (folds their pots once, ~2,300 gas each; no target)",
+        "the first sync after 48 more schedules (folds their pots once, ~3,100 gas each; no target)",
     },
     machine: { cpu: cpus[0]?.model ?? "unknown", cores: cpus.length },
     node: process.version,
