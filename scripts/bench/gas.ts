@@ -81,14 +81,15 @@ async function main(): Promise<void> {
     [s.attestor.address],
   ])) as unknown as Registry;
   const factory = (await ethers.deployContract("PoolFactory")) as unknown as Factory;
-  const { pool, receipt } = await createPool(ethers, factory, {
+  const poolConfig = {
     admin: s.admin.address,
     registry: await registry.getAddress(),
     activationDelay: ACTIVATION_DELAY,
     claimWindow: CLAIM_WINDOW,
     proposers: [s.proposer.address],
     guardians: [s.guardian.address],
-  });
+  };
+  const { pool, receipt } = await createPool(ethers, factory, poolConfig);
   results.create_pool = Number(receipt.gasUsed);
 
   const token = (await ethers.deployContract("TestERC20", ["Bench USD", "BUSD", 6])) as unknown as Token;
@@ -148,14 +149,7 @@ async function main(): Promise<void> {
   // (once); the measured one after it reads the folded total and the current schedule's pot only.
   const transferIn = async () => (await token.mint(poolAddress, 1_000n)).wait();
   {
-    const single = await createPool(ethers, factory, {
-      admin: s.admin.address,
-      registry: await registry.getAddress(),
-      activationDelay: ACTIVATION_DELAY,
-      claimWindow: CLAIM_WINDOW,
-      proposers: [s.proposer.address],
-      guardians: [s.guardian.address],
-    });
+    const single = await createPool(ethers, factory, poolConfig);
     await propose(single.pool, s.proposer, table.tree.root, TOTAL_SHARES);
     await networkHelpers.time.increase(ACTIVATION_DELAY);
     const singleAddress = await single.pool.getAddress();
