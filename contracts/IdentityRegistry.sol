@@ -96,8 +96,16 @@ contract IdentityRegistry is IIdentityRegistry, AccessControlDefaultAdminRules, 
     function bindingOf(
         bytes32 accountId
     ) external view returns (address payee, bool rebindPending, uint256 payableFrom) {
-        Binding memory b = _bindings[accountId];
-        return (b.payee, b.rebindPending, b.payableFrom);
+        // Every identity claim of every pool calls this: one read of the packed slot, unpacked in place rather
+        // than through a memory copy of the struct (about a hundred gas less per call).
+        Binding storage b = _bindings[accountId];
+        uint256 word;
+        assembly ("memory-safe") {
+            word := sload(b.slot)
+        }
+        payee = address(uint160(word));
+        rebindPending = uint8(word >> 160) != 0;
+        payableFrom = uint40(word >> 168);
     }
 
     /// @inheritdoc IIdentityRegistry

@@ -25,8 +25,17 @@ contract PoolFactory is IPoolFactory {
 
     /// @inheritdoc IPoolFactory
     function createPool(PoolConfig calldata config) external returns (address pool) {
-        pool = Clones.cloneWithImmutableArgs(implementation, _cloneArgs(config.registry));
-        _initialize(pool, config, bytes32(0));
+        pool = Clones.cloneWithImmutableArgs(implementation, _cloneArgs(config.registry, _noTokens()));
+        _initialize(pool, config, _noTokens(), bytes32(0));
+    }
+
+    /// @inheritdoc IPoolFactory
+    function createPoolWithTokens(
+        PoolConfig calldata config,
+        address[] calldata tokens
+    ) external returns (address pool) {
+        pool = Clones.cloneWithImmutableArgs(implementation, _cloneArgs(config.registry, tokens));
+        _initialize(pool, config, tokens, bytes32(0));
     }
 
     /// @inheritdoc IPoolFactory
@@ -34,12 +43,18 @@ contract PoolFactory is IPoolFactory {
         PoolConfig calldata config,
         bytes32 salt
     ) external returns (address pool) {
-        pool = Clones.cloneDeterministicWithImmutableArgs(
-            implementation,
-            _cloneArgs(config.registry),
-            _saltOf(msg.sender, salt)
-        );
-        _initialize(pool, config, salt);
+        pool = _cloneDeterministic(config.registry, _noTokens(), salt);
+        _initialize(pool, config, _noTokens(), salt);
+    }
+
+    /// @inheritdoc IPoolFactory
+    function createPoolDeterministicWithTokens(
+        PoolConfig calldata config,
+        address[] calldata tokens,
+        bytes32 salt
+    ) external returns (address pool) {
+        pool = _cloneDeterministic(config.registry, tokens, salt);
+        _initialize(pool, config, tokens, salt);
     }
 
     /// @inheritdoc IPoolFactory
@@ -48,15 +63,52 @@ contract PoolFactory is IPoolFactory {
         address registry,
         bytes32 salt
     ) external view returns (address) {
+        return _predict(creator, registry, _noTokens(), salt);
+    }
+
+    /// @inheritdoc IPoolFactory
+    function predictPoolAddressWithTokens(
+        address creator,
+        address registry,
+        address[] calldata tokens,
+        bytes32 salt
+    ) external view returns (address) {
+        return _predict(creator, registry, tokens, salt);
+    }
+
+    function _cloneDeterministic(
+        address registry,
+        address[] calldata tokens,
+        bytes32 salt
+    ) private returns (address) {
+        return
+            Clones.cloneDeterministicWithImmutableArgs(
+                implementation,
+                _cloneArgs(registry, tokens),
+                _saltOf(msg.sender, salt)
+            );
+    }
+
+    function _predict(
+        address creator,
+        address registry,
+        address[] calldata tokens,
+        bytes32 salt
+    ) private view returns (address) {
         return
             Clones.predictDeterministicAddressWithImmutableArgs(
                 implementation,
-                _cloneArgs(registry),
+                _cloneArgs(registry, tokens),
                 _saltOf(creator, salt)
             );
     }
 
-    function _initialize(address pool, PoolConfig calldata config, bytes32 salt) private {
+    function _initialize(
+        address pool,
+        PoolConfig calldata config,
+        address[] calldata tokens,
+        bytes32 salt
+    ) private {
         IRoyaltyPool(pool).initialize(
             config.admin,
             config.registry,
@@ -76,12 +128,23 @@ contract PoolFactory is IPoolFactory {
             config.guardians,
             salt
         );
+        if (tokens.length != 0) emit PoolTokensAllowed(pool, tokens);
     }
 
-    /// @dev The registry travels in the clone's code, where a claim reads it for ~100 gas instead of a cold
-    /// storage slot (2,100): see `RoyaltyPool._registry`.
-    function _cloneArgs(address registry) private pure returns (bytes memory) {
-        return abi.encodePacked(registry);
+    /// @dev The registry (20 bytes) and the token list (32 bytes a token, as `abi.encodePacked` pads array
+    /// elements) travel in the clone's code, where a claim or a deposit reads them
+    /// for ~100 gas instead of cold storage slots (2,100 each): see `RoyaltyPool._registry` and
+    /// `RoyaltyPool._isAllowed`. The pool checks the list when it is initialized.
+    function _cloneArgs(address registry, address[] calldata tokens) private pure returns (bytes memory) {
+        return abi.encodePacked(registry, tokens);
+    }
+
+    /// @dev An empty calldata list (`createPool` and the other functions without a token list).
+    function _noTokens() private pure returns (address[] calldata tokens) {
+        assembly ("memory-safe") {
+            tokens.offset := 0
+            tokens.length := 0
+        }
     }
 
     function _saltOf(address creator, bytes32 salt) private pure returns (bytes32) {

@@ -39,6 +39,10 @@ interface IPoolFactory {
         bytes32 salt
     );
 
+    /// @notice A pool created by `createPoolWithTokens` or `createPoolDeterministicWithTokens` accepts deposits
+    /// of these ERC-20s only (and ETH). The pool emits `TokensAllowed(tokens)` too.
+    event PoolTokensAllowed(address indexed pool, address[] tokens);
+
     /// @notice The pool implementation every clone delegates to (locked: it cannot be initialized).
     function implementation() external view returns (address);
 
@@ -51,6 +55,31 @@ interface IPoolFactory {
         PoolConfig calldata config,
         bytes32 salt
     ) external returns (address pool);
+
+    /// @notice As `createPool`, for a pool that accepts deposits of `tokens` only (and ETH): at most the pool's
+    /// MAX_TOKENS, none address(0), no repeats (else `RoyaltyPoolInvalidTokenList`). The list is part
+    /// of the clone's code: fixed for the pool's life, nobody can change it. An empty list accepts every token.
+    function createPoolWithTokens(
+        PoolConfig calldata config,
+        address[] calldata tokens
+    ) external returns (address pool);
+
+    /// @notice As `createPoolDeterministic`, with a token list as in `createPoolWithTokens`; the address is
+    /// `predictPoolAddressWithTokens(msg.sender, config.registry, tokens, salt)`.
+    function createPoolDeterministicWithTokens(
+        PoolConfig calldata config,
+        address[] calldata tokens,
+        bytes32 salt
+    ) external returns (address pool);
+
+    /// @notice The address `createPoolDeterministicWithTokens` gives `creator` (the token list is part of the
+    /// clone's code, so of its address).
+    function predictPoolAddressWithTokens(
+        address creator,
+        address registry,
+        address[] calldata tokens,
+        bytes32 salt
+    ) external view returns (address);
 
     /// @notice The address `createPoolDeterministic` gives `creator` for a pool of `registry` and `salt` (the
     /// registry is part of the clone's code, so of its address).

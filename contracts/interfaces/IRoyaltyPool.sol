@@ -77,6 +77,11 @@ interface IRoyaltyPool {
     error RoyaltyPoolAmountZero();
     /// @notice `deposit` was given `address(0)`; ETH goes through `depositETH`.
     error RoyaltyPoolInvalidToken(address token);
+    /// @notice The pool accepts only the ERC-20s listed at its creation (`tokenAllowlist`) and `token` is not one.
+    error RoyaltyPoolTokenNotAllowed(address token);
+    /// @notice The token list at creation has more than MAX_TOKENS entries, or entry `index` is
+    /// address(0) or repeats an earlier one.
+    error RoyaltyPoolInvalidTokenList(uint256 index, address token);
     /// @notice Deposits are paused by a GUARDIAN or the admin.
     error RoyaltyPoolDepositsPaused();
     /// @notice Crediting `amount` would take the pot of (schedule, token) above 2^128 - 1.
@@ -135,6 +140,14 @@ interface IRoyaltyPool {
         uint32 activationDelay,
         uint32 claimWindow
     );
+
+    /// @notice The pool accepts deposits (and `sync`) of these ERC-20s only, and ETH (emitted once, at
+    /// initialization, only for a non-empty list: without it every token is accepted).
+    event TokensAllowed(address[] tokens);
+
+    /// @notice The `token` pots of every schedule below `upTo` are summed in the token's folded total, `remainder`
+    /// at the time (claims and sweeps of those schedules subtract from it afterwards).
+    event PotsFolded(address indexed token, uint256 upTo, uint256 remainder);
 
     /// @notice `amount` of `token` was credited to the pot of `scheduleId` (0 = unallocated, waiting for the
     /// first schedule). `amount` is what the pool actually received.
@@ -260,9 +273,15 @@ interface IRoyaltyPool {
     /// @notice Credits the part of the pool's `token` balance that no deposit accounted for (tokens sent by
     /// plain transfer; for `address(0)`, ETH forced in without a call) to the current schedule's pot. Anyone
     /// may call it.
-    /// @dev Reads one pot per schedule ever proposed (the pool keeps no per-token total, which keeps deposits
-    /// and claims one storage write cheaper).
+    /// @dev First folds the token's pots of the schedules superseded since its last fold into one per-token
+    /// total (one storage read each, once per schedule and token: `PotsFolded`), then reads the total and the
+    /// pots of the schedules since, so its cost does not grow with the schedules before the last fold.
     function sync(address token) external;
+
+    /// @notice Folds the `token` pots of up to `maxSchedules` superseded schedules not yet folded into the
+    /// token's total, as `sync` does for all of them: for a pool so old that folding everything at once would
+    /// not fit in a block. Anyone may call it; it moves no money.
+    function foldPotsOf(address token, uint256 maxSchedules) external;
 
     /// @notice GUARDIAN or admin: stops deposits, `depositETH`, plain ETH transfers and `sync`.
     /// Claims and sweeps continue.
@@ -357,7 +376,7 @@ interface IRoyaltyPool {
 
     /// @notice `token` the pool holds by its accounting: credited and not yet claimed, over all pots (for ETH,
     /// plus the ETH credited to payees and not yet withdrawn).
-    /// @dev Reads one pot per schedule ever proposed.
+    /// @dev Reads the token's folded total and one pot per schedule since its last fold (`sync`, `foldPotsOf`).
     function reserveOf(address token) external view returns (uint256);
 
     /// @notice Who gets paid for `accountId` (address(0) = an identity that is not bound yet). While the
@@ -434,6 +453,18 @@ interface IRoyaltyPool {
 
     /// @notice The identity registry that maps identity accountIds to payees.
     function registry() external view returns (address);
+
+    /// @notice Most ERC-20s a pool's token list may hold (each adds a comparison to every ERC-20 deposit).
+    // solhint-disable-next-line func-name-mixedcase
+    function MAX_TOKENS() external view returns (uint256);
+
+    /// @notice The ERC-20s this pool accepts, fixed at creation (`PoolFactory.createPoolWithTokens`); empty means
+    /// every ERC-20. ETH is always accepted. Deposits and `sync` of any other token revert
+    /// (`RoyaltyPoolTokenNotAllowed`), so a hostile token cannot make the pool emit `Deposited` or `Synced`.
+    function tokenAllowlist() external view returns (address[] memory);
+
+    /// @notice Whether deposits of `token` are accepted (address(0), ETH, always is).
+    function isTokenAllowed(address token) external view returns (bool);
 
     /// @notice Lower bound of `activationDelay` (1 hour): the least time guardians get to revoke a proposal.
     // solhint-disable-next-line func-name-mixedcase

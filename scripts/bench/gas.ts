@@ -45,6 +45,8 @@ const TARGETS = {
   deposit_eth_new_pot: 36_000,
 } as const;
 type Key = keyof typeof TARGETS;
+/** Measured without a target: how `sync` scales with the number of schedules (docs/contracts.md, sync). */
+type Extra = "sync_after_1_schedule" | "sync_after_50_schedules" | "sync_folding_48_schedules";
 
 const LEAVES = 1_000_000;
 const SHARES_EACH = 10n ** 12n; // 10^6 leaves x 10^12 = 10^18 total shares
@@ -59,7 +61,7 @@ async function main(): Promise<void> {
   await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
   const { ethers, networkHelpers } = await hre.network.create();
   const s = await namedSigners(ethers);
-  const results = {} as Record<Key, number>;
+  const results = {} as Record<Key | Extra, number>;
 
   const t0 = performance.now();
   // Leaf 3 (at depth 20, next to the three address leaves measured) is an identity, paid through the registry.
@@ -79,14 +81,15 @@ async function main(): Promise<void> {
     [s.attestor.address],
   ])) as unknown as Registry;
   const factory = (await ethers.deployContract("PoolFactory")) as unknown as Factory;
-  const { pool, receipt } = await createPool(ethers, factory, {
+  const poolConfig = {
     admin: s.admin.address,
     registry: await registry.getAddress(),
     activationDelay: ACTIVATION_DELAY,
     claimWindow: CLAIM_WINDOW,
     proposers: [s.proposer.address],
     guardians: [s.guardian.address],
-  });
+  };
+  const { pool, receipt } = await createPool(ethers, factory, poolConfig);
   results.create_pool = Number(receipt.gasUsed);
 
   const token = (await ethers.deployContract("TestERC20", ["Bench USD", "BUSD", 6])) as unknown as Token;
@@ -141,6 +144,32 @@ async function main(): Promise<void> {
   const two = await gasOf(claimant.claim([request(s1, third), request(s2, third)]));
   results.claim_extra_schedule = two - one;
 
+  // sync after 1 and after 50 schedules: a plain transfer credited to the current schedule. The first sync
+  // after the 48 schedules below folds the pots of the schedules superseded since the token's last fold
+  // (once); the measured one after it reads the folded total and the current schedule's pot only.
+  const transferIn = async () => (await token.mint(poolAddress, 1_000n)).wait();
+  {
+    const single = await createPool(ethers, factory, poolConfig);
+    await propose(single.pool, s.proposer, table.tree.root, TOTAL_SHARES);
+    await networkHelpers.time.increase(ACTIVATION_DELAY);
+    const singleAddress = await single.pool.getAddress();
+    await (await token.mint(singleAddress, 1_000n)).wait();
+    await (await single.pool.sync(tokenAddress)).wait();
+    await (await token.mint(singleAddress, 1_000n)).wait();
+    results.sync_after_1_schedule = await gasOf(single.pool.sync(tokenAddress));
+  }
+  await transferIn();
+  await (await pool.sync(tokenAddress)).wait();
+  for (let i = 0; i < 48; i++) {
+    await propose(pool, s.proposer, table.tree.root, TOTAL_SHARES);
+    await networkHelpers.time.increase(ACTIVATION_DELAY);
+  }
+  if ((await pool.currentScheduleId()) !== 50n) throw new Error("expected 50 schedules");
+  await transferIn();
+  results.sync_folding_48_schedules = await gasOf(pool.sync(tokenAddress));
+  await transferIn();
+  results.sync_after_50_schedules = await gasOf(pool.sync(tokenAddress));
+
   for (const leaf of [first, second, third]) {
     const paid = (await token.balanceOf(table.addressOf(leaf))) as bigint;
     if (paid === 0n) throw new Error(`leaf ${leaf} was not paid`);
@@ -173,6 +202,12 @@ async function main(): Promise<void> {
       deposit_eth_new_pot:
         "first depositETH after a schedule activates, its pot warmed by warmPots at proposal",
       create_pool: "factory.createPool with admin, one proposer, one guardian",
+      sync_after_1_schedule:
+        "sync of a plain ERC-20 transfer in a pool with one schedule, after an earlier sync",
+      sync_after_50_schedules:
+        "sync of a plain ERC-20 transfer in a pool with 50 schedules, after the sync that folded the older ones' pots",
+      sync_folding_48_schedules:
+        "the first sync after 48 more schedules (folds their pots once, ~3,100 gas each; no target)",
     },
     machine: { cpu: cpus[0]?.model ?? "unknown", cores: cpus.length },
     node: process.version,

@@ -6,11 +6,14 @@ import { POOL_MIN_DELAYS } from "../../packages/sdk/src/actions/createPool.ts";
 
 import {
   ACTIVATION_DELAY,
+  by,
   CLAIM_WINDOW,
   createPool,
   deployPoolSystem,
+  depositToken,
   type Pool,
   type PoolConfig,
+  type Token,
 } from "./helpers/pool.ts";
 
 const { ethers, networkHelpers } = await network.create();
@@ -157,5 +160,98 @@ describe("PoolFactory", function () {
   it("createPool with admin, proposer and guardian stays within the 200,000 gas budget", async function () {
     const f = await loadFixture(fixture);
     expect(f.createReceipt.gasUsed <= 200_000n).to.equal(true);
+  });
+
+  describe("token list", function () {
+    async function listed() {
+      const f = await loadFixture(fixture);
+      const other = (await ethers.deployContract("TestERC20", ["Spam", "SPAM", 18])) as unknown as Token;
+      const tokens = [await f.token.getAddress()];
+      const tx = f.factory.createPoolWithTokens(f.config, tokens);
+      const { pool } = await createPool(ethers, f.factory, f.config, tokens);
+      return { ...f, other, tokens, tx, listedPool: pool };
+    }
+
+    it("a pool created with a token list takes deposits of those tokens and ETH, and refuses every other token", async function () {
+      const f = await listed();
+      const pool = f.listedPool;
+      expect(await pool.tokenAllowlist()).to.deep.equal(f.tokens);
+      expect(await pool.isTokenAllowed(f.tokens[0])).to.equal(true);
+      expect(await pool.isTokenAllowed(ethers.ZeroAddress)).to.equal(true);
+      expect(await pool.isTokenAllowed(await f.other.getAddress())).to.equal(false);
+      await depositToken(pool, f.token, f.payer, 1000n);
+      await (await by(pool, f.payer).depositETH(ethers.ZeroHash, { value: 5n })).wait();
+      await (await by(f.other, f.payer).mint(f.payer.address, 1000n)).wait();
+      await (await by(f.other, f.payer).approve(await pool.getAddress(), 1000n)).wait();
+      const before = (await f.other.balanceOf(f.payer.address)) as bigint;
+      await expect(by(pool, f.payer).deposit(await f.other.getAddress(), 1000n, ethers.ZeroHash))
+        .to.be.revertedWithCustomError(pool, "RoyaltyPoolTokenNotAllowed")
+        .withArgs(await f.other.getAddress());
+      expect(await f.other.balanceOf(f.payer.address)).to.equal(before);
+      // Sent directly, an unlisted token cannot be synced into a schedule either (no `Synced` event).
+      await (await by(f.other, f.payer).transfer(await pool.getAddress(), 10n)).wait();
+      await expect(by(pool, f.payer).sync(await f.other.getAddress()))
+        .to.be.revertedWithCustomError(pool, "RoyaltyPoolTokenNotAllowed")
+        .withArgs(await f.other.getAddress());
+      // A listed token sent directly still can.
+      await (await by(f.token, f.payer).mint(await pool.getAddress(), 7n)).wait();
+      await expect(by(pool, f.payer).sync(f.tokens[0])).to.emit(pool, "Synced");
+    });
+
+    it("the list is announced by the factory and the pool, and a pool without one takes any token", async function () {
+      const f = await listed();
+      const receipt = (await (await f.tx).wait()) as ContractTransactionReceipt;
+      const parsed = receipt.logs
+        .map((l) => f.factory.interface.parseLog(l))
+        .find((e) => e?.name === "PoolTokensAllowed");
+      expect(parsed?.args[1]).to.deep.equal(f.tokens);
+      const first = await ethers.getContractAt("RoyaltyPool", parsed?.args[0] as string);
+      await expect(f.tx).to.emit(first, "TokensAllowed").withArgs(f.tokens);
+      // The pool of `createPool` has no list: every token, as before lists existed.
+      expect(await f.pool.tokenAllowlist()).to.deep.equal([]);
+      expect(await f.pool.isTokenAllowed(await f.other.getAddress())).to.equal(true);
+      await depositToken(f.pool, f.other, f.payer, 10n);
+      // Each list is part of the clone's code, so of a deterministic pool's address.
+      const salt = ethers.id("listed");
+      const registry = f.config.registry;
+      const predicted = (await f.factory.predictPoolAddressWithTokens(
+        f.payer.address,
+        registry,
+        f.tokens,
+        salt,
+      )) as string;
+      expect(predicted).not.to.equal(await f.factory.predictPoolAddress(f.payer.address, registry, salt));
+      expect(await f.factory.predictPoolAddressWithTokens(f.payer.address, registry, [], salt)).to.equal(
+        await f.factory.predictPoolAddress(f.payer.address, registry, salt),
+      );
+      await expect(
+        f.factory.connect(f.payer).getFunction("createPoolDeterministicWithTokens")(f.config, f.tokens, salt),
+      )
+        .to.emit(f.factory, "PoolTokensAllowed")
+        .withArgs(predicted, f.tokens);
+      const pool = (await ethers.getContractAt("RoyaltyPool", predicted)) as unknown as Pool;
+      expect(await pool.tokenAllowlist()).to.deep.equal(f.tokens);
+    });
+
+    it("refuses a list with address(0), a repeat or more than MAX_TOKENS entries", async function () {
+      const f = await listed();
+      const impl = await ethers.getContractAt("RoyaltyPool", await f.factory.implementation());
+      const token = f.tokens[0]!;
+      await expect(f.factory.createPoolWithTokens(f.config, [token, ethers.ZeroAddress]))
+        .to.be.revertedWithCustomError(impl, "RoyaltyPoolInvalidTokenList")
+        .withArgs(1, ethers.ZeroAddress);
+      await expect(f.factory.createPoolWithTokens(f.config, [token, await f.other.getAddress(), token]))
+        .to.be.revertedWithCustomError(impl, "RoyaltyPoolInvalidTokenList")
+        .withArgs(2, token);
+      const max = Number(await f.listedPool.MAX_TOKENS());
+      const many = Array.from({ length: max + 1 }, () => ethers.Wallet.createRandom().address);
+      await expect(f.factory.createPoolWithTokens(f.config, many))
+        .to.be.revertedWithCustomError(impl, "RoyaltyPoolInvalidTokenList")
+        .withArgs(max, many[max]);
+      const { pool } = await createPool(ethers, f.factory, f.config, many.slice(0, max));
+      expect(await pool.tokenAllowlist()).to.deep.equal(many.slice(0, max));
+      expect(await pool.isTokenAllowed(many[max - 1]!)).to.equal(true);
+      expect(await pool.isTokenAllowed(token)).to.equal(false);
+    });
   });
 });

@@ -344,6 +344,80 @@ describe("RoyaltyPool", function () {
       await expect(f.pool.sync(ETH)).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNothingToSync");
     });
 
+    /** activeFixture plus `more` schedules, each activated and given a deposit of its own. */
+    async function withSchedules(more: number) {
+      const f = await activeFixture();
+      const ids = [f.s1];
+      for (let i = 0; i < more; i++) {
+        ids.push(await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES));
+        await time.increase(ACTIVATION_DELAY);
+        await depositToken(f.pool, f.token, f.payer, 1000n);
+      }
+      return { ...f, ids, tokenAddress: await f.token.getAddress() };
+    }
+    const oneSchedule = () => withSchedules(0);
+    const fiftySchedules = () => withSchedules(49);
+
+    async function syncGas(f: Awaited<ReturnType<typeof withSchedules>>): Promise<bigint> {
+      await f.token.mint(await f.pool.getAddress(), 250n);
+      const receipt = (await (await f.pool.sync(f.tokenAddress)).wait()) as ContractTransactionReceipt;
+      return receipt.gasUsed;
+    }
+
+    it("sync and reserveOf cost the same after 1 and 50 schedules once the token's older pots are folded", async function () {
+      const one = await loadFixture(oneSchedule);
+      const fifty = await loadFixture(fiftySchedules);
+      // The first sync of the token after 49 superseded schedules folds their pots, once (PotsFolded).
+      const first = await syncGas(fifty);
+      const folded = await syncGas(fifty);
+      const single = await syncGas(one);
+      expect(first - folded > 49n * 2_000n).to.equal(true);
+      // Gas is deterministic: the difference is the ids' and amounts' encodings, not a read per schedule.
+      const diff = folded > single ? folded - single : single - folded;
+      expect(diff < 300n, `sync ${folded} after 50 schedules vs ${single} after 1`).to.equal(true);
+      const view = async (f: Awaited<ReturnType<typeof withSchedules>>) =>
+        ethers.provider.estimateGas({
+          to: await f.pool.getAddress(),
+          data: f.pool.interface.encodeFunctionData("reserveOf", [f.tokenAddress]),
+        });
+      const [r50, r1] = [await view(fifty), await view(one)];
+      expect((r50 > r1 ? r50 - r1 : r1 - r50) < 300n, `reserveOf ${r50} vs ${r1}`).to.equal(true);
+      expect(await fifty.pool.reserveOf(fifty.tokenAddress)).to.equal(
+        await balanceOf(fifty.token, await fifty.pool.getAddress()),
+      );
+    });
+
+    it("claims and sweeps of folded pots come out of the folded total: the reserve stays exact", async function () {
+      const f = await loadFixture(fiftySchedules);
+      const pool = await f.pool.getAddress();
+      const [s1, s2] = [f.ids[0]!, f.ids[1]!];
+      // Fold the first 10 schedules' pots only (a backlog can be folded in parts), then the rest by sync.
+      await expect(f.pool.foldPotsOf(f.tokenAddress, 10n))
+        .to.emit(f.pool, "PotsFolded")
+        .withArgs(f.tokenAddress, 11n, 1_000_000n + 9n * 1000n);
+      expect(await f.pool.reserveOf(f.tokenAddress)).to.equal(await balanceOf(f.token, pool));
+      await f.token.mint(pool, 1n);
+      await f.pool.sync(f.tokenAddress);
+      const exact = async () =>
+        expect(await f.pool.reserveOf(f.tokenAddress)).to.equal(await balanceOf(f.token, pool));
+      await exact();
+      // alice (50%) claims from two folded, superseded schedules.
+      await by(f.pool, f.stranger).claim([
+        f.request(s1, 0, [f.tokenAddress]),
+        f.request(s2, 0, [f.tokenAddress]),
+      ]);
+      expect(await balanceOf(f.token, f.alice.address)).to.equal(500_000n + 500n);
+      await exact();
+      // The claim window of schedule 1 is long over: its remainder moves to the current schedule.
+      await time.increase(CLAIM_WINDOW);
+      await expect(f.pool.sweep(s1, f.tokenAddress)).to.emit(f.pool, "Swept");
+      await exact();
+      await expect(f.pool.sync(f.tokenAddress)).to.be.revertedWithCustomError(
+        f.pool,
+        "RoyaltyPoolNothingToSync",
+      );
+    });
+
     it("sync of a rebasing token credits a positive rebase (rebasing tokens are unsupported: a negative one cannot be undone)", async function () {
       const f = await loadFixture(activeFixture);
       const reb = (await ethers.deployContract("RebasingToken", ["Rebase", "REB"])) as unknown as Token;

@@ -3,6 +3,7 @@ import { before, describe, it } from "node:test";
 
 import { getAddress } from "viem";
 
+import { identityRegistryAbi } from "../src/abi/IdentityRegistry.ts";
 import {
   getPayee,
   identityToAccountId,
@@ -33,6 +34,16 @@ describe("identity binding actions", () => {
     const payee = await getPayee(stranger, { registry: f.registry, account: identity });
     assert.equal(payee.payee, getAddress(addr(carol)));
     assert.equal(payee.pendingRebind, null);
+    assert.equal(payee.rebindPending, false);
+    // A first binding is payable only after the registry's window, from the block that bound it.
+    const block = await f.publicClient.getBlock({ blockNumber: submitted.receipt.blockNumber });
+    const window = await f.publicClient.readContract({
+      address: f.registry,
+      abi: identityRegistryAbi,
+      functionName: "BINDING_DELAY",
+    });
+    assert.ok(window > 0n);
+    assert.equal(payee.payableFrom, block.timestamp + window);
   });
 
   it("re-binding a bound identity only proposes a delayed rebind", async () => {
@@ -50,6 +61,9 @@ describe("identity binding actions", () => {
     const payee = await getPayee(bob, { registry: f.registry, account: "github:4242" });
     assert.equal(payee.payee, getAddress(addr(f.wallets.carol)));
     assert.equal(payee.pendingRebind?.newPayee, getAddress(addr(bob)));
+    // Pools hold the identity's money while the rebind is pending.
+    assert.equal(payee.rebindPending, true);
+    assert.ok(payee.payableFrom > 0n);
   });
 
   it("a signature by a non-attestor is refused with the registry's error", async () => {
@@ -70,6 +84,8 @@ describe("identity binding actions", () => {
     const { attestor, alice } = f.wallets;
     const payee = await getPayee(alice, { registry: f.registry, account: addr(alice) });
     assert.equal(payee.payee, getAddress(addr(alice)));
+    assert.equal(payee.payableFrom, 0n);
+    assert.equal(payee.rebindPending, false);
     await assert.rejects(
       signAttestation(attestor, { registry: f.registry, identity: addr(alice), payee: addr(alice) }),
       (e) => isSdkError(e, "INVALID_ARGUMENT"),

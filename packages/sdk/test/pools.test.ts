@@ -88,6 +88,48 @@ describe("pool lifecycle actions: createPool, sync, sweep, getReserve", () => {
     );
   });
 
+  it("createPool with tokens makes a pool that takes deposits of those tokens only", async () => {
+    const { admin, payer, stranger } = f.wallets;
+    const config = {
+      admin: addr(admin),
+      registry: f.registry,
+      activationDelay: POOL_MIN_DELAYS.activationDelay,
+      claimWindow: POOL_MIN_DELAYS.claimWindow,
+      proposers: [addr(admin)],
+      guardians: [],
+    };
+    const salt = keccak256(stringToHex("listed"));
+    const predicted = await f.publicClient.readContract({
+      address: f.factory,
+      abi: poolFactoryAbi,
+      functionName: "predictPoolAddressWithTokens",
+      args: [stranger.account.address, f.registry, [f.usdc], salt],
+    });
+    const { pool } = await createPool(stranger, { factory: f.factory, config, salt, tokens: [f.usdc] });
+    assert.equal(pool, predicted);
+    const listed = await f.publicClient.readContract({
+      address: pool,
+      abi: royaltyPoolAbi,
+      functionName: "tokenAllowlist",
+    });
+    assert.deepEqual(listed, [getAddress(f.usdc)]);
+    await deposit(payer, { pool, token: f.usdc, amount: 10n });
+    const spam = await f.deployToken("TestERC20", ["Spam", "SPAM", 18]);
+    await f.mint(spam, addr(payer), 10n);
+    await assert.rejects(deposit(payer, { pool, token: spam, amount: 10n }), (e) => {
+      assert.ok(isSdkError(e, "CONTRACT_REVERTED"));
+      assert.equal((e as { errorName?: string }).errorName, "RoyaltyPoolTokenNotAllowed");
+      return true;
+    });
+    // The list's rules are checked before sending, naming the entry.
+    for (const tokens of [[f.usdc, f.usdc], [zeroAddress]]) {
+      await assert.rejects(
+        createPool(stranger, { factory: f.factory, config, tokens }),
+        (e) => isSdkError(e, "INVALID_ARGUMENT") && /tokens\[\d\]/.test(e.message),
+      );
+    }
+  });
+
   it("sync credits tokens sent by plain transfer; getReserve follows the accounting", async () => {
     const { payer } = f.wallets;
     const hash = await payer.writeContract({

@@ -30,6 +30,7 @@ type PoolMethod =
   | "potOf"
   | "isSwept"
   | "reserveOf"
+  | "foldPotsOf"
   | "payeeOf"
   | "withdrawETH"
   | "ethOwedTo"
@@ -48,6 +49,9 @@ type PoolMethod =
   | "admin"
   | "pendingAdmin"
   | "registry"
+  | "tokenAllowlist"
+  | "isTokenAllowed"
+  | "MAX_TOKENS"
   | "activationDelay"
   | "claimWindow"
   | "paused"
@@ -59,7 +63,13 @@ type PoolMethod =
 export type Pool = Contract & Record<PoolMethod, BaseContractMethod>;
 export type Factory = Contract &
   Record<
-    "createPool" | "createPoolDeterministic" | "predictPoolAddress" | "implementation",
+    | "createPool"
+    | "createPoolDeterministic"
+    | "predictPoolAddress"
+    | "createPoolWithTokens"
+    | "createPoolDeterministicWithTokens"
+    | "predictPoolAddressWithTokens"
+    | "implementation",
     BaseContractMethod
   >;
 export type Token = Contract &
@@ -116,13 +126,19 @@ export function by<T extends Contract>(contract: T, signer: Signer): T {
   return contract.connect(signer) as T;
 }
 
-/** Creates a pool through `factory` and returns it with the creation receipt. */
+/**
+ * Creates a pool through `factory` and returns it with the creation receipt; with `tokens`, a pool that
+ * accepts deposits of those ERC-20s only (`createPoolWithTokens`).
+ */
 export async function createPool(
   ethers: HardhatEthers,
   factory: Factory,
   config: PoolConfig,
+  tokens?: string[],
 ): Promise<{ pool: Pool; receipt: ContractTransactionReceipt }> {
-  const tx = await factory.createPool(config);
+  const tx = await (tokens === undefined
+    ? factory.createPool(config)
+    : factory.createPoolWithTokens(config, tokens));
   const receipt = (await tx.wait()) as ContractTransactionReceipt;
   const event = receipt.logs.find(
     (l): l is EventLog => "fragment" in l && (l as EventLog).fragment.name === "PoolCreated",

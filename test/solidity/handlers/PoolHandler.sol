@@ -270,6 +270,19 @@ contract PoolHandler is CommonBase, StdCheats, StdUtils {
         calls["sync"]++;
     }
 
+    /// @notice Anyone folds up to a few superseded schedules' pots of a token into its folded total: no money
+    /// moves, the reserve (checked against the ghost by I-2) stays the same, and never reverts.
+    function foldPots(uint256 tokenSeed, uint256 maxSeed, uint256 callerSeed) external {
+        address token = tokens[tokenSeed % N_TOKENS];
+        Snapshot memory before = _snapshot();
+        uint256 reserve = pool.reserveOf(token);
+        vm.prank(_anyone(callerSeed));
+        pool.foldPotsOf(token, maxSeed % 4);
+        _check(2, _sameBalances(before, _snapshot()), "foldPotsOf moved money");
+        _check(2, pool.reserveOf(token) == reserve, "foldPotsOf changed the reserve");
+        calls["foldPots"]++;
+    }
+
     /// @notice The PROPOSER proposes a random table of 2-8 accounts (sometimes tiny share counts, so rounding
     /// matters); refused while another schedule is pending.
     function propose(uint256 seed) external {

@@ -22,7 +22,7 @@ contract RoyaltyPoolInvariantTest is PoolFixture {
         toks = [address(0), address(dai), address(fot), address(usdt), address(usdc)];
         handler = new PoolHandler(pool, registry, admin, proposer, guardian, attestor, attestorKey, toks);
 
-        bytes4[] memory selectors = new bytes4[](15);
+        bytes4[] memory selectors = new bytes4[](16);
         selectors[0] = PoolHandler.deposit.selector;
         selectors[1] = PoolHandler.deposit.selector; // deposits are the common case: weight them twice
         selectors[2] = PoolHandler.depositWithPermit.selector;
@@ -38,6 +38,7 @@ contract RoyaltyPoolInvariantTest is PoolFixture {
         selectors[12] = PoolHandler.roleAction.selector;
         selectors[13] = PoolHandler.forceETH.selector;
         selectors[14] = PoolHandler.recover.selector;
+        selectors[15] = PoolHandler.foldPots.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
         targetContract(address(handler));
     }

@@ -99,6 +99,25 @@ export const poolFactoryAbi = [
     "type": "event"
   },
   {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "pool",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "address[]",
+        "name": "tokens",
+        "type": "address[]"
+      }
+    ],
+    "name": "PoolTokensAllowed",
+    "type": "event"
+  },
+  {
     "inputs": [
       {
         "components": [
@@ -206,6 +225,123 @@ export const poolFactoryAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "admin",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "registry",
+            "type": "address"
+          },
+          {
+            "internalType": "uint32",
+            "name": "activationDelay",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "claimWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "address[]",
+            "name": "proposers",
+            "type": "address[]"
+          },
+          {
+            "internalType": "address[]",
+            "name": "guardians",
+            "type": "address[]"
+          }
+        ],
+        "internalType": "struct IPoolFactory.PoolConfig",
+        "name": "config",
+        "type": "tuple"
+      },
+      {
+        "internalType": "address[]",
+        "name": "tokens",
+        "type": "address[]"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "salt",
+        "type": "bytes32"
+      }
+    ],
+    "name": "createPoolDeterministicWithTokens",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "pool",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "admin",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "registry",
+            "type": "address"
+          },
+          {
+            "internalType": "uint32",
+            "name": "activationDelay",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "claimWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "address[]",
+            "name": "proposers",
+            "type": "address[]"
+          },
+          {
+            "internalType": "address[]",
+            "name": "guardians",
+            "type": "address[]"
+          }
+        ],
+        "internalType": "struct IPoolFactory.PoolConfig",
+        "name": "config",
+        "type": "tuple"
+      },
+      {
+        "internalType": "address[]",
+        "name": "tokens",
+        "type": "address[]"
+      }
+    ],
+    "name": "createPoolWithTokens",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "pool",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "implementation",
     "outputs": [
@@ -237,6 +373,40 @@ export const poolFactoryAbi = [
       }
     ],
     "name": "predictPoolAddress",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "creator",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "registry",
+        "type": "address"
+      },
+      {
+        "internalType": "address[]",
+        "name": "tokens",
+        "type": "address[]"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "salt",
+        "type": "bytes32"
+      }
+    ],
+    "name": "predictPoolAddressWithTokens",
     "outputs": [
       {
         "internalType": "address",

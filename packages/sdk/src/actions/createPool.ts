@@ -1,4 +1,4 @@
-import { type Address, type Hex, parseEventLogs } from "viem";
+import { type Address, type Hex, isAddress, parseEventLogs, zeroAddress } from "viem";
 
 import { poolFactoryAbi } from "../abi/PoolFactory.ts";
 import { InvalidArgumentError, SdkError } from "../errors.ts";
@@ -16,6 +16,9 @@ import {
  * proposal, and payees of a superseded schedule get to claim. The server refuses to register a pool below them.
  */
 export const POOL_MIN_DELAYS = { activationDelay: 3600, claimWindow: 86_400 } as const;
+
+/** Most ERC-20s a pool's token list may hold (`RoyaltyPool.MAX_TOKENS`). */
+export const POOL_MAX_ALLOWED_TOKENS = 32;
 
 export interface PoolConfig {
   /** Pool admin (two-step transferable), e.g. the consortium multisig. */
@@ -35,6 +38,12 @@ export type CreatePoolParameters = AccountParameter & {
   config: PoolConfig;
   /** For a deterministic address (`createPoolDeterministic`); the factory mixes in the sender. */
   salt?: Hex | undefined;
+  /**
+   * The only ERC-20s the pool will accept (ETH always is), fixed for the pool's life; deposits and `sync`
+   * of any other token revert, so a hostile token cannot make the pool emit `Deposited`. Omitted or
+   * empty: every token (`createPool` / `createPoolDeterministic`).
+   */
+  tokens?: readonly Address[] | undefined;
 };
 
 export type CreatePoolReturnType = TransactionResult & { pool: Address };
@@ -55,23 +64,33 @@ export async function createPool(
       );
     }
   }
+  const tokens = checkedTokenList(parameters.tokens ?? []);
   const account = resolveAccount(client, parameters.account, "createPool");
-  const result =
-    salt === undefined
-      ? await sendContractTransaction(client, {
-          address: factory,
-          abi: poolFactoryAbi,
-          functionName: "createPool",
-          args: [config],
-          account,
-        })
-      : await sendContractTransaction(client, {
-          address: factory,
-          abi: poolFactoryAbi,
-          functionName: "createPoolDeterministic",
-          args: [config, salt],
-          account,
-        });
+  const call = { address: factory, abi: poolFactoryAbi, account } as const;
+  let result: TransactionResult;
+  if (tokens.length === 0) {
+    result =
+      salt === undefined
+        ? await sendContractTransaction(client, { ...call, functionName: "createPool", args: [config] })
+        : await sendContractTransaction(client, {
+            ...call,
+            functionName: "createPoolDeterministic",
+            args: [config, salt],
+          });
+  } else {
+    result =
+      salt === undefined
+        ? await sendContractTransaction(client, {
+            ...call,
+            functionName: "createPoolWithTokens",
+            args: [config, tokens],
+          })
+        : await sendContractTransaction(client, {
+            ...call,
+            functionName: "createPoolDeterministicWithTokens",
+            args: [config, tokens, salt],
+          });
+  }
   const [event] = parseEventLogs({
     abi: poolFactoryAbi,
     logs: result.receipt.logs,
@@ -79,4 +98,20 @@ export async function createPool(
   }).filter((log) => log.address.toLowerCase() === factory.toLowerCase());
   if (!event) throw new SdkError("CONTRACT_REVERTED", "createPool emitted no PoolCreated event.");
   return { ...result, pool: event.args.pool };
+}
+
+/** The pool's own rules for a token list (RoyaltyPoolInvalidTokenList), checked before sending. */
+function checkedTokenList(tokens: readonly Address[]): readonly Address[] {
+  if (tokens.length > POOL_MAX_ALLOWED_TOKENS) {
+    throw new InvalidArgumentError(`tokens may list at most ${POOL_MAX_ALLOWED_TOKENS} ERC-20s.`);
+  }
+  const seen = new Set<string>();
+  tokens.forEach((token, i) => {
+    if (!isAddress(token) || token.toLowerCase() === zeroAddress) {
+      throw new InvalidArgumentError(`tokens[${i}] must be an ERC-20 address (ETH is always accepted).`);
+    }
+    if (seen.has(token.toLowerCase())) throw new InvalidArgumentError(`tokens[${i}] repeats ${token}.`);
+    seen.add(token.toLowerCase());
+  });
+  return tokens;
 }
