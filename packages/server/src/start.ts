@@ -16,6 +16,7 @@ import { webHandler, WebAssetsMissingError } from "@wellspring/web";
 import { publisherClient } from "./services/publisher.ts";
 import { chainHasRole, registeredPools } from "./auth/chain-roles.ts";
 import { DirectoryManifestSource, type AttestorOptions } from "./services/attestations.ts";
+import { identityVerifiers } from "./attestor/verifiers.ts";
 import { DeploymentsError, readDeployments } from "@wellspring/sdk";
 import { getAddress, type Address } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -220,7 +221,12 @@ function attestor(
   }
   const account = privateKeyToAccount(config.ATTESTOR_PRIVATE_KEY);
   logger.info(
-    { attestor: account.address, registry, trusted: config.TRUSTED_MANIFEST_DIRS ?? [] },
+    {
+      attestor: account.address,
+      registry,
+      trusted: config.TRUSTED_MANIFEST_DIRS ?? [],
+      verifiers: config.ATTESTOR_VERIFIERS,
+    },
     "identity attestor on",
   );
   return {
@@ -230,6 +236,7 @@ function attestor(
     trusted: config.TRUSTED_MANIFEST_DIRS?.length
       ? new DirectoryManifestSource(config.TRUSTED_MANIFEST_DIRS)
       : undefined,
+    verifiers: identityVerifiers(config),
     maxAgeSeconds: config.BINDING_REQUEST_MAX_AGE_SECONDS,
     ttlSeconds: config.ATTESTATION_TTL_SECONDS,
     ratePerMinute: config.ATTESTATION_RATE_LIMIT_PER_MINUTE,
