@@ -88,6 +88,8 @@ export async function guardedGet(url: URL, options: GuardedFetchOptions): Promis
       {
         method: "GET",
         lookup: guardedLookup as never,
+        // A fresh connection each time: a pooled socket would skip the guarded lookup.
+        agent: false,
         headers: { "user-agent": "wellspring-attestor", accept: "*/*" },
         timeout: options.timeoutMs,
       },
