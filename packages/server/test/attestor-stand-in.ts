@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Address } from "viem";
 
 /**
  * A local stand-in for GitHub's REST API (under `/api`) and for project domains' web roots (every
@@ -12,6 +13,20 @@ const fixture = (name: string): Record<string, unknown> =>
     string,
     unknown
   >;
+
+/** A FLOSS/fund funding.json v1 whose entity is `https://github.com/<login>` and whose channel pays `payout`. */
+export const fundingJson = (login: string, payout: Address) =>
+  JSON.stringify({
+    version: "v1.0.0",
+    entity: {
+      type: "individual",
+      role: "maintainer",
+      name: login,
+      webpageUrl: { url: `https://github.com/${login}` },
+    },
+    projects: [{ guid: "lib", name: "lib", repositoryUrl: { url: `https://github.com/${login}/lib` } }],
+    funding: { channels: [{ guid: "wallet", type: "other", address: payout }] },
+  });
 
 export interface Account {
   login: string;

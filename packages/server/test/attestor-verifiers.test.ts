@@ -1,28 +1,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { getAddress, type Address } from "viem";
+import { getAddress } from "viem";
 import { GitHubVerifier } from "../src/attestor/github.ts";
 import { isForbiddenAddress } from "../src/attestor/guarded-fetch.ts";
 import { WellKnownVerifier } from "../src/attestor/well-known.ts";
 import { isServerError } from "../src/errors.ts";
-import { StandIn } from "./attestor-stand-in.ts";
+import { fundingJson, StandIn } from "./attestor-stand-in.ts";
 
 const PAYEE = getAddress("0x00000000000000000000000000000000000000a1");
 const OTHER = getAddress("0x00000000000000000000000000000000000000b2");
-
-/** A FLOSS/fund funding.json v1 whose entity is `https://github.com/<login>` and whose channel pays `payout`. */
-export const fundingJson = (login: string, payout: Address) =>
-  JSON.stringify({
-    version: "v1.0.0",
-    entity: {
-      type: "individual",
-      role: "maintainer",
-      name: login,
-      webpageUrl: { url: `https://github.com/${login}` },
-    },
-    projects: [{ guid: "lib", name: "lib", repositoryUrl: { url: `https://github.com/${login}/lib` } }],
-    funding: { channels: [{ guid: "wallet", type: "other", address: payout }] },
-  });
 
 /** Runs `work` and returns the refusal's reason, code and messages; fails if it did not refuse. */
 async function refusalOf(work: Promise<unknown>) {
