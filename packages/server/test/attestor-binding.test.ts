@@ -170,7 +170,7 @@ describe("binding through a proof the attestor checks itself (POST /v1/attestati
     standIn.addUser("carol", 5003);
     const body = await refused(await ask("github:carol", { method: "github" }), 422, "MANIFEST_NOT_FOUND");
     assert.match(body.error.details ?? "", /put a funding\.json .* then retry; binding request \d+/);
-    const id = /binding request (\d+)/.exec(body.error.details ?? "")?.[1];
+    const id = /binding request (\d+)/.exec(body.error.details ?? "")?.[1] ?? "0";
     const row = await db.query<{ status: string; reason_code: string; proof_method: string | null }>(
       "SELECT status, reason_code, proof_method FROM binding_requests WHERE id = $1",
       [id],

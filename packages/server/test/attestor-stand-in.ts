@@ -75,7 +75,7 @@ export class StandIn {
     }
   }
 
-  private answer(req: IncomingMessage, res: ServerResponse): void {
+  private answer(req: IncomingMessage, res: ServerResponse): unknown {
     const path = new URL(req.url ?? "/", "http://stand-in").pathname;
     if (!path.startsWith("/api/")) {
       const page = this.web.get(path);
@@ -156,6 +156,6 @@ export class StandIn {
         ),
       });
     }
-    notFound();
+    return notFound();
   }
 }

@@ -43,6 +43,8 @@ import { PublishService } from "../services/publisher.ts";
 import type { SdkClient } from "@wellspring/sdk";
 import { poolOfRun } from "../auth/chain-roles.ts";
 import { attestationRoutes } from "./routes/attestations.ts";
+import { whyRoutes } from "./routes/why.ts";
+import { WhyService } from "../services/why.ts";
 import { AttestationService, type AttestorOptions } from "../services/attestations.ts";
 import { BindingRepository } from "../repositories/bindings.ts";
 import type { IndexerProblem } from "../indexer/pool-indexer.ts";
@@ -133,6 +135,9 @@ export function createApp(deps: AppDeps): Express {
     chain: deps.chain,
   });
   const pools = new PoolService(new PoolRepository(db), config.CHAIN_ID, now, deps.chain);
+  const claims = new ClaimService(db, new PoolRepository(db), config.CHAIN_ID, now, {
+    ...(deps.claimsFreshMs === undefined ? {} : { freshMs: deps.claimsFreshMs }),
+  });
   const routes: AnyRoute[] = [
     ...systemRoutes({
       db,
@@ -151,11 +156,7 @@ export function createApp(deps: AppDeps): Express {
         config.ADMIN_AUTH_MAX_AGE_SECONDS,
       ),
     ),
-    ...claimRoutes(
-      new ClaimService(db, new PoolRepository(db), config.CHAIN_ID, now, {
-        ...(deps.claimsFreshMs === undefined ? {} : { freshMs: deps.claimsFreshMs }),
-      }),
-    ),
+    ...claimRoutes(claims),
     ...runRoutes(
       new RunService(
         new RunRepository(db),
@@ -191,6 +192,16 @@ export function createApp(deps: AppDeps): Express {
       config.PUBLIC_BASE_URL,
     ),
     ...bundleRoutes(new BundleService(db, new RunRepository(db))),
+    ...whyRoutes(
+      new WhyService(
+        db,
+        new RunRepository(db),
+        new PoolRepository(db),
+        deps.engine ?? defaultEngine(),
+        claims,
+        now,
+      ),
+    ),
     ...attestationRoutes(
       new AttestationService(new BindingRepository(db), deps.attestor, deps.chain, wallNow),
     ),
