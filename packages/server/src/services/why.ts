@@ -98,8 +98,8 @@ export class WhyService {
     const known = this.cache.get(key);
     if (known) return known;
     const [inputs, policy] = await Promise.all([
-      this.db.query<{ name: string; content: Uint8Array }>(
-        "SELECT name, content FROM run_inputs WHERE run_id = $1 ORDER BY position",
+      this.db.query<{ name: string; content: string }>(
+        "SELECT name, encode(content, 'base64') AS content FROM run_inputs WHERE run_id = $1 ORDER BY position",
         [runId],
       ),
       this.db.query<{ canonical: string }>("SELECT canonical FROM policy_versions WHERE id = $1", [
@@ -107,7 +107,7 @@ export class WhyService {
       ]),
     ]);
     const result = await this.engine.run(
-      inputs.rows.map((r) => ({ name: r.name, content: new Uint8Array(r.content) })),
+      inputs.rows.map((r) => ({ name: r.name, content: new Uint8Array(Buffer.from(r.content, "base64")) })),
       JSON.parse(policy.rows[0]!.canonical),
       [accountId],
     );
