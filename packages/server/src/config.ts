@@ -178,6 +178,14 @@ export const envSchema = z.object({
     .enum(["true", "false", "1", "0"])
     .default("false")
     .transform((v) => v === "true" || v === "1"),
+  /** Run the webhook worker in this process: queue notifications from indexed data and send them. */
+  NOTIFY_WEBHOOKS: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
+  NOTIFY_INTERVAL_MS: intFromEnv(100, 3_600_000).default(15_000),
+  /** How long before a superseded schedule's claim window closes the warning goes out. */
+  CLAIM_WINDOW_LEAD_SECONDS: intFromEnv(0, 365 * 86_400).default(7 * 86_400),
   /** Binding requests per client IP per minute (on top of the general rate limit), and the burst. */
   ATTESTATION_RATE_LIMIT_PER_MINUTE: intFromEnv(1, 100_000).default(10),
   ATTESTATION_RATE_LIMIT_BURST: intFromEnv(1, 100_000).default(5),

@@ -17,6 +17,7 @@ import { publisherClient } from "./services/publisher.ts";
 import { chainHasRole, registeredPools } from "./auth/chain-roles.ts";
 import { DirectoryManifestSource, type AttestorOptions } from "./services/attestations.ts";
 import { identityVerifiers } from "./attestor/verifiers.ts";
+import { DEFAULT_NOTIFICATION_OPTIONS, NotificationService } from "./services/notifications.ts";
 import { DeploymentsError, readDeployments } from "@wellspring/sdk";
 import { getAddress, type Address } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -121,6 +122,25 @@ function startVerifier(config: Config, db: Database, logger: Logger, chainNow: (
   });
   logger.info({ verifier }, "schedule verifier started");
   return { abort, done: loop.run(abort.signal, config.VERIFY_INTERVAL_MS) };
+}
+
+/** The webhook worker (NOTIFY_WEBHOOKS), on the chain's clock. */
+function startNotifier(config: Config, db: Database, logger: Logger, chainNow: () => number) {
+  const abort = new AbortController();
+  const service = new NotificationService(
+    db,
+    {
+      ...DEFAULT_NOTIFICATION_OPTIONS,
+      chainId: config.CHAIN_ID,
+      leadSeconds: config.CLAIM_WINDOW_LEAD_SECONDS,
+    },
+    chainNow,
+  );
+  logger.info({ intervalMs: config.NOTIFY_INTERVAL_MS }, "webhook worker started");
+  const done = service.run(abort.signal, config.NOTIFY_INTERVAL_MS, (err) =>
+    logger.error({ err }, "webhook worker pass failed"),
+  );
+  return { abort, done };
 }
 
 /** The built web pages, or none (API only) with a warning saying how to build them. */
@@ -266,6 +286,7 @@ export async function start(
   );
   let indexing: Awaited<ReturnType<typeof startIndexer>> | undefined;
   let verifying: ReturnType<typeof startVerifier> | undefined;
+  let notifying: ReturnType<typeof startNotifier> | undefined;
   let clock: ChainClock | undefined;
   try {
     const report = await migrate(db);
@@ -299,6 +320,7 @@ export async function start(
         ? publisherClient(config.PUBLISHER_PRIVATE_KEY, config.RPC_URL)
         : undefined,
       web: webPages(logger),
+      notifications: { leadSeconds: config.CLAIM_WINDOW_LEAD_SECONDS },
       metrics,
       ...(indexing ? { indexerProblems: () => indexing!.indexer.problems() } : {}),
       chainNow: options.chainNow ?? clock!.now,
@@ -309,6 +331,9 @@ export async function start(
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     });
     logger.info({ url: server.url }, "listening");
+    notifying = config.NOTIFY_WEBHOOKS
+      ? startNotifier(config, db, logger, options.chainNow ?? clock!.now)
+      : undefined;
     verifying = config.VERIFY_SCHEDULES
       ? startVerifier(config, db, logger, options.chainNow ?? clock!.now)
       : undefined;
@@ -318,8 +343,9 @@ export async function start(
         logger.info("shutting down");
         indexing?.abort.abort();
         verifying?.abort.abort();
+        notifying?.abort.abort();
         clock?.stop();
-        await Promise.all([server.close(), indexing?.done, verifying?.done]);
+        await Promise.all([server.close(), indexing?.done, verifying?.done, notifying?.done]);
         await db.close();
         logger.info("stopped");
       })());

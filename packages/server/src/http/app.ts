@@ -44,6 +44,12 @@ import type { SdkClient } from "@wellspring/sdk";
 import { poolOfRun } from "../auth/chain-roles.ts";
 import { attestationRoutes } from "./routes/attestations.ts";
 import { whyRoutes } from "./routes/why.ts";
+import { identityRoutes } from "./routes/identities.ts";
+import {
+  DEFAULT_NOTIFICATION_OPTIONS,
+  NotificationService,
+  type NotificationOptions,
+} from "../services/notifications.ts";
 import { WhyService } from "../services/why.ts";
 import { AttestationService, type AttestorOptions } from "../services/attestations.ts";
 import { BindingRepository } from "../repositories/bindings.ts";
@@ -99,6 +105,8 @@ export interface AppDeps {
   indexerProblems?: () => readonly IndexerProblem[];
   /** Prometheus metrics served at /metrics; one per app unless given (start() shares it with the indexer). */
   metrics?: ServerMetrics;
+  /** Notification timing (CLAIM_WINDOW_LEAD_SECONDS, retries); defaults in services/notifications.ts. */
+  notifications?: Partial<Omit<NotificationOptions, "chainId">>;
   /** Serves the web pages (`webHandler()` of @wellspring/web); absent = API only. */
   web?: (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 }
@@ -201,6 +209,14 @@ export function createApp(deps: AppDeps): Express {
         claims,
         now,
       ),
+    ),
+    ...identityRoutes(
+      new NotificationService(
+        db,
+        { ...DEFAULT_NOTIFICATION_OPTIONS, ...deps.notifications, chainId: config.CHAIN_ID },
+        now,
+      ),
+      config.PUBLIC_BASE_URL,
     ),
     ...attestationRoutes(
       new AttestationService(new BindingRepository(db), deps.attestor, deps.chain, wallNow),
