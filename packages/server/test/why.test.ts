@@ -1,47 +1,14 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { getAddress, toHex, zeroHash, type Hex } from "viem";
+import { getAddress } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import type { Database } from "../src/db/database.ts";
-import { ChainEventRepository, PoolRepository } from "../src/repositories/pools.ts";
-import {
-  backends,
-  json,
-  rolesFor,
-  signedFetch,
-  startTestServer,
-  TEST_CHAIN_ID,
-  type ErrorBody,
-  type TestServer,
-} from "./helpers.ts";
+import { backends, json, rolesFor, startTestServer, type ErrorBody, type TestServer } from "./helpers.ts";
+import { createPoolRun, indexScheduleWithDeposit, type StoredRun } from "./pool-run-fixture.ts";
 
 const proposer = privateKeyToAccount(generatePrivateKey());
 const POOL = getAddress("0x00000000000000000000000000000000000000ab");
 const TOKEN = getAddress("0x00000000000000000000000000000000000000cc");
-
-/** The product depends on left-pad (sponsored by stevemao) through `middle`, and on lodash. */
-const lockfile = JSON.stringify({
-  name: "acme-ai",
-  version: "1.0.0",
-  lockfileVersion: 3,
-  requires: true,
-  packages: {
-    "": { name: "acme-ai", version: "1.0.0", dependencies: { middle: "^1.0.0", lodash: "^4.17.21" } },
-    "node_modules/middle": {
-      version: "1.0.0",
-      license: "MIT",
-      dependencies: { "left-pad": "^1.3.0" },
-      funding: { url: "https://github.com/sponsors/midmaker" },
-    },
-    "node_modules/left-pad": {
-      version: "1.3.0",
-      license: "WTFPL",
-      funding: { url: "https://github.com/sponsors/stevemao" },
-    },
-    "node_modules/lodash": { version: "4.17.21", license: "MIT" },
-  },
-});
 
 type Why = {
   identity: string;
@@ -64,14 +31,7 @@ describe("why: GET /v1/runs/{id}/recipients/{account}/why", () => {
   let db: Database;
   let dispose: () => Promise<void>;
   let server: TestServer;
-  let run: {
-    id: string;
-    root: Hex;
-    totalShares: string;
-    tableHash: Hex;
-    inputsHash: Hex;
-    policy: { hash: Hex };
-  };
+  let run: StoredRun;
   const get = (path: string) => fetch(server.url + path);
 
   before(async () => {
@@ -81,17 +41,7 @@ describe("why: GET /v1/runs/{id}/recipients/{account}/why", () => {
       config: { BODY_LIMIT_BYTES: 1024 * 1024 },
       claimsFreshMs: 0,
     });
-    const post = (path: string, body: unknown) =>
-      signedFetch(server.url, proposer, { method: "POST", path, body });
-    assert.equal((await post("/v1/policies/default/versions", { document: { version: 1 } })).status, 201);
-    assert.equal((await post("/v1/pools", { address: POOL, name: "p", deployedBlock: 1 })).status, 201);
-    const response = await post("/v1/runs", {
-      policy: { name: "default", version: 1 },
-      pool: POOL,
-      inputs: [{ name: "package-lock.json", content: Buffer.from(lockfile).toString("base64") }],
-    });
-    assert.equal(response.status, 201, await response.clone().text());
-    run = await json(response);
+    run = await createPoolRun(server.url, proposer, POOL);
   });
   after(async () => {
     await server?.close();
@@ -115,41 +65,13 @@ describe("why: GET /v1/runs/{id}/recipients/{account}/why", () => {
   });
 
   it("states what the share is worth at the pool's current pot once a schedule with the run's root is active", async () => {
-    const pool = (await new PoolRepository(db).findByAddress(TEST_CHAIN_ID, POOL))!;
     const pot = 1_000_000_000_000_000_000n;
-    const log = () => ({ blockHash: toHex(randomBytes(32)), txHash: toHex(randomBytes(32)) });
-    await db.transaction(async (tx) => {
-      const events = new ChainEventRepository();
-      await events.insertSchedule(tx, {
-        poolId: pool.id,
-        blockNumber: 2n,
-        logIndex: 0,
-        ...log(),
-        scheduleId: 1n,
-        proposer: proposer.address,
-        root: run.root,
-        totalShares: BigInt(run.totalShares),
-        tableHash: run.tableHash,
-        policyHash: run.policy.hash,
-        inputsHash: run.inputsHash,
-        uri: "ipfs://why",
-        activatesAt: new Date(Date.now() - 86_400_000),
-      });
-      await events.insertDeposits(tx, [
-        {
-          poolId: pool.id,
-          blockNumber: 3n,
-          logIndex: 0,
-          ...log(),
-          scheduleId: 1n,
-          source: "deposit",
-          token: TOKEN,
-          payer: proposer.address,
-          amount: pot,
-          memo: zeroHash,
-          blockTime: new Date(),
-        },
-      ]);
+    await indexScheduleWithDeposit(db, POOL, run, {
+      scheduleId: 1n,
+      activatesAt: new Date(Date.now() - 86_400_000),
+      proposer: proposer.address,
+      token: TOKEN,
+      amount: pot,
     });
     const why = await json<Why>(await get(`/v1/runs/${run.id}/recipients/github:stevemao/why`));
     assert.deepEqual(why.worth?.scheduleIds, ["1"]);

@@ -221,9 +221,9 @@ export class NotificationService {
           claims: `/v1/pools/${e.pool}/claims/${s.identity}`,
         };
         const { rowCount } = await this.db.query(
-          `INSERT INTO webhook_deliveries (id, subscription_id, event_key, event, payload)
-           VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (subscription_id, event_key) DO NOTHING`,
-          [randomUUID(), s.id, e.key, e.kind, JSON.stringify(payload)],
+          `INSERT INTO webhook_deliveries (id, subscription_id, event_key, event, payload, next_attempt_at)
+           VALUES ($1, $2, $3, $4, $5::jsonb, $6) ON CONFLICT (subscription_id, event_key) DO NOTHING`,
+          [randomUUID(), s.id, e.key, e.kind, JSON.stringify(payload), new Date(this.now())],
         );
         queued += rowCount;
       }

@@ -44,13 +44,9 @@ const identityProof = z
     }),
     z.strictObject({
       method: z.literal("well-known"),
-      manifestUrl: z
-        .url()
-        .max(2000)
-        .optional()
-        .meta({
-          description: "One URL the domain's /.well-known/funding-manifest-urls lists (default: each)",
-        }),
+      manifestUrl: z.url().max(2000).optional().meta({
+        description: "One URL the domain's /.well-known/funding-manifest-urls lists (default: each)",
+      }),
     }),
   ])
   .refine((p) => p.method !== "github" || p.repository === undefined || p.gist === undefined, {
