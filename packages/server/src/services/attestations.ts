@@ -42,12 +42,12 @@ export { DENIED_REASONS, REJECTED_REASONS, type BindingReason } from "../attesto
  *    a manifest naming `payee` from where only the identity's owner can write, and a GitHub login
  *    still belongs to the account an earlier binding recorded (ACCOUNT_CHANGED); or, with a
  *    submitted manifest:
- * 4'. it is a funding manifest the engine's parser accepts (MANIFEST_INVALID);
- * 5'. the parser reports the identity as a contributor (IDENTITY_NOT_NAMED) with `payee` as its
+ * 4a. it is a funding manifest the engine's parser accepts (MANIFEST_INVALID);
+ * 4b. the parser reports the identity as a contributor (IDENTITY_NOT_NAMED) with `payee` as its
  *    payout address (PAYEE_NOT_NAMED);
- * 6'. a byte-identical copy (same sha256) is among the manifests the server trusts: the inputs of
+ * 4c. a byte-identical copy (same sha256) is among the manifests the server trusts: the inputs of
  *    complete runs, or the configured directories (MANIFEST_NOT_TRUSTED);
- * 7. the registry does not already pay `payee` for the identity (ALREADY_BOUND);
+ * 5. the registry does not already pay `payee` for the identity (ALREADY_BOUND);
  *
  * then signs `Attestation(accountId, payee, nonce = registry.nonces(accountId), deadline)` with
  * the attestor key. Every request is recorded in `binding_requests`.
@@ -225,7 +225,7 @@ export class AttestationService {
       const trustedSource = input.proof
         ? await this.verifyProof(o, requestId, accountId, input.identity, payee, input.proof)
         : await this.checkSubmitted(o, input.identity, payee, submitted, manifestSha256);
-      // 7. Chain state, then sign.
+      // 5. Chain state, then sign.
       const [current, nonce, block, attestorOk] = await this.readChain(
         chain,
         registry,
@@ -345,7 +345,7 @@ export class AttestationService {
     return found.source;
   }
 
-  /** 4'-6'. A submitted manifest: it names the identity and payee, and a trusted copy exists. */
+  /** 4a-4c. A submitted manifest: it names the identity and payee, and a trusted copy exists. */
   private async checkSubmitted(
     o: AttestorOptions,
     identity: string,
