@@ -1,22 +1,17 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { getPayee, royaltyPoolAbi, submitAttestation } from "@wellspring/sdk";
+import { getPayee, submitAttestation } from "@wellspring/sdk";
 import { getAddress, toHex, zeroHash, type Address, type Hex } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
 import { GitHubVerifier } from "../src/attestor/github.ts";
 import { WellKnownVerifier } from "../src/attestor/well-known.ts";
 import type { Database } from "../src/db/database.ts";
-import { createApp } from "../src/http/app.ts";
-import { listen, type RunningServer } from "../src/http/server.ts";
+import type { RunningServer } from "../src/http/server.ts";
 import { BINDING_REQUEST_TYPES, bindingDomain } from "../src/services/attestations.ts";
 import { fundingJson, StandIn } from "./attestor-stand-in.ts";
-import { deployChain } from "./chain-fixture.ts";
-import { backends, captureLogger, json, rolesFor, testConfig, type ErrorBody } from "./helpers.ts";
-
-/** Hardhat's default account 1: the registry's attestor in the chain fixture. */
-const ATTESTOR_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
-const CHAIN_ID = 31337;
+import { CHAIN_ID, startAttestor } from "./attestor-app.ts";
+import type { deployChain } from "./chain-fixture.ts";
+import { backends, json, type ErrorBody } from "./helpers.ts";
 
 type Refusal = ErrorBody & { error: { reason?: string; details?: string } };
 type Attested = {
@@ -46,33 +41,12 @@ describe("binding through a proof the attestor checks itself (POST /v1/attestati
   before(async () => {
     ({ db, dispose } = await (pglite as NonNullable<typeof pglite>).open());
     standIn = await new StandIn().listen();
-    chain = await deployChain();
-    registry = await chain.publicClient.readContract({
-      address: chain.pool,
-      abi: royaltyPoolAbi,
-      functionName: "registry",
-    });
-    const app = createApp({
-      db,
-      logger: captureLogger().logger,
-      config: testConfig(),
-      hasRole: rolesFor({}),
-      chain: chain.publicClient,
-      attestor: {
-        chainId: CHAIN_ID,
-        registry,
-        account: privateKeyToAccount(ATTESTOR_KEY),
-        verifiers: [
-          new GitHubVerifier({ apiUrl: `${standIn.url}/api` }),
-          new WellKnownVerifier({ scheme: "http", allowPrivate: true }),
-        ],
-        maxAgeSeconds: 600,
-        ttlSeconds: 3600,
-        ratePerMinute: 6000,
-        burst: 1000,
-      },
-    });
-    server = await listen(app, { host: "127.0.0.1", port: 0, shutdownTimeoutMs: 5_000 });
+    ({ chain, registry, server } = await startAttestor(db, {
+      verifiers: [
+        new GitHubVerifier({ apiUrl: `${standIn.url}/api` }),
+        new WellKnownVerifier({ scheme: "http", allowPrivate: true }),
+      ],
+    }));
   });
   after(async () => {
     await server?.close();

@@ -14,19 +14,25 @@ const fixture = (name: string): Record<string, unknown> =>
     unknown
   >;
 
-/** A FLOSS/fund funding.json v1 whose entity is `https://github.com/<login>` and whose channel pays `payout`. */
-export const fundingJson = (login: string, payout: Address) =>
-  JSON.stringify({
-    version: "v1.0.0",
-    entity: {
-      type: "individual",
-      role: "maintainer",
-      name: login,
-      webpageUrl: { url: `https://github.com/${login}` },
+/** A FLOSS/fund funding.json v1 naming `login` on GitHub as the entity and `payout` as its EVM channel. */
+export const fundingJson = (login: string, payout: Address, extra = "") =>
+  JSON.stringify(
+    {
+      version: "v1.0.0",
+      entity: {
+        type: "individual",
+        role: "maintainer",
+        name: login,
+        webpageUrl: { url: `https://github.com/${login}` },
+      },
+      projects: [
+        { guid: "lib", name: "lib", repositoryUrl: { url: `https://github.com/${login}/lib${extra}` } },
+      ],
+      funding: { channels: [{ guid: "wallet", type: "other", address: payout }] },
     },
-    projects: [{ guid: "lib", name: "lib", repositoryUrl: { url: `https://github.com/${login}/lib` } }],
-    funding: { channels: [{ guid: "wallet", type: "other", address: payout }] },
-  });
+    null,
+    2,
+  );
 
 export interface Account {
   login: string;
