@@ -150,6 +150,16 @@ export class NotificationService {
   async feed(identity: string, selfUrl: string): Promise<string> {
     const accountId = toAccountId(identity);
     const events = await this.events(accountId);
+    if (events.length === 0) {
+      const named = await this.db.query("SELECT 1 FROM run_recipients WHERE account_id = $1 LIMIT 1", [
+        bytea(accountId),
+      ]);
+      if (named.rows.length === 0) {
+        throw new ServerError("NOT_FOUND", `no stored share table names ${identity}`, {
+          details: "look the identity up as tables name it, e.g. github:<login> in lower case",
+        });
+      }
+    }
     const updated = (events[0]?.at ?? new Date(0)).toISOString();
     const entries = events.map((e) => {
       const title =

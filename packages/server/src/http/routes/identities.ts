@@ -46,7 +46,10 @@ export function identityRoutes(notifications: NotificationService, publicBaseUrl
       summary: "Atom feed: money waiting for an identity, and claim windows about to close",
       tags: ["identity"],
       params: identityParams,
-      responses: { 200: { description: "Atom 1.0", contentType: "application/atom+xml" } },
+      responses: {
+        200: { description: "Atom 1.0", contentType: "application/atom+xml" },
+        404: { description: "No stored share table names the identity" },
+      },
       handle: async ({ params, req }) => {
         const path = `/v1/identities/${encodeURIComponent(params.identity)}/feed.atom`;
         const self = `${publicBaseUrl ?? `${req.protocol}://${req.get("host") ?? "localhost"}`}${path}`;
