@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { getAddress } from "viem";
 import { GitHubVerifier } from "../src/attestor/github.ts";
+import { identityVerifiers } from "../src/attestor/verifiers.ts";
+import { loadConfig } from "../src/config.ts";
 import { isForbiddenAddress } from "../src/attestor/guarded-fetch.ts";
 import { WellKnownVerifier } from "../src/attestor/well-known.ts";
 import { isServerError } from "../src/errors.ts";
@@ -206,5 +208,21 @@ describe("project-domain verifier (/.well-known/funding-manifest-urls) against a
     ])
       assert.equal(isForbiddenAddress(a), true, a);
     for (const a of ["93.184.216.34", "2606:2800:220:1::"]) assert.equal(isForbiddenAddress(a), false, a);
+  });
+});
+
+describe("ATTESTOR_VERIFIERS configuration", () => {
+  it("enables GitHub and project domains by default, none with `none`, and refuses unknown methods", () => {
+    const methods = (env: Record<string, string>) => identityVerifiers(loadConfig(env)).map((v) => v.method);
+    assert.deepEqual(methods({}), ["github", "well-known"]);
+    assert.deepEqual(methods({ ATTESTOR_VERIFIERS: "none" }), []);
+    assert.deepEqual(methods({ ATTESTOR_VERIFIERS: "well-known" }), ["well-known"]);
+    assert.throws(
+      () => loadConfig({ ATTESTOR_VERIFIERS: "github,oauth" }),
+      (error: unknown) =>
+        isServerError(error, "CONFIG_INVALID") &&
+        /ATTESTOR_VERIFIERS: unknown proof method "oauth"/.test(error.details ?? ""),
+    );
+    assert.equal(loadConfig({}).GITHUB_API_URL, "https://api.github.com");
   });
 });
