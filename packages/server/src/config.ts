@@ -139,6 +139,53 @@ export const envSchema = z.object({
   BINDING_REQUEST_MAX_AGE_SECONDS: intFromEnv(10, 86_400).default(600),
   /** Lifetime of an attestation the server signs (its deadline = latest block time + this). */
   ATTESTATION_TTL_SECONDS: intFromEnv(60, 30 * 86_400).default(3_600),
+  /**
+   * Identity proofs the attestor checks itself, separated by `,`: `github` (a funding manifest in a
+   * repository or gist of the account, through GITHUB_API_URL) and `well-known` (a project domain's
+   * /.well-known/funding-manifest-urls). Empty (`none`): only the trusted-copy path.
+   */
+  ATTESTOR_VERIFIERS: z
+    .string()
+    .transform((value, ctx) => {
+      const methods = value
+        .split(",")
+        .map((part) => part.trim())
+        .filter((part) => part && part !== "none");
+      for (const method of methods) {
+        if (method !== "github" && method !== "well-known") {
+          ctx.addIssue({
+            code: "custom",
+            message: `unknown proof method "${method}" (github, well-known, none)`,
+          });
+          return z.NEVER;
+        }
+      }
+      return [...new Set(methods)] as Array<"github" | "well-known">;
+    })
+    .default(["github", "well-known"]),
+  /** GitHub's REST API (a stand-in in tests). */
+  GITHUB_API_URL: z
+    .url({ protocol: /^https?$/ })
+    .transform((value) => value.replace(/\/+$/, ""))
+    .default("https://api.github.com"),
+  /** Optional GitHub token (no scopes needed): 5,000 instead of 60 API requests an hour. */
+  GITHUB_TOKEN: z.string().min(1).max(500).optional(),
+  /**
+   * Lets the well-known verifier use http:// and reach private and loopback addresses: only for
+   * tests against a local stand-in. Off, a domain must serve https from a public address.
+   */
+  ATTESTOR_ALLOW_LOCAL_HTTP: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
+  /** Run the webhook worker in this process: queue notifications from indexed data and send them. */
+  NOTIFY_WEBHOOKS: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
+  NOTIFY_INTERVAL_MS: intFromEnv(100, 3_600_000).default(15_000),
+  /** How long before a superseded schedule's claim window closes the warning goes out. */
+  CLAIM_WINDOW_LEAD_SECONDS: intFromEnv(0, 365 * 86_400).default(7 * 86_400),
   /** Binding requests per client IP per minute (on top of the general rate limit), and the burst. */
   ATTESTATION_RATE_LIMIT_PER_MINUTE: intFromEnv(1, 100_000).default(10),
   ATTESTATION_RATE_LIMIT_BURST: intFromEnv(1, 100_000).default(5),
@@ -147,7 +194,12 @@ export const envSchema = z.object({
 export type Config = z.output<typeof envSchema>;
 
 /** Secrets never leave the process: this is what gets logged at boot. */
-export const SECRET_KEYS = ["ATTESTOR_PRIVATE_KEY", "PUBLISHER_PRIVATE_KEY", "DATABASE_URL"] as const;
+export const SECRET_KEYS = [
+  "ATTESTOR_PRIVATE_KEY",
+  "PUBLISHER_PRIVATE_KEY",
+  "DATABASE_URL",
+  "GITHUB_TOKEN",
+] as const;
 
 /**
  * Parses the environment. Empty strings count as unset (a blank line in an env file should not

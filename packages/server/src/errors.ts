@@ -22,6 +22,7 @@ export type ServerErrorCode =
   | "DB_ERROR" // an unexpected database failure
   | "DATABASE_UNAVAILABLE" // the database connection was lost or refused; retry after Retry-After seconds
   | "CHAIN_UNAVAILABLE" // the endpoint needs the chain RPC and none is configured or it failed
+  | "VERIFIER_UNAVAILABLE" // an identity proof's source (GitHub, a project domain) is rate-limited or down; see `reason`
   | "INTERNAL"; // anything else: a bug
 
 export interface FieldIssue {

@@ -18,6 +18,8 @@ import { chainHasRole, registeredPools } from "./auth/chain-roles.ts";
 import { DirectoryManifestSource, type AttestorOptions } from "./services/attestations.ts";
 import { DeploymentsError } from "@wellspring/sdk";
 import { readDeployments } from "@wellspring/sdk/node";
+import { identityVerifiers } from "./attestor/verifiers.ts";
+import { DEFAULT_NOTIFICATION_OPTIONS, NotificationService } from "./services/notifications.ts";
 import { getAddress, type Address } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
@@ -123,6 +125,25 @@ function startVerifier(config: Config, db: Database, logger: Logger, chainNow: (
   return { abort, done: loop.run(abort.signal, config.VERIFY_INTERVAL_MS) };
 }
 
+/** The webhook worker (NOTIFY_WEBHOOKS), on the chain's clock. */
+function startNotifier(config: Config, db: Database, logger: Logger, chainNow: () => number) {
+  const abort = new AbortController();
+  const service = new NotificationService(
+    db,
+    {
+      ...DEFAULT_NOTIFICATION_OPTIONS,
+      chainId: config.CHAIN_ID,
+      leadSeconds: config.CLAIM_WINDOW_LEAD_SECONDS,
+    },
+    chainNow,
+  );
+  logger.info({ intervalMs: config.NOTIFY_INTERVAL_MS }, "webhook worker started");
+  const done = service.run(abort.signal, config.NOTIFY_INTERVAL_MS, (err) =>
+    logger.error({ err }, "webhook worker pass failed"),
+  );
+  return { abort, done };
+}
+
 /** The built web pages, or none (API only) with a warning saying how to build them. */
 function webPages(logger: Logger): ReturnType<typeof webHandler> | undefined {
   try {
@@ -221,7 +242,12 @@ function attestor(
   }
   const account = privateKeyToAccount(config.ATTESTOR_PRIVATE_KEY);
   logger.info(
-    { attestor: account.address, registry, trusted: config.TRUSTED_MANIFEST_DIRS ?? [] },
+    {
+      attestor: account.address,
+      registry,
+      trusted: config.TRUSTED_MANIFEST_DIRS ?? [],
+      verifiers: config.ATTESTOR_VERIFIERS,
+    },
     "identity attestor on",
   );
   return {
@@ -231,6 +257,7 @@ function attestor(
     trusted: config.TRUSTED_MANIFEST_DIRS?.length
       ? new DirectoryManifestSource(config.TRUSTED_MANIFEST_DIRS)
       : undefined,
+    verifiers: identityVerifiers(config),
     maxAgeSeconds: config.BINDING_REQUEST_MAX_AGE_SECONDS,
     ttlSeconds: config.ATTESTATION_TTL_SECONDS,
     ratePerMinute: config.ATTESTATION_RATE_LIMIT_PER_MINUTE,
@@ -260,6 +287,7 @@ export async function start(
   );
   let indexing: Awaited<ReturnType<typeof startIndexer>> | undefined;
   let verifying: ReturnType<typeof startVerifier> | undefined;
+  let notifying: ReturnType<typeof startNotifier> | undefined;
   let clock: ChainClock | undefined;
   try {
     const report = await migrate(db);
@@ -293,6 +321,7 @@ export async function start(
         ? publisherClient(config.PUBLISHER_PRIVATE_KEY, config.RPC_URL)
         : undefined,
       web: webPages(logger),
+      notifications: { leadSeconds: config.CLAIM_WINDOW_LEAD_SECONDS },
       metrics,
       ...(indexing ? { indexerProblems: () => indexing!.indexer.problems() } : {}),
       chainNow: options.chainNow ?? clock!.now,
@@ -303,6 +332,9 @@ export async function start(
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     });
     logger.info({ url: server.url }, "listening");
+    notifying = config.NOTIFY_WEBHOOKS
+      ? startNotifier(config, db, logger, options.chainNow ?? clock!.now)
+      : undefined;
     verifying = config.VERIFY_SCHEDULES
       ? startVerifier(config, db, logger, options.chainNow ?? clock!.now)
       : undefined;
@@ -312,8 +344,9 @@ export async function start(
         logger.info("shutting down");
         indexing?.abort.abort();
         verifying?.abort.abort();
+        notifying?.abort.abort();
         clock?.stop();
-        await Promise.all([server.close(), indexing?.done, verifying?.done]);
+        await Promise.all([server.close(), indexing?.done, verifying?.done, notifying?.done]);
         await db.close();
         logger.info("stopped");
       })());

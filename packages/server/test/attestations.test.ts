@@ -13,43 +13,12 @@ import { listen, type RunningServer } from "../src/http/server.ts";
 import { BINDING_REQUEST_TYPES, bindingDomain } from "@wellspring/protocol";
 import { DirectoryManifestSource } from "../src/services/attestations.ts";
 import { start } from "../src/start.ts";
+import { ATTESTOR_KEY, attestorAccount, CHAIN_ID, startAttestor } from "./attestor-app.ts";
+import { fundingJson } from "./attestor-stand-in.ts";
 import { deployChain } from "./chain-fixture.ts";
-import {
-  backends,
-  captureLogger,
-  json,
-  rolesFor,
-  signedFetch,
-  testConfig,
-  type ErrorBody,
-} from "./helpers.ts";
-
-/** Hardhat's default account 1: the registry's attestor in the chain fixture. */
-const ATTESTOR_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
-const attestorAccount = privateKeyToAccount(ATTESTOR_KEY);
-const CHAIN_ID = 31337;
+import { backends, captureLogger, json, signedFetch, testConfig, type ErrorBody } from "./helpers.ts";
 
 type Wallet = Awaited<ReturnType<typeof deployChain>>["wallets"]["alice"];
-
-/** A funding.json v1 naming `login` on GitHub as the entity and `payout` as its EVM channel. */
-const fundingJson = (login: string, payout: Address, extra = "") =>
-  JSON.stringify(
-    {
-      version: "v1.0.0",
-      entity: {
-        type: "individual",
-        role: "maintainer",
-        name: login,
-        webpageUrl: { url: `https://github.com/${login}` },
-      },
-      projects: [
-        { guid: "lib", name: "lib", repositoryUrl: { url: `https://github.com/${login}/lib${extra}` } },
-      ],
-      funding: { channels: [{ guid: "wallet", type: "other", address: payout }] },
-    },
-    null,
-    2,
-  );
 
 const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
 const sha256 = (text: string) => `0x${createHash("sha256").update(text).digest("hex")}` as Hex;
@@ -77,33 +46,12 @@ for (const backend of await backends()) {
 
     before(async () => {
       ({ db, dispose } = await backend.open());
-      chain = await deployChain();
-      registry = await chain.publicClient.readContract({
-        address: chain.pool,
-        abi: royaltyPoolAbi,
-        functionName: "registry",
-      });
       trustedDir = await mkdtemp(join(tmpdir(), "ws-trusted-"));
-      const { logger } = captureLogger();
-      const app = createApp({
+      ({ chain, registry, server } = await startAttestor(
         db,
-        logger,
-        config: testConfig({ BODY_LIMIT_BYTES: 1024 * 1024 }),
-        hasRole: rolesFor({ [chain.wallets.admin.account.address]: ["PROPOSER", "ADMIN"] }),
-        chain: chain.publicClient,
-        now: () => now(),
-        attestor: {
-          chainId: CHAIN_ID,
-          registry,
-          account: attestorAccount,
-          trusted: new DirectoryManifestSource([trustedDir], 0),
-          maxAgeSeconds: 600,
-          ttlSeconds: 3600,
-          ratePerMinute: 6000,
-          burst: 1000,
-        },
-      });
-      server = await listen(app, { host: "127.0.0.1", port: 0, shutdownTimeoutMs: 5_000 });
+        { trusted: new DirectoryManifestSource([trustedDir], 0) },
+        { now: () => now() },
+      ));
     });
     after(async () => {
       await server?.close();

@@ -132,6 +132,7 @@ const UNKNOWN: Record<string, string> = {
   address: `0x${"de".repeat(20)}`,
   payer: `0x${"be".repeat(20)}`,
   account: `0x${"12".repeat(32)}`,
+  identity: "github:no-such-account",
   id: "999999",
   scheduleId: "999999",
   blockNumber: "5",

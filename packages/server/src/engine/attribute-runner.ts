@@ -11,6 +11,8 @@ export interface EngineJob {
   id: number;
   files: { name: string; content: Uint8Array }[];
   policy: unknown;
+  /** accountIds (lower-case 0x hex) whose lines of the engine's full explanation to return. */
+  explain?: string[];
 }
 
 export interface EngineTable {
@@ -25,7 +27,15 @@ export interface EngineTable {
 }
 
 export type EngineAnswer =
-  | { id: number; ok: true; table: EngineTable; report: AttributionReport; sha256: string[] }
+  | {
+      id: number;
+      ok: true;
+      table: EngineTable;
+      report: AttributionReport;
+      sha256: string[];
+      /** The explanation's recipient lines (parsed) of the accountIds the job asked about. */
+      explanations?: unknown[];
+    }
   | {
       id: number;
       ok: false;
@@ -58,13 +68,13 @@ export class AttributeRunner {
     { resolve: (r: EngineResult) => void; reject: (e: Error) => void }
   >();
 
-  run(files: EngineJob["files"], policy: unknown): Promise<EngineResult> {
+  run(files: EngineJob["files"], policy: unknown, explain?: string[]): Promise<EngineResult> {
     const worker = this.start();
     const id = this.nextId++;
     return new Promise<EngineResult>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       worker.ref();
-      worker.postMessage({ id, files, policy } satisfies EngineJob);
+      worker.postMessage({ id, files, policy, ...(explain ? { explain } : {}) } satisfies EngineJob);
     });
   }
 

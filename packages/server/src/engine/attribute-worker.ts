@@ -16,12 +16,17 @@ port.on("message", (job: EngineJob) => {
   let answer: EngineAnswer;
   try {
     const files = job.files.map((f) => inputFile(f.name, f.content));
-    const { table, report } = attribute({ files, policy: job.policy });
+    const result = attribute({ files, policy: job.policy });
+    const { table, report } = result;
+    const explanations = job.explain
+      ? explainedLines(result.explanation({ encoding: "full" }), job.explain)
+      : undefined;
     answer = {
       id: job.id,
       ok: true,
       sha256: files.map((f) => f.sha256),
       report,
+      ...(explanations ? { explanations } : {}),
       table: {
         version: table.version,
         totalShares: table.totalShares,
@@ -62,3 +67,16 @@ port.on("message", (job: EngineJob) => {
   }
   port.postMessage(answer);
 });
+
+/** The recipient lines of the full explanation whose accountId is asked for, parsed. */
+function explainedLines(lines: Iterable<string>, accountIds: string[]): unknown[] {
+  const wanted = accountIds.map((id) => `{"accountId":"${id.toLowerCase()}"`);
+  const found: unknown[] = [];
+  for (const chunk of lines) {
+    if (!wanted.some((w) => chunk.includes(w))) continue;
+    for (const line of chunk.split("\n")) {
+      if (wanted.some((w) => line.startsWith(w))) found.push(JSON.parse(line));
+    }
+  }
+  return found;
+}

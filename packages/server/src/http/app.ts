@@ -43,6 +43,14 @@ import { PublishService } from "../services/publisher.ts";
 import type { SdkClient } from "@wellspring/sdk";
 import { poolOfRun } from "../auth/chain-roles.ts";
 import { attestationRoutes } from "./routes/attestations.ts";
+import { whyRoutes } from "./routes/why.ts";
+import { identityRoutes } from "./routes/identities.ts";
+import {
+  DEFAULT_NOTIFICATION_OPTIONS,
+  NotificationService,
+  type NotificationOptions,
+} from "../services/notifications.ts";
+import { WhyService } from "../services/why.ts";
 import { AttestationService, type AttestorOptions } from "../services/attestations.ts";
 import { BindingRepository } from "../repositories/bindings.ts";
 import type { IndexerProblem } from "../indexer/pool-indexer.ts";
@@ -97,6 +105,8 @@ export interface AppDeps {
   indexerProblems?: () => readonly IndexerProblem[];
   /** Prometheus metrics served at /metrics; one per app unless given (start() shares it with the indexer). */
   metrics?: ServerMetrics;
+  /** Notification timing (CLAIM_WINDOW_LEAD_SECONDS, retries); defaults in services/notifications.ts. */
+  notifications?: Partial<Omit<NotificationOptions, "chainId">>;
   /** Serves the web pages (`webHandler()` of @wellspring/web); absent = API only. */
   web?: (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 }
@@ -164,6 +174,9 @@ export function createApp(deps: AppDeps): Express {
     chain: deps.chain,
   });
   const pools = new PoolService(new PoolRepository(db), config.CHAIN_ID, now, deps.chain);
+  const claims = new ClaimService(db, new PoolRepository(db), config.CHAIN_ID, now, {
+    ...(deps.claimsFreshMs === undefined ? {} : { freshMs: deps.claimsFreshMs }),
+  });
   const routes: AnyRoute[] = [
     ...systemRoutes({
       db,
@@ -182,11 +195,7 @@ export function createApp(deps: AppDeps): Express {
         config.ADMIN_AUTH_MAX_AGE_SECONDS,
       ),
     ),
-    ...claimRoutes(
-      new ClaimService(db, new PoolRepository(db), config.CHAIN_ID, now, {
-        ...(deps.claimsFreshMs === undefined ? {} : { freshMs: deps.claimsFreshMs }),
-      }),
-    ),
+    ...claimRoutes(claims),
     ...runRoutes(
       new RunService(
         new RunRepository(db),
@@ -222,6 +231,24 @@ export function createApp(deps: AppDeps): Express {
       config.PUBLIC_BASE_URL,
     ),
     ...bundleRoutes(new BundleService(db, new RunRepository(db))),
+    ...whyRoutes(
+      new WhyService(
+        db,
+        new RunRepository(db),
+        new PoolRepository(db),
+        deps.engine ?? defaultEngine(),
+        claims,
+        now,
+      ),
+    ),
+    ...identityRoutes(
+      new NotificationService(
+        db,
+        { ...DEFAULT_NOTIFICATION_OPTIONS, ...deps.notifications, chainId: config.CHAIN_ID },
+        now,
+      ),
+      config.PUBLIC_BASE_URL,
+    ),
     ...attestationRoutes(
       new AttestationService(new BindingRepository(db), deps.attestor, deps.chain, wallNow),
     ),

@@ -24,6 +24,7 @@ export const HTTP_STATUS: Record<ServerErrorCode, number> = {
   DB_ERROR: 500,
   DATABASE_UNAVAILABLE: 503,
   CHAIN_UNAVAILABLE: 503,
+  VERIFIER_UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 
@@ -91,6 +92,7 @@ function fromRequest(error: unknown): ServerError | undefined {
 export const RETRY_AFTER_SECONDS: Partial<Record<ServerErrorCode, number>> = {
   DATABASE_UNAVAILABLE: 2,
   CHAIN_UNAVAILABLE: 5,
+  VERIFIER_UNAVAILABLE: 60,
 };
 
 /**

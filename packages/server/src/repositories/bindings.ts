@@ -33,6 +33,10 @@ export interface BindingRecord {
   reasonCode: string | null;
   reason: string | null;
   trustedSource: string | null;
+  /** How the identity was proved (`github`, `well-known`); null for the trusted-copy path. */
+  proofMethod: string | null;
+  /** The account's stable id at the proof's source (GitHub's numeric user id), beside the login. */
+  subjectId: string | null;
   attestor: Address | null;
   nonce: bigint | null;
   deadline: bigint | null;
@@ -55,6 +59,8 @@ type BindingRow = {
   reason_code: string | null;
   reason: string | null;
   trusted_source: string | null;
+  proof_method: string | null;
+  subject_id: string | null;
   attestor: Hex | null;
   nonce: string | null;
   deadline: string | null;
@@ -65,7 +71,7 @@ type BindingRow = {
 };
 
 const COLUMNS = `b.id, b.chain_id, b.registry, b.account_id, i.identity, b.payee, b.manifest_source, b.manifest_sha256,
-  b.status, b.reason_code, b.reason, b.trusted_source, b.attestor, b.nonce, b.deadline, b.signature,
+  b.status, b.reason_code, b.reason, b.trusted_source, b.proof_method, b.subject_id, b.attestor, b.nonce, b.deadline, b.signature,
   b.created_at, b.updated_at, b.confirmed_at`;
 
 const toRecord = (r: BindingRow): BindingRecord => ({
@@ -81,6 +87,8 @@ const toRecord = (r: BindingRow): BindingRecord => ({
   reasonCode: r.reason_code,
   reason: r.reason,
   trustedSource: r.trusted_source,
+  proofMethod: r.proof_method,
+  subjectId: r.subject_id,
   attestor: r.attestor === null ? null : getAddress(r.attestor),
   nonce: r.nonce === null ? null : BigInt(r.nonce),
   deadline: r.deadline === null ? null : BigInt(r.deadline),
@@ -95,7 +103,7 @@ export interface TrustedCopy {
   source: string;
 }
 
-/** Binding requests (table `binding_requests`, columns of 0001 and 0004). */
+/** Binding requests (table `binding_requests`, columns of 0001, 0004 and 0010). */
 export class BindingRepository {
   constructor(private readonly db: Database) {}
 
@@ -165,6 +173,44 @@ export class BindingRepository {
        WHERE id = $1 AND status = 'received'`,
       [id, reasonCode, reason],
     );
+  }
+
+  /** Stores the manifest a proof verifier fetched, and the account id it resolved. */
+  async recordProof(
+    id: bigint,
+    proof: {
+      method: string;
+      manifestSource: string;
+      manifest: unknown;
+      manifestSha256: Hex;
+      manifestContent: Uint8Array;
+      subjectId: string | null;
+    },
+  ): Promise<void> {
+    await this.db.query(
+      `UPDATE binding_requests SET proof_method = $2, manifest_source = $3, manifest = $4::jsonb, manifest_sha256 = $5,
+         manifest_content = $6, subject_id = $7, updated_at = now()
+       WHERE id = $1 AND status = 'received'`,
+      [
+        id,
+        proof.method,
+        proof.manifestSource,
+        JSON.stringify(proof.manifest),
+        bytea(proof.manifestSha256),
+        proof.manifestContent,
+        proof.subjectId,
+      ],
+    );
+  }
+
+  /** The account ids earlier attested bindings of this identity recorded for a proof method. */
+  async subjectsOf(accountId: Hex, method: string): Promise<string[]> {
+    const { rows } = await this.db.query<{ subject_id: string }>(
+      `SELECT DISTINCT subject_id FROM binding_requests
+       WHERE account_id = $1 AND proof_method = $2 AND subject_id IS NOT NULL AND status IN ('attested', 'confirmed')`,
+      [bytea(accountId), method],
+    );
+    return rows.map((r) => r.subject_id);
   }
 
   async attest(

@@ -1,13 +1,4 @@
 import { createHash } from "node:crypto";
-import { lstat, readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
-import {
-  detectFormat,
-  inputFile,
-  isWellspringError,
-  type ContributorEvidence,
-} from "@wellspring/attribution";
-import { fundingJsonParser, fundingVariantsParser, packageJsonParser } from "@wellspring/attribution/inputs";
 import {
   attestationDomain,
   attestationTypes,
@@ -21,20 +12,24 @@ import {
   keccak256,
   stringToBytes,
   zeroAddress,
+  zeroHash,
   type Address,
   type Hex,
   type LocalAccount,
   type PublicClient,
 } from "viem";
+import { manifestEvidence } from "../attestor/manifest.ts";
+import { refusal, type BindingReason } from "../attestor/refusal.ts";
+import type { TrustedManifestSource } from "../attestor/trusted.ts";
+import type { IdentityProof, IdentityVerifier } from "../attestor/verifier.ts";
 import { ATTESTOR_ROLE } from "../auth/chain-roles.ts";
 import { signedBy } from "../auth/signatures.ts";
 import { ServerError } from "../errors.ts";
-import type {
-  BindingRecord,
-  BindingRepository,
-  NewBindingRequest,
-  TrustedCopy,
-} from "../repositories/bindings.ts";
+import type { BindingRecord, BindingRepository, NewBindingRequest } from "../repositories/bindings.ts";
+
+export { DirectoryManifestSource, type TrustedManifestSource } from "../attestor/trusted.ts";
+export { manifestEvidence } from "../attestor/manifest.ts";
+export { DENIED_REASONS, REJECTED_REASONS, type BindingReason } from "../attestor/refusal.ts";
 
 /**
  * The identity-binding attestor (docs/design.md#identity-registry). A maintainer asks the server to
@@ -44,107 +39,28 @@ import type {
  * 2. the request is an EIP-712 `BindingRequest` signed by the payee wallet itself — EOA signature,
  *    or ERC-1271 when the payee is a contract (SIGNATURE_INVALID): nobody binds someone else's wallet;
  * 3. its nonce was not used by that payee before (REQUEST_REPLAYED);
- * 4. the manifest is a funding manifest the engine's parser accepts (MANIFEST_INVALID);
- * 5. the parser reports the identity as a contributor (IDENTITY_NOT_NAMED) with `payee` as its
+ * 4. with a `proof`: the verifier of its method (attestor/github.ts, attestor/well-known.ts) reads
+ *    a manifest naming `payee` from where only the identity's owner can write, and a GitHub login
+ *    still belongs to the account an earlier binding recorded (ACCOUNT_CHANGED); or, with a
+ *    submitted manifest:
+ * 4a. it is a funding manifest the engine's parser accepts (MANIFEST_INVALID);
+ * 4b. the parser reports the identity as a contributor (IDENTITY_NOT_NAMED) with `payee` as its
  *    payout address (PAYEE_NOT_NAMED);
- * 6. a byte-identical copy (same sha256) is among the manifests the server trusts: the inputs of
+ * 4c. a byte-identical copy (same sha256) is among the manifests the server trusts: the inputs of
  *    complete runs, or the configured directories (MANIFEST_NOT_TRUSTED);
- * 7. the registry does not already pay `payee` for the identity (ALREADY_BOUND);
+ * 5. the registry does not already pay `payee` for the identity (ALREADY_BOUND);
  *
  * then signs `Attestation(accountId, payee, nonce = registry.nonces(accountId), deadline)` with
  * the attestor key. Every request is recorded in `binding_requests`.
  */
-/** Reason codes of refused requests (`error.reason`), with the HTTP class they fall in. */
-export const DENIED_REASONS = [
-  "REQUEST_EXPIRED",
-  "SIGNATURE_INVALID",
-  "REQUEST_REPLAYED",
-  "MANIFEST_NOT_TRUSTED",
-] as const;
-export const REJECTED_REASONS = [
-  "MANIFEST_INVALID",
-  "IDENTITY_NOT_NAMED",
-  "PAYEE_NOT_NAMED",
-  "ALREADY_BOUND",
-] as const;
-export type BindingReason = (typeof DENIED_REASONS)[number] | (typeof REJECTED_REASONS)[number];
-
-const refusal = (reason: BindingReason, message: string, details?: string) =>
-  new ServerError(
-    (DENIED_REASONS as readonly string[]).includes(reason) ? "BINDING_DENIED" : "BINDING_REJECTED",
-    message,
-    {
-      reason,
-      ...(details ? { details } : {}),
-    },
-  );
-
-/** A source of manifests the attestor trusts, looked up by the sha256 of the exact bytes. */
-export interface TrustedManifestSource {
-  find(sha256: Hex): Promise<TrustedCopy[]>;
-}
-
-const MANIFEST_NAMES = new Set(["funding.json", "FUNDING.json"]);
-const MAX_MANIFEST_BYTES = 256 * 1024;
-
-/**
- * Funding manifests under local directories (e.g. a vendored node_modules tree or a mirror of
- * the maintainers' repositories), indexed by sha256. Files named `funding.json` or `FUNDING.json`
- * are indexed (package.json carries no payout address); symbolic links are not followed. The
- * index is rebuilt when older than `refreshMs`.
- */
-export class DirectoryManifestSource implements TrustedManifestSource {
-  private index: Promise<Map<string, string[]>> | undefined;
-  private builtAt = 0;
-
-  constructor(
-    private readonly dirs: readonly string[],
-    private readonly refreshMs = 60_000,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  async find(sha256: Hex): Promise<TrustedCopy[]> {
-    if (!this.index || this.now() - this.builtAt > this.refreshMs) {
-      this.builtAt = this.now();
-      this.index = this.build();
-      this.index.catch(() => (this.index = undefined));
-    }
-    const paths = (await this.index).get(sha256.toLowerCase()) ?? [];
-    return paths.map((path) => ({ source: `file:${path}` }));
-  }
-
-  private async build(): Promise<Map<string, string[]>> {
-    const index = new Map<string, string[]>();
-    const walk = async (dir: string): Promise<void> => {
-      let entries;
-      try {
-        entries = await readdir(dir, { withFileTypes: true });
-      } catch {
-        return; // A missing or unreadable directory holds no trusted manifest.
-      }
-      for (const entry of entries) {
-        const path = join(dir, entry.name);
-        if (entry.isDirectory()) await walk(path);
-        else if (entry.isFile() && MANIFEST_NAMES.has(entry.name)) {
-          const stat = await lstat(path);
-          if (stat.size > MAX_MANIFEST_BYTES) continue;
-          const hash = `0x${createHash("sha256")
-            .update(await readFile(path))
-            .digest("hex")}`;
-          index.set(hash, [...(index.get(hash) ?? []), path]);
-        }
-      }
-    };
-    for (const dir of this.dirs) await walk(dir);
-    return index;
-  }
-}
-
 /** What a maintainer sends (after schema validation). */
 export interface BindingRequestInput {
   identity: string;
   payee: Address;
-  manifest: { name: string; content: Uint8Array };
+  /** The submitted manifest (trusted-copy path); absent with a `proof`. */
+  manifest?: { name: string; content: Uint8Array } | undefined;
+  /** Where the attestor fetches the manifest itself; the signed manifestHash is then zero. */
+  proof?: IdentityProof | undefined;
   nonce: Hex;
   deadline: bigint;
   signature: Hex;
@@ -157,6 +73,8 @@ export interface AttestorOptions {
   account: LocalAccount;
   /** Trusted manifests besides the run inputs (TRUSTED_MANIFEST_DIRS). */
   trusted?: TrustedManifestSource | undefined;
+  /** The enabled proof methods (ATTESTOR_VERIFIERS), e.g. GitHub and project domains. */
+  verifiers?: readonly IdentityVerifier[] | undefined;
   /** How far ahead a request's deadline may be. */
   maxAgeSeconds: number;
   /** An attestation's deadline = latest block time + this. */
@@ -184,6 +102,8 @@ export interface BindingView {
   onChainError?: string;
 }
 
+const sha256Hex = (bytes: Uint8Array): Hex => `0x${createHash("sha256").update(bytes).digest("hex")}`;
+
 function manifestJson(bytes: Uint8Array): unknown {
   const text = Buffer.from(bytes).toString("utf8");
   try {
@@ -191,67 +111,6 @@ function manifestJson(bytes: Uint8Array): unknown {
   } catch {
     return text.slice(0, 10_000);
   }
-}
-
-const PLACEHOLDER_SUBJECT = "(binding request)";
-
-/**
- * Runs the engine's own funding-manifest parser over the manifest and collects the contributor
- * evidence it reports: the pairs (identity, payout address) the attestor checks against.
- */
-export function manifestEvidence(
-  name: string,
-  bytes: Uint8Array,
-): { format: string; evidence: ContributorEvidence[] } {
-  const file = inputFile(name, bytes);
-  let format: string | undefined;
-  try {
-    format = detectFormat(file);
-  } catch (error) {
-    throw refusal(
-      "MANIFEST_INVALID",
-      "the manifest could not be read",
-      isWellspringError(error) ? error.message : String(error),
-    );
-  }
-  const parser =
-    format === fundingJsonParser.format
-      ? fundingJsonParser
-      : format === fundingVariantsParser.format
-        ? fundingVariantsParser
-        : format === packageJsonParser.format
-          ? packageJsonParser
-          : undefined;
-  if (!parser) {
-    throw refusal(
-      "MANIFEST_INVALID",
-      "not a funding manifest",
-      `expected funding.json v1, FUNDING.json or package.json; detected ${format ?? "an unknown format"}`,
-    );
-  }
-  const evidence: ContributorEvidence[] = [];
-  try {
-    // The subject stands in for the component: what matters here is who is paid, not for what.
-    parser.parse(
-      file,
-      undefined,
-      {
-        component: () => undefined,
-        edge: () => undefined,
-        contributor: (_key, e) => evidence.push(e),
-        root: () => undefined,
-      },
-      { proposeRoot: () => undefined, subject: PLACEHOLDER_SUBJECT },
-    );
-  } catch (error) {
-    if (!isWellspringError(error)) throw error;
-    throw refusal(
-      "MANIFEST_INVALID",
-      "the manifest was rejected by the funding-manifest parser",
-      error.message,
-    );
-  }
-  return { format: parser.format, evidence };
 }
 
 export class AttestationService {
@@ -275,6 +134,9 @@ export class AttestationService {
       primaryType: "BindingRequest" as const,
       maxAgeSeconds: o?.maxAgeSeconds ?? null,
       attestationTtlSeconds: o?.ttlSeconds ?? null,
+      /** Proofs the attestor checks itself (`proof.method`), and the identities each proves. */
+      proofMethods: (o?.verifiers ?? []).map((v) => ({ method: v.method, identityPrefix: v.prefix })),
+      trustedCopies: o !== undefined,
     };
   }
 
@@ -293,17 +155,19 @@ export class AttestationService {
     const registry = getAddress(o.registry);
     const payee = getAddress(input.payee);
     const accountId = keccak256(stringToBytes(input.identity));
-    const manifestSha256 = `0x${createHash("sha256").update(input.manifest.content).digest("hex")}` as Hex;
+    const submitted = input.manifest;
+    // With a proof the attestor fetches the manifest itself: the payee signs a zero manifestHash.
+    const manifestSha256 = submitted ? sha256Hex(submitted.content) : zeroHash;
     const row: NewBindingRequest = {
       chainId: o.chainId,
       registry,
       accountId,
       identity: input.identity,
       payee,
-      manifestSource: input.manifest.name,
-      manifest: manifestJson(input.manifest.content),
+      manifestSource: submitted ? submitted.name : `proof:${input.proof?.method ?? "none"}`,
+      manifest: submitted ? manifestJson(submitted.content) : { proof: input.proof ?? null },
       manifestSha256,
-      manifestContent: input.manifest.content,
+      manifestContent: submitted ? submitted.content : new Uint8Array(),
       requestNonce: input.nonce,
       requestDeadline: input.deadline,
       requestSignature: input.signature,
@@ -337,40 +201,10 @@ export class AttestationService {
     const requestId = id as bigint;
 
     try {
-      // 4-5. What the manifest says.
-      const { evidence } = manifestEvidence(input.manifest.name, input.manifest.content);
-      const forIdentity = evidence.filter((e) => e.identity === input.identity);
-      if (forIdentity.length === 0) {
-        const named = [...new Set(evidence.map((e) => e.identity))];
-        throw refusal(
-          "IDENTITY_NOT_NAMED",
-          `the manifest does not name ${input.identity}`,
-          named.length ? `it names: ${named.slice(0, 20).join(", ")}` : "it names no contributor",
-        );
-      }
-      if (!forIdentity.some((e) => e.payout !== undefined && e.payout === payee.toLowerCase())) {
-        const payouts = [...new Set(forIdentity.flatMap((e) => (e.payout ? [getAddress(e.payout)] : [])))];
-        throw refusal(
-          "PAYEE_NOT_NAMED",
-          `the manifest does not name ${payee} as the payout address of ${input.identity}`,
-          payouts.length
-            ? `it names: ${payouts.join(", ")}`
-            : "it names no payout address for it (package.json funding entries are URLs; use funding.json or FUNDING.json)",
-        );
-      }
-      // 6. Authoritative: a byte-identical trusted copy.
-      const trusted = [
-        ...(await this.bindings.runInputsWithSha256(manifestSha256)),
-        ...((await o.trusted?.find(manifestSha256)) ?? []),
-      ];
-      if (trusted.length === 0) {
-        throw refusal(
-          "MANIFEST_NOT_TRUSTED",
-          "no trusted copy of this manifest (same sha256) among the run inputs or the trusted manifest directories",
-          `sha256 ${manifestSha256}`,
-        );
-      }
-      // 7. Chain state, then sign.
+      const trustedSource = input.proof
+        ? await this.verifyProof(o, requestId, accountId, input.identity, payee, input.proof)
+        : await this.checkSubmitted(o, input.identity, payee, submitted, manifestSha256);
+      // 5. Chain state, then sign.
       const [current, nonce, block, attestorOk] = await this.readChain(
         chain,
         registry,
@@ -391,10 +225,6 @@ export class AttestationService {
         primaryType: "Attestation",
         message: attestation,
       });
-      const trustedSource = trusted
-        .map((t) => t.source)
-        .join(", ")
-        .slice(0, 2000);
       await this.bindings.attest(requestId, {
         attestor: o.account.address,
         nonce,
@@ -432,6 +262,107 @@ export class AttestationService {
       }
       throw error;
     }
+  }
+
+  /**
+   * 4. The proof: the method's verifier reads a manifest naming the payee from where only the
+   * identity's owner can write. A GitHub login is kept with its numeric account id: once a
+   * binding recorded one, the same login held by another account is refused.
+   */
+  private async verifyProof(
+    o: AttestorOptions,
+    requestId: bigint,
+    accountId: Hex,
+    identity: string,
+    payee: Address,
+    proof: IdentityProof,
+  ): Promise<string> {
+    const verifiers = o.verifiers ?? [];
+    const verifier = verifiers.find((v) => v.method === proof.method);
+    if (!verifier) {
+      const enabled = verifiers.map((v) => v.method);
+      throw refusal(
+        "METHOD_UNSUPPORTED",
+        `the ${proof.method} proof is not enabled on this server`,
+        enabled.length
+          ? `enabled: ${enabled.join(", ")}`
+          : "send the manifest itself for the trusted-copy path, or ask the operator",
+      );
+    }
+    if (!identity.startsWith(verifier.prefix)) {
+      throw refusal(
+        "METHOD_UNSUPPORTED",
+        `a ${proof.method} proof proves ${verifier.prefix}… identities, not ${identity}`,
+        verifiers.map((v) => `${v.method}: ${v.prefix}…`).join(", "),
+      );
+    }
+    const found = await verifier.verify(identity, payee, proof);
+    await this.bindings.recordProof(requestId, {
+      method: proof.method,
+      manifestSource: found.name,
+      manifest: manifestJson(found.content),
+      manifestSha256: sha256Hex(found.content),
+      manifestContent: found.content,
+      subjectId: found.subjectId ?? null,
+    });
+    if (found.subjectId !== undefined) {
+      const earlier = await this.bindings.subjectsOf(accountId, proof.method);
+      const other = earlier.find((subject) => subject !== found.subjectId);
+      if (other !== undefined) {
+        throw refusal(
+          "ACCOUNT_CHANGED",
+          `${identity} was bound for account ${other}; that login now belongs to account ${found.subjectId}`,
+          "a login given up and taken by someone else cannot take over its identity; if you renamed your account, bind your current login",
+        );
+      }
+    }
+    return found.source;
+  }
+
+  /** 4a-4c. A submitted manifest: it names the identity and payee, and a trusted copy exists. */
+  private async checkSubmitted(
+    o: AttestorOptions,
+    identity: string,
+    payee: Address,
+    manifest: BindingRequestInput["manifest"],
+    manifestSha256: Hex,
+  ): Promise<string> {
+    if (!manifest) throw new ServerError("VALIDATION", "the request needs a manifest or a proof");
+    const { evidence } = manifestEvidence(manifest.name, manifest.content);
+    const forIdentity = evidence.filter((e) => e.identity === identity);
+    if (forIdentity.length === 0) {
+      const named = [...new Set(evidence.map((e) => e.identity))];
+      throw refusal(
+        "IDENTITY_NOT_NAMED",
+        `the manifest does not name ${identity}`,
+        named.length ? `it names: ${named.slice(0, 20).join(", ")}` : "it names no contributor",
+      );
+    }
+    if (!forIdentity.some((e) => e.payout !== undefined && e.payout === payee.toLowerCase())) {
+      const payouts = [...new Set(forIdentity.flatMap((e) => (e.payout ? [getAddress(e.payout)] : [])))];
+      throw refusal(
+        "PAYEE_NOT_NAMED",
+        `the manifest does not name ${payee} as the payout address of ${identity}`,
+        payouts.length
+          ? `it names: ${payouts.join(", ")}`
+          : "it names no payout address for it (package.json funding entries are URLs; use funding.json or FUNDING.json)",
+      );
+    }
+    const trusted = [
+      ...(await this.bindings.runInputsWithSha256(manifestSha256)),
+      ...((await o.trusted?.find(manifestSha256)) ?? []),
+    ];
+    if (trusted.length === 0) {
+      throw refusal(
+        "MANIFEST_NOT_TRUSTED",
+        "no trusted copy of this manifest (same sha256) among the run inputs or the trusted manifest directories",
+        `sha256 ${manifestSha256}; to bind without the consortium, send a proof instead (proof.method github or well-known, see GET /v1/attestations/info)`,
+      );
+    }
+    return trusted
+      .map((t) => t.source)
+      .join(", ")
+      .slice(0, 2000);
   }
 
   /** A stored request, with the registry's view of the identity; marks it confirmed once bound. */

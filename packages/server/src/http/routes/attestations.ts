@@ -1,6 +1,7 @@
 import { z } from "zod/v4";
 import { getAddress } from "viem";
 import type { BindingRecord } from "../../repositories/bindings.ts";
+import { DENIED_REASONS, REJECTED_REASONS, UNAVAILABLE_REASONS } from "../../attestor/refusal.ts";
 import type { AttestationService } from "../../services/attestations.ts";
 import { route, type AnyRoute } from "../route.ts";
 import {
@@ -26,6 +27,37 @@ export const bindingIdentity = z
     example: "github:alice",
   });
 
+const identityProof = z
+  .discriminatedUnion("method", [
+    z.strictObject({
+      method: z.literal("github"),
+      repository: z
+        .string()
+        .regex(/^(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, "must be a repository name of the account")
+        .optional()
+        .meta({ description: "A repository of the account; default: <login>/.github, then <login>/<login>" }),
+      gist: z
+        .string()
+        .regex(/^[0-9a-fA-F]{1,64}$/, "must be a gist id")
+        .optional()
+        .meta({ description: "A gist of the account holding funding.json or FUNDING.json" }),
+    }),
+    z.strictObject({
+      method: z.literal("well-known"),
+      manifestUrl: z.url().max(2000).optional().meta({
+        description: "One URL the domain's /.well-known/funding-manifest-urls lists (default: each)",
+      }),
+    }),
+  ])
+  .refine((p) => p.method !== "github" || p.repository === undefined || p.gist === undefined, {
+    message: "name a repository or a gist, not both",
+  })
+  .meta({
+    description:
+      "Where the attestor reads a manifest naming the payee itself (github: for github:<login>; well-known: for url:<domain>). " +
+      "The signed manifestHash is then 32 zero bytes.",
+  });
+
 const base64 = z
   .string()
   .min(1)
@@ -41,16 +73,20 @@ export const createAttestationRequest = z
     payee: address
       .refine((a) => !/^0x0{40}$/.test(a), "the payee cannot be the zero address")
       .meta({ description: "The wallet to be paid; it must sign this request" }),
-    manifest: z.strictObject({
-      name: z
-        .string()
-        .regex(
-          /^[A-Za-z0-9._-]{1,100}$/,
-          "must be a file name such as funding.json, FUNDING.json or package.json",
-        )
-        .meta({ example: "funding.json" }),
-      content: base64,
-    }),
+    manifest: z
+      .strictObject({
+        name: z
+          .string()
+          .regex(
+            /^[A-Za-z0-9._-]{1,100}$/,
+            "must be a file name such as funding.json, FUNDING.json or package.json",
+          )
+          .meta({ example: "funding.json" }),
+        content: base64,
+      })
+      .optional()
+      .meta({ description: "The manifest itself, for the trusted-copy path (absent with `proof`)" }),
+    proof: identityProof.optional(),
     nonce: hash32.meta({ description: "32 random bytes, never reused by this payee" }),
     deadline: uintString
       .transform((v) => BigInt(v))
@@ -64,6 +100,11 @@ export const createAttestationRequest = z
       .meta({
         description: "The payee's EIP-712 signature of BindingRequest (see GET /v1/attestations/info)",
       }),
+  })
+  .refine((body) => (body.manifest === undefined) !== (body.proof === undefined), {
+    message:
+      "send either manifest (the trusted-copy path) or proof (the attestor fetches the manifest), not both",
+    path: ["proof"],
   })
   .register(requestSchemas, { id: "CreateAttestationRequest" });
 
@@ -80,8 +121,14 @@ const bindingRequestView = z.object({
   reasonCode: z.string().nullable().meta({ description: "Which check failed (status rejected)" }),
   reason: z.string().nullable(),
   trustedSource: z.string().nullable().meta({
-    description: "Where the trusted copy of the manifest was found (run:<id>/<name> or file:<path>)",
+    description:
+      "Where the manifest was found: a trusted copy (run:<id>/<name> or file:<path>) or the URL a proof read",
   }),
+  proofMethod: z.string().nullable().meta({ description: "github or well-known; null for a trusted copy" }),
+  subjectId: z
+    .string()
+    .nullable()
+    .meta({ description: "The account's stable id at the proof's source (GitHub's numeric user id)" }),
   attestation: z
     .object({ nonce: uintString, deadline: uintString, attestor: z.string(), signature: z.string() })
     .nullable(),
@@ -139,6 +186,12 @@ export const attestationInfoResponse = z
     primaryType: z.literal("BindingRequest"),
     maxAgeSeconds: z.number().nullable(),
     attestationTtlSeconds: z.number().nullable(),
+    proofMethods: z
+      .array(z.object({ method: z.string(), identityPrefix: z.string() }))
+      .meta({ description: "Proofs the attestor checks itself (POST /v1/attestations `proof.method`)" }),
+    trustedCopies: z
+      .boolean()
+      .meta({ description: "Whether a submitted manifest with a trusted copy is accepted" }),
   })
   .register(responseSchemas, { id: "AttestationInfo" });
 
@@ -160,6 +213,8 @@ function view(record: BindingRecord) {
     reasonCode: record.reasonCode,
     reason: record.reason,
     trustedSource: record.trustedSource,
+    proofMethod: record.proofMethod,
+    subjectId: record.subjectId,
     attestation:
       record.attestor && record.nonce !== null && record.deadline !== null && record.signature
         ? {
@@ -193,7 +248,10 @@ export function attestationRoutes(attestations: AttestationService): AnyRoute[] 
       summary: "Ask the attestor to bind an identity to a payee from a funding manifest",
       description:
         "The payee wallet signs an EIP-712 BindingRequest(identity, payee, manifestHash = sha256 of the manifest bytes, " +
-        "nonce, deadline). The server checks the signature, that the engine's funding-manifest parser finds the identity " +
+        "nonce, deadline). With `proof` instead of `manifest` (manifestHash = 32 zero bytes) the attestor reads the manifest " +
+        "itself where only the identity's owner can write: GitHub (github:<login>: <login>/.github, <login>/<login>, a named " +
+        "repository or gist of the account) or a project domain (url:<domain>: its /.well-known/funding-manifest-urls), and " +
+        "requires it to name the payee as a payout address. With `manifest`, the server checks the signature, that the engine's funding-manifest parser finds the identity " +
         "with the payee as its payout address, that a byte-identical copy of the manifest is among the manifests it trusts " +
         "(run inputs, TRUSTED_MANIFEST_DIRS), and that the registry does not already pay the payee; then it returns the " +
         "registry Attestation signed by its ATTESTOR key, with the registry's current nonce for the identity. Every request " +
@@ -205,15 +263,11 @@ export function attestationRoutes(attestations: AttestationService): AnyRoute[] 
           description: "The signed attestation and ready submitAttestation calldata",
           schema: attestationResponse,
         },
-        403: {
-          description:
-            "BINDING_DENIED: REQUEST_EXPIRED, SIGNATURE_INVALID, REQUEST_REPLAYED, MANIFEST_NOT_TRUSTED",
+        403: { description: `BINDING_DENIED: ${DENIED_REASONS.join(", ")}` },
+        422: { description: `BINDING_REJECTED: ${REJECTED_REASONS.join(", ")}` },
+        503: {
+          description: `No attestor key, registry or chain; or VERIFIER_UNAVAILABLE: ${UNAVAILABLE_REASONS.join(", ")} (retry with a new signed request)`,
         },
-        422: {
-          description:
-            "BINDING_REJECTED: MANIFEST_INVALID, IDENTITY_NOT_NAMED, PAYEE_NOT_NAMED, ALREADY_BOUND",
-        },
-        503: { description: "No attestor key, registry or chain" },
       },
       handle: async ({ body }) => {
         const result = await attestations.request(body);
