@@ -24,14 +24,17 @@ export const MUTATE = {
 
 /**
  * MUTATION_SCOPE=focused: a subset a shared two-core machine finishes in about an hour — the
- * engine's apportionment, caps and account ids, the admin authentication, the money lines of the
- * contributor statement (pot, entitlement, claimed, swept, waiting) and the SDK's claimable reads.
+ * engine's value flow, apportionment, caps, share table and account ids, the admin
+ * authentication, the money lines of the contributor statement (pot, entitlement, claimed, swept,
+ * waiting) and the SDK's claimable reads.
  */
 export const FOCUSED = {
   engine: [
     "packages/attribution/src/apportion.ts",
     "packages/attribution/src/caps.ts",
     "packages/attribution/src/account.ts",
+    "packages/attribution/src/flow.ts",
+    "packages/attribution/src/table.ts",
   ],
   // The contributor statement's loop, from the table row to `waiting` (line numbers: move them
   // with the code; the results file records the range that ran).
@@ -45,8 +48,10 @@ export const TEST_FILES = {
     "packages/attribution/test/flow.test.ts",
     "packages/attribution/test/apportion.test.ts",
     "packages/attribution/test/apportion-edges.test.ts",
+    "packages/attribution/test/apportion-rounded-up.test.ts",
     "packages/attribution/test/caps.test.ts",
     "packages/attribution/test/caps-report.test.ts",
+    "packages/attribution/test/caps-tolerance.test.ts",
     "packages/attribution/test/table.test.ts",
     "packages/attribution/test/merkle.test.ts",
     "packages/attribution/test/account.test.ts",
