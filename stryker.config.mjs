@@ -46,6 +46,7 @@ export const FOCUSED = {
 export const TEST_FILES = {
   engine: [
     "packages/attribution/test/flow.test.ts",
+    "packages/attribution/test/flow-reference.test.ts",
     "packages/attribution/test/apportion.test.ts",
     "packages/attribution/test/apportion-edges.test.ts",
     "packages/attribution/test/apportion-rounded-up.test.ts",

@@ -61,6 +61,8 @@ interface AreaResult {
   noCoverage: number;
   /** Mutants the TypeScript checker rejected (they cannot compile, so no test is needed). */
   compileErrors: number;
+  /** Equivalent mutants marked in the source (`// Stryker disable … : reason`); not scored. */
+  ignored: number;
   score: number | null;
   ranAt: string;
 }
@@ -111,7 +113,7 @@ function runStryker(
   const report = JSON.parse(
     readFileSync(join(ROOT, "reports", "mutation", `${area}-${scope}.json`), "utf8"),
   ) as StrykerReport;
-  const counts = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, CompileError: 0 };
+  const counts = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, CompileError: 0, Ignored: 0 };
   const survivors: Survivor[] = [];
   for (const [file, f] of Object.entries(report.files)) {
     const lines = f.source.split("\n");
@@ -144,6 +146,7 @@ function runStryker(
       survived: counts.Survived,
       noCoverage: counts.NoCoverage,
       compileErrors: counts.CompileError,
+      ignored: counts.Ignored,
       score: score(detected, detected + counts.Survived + counts.NoCoverage),
       ranAt: new Date().toISOString(),
     },
