@@ -54,6 +54,7 @@ export const TEST_FILES = {
     "packages/attribution/test/caps-report.test.ts",
     "packages/attribution/test/caps-tolerance.test.ts",
     "packages/attribution/test/table.test.ts",
+    "packages/attribution/test/table-edges.test.ts",
     "packages/attribution/test/merkle.test.ts",
     "packages/attribution/test/account.test.ts",
     "packages/attribution/test/account-edges.test.ts",
