@@ -5,7 +5,6 @@ import { accountIdOf, isWellspringError } from "../src/index.ts";
 import {
   accountIdHexAt,
   computeInputsHash,
-  computeTableHash,
   computeTableHashFromWords,
   findRow,
   parseShareTable,
@@ -14,6 +13,7 @@ import {
   serializeShareTable,
   type ShareTable,
 } from "../src/table.ts";
+import { shareTableOf } from "./share-table-fixture.ts";
 
 /**
  * The share table where the small example of table.test.ts does not reach: tables longer than
@@ -21,31 +21,9 @@ import {
  * checks of parseShareTable one field at a time.
  */
 
-/** A table of `n` rows with shares 1..n (sorted by accountId; identities "npm:p<i>"). */
-function tableOf(n: number, identityOf = (i: number) => `npm:p${i}`): ShareTable {
-  const rows = Array.from({ length: n }, (_, i) => ({
-    identity: identityOf(i),
-    id: accountIdOf(identityOf(i)),
-  }));
-  rows.sort((a, b) => (a.id < b.id ? -1 : 1));
-  const accountIds = new Uint8Array(n * 32);
-  rows.forEach((r, i) => accountIds.set(Buffer.from(r.id.slice(2), "hex"), i * 32));
-  const shares = rows.map((_, i) => BigInt(i + 1));
-  const totalShares = (BigInt(n) * BigInt(n + 1)) / 2n;
-  const inputs = [{ path: "a.json", sha256: "11".repeat(32), format: "cyclonedx-1.6" }];
-  const tableRows = { length: n, accountIds, shares, identities: rows.map((r) => r.identity) };
-  return {
-    version: 1,
-    totalShares,
-    root: `0x${"33".repeat(32)}`,
-    policyHash: `0x${"22".repeat(32)}`,
-    inputsHash: computeInputsHash(inputs),
-    tableHash: computeTableHash(totalShares, tableRows),
-    engineVersion: "test",
-    inputs,
-    rows: tableRows,
-  };
-}
+/** A table of `n` recipients "npm:p<i>" with shares i + 1. */
+const tableOf = (n: number, identityOf = (i: number) => `npm:p${i}`): ShareTable =>
+  shareTableOf(Array.from({ length: n }, (_, i) => ({ identity: identityOf(i), shares: BigInt(i + 1) })));
 
 const word = (x: bigint) => numberToBytes(x, { size: 32 });
 
