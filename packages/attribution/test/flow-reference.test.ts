@@ -149,6 +149,10 @@ describe("flow against the linear system it solves", () => {
           if (!reachable.has(t) || (t === 0 && !inCycle(t))) assert.equal(p, -1, `mainParent ${t}`);
           // Sweeps stop once what is left is below the tolerance: a node downstream of that may
           // receive nothing, and then its parent says nothing.
+          const senders = [...reachable].filter((v) => sends(g, v).has(t));
+          // Nothing received from outside any cycle: no main parent.
+          if (r.inflow[t] === 0 && !inCycle(t) && !senders.some(inCycle))
+            assert.equal(p, -1, `mainParent ${t}`);
           if (t === 0 || !reachable.has(t) || r.inflow[t] === 0) continue;
           assert.ok(p >= 0 && sends(g, p).has(t), `mainParent ${t} = ${p} sends nothing to it`);
           // Following main parents reaches the root without going round a cycle.
@@ -157,7 +161,6 @@ describe("flow against the linear system it solves", () => {
             assert.ok(!seen.has(v) && v >= 0, `main parents from ${t} loop`);
             seen.add(v);
           }
-          const senders = [...reachable].filter((v) => sends(g, v).has(t));
           if (inCycle(t) || senders.some(inCycle)) continue;
           // Outside cycles every sender pushes once: the largest amount names the parent.
           const amount = (v: number) => x[v]! * sends(g, v).get(t)!;
@@ -167,5 +170,55 @@ describe("flow against the linear system it solves", () => {
       }),
       { numRuns: 300, endOnFailure: true },
     );
+  });
+  it("solves a cycle that keeps nothing but sends value out; splits one that sends nothing out", () => {
+    // 1 <-> 2 keep nothing; 2 -> 3 takes everything out (3 keeps all).
+    const open = solve({
+      n: 4,
+      out: [
+        [[1, 1]],
+        [[2, 1]],
+        [
+          [1, 1],
+          [3, 1],
+        ],
+        [],
+      ],
+      keep: [0, 0, 0, 1],
+    });
+    assert.deepEqual(open.stats.closedCycles, []);
+    assert.ok(Math.abs(open.retained[3]! - 1) < 1e-12, `${open.retained[3]}`);
+    // The same closed cycle, with other components before and after it in every order.
+    for (const [a, b, c, d, flip] of [
+      [1, 2, 3, 4, 0],
+      [3, 4, 1, 2, 0],
+      [1, 3, 2, 4, 0],
+      [1, 2, 3, 4, 1],
+      [3, 4, 1, 2, 1],
+      [1, 3, 2, 4, 1],
+    ]) {
+      const out: [number, number][][] = [[], [], [], [], []];
+      // Root's edges in both orders: the cycle is then processed before or after the others.
+      out[0] = flip
+        ? [
+            [c!, 1],
+            [a!, 1],
+          ]
+        : [
+            [a!, 1],
+            [c!, 1],
+          ];
+      out[a!] = [[b!, 1]];
+      out[b!] = [[a!, 1]];
+      out[c!] = [[d!, 1]];
+      const keep = [0.5, 0, 0, 0, 0];
+      keep[c!] = 0.5;
+      keep[d!] = 1;
+      const closed = solve({ n: 5, out, keep });
+      assert.deepEqual(closed.stats.closedCycles, [[Math.min(a!, b!), Math.max(a!, b!)]]);
+      assert.ok(
+        Math.abs(closed.retained[a!]! - 0.125) < 1e-12 && Math.abs(closed.retained[b!]! - 0.125) < 1e-12,
+      );
+    }
   });
 });
