@@ -76,8 +76,16 @@ describe("share table at scale and field by field", () => {
     for (const chunk of serializeShareTableBytes(t, { reuseChunks: true }))
       reused.push(Uint8Array.from(chunk));
     assert.equal(decode(reused), text);
-    for (const rowsPerChunk of [7, 12_000, 6_000])
-      assert.equal([...serializeShareTable(t, rowsPerChunk)].join(""), text);
+    // The head, ⌈rows / rowsPerChunk⌉ chunks of rows, the tail.
+    for (const [rowsPerChunk, chunks] of [
+      [7, 1717],
+      [6_000, 4],
+      [12_000, 3],
+    ] as const) {
+      const parts = [...serializeShareTable(t, rowsPerChunk)];
+      assert.equal(parts.join(""), text);
+      assert.equal(parts.length, chunks, `${rowsPerChunk} rows per chunk`);
+    }
     assert.equal(parseShareTable(text).rows.length, 12_000);
   });
 
@@ -111,6 +119,14 @@ describe("share table at scale and field by field", () => {
         field,
       );
     }
+    assert.throws(
+      () => parseShareTable("{not json", "t.json"),
+      (e) =>
+        isWellspringError(e, "TABLE_INVALID") &&
+        e.file === "t.json" &&
+        e.field === undefined &&
+        e.cause instanceof SyntaxError,
+    );
     for (const notAnObject of [[], null, "text"])
       assert.throws(
         () => parseShareTable(JSON.stringify(notAnObject)),
