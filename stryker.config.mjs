@@ -24,7 +24,7 @@ export const MUTATE = {
 
 /**
  * MUTATION_SCOPE=focused: a subset a shared two-core machine finishes in about an hour — the
- * engine's value flow, apportionment, caps, share table and account ids, the admin
+ * engine's flow solver, apportionment, caps, share table and account ids, the admin
  * authentication, the money lines of the contributor statement (pot, entitlement, claimed, swept,
  * waiting) and the SDK's claimable reads.
  */
@@ -33,7 +33,8 @@ export const FOCUSED = {
     "packages/attribution/src/apportion.ts",
     "packages/attribution/src/caps.ts",
     "packages/attribution/src/account.ts",
-    "packages/attribution/src/flow.ts",
+    // The solver (solveFlow); Tarjan and the member ordering have their own tests in flow.test.ts.
+    "packages/attribution/src/flow.ts:62-295",
     "packages/attribution/src/table.ts",
   ],
   // The contributor statement's loop, from the table row to `waiting` (line numbers: move them
