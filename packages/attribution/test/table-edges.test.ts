@@ -70,11 +70,17 @@ describe("share table at scale and field by field", () => {
     const fresh = [...serializeShareTableBytes(t)];
     assert.ok(fresh.length > 2, `${fresh.length} chunks`);
     assert.equal(decode(fresh), text);
+    assert.equal(fresh.length, 3, "chunks of about 1 MiB");
+    assert.notEqual(fresh[0]!.buffer, fresh[1]!.buffer);
     // A reused chunk is valid until the next one is asked for: copy each as it comes (a Node
     // Buffer's slice() would be a view).
     const reused: Uint8Array[] = [];
-    for (const chunk of serializeShareTableBytes(t, { reuseChunks: true }))
+    let buffer: ArrayBufferLike | undefined;
+    for (const chunk of serializeShareTableBytes(t, { reuseChunks: true })) {
+      if (reused.length === 0) buffer = chunk.buffer;
+      if (reused.length === 1) assert.equal(chunk.buffer, buffer, "one buffer for the rows");
       reused.push(Uint8Array.from(chunk));
+    }
     assert.equal(decode(reused), text);
     // The head, ⌈rows / rowsPerChunk⌉ chunks of rows, the tail.
     for (const [rowsPerChunk, chunks] of [
@@ -107,6 +113,9 @@ describe("share table at scale and field by field", () => {
       [(d) => (d.inputs[0]!.sha256 = "AB".repeat(32)), "inputs[0].sha256"],
       [(d) => ((d as Record<string, unknown>).recipients = "none"), "recipients"],
       [(d) => (d.recipients[2] = null as unknown as Record<string, unknown>), "recipients[2]"],
+      [(d) => (d.recipients[2] = 5 as unknown as Record<string, unknown>), "recipients[2]"],
+      [(d) => (d.recipients[2]!.identity = 5), "recipients[2].identity"],
+      [(d) => (d.inputs[0] = null as unknown as Record<string, unknown>), "inputs[0].path"],
       [(d) => (d.recipients[2]!.identity = ""), "recipients[2].identity"],
       [(d) => (d.recipients[2] = d.recipients[1]!), "recipients[2].accountId"],
     ];
@@ -137,6 +146,10 @@ describe("share table at scale and field by field", () => {
   it("accepts an accountId as its own identity, and upper-case input digests", () => {
     const t = tableOf(4, (i) => (i === 2 ? accountIdOf("npm:hidden") : `npm:p${i}`));
     assert.equal(parseShareTable(serializeShareTableToString(t)).tableHash, t.tableHash);
+    // A row shown by its accountId (no identity known): the hash covers ids and shares only.
+    const doc = JSON.parse(serializeShareTableToString(t)) as { recipients: Record<string, string>[] };
+    doc.recipients[1]!.identity = doc.recipients[1]!.accountId!;
+    assert.equal(parseShareTable(doc).rows.identities[1], doc.recipients[1]!.accountId);
     const lower = "ab".repeat(32);
     assert.equal(
       computeInputsHash([{ sha256: lower.toUpperCase() }]),
