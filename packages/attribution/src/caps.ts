@@ -42,6 +42,7 @@ export function applyCapsAndFloors(
   if (n === 0 || total <= 0) return report;
   for (let i = 0; i < n; i++) values[i] = values[i]! / total;
 
+  // Stryker disable next-line ConditionalExpression: a cap of 1 never binds (policies allow (0, 1])
   if (maxFraction !== undefined && maxFraction < 1) {
     const c = maxFraction;
     if (c * countPositive(values) < 1) {
@@ -94,6 +95,7 @@ export function applyCapsAndFloors(
         k++;
       }
       if (k > 0) {
+        // Stryker disable next-line LogicalOperator: k < idx.length holds here (see the loop), and then rest[k] > 0
         const s = k < idx.length && rest[k]! > 0 ? (1 - k * f) / rest[k]! : 0;
         for (let j = 0; j < idx.length; j++) {
           const i = idx[j]!;

@@ -15,3 +15,11 @@ export function referenceApportion(values: readonly number[], total: bigint): bi
   }
   return q;
 }
+
+/** How many rows the remainder round gives a unit: total − Σ floor(quota). */
+export function referenceRoundedUp(values: readonly number[], total: bigint): number {
+  const vmax = Math.max(...values);
+  const W = values.map((v) => BigInt(Math.round((v / vmax) * 2 ** 52)));
+  const D = W.reduce((a, b) => a + b, 0n);
+  return Number(total - W.reduce((a, w) => a + (total * w) / D, 0n));
+}

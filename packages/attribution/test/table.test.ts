@@ -7,7 +7,6 @@ import { isWellspringError } from "../src/errors.ts";
 import { buildMerkleTree, merkleRoot } from "../src/merkle.ts";
 import {
   computeInputsHash,
-  computeTableHash,
   findRow,
   parseShareTable,
   serializeShareTable,
@@ -15,31 +14,13 @@ import {
   type ShareTable,
 } from "../src/table.ts";
 import { proofForAccount, verifyShareTable } from "../src/verify.ts";
+import { shareTableOf } from "./share-table-fixture.ts";
 
 function makeTable(identities: string[], shares: bigint[]): ShareTable {
-  const rows = identities.map((identity, i) => ({ identity, id: accountIdOf(identity), shares: shares[i]! }));
-  rows.sort((a, b) => (a.id < b.id ? -1 : 1));
-  const accountIds = new Uint8Array(rows.length * 32);
-  rows.forEach((r, i) => accountIds.set(Buffer.from(r.id.slice(2), "hex"), i * 32));
-  const tableRows = {
-    length: rows.length,
-    accountIds,
-    shares: rows.map((r) => r.shares),
-    identities: rows.map((r) => (r.identity.startsWith("0x") ? r.identity.toLowerCase() : r.identity)),
-  };
-  const totalShares = tableRows.shares.reduce((a, b) => a + b, 0n);
-  const inputs = [{ path: "a.json", sha256: "11".repeat(32), format: "cyclonedx-1.6" }];
-  return {
-    version: 1,
-    totalShares,
-    root: merkleRoot(buildMerkleTree(accountIds, tableRows.shares)),
-    policyHash: `0x${"22".repeat(32)}`,
-    inputsHash: computeInputsHash(inputs),
-    tableHash: computeTableHash(totalShares, tableRows),
-    engineVersion: "test",
-    inputs,
-    rows: tableRows,
-  };
+  return shareTableOf(
+    identities.map((identity, i) => ({ identity, shares: shares[i]! })),
+    (accountIds, rowShares) => merkleRoot(buildMerkleTree(accountIds, rowShares)),
+  );
 }
 
 const table = makeTable(["github:1", "npm:bob", "0x00000000000000000000000000000000000000AA"], [5n, 3n, 2n]);
