@@ -8,7 +8,7 @@
  * 1. Strongly connected components (iterative Tarjan) of the part reachable from the root
  *    through positive-weight edges, processed in topological order; value leaving one SCC is
  *    final input for the SCCs below it.
- * 2. A single component without a self-loop is solved in one step.
+ * 2. A single component is solved in one step (self-edges are dropped first: see below).
  * 3. Inside a cyclic SCC, residual pushing (Gauss–Seidel order): each sweep moves every
  *    member's unprocessed inflow one step along its edges. Unprocessed mass shrinks at least by
  *    the factor (1 - leak) per sweep, where the leak is what members keep or send out of the SCC,
@@ -66,10 +66,16 @@ export function solveFlow(input: FlowInput): FlowResult {
   const maxWork = input.maxWork ?? 200 * (input.targets.length + n);
   let work = 0;
 
-  // Positive-weight edges only (one sequential pass), and the total out-weight per node.
+  // Positive-weight edges only (one sequential pass), and the total out-weight per node. A
+  // self-edge is dropped: what a node sends itself comes back and is split again by the same
+  // rule, so in the limit its other edges carry it all (or, with none, the node keeps it).
   const offsets = new Int32Array(n + 1);
   let m = 0;
-  for (let e = 0; e < input.targets.length; e++) if (input.weights[e]! > 0) m++;
+  for (let v = 0; v < n; v++) {
+    for (let e = input.offsets[v]!; e < input.offsets[v + 1]!; e++) {
+      if (input.weights[e]! > 0 && input.targets[e] !== v) m++;
+    }
+  }
   const targets = new Int32Array(m);
   const weights = new Float64Array(m);
   const outW = new Float64Array(n);
@@ -79,7 +85,7 @@ export function solveFlow(input: FlowInput): FlowResult {
     let s = 0;
     for (let e = input.offsets[v]!; e < input.offsets[v + 1]!; e++) {
       const w = input.weights[e]!;
-      if (w > 0) {
+      if (w > 0 && input.targets[e] !== v) {
         targets[m] = input.targets[e]!;
         weights[m++] = w;
         s += w;

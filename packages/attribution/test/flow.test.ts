@@ -18,6 +18,33 @@ function csr(n: number, edges: [number, number, number][]) {
 const close = (a: number, b: number, eps = 1e-12): void => assert.ok(Math.abs(a - b) <= eps, `${a} != ${b}`);
 
 describe("flow", () => {
+  it("loses nothing to a self-edge: the node's other edges carry what it sends itself", () => {
+    // 0 -> 0 (w 1), 0 -> 1 (w 1): as if the self-edge were not there.
+    const withSelf = solveFlow({
+      n: 2,
+      root: 0,
+      ...csr(2, [
+        [0, 0, 1],
+        [0, 1, 1],
+      ]),
+      keep: Float64Array.from([0.5, 0.5]),
+    });
+    close(withSelf.retained[0]!, 0.5);
+    close(withSelf.retained[1]!, 0.5);
+    // A node whose only edge is to itself keeps everything, like one with no edges.
+    const onlySelf = solveFlow({
+      n: 2,
+      root: 0,
+      ...csr(2, [
+        [0, 1, 1],
+        [1, 1, 1],
+      ]),
+      keep: Float64Array.from([0.5, 0.5]),
+    });
+    close(onlySelf.retained[0]! + onlySelf.retained[1]!, 1);
+    close(onlySelf.retained[1]!, 0.5);
+  });
+
   it("splits a DAG by keep and edge weights", () => {
     // 0 -> 1 (w 3), 0 -> 2 (w 1), 1 -> 2 (w 1); keep 0.5 everywhere.
     const g = csr(3, [
