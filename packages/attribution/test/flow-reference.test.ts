@@ -105,12 +105,25 @@ describe("flow against the linear system it solves", () => {
         const x = referenceInflow(g);
         for (let v = 0; v < g.n; v++) {
           const kept = sends(g, v).size === 0 ? x[v]! : g.keep[v]! * x[v]!;
-          assert.ok(Math.abs(r.inflow[v]! - x[v]!) <= 1e-9 * Math.max(1, x[v]!), `inflow ${v}`);
-          assert.ok(Math.abs(r.retained[v]! - kept) <= 1e-9, `retained ${v}`);
+          // A cycle that leaks little may stop at the work bound: what was still moving is credited
+          // in place and reported as `residual`, so each figure may be off by that much.
+          const slack = 1e-9 + r.stats.residual;
+          assert.ok(Math.abs(r.inflow[v]! - x[v]!) <= slack * Math.max(1, x[v]!), `inflow ${v}`);
+          assert.ok(Math.abs(r.retained[v]! - kept) <= slack, `retained ${v}`);
         }
       }),
       { numRuns: 400, endOnFailure: true },
     );
+  });
+
+  it("a slowly leaking two-cycle stopped by the work bound is off by no more than its residual", () => {
+    // Found by the property above (seed -976729386): keep 0.05 on both members.
+    const g: Graph = { n: 2, out: [[[1, 3.27]], [[0, 0.0948]]], keep: [0.05, 0.05] };
+    const r = solve(g);
+    const x = referenceInflow(g);
+    assert.ok(r.stats.residual > 0, "the work bound stopped the sweeps");
+    assert.ok(Math.abs(r.retained[0]! + r.retained[1]! - 1) <= 1e-12, "conservation is exact");
+    for (let v = 0; v < 2; v++) assert.ok(Math.abs(r.retained[v]! - 0.05 * x[v]!) <= 1e-9 + r.stats.residual);
   });
 
   it("counts the reachable components and the cycles among them", () => {
