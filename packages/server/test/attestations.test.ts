@@ -89,6 +89,7 @@ for (const backend of await backends()) {
       trustedDir = await mkdtemp(join(tmpdir(), "ws-trusted-"));
       const { logger } = captureLogger();
       const app = createApp({
+        checkResponses: true,
         db,
         logger,
         config: testConfig({ BODY_LIMIT_BYTES: 1024 * 1024 }),
@@ -426,6 +427,7 @@ for (const backend of await backends()) {
       const deadRpc = createPublicClient({ transport: http("http://127.0.0.1:1", { retryCount: 0 }) });
       const down = await listen(
         createApp({
+          checkResponses: true,
           db,
           logger: captureLogger().logger,
           config: testConfig(),
@@ -479,7 +481,13 @@ describe("identity attestor: rate limit, boot wiring", () => {
     const [backend] = await backends();
     const { db, dispose } = await backend!.open();
     const { logger } = captureLogger();
-    const app = createApp({ db, logger, config: testConfig(), hasRole: async () => false });
+    const app = createApp({
+      db,
+      logger,
+      config: testConfig(),
+      hasRole: async () => false,
+      checkResponses: true,
+    });
     const server = await listen(app, { host: "127.0.0.1", port: 0, shutdownTimeoutMs: 5_000 });
     try {
       const valid = {

@@ -97,6 +97,11 @@ export interface AppDeps {
   indexerProblems?: () => readonly IndexerProblem[];
   /** Prometheus metrics served at /metrics; one per app unless given (start() shares it with the indexer). */
   metrics?: ServerMetrics;
+  /**
+   * Check every route's answer against the response it declares (status, schema) before sending;
+   * a mismatch is a 500. The test server turns it on; production skips the cost.
+   */
+  checkResponses?: boolean;
   /** Serves the web pages (`webHandler()` of @wellspring/web); absent = API only. */
   web?: (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 }
@@ -279,7 +284,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  for (const r of routes) app[r.method](r.path, toHandler(r, authenticator));
+  for (const r of routes) app[r.method](r.path, toHandler(r, authenticator, deps.checkResponses));
 
   app.get("/metrics", (_req, res, next) => {
     metrics.registry.metrics().then((text) => {

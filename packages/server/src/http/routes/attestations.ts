@@ -184,8 +184,7 @@ export function attestationRoutes(attestations: AttestationService): AnyRoute[] 
       summary: "EIP-712 domain and types a maintainer signs to ask for an identity attestation",
       tags: ["identity"],
       responses: { 200: { description: "Domain, types, limits", schema: attestationInfoResponse } },
-      handle: async () => ({ body: attestations.info() }),
-    }),
+    }).handle(async () => ({ body: attestations.info() })),
     route({
       method: "post",
       path: "/v1/attestations",
@@ -215,28 +214,27 @@ export function attestationRoutes(attestations: AttestationService): AnyRoute[] 
         },
         503: { description: "No attestor key, registry or chain" },
       },
-      handle: async ({ body }) => {
-        const result = await attestations.request(body);
-        return {
-          status: 201,
-          headers: { Location: `/v1/attestations/${result.id}` },
-          body: {
-            request: view(result.record),
-            attestation: {
-              accountId: result.attestation.accountId,
-              payee: result.attestation.payee,
-              nonce: result.attestation.nonce.toString(),
-              deadline: result.attestation.deadline.toString(),
-            },
-            identity: result.identity,
-            attestor: getAddress(result.attestor),
-            signature: result.signature,
-            registry: result.registry,
-            chainId: result.chainId,
-            transaction: result.transaction,
+    }).handle(async ({ body }) => {
+      const result = await attestations.request(body);
+      return {
+        status: 201,
+        headers: { Location: `/v1/attestations/${result.id}` },
+        body: {
+          request: view(result.record),
+          attestation: {
+            accountId: result.attestation.accountId,
+            payee: result.attestation.payee,
+            nonce: result.attestation.nonce.toString(),
+            deadline: result.attestation.deadline.toString(),
           },
-        };
-      },
+          identity: result.identity,
+          attestor: getAddress(result.attestor),
+          signature: result.signature,
+          registry: result.registry,
+          chainId: result.chainId,
+          transaction: result.transaction,
+        },
+      };
     }),
     route({
       method: "get",
@@ -253,23 +251,22 @@ export function attestationRoutes(attestations: AttestationService): AnyRoute[] 
         },
         404: { description: "Unknown request" },
       },
-      handle: async ({ params }) => {
-        const { record, onChain, onChainError } = await attestations.get(params.id);
-        return {
-          body: {
-            request: view(record),
-            ...(onChainError ? { onChainError } : {}),
-            onChain: onChain
-              ? {
-                  payee: onChain.payee,
-                  nonce: onChain.nonce.toString(),
-                  pendingPayee: onChain.pendingPayee,
-                  pendingExecutableAt: onChain.pendingExecutableAt.toString(),
-                }
-              : null,
-          },
-        };
-      },
+    }).handle(async ({ params }) => {
+      const { record, onChain, onChainError } = await attestations.get(params.id);
+      return {
+        body: {
+          request: view(record),
+          ...(onChainError ? { onChainError } : {}),
+          onChain: onChain
+            ? {
+                payee: onChain.payee,
+                nonce: onChain.nonce.toString(),
+                pendingPayee: onChain.pendingPayee,
+                pendingExecutableAt: onChain.pendingExecutableAt.toString(),
+              }
+            : null,
+        },
+      };
     }),
   ];
 }
