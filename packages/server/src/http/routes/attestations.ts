@@ -8,6 +8,7 @@ import {
   hash32,
   isStandardBase64,
   requestSchemas,
+  hexOut,
   responseSchemas,
   uintString,
   positiveId,
@@ -94,14 +95,14 @@ export const attestationResponse = z
   .object({
     request: bindingRequestView,
     attestation: z
-      .object({ accountId: z.string(), payee: z.string(), nonce: uintString, deadline: uintString })
+      .object({ accountId: hexOut, payee: hexOut, nonce: uintString, deadline: uintString })
       .meta({ description: "IIdentityRegistry.Attestation, as signed" }),
     identity: z.string(),
-    attestor: z.string(),
-    signature: z.string(),
-    registry: z.string(),
+    attestor: hexOut,
+    signature: hexOut,
+    registry: hexOut,
     chainId: z.number(),
-    transaction: z.object({ to: z.string(), data: z.string() }).meta({
+    transaction: z.object({ to: hexOut, data: hexOut }).meta({
       description: "submitAttestation(attestation, identity, attestor, signature); anyone may send it",
     }),
   })
@@ -130,10 +131,10 @@ export const attestationInfoResponse = z
   .object({
     enabled: z.boolean(),
     chainId: z.number().nullable(),
-    registry: z.string().nullable(),
-    attestor: z.string().nullable(),
+    registry: hexOut.nullable(),
+    attestor: hexOut.nullable(),
     domain: z
-      .object({ name: z.string(), version: z.string(), chainId: z.number(), verifyingContract: z.string() })
+      .object({ name: z.string(), version: z.string(), chainId: z.number(), verifyingContract: hexOut })
       .nullable(),
     types: z.record(z.string(), z.array(z.object({ name: z.string(), type: z.string() }))),
     primaryType: z.literal("BindingRequest"),
