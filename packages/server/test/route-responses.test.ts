@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { z } from "zod/v4";
+import { buildOpenApiDocument } from "../src/http/openapi.ts";
 import { assertDeclaredResponse, route } from "../src/http/route.ts";
 
 const thing = z.object({ id: z.string(), kind: z.enum(["a", "b"]) });
@@ -51,5 +52,15 @@ describe("route responses", () => {
     assert.throws(() => assertDeclaredResponse(r, 201, "id,kind"), /text where it declares JSON/);
     assert.throws(() => assertDeclaredResponse(r, 204, { id: "1" }), /JSON where it declares no schema/);
     assert.throws(() => assertDeclaredResponse(r, 202, {}), /a status it does not declare/);
+  });
+
+  it("document a CSV alternative in the OpenAPI operation", () => {
+    const r = route(spec).handle(async () => ({ body: { id: "1", kind: "a" } }));
+    const doc = buildOpenApiDocument([r], { title: "t", version: "1", description: "d" }) as {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: object }> }>>;
+    };
+    const { responses } = doc.paths["/things/{id}"]!.get!;
+    assert.deepEqual(Object.keys(responses["200"]!.content!), ["application/json", "text/csv"]);
+    assert.deepEqual(Object.keys(responses["201"]!.content!), ["application/json"]);
   });
 });
