@@ -26,6 +26,7 @@ export async function startAttestor(
     functionName: "registry",
   });
   const app = createApp({
+    checkResponses: true,
     db,
     logger: captureLogger().logger,
     config: testConfig({ BODY_LIMIT_BYTES: 1024 * 1024 }),

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { csvCell } from "../src/services/statements.ts";
+import { csvCell } from "../src/services/csv.ts";
 
 /** The cell's text as a spreadsheet reads it back (RFC 4180 unquoting). */
 const unquote = (cell: string) => (cell.startsWith('"') ? cell.slice(1, -1).replaceAll('""', '"') : cell);

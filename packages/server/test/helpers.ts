@@ -139,6 +139,8 @@ export async function startTestServer(
     logger,
     config: testConfig(options.config),
     hasRole: options.hasRole ?? (async () => false),
+    // Every answer of every server test is checked against the route's declared response.
+    checkResponses: true,
     ...(options.chain ? { chain: options.chain } : {}),
     ...(options.publisher ? { publisher: options.publisher } : {}),
     ...(options.now ? { now: options.now } : {}),

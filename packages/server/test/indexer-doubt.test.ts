@@ -94,6 +94,7 @@ describe("indexer behind a faulty RPC never deletes on doubt", () => {
     });
     server = await listen(
       createApp({
+        checkResponses: true,
         db,
         logger: log.logger,
         config: testConfig(),

@@ -121,6 +121,7 @@ export async function startServer(
   );
   const hasRole = staticHasRole(map);
   const app = createApp({
+    checkResponses: true,
     db,
     logger,
     config,

@@ -107,6 +107,11 @@ export interface AppDeps {
   metrics?: ServerMetrics;
   /** Notification timing (CLAIM_WINDOW_LEAD_SECONDS, retries); defaults in services/notifications.ts. */
   notifications?: Partial<Omit<NotificationOptions, "chainId">>;
+  /**
+   * Check every route's answer against the response it declares (status, schema) before sending;
+   * a mismatch is a 500. The test server turns it on; production skips the cost.
+   */
+  checkResponses?: boolean;
   /** Serves the web pages (`webHandler()` of @wellspring/web); absent = API only. */
   web?: (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 }
@@ -318,7 +323,7 @@ export function createApp(deps: AppDeps): Express {
     req.method === "GET" || req.method === "HEAD" ? next() : json(req, res, next),
   );
 
-  for (const r of routes) app[r.method](r.path, toHandler(r, authenticator));
+  for (const r of routes) app[r.method](r.path, toHandler(r, authenticator, deps.checkResponses));
 
   app.get("/metrics", (_req, res, next) => {
     metrics.registry.metrics().then((text) => {

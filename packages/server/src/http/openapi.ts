@@ -90,6 +90,7 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], info: OpenApiI
                 [spec.contentType ?? "application/json"]: {
                   schema: schemaOrRef(spec.schema, responseSchemas, "output"),
                 },
+                ...(spec.csv ? { "text/csv": { schema: { type: "string" } } } : {}),
               },
             }
           : {}),

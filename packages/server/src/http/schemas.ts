@@ -23,6 +23,9 @@ export const hash32 = z
   .transform((value) => value.toLowerCase() as `0x${string}`)
   .meta({ description: "32-byte value, 0x-hex" });
 
+/** 0x-hex in a response (an address, hash, proof node or calldata): typed `0x${string}`, as viem's Hex. */
+export const hexOut = z.templateLiteral(["0x", z.string().regex(/^[0-9a-fA-F]*$/)]);
+
 /** Decimal string of a non-negative integer (uint256 amounts, block numbers): never a float. */
 export const uintString = z
   .string()
@@ -221,7 +224,7 @@ export const policyVersionsByHashResponse = z
   .register(responseSchemas, { id: "PolicyVersionsByHash" });
 
 const balance = z.object({
-  token: z.string(),
+  token: hexOut,
   deposited: uintString,
   claimed: uintString,
   balance: uintString,
@@ -229,7 +232,7 @@ const balance = z.object({
 
 const poolShape = {
   chainId: z.number().int(),
-  address: z.string(),
+  address: hexOut,
   name: z.string(),
   deployedBlock: uintString,
   activationDelaySeconds: uintString.nullable(),
@@ -249,28 +252,26 @@ export const poolDetailResponse = z
 export const poolListResponse = z
   .object({ pools: z.array(poolResponse), nextCursor: z.string().nullable() })
   .register(responseSchemas, { id: "PoolList" });
+/** A deposit event as the API shows it: the deposits list, and each deposit of the payer statement. */
+export const depositReceipt = z.object({
+  blockNumber: uintString,
+  logIndex: z.number().int(),
+  txHash: hexOut,
+  blockTime: isoDate.nullable(),
+  scheduleId: uintString
+    .nullable()
+    .meta({ description: "null: the unallocated pot (no schedule was active yet)" }),
+  source: z
+    .enum(["deposit", "sync"])
+    .meta({ description: "deposit(): a Deposited event; sync: a plain transfer credited by sync()" }),
+  token: hexOut,
+  payer: hexOut,
+  amount: uintString,
+  memo: hexOut,
+});
+
 export const depositsResponse = z
-  .object({
-    deposits: z.array(
-      z.object({
-        blockNumber: uintString,
-        logIndex: z.number().int(),
-        txHash: z.string(),
-        blockTime: isoDate.nullable(),
-        scheduleId: uintString
-          .nullable()
-          .meta({ description: "null: the unallocated pot (no schedule was active yet)" }),
-        source: z
-          .enum(["deposit", "sync"])
-          .meta({ description: "deposit(): a Deposited event; sync: a plain transfer credited by sync()" }),
-        token: z.string(),
-        payer: z.string(),
-        amount: uintString,
-        memo: z.string(),
-      }),
-    ),
-    nextCursor: z.string().nullable(),
-  })
+  .object({ deposits: z.array(depositReceipt), nextCursor: z.string().nullable() })
   .register(responseSchemas, { id: "PoolDeposits" });
 export const balancesResponse = z
   .object({ balances: z.array(balance) })
@@ -284,11 +285,11 @@ export const scheduleResponse = z
         "At the time of the request: revoked; pending until activatesAt; then active until a later unrevoked schedule activates",
     }),
     proposer: z.string(),
-    root: z.string(),
+    root: hexOut,
     totalShares: uintString,
-    tableHash: z.string(),
-    policyHash: z.string(),
-    inputsHash: z.string(),
+    tableHash: hexOut,
+    policyHash: hexOut,
+    inputsHash: hexOut,
     uri: z.string(),
     activatesAt: isoDate,
     proposedBlock: uintString,
@@ -400,11 +401,11 @@ const runShape = {
   id: z.string(),
   status: z.enum(["draft", "complete", "failed"]),
   pool: z.string().nullable(),
-  policy: z.object({ name: z.string(), version: z.number().int(), hash: z.string() }),
+  policy: z.object({ name: z.string(), version: z.number().int(), hash: hexOut }),
   engineVersion: z.string().nullable(),
-  inputsHash: z.string().nullable(),
-  tableHash: z.string().nullable(),
-  root: z.string().nullable().meta({
+  inputsHash: hexOut.nullable(),
+  tableHash: hexOut.nullable(),
+  root: hexOut.nullable().meta({
     description: "Merkle root (OpenZeppelin StandardMerkleTree of (bytes32 accountId, uint256 shares))",
   }),
   totalShares: uintString.nullable(),
@@ -423,9 +424,7 @@ export const createdRunResponse = z
   .register(responseSchemas, { id: "CreatedRun" });
 export const recipientsResponse = z
   .object({
-    recipients: z.array(
-      z.object({ accountId: z.string(), shares: uintString, identity: z.string().nullable() }),
-    ),
+    recipients: z.array(z.object({ accountId: hexOut, shares: uintString, identity: z.string().nullable() })),
     nextCursor: z.string().nullable(),
   })
   .register(responseSchemas, { id: "RunRecipients" });
@@ -441,7 +440,7 @@ export const runDiffResponse = z
     }),
     changes: z.array(
       z.object({
-        accountId: z.string(),
+        accountId: hexOut,
         identity: z.string().nullable(),
         before: uintString,
         after: uintString,
@@ -465,23 +464,23 @@ export const claimParams = z.object({
 
 export const claimableResponse = z
   .object({
-    accountId: z.string(),
+    accountId: hexOut,
     items: z.array(
       z.object({
         scheduleId: uintString,
         status: z.enum(["active", "superseded"]),
         shares: uintString,
         proof: z
-          .array(z.string())
+          .array(hexOut)
           .meta({ description: "Merkle proof of (accountId, shares) against the schedule's root" }),
-        claimable: z.array(z.object({ token: z.string(), amount: uintString })),
+        claimable: z.array(z.object({ token: hexOut, amount: uintString })),
       }),
     ),
-    totals: z.array(z.object({ token: z.string(), amount: uintString })),
+    totals: z.array(z.object({ token: hexOut, amount: uintString })),
     unavailableSchedules: z
       .array(uintString)
       .meta({ description: "Activated schedules whose table this server does not hold" }),
-    transaction: z.object({ to: z.string(), data: z.string() }).nullable().meta({
+    transaction: z.object({ to: hexOut, data: hexOut }).nullable().meta({
       description:
         "One claim(requests) call taking everything claimable; anyone may send it, the money goes to the payee",
     }),

@@ -1,7 +1,6 @@
 import { z } from "zod/v4";
-import { address, hash32, responseSchemas, uintString } from "./schemas.ts";
+import { address, depositReceipt, hash32, responseSchemas, uintString } from "./schemas.ts";
 
-const isoDate = z.string().meta({ description: "ISO 8601 timestamp", format: "date-time" });
 const format = z
   .enum(["json", "csv"])
   .optional()
@@ -73,16 +72,7 @@ const payerShare = z.object({
   }),
 });
 
-const payerDeposit = z.object({
-  blockNumber: uintString,
-  logIndex: z.number().int(),
-  txHash: z.string(),
-  blockTime: isoDate.nullable(),
-  source: z.enum(["deposit", "sync"]),
-  token: z.string(),
-  amount: uintString,
-  memo: z.string(),
-  scheduleId: uintString.nullable().meta({ description: "The pot the event credited; null = unallocated" }),
+const payerDeposit = depositReceipt.omit({ payer: true }).extend({
   sharedBy: z
     .object({
       scheduleId: uintString,

@@ -187,7 +187,7 @@ export class ClaimService {
     const key = Buffer.from(accountId.slice(2), "hex");
     const items: {
       scheduleId: string;
-      status: string;
+      status: "active" | "superseded";
       shares: string;
       proof: Hex[];
       claimable: { token: Address; amount: string }[];
@@ -213,7 +213,8 @@ export class ClaimService {
       });
       items.push({
         scheduleId: schedule.scheduleId.toString(),
-        status: statuses.get(schedule.scheduleId)!,
+        // claimableSchedules holds only active and superseded ones.
+        status: statuses.get(schedule.scheduleId) as "active" | "superseded",
         shares: shares.toString(),
         proof,
         claimable: amounts.map((a) => ({ token: a.token, amount: a.amount.toString() })),

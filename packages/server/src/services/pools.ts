@@ -2,6 +2,7 @@ import { POOL_MIN_DELAYS, royaltyPoolAbi } from "@wellspring/sdk";
 import type { Address, PublicClient } from "viem";
 import { isContractAnswer } from "../chain-errors.ts";
 import { ServerError } from "../errors.ts";
+import { toCsv } from "./csv.ts";
 import type {
   BalanceRecord,
   DepositRecord,
@@ -50,7 +51,8 @@ const scheduleDto = (s: ScheduleRecord) => ({
   runId: str(s.runId),
 });
 
-const depositDto = (d: DepositRecord) => ({
+/** A deposit event as the API shows it (the deposits list, and each deposit of the payer statement). */
+export const depositReceipt = (d: DepositRecord) => ({
   blockNumber: d.blockNumber.toString(),
   logIndex: d.logIndex,
   txHash: d.txHash,
@@ -62,6 +64,8 @@ const depositDto = (d: DepositRecord) => ({
   amount: d.amount.toString(),
   memo: d.memo,
 });
+
+export type DepositReceipt = ReturnType<typeof depositReceipt>;
 
 export const DEPOSIT_CSV_COLUMNS = [
   "blockNumber",
@@ -76,12 +80,11 @@ export const DEPOSIT_CSV_COLUMNS = [
   "memo",
 ] as const;
 
-/** Every value is a number, hex, ISO time or fixed word: nothing needs quoting, nothing can inject a formula. */
-export function depositsToCsv(rows: ReturnType<typeof depositDto>[]): string {
-  const lines = [DEPOSIT_CSV_COLUMNS.join(",")];
-  for (const row of rows)
-    lines.push(DEPOSIT_CSV_COLUMNS.map((column) => String(row[column] ?? "")).join(","));
-  return `${lines.join("\r\n")}\r\n`;
+export function depositsToCsv(rows: readonly DepositReceipt[]): string {
+  return toCsv(
+    DEPOSIT_CSV_COLUMNS,
+    rows.map((row) => DEPOSIT_CSV_COLUMNS.map((column) => row[column])),
+  );
 }
 
 /** Pools of the one chain this server serves (CHAIN_ID). */
@@ -148,7 +151,7 @@ export class PoolService {
     const shown = rows.slice(0, page.limit);
     const last = shown.at(-1);
     return {
-      deposits: shown.map(depositDto),
+      deposits: shown.map(depositReceipt),
       nextCursor: rows.length > page.limit && last ? `${last.blockNumber}:${last.logIndex}` : null,
     };
   }

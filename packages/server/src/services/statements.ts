@@ -16,6 +16,8 @@ import {
 } from "../repositories/pools.ts";
 import type { RunRepository } from "../repositories/runs.ts";
 import type { StatementQueries } from "../repositories/statements.ts";
+import { toCsv } from "./csv.ts";
+import { depositReceipt } from "./pools.ts";
 import { accountParam } from "./shared.ts";
 
 /** One recipient's part of a deposit. */
@@ -79,21 +81,6 @@ interface SplitTable {
   largest: { accountId: Hex; shares: bigint; identity: string | null }[];
 }
 
-/**
- * Cells a spreadsheet would run as a formula: a trigger (= + - @, or their full-width forms, which
- * some spreadsheets normalise) after any leading whitespace, or a leading tab or carriage return.
- */
-const FORMULA = /^(\s*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|[\t\r])/;
-
-export const csvCell = (value: unknown): string => {
-  let text = value === null || value === undefined ? "" : String(value);
-  // A spreadsheet must not run a cell as a formula (identities are free text).
-  if (FORMULA.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-};
-const csv = (header: readonly string[], rows: readonly unknown[][]) =>
-  [header, ...rows].map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
-
 export const PAYER_CSV_COLUMNS = [
   "blockNumber",
   "logIndex",
@@ -140,7 +127,7 @@ export function payerStatementToCsv(deposits: readonly PayerDeposit[]): string {
     }
     rows.push(line("dust", null, null, null, d.dust));
   }
-  return csv(PAYER_CSV_COLUMNS, rows);
+  return toCsv(PAYER_CSV_COLUMNS, rows);
 }
 
 /** One page of a deposit's split: a `share` line per recipient (the deposit's columns repeated). */
@@ -149,7 +136,7 @@ export function depositSplitToCsv(page: {
   recipients: readonly PayerShare[];
 }): string {
   const line = depositLine(page.deposit);
-  return csv(
+  return toCsv(
     PAYER_CSV_COLUMNS,
     page.recipients.map((r) => line("share", r.accountId, r.identity, r.shares, r.amount)),
   );
@@ -199,7 +186,7 @@ export const CONTRIBUTOR_CSV_COLUMNS = [
 ] as const;
 
 export function contributorStatementToCsv(lines: readonly ContributorLine[]): string {
-  return csv(
+  return toCsv(
     CONTRIBUTOR_CSV_COLUMNS,
     lines.map((l) => CONTRIBUTOR_CSV_COLUMNS.map((c) => l[c])),
   );
@@ -312,16 +299,10 @@ export class StatementService {
     schedule: ScheduleRecord | undefined,
     table: SplitTable | null,
   ): Promise<PayerDeposit> {
+    // The deposits list's receipt fields (the statement names its payer once, at the top).
+    const { payer: _payer, ...receipt } = depositReceipt(d);
     const base = {
-      blockNumber: d.blockNumber.toString(),
-      logIndex: d.logIndex,
-      txHash: d.txHash,
-      blockTime: d.blockTime?.toISOString() ?? null,
-      source: d.source,
-      token: d.token,
-      amount: d.amount.toString(),
-      memo: d.memo,
-      scheduleId: d.scheduleId === null ? null : d.scheduleId.toString(),
+      ...receipt,
       sharedBy: schedule
         ? {
             scheduleId: schedule.scheduleId.toString(),

@@ -2,8 +2,9 @@
 /// <reference lib="dom.iterable" />
 // The server's HTTP API: JSON reads, typed errors with field paths, and EIP-712-signed admin calls.
 // No DOM here: controllers take an Api, so Node tests give them one over a real server.
-import { type Address, type Hex, type TypedDataDomain, bytesToHex, keccak256, stringToBytes } from "viem";
+import { type Hex, type TypedDataDomain, bytesToHex, keccak256, stringToBytes } from "viem";
 
+import type { Schedule, Verification } from "@wellspring/server/api-types";
 import { ADMIN_HEADERS, ADMIN_REQUEST_TYPES } from "@wellspring/sdk/eip712";
 import { type Wallet, WalletError, isUserRejection } from "./wallet.ts";
 
@@ -151,112 +152,28 @@ export function createApi(base = ""): Api {
   };
 }
 
-// Response shapes (docs/api.md); amounts are decimal strings.
-
-/** GET /v1/attestations/info: what a maintainer signs to ask for an attestation. */
-export interface AttestationInfo {
-  enabled: boolean;
-  chainId: number | null;
-  registry: Address | null;
-  domain: { name: string; version: string; chainId: number; verifyingContract: Address } | null;
-  types: Record<string, { name: string; type: string }[]>;
-  primaryType: "BindingRequest";
-  maxAgeSeconds: number | null;
-}
-
-/** POST /v1/attestations (201): the attestor's signed registry Attestation. */
-export interface AttestationAnswer {
-  request: { id: string; status: string; trustedSource: string | null };
-  attestation: { accountId: Hex; payee: Address; nonce: string; deadline: string };
-  identity: string;
-  attestor: Address;
-  signature: Hex;
-  registry: Address;
-  transaction: { to: Address; data: Hex };
-}
-export interface Pool {
-  address: Hex;
-  name: string;
-  chainId: number;
-  activationDelaySeconds: string | null;
-  claimWindowSeconds: string | null;
-}
-export interface Balance {
-  token: Hex;
-  deposited: string;
-  claimed: string;
-  balance: string;
-}
-export interface PoolDetail extends Pool {
-  balances: Balance[];
-  scheduleCounts: Record<string, number>;
-}
-export interface Schedule {
-  scheduleId: string;
-  status: "pending" | "active" | "superseded" | "revoked";
-  proposer: string;
-  root: Hex;
-  totalShares: string;
-  tableHash: Hex;
-  policyHash: Hex;
-  inputsHash: Hex;
-  uri: string;
-  /** The run whose table has this root, when the server holds one (whoever proposed it). */
-  runId: string | null;
-  activatesAt: string;
-  sweptTokens: string[];
-}
-/** A decision about a schedule's evidence bundle (GET …/schedules/{id}/verifications). */
-export interface Verification {
-  status: "verified" | "invalid" | "unreachable";
-  differences: string[];
-  verifier: string;
-  verifiedAt: string;
-}
-
+// Response shapes: the server's own types, inferred from its route schemas (amounts are decimal strings).
+export type {
+  AttestationAnswer,
+  AttestationInfo,
+  Balance,
+  Deposit,
+  PolicyLine,
+  Pool,
+  PoolDetail,
+  Recipient,
+  Run,
+  RunDiff,
+  Schedule,
+  Verification,
+} from "@wellspring/server/api-types";
 /** The latest verification in one line ("verified by X at …"), or "not checked". */
-export function verificationText(latest: Verification | undefined): string {
+export function verificationText(
+  latest: Pick<Verification, "status" | "differences" | "verifier" | "verifiedAt"> | undefined,
+): string {
   if (!latest) return "not checked";
   const when = new Date(latest.verifiedAt).toISOString().replace("T", " ").slice(0, 16);
   return `${latest.status} by ${latest.verifier}, ${when} UTC`;
-}
-
-export interface Recipient {
-  accountId: Hex;
-  shares: string;
-  identity: string | null;
-}
-export interface Run {
-  id: string;
-  status: string;
-  pool: string | null;
-  policy: { name: string; version: number; hash: Hex };
-  inputsHash: Hex | null;
-  tableHash: Hex | null;
-  root: Hex | null;
-  totalShares: string | null;
-  recipientCount: number | null;
-}
-export interface RunDiff {
-  summary: { added: number; removed: number; changed: number; unchanged: number };
-  changes: { accountId: Hex; identity: string | null; before: string; after: string; delta: string }[];
-  nextCursor: string | null;
-}
-export interface Deposit {
-  blockNumber: string;
-  txHash: Hex;
-  blockTime: string | null;
-  scheduleId: string | null;
-  source: string;
-  token: Hex;
-  payer: Hex;
-  amount: string;
-  memo: Hex;
-}
-export interface PolicyLine {
-  name: string;
-  latestVersion: number;
-  latestHash: Hex;
 }
 
 /**

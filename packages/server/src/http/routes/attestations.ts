@@ -9,6 +9,7 @@ import {
   hash32,
   isStandardBase64,
   requestSchemas,
+  hexOut,
   responseSchemas,
   uintString,
   positiveId,
@@ -141,14 +142,14 @@ export const attestationResponse = z
   .object({
     request: bindingRequestView,
     attestation: z
-      .object({ accountId: z.string(), payee: z.string(), nonce: uintString, deadline: uintString })
+      .object({ accountId: hexOut, payee: hexOut, nonce: uintString, deadline: uintString })
       .meta({ description: "IIdentityRegistry.Attestation, as signed" }),
     identity: z.string(),
-    attestor: z.string(),
-    signature: z.string(),
-    registry: z.string(),
+    attestor: hexOut,
+    signature: hexOut,
+    registry: hexOut,
     chainId: z.number(),
-    transaction: z.object({ to: z.string(), data: z.string() }).meta({
+    transaction: z.object({ to: hexOut, data: hexOut }).meta({
       description: "submitAttestation(attestation, identity, attestor, signature); anyone may send it",
     }),
   })
@@ -177,10 +178,10 @@ export const attestationInfoResponse = z
   .object({
     enabled: z.boolean(),
     chainId: z.number().nullable(),
-    registry: z.string().nullable(),
-    attestor: z.string().nullable(),
+    registry: hexOut.nullable(),
+    attestor: hexOut.nullable(),
     domain: z
-      .object({ name: z.string(), version: z.string(), chainId: z.number(), verifyingContract: z.string() })
+      .object({ name: z.string(), version: z.string(), chainId: z.number(), verifyingContract: hexOut })
       .nullable(),
     types: z.record(z.string(), z.array(z.object({ name: z.string(), type: z.string() }))),
     primaryType: z.literal("BindingRequest"),
@@ -239,8 +240,7 @@ export function attestationRoutes(attestations: AttestationService): AnyRoute[] 
       summary: "EIP-712 domain and types a maintainer signs to ask for an identity attestation",
       tags: ["identity"],
       responses: { 200: { description: "Domain, types, limits", schema: attestationInfoResponse } },
-      handle: async () => ({ body: attestations.info() }),
-    }),
+    }).handle(async () => ({ body: attestations.info() })),
     route({
       method: "post",
       path: "/v1/attestations",
@@ -269,28 +269,27 @@ export function attestationRoutes(attestations: AttestationService): AnyRoute[] 
           description: `No attestor key, registry or chain; or VERIFIER_UNAVAILABLE: ${UNAVAILABLE_REASONS.join(", ")} (retry with a new signed request)`,
         },
       },
-      handle: async ({ body }) => {
-        const result = await attestations.request(body);
-        return {
-          status: 201,
-          headers: { Location: `/v1/attestations/${result.id}` },
-          body: {
-            request: view(result.record),
-            attestation: {
-              accountId: result.attestation.accountId,
-              payee: result.attestation.payee,
-              nonce: result.attestation.nonce.toString(),
-              deadline: result.attestation.deadline.toString(),
-            },
-            identity: result.identity,
-            attestor: getAddress(result.attestor),
-            signature: result.signature,
-            registry: result.registry,
-            chainId: result.chainId,
-            transaction: result.transaction,
+    }).handle(async ({ body }) => {
+      const result = await attestations.request(body);
+      return {
+        status: 201,
+        headers: { Location: `/v1/attestations/${result.id}` },
+        body: {
+          request: view(result.record),
+          attestation: {
+            accountId: result.attestation.accountId,
+            payee: result.attestation.payee,
+            nonce: result.attestation.nonce.toString(),
+            deadline: result.attestation.deadline.toString(),
           },
-        };
-      },
+          identity: result.identity,
+          attestor: getAddress(result.attestor),
+          signature: result.signature,
+          registry: result.registry,
+          chainId: result.chainId,
+          transaction: result.transaction,
+        },
+      };
     }),
     route({
       method: "get",
@@ -307,23 +306,22 @@ export function attestationRoutes(attestations: AttestationService): AnyRoute[] 
         },
         404: { description: "Unknown request" },
       },
-      handle: async ({ params }) => {
-        const { record, onChain, onChainError } = await attestations.get(params.id);
-        return {
-          body: {
-            request: view(record),
-            ...(onChainError ? { onChainError } : {}),
-            onChain: onChain
-              ? {
-                  payee: onChain.payee,
-                  nonce: onChain.nonce.toString(),
-                  pendingPayee: onChain.pendingPayee,
-                  pendingExecutableAt: onChain.pendingExecutableAt.toString(),
-                }
-              : null,
-          },
-        };
-      },
+    }).handle(async ({ params }) => {
+      const { record, onChain, onChainError } = await attestations.get(params.id);
+      return {
+        body: {
+          request: view(record),
+          ...(onChainError ? { onChainError } : {}),
+          onChain: onChain
+            ? {
+                payee: onChain.payee,
+                nonce: onChain.nonce.toString(),
+                pendingPayee: onChain.pendingPayee,
+                pendingExecutableAt: onChain.pendingExecutableAt.toString(),
+              }
+            : null,
+        },
+      };
     }),
   ];
 }

@@ -22,15 +22,14 @@ export function bundleRoutes(bundles: BundleService): AnyRoute[] {
         404: { description: "Unknown run" },
         409: { description: "The run is not complete" },
       },
-      handle: async ({ params }) => ({
-        body: await bundles.tar(params.id),
-        headers: {
-          "Content-Type": "application/x-tar",
-          "Content-Disposition": `attachment; filename="wellspring-run-${params.id}-bundle.tar"`,
-          // A run never changes once complete: the same URL always gives the same bytes.
-          "Cache-Control": "public, max-age=31536000, immutable",
-        },
-      }),
-    }),
+    }).handle(async ({ params }) => ({
+      body: await bundles.tar(params.id),
+      headers: {
+        "Content-Type": "application/x-tar",
+        "Content-Disposition": `attachment; filename="wellspring-run-${params.id}-bundle.tar"`,
+        // A run never changes once complete: the same URL always gives the same bytes.
+        "Cache-Control": "public, max-age=31536000, immutable",
+      },
+    })),
   ];
 }

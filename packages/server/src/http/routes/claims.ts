@@ -21,7 +21,6 @@ export function claimRoutes(claims: ClaimService): AnyRoute[] {
           schema: claimableResponse,
         },
       },
-      handle: async ({ params }) => ({ body: await claims.claimable(params.address, params.account) }),
-    }),
+    }).handle(async ({ params }) => ({ body: await claims.claimable(params.address, params.account) })),
   ];
 }

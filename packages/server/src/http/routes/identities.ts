@@ -50,14 +50,13 @@ export function identityRoutes(notifications: NotificationService, publicBaseUrl
         200: { description: "Atom 1.0", contentType: "application/atom+xml" },
         404: { description: "No stored share table names the identity" },
       },
-      handle: async ({ params, req }) => {
-        const path = `/v1/identities/${encodeURIComponent(params.identity)}/feed.atom`;
-        const self = `${publicBaseUrl ?? `${req.protocol}://${req.get("host") ?? "localhost"}`}${path}`;
-        return {
-          headers: { "content-type": "application/atom+xml; charset=utf-8" },
-          body: await notifications.feed(params.identity, self),
-        };
-      },
+    }).handle(async ({ params, req }) => {
+      const path = `/v1/identities/${encodeURIComponent(params.identity)}/feed.atom`;
+      const self = `${publicBaseUrl ?? `${req.protocol}://${req.get("host") ?? "localhost"}`}${path}`;
+      return {
+        headers: { "content-type": "application/atom+xml; charset=utf-8" },
+        body: await notifications.feed(params.identity, self),
+      };
     }),
     route({
       method: "post",
@@ -76,10 +75,9 @@ export function identityRoutes(notifications: NotificationService, publicBaseUrl
         201: { description: "Registered", schema: webhookResponse },
         409: { description: "That URL is already registered for the identity" },
       },
-      handle: async ({ params, body, admin }) => ({
-        status: 201,
-        body: await notifications.subscribe(params.identity, body.url, admin!.address, body.secret),
-      }),
-    }),
+    }).handle(async ({ params, body, admin }) => ({
+      status: 201,
+      body: await notifications.subscribe(params.identity, body.url, admin!.address, body.secret),
+    })),
   ];
 }

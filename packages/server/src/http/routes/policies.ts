@@ -42,8 +42,7 @@ export function policyRoutes(policies: PolicyService): AnyRoute[] {
       summary: "List policy lines with their latest version",
       tags: ["policies"],
       responses: { 200: { description: "Policies", schema: policyListResponse } },
-      handle: async () => ({ body: { policies: await policies.list() } }),
-    }),
+    }).handle(async () => ({ body: { policies: await policies.list() } })),
     route({
       method: "post",
       path: "/v1/policies/:name/versions",
@@ -61,24 +60,23 @@ export function policyRoutes(policies: PolicyService): AnyRoute[] {
         201: { description: "The new version", schema: policyVersionResponse },
         409: { description: "Unchanged document or stale expectedLatestVersion" },
       },
-      handle: async ({ params, body, admin }) => {
-        const created = await withDocumentPath(() =>
-          policies.createVersion({
-            name: params.name,
-            document: body.document as JsonObject,
-            note: body.note,
-            createdBy: admin!.address,
-            ...(body.expectedLatestVersion === undefined
-              ? {}
-              : { expectedLatestVersion: body.expectedLatestVersion }),
-          }),
-        );
-        return {
-          status: 201,
-          body: created,
-          headers: { Location: `/v1/policies/${created.name}/versions/${created.version}` },
-        };
-      },
+    }).handle(async ({ params, body, admin }) => {
+      const created = await withDocumentPath(() =>
+        policies.createVersion({
+          name: params.name,
+          document: body.document as JsonObject,
+          note: body.note,
+          createdBy: admin!.address,
+          ...(body.expectedLatestVersion === undefined
+            ? {}
+            : { expectedLatestVersion: body.expectedLatestVersion }),
+        }),
+      );
+      return {
+        status: 201,
+        body: created,
+        headers: { Location: `/v1/policies/${created.name}/versions/${created.version}` },
+      };
     }),
     route({
       method: "get",
@@ -89,13 +87,12 @@ export function policyRoutes(policies: PolicyService): AnyRoute[] {
       params: policyNameParams,
       query: versionsQuery,
       responses: { 200: { description: "One page of versions", schema: policyVersionListResponse } },
-      handle: async ({ params, query }) => ({
-        body: await policies.versions(params.name, {
-          limit: query.limit,
-          ...(query.after === undefined ? {} : { after: query.after }),
-        }),
+    }).handle(async ({ params, query }) => ({
+      body: await policies.versions(params.name, {
+        limit: query.limit,
+        ...(query.after === undefined ? {} : { after: query.after }),
       }),
-    }),
+    })),
     route({
       method: "get",
       path: "/v1/policies/:name/versions/:version",
@@ -104,8 +101,7 @@ export function policyRoutes(policies: PolicyService): AnyRoute[] {
       tags: ["policies"],
       params: policyVersionParams,
       responses: { 200: { description: "The version", schema: policyVersionResponse } },
-      handle: async ({ params }) => ({ body: await policies.get(params.name, params.version) }),
-    }),
+    }).handle(async ({ params }) => ({ body: await policies.get(params.name, params.version) })),
     route({
       method: "get",
       path: "/v1/policies/:name/diff",
@@ -115,8 +111,9 @@ export function policyRoutes(policies: PolicyService): AnyRoute[] {
       params: policyNameParams,
       query: diffQuery,
       responses: { 200: { description: "Changes from `from` to `to`", schema: policyDiffResponse } },
-      handle: async ({ params, query }) => ({ body: await policies.diff(params.name, query.from, query.to) }),
-    }),
+    }).handle(async ({ params, query }) => ({
+      body: await policies.diff(params.name, query.from, query.to),
+    })),
     route({
       method: "get",
       path: "/v1/policy-versions/:hash",
@@ -125,7 +122,6 @@ export function policyRoutes(policies: PolicyService): AnyRoute[] {
       tags: ["policies"],
       params: policyHashParams,
       responses: { 200: { description: "Matching versions", schema: policyVersionsByHashResponse } },
-      handle: async ({ params }) => ({ body: { versions: await policies.byHash(params.hash) } }),
-    }),
+    }).handle(async ({ params }) => ({ body: { versions: await policies.byHash(params.hash) } })),
   ];
 }

@@ -28,15 +28,14 @@ export function poolRoutes(pools: PoolService): AnyRoute[] {
         201: { description: "The registered pool", schema: poolResponse },
         409: { description: "Already registered" },
       },
-      handle: async ({ body, admin }) => {
-        const pool = await pools.register({
-          address: body.address,
-          name: body.name,
-          deployedBlock: body.deployedBlock,
-          registeredBy: admin!.address,
-        });
-        return { status: 201, body: pool, headers: { Location: `/v1/pools/${pool.address}` } };
-      },
+    }).handle(async ({ body, admin }) => {
+      const pool = await pools.register({
+        address: body.address,
+        name: body.name,
+        deployedBlock: body.deployedBlock,
+        registeredBy: admin!.address,
+      });
+      return { status: 201, body: pool, headers: { Location: `/v1/pools/${pool.address}` } };
     }),
     route({
       method: "get",
@@ -46,13 +45,12 @@ export function poolRoutes(pools: PoolService): AnyRoute[] {
       tags: ["pools"],
       query: poolsQuery,
       responses: { 200: { description: "One page of pools", schema: poolListResponse } },
-      handle: async ({ query }) => ({
-        body: await pools.list({
-          limit: query.limit,
-          ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
-        }),
+    }).handle(async ({ query }) => ({
+      body: await pools.list({
+        limit: query.limit,
+        ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
       }),
-    }),
+    })),
     route({
       method: "get",
       path: "/v1/pools/:address",
@@ -61,8 +59,7 @@ export function poolRoutes(pools: PoolService): AnyRoute[] {
       tags: ["pools"],
       params: poolParams,
       responses: { 200: { description: "The pool", schema: poolDetailResponse } },
-      handle: async ({ params }) => ({ body: await pools.get(params.address) }),
-    }),
+    }).handle(async ({ params }) => ({ body: await pools.get(params.address) })),
     route({
       method: "get",
       path: "/v1/pools/:address/schedules",
@@ -72,8 +69,7 @@ export function poolRoutes(pools: PoolService): AnyRoute[] {
       params: poolParams,
       query: schedulesQuery,
       responses: { 200: { description: "Schedules in id order", schema: scheduleListResponse } },
-      handle: async ({ params, query }) => ({ body: await pools.schedules(params.address, query.status) }),
-    }),
+    }).handle(async ({ params, query }) => ({ body: await pools.schedules(params.address, query.status) })),
     route({
       method: "get",
       path: "/v1/pools/:address/balances",
@@ -82,8 +78,7 @@ export function poolRoutes(pools: PoolService): AnyRoute[] {
       tags: ["pools"],
       params: poolParams,
       responses: { 200: { description: "Balances per token", schema: balancesResponse } },
-      handle: async ({ params }) => ({ body: await pools.balances(params.address) }),
-    }),
+    }).handle(async ({ params }) => ({ body: await pools.balances(params.address) })),
     route({
       method: "get",
       path: "/v1/pools/:address/deposits",
@@ -95,26 +90,25 @@ export function poolRoutes(pools: PoolService): AnyRoute[] {
       tags: ["pools"],
       params: poolParams,
       query: depositsQuery,
-      responses: { 200: { description: "One page of deposits", schema: depositsResponse } },
-      handle: async ({ params, query }) => {
-        const page = await pools.deposits(params.address, {
-          limit: query.limit,
-          ...(query.cursor ? { cursor: query.cursor } : {}),
-          ...(query.payer ? { payer: query.payer } : {}),
-          ...(query.token ? { token: query.token } : {}),
-        });
-        if (query.format === "csv") {
-          return {
-            body: depositsToCsv(page.deposits),
-            headers: {
-              "Content-Type": "text/csv; charset=utf-8",
-              "Content-Disposition": `attachment; filename="deposits-${params.address}.csv"`,
-              ...(page.nextCursor ? { "X-Next-Cursor": page.nextCursor } : {}),
-            },
-          };
-        }
-        return { body: page };
-      },
+      responses: { 200: { description: "One page of deposits", schema: depositsResponse, csv: true } },
+    }).handle(async ({ params, query }) => {
+      const page = await pools.deposits(params.address, {
+        limit: query.limit,
+        ...(query.cursor ? { cursor: query.cursor } : {}),
+        ...(query.payer ? { payer: query.payer } : {}),
+        ...(query.token ? { token: query.token } : {}),
+      });
+      if (query.format === "csv") {
+        return {
+          body: depositsToCsv(page.deposits),
+          headers: {
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": `attachment; filename="deposits-${params.address}.csv"`,
+            ...(page.nextCursor ? { "X-Next-Cursor": page.nextCursor } : {}),
+          },
+        };
+      }
+      return { body: page };
     }),
   ];
 }

@@ -69,19 +69,18 @@ export function publishRoutes(
         409: { description: "A schedule is pending, or the run cannot be published" },
         503: { description: "No proposer key or chain" },
       },
-      handle: async ({ params, body, admin }) => {
-        const uri = body.uri ?? (publicBaseUrl ? `${publicBaseUrl}${bundlePath(params.id)}` : undefined);
-        if (uri === undefined)
-          throw new ServerError("VALIDATION", "uri is required: this server has no PUBLIC_BASE_URL", {
-            issues: [{ path: "body.uri", message: "required when PUBLIC_BASE_URL is not set" }],
-          });
-        const published = await publisher.publish(params.id, uri, admin!.address);
-        return {
-          status: 201,
-          body: published,
-          headers: { Location: `/v1/pools/${published.pool}/schedules` },
-        };
-      },
+    }).handle(async ({ params, body, admin }) => {
+      const uri = body.uri ?? (publicBaseUrl ? `${publicBaseUrl}${bundlePath(params.id)}` : undefined);
+      if (uri === undefined)
+        throw new ServerError("VALIDATION", "uri is required: this server has no PUBLIC_BASE_URL", {
+          issues: [{ path: "body.uri", message: "required when PUBLIC_BASE_URL is not set" }],
+        });
+      const published = await publisher.publish(params.id, uri, admin!.address);
+      return {
+        status: 201,
+        body: published,
+        headers: { Location: `/v1/pools/${published.pool}/schedules` },
+      };
     }),
   ];
 }

@@ -35,15 +35,19 @@ export function runRoutes(runs: RunService): AnyRoute[] {
       responses: {
         201: { description: "The computed run with the engine's report", schema: createdRunResponse },
       },
-      handle: async ({ body, admin }) => {
-        const run = await runs.create({
-          policy: body.policy,
-          ...(body.pool === undefined ? {} : { pool: body.pool }),
-          inputs: body.inputs,
-          createdBy: admin!.address,
-        });
-        return { status: 201, body: run, headers: { Location: `/v1/runs/${run.id}` } };
-      },
+    }).handle(async ({ body, admin }) => {
+      const run = await runs.create({
+        policy: body.policy,
+        ...(body.pool === undefined ? {} : { pool: body.pool }),
+        inputs: body.inputs,
+        createdBy: admin!.address,
+      });
+      // The report is a plain JSON object (an interface, so spread for the schema's record type).
+      return {
+        status: 201,
+        body: { ...run, report: { ...run.report } },
+        headers: { Location: `/v1/runs/${run.id}` },
+      };
     }),
     route({
       method: "get",
@@ -53,8 +57,7 @@ export function runRoutes(runs: RunService): AnyRoute[] {
       tags: ["runs"],
       params: runParams,
       responses: { 200: { description: "The run", schema: runResponse } },
-      handle: async ({ params }) => ({ body: await runs.get(params.id) }),
-    }),
+    }).handle(async ({ params }) => ({ body: await runs.get(params.id) })),
     route({
       method: "get",
       path: "/v1/runs/:id/recipients",
@@ -64,13 +67,12 @@ export function runRoutes(runs: RunService): AnyRoute[] {
       params: runParams,
       query: recipientsQuery,
       responses: { 200: { description: "One page of recipients", schema: recipientsResponse } },
-      handle: async ({ params, query }) => ({
-        body: await runs.recipients(params.id, {
-          limit: query.limit,
-          ...(query.after ? { after: query.after } : {}),
-        }),
+    }).handle(async ({ params, query }) => ({
+      body: await runs.recipients(params.id, {
+        limit: query.limit,
+        ...(query.after ? { after: query.after } : {}),
       }),
-    }),
+    })),
     route({
       method: "get",
       path: "/v1/runs/:id/diff",
@@ -89,13 +91,12 @@ export function runRoutes(runs: RunService): AnyRoute[] {
             "No run to compare with (no pool, no active schedule, or its table was not computed here)",
         },
       },
-      handle: async ({ params, query }) => ({
-        body: await runs.diff(params.id, {
-          limit: query.limit,
-          ...(query.against === undefined ? {} : { against: query.against }),
-          ...(query.after ? { after: query.after } : {}),
-        }),
+    }).handle(async ({ params, query }) => ({
+      body: await runs.diff(params.id, {
+        limit: query.limit,
+        ...(query.against === undefined ? {} : { against: query.against }),
+        ...(query.after ? { after: query.after } : {}),
       }),
-    }),
+    })),
   ];
 }

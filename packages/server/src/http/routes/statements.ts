@@ -46,23 +46,22 @@ export function statementRoutes(statements: StatementService): AnyRoute[] {
       params: payerStatementParams,
       query: payerStatementQuery,
       responses: {
-        200: { description: "One page of the payer's deposits", schema: payerStatementResponse },
+        200: { description: "One page of the payer's deposits", schema: payerStatementResponse, csv: true },
         404: { description: "Unknown pool" },
       },
-      handle: async ({ params, query, req }) => {
-        const page = await statements.payer(params.address, params.payer, {
-          limit: query.limit,
-          ...(query.cursor ? { cursor: query.cursor } : {}),
-          ...(query.token ? { token: query.token } : {}),
-          split: query.split,
-        });
-        if (wantsCsv(query.format, req))
-          return {
-            body: payerStatementToCsv(page.deposits),
-            headers: csvHeaders(`statement-payer-${page.payer}.csv`, page.nextCursor),
-          };
-        return { body: page, headers: { Vary: "Accept" } };
-      },
+    }).handle(async ({ params, query, req }) => {
+      const page = await statements.payer(params.address, params.payer, {
+        limit: query.limit,
+        ...(query.cursor ? { cursor: query.cursor } : {}),
+        ...(query.token ? { token: query.token } : {}),
+        split: query.split,
+      });
+      if (wantsCsv(query.format, req))
+        return {
+          body: payerStatementToCsv(page.deposits),
+          headers: csvHeaders(`statement-payer-${page.payer}.csv`, page.nextCursor),
+        };
+      return { body: page, headers: { Vary: "Accept" } };
     }),
     route({
       method: "get",
@@ -77,25 +76,28 @@ export function statementRoutes(statements: StatementService): AnyRoute[] {
       params: depositSplitParams,
       query: depositSplitQuery,
       responses: {
-        200: { description: "The deposit and one page of its split", schema: depositSplitResponse },
+        200: {
+          description: "The deposit and one page of its split",
+          schema: depositSplitResponse,
+          csv: true,
+        },
         404: { description: "Unknown pool or no deposit at that block and log index" },
       },
-      handle: async ({ params, query, req }) => {
-        const page = await statements.depositSplit(
-          params.address,
-          { blockNumber: params.blockNumber, logIndex: params.logIndex },
-          { limit: query.limit, ...(query.after ? { after: query.after } : {}) },
-        );
-        if (wantsCsv(query.format, req))
-          return {
-            body: depositSplitToCsv(page),
-            headers: csvHeaders(
-              `split-${page.deposit.blockNumber}-${page.deposit.logIndex}.csv`,
-              page.nextCursor,
-            ),
-          };
-        return { body: page, headers: { Vary: "Accept" } };
-      },
+    }).handle(async ({ params, query, req }) => {
+      const page = await statements.depositSplit(
+        params.address,
+        { blockNumber: params.blockNumber, logIndex: params.logIndex },
+        { limit: query.limit, ...(query.after ? { after: query.after } : {}) },
+      );
+      if (wantsCsv(query.format, req))
+        return {
+          body: depositSplitToCsv(page),
+          headers: csvHeaders(
+            `split-${page.deposit.blockNumber}-${page.deposit.logIndex}.csv`,
+            page.nextCursor,
+          ),
+        };
+      return { body: page, headers: { Vary: "Accept" } };
     }),
     route({
       method: "get",
@@ -110,19 +112,18 @@ export function statementRoutes(statements: StatementService): AnyRoute[] {
       params: contributorStatementParams,
       query: contributorStatementQuery,
       responses: {
-        200: { description: "The account's statement", schema: contributorStatementResponse },
+        200: { description: "The account's statement", schema: contributorStatementResponse, csv: true },
         400: { description: "Not an address, accountId or identity" },
         404: { description: "Unknown pool" },
       },
-      handle: async ({ params, query, req }) => {
-        const statement = await statements.contributor(params.address, params.account);
-        if (wantsCsv(query.format, req))
-          return {
-            body: contributorStatementToCsv(statement.lines),
-            headers: csvHeaders(`statement-${statement.accountId}.csv`),
-          };
-        return { body: statement, headers: { Vary: "Accept" } };
-      },
+    }).handle(async ({ params, query, req }) => {
+      const statement = await statements.contributor(params.address, params.account);
+      if (wantsCsv(query.format, req))
+        return {
+          body: contributorStatementToCsv(statement.lines),
+          headers: csvHeaders(`statement-${statement.accountId}.csv`),
+        };
+      return { body: statement, headers: { Vary: "Accept" } };
     }),
   ];
 }

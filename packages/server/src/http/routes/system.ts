@@ -20,8 +20,7 @@ export function systemRoutes(deps: {
       summary: "Liveness: the process answers",
       tags: ["system"],
       responses: { 200: { description: "Alive", schema: healthResponse } },
-      handle: async () => ({ body: { status: "ok" } }),
-    }),
+    }).handle(async () => ({ body: { status: "ok" } })),
     route({
       method: "get",
       path: "/readyz",
@@ -33,22 +32,21 @@ export function systemRoutes(deps: {
         200: { description: "Ready", schema: healthResponse },
         503: { description: "Not ready", schema: healthResponse },
       },
-      handle: async () => {
-        if (deps.isShuttingDown()) return { status: 503, body: { status: "shutting down" } };
-        try {
-          await deps.db.query("SELECT 1");
-        } catch (error) {
-          throw new ServerError("DATABASE_UNAVAILABLE", "database unreachable", { cause: error });
-        }
-        const problems = deps.indexerProblems();
-        if (problems.length > 0) {
-          return {
-            status: 503,
-            body: { status: "indexer stopped", problems: problems.map((p) => p.message) },
-          };
-        }
-        return { body: { status: "ready" } };
-      },
+    }).handle(async () => {
+      if (deps.isShuttingDown()) return { status: 503, body: { status: "shutting down" } };
+      try {
+        await deps.db.query("SELECT 1");
+      } catch (error) {
+        throw new ServerError("DATABASE_UNAVAILABLE", "database unreachable", { cause: error });
+      }
+      const problems = deps.indexerProblems();
+      if (problems.length > 0) {
+        return {
+          status: 503,
+          body: { status: "indexer stopped", problems: problems.map((p) => p.message) },
+        };
+      }
+      return { body: { status: "ready" } };
     }),
     route({
       method: "get",
@@ -57,15 +55,14 @@ export function systemRoutes(deps: {
       summary: "What an admin client must sign: EIP-712 domain, types and headers",
       tags: ["admin"],
       responses: { 200: { description: "Signing parameters", schema: adminAuthInfoResponse } },
-      handle: async () => ({
-        body: {
-          domain: await deps.adminDomain.get(),
-          primaryType: "AdminRequest",
-          types: ADMIN_REQUEST_TYPES,
-          headers: ADMIN_HEADERS,
-          maxAgeSeconds: deps.maxAgeSeconds,
-        },
-      }),
-    }),
+    }).handle(async () => ({
+      body: {
+        domain: await deps.adminDomain.get(),
+        primaryType: "AdminRequest",
+        types: ADMIN_REQUEST_TYPES,
+        headers: ADMIN_HEADERS,
+        maxAgeSeconds: deps.maxAgeSeconds,
+      },
+    })),
   ];
 }

@@ -24,10 +24,9 @@ export function verificationRoutes(verifications: VerificationService): AnyRoute
         200: { description: "The schedule's verifications", schema: verificationListResponse },
         404: { description: "Unknown pool" },
       },
-      handle: async ({ params }) => ({
-        body: await verifications.forSchedule(params.address, params.scheduleId),
-      }),
-    }),
+    }).handle(async ({ params }) => ({
+      body: await verifications.forSchedule(params.address, params.scheduleId),
+    })),
     route({
       method: "post",
       path: "/v1/pools/:address/schedules/:scheduleId/verifications",
@@ -48,10 +47,9 @@ export function verificationRoutes(verifications: VerificationService): AnyRoute
         401: { description: "The signature does not verify, or verifiedAt is too old or too far ahead" },
         404: { description: "Unknown pool or schedule" },
       },
-      handle: async ({ params, body }) => {
-        const result = await verifications.report(params.address, params.scheduleId, body);
-        return { status: result.created ? 201 : 200, body: result };
-      },
+    }).handle(async ({ params, body }) => {
+      const result = await verifications.report(params.address, params.scheduleId, body);
+      return { status: result.created ? 201 : 200, body: result };
     }),
   ];
 }

@@ -87,7 +87,6 @@ export function whyRoutes(why: WhyService): AnyRoute[] {
         404: { description: "No such run, or the account holds no share in it" },
         409: { description: "The run is not complete, or another engine version computed it" },
       },
-      handle: async ({ params }) => ({ body: await why.why(params.id, params.account) }),
-    }),
+    }).handle(async ({ params }) => ({ body: await why.why(params.id, params.account) })),
   ];
 }
