@@ -100,6 +100,13 @@ describe("Pay: deposits on a real chain", () => {
     const mine = statement.deposits.find((d) => d.txHash === r.hash);
     assert.equal(mine?.amount, parseEther("1.5").toString());
     assert.equal(mine?.tokenInfo.symbol, "ETH");
+    // Unallocated before any schedule: the statement says why the deposit is not split yet.
+    assert.equal(mine?.unsplitReason, "unallocated");
+    // The CSV link is the same statement as text/csv, whose lines add up to each deposit.
+    const csv = await fetch(world.server.url + statement.csvPath);
+    assert.equal(csv.status, 200);
+    assert.match(csv.headers.get("content-type") ?? "", /^text\/csv/);
+    assert.match(await csv.text(), new RegExp(r.hash, "i"));
   });
 
   it("approves then deposits; a non-zero allowance is first set to zero (USDT); then permit in one transaction", async () => {
@@ -202,7 +209,7 @@ describe("Pay: deposits on a real chain", () => {
     assert.deepEqual(await payerStatement(world.api, wallet, receipt, { attempts: 2, intervalMs: 1 }), {
       status: "not-indexed",
     });
-    const nowhere = { ...world.api, get: () => Promise.reject(new Error("404")) };
+    const nowhere = { ...world.api, getAll: () => Promise.reject(new Error("404")) };
     assert.deepEqual(await payerStatement(nowhere, wallet, receipt), { status: "unsupported" });
   });
 });

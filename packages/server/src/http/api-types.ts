@@ -50,6 +50,7 @@ export type Publication = Body<typeof publishRunResponse>;
 export type Claimable = Body<typeof api.claimableResponse>;
 
 export type PayerStatement = Body<typeof statements.payerStatementResponse>;
+export type PayerDeposit = PayerStatement["deposits"][number];
 export type DepositSplit = Body<typeof statements.depositSplitResponse>;
 export type ContributorStatement = Body<typeof statements.contributorStatementResponse>;
 

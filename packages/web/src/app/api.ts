@@ -52,7 +52,13 @@ export interface Api {
   /** A public (unsigned) JSON POST. */
   post<T>(path: string, body: unknown): Promise<T>;
   /** All pages of a paginated list (nextCursor), `after` or `cursor` as the endpoint names it. */
-  getAll<T>(path: string, key: string, cursorParam: "after" | "cursor", max?: number): Promise<T[]>;
+  getAll<T>(
+    path: string,
+    key: string,
+    cursorParam: "after" | "cursor",
+    max?: number,
+    pageSize?: number,
+  ): Promise<T[]>;
   /**
    * An admin request signed by the connected wallet (docs/api.md): EIP-712 AdminRequest over the
    * method, the path with its query, keccak256 of the exact body bytes, a random nonce and a deadline.
@@ -99,12 +105,18 @@ export function createApi(base = ""): Api {
         }),
       );
     },
-    async getAll<T>(path: string, key: string, cursorParam: "after" | "cursor", max = 100_000): Promise<T[]> {
+    async getAll<T>(
+      path: string,
+      key: string,
+      cursorParam: "after" | "cursor",
+      max = 100_000,
+      pageSize = 500,
+    ): Promise<T[]> {
       const out: T[] = [];
       let cursor: string | null = null;
       do {
         const sep = path.includes("?") ? "&" : "?";
-        const url: string = `${path}${sep}limit=500${cursor ? `&${cursorParam}=${encodeURIComponent(cursor)}` : ""}`;
+        const url: string = `${path}${sep}limit=${pageSize}${cursor ? `&${cursorParam}=${encodeURIComponent(cursor)}` : ""}`;
         const page: Record<string, T[]> & { nextCursor: string | null } = await get(url);
         out.push(...(page[key] ?? []));
         cursor = page.nextCursor;
@@ -158,6 +170,7 @@ export type {
   AttestationInfo,
   Balance,
   Deposit,
+  PayerDeposit,
   PolicyLine,
   Pool,
   PoolDetail,

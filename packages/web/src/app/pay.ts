@@ -13,7 +13,7 @@ import {
   zeroAddress,
 } from "viem";
 
-import type { Api, Deposit } from "./api.ts";
+import type { Api, PayerDeposit } from "./api.ts";
 import { type TokenInfo, tokenInfo } from "./context.ts";
 import { InputError } from "./errors.ts";
 import { amount } from "./format.ts";
@@ -144,13 +144,20 @@ export async function poolTokens(api: Api, wallet: Wallet, pool: Address): Promi
 }
 
 export type Statement =
-  | { status: "ready"; path: string; deposits: (Deposit & { tokenInfo: TokenInfo })[] }
+  | {
+      status: "ready";
+      path: string;
+      /** The statement as CSV: a line per recipient's part, `others` and dust (first 100 deposits). */
+      csvPath: string;
+      deposits: (PayerDeposit & { tokenInfo: TokenInfo })[];
+    }
   | { status: "unsupported" }
   | { status: "not-indexed" };
 
 /**
- * The payer's deposits as the server indexed them; waits (bounded) until it holds `txHash`.
- * "unsupported": the server has no such list; "not-indexed": it has not caught up in time.
+ * The server's payer statement (every page; `split=0`: the recipients' parts are not shown here);
+ * waits (bounded) until it holds `txHash`. "unsupported": the server has no statement;
+ * "not-indexed": it has not caught up in time.
  */
 export async function payerStatement(
   api: Api,
@@ -158,19 +165,21 @@ export async function payerStatement(
   receipt: Pick<PayReceipt, "pool" | "payer" | "hash">,
   wait: { attempts: number; intervalMs: number } = { attempts: 120, intervalMs: 500 },
 ): Promise<Statement> {
-  const path = `/v1/pools/${receipt.pool}/deposits?payer=${receipt.payer}&limit=500`;
+  const base = `/v1/pools/${receipt.pool}/statements/payers/${receipt.payer}`;
+  const path = `${base}?split=0`;
   for (let attempt = 0; attempt < wait.attempts; attempt++) {
-    let page: { deposits: Deposit[] };
+    let deposits: PayerDeposit[];
     try {
-      page = await api.get<{ deposits: Deposit[] }>(path);
+      // The statement's pages hold at most 100 deposits.
+      deposits = await api.getAll<PayerDeposit>(path, "deposits", "cursor", 100_000, 100);
     } catch {
       return { status: "unsupported" };
     }
-    if (page.deposits.some((d) => d.txHash.toLowerCase() === receipt.hash.toLowerCase())) {
+    if (deposits.some((d) => d.txHash.toLowerCase() === receipt.hash.toLowerCase())) {
       const reader = wallet.reader();
-      const deposits = [];
-      for (const d of page.deposits) deposits.push({ ...d, tokenInfo: await tokenInfo(reader, d.token) });
-      return { status: "ready", path, deposits };
+      const rows = [];
+      for (const d of deposits) rows.push({ ...d, tokenInfo: await tokenInfo(reader, d.token) });
+      return { status: "ready", path, csvPath: `${base}?limit=100&format=csv`, deposits: rows };
     }
     await new Promise((r) => setTimeout(r, wait.intervalMs));
   }

@@ -161,7 +161,7 @@ export function payPage(ctx: Ctx): HTMLElement {
         rows,
         "statement",
       ),
-      h("p", {}, h("a", { href: `${s.path}&format=csv`, download: `deposits-${payer}.csv` }, "Download CSV")),
+      h("p", {}, h("a", { href: s.csvPath, download: `statement-${payer}.csv` }, "Download CSV")),
     );
   }
 
