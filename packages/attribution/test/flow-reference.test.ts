@@ -178,7 +178,11 @@ describe("flow against the linear system it solves", () => {
           // Outside cycles every sender pushes once: the largest amount names the parent.
           const amount = (v: number) => x[v]! * sends(g, v).get(t)!;
           const best = Math.max(...senders.map(amount));
-          assert.ok(amount(p) >= best * (1 - 1e-12), `mainParent ${t} = ${p}, not the largest sender`);
+          // Senders that keep almost all (1 − k near 1e-16) pass amounts that are float noise: ties.
+          assert.ok(
+            amount(p) >= best * (1 - 1e-12) - 1e-15,
+            `mainParent ${t} = ${p}, not the largest sender`,
+          );
         }
       }),
       { numRuns: 300, endOnFailure: true },
