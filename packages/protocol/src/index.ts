@@ -55,12 +55,15 @@ export {
   verifyProof,
 } from "./merkle.ts";
 export {
+  CLAIMABLE_STATUSES,
   currentScheduleId,
   genesisScheduleId,
   isClaimableStatus,
   pendingScheduleId,
   potKey,
+  PROPOSED_SCHEDULE_STATUSES,
   type ProposedSchedule,
+  SCHEDULE_STATUSES,
   scheduleStatus,
   scheduleStatuses,
   type ScheduleStatus,

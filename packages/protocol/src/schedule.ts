@@ -6,7 +6,12 @@
  * names the contract code it mirrors (contracts/RoyaltyPool.sol).
  */
 
-export type ScheduleStatus = "unknown" | "pending" | "active" | "superseded" | "revoked";
+/** Every status `scheduleStatus` gives; a proposed schedule is never "unknown". */
+export const SCHEDULE_STATUSES = ["unknown", "pending", "active", "superseded", "revoked"] as const;
+export type ScheduleStatus = (typeof SCHEDULE_STATUSES)[number];
+export const PROPOSED_SCHEDULE_STATUSES = ["pending", "active", "superseded", "revoked"] as const;
+/** The statuses in which `claim` pays (`isClaimableStatus`). */
+export const CLAIMABLE_STATUSES = ["active", "superseded"] as const;
 
 /** A schedule's times as `scheduleOf` returns them (seconds; 0 = not set). */
 export interface ScheduleTimes {
@@ -36,7 +41,7 @@ export function scheduleStatus(schedule: ScheduleTimes, now: bigint): ScheduleSt
 }
 
 /** Whether `claim` accepts the schedule now (active or superseded). Mirrors `RoyaltyPoolScheduleNotActive` in `claim`. */
-export function isClaimableStatus(status: ScheduleStatus): boolean {
+export function isClaimableStatus(status: ScheduleStatus): status is (typeof CLAIMABLE_STATUSES)[number] {
   return status === "active" || status === "superseded";
 }
 

@@ -1,3 +1,4 @@
+import { CLAIMABLE_STATUSES, PROPOSED_SCHEDULE_STATUSES } from "@wellspring/protocol";
 import { z } from "zod/v4";
 
 /**
@@ -132,7 +133,7 @@ export const depositsQuery = z.object({
   format: z.enum(["json", "csv"]).default("json").meta({ description: "csv: one page as text/csv" }),
 });
 export const schedulesQuery = z.object({
-  status: z.enum(["pending", "active", "superseded", "revoked"]).optional(),
+  status: z.enum(PROPOSED_SCHEDULE_STATUSES).optional(),
 });
 
 // ---- request bodies ----------------------------------------------------------------------
@@ -280,7 +281,7 @@ export const balancesResponse = z
 export const scheduleResponse = z
   .object({
     scheduleId: uintString,
-    status: z.enum(["pending", "active", "superseded", "revoked"]).meta({
+    status: z.enum(PROPOSED_SCHEDULE_STATUSES).meta({
       description:
         "At the time of the request: revoked; pending until activatesAt; then active until a later unrevoked schedule activates",
     }),
@@ -468,7 +469,7 @@ export const claimableResponse = z
     items: z.array(
       z.object({
         scheduleId: uintString,
-        status: z.enum(["active", "superseded"]),
+        status: z.enum(CLAIMABLE_STATUSES),
         shares: uintString,
         proof: z
           .array(hexOut)
