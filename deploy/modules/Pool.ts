@@ -13,6 +13,8 @@ import PoolFactoryModule from "./PoolFactory.ts";
  * - `guardian`: initial GUARDIAN_ROLE holder (default: the deployer).
  * - `activationDelay`: seconds between a schedule proposal and its activation (default 1 day).
  * - `claimWindow`: seconds after supersession before a schedule's remainder may be swept (default 90 days).
+ * - `tokens`: the ERC-20s the pool accepts, fixed at creation (default `[]`: any token; ETH always).
+ *   A list keeps tokens nobody chose from emitting `Deposited` (docs/contracts.md, the token list).
  */
 export default buildModule("Pool", (m) => {
   const { registry } = m.useModule(IdentityRegistryModule);
@@ -23,8 +25,10 @@ export default buildModule("Pool", (m) => {
   const guardian = m.getParameter("guardian", m.getAccount(0));
   const activationDelay = m.getParameter("activationDelay", 24 * 60 * 60);
   const claimWindow = m.getParameter("claimWindow", 90 * 24 * 60 * 60);
+  const tokens = m.getParameter<string[]>("tokens", []);
 
-  const createPool = m.call(factory, "createPool", [
+  // An empty list gives the same clone as `createPool`.
+  const createPool = m.call(factory, "createPoolWithTokens", [
     {
       admin,
       registry,
@@ -33,6 +37,7 @@ export default buildModule("Pool", (m) => {
       proposers: [proposer],
       guardians: [guardian],
     },
+    tokens,
   ]);
   const poolAddress = m.readEventArgument(createPool, "PoolCreated", "pool", { id: "poolAddress" });
   const pool = m.contractAt("RoyaltyPool", poolAddress, { id: "RoyaltyPool" });

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
@@ -42,6 +42,7 @@ type Pool = Typed<
   | "claimWindow"
   | "payeeOf"
   | "initialize"
+  | "tokenAllowlist"
 >;
 
 const parametersSchema = z
@@ -61,6 +62,7 @@ const parametersSchema = z
         guardian: z.string(),
         activationDelay: z.number().int().nonnegative(),
         claimWindow: z.number().int().nonnegative(),
+        tokens: z.array(z.string()).optional(),
       })
       .strict(),
   })
@@ -246,6 +248,32 @@ describe("Deployment (Ignition modules)", function () {
       expect(await d.pool.activationDelay()).to.equal(24n * 3600n);
       expect(await d.pool.claimWindow()).to.equal(90n * 24n * 3600n);
       expect(await d.pool.registry()).to.equal(d.addresses.registry);
+      expect(await d.pool.tokenAllowlist()).to.deep.equal([]);
+    });
+  });
+
+  describe("with a token list", function () {
+    it("creates the pool accepting only the listed tokens, its list in the clone's code", async function () {
+      const tokens = [
+        "0x1c7D4B196Cb0C7B01d743Fbc6116a902379C7238",
+        "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48",
+      ];
+      const dir = await mkdtemp(path.join(os.tmpdir(), "wellspring-params-"));
+      try {
+        const file = path.join(dir, "tokens.json");
+        const base = await readParameters(LOCALHOST_PARAMETERS);
+        await writeFile(file, JSON.stringify({ ...base, Pool: { ...base.Pool, tokens } }));
+        const d = await deployed(file);
+        expect(await d.pool.tokenAllowlist()).to.deep.equal(tokens);
+        const code = await d.ethers.provider.getCode(d.addresses.pool);
+        expect(code).to.equal(
+          cloneCode(d.addresses.implementation, d.addresses.registry) +
+            // abi.encodePacked of an address[]: each element in a full word.
+            tokens.map((t) => t.slice(2).toLowerCase().padStart(64, "0")).join(""),
+        );
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
   });
 
