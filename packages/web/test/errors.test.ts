@@ -27,6 +27,30 @@ describe("plain words for failures", () => {
     assert.ok(declared.has("RoyaltyPoolPayeeUnbound"));
   });
 
+  it("every custom error a page's transaction can meet has a sentence", () => {
+    // Raised only while a contract is created or configured by its deployer, never by a page.
+    const deployOnly = new Set([
+      "RoyaltyPoolAlreadyInitialized",
+      "RoyaltyPoolActivationDelayTooShort",
+      "RoyaltyPoolClaimWindowTooShort",
+      "RoyaltyPoolInvalidAdmin",
+      "RoyaltyPoolInvalidRegistry",
+      "RoyaltyPoolInvalidTokenList",
+      "IdentityRegistryRebindDelayOutOfBounds",
+      "AccessControlBadConfirmation",
+      "AccessControlEnforcedDefaultAdminDelay",
+      "AccessControlEnforcedDefaultAdminRules",
+      "AccessControlInvalidDefaultAdmin",
+      "InvalidShortString",
+      "StringTooLong",
+      "SafeCastOverflowedUintDowncast",
+    ]);
+    const missing = [...royaltyPoolAbi, ...identityRegistryAbi]
+      .flatMap((item) => (item.type === "error" ? [item.name] : []))
+      .filter((name) => !deployOnly.has(name) && contractErrorText(name) === undefined);
+    assert.deepEqual([...new Set(missing)], []);
+  });
+
   it("a decoded revert shows the sentence; an error without one shows the SDK's message", () => {
     const named = new ContractRevertedError(
       "claim",

@@ -30,6 +30,33 @@ export const CONTRACT_ERRORS: Readonly<Record<string, string>> = {
   RoyaltyPoolInvalidSchedule: "The share table is empty or its root is zero.",
   RoyaltyPoolUnauthorized: "Your wallet does not hold the role this needs on the pool.",
   RoyaltyPoolEthTransferFailed: "The payee's wallet refused the ETH payment.",
+  RoyaltyPoolTokenNotAllowed:
+    "This pool accepts only the tokens listed when it was created; this is not one.",
+  RoyaltyPoolPotOverflow: "The pot would exceed the largest amount a pool records; deposit less.",
+  RoyaltyPoolSweepTooEarly: "The schedule's claim window is still open: its remainder cannot be swept yet.",
+  RoyaltyPoolNothingToSweep: "There is nothing left to sweep from that schedule's pot.",
+  RoyaltyPoolNothingToSync: "The pool already accounts for every token it holds: nothing to sync.",
+  RoyaltyPoolRoleChangeNotReady:
+    "That role change is still in its waiting period: guardians can cancel it until then.",
+  RoyaltyPoolAdminTransferNotReady: "The admin transfer is still in its waiting period.",
+  RoyaltyPoolNotPendingAdmin: "Only the wallet named as the next admin can accept the transfer.",
+  RoyaltyPoolInvalidRecipient: "That recipient address is not valid.",
+  RoyaltyPoolInvalidRoleHolder: "That address cannot hold the role.",
+  RoyaltyPoolUnknownRole: "The pool has no such role.",
+  RoyaltyPoolPauseUnchanged: "Deposits are already in that state.",
+  ReentrancyGuardReentrantCall: "The pool refused a nested call (a token or wallet called back into it).",
+  SafeERC20FailedOperation: "The token refused the transfer (balance, allowance or the token's own rules).",
+  AccessControlUnauthorizedAccount: "Your wallet does not hold the role this needs on the registry.",
+  IdentityRegistryNotPayee: "Only the identity's current wallet can do this.",
+  IdentityRegistryNoPendingRebind: "No change of wallet is pending for this identity.",
+  IdentityRegistryRebindNotReady: "The change of wallet is still in its waiting period.",
+  IdentityRegistryUnauthorizedCancel:
+    "Only the identity's current wallet or an attestor can cancel this change.",
+  IdentityRegistryBindingNotCancellable: "The binding's cancellation window is over.",
+  IdentityRegistryUnauthorizedBindingCancel:
+    "Only the registry's admin or an attestor can cancel a new binding.",
+  IdentityRegistryAttestorGrantNotReady: "The attestor grant is still in its waiting period.",
+  IdentityRegistryUnauthorizedGrantCancel: "Only the registry's admin can cancel a pending attestor grant.",
   IdentityRegistryAttestationExpired: "The attestation expired: ask the attestor for a new one.",
   IdentityRegistryInvalidSignature: "The attestation's signature is not the attestor's.",
   IdentityRegistryNotAttestor:
