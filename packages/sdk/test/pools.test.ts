@@ -8,6 +8,7 @@ import {
   claim,
   createPool,
   deposit,
+  depositWithPermit,
   FAST_BUILDER_THRESHOLD,
   getPot,
   getReserve,
@@ -116,11 +117,27 @@ describe("pool lifecycle actions: createPool, sync, sweep, getReserve", () => {
     await deposit(payer, { pool, token: f.usdc, amount: 10n });
     const spam = await f.deployToken("TestERC20", ["Spam", "SPAM", 18]);
     await f.mint(spam, addr(payer), 10n);
+    const nonceBefore = await f.publicClient.getTransactionCount({ address: addr(payer) });
     await assert.rejects(deposit(payer, { pool, token: spam, amount: 10n }), (e) => {
       assert.ok(isSdkError(e, "CONTRACT_REVERTED"));
       assert.equal((e as { errorName?: string }).errorName, "RoyaltyPoolTokenNotAllowed");
       return true;
     });
+    await assert.rejects(
+      depositWithPermit(payer, { pool, token: spam, amount: 10n }),
+      (e) => isSdkError(e, "CONTRACT_REVERTED") && /RoyaltyPoolTokenNotAllowed/.test(e.message),
+    );
+    // Refused before the approve or the permit: the payer sent nothing and granted nothing.
+    assert.equal(await f.publicClient.getTransactionCount({ address: addr(payer) }), nonceBefore);
+    assert.equal(
+      await f.publicClient.readContract({
+        address: spam,
+        abi: erc20Abi,
+        functionName: "allowance",
+        args: [addr(payer), pool],
+      }),
+      0n,
+    );
     // The list's rules are checked before sending, naming the entry.
     for (const tokens of [[f.usdc, f.usdc], [zeroAddress]]) {
       await assert.rejects(

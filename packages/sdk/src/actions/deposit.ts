@@ -12,6 +12,7 @@ import {
   sendContractTransaction,
 } from "../internal/client.ts";
 import { approveAbi } from "../internal/erc20.ts";
+import { assertTokenAllowed } from "../internal/token-list.ts";
 import { toMemo } from "../internal/memo.ts";
 import { poolEvents } from "../internal/receipt.ts";
 
@@ -56,6 +57,7 @@ export async function deposit(client: SdkClient, parameters: DepositParameters):
     args: [owner, pool],
   });
   if (allowance < amount) {
+    await assertTokenAllowed(client, pool, token, "deposit");
     if (allowance > 0n) {
       await sendContractTransaction(client, {
         address: token,

@@ -15,6 +15,7 @@ import {
 import { erc20PermitAbi } from "../internal/erc20.ts";
 import { toMemo } from "../internal/memo.ts";
 import { poolEvents } from "../internal/receipt.ts";
+import { assertTokenAllowed } from "../internal/token-list.ts";
 
 export type DepositWithPermitParameters = AccountParameter & {
   pool: Address;
@@ -47,6 +48,7 @@ export async function depositWithPermit(
   if (amount <= 0n) throw new InvalidArgumentError("A deposit amount must be positive.");
   const account = resolveAccount(client, parameters.account, "depositWithPermit");
   const owner = accountAddress(account);
+  await assertTokenAllowed(client, pool, token, "depositWithPermit");
 
   const [domain, nonce, deadline] = await Promise.all([
     permitDomain(client, token, parameters.permitVersion),
