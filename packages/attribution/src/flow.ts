@@ -69,12 +69,11 @@ export function solveFlow(input: FlowInput): FlowResult {
   // Positive-weight edges only (one sequential pass), and the total out-weight per node. A
   // self-edge is dropped: what a node sends itself comes back and is split again by the same
   // rule, so in the limit its other edges carry it all (or, with none, the node keeps it).
+  const kept = (v: number, e: number) => input.weights[e]! > 0 && input.targets[e] !== v;
   const offsets = new Int32Array(n + 1);
   let m = 0;
   for (let v = 0; v < n; v++) {
-    for (let e = input.offsets[v]!; e < input.offsets[v + 1]!; e++) {
-      if (input.weights[e]! > 0 && input.targets[e] !== v) m++;
-    }
+    for (let e = input.offsets[v]!; e < input.offsets[v + 1]!; e++) if (kept(v, e)) m++;
   }
   const targets = new Int32Array(m);
   const weights = new Float64Array(m);
@@ -84,8 +83,8 @@ export function solveFlow(input: FlowInput): FlowResult {
     offsets[v] = m;
     let s = 0;
     for (let e = input.offsets[v]!; e < input.offsets[v + 1]!; e++) {
-      const w = input.weights[e]!;
-      if (w > 0 && input.targets[e] !== v) {
+      if (kept(v, e)) {
+        const w = input.weights[e]!;
         targets[m] = input.targets[e]!;
         weights[m++] = w;
         s += w;
