@@ -56,6 +56,7 @@ export {
 } from "./merkle.ts";
 export {
   CLAIMABLE_STATUSES,
+  type ClaimableStatus,
   currentScheduleId,
   genesisScheduleId,
   isClaimableStatus,

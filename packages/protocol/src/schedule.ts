@@ -12,6 +12,7 @@ export type ScheduleStatus = (typeof SCHEDULE_STATUSES)[number];
 export const PROPOSED_SCHEDULE_STATUSES = ["pending", "active", "superseded", "revoked"] as const;
 /** The statuses in which `claim` pays (`isClaimableStatus`). */
 export const CLAIMABLE_STATUSES = ["active", "superseded"] as const;
+export type ClaimableStatus = (typeof CLAIMABLE_STATUSES)[number];
 
 /** A schedule's times as `scheduleOf` returns them (seconds; 0 = not set). */
 export interface ScheduleTimes {
@@ -41,8 +42,8 @@ export function scheduleStatus(schedule: ScheduleTimes, now: bigint): ScheduleSt
 }
 
 /** Whether `claim` accepts the schedule now (active or superseded). Mirrors `RoyaltyPoolScheduleNotActive` in `claim`. */
-export function isClaimableStatus(status: ScheduleStatus): status is (typeof CLAIMABLE_STATUSES)[number] {
-  return status === "active" || status === "superseded";
+export function isClaimableStatus(status: ScheduleStatus): status is ClaimableStatus {
+  return (CLAIMABLE_STATUSES as readonly ScheduleStatus[]).includes(status);
 }
 
 /** When the schedule's pots may be swept (0 = not while it is not superseded). Mirrors `sweep`'s `sweepableAt`. */

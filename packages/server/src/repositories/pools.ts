@@ -1,4 +1,8 @@
-import { type ProposedSchedule, scheduleStatuses } from "@wellspring/protocol";
+import {
+  type PROPOSED_SCHEDULE_STATUSES,
+  type ProposedSchedule,
+  scheduleStatuses,
+} from "@wellspring/protocol";
 import { getAddress, type Address, type Hex } from "viem";
 import { bytea, isUniqueViolation, type Database, type DbValue, type Queryable } from "../db/database.ts";
 import { ServerError } from "../errors.ts";
@@ -16,7 +20,7 @@ export interface PoolRecord {
 }
 
 /** A proposed schedule's status (never "unknown": the schedule was indexed). */
-export type ScheduleStatus = "pending" | "active" | "superseded" | "revoked";
+export type ScheduleStatus = (typeof PROPOSED_SCHEDULE_STATUSES)[number];
 
 /** Chain time (whole seconds) of a date, as the pool's `block.timestamp` compares it. */
 export const chainSeconds = (date: Date): bigint => BigInt(Math.floor(date.getTime() / 1000));

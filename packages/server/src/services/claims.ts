@@ -1,6 +1,7 @@
 import { buildMerkleTree, merkleProof, merkleRoot, type MerkleTree } from "@wellspring/attribution";
 import {
   claimableFrom,
+  type ClaimableStatus,
   encodeClaimCalldata,
   genesisScheduleId,
   isClaimableStatus,
@@ -171,13 +172,14 @@ export class ClaimService {
     const statuses = new Map<bigint, ScheduleStatus>(
       scheduleStatuses(state.schedules, now).map((s) => [s.scheduleId, s.status]),
     );
-    const claimableSchedules = state.schedules.filter((s) => isClaimableStatus(statuses.get(s.scheduleId)!));
     const unavailable: string[] = [];
-    const withTables: { schedule: ScheduleView; tree: Promise<RunTree> }[] = [];
-    for (const schedule of claimableSchedules) {
+    const withTables: { schedule: ScheduleView; status: ClaimableStatus; tree: Promise<RunTree> }[] = [];
+    for (const schedule of state.schedules) {
+      const status = statuses.get(schedule.scheduleId)!;
+      if (!isClaimableStatus(status)) continue;
       const runId = state.runs.get(schedule.scheduleId);
       if (runId === undefined) unavailable.push(schedule.scheduleId.toString());
-      else withTables.push({ schedule, tree: this.tree(runId, schedule.root) });
+      else withTables.push({ schedule, status, tree: this.tree(runId, schedule.root) });
     }
     const trees = await Promise.all(withTables.map((w) => w.tree));
 
@@ -187,7 +189,7 @@ export class ClaimService {
     const key = Buffer.from(accountId.slice(2), "hex");
     const items: {
       scheduleId: string;
-      status: "active" | "superseded";
+      status: ClaimableStatus;
       shares: string;
       proof: Hex[];
       claimable: { token: Address; amount: string }[];
@@ -200,7 +202,7 @@ export class ClaimService {
       tokens: Address[];
     }[] = [];
     const totals = new Map<Address, bigint>();
-    withTables.forEach(({ schedule }, i) => {
+    withTables.forEach(({ schedule, status }, i) => {
       const tree = trees[i]!;
       const row = rowOf(tree, key);
       if (row < 0) return;
@@ -213,8 +215,7 @@ export class ClaimService {
       });
       items.push({
         scheduleId: schedule.scheduleId.toString(),
-        // claimableSchedules holds only active and superseded ones.
-        status: statuses.get(schedule.scheduleId) as "active" | "superseded",
+        status,
         shares: shares.toString(),
         proof,
         claimable: amounts.map((a) => ({ token: a.token, amount: a.amount.toString() })),

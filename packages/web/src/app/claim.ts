@@ -10,6 +10,7 @@ import {
   claim,
   identityRegistryAbi,
   isAddressAccount,
+  isClaimableStatus,
   royaltyPoolAbi,
   submitAttestation,
   toAccountId,
@@ -223,7 +224,7 @@ async function tableEntries(
   const { schedules } = await api.get<{ schedules: Schedule[] }>(`/v1/pools/${pool}/schedules`);
   const entries: Entry[] = [];
   let unreadable = 0;
-  for (const schedule of schedules.filter((s) => s.status === "active" || s.status === "superseded")) {
+  for (const schedule of schedules.filter((s) => isClaimableStatus(s.status))) {
     const runId = scheduleRunId(schedule);
     if (!runId) {
       unreadable++;
