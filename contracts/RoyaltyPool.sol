@@ -4,7 +4,6 @@ pragma solidity 0.8.30;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IIdentityRegistry} from "./interfaces/IIdentityRegistry.sol";
@@ -352,42 +351,19 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
         for (uint256 i; i < n; ++i) {
             ClaimRequest calldata req = requests[i];
             uint256 scheduleId = req.scheduleId;
-            // The schedule's slot read once and unpacked in place (`ScheduleMeta`'s layout, low bits first):
-            // the memory copy of the struct costs every claimed schedule about a hundred gas more.
-            ScheduleMeta storage meta = _meta[scheduleId];
-            uint256 word;
-            assembly ("memory-safe") {
-                word := sload(meta.slot)
-            }
-            uint256 activatesAt = uint40(word >> 128);
-            uint256 supersededAt = uint40(word >> 168);
-            bool revoked = uint8(word >> 208) != 0;
-            if (activatesAt == 0 || revoked || block.timestamp < activatesAt) {
-                revert RoyaltyPoolScheduleNotActive(scheduleId);
-            }
             bytes32 accountId = req.accountId;
             uint256 shares = req.shares;
-            bytes32 leaf = _leaf(accountId, shares);
-            if (_processProof(req.proof, leaf) != _roots[scheduleId]) {
-                revert RoyaltyPoolInvalidProof(scheduleId, accountId, shares);
-            }
+            uint256 word = _provenLeafSchedule(scheduleId, accountId, shares, req.proof);
             // Requests of one account usually come together: resolve its payee once per run.
             if (payee == address(0) || accountId != lastAccount) {
                 payee = _claimPayee(accountId);
                 lastAccount = accountId;
             }
-            // `_potKey` on the unpacked fields: not revoked (checked above), so key 0 if it owns the genesis pot.
-            uint256 potKey = uint8(word >> 216) != 0 ? 0 : scheduleId;
-            // Superseded by an activated schedule: its pots may be folded. The current schedule's never are, so
-            // its claims (the common case) read nothing more.
-            bool closed = supersededAt != 0 && block.timestamp >= supersededAt;
-
             address[] calldata tokens = req.tokens;
             for (uint256 j; j < tokens.length; ++j) {
                 address token = tokens[j];
-                uint256 amount = _claimOne(scheduleId, potKey, uint128(word), accountId, shares, token);
+                uint256 amount = _claimOne(word, scheduleId, accountId, shares, token);
                 if (amount == 0) continue;
-                if (closed) _unfold(scheduleId, token, amount);
                 emit Claimed(accountId, payee, token, scheduleId, amount);
                 PayoutBook.add(book, payee, token, amount);
             }
@@ -396,12 +372,24 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
         uint256 count = PayoutBook.length(book);
         for (uint256 k; k < count; ++k) {
             (address to, address token, uint256 amount) = PayoutBook.at(book, k);
-            if (token == address(0)) {
-                _payETH(to, amount);
-            } else {
-                IERC20(token).safeTransfer(to, amount);
-            }
+            _payOut(to, token, amount);
         }
+    }
+
+    /// @inheritdoc IRoyaltyPool
+    function claimOneLeaf(
+        uint256 scheduleId,
+        bytes32 accountId,
+        uint256 shares,
+        address token,
+        bytes32[] calldata proof
+    ) external nonReentrant {
+        uint256 word = _provenLeafSchedule(scheduleId, accountId, shares, proof);
+        address payee = _claimPayee(accountId);
+        uint256 amount = _claimOne(word, scheduleId, accountId, shares, token);
+        if (amount == 0) return;
+        emit Claimed(accountId, payee, token, scheduleId, amount);
+        _payOut(payee, token, amount);
     }
 
     /// @inheritdoc IRoyaltyPool
@@ -413,9 +401,11 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
     ) external view returns (uint256) {
         ScheduleMeta memory m = _meta[scheduleId];
         if (m.activatesAt == 0 || m.revoked || block.timestamp < m.activatesAt) return 0;
+        // More shares than the table has: no consistent leaf; `claim` would revert.
+        if (shares > m.totalShares) return 0;
         Pot memory p = _pots[_potKey(scheduleId, m)][token];
         if (p.claimed > p.deposited) return 0;
-        uint256 entitled = Math.mulDiv(p.deposited, shares, m.totalShares);
+        uint256 entitled = _entitled(p.deposited, shares, m.totalShares);
         uint256 paid = _claimed[_claimKey(scheduleId, accountId, token)];
         if (entitled <= paid) return 0;
         uint256 amount = entitled - paid;
@@ -711,15 +701,50 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
         if (total == 0) revert RoyaltyPoolEmptyClaim();
     }
 
-    /// @dev Records what (schedule, account, token) is owed now and returns it (0 if nothing new).
-    function _claimOne(
+    /// @dev Checks that `scheduleId` is active and the leaf `(accountId, shares)` is in its table, and returns the
+    /// schedule's slot, read once and unpacked in place by the caller (`ScheduleMeta`'s layout, low bits
+    /// first): the memory copy of the struct costs every claimed schedule about a hundred gas more.
+    function _provenLeafSchedule(
         uint256 scheduleId,
-        uint256 potKey,
-        uint256 totalShares,
+        bytes32 accountId,
+        uint256 shares,
+        bytes32[] calldata proof
+    ) private view returns (uint256 word) {
+        ScheduleMeta storage meta = _meta[scheduleId];
+        assembly ("memory-safe") {
+            word := sload(meta.slot)
+        }
+        uint256 activatesAt = uint40(word >> 128);
+        bool revoked = uint8(word >> 208) != 0;
+        if (activatesAt == 0 || revoked || block.timestamp < activatesAt) {
+            revert RoyaltyPoolScheduleNotActive(scheduleId);
+        }
+        if (_processProof(proof, _leaf(accountId, shares)) != _roots[scheduleId]) {
+            revert RoyaltyPoolInvalidProof(scheduleId, accountId, shares);
+        }
+    }
+
+    /// @dev One claim payout: ETH with bounded gas (`_payETH`), an ERC-20 by transfer.
+    function _payOut(address payee, address token, uint256 amount) private {
+        if (token == address(0)) {
+            _payETH(payee, amount);
+        } else {
+            IERC20(token).safeTransfer(payee, amount);
+        }
+    }
+
+    /// @dev Claims one token for a proven leaf of the schedule whose slot is `meta` (as `_provenLeafSchedule`
+    /// returns it): records what is owed now and returns it (0 if nothing new), taken out of the folded total
+    /// too if the schedule's pots were folded.
+    function _claimOne(
+        uint256 meta,
+        uint256 scheduleId,
         bytes32 accountId,
         uint256 shares,
         address token
     ) private returns (uint256 amount) {
+        // `_potKey` on the unpacked fields: not revoked (checked), so key 0 if it owns the genesis pot.
+        uint256 potKey = uint8(meta >> 216) != 0 ? 0 : scheduleId;
         // The slot is hashed once and read and written as one word (`deposited` in the low 128 bits), as in
         // `_credit`: the struct copies the compiler makes hash it twice and cost a few hundred gas more.
         Pot storage pot = _pots[potKey][token];
@@ -734,7 +759,7 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
             revert RoyaltyPoolPotSwept(scheduleId, token);
         }
         bytes32 key = _claimKey(scheduleId, accountId, token);
-        uint256 entitled = Math.mulDiv(deposited, shares, totalShares);
+        uint256 entitled = _entitled(deposited, shares, uint128(meta));
         uint256 paid = _claimed[key];
         // A pot only grows, so entitlement never falls below what was paid.
         if (entitled <= paid) return 0;
@@ -749,6 +774,21 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
         assembly ("memory-safe") {
             sstore(pot.slot, or(shl(128, newClaimed), deposited))
         }
+        // Superseded by an activated schedule: its pots may be folded. The current schedule's never are, so
+        // its claims (the common case) read nothing more.
+        uint256 supersededAt = uint40(meta >> 168);
+        if (supersededAt != 0 && block.timestamp >= supersededAt) _unfold(scheduleId, token, amount);
+    }
+
+    /// @dev An account's entitlement to a pot: floor(deposited × shares / totalShares). `deposited` < 2^128
+    /// and a consistent table's `shares` ≤ `totalShares` < 2^128, so the product fits and this equals
+    /// `Math.mulDiv` for less gas; a leaf with larger shares (an inconsistent table) reverts on overflow.
+    function _entitled(
+        uint256 deposited,
+        uint256 shares,
+        uint256 totalShares
+    ) private pure returns (uint256) {
+        return (deposited * shares) / totalShares;
     }
 
     /// @dev Same result as OpenZeppelin `MerkleProof.processProofCalldata` (sorted pairs: `a < b ? keccak(a, b)

@@ -343,6 +343,19 @@ interface IRoyaltyPool {
     /// takes it with `withdrawETH`. ERC-20 payouts that fail revert the claim (the money waits).
     function claim(ClaimRequest[] calldata requests) external;
 
+    /// @notice `claim` of one request for one token: the same checks, effects, events and payout, for about
+    /// 2,400 gas less (no batch to decode, no payout book). The common claim — one leaf of one schedule,
+    /// one token — and the call the SDK and the server's claim transactions use for it.
+    /// @dev Named so its selector (0x0d959f82) comes first in the pool's linear dispatcher, which saves a
+    /// few hundred gas more on every call.
+    function claimOneLeaf(
+        uint256 scheduleId,
+        bytes32 accountId,
+        uint256 shares,
+        address token,
+        bytes32[] calldata proof
+    ) external;
+
     /// @notice Sends the caller's ETH credited by failed claim payouts (`ethOwedTo(msg.sender)`) to `to`, with
     /// all remaining gas.
     function withdrawETH(address to) external;

@@ -46,7 +46,12 @@ const TARGETS = {
 } as const;
 type Key = keyof typeof TARGETS;
 /** Measured without a target: how `sync` scales with the number of schedules (docs/contracts.md, sync). */
-type Extra = "sync_after_1_schedule" | "sync_after_50_schedules" | "sync_folding_48_schedules";
+type Extra =
+  | "sync_after_1_schedule"
+  | "sync_after_50_schedules"
+  | "sync_folding_48_schedules"
+  | "claim_first_depth20_batch_call"
+  | "claim_first_identity_depth20_batch_call";
 
 const LEAVES = 1_000_000;
 const SHARES_EACH = 10n ** 12n; // 10^6 leaves x 10^12 = 10^18 total shares
@@ -66,13 +71,20 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   // Leaf 3 (at depth 20, next to the three address leaves measured) is an identity, paid through the registry.
   const IDENTITY_LEAF = 3;
-  const table = syntheticAddressTable(LEAVES, SHARES_EACH, 1, (i) => i === IDENTITY_LEAF);
+  const BATCH_IDENTITY_LEAF = 5;
+  const table = syntheticAddressTable(
+    LEAVES,
+    SHARES_EACH,
+    1,
+    (i) => i === IDENTITY_LEAF || i === BATCH_IDENTITY_LEAF,
+  );
   const buildSeconds = (performance.now() - t0) / 1000;
   // Leaves at depth 20 (most of them in a 10^6-leaf tree); take the first few.
   const deep: number[] = [];
-  for (let i = 0; deep.length < 3; i++) if (table.tree.depth(i) === 20) deep.push(i);
-  const [first, second, third] = deep as [number, number, number];
-  if (table.tree.depth(IDENTITY_LEAF) !== 20) throw new Error("the identity leaf is not at depth 20");
+  for (let i = 6; deep.length < 4; i++) if (table.tree.depth(i) === 20) deep.push(i);
+  const [first, second, third, fourth] = deep as [number, number, number, number];
+  for (const leaf of [IDENTITY_LEAF, BATCH_IDENTITY_LEAF])
+    if (table.tree.depth(leaf) !== 20) throw new Error(`identity leaf ${leaf} is not at depth 20`);
 
   const registry = (await ethers.deployContract("IdentityRegistry", [
     s.admin.address,
@@ -120,14 +132,25 @@ async function main(): Promise<void> {
   });
   const claimant = by(pool, s.stranger); // anyone may submit; the payee is the leaf's address
 
-  results.claim_first_depth20 = await gasOf(claimant.claim([request(s1, first)]));
+  // One leaf, one token: the call the SDK and the server send for it (claimOneLeaf).
+  const claimOneLeaf = (r: ClaimRequest) =>
+    claimant.claimOneLeaf(r.scheduleId, r.accountId, r.shares, r.tokens[0]!, r.proof);
+
+  results.claim_first_depth20 = await gasOf(claimOneLeaf(request(s1, first)));
   // An identity bound to a fresh wallet: the pool asks the registry (bindingOf) for its payee.
   const identityPayee = ethers.Wallet.createRandom().address;
   await bindIdentity(ethers, registry, s.attestor, table.identityOf(IDENTITY_LEAF), identityPayee);
-  results.claim_first_identity_depth20 = await gasOf(claimant.claim([request(s1, IDENTITY_LEAF)]));
+  results.claim_first_identity_depth20 = await gasOf(claimOneLeaf(request(s1, IDENTITY_LEAF)));
+  // The same first claims through the batch call `claim([request])`, for comparison (no target).
+  const batchIdentityPayee = ethers.Wallet.createRandom().address;
+  await bindIdentity(ethers, registry, s.attestor, table.identityOf(BATCH_IDENTITY_LEAF), batchIdentityPayee);
+  results.claim_first_depth20_batch_call = await gasOf(claimant.claim([request(s1, fourth)]));
+  results.claim_first_identity_depth20_batch_call = await gasOf(
+    claimant.claim([request(s1, BATCH_IDENTITY_LEAF)]),
+  );
   await (await by(pool, s.payer).deposit(tokenAddress, amount, ethers.id("invoice-3"))).wait();
-  results.claim_repeat = await gasOf(claimant.claim([request(s1, first)]));
-  results.claim_repeat_identity = await gasOf(claimant.claim([request(s1, IDENTITY_LEAF)]));
+  results.claim_repeat = await gasOf(claimOneLeaf(request(s1, first)));
+  results.claim_repeat_identity = await gasOf(claimOneLeaf(request(s1, IDENTITY_LEAF)));
 
   // A second schedule (same table) with money of its own. Its proposer warms its pots of the tokens it expects,
   // so the first deposit of each after activation (by whichever payer comes first) updates a slot.
@@ -170,7 +193,7 @@ async function main(): Promise<void> {
   await transferIn();
   results.sync_after_50_schedules = await gasOf(pool.sync(tokenAddress));
 
-  for (const leaf of [first, second, third]) {
+  for (const leaf of [first, second, third, fourth]) {
     const paid = (await token.balanceOf(table.addressOf(leaf))) as bigint;
     if (paid === 0n) throw new Error(`leaf ${leaf} was not paid`);
   }
@@ -189,13 +212,17 @@ async function main(): Promise<void> {
       table_leaves: LEAVES,
       proof_depth: table.tree.proof(first).length,
       tree_build_s: Number(buildSeconds.toFixed(2)),
-      claim_first_depth20: "one schedule, one OZ ERC-20, fresh payee, depth-20 proof",
+      claim_first_depth20:
+        "claimOneLeaf (one leaf, one token: what the SDK and server send for it): one schedule, one OZ ERC-20, fresh payee, depth-20 proof",
       claim_repeat: "same leaf after another deposit",
+      claim_first_depth20_batch_call: "as claim_first_depth20 through claim([request]) (no target)",
+      claim_first_identity_depth20_batch_call:
+        "as claim_first_identity_depth20 through claim([request]) (no target)",
       claim_extra_schedule: `claim of 2 schedules (${two}) minus claim of 1 schedule (${one}), fresh payees`,
       deposit_erc20: "second deposit into the current schedule (warm pot), finite allowance",
       deposit_eth: "second depositETH into the current schedule (warm pot)",
       claim_first_identity_depth20:
-        "as claim_first_depth20, for an identity accountId bound in the registry to a fresh wallet",
+        "as claim_first_depth20 (claimOneLeaf), for an identity accountId bound in the registry to a fresh wallet",
       claim_repeat_identity: "same identity leaf after another deposit",
       deposit_erc20_new_pot:
         "first deposit of the token after a schedule activates, its pot warmed by warmPots at proposal",

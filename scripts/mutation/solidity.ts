@@ -9,7 +9,7 @@
  *
  * Operators (see OPERATORS): boundary (`<`↔`<=`, `>`↔`>=`), negate (`==`↔`!=`), arithmetic (`+`↔`-`),
  * accumulate (`+=`→`=`), drop-addend (`x = a + b` → `x = b`), logic (`||`↔`&&`), drop-revert (an `if (…) revert` condition → `false`),
- * rounding (`Math.mulDiv(a, b, c)` → rounding up), clock (`block.timestamp` → one second later),
+ * rounding (`(a * b) / c` → rounding up), clock (`block.timestamp` → one second later),
  * drop-write (delete a storage write), yul-compare (`gt(`↔`lt(`).
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -27,6 +27,7 @@ export const MONEY_FUNCTIONS = [
   "proposeSchedule",
   "revokeSchedule",
   "claim",
+  "claimOneLeaf",
   "claimable",
   "potOf",
   "isSwept",
@@ -34,7 +35,10 @@ export const MONEY_FUNCTIONS = [
   "_depositToken",
   "_depositETH",
   "_credit",
+  "_provenLeafSchedule",
   "_claimOne",
+  "_entitled",
+  "_payOut",
   "_processProof",
   "_outstanding",
   "_remainder",
@@ -120,9 +124,12 @@ export const OPERATORS: Operator[] = [
   },
   {
     id: "rounding",
-    description: "`Math.mulDiv(a, b, c)` → rounding up: a part paid larger than its share",
+    description: "`(a * b) / c` → rounding up (`(a * b + c - 1) / c`): a part paid larger than its share",
     apply: (code) =>
-      eachMatch(code, /Math\.mulDiv\(([^()]*)\)/g, (call) => call.replace(/\)$/, ", Math.Rounding.Ceil)")),
+      eachMatch(code, /\((\w+) \* (\w+)\) \/ (\w+)/g, (division) => {
+        const [, a, b, c] = /\((\w+) \* (\w+)\) \/ (\w+)/.exec(division)!;
+        return `(${a} * ${b} + ${c} - 1) / ${c}`;
+      }),
   },
   {
     id: "clock",

@@ -14,7 +14,7 @@ export {
   isAddressString,
   toAccountId,
 } from "./account.ts";
-export { type ClaimRequest, claimAbi, encodeClaimCalldata } from "./calldata.ts";
+export { type ClaimRequest, claimAbi, claimFunctionFor, encodeClaimCalldata } from "./calldata.ts";
 export {
   ADMIN_DOMAIN_NAME,
   ADMIN_DOMAIN_VERSION,

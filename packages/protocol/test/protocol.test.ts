@@ -12,6 +12,7 @@ import {
   addressToAccountId,
   claimAbi,
   claimableFrom,
+  claimFunctionFor,
   encodeClaimCalldata,
   identityToAccountId,
   isAddressAccount,
@@ -105,33 +106,51 @@ describe("leaves and proofs", () => {
 
 describe("claim calldata", () => {
   it("uses RoyaltyPool's own claim ABI", () => {
-    const generated = royaltyPoolAbi.filter((item) => item.type === "function" && item.name === "claim");
+    const generated = royaltyPoolAbi.filter(
+      (item) => item.type === "function" && (item.name === "claim" || item.name === "claimOneLeaf"),
+    );
     assert.deepEqual(generated, claimAbi);
+  });
+
+  const token = fc.oneof(
+    fc.constant(zeroAddress),
+    bytes(20).map((a) => getAddress(a)),
+  );
+  const request = (tokens: fc.Arbitrary<`0x${string}`[]>) =>
+    fc.record({
+      scheduleId: fc.bigInt({ min: 0n, max: MAX_UINT256 }),
+      accountId: bytes(32),
+      shares: fc.bigInt({ min: 0n, max: MAX_UINT256 }),
+      proof: fc.array(bytes(32), { maxLength: 21 }),
+      tokens,
+    });
+
+  it("picks claimOneLeaf exactly for one request with one token", () => {
+    fc.assert(
+      fc.property(fc.array(request(fc.array(token, { maxLength: 3 })), { maxLength: 3 }), (requests) => {
+        const single = requests.length === 1 && requests[0]!.tokens.length === 1;
+        assert.equal(claimFunctionFor(requests), single ? "claimOneLeaf" : "claim");
+      }),
+    );
   });
 
   it("is byte for byte what viem writes for the full ABI", () => {
     fc.assert(
       fc.property(
-        fc.array(
-          fc.record({
-            scheduleId: fc.bigInt({ min: 0n, max: MAX_UINT256 }),
-            accountId: bytes(32),
-            shares: fc.bigInt({ min: 0n, max: MAX_UINT256 }),
-            proof: fc.array(bytes(32), { maxLength: 21 }),
-            tokens: fc.array(
-              fc.oneof(
-                fc.constant(zeroAddress),
-                bytes(20).map((a) => getAddress(a)),
-              ),
-              {
-                maxLength: 3,
-              },
-            ),
-          }),
-          { maxLength: 4 },
+        fc.oneof(
+          fc.array(request(fc.array(token, { maxLength: 3 })), { maxLength: 4 }),
+          request(fc.tuple(token)).map((r) => [r]),
         ),
         (requests) => {
-          const viem = encodeFunctionData({ abi: royaltyPoolAbi, functionName: "claim", args: [requests] });
+          const [one] = requests;
+          const viem =
+            claimFunctionFor(requests) === "claimOneLeaf"
+              ? encodeFunctionData({
+                  abi: royaltyPoolAbi,
+                  functionName: "claimOneLeaf",
+                  args: [one!.scheduleId, one!.accountId, one!.shares, one!.tokens[0]!, one!.proof],
+                })
+              : encodeFunctionData({ abi: royaltyPoolAbi, functionName: "claim", args: [requests] });
           assert.equal(encodeClaimCalldata(requests), viem);
         },
       ),

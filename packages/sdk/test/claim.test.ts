@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 
-import { type Address, getAddress, zeroAddress } from "viem";
+import { type Address, getAddress, toFunctionSelector, zeroAddress } from "viem";
 
 import {
   buildClaims,
@@ -16,10 +16,14 @@ import {
   submitAttestation,
   type ShareTree,
 } from "../src/index.ts";
+import { royaltyPoolAbi } from "../src/abi/index.ts";
 import { ACTIVATION_DELAY, type Fixture, deployFixture } from "./helpers/fixture.ts";
 import { addr, entitled, makeTable } from "./helpers/table.ts";
 
 const IDENTITY = "github:4242";
+const claimOneLeafAbi = royaltyPoolAbi.find(
+  (item) => item.type === "function" && item.name === "claimOneLeaf",
+)!;
 const TOTAL = 1_000_000n;
 
 describe("claim and getClaimable (full flow on the in-process chain)", () => {
@@ -185,10 +189,15 @@ describe("claim and getClaimable (full flow on the in-process chain)", () => {
 
   it("after everyone claims, the pot holds only rounding dust (fewer units than recipients)", async () => {
     const { bob } = f.wallets;
-    await claim(bob, {
-      pool: f.pool,
-      claims: buildClaims({ account: addr(bob), schedules: [{ scheduleId: 1n, tree }], tokens: [USDC, ETH] }),
-    });
+    // One schedule and one token per call: the SDK sends claimOneLeaf, which pays as claim does.
+    for (const token of [USDC, ETH]) {
+      const { hash } = await claim(bob, {
+        pool: f.pool,
+        claims: buildClaims({ account: addr(bob), schedules: [{ scheduleId: 1n, tree }], tokens: [token] }),
+      });
+      const { input } = await f.publicClient.getTransaction({ hash });
+      assert.equal(input.slice(0, 10), toFunctionSelector(claimOneLeafAbi));
+    }
     for (const token of [USDC, ETH]) {
       const pot = await getPot(bob, { pool: f.pool, scheduleId: 1n, token });
       const expectedPaid = [shares.alice, shares.bob, shares.identity].reduce(

@@ -25,6 +25,7 @@ type PoolMethod =
   | "scheduleCount"
   | "scheduleOf"
   | "claim"
+  | "claimOneLeaf"
   | "claimable"
   | "claimed"
   | "potOf"

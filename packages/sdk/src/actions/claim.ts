@@ -1,3 +1,4 @@
+import { claimFunctionFor } from "@wellspring/protocol";
 import { type Address, zeroAddress } from "viem";
 import { readContract } from "viem/actions";
 
@@ -42,8 +43,9 @@ export type ClaimReturnType = TransactionResult & {
 };
 
 /**
- * Claims many schedules and tokens in one `claim` transaction. Anyone may send it: the money goes
- * only to each account's payee (the address itself or the identity's bound wallet).
+ * Claims many schedules and tokens in one `claim` transaction (`claimOneLeaf` for one schedule and
+ * one token). Anyone may send it: the money goes only to each account's payee (the address itself
+ * or the identity's bound wallet).
  */
 export async function claim(client: SdkClient, parameters: ClaimParameters): Promise<ClaimReturnType> {
   const { pool, claims } = parameters;
@@ -75,23 +77,33 @@ export async function claim(client: SdkClient, parameters: ClaimParameters): Pro
     if (unbound !== undefined) throw new UnboundIdentityError(unbound);
   }
 
+  const requests = claims.map((c) => ({
+    scheduleId: c.scheduleId,
+    accountId: c.proof.accountId,
+    shares: c.proof.shares,
+    proof: c.proof.proof,
+    tokens: c.tokens,
+  }));
+  const [one] = requests;
   let result: TransactionResult;
   try {
-    result = await sendContractTransaction(client, {
-      address: pool,
-      abi: royaltyPoolAbi,
-      functionName: "claim",
-      args: [
-        claims.map((c) => ({
-          scheduleId: c.scheduleId,
-          accountId: c.proof.accountId,
-          shares: c.proof.shares,
-          proof: c.proof.proof,
-          tokens: c.tokens,
-        })),
-      ],
-      account,
-    });
+    // One leaf and one token (the common claim): claimOneLeaf, the same claim for about 2,400 gas less.
+    result =
+      claimFunctionFor(requests) === "claimOneLeaf" && one
+        ? await sendContractTransaction(client, {
+            address: pool,
+            abi: royaltyPoolAbi,
+            functionName: "claimOneLeaf",
+            args: [one.scheduleId, one.accountId, one.shares, one.tokens[0]!, one.proof],
+            account,
+          })
+        : await sendContractTransaction(client, {
+            address: pool,
+            abi: royaltyPoolAbi,
+            functionName: "claim",
+            args: [requests],
+            account,
+          });
   } catch (error) {
     if (error instanceof ContractRevertedError && error.errorName === "RoyaltyPoolPayeeUnbound") {
       throw new UnboundIdentityError(String(error.args?.[0]), { cause: error });
