@@ -1,6 +1,6 @@
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { expect } from "chai";
-import type { ContractTransactionReceipt, Log, Signer } from "ethers";
+import type { ContractTransactionReceipt, Log, Signer, TransactionReceipt } from "ethers";
 
 import { network } from "hardhat";
 
@@ -1000,6 +1000,136 @@ describe("RoyaltyPool", function () {
         },
       ]);
       expect(await balanceOf(f.token, table.addressOf(leaf))).to.equal(10n ** 6n);
+    });
+  });
+
+  describe("claimOneLeaf", function () {
+    type Fixture = Awaited<ReturnType<typeof activeFixture>>;
+    /** What a claim did, read back after it: the call is compared with `claim([request])` from the same state. */
+    async function outcome(f: Fixture, req: ClaimRequest, data: string) {
+      const token = req.tokens[0]!;
+      const payee = (await f.pool.payeeOf(req.accountId)) as string;
+      const poolAddress = await f.pool.getAddress();
+      let receipt: TransactionReceipt | null = null;
+      let error = "";
+      try {
+        receipt = await (
+          await f.stranger.sendTransaction({ to: poolAddress, data, gasLimit: 2_000_000n })
+        ).wait();
+      } catch (e) {
+        error = String((e as { data?: string }).data ?? (e as Error).message);
+      }
+      const balanceOfPayee =
+        payee === ethers.ZeroAddress
+          ? 0n
+          : token === ETH
+            ? await ethers.provider.getBalance(payee)
+            : await balanceOf(f.token, payee);
+      return {
+        error,
+        balanceOfPayee,
+        ethOwed: payee === ethers.ZeroAddress ? 0n : ((await f.pool.ethOwedTo(payee)) as bigint),
+        claimed: (await f.pool.claimed(req.scheduleId, req.accountId, token)) as bigint,
+        pot: [...((await f.pool.potOf(req.scheduleId, token)) as bigint[])],
+        reserve: (await f.pool.reserveOf(token)) as bigint,
+        logs: (receipt?.logs ?? []).map((l: Log) => [l.address, l.topics.join(), l.data].join("|")),
+      };
+    }
+    /** Runs `req` through `claim([req])` and, from the same state, through `claimOneLeaf`; both must agree. */
+    async function expectSameAsClaim(f: Fixture, req: ClaimRequest) {
+      const snapshot = await networkHelpers.takeSnapshot();
+      const viaClaim = await outcome(f, req, f.pool.interface.encodeFunctionData("claim", [[req]]));
+      await snapshot.restore();
+      const viaOneLeaf = await outcome(
+        f,
+        req,
+        f.pool.interface.encodeFunctionData("claimOneLeaf", [
+          req.scheduleId,
+          req.accountId,
+          req.shares,
+          req.tokens[0],
+          req.proof,
+        ]),
+      );
+      expect(viaOneLeaf).to.deep.equal(viaClaim);
+      return viaOneLeaf;
+    }
+
+    it("pays what claim pays, first and after another deposit, and nothing when nothing is new", async function () {
+      const f = await loadFixture(activeFixture);
+      const tokenAddress = await f.token.getAddress();
+      const paid = await expectSameAsClaim(f, f.request(f.s1, 1, [tokenAddress]));
+      expect(paid.claimed).to.equal(250_000n);
+      expect(paid.logs.length).to.equal(2); // Claimed, Transfer
+      await by(f.pool, f.stranger).claimOneLeaf(
+        f.s1,
+        f.values[1]![0],
+        f.values[1]![1],
+        tokenAddress,
+        f.tree.getProof(1),
+      );
+      expect((await expectSameAsClaim(f, f.request(f.s1, 1, [tokenAddress]))).logs).to.deep.equal([]);
+      await depositToken(f.pool, f.token, f.payer, 1_001n);
+      expect((await expectSameAsClaim(f, f.request(f.s1, 1, [tokenAddress]))).claimed).to.equal(250_250n);
+    });
+
+    it("refuses as claim does: forged shares, pending and revoked schedules, unbound identities, swept pots", async function () {
+      const f = await loadFixture(activeFixture);
+      const tokenAddress = await f.token.getAddress();
+      const refusal = async (req: ClaimRequest, errorName: string) => {
+        const { error } = await expectSameAsClaim(f, req);
+        expect(error.startsWith(f.pool.interface.getError(errorName)!.selector), error).to.equal(true);
+      };
+      const forged = { ...f.request(f.s1, 0, [tokenAddress]), shares: f.values[0]![1] + 1n };
+      await refusal(forged, "RoyaltyPoolInvalidProof");
+      await refusal(f.request(f.s1, 3, [tokenAddress]), "RoyaltyPoolPayeeUnbound");
+      const s2 = await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES);
+      await refusal(f.request(s2, 0, [tokenAddress]), "RoyaltyPoolScheduleNotActive"); // pending
+      await by(f.pool, f.guardian).revokeSchedule(s2);
+      await time.increase(ACTIVATION_DELAY);
+      await refusal(f.request(s2, 0, [tokenAddress]), "RoyaltyPoolScheduleNotActive"); // revoked
+      await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES);
+      await time.increase(ACTIVATION_DELAY + BigInt(CLAIM_WINDOW));
+      await by(f.pool, f.stranger).sweep(f.s1, tokenAddress);
+      await refusal(f.request(f.s1, 0, [tokenAddress]), "RoyaltyPoolPotSwept");
+    });
+
+    it("pays a bound identity's wallet, and a superseded, folded schedule's claim leaves the reserve exact", async function () {
+      const f = await loadFixture(activeFixture);
+      const tokenAddress = await f.token.getAddress();
+      await bindIdentity(ethers, f.registry, f.attestor, IDENTITY, f.newAdmin.address);
+      expect((await expectSameAsClaim(f, f.request(f.s1, 3, [tokenAddress]))).claimed).to.equal(100_000n);
+      await propose(f.pool, f.proposer, f.tree.root, TOTAL_SHARES);
+      await time.increase(ACTIVATION_DELAY);
+      await depositToken(f.pool, f.token, f.payer, 5_000n);
+      await (await f.token.mint(await f.pool.getAddress(), 7n)).wait();
+      await f.pool.sync(tokenAddress); // folds schedule 1's pots
+      const after = await expectSameAsClaim(f, f.request(f.s1, 2, [tokenAddress]));
+      expect(after.claimed).to.equal(150_000n);
+      expect(after.reserve).to.equal(await balanceOf(f.token, await f.pool.getAddress()));
+    });
+
+    it("credits ETH a payee refuses, as claim does", async function () {
+      const f = await loadFixture(tableFixture);
+      const payee = await ethers.deployContract("ReentrantPayee", [await f.pool.getAddress()]);
+      const values: [string, bigint][] = [
+        [addressAccountId(await payee.getAddress()), TOTAL_SHARES / 2n],
+        [addressAccountId(f.alice.address), TOTAL_SHARES / 2n],
+      ];
+      const tree = StandardMerkleTree.of(values, ["bytes32", "uint256"]);
+      const s1 = await propose(f.pool, f.proposer, tree.root, TOTAL_SHARES);
+      await time.increase(ACTIVATION_DELAY);
+      await by(f.pool, f.payer).depositETH(MEMO, { value: 1001n });
+      await (await payee.getFunction("setRefuseEth")(true)).wait();
+      const req = (i: number): ClaimRequest => ({
+        scheduleId: s1,
+        accountId: values[i]![0],
+        shares: values[i]![1],
+        proof: tree.getProof(i),
+        tokens: [ETH],
+      });
+      expect((await expectSameAsClaim(f as Fixture, req(0))).ethOwed).to.equal(500n);
+      expect((await expectSameAsClaim(f as Fixture, req(1))).claimed).to.equal(500n);
     });
   });
 
