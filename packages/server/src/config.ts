@@ -184,6 +184,15 @@ export const envSchema = z.object({
     .default("false")
     .transform((v) => v === "true" || v === "1"),
   NOTIFY_INTERVAL_MS: intFromEnv(100, 3_600_000).default(15_000),
+  /**
+   * Lets webhook deliveries reach private and loopback addresses (a receiver on this machine or its
+   * network). Off, a URL that resolves there is not called: an admin's webhook cannot probe the
+   * server's own network.
+   */
+  NOTIFY_WEBHOOKS_ALLOW_LOCAL: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
   /** How long before a superseded schedule's claim window closes the warning goes out. */
   CLAIM_WINDOW_LEAD_SECONDS: intFromEnv(0, 365 * 86_400).default(7 * 86_400),
   /** Binding requests per client IP per minute (on top of the general rate limit), and the burst. */

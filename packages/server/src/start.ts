@@ -134,6 +134,7 @@ function startNotifier(config: Config, db: Database, logger: Logger, chainNow: (
       ...DEFAULT_NOTIFICATION_OPTIONS,
       chainId: config.CHAIN_ID,
       leadSeconds: config.CLAIM_WINDOW_LEAD_SECONDS,
+      allowPrivate: config.NOTIFY_WEBHOOKS_ALLOW_LOCAL,
     },
     chainNow,
   );

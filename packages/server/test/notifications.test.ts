@@ -51,10 +51,17 @@ describe("notifications: Atom feed and signed webhooks per identity", () => {
   let run: StoredRun;
   let hook: Awaited<ReturnType<typeof receiver>>;
   let clock = Date.now();
-  const service = () =>
+  // The receiver listens on 127.0.0.1: deliveries there must be allowed (NOTIFY_WEBHOOKS_ALLOW_LOCAL).
+  const service = (allowPrivate = true) =>
     new NotificationService(
       db,
-      { ...DEFAULT_NOTIFICATION_OPTIONS, chainId: TEST_CHAIN_ID, backoffMs: 1_000, maxAttempts: 3 },
+      {
+        ...DEFAULT_NOTIFICATION_OPTIONS,
+        chainId: TEST_CHAIN_ID,
+        backoffMs: 1_000,
+        maxAttempts: 3,
+        allowPrivate,
+      },
       () => clock,
     );
   const feed = async () => {
@@ -117,6 +124,15 @@ describe("notifications: Atom feed and signed webhooks per identity", () => {
 
     assert.equal(await service().enqueue(), 1);
     assert.equal(await service().enqueue(), 0, "a second scan (or a restart) queues nothing twice");
+
+    // By default a URL on this machine is not called: an ADMIN's webhook cannot probe the server's network.
+    assert.deepEqual(await service(false).deliverDue(), { delivered: 0, retried: 1, failed: 0 });
+    assert.equal(hook.received.length, 0);
+    const refused = await db.query<{ last_error: string; attempts: number }>(
+      "SELECT last_error, attempts FROM webhook_deliveries",
+    );
+    assert.match(refused.rows[0]!.last_error, /private or loopback address/);
+    await db.query("UPDATE webhook_deliveries SET attempts = 0, next_attempt_at = $1", [new Date(clock)]);
 
     hook.script.push(500);
     assert.deepEqual(await service().deliverDue(), { delivered: 0, retried: 1, failed: 0 });

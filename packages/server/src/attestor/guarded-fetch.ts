@@ -52,15 +52,55 @@ export interface GuardedFetchOptions {
 
 export type GuardedAnswer = { status: number; body: Buffer };
 
+/** Why a guarded request did not get an answer. */
+export class GuardedFetchError extends Error {
+  constructor(
+    readonly reason: "ADDRESS_FORBIDDEN" | "TOO_LARGE" | "UNREACHABLE",
+    message: string,
+    readonly detail?: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
- * GET a requester-chosen URL without letting it reach internal addresses. The check runs inside
- * the connection's own DNS lookup, so a name that resolves differently the second time (DNS
- * rebinding) is judged by the address actually dialled. Redirects are not followed.
+ * GET a requester-chosen URL without letting it reach internal addresses (see `guardedRequest`),
+ * its failures as the attestor's refusals.
  */
 export async function guardedGet(url: URL, options: GuardedFetchOptions): Promise<GuardedAnswer> {
+  try {
+    return await guardedRequest(
+      url,
+      { method: "GET", headers: { "user-agent": "wellspring-attestor", accept: "*/*" } },
+      options,
+    );
+  } catch (error) {
+    if (!(error instanceof GuardedFetchError)) throw error;
+    if (error.reason === "ADDRESS_FORBIDDEN")
+      throw refusal("ADDRESS_FORBIDDEN", error.message, "use a public domain");
+    if (error.reason === "TOO_LARGE") throw refusal("MANIFEST_INVALID", error.message);
+    throw refusal(
+      "SOURCE_UNAVAILABLE",
+      `${url.host} could not be reached; retry later with a new signed request`,
+      error.detail,
+    );
+  }
+}
+
+/**
+ * Sends a request to a URL chosen by someone else (a manifest's domain, a webhook) without letting
+ * it reach internal addresses. The check runs inside the connection's own DNS lookup, so a name
+ * that resolves differently the second time (DNS rebinding) is judged by the address actually
+ * dialled. Redirects are not followed; the answer is read up to `maxBytes`.
+ */
+export async function guardedRequest(
+  url: URL,
+  init: { method: "GET" | "POST"; headers: Record<string, string>; body?: string },
+  options: GuardedFetchOptions,
+): Promise<GuardedAnswer> {
   const host = url.hostname.replace(/^\[|\]$/g, "");
   if (!options.allowPrivate && isIP(host) !== 0 && isForbiddenAddress(host)) {
-    throw refusal("ADDRESS_FORBIDDEN", `${url.host} is a private or loopback address`, "use a public domain");
+    throw new GuardedFetchError("ADDRESS_FORBIDDEN", `${url.host} is a private or loopback address`);
   }
   const guardedLookup = (
     hostname: string,
@@ -86,11 +126,11 @@ export async function guardedGet(url: URL, options: GuardedFetchOptions): Promis
     const req = send(
       url,
       {
-        method: "GET",
+        method: init.method,
         lookup: guardedLookup as never,
         // A fresh connection each time: a pooled socket would skip the guarded lookup.
         agent: false,
-        headers: { "user-agent": "wellspring-attestor", accept: "*/*" },
+        headers: init.headers,
         timeout: options.timeoutMs,
       },
       (res: IncomingMessage) => {
@@ -100,7 +140,9 @@ export async function guardedGet(url: URL, options: GuardedFetchOptions): Promis
           size += chunk.length;
           if (size > options.maxBytes) {
             req.destroy();
-            reject(refusal("MANIFEST_INVALID", `${url.href} is larger than ${options.maxBytes} bytes`));
+            reject(
+              new GuardedFetchError("TOO_LARGE", `${url.href} is larger than ${options.maxBytes} bytes`),
+            );
             return;
           }
           chunks.push(chunk);
@@ -111,24 +153,19 @@ export async function guardedGet(url: URL, options: GuardedFetchOptions): Promis
     );
     req.on("timeout", () => req.destroy(new Error("timed out")));
     req.on("error", (error: Error & { code?: string }) => {
-      if (error.code === "EFORBIDDEN") {
-        reject(
-          refusal(
-            "ADDRESS_FORBIDDEN",
-            `${url.host} resolves to a private or loopback address`,
-            "use a public domain",
-          ),
-        );
-      } else {
-        reject(
-          refusal(
-            "SOURCE_UNAVAILABLE",
-            `${url.host} could not be reached; retry later with a new signed request`,
-            error.message,
-          ),
-        );
-      }
+      reject(
+        error.code === "EFORBIDDEN"
+          ? new GuardedFetchError(
+              "ADDRESS_FORBIDDEN",
+              `${url.host} resolves to a private or loopback address`,
+            )
+          : new GuardedFetchError(
+              "UNREACHABLE",
+              `${url.host} could not be reached: ${error.message}`,
+              error.message,
+            ),
+      );
     });
-    req.end();
+    req.end(init.body);
   });
 }

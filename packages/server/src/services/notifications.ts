@@ -3,6 +3,7 @@ import { toAccountId } from "@wellspring/sdk";
 import type { Address, Hex } from "viem";
 import { bytea, type Database } from "../db/database.ts";
 import { ServerError } from "../errors.ts";
+import { guardedRequest } from "../attestor/guarded-fetch.ts";
 
 /** Something an identity should hear about, derived from indexed data. */
 export interface IdentityEvent {
@@ -29,6 +30,11 @@ export interface NotificationOptions {
   timeoutMs: number;
   /** Deliveries taken by one worker pass are leased for this long (a crash mid-send retries after it). */
   leaseMs: number;
+  /**
+   * Let deliveries reach private and loopback addresses (NOTIFY_WEBHOOKS_ALLOW_LOCAL; a receiver on
+   * this machine or its network). Off, a webhook URL that resolves there fails like an unreachable one.
+   */
+  allowPrivate: boolean;
 }
 
 export const DEFAULT_NOTIFICATION_OPTIONS: Omit<NotificationOptions, "chainId"> = {
@@ -37,7 +43,11 @@ export const DEFAULT_NOTIFICATION_OPTIONS: Omit<NotificationOptions, "chainId"> 
   backoffMs: 30_000,
   timeoutMs: 10_000,
   leaseMs: 60_000,
+  allowPrivate: false,
 };
+
+/** A receiver's answer is not read beyond this (only its status counts). */
+const MAX_ANSWER_BYTES = 64 * 1024;
 
 /** `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`: the Wellspring-Signature header. */
 export function webhookSignature(secret: string, timestamp: number, body: string): string {
@@ -271,22 +281,29 @@ export class NotificationService {
       let status: number | null = null;
       let error: string | null = null;
       try {
-        const response = await fetch(d.url, {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            "user-agent": "wellspring-webhooks",
-            "wellspring-delivery": d.id,
-            "wellspring-event": d.event,
-            "wellspring-signature": webhookSignature(d.secret, timestamp, body),
+        // An ADMIN registered the URL, but it is still someone else's choice: it must not reach this
+        // machine or its private networks unless the operator allows it.
+        const response = await guardedRequest(
+          new URL(d.url),
+          {
+            method: "POST",
+            headers: {
+              "content-type": "application/json",
+              "user-agent": "wellspring-webhooks",
+              "wellspring-delivery": d.id,
+              "wellspring-event": d.event,
+              "wellspring-signature": webhookSignature(d.secret, timestamp, body),
+            },
+            body,
           },
-          body,
-          redirect: "manual",
-          signal: AbortSignal.timeout(this.options.timeoutMs),
-        });
+          {
+            allowPrivate: this.options.allowPrivate,
+            maxBytes: MAX_ANSWER_BYTES,
+            timeoutMs: this.options.timeoutMs,
+          },
+        );
         status = response.status;
-        await response.body?.cancel();
-        if (!response.ok) error = `answered ${response.status}`;
+        if (status < 200 || status > 299) error = `answered ${status}`;
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
       }
