@@ -16,6 +16,9 @@ await build({
   bundle: true,
   format: "esm",
   platform: "browser",
+  // @wellspring/* from their TypeScript sources, as in the rest of the repository (docs/packages.md);
+  // "module" is esbuild's default condition, dropped when conditions are given.
+  conditions: ["wellspring-source", "module"],
   target: ["es2022"],
   minify: true,
   sourcemap: true,

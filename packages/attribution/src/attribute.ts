@@ -39,9 +39,7 @@ import {
   type TableRows,
 } from "./table.ts";
 import { canonicalJson, compareUtf16 } from "./canonical.ts";
-
-/** Recorded in every share table; changes whenever the engine's output could change. */
-export const ENGINE_VERSION = "wellspring-attribution/0.1.0";
+import { ENGINE_VERSION } from "./version.ts";
 
 export interface AttributeOptions {
   /** Passed to the input reader: an explicit root, per-file subjects. */

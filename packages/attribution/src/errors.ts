@@ -15,6 +15,7 @@ export type ErrorCode =
   | "POLICY_INVALID" // the policy document fails validation
   | "TABLE_INVALID" // a share table file is malformed or does not sum
   | "VERIFY_MISMATCH" // a recomputed table or root differs
+  | "ENGINE_INCOMPATIBLE" // a table was made by an engine of another major version
   | "ACCOUNT_NOT_FOUND" // an account is not in the table
   | "BUNDLE_INVALID" // an evidence bundle is malformed (manifest, archive)
   | "BUNDLE_UNREACHABLE" // an evidence bundle cannot be fetched from its uri

@@ -24,7 +24,6 @@ export {
   attributeGraph,
   prepareAttribution,
   prepareGraph,
-  ENGINE_VERSION,
   type AttributeParams,
   type AttributeOptions,
   type AttributePhase,
@@ -36,6 +35,7 @@ export {
   type HeldWhy,
   type PendingAttribution,
 } from "./attribute.ts";
+export { ENGINE_VERSION, assertEngineCompatible } from "./version.ts";
 export { GraphBuilder, type Graph, type ContributorRecord } from "./graph.ts";
 export { solveFlow, type FlowInput, type FlowResult, type FlowStats } from "./flow.ts";
 export { apportion, type ApportionResult } from "./apportion.ts";

@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx (there is no build step), from any working directory.
-import { register } from "tsx/esm/api";
-
-register();
-await import("../src/main.ts");
+// The `wellspring` command. Installed, `#main` is the built dist/main.js. In the repository, where
+// Node runs with --conditions=wellspring-source (see docs/packages.md), it is src/main.ts, loaded
+// through tsx, so that no build step is needed there.
+const main = import.meta.resolve("#main");
+if (main.endsWith(".ts")) {
+  const { register } = await import("tsx/esm/api");
+  register();
+}
+await import(main);

@@ -20,6 +20,7 @@ import {
   shareTableTail,
   standardMerkleTreeDump,
   accountIdHexAt,
+  assertEngineCompatible,
   verifyShareTable,
   createBundle,
   WellspringError,
@@ -481,6 +482,7 @@ function verifyCommand(argv: string[], io: Io): void {
   if (args.policy !== undefined && args.input === undefined)
     throw usage("verify: --policy needs --input (the inputs to recompute from)");
   const { table, file } = readTable(args.table, io.cwd);
+  assertEngineCompatible(table.engineVersion, args.table);
   const checks: string[] = [];
   const tree = readMerkle(args.merkle, file, table, io.cwd);
   if (tree !== undefined) checks.push("merkle.bin matches the table's root");

@@ -170,14 +170,17 @@ export function merkleTreeInBackground(
 }
 
 /**
- * The worker runs this file. It is TypeScript run through tsx, which the worker registers
- * itself (hooks registered in the main thread do not reach workers).
+ * The worker runs this file. Built, it is JavaScript the worker loads as is. In the repository it is
+ * TypeScript run through tsx, which the worker registers itself (hooks registered in the main
+ * thread do not reach workers), resolving `@wellspring/*` to sources as the main thread does.
  */
 function spawn(): Worker {
   const self = import.meta.url;
+  const workerData = { merkleWorker: true };
+  if (!self.endsWith(".ts")) return new Worker(new URL(self), { execArgv: [], workerData });
   const tsx = import.meta.resolve("tsx/esm/api");
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(self)}); });`;
-  return new Worker(boot, { eval: true, execArgv: [], workerData: { merkleWorker: true } });
+  return new Worker(boot, { eval: true, execArgv: ["--conditions=wellspring-source"], workerData });
 }
 
 // Worker side: optionally accountIds (answered through shared memory), then one tree request.

@@ -29,6 +29,9 @@ async function nodeImports(entry: string): Promise<string[]> {
     write: false,
     format: "esm",
     platform: "browser",
+    // @wellspring/* from their TypeScript sources, as in the rest of the repository (docs/packages.md);
+    // "module" is esbuild's default condition, dropped when conditions are given.
+    conditions: ["wellspring-source", "module"],
     target: ["es2022"],
     logLevel: "silent",
     plugins: [recordNodeImports],

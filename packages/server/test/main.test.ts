@@ -23,7 +23,8 @@ interface Child {
 
 /** Runs the real entry point as a child process with exactly the given environment. */
 function run(env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
+  // The source condition as a flag: the environment is exactly the given one (docs/packages.md).
+  const child = spawn(process.execPath, ["--conditions=wellspring-source", "--import", "tsx", MAIN], {
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
