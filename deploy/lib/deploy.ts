@@ -5,7 +5,10 @@ import { resolveDeploymentId } from "@nomicfoundation/hardhat-ignition/helpers";
 import type { DeploymentParameters } from "@nomicfoundation/ignition-core";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { NetworkConnection } from "hardhat/types/network";
+import type { Hash } from "viem";
 import { z } from "zod";
+
+import { addressSchema, type DeploymentRecord } from "@wellspring/sdk";
 
 import PoolModule from "../modules/Pool.ts";
 import {
@@ -14,10 +17,18 @@ import {
   deploymentDir,
   type DeploymentAddresses,
 } from "./addresses.ts";
+import { ensureCreateX } from "./createx.ts";
+import { buildDeploymentRecord } from "./record.ts";
+
+/** Ignition's deployment strategies: `create2` deploys through CreateX, so addresses repeat across chains. */
+export const STRATEGIES = ["basic", "create2"] as const;
+export type Strategy = (typeof STRATEGIES)[number];
 
 export interface DeployWellspringOptions {
   /** Ignition parameters object, or the path of a parameters JSON file. */
   parameters?: DeploymentParameters | string;
+  /** `basic` (default) or `create2` with the salt of `ignition.strategyConfig.create2` in hardhat.config.ts. */
+  strategy?: Strategy;
   /** Ignition deployment id for persistent networks; defaults to `chain-<chainId>`. */
   deploymentId?: string;
   /** Show Ignition's progress display (for command-line use). */
@@ -27,10 +38,10 @@ export interface DeployWellspringOptions {
 // Ignition returns viem contract instances; only their addresses are kept. Parsing (rather than casting) them
 // also covers builds where the generated artifact types are not visible to the type checker.
 const deployedSchema = z.object({
-  registry: z.object({ address: z.string() }),
-  factory: z.object({ address: z.string() }),
-  implementation: z.object({ address: z.string() }),
-  pool: z.object({ address: z.string() }),
+  registry: z.object({ address: addressSchema }),
+  factory: z.object({ address: addressSchema }),
+  implementation: z.object({ address: addressSchema }),
+  pool: z.object({ address: addressSchema }),
 });
 
 /**
@@ -53,27 +64,67 @@ export async function deployWellspring(
     await forgetJournalOfRestartedNode(hre, connection, resolveDeploymentId(options.deploymentId, chainId));
   }
 
+  const strategy = options.strategy ?? "basic";
+  if (strategy === "create2") await ensureCreateX(connection);
+  const parameters = await readParameters(options.parameters ?? {});
+
   const blockBefore = await publicClient.getBlockNumber();
   const deployed = deployedSchema.parse(
     await connection.ignition.deploy(PoolModule, {
       parameters: options.parameters ?? {},
+      strategy,
       deploymentId: options.deploymentId,
       displayUi: options.displayUi ?? false,
     }),
   );
 
-  if (!ephemeral) return collectDeploymentAddresses(hre, connection, options.deploymentId);
-  return deploymentAddressesSchema.parse({
-    version: 1,
-    chainId,
-    network: connection.networkName,
-    deploymentId: null,
-    deployBlock: Number(blockBefore + 1n),
+  if (!ephemeral) return collectDeploymentAddresses(hre, connection, parameters, options.deploymentId);
+  // Nothing persists a journal here: the deployment's transactions are those of the blocks it mined.
+  const blockAfter = await publicClient.getBlockNumber();
+  const hashes: Hash[] = [];
+  for (let n = blockBefore + 1n; n <= blockAfter; n++) {
+    hashes.push(...(await publicClient.getBlock({ blockNumber: n })).transactions);
+  }
+  const addresses = {
     registry: deployed.registry.address,
     factory: deployed.factory.address,
     implementation: deployed.implementation.address,
     pool: deployed.pool.address,
+  };
+  const { deployBlock, record } = await buildDeploymentRecord(hre, connection, addresses, hashes, parameters);
+  return deploymentAddressesSchema.parse({
+    version: 2,
+    chainId,
+    network: connection.networkName,
+    deploymentId: null,
+    deployBlock,
+    ...addresses,
+    record,
   });
+}
+
+const parametersSchema = z.record(z.string(), z.record(z.string(), z.unknown()));
+
+/** An Ignition parameters object, or read from its JSON file; kept as given for the deployment record. */
+export async function readParameters(
+  parameters: DeploymentParameters | string,
+): Promise<DeploymentRecord["parameters"]> {
+  if (typeof parameters !== "string") return parametersSchema.parse(parameters);
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(parameters, "utf8"));
+  } catch (error) {
+    throw new Error(`cannot read the deployment parameters ${parameters}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const parsed = parametersSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new Error(
+      `${parameters} is not an Ignition parameters file ({ "<Module>": { "<parameter>": value } })`,
+    );
+  }
+  return parsed.data;
 }
 
 const instanceFileSchema = z.record(z.string(), z.string());

@@ -1,0 +1,89 @@
+import { createRequire } from "node:module";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+import type { NetworkConnection } from "hardhat/types/network";
+import { type Address, type Hex, decodeFunctionData, getAddress, keccak256, parseAbi } from "viem";
+import { z } from "zod";
+
+/**
+ * CreateX (v0.1.0), the CREATE2 factory Ignition's `create2` strategy deploys through. It lives at the same
+ * address on every chain that has it, because it was itself deployed by a presigned pre-EIP-155 transaction.
+ */
+export const CREATEX_ADDRESS: Address = "0xba5Ed099633D3B313e4D5F7bdc1305d3c28ba5Ed";
+/** keccak256 of CreateX's runtime code: Ignition refuses a chain where the address holds anything else. */
+export const CREATEX_CODE_HASH: Hex = "0xbd8a7ea8cfca7b4e5f5041d7d4b17bc317c5ce42cfbc42066a00cf26b43eb53f";
+/** The sender of the presigned transaction; it needs 0.3 ETH (3 000 000 gas at 100 gwei) on the chain. */
+export const CREATEX_PRESIGNED_DEPLOYER: Address = "0xeD456e05CaAb11d66C4c797dD6c1D6f9A7F352b5";
+
+const createxAbi = parseAbi([
+  "function deployCreate2(bytes32 salt, bytes initCode) payable returns (address)",
+]);
+
+/** The salt of a `deployCreate2` call to CreateX, or undefined when `input` is another call. */
+export function create2SaltOf(input: Hex): Hex | undefined {
+  try {
+    const call = decodeFunctionData({ abi: createxAbi, data: input });
+    return call.functionName === "deployCreate2" ? call.args[0] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The presigned transaction Ignition itself broadcasts on chain 31337. Ignition does not export it, so it is
+ * read from the installed package rather than copied (12 kB of hex that must match CREATEX_CODE_HASH).
+ */
+async function presignedCreateXTransaction(): Promise<Hex> {
+  const require = createRequire(import.meta.url);
+  const root = path.dirname(require.resolve("@nomicfoundation/ignition-core/package.json"));
+  const file = path.join(root, "dist", "src", "internal", "execution", "strategy", "createx-artifact.js");
+  const module: unknown = await import(pathToFileURL(file).href);
+  return z.object({ presignedTx: z.string().regex(/^0x[0-9a-f]+$/) }).parse(module).presignedTx as Hex;
+}
+
+/**
+ * Makes sure CreateX is on the connected chain. Ignition deploys it by itself only on chain id 31337; a local
+ * node with another chain id (to rehearse a multi-chain deployment) gets it here the same way: fund the
+ * presigned deployer with `hardhat_setBalance` and broadcast the presigned transaction. On any other chain
+ * without CreateX this throws: someone must fund the presigned deployer and broadcast the transaction there
+ * (docs/deployment.md), which this deliberately does not do with the deployer's money.
+ */
+export async function ensureCreateX(connection: NetworkConnection): Promise<"present" | "deployed"> {
+  const publicClient = await connection.viem.getPublicClient();
+  const code = await publicClient.getCode({ address: CREATEX_ADDRESS });
+  if (code !== undefined && code !== "0x") {
+    if (keccak256(code) !== CREATEX_CODE_HASH) {
+      throw new Error(
+        `${CREATEX_ADDRESS} holds code that is not CreateX v0.1.0 on chain ${publicClient.chain.id}`,
+      );
+    }
+    return "present";
+  }
+  const isDevelopmentNode = await connection.provider
+    .request({ method: "hardhat_metadata" })
+    .then(() => true)
+    .catch(() => false);
+  if (!isDevelopmentNode) {
+    throw new Error(
+      `CreateX is not deployed on chain ${await publicClient.getChainId()}: see docs/deployment.md, "Same address on every chain"`,
+    );
+  }
+  await connection.provider.request({
+    method: "hardhat_setBalance",
+    params: [CREATEX_PRESIGNED_DEPLOYER, "0x58d15e176280000"], // 0.4 ETH, as Ignition does
+  });
+  const hash = await publicClient.sendRawTransaction({
+    serializedTransaction: await presignedCreateXTransaction(),
+  });
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.contractAddress === null || receipt.contractAddress === undefined) {
+    throw new Error("the presigned CreateX transaction created no contract");
+  }
+  if (getAddress(receipt.contractAddress) !== CREATEX_ADDRESS) {
+    throw new Error(
+      `the presigned CreateX transaction created ${receipt.contractAddress}, not ${CREATEX_ADDRESS}`,
+    );
+  }
+  return "deployed";
+}
