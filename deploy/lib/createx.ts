@@ -3,7 +3,18 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 
 import type { NetworkConnection } from "hardhat/types/network";
-import { type Address, type Hex, decodeFunctionData, getAddress, keccak256, parseAbi } from "viem";
+import {
+  type Address,
+  type Hex,
+  decodeFunctionData,
+  encodeAbiParameters,
+  getAddress,
+  getContractAddress,
+  isAddressEqual,
+  keccak256,
+  parseAbi,
+  zeroAddress,
+} from "viem";
 import { z } from "zod";
 
 /**
@@ -28,6 +39,53 @@ export function create2SaltOf(input: Hex): Hex | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Where CreateX's `deployCreate2(salt, initCode)` puts a contract when `deployer` sends it on chain `chainId`.
+ * CreateX first "guards" the salt (CreateX.sol, `_guard`), and that decides what the address depends on:
+ * - salt's first 20 bytes = the deployer, 21st byte 0x00: the deployer (only it can deploy there);
+ * - the same with 21st byte 0x01: the deployer and the chain id (a different address on every chain);
+ * - first 20 bytes zero, 21st byte 0x01: the chain id;
+ * - anything else (e.g. a hash, as the default salt is): the salt alone.
+ * In every case also the init code: the artifact's bytecode followed by the constructor arguments.
+ */
+export function predictCreate2Address(options: {
+  salt: Hex;
+  initCode: Hex;
+  deployer: Address;
+  chainId: number;
+}): Address {
+  const { salt, deployer } = options;
+  const prefix = getAddress(salt.slice(0, 42));
+  const flag = salt.slice(42, 44);
+  const word = (types: string, values: readonly unknown[]) =>
+    keccak256(
+      encodeAbiParameters(
+        types.split(",").map((type) => ({ type })),
+        values,
+      ),
+    );
+  let guarded: Hex;
+  if (isAddressEqual(prefix, deployer) && flag === "01") {
+    guarded = word("address,uint256,bytes32", [deployer, BigInt(options.chainId), salt]);
+  } else if (isAddressEqual(prefix, deployer) && flag === "00") {
+    guarded = word("address,bytes32", [deployer, salt]);
+  } else if (isAddressEqual(prefix, zeroAddress) && flag === "01") {
+    guarded = word("uint256,bytes32", [BigInt(options.chainId), salt]);
+  } else if (isAddressEqual(prefix, deployer) || (isAddressEqual(prefix, zeroAddress) && flag !== "00")) {
+    throw new Error(
+      `CreateX rejects salt ${salt}: after a deployer or zero prefix the 21st byte must be 00 or 01`,
+    );
+  } else {
+    guarded = word("bytes32", [salt]);
+  }
+  return getContractAddress({
+    opcode: "CREATE2",
+    from: CREATEX_ADDRESS,
+    salt: guarded,
+    bytecode: options.initCode,
+  });
 }
 
 /**

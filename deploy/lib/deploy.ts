@@ -5,7 +5,7 @@ import { resolveDeploymentId } from "@nomicfoundation/hardhat-ignition/helpers";
 import type { DeploymentParameters } from "@nomicfoundation/ignition-core";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { NetworkConnection } from "hardhat/types/network";
-import type { Hash } from "viem";
+import type { Hash, Hex } from "viem";
 import { z } from "zod";
 
 import { addressSchema, type DeploymentRecord } from "@wellspring/sdk";
@@ -29,6 +29,8 @@ export interface DeployWellspringOptions {
   parameters?: DeploymentParameters | string;
   /** `basic` (default) or `create2` with the salt of `ignition.strategyConfig.create2` in hardhat.config.ts. */
   strategy?: Strategy;
+  /** CREATE2 salt (32 bytes) instead of the config's `ignition.strategyConfig.create2.salt`. */
+  salt?: Hex;
   /** Ignition deployment id for persistent networks; defaults to `chain-<chainId>`. */
   deploymentId?: string;
   /** Show Ignition's progress display (for command-line use). */
@@ -73,6 +75,9 @@ export async function deployWellspring(
     await connection.ignition.deploy(PoolModule, {
       parameters: options.parameters ?? {},
       strategy,
+      ...(strategy === "create2" && options.salt !== undefined
+        ? { strategyConfig: { salt: options.salt } }
+        : {}),
       deploymentId: options.deploymentId,
       displayUi: options.displayUi ?? false,
     }),
