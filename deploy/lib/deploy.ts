@@ -8,7 +8,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 import type { Hash, Hex } from "viem";
 import { z } from "zod";
 
-import { addressSchema, type DeploymentRecord } from "@wellspring/sdk";
+import { addressSchema } from "@wellspring/sdk";
 
 import PoolModule from "../modules/Pool.ts";
 import {
@@ -18,6 +18,7 @@ import {
   type DeploymentAddresses,
 } from "./addresses.ts";
 import { ensureCreateX } from "./createx.ts";
+import { readParameters } from "./parameters.ts";
 import { buildDeploymentRecord } from "./record.ts";
 
 /** Ignition's deployment strategies: `create2` deploys through CreateX, so addresses repeat across chains. */
@@ -106,30 +107,6 @@ export async function deployWellspring(
     ...addresses,
     record,
   });
-}
-
-const parametersSchema = z.record(z.string(), z.record(z.string(), z.unknown()));
-
-/** An Ignition parameters object, or read from its JSON file; kept as given for the deployment record. */
-export async function readParameters(
-  parameters: DeploymentParameters | string,
-): Promise<DeploymentRecord["parameters"]> {
-  if (typeof parameters !== "string") return parametersSchema.parse(parameters);
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(parameters, "utf8"));
-  } catch (error) {
-    throw new Error(`cannot read the deployment parameters ${parameters}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  const parsed = parametersSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new Error(
-      `${parameters} is not an Ignition parameters file ({ "<Module>": { "<parameter>": value } })`,
-    );
-  }
-  return parsed.data;
 }
 
 const instanceFileSchema = z.record(z.string(), z.string());

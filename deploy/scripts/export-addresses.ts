@@ -10,7 +10,7 @@ import path from "node:path";
 import hre from "hardhat";
 
 import { collectDeploymentAddresses, writeDeploymentAddresses } from "../lib/addresses.ts";
-import { readParameters } from "../lib/deploy.ts";
+import { readParameters } from "../lib/parameters.ts";
 import { scriptOptions } from "../lib/script-options.ts";
 
 const connection = await hre.network.create();
