@@ -63,7 +63,8 @@ export async function deployWellspring(
   const chainId = await publicClient.getChainId();
   const ephemeral = connection.networkConfig.type === "edr-simulated";
 
-  if (!ephemeral && chainId === 31337) {
+  // Any Hardhat node (31337, or another id to rehearse a multi-chain deployment) may have been restarted.
+  if (!ephemeral) {
     await forgetJournalOfRestartedNode(hre, connection, resolveDeploymentId(options.deploymentId, chainId));
   }
 
@@ -113,7 +114,8 @@ const instanceFileSchema = z.record(z.string(), z.string());
 
 /**
  * A restarted `hardhat node` is a new chain with the same chain id; Ignition's own `ignition deploy` task then
- * wipes the stale journal, and this does the same for programmatic deploys (same cache file, same rule).
+ * wipes the stale journal (on chain 31337), and this does the same for programmatic deploys on any Hardhat node
+ * (same cache file, same rule). Real networks do not answer `hardhat_metadata` and are left alone.
  */
 async function forgetJournalOfRestartedNode(
   hre: HardhatRuntimeEnvironment,
