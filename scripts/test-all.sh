@@ -25,5 +25,5 @@ if (( ${#pkg_tests[@]} )); then
   node --import tsx --test --test-concurrency=1 "${pkg_tests[@]}"
 fi
 step "end to end"
-# The demo story, `npm start` (API and pages in Chromium), and the web pages in Chromium.
-node --import tsx --test --test-concurrency=1 test/e2e/demo.test.ts test/e2e/start.test.ts test/e2e/web.test.ts
+# The demo story, `npm start` (API and pages in Chromium), docs/deployment.md on local nodes, and the web pages in Chromium.
+node --import tsx --test --test-concurrency=1 test/e2e/demo.test.ts test/e2e/start.test.ts test/e2e/deployment.test.ts test/e2e/web.test.ts
