@@ -179,11 +179,18 @@ async function compilerSettings(
   hre: HardhatRuntimeEnvironment,
   contracts: readonly string[],
 ): Promise<DeploymentRecord["compiler"]> {
-  const settings = await Promise.all(
+  const ids = await Promise.all(
     contracts.map(async (name) => {
       const id = await hre.artifacts.getBuildInfoId(name);
-      const file = id === undefined ? undefined : await hre.artifacts.getBuildInfoPath(id);
-      if (file === undefined) throw new Error(`no build info for ${name}: run npx hardhat build`);
+      if (id === undefined) throw new Error(`no build info for ${name}: run npx hardhat build`);
+      return id;
+    }),
+  );
+  // One build usually compiled them all: read each build info once.
+  const settings = await Promise.all(
+    [...new Set(ids)].map(async (id) => {
+      const file = await hre.artifacts.getBuildInfoPath(id);
+      if (file === undefined) throw new Error(`build info ${id} is missing: run npx hardhat build`);
       const info = buildInfoSchema.parse(JSON.parse(await readFile(file, "utf8")));
       const { optimizer, viaIR, evmVersion } = info.input.settings;
       return { solc: info.solcLongVersion, optimizer, viaIR: viaIR ?? false, evmVersion };
