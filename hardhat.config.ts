@@ -6,8 +6,10 @@ import hardhatIgnitionViem from "@nomicfoundation/hardhat-ignition-viem";
 import hardhatKeystore from "@nomicfoundation/hardhat-keystore";
 import hardhatMocha from "@nomicfoundation/hardhat-mocha";
 import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
+import hardhatVerify from "@nomicfoundation/hardhat-verify";
 import hardhatViem from "@nomicfoundation/hardhat-viem";
 import { configVariable, defineConfig } from "hardhat/config";
+import type { HttpNetworkUserConfig } from "hardhat/types/config";
 
 const require = createRequire(import.meta.url);
 
@@ -22,6 +24,29 @@ const INVARIANT_DEPTH = Number(process.env.INVARIANT_DEPTH ?? 64);
 
 // The port of the local chain (`npm start` and `--network localhost`), 8545 unless CHAIN_PORT says otherwise.
 const LOCAL_CHAIN_PORT = Number(process.env.CHAIN_PORT || 8545);
+
+// The CreateX salt of `--strategy create2` deployments (docs/deployment.md, "Same address on every chain"):
+// keccak256("wellspring/deploy/v1"). Its first 20 bytes are neither zero nor a deployer, so CreateX binds the
+// address to the init code alone: equal bytecode and constructor arguments give equal addresses on every chain.
+const CREATE2_SALT =
+  process.env.WELLSPRING_CREATE2_SALT || "0xe32923749153c4e9a0e41d3904e3ad3e2ea108bbfa42fbcbebae19769700f6f3";
+
+// Public networks: the RPC URL from `<PREFIX>_RPC_URL`, the deployer key from WELLSPRING_DEPLOYER_KEY (keystore
+// or environment, resolved only when the network is used). `chainId` makes Hardhat refuse an RPC URL that
+// serves another chain.
+function publicNetwork(
+  prefix: string,
+  chainId: number,
+  chainType: "l1" | "op" | "generic",
+): HttpNetworkUserConfig {
+  return {
+    type: "http",
+    chainType,
+    chainId,
+    url: configVariable(`${prefix}_RPC_URL`),
+    accounts: [configVariable("WELLSPRING_DEPLOYER_KEY")],
+  };
+}
 
 const COMPILER = {
   version: SOLC_VERSION,
@@ -42,6 +67,7 @@ export default defineConfig({
     hardhatNetworkHelpers,
     hardhatIgnitionViem,
     hardhatKeystore,
+    hardhatVerify,
   ],
   solidity: {
     // `hardhat ignition deploy` builds with the production profile, which would otherwise drop these settings:
@@ -88,5 +114,20 @@ export default defineConfig({
       url: configVariable("WELLSPRING_RPC_URL"),
       accounts: [configVariable("WELLSPRING_DEPLOYER_KEY")],
     },
+    // Parameters for each in deploy/parameters/<name>.json.
+    mainnet: publicNetwork("MAINNET", 1, "l1"),
+    sepolia: publicNetwork("SEPOLIA", 11_155_111, "l1"),
+    base: publicNetwork("BASE", 8453, "op"),
+    baseSepolia: publicNetwork("BASE_SEPOLIA", 84_532, "op"),
+    optimism: publicNetwork("OPTIMISM", 10, "op"),
+    arbitrum: publicNetwork("ARBITRUM", 42_161, "generic"),
+  },
+  ignition: {
+    strategyConfig: { create2: { salt: CREATE2_SALT } },
+  },
+  // `npx hardhat verify` and `npx hardhat ignition verify`: Etherscan's v2 API (one key for every chain it
+  // serves), resolved only when verifying. Sourcify needs no key.
+  verify: {
+    etherscan: { apiKey: configVariable("ETHERSCAN_API_KEY") },
   },
 });

@@ -8,7 +8,14 @@ import type { NetworkConnection } from "hardhat/types/network";
 import type { Address, Hash } from "viem";
 import { z } from "zod";
 
-import { addressSchema, deploymentsSchema } from "@wellspring/sdk";
+import {
+  addressSchema,
+  deploymentRecordSchema,
+  deploymentsSchema,
+  type DeploymentRecord,
+} from "@wellspring/sdk";
+
+import { buildDeploymentRecord } from "./record.ts";
 
 /** Where deployment address files live: `deploy/addresses/<chainId>.json`. */
 export const ADDRESSES_DIR = path.resolve(import.meta.dirname, "..", "addresses");
@@ -22,8 +29,11 @@ export const FUTURE_IDS = {
 } as const;
 
 /** The file other parts of Wellspring (SDK, server, demo) read to find the contracts on a chain.
- *  The SDK owns its schema; writing is strict (no unknown fields), reading tolerates newer ones. */
-export const deploymentAddressesSchema = deploymentsSchema.strict();
+ *  The SDK owns its schema; writing is strict (version 2 with its record, no unknown fields), reading
+ *  tolerates version 1 and newer fields. */
+export const deploymentAddressesSchema = deploymentsSchema
+  .extend({ version: z.literal(2), record: deploymentRecordSchema })
+  .strict();
 
 export type DeploymentAddresses = z.infer<typeof deploymentAddressesSchema>;
 
@@ -61,13 +71,15 @@ export function deploymentDir(hre: HardhatRuntimeEnvironment, deploymentId: stri
 }
 
 /**
- * Builds the address record of a finished persistent Ignition deployment of the Pool module (from
+ * Builds the address file of a finished persistent Ignition deployment of the Pool module (from
  * `npx hardhat ignition deploy` or `connection.ignition.deploy` on an HTTP network): addresses from its
- * `deployed_addresses.json`, deploy block from the receipts of the transactions in its journal.
+ * `deployed_addresses.json`, the record (deploy block, blocks, strategy, code hashes) from the transactions in
+ * its journal. `parameters` are the Ignition parameters the deployment was given.
  */
 export async function collectDeploymentAddresses(
   hre: HardhatRuntimeEnvironment,
   connection: NetworkConnection,
+  parameters: DeploymentRecord["parameters"],
   givenDeploymentId?: string,
 ): Promise<DeploymentAddresses> {
   const publicClient = await connection.viem.getPublicClient();
@@ -91,21 +103,21 @@ export async function collectDeploymentAddresses(
     .filter((t) => t.status === TransactionStatus.SUCCESS)
     .map((t) => t.txHash as Hash);
   if (hashes.length === 0) throw new Error(`deployment ${deploymentId} has no successful transaction`);
-  const receipts = await Promise.all(hashes.map((hash) => publicClient.getTransactionReceipt({ hash })));
-  const deployBlock = receipts.reduce(
-    (min, r) => (r.blockNumber < min ? r.blockNumber : min),
-    receipts[0]!.blockNumber,
-  );
-
-  return deploymentAddressesSchema.parse({
-    version: 1,
-    chainId,
-    network: connection.networkName,
-    deploymentId,
-    deployBlock: Number(deployBlock),
+  const addresses = {
     registry: pick(FUTURE_IDS.registry),
     factory: pick(FUTURE_IDS.factory),
     implementation: pick(FUTURE_IDS.implementation),
     pool: pick(FUTURE_IDS.pool),
+  };
+  const { deployBlock, record } = await buildDeploymentRecord(hre, connection, addresses, hashes, parameters);
+
+  return deploymentAddressesSchema.parse({
+    version: 2,
+    chainId,
+    network: connection.networkName,
+    deploymentId,
+    deployBlock,
+    ...addresses,
+    record,
   });
 }

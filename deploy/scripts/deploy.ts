@@ -1,43 +1,24 @@
-// Deploys registry, factory and one pool with Ignition and writes deploy/addresses/<chainId>.json.
+// Deploys registry, factory and one pool with Ignition and writes deploy/addresses/<chainId>.json (addresses
+// and the deployment record).
 //
 //   npx hardhat run deploy/scripts/deploy.ts --network localhost
 //
-// Parameters come from deploy/parameters/<network>.json (the in-process network uses localhost.json) unless
-// WELLSPRING_DEPLOY_PARAMETERS names another file; WELLSPRING_DEPLOYMENT_ID picks the Ignition deployment id.
-import { existsSync } from "node:fs";
+// Parameters, deployment id and strategy come from the environment (deploy/lib/script-options.ts):
+// WELLSPRING_DEPLOY_PARAMETERS (default deploy/parameters/<network>.json), WELLSPRING_DEPLOYMENT_ID,
+// WELLSPRING_DEPLOY_STRATEGY (`create2` on every network but the local ones).
 import path from "node:path";
 
 import hre from "hardhat";
-import { z } from "zod";
 
 import { writeDeploymentAddresses } from "../lib/addresses.ts";
 import { deployWellspring } from "../lib/deploy.ts";
-
-const env = z
-  .object({
-    WELLSPRING_DEPLOY_PARAMETERS: z.string().min(1).optional(),
-    WELLSPRING_DEPLOYMENT_ID: z.string().min(1).optional(),
-  })
-  .parse(process.env);
+import { scriptOptions } from "../lib/script-options.ts";
 
 const connection = await hre.network.create();
-const ephemeral = connection.networkConfig.type === "edr-simulated";
-const parametersName = ephemeral ? "localhost" : connection.networkName;
-const parameters =
-  env.WELLSPRING_DEPLOY_PARAMETERS ??
-  path.resolve(import.meta.dirname, "..", "parameters", `${parametersName}.json`);
-if (!existsSync(parameters)) {
-  throw new Error(`no deployment parameters at ${parameters}: write them (see docs/deployment.md)`);
-}
-
-const addresses = await deployWellspring(hre, connection, {
-  parameters,
-  deploymentId: env.WELLSPRING_DEPLOYMENT_ID,
-  displayUi: true,
-});
+const addresses = await deployWellspring(hre, connection, { ...scriptOptions(connection), displayUi: true });
 
 console.log(JSON.stringify(addresses, null, 2));
-if (ephemeral) {
+if (connection.networkConfig.type === "edr-simulated") {
   // The in-process chain disappears with this process; a file would only mislead the SDK and the server.
   console.log("in-process network: nothing persists, so no address file was written");
 } else {

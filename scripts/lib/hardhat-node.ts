@@ -36,13 +36,16 @@ export function hardhatCli(root: string): string {
 export async function startHardhatNode(options: {
   root: string;
   port: number;
+  /** `--chain-id` (default Hardhat's 31337). */
+  chainId?: number;
   timeoutMs?: number;
 }): Promise<HardhatNode> {
   const url = `http://127.0.0.1:${options.port}`;
   const cli = hardhatCli(options.root);
+  const chainId = options.chainId === undefined ? [] : ["--chain-id", String(options.chainId)];
   const child: ChildProcess = spawn(
     process.execPath,
-    [cli, "node", "--hostname", "127.0.0.1", "--port", String(options.port)],
+    [cli, "node", "--hostname", "127.0.0.1", "--port", String(options.port), ...chainId],
     { cwd: options.root, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   let exited = false;

@@ -135,6 +135,36 @@ describe("Deployment (Ignition modules)", function () {
       expect(atDeployBlock.some((code) => code !== "0x")).to.equal(true);
     });
 
+    it("records how it was deployed: deployer, strategy, compiler, parameters, blocks, code hashes", async function () {
+      const { record } = d.addresses;
+      expect(record.deployer).to.equal(d.signers[0]!.address);
+      expect(record.strategy).to.equal("basic");
+      expect(record.salt).to.equal(null);
+      expect(record.compiler).to.deep.equal({
+        solc: "0.8.30+commit.73712a01",
+        optimizer: { enabled: true, runs: 1_000_000 },
+        viaIR: true,
+        evmVersion: "cancun",
+      });
+      expect(record.parameters).to.deep.equal(params);
+      const { contracts } = record;
+      expect(contracts.implementation.block).to.equal(contracts.factory.block);
+      for (const key of ["registry", "factory", "implementation", "pool"] as const) {
+        const entry = contracts[key];
+        const address = d.addresses[key];
+        expect(d.ethers.keccak256(await d.ethers.provider.getCode(address)), key).to.equal(entry.codeHash);
+        expect(await d.ethers.provider.getCode(address, entry.block - 1), key).to.equal("0x");
+        expect(entry.block).to.be.at.least(d.addresses.deployBlock);
+      }
+      // Immutables make the registry's and the factory's code differ from the artifact; the implementation
+      // has none; the pool is a clone, with no artifact of its own.
+      const artifact = await hre.artifacts.readArtifact("RoyaltyPool");
+      expect(contracts.implementation.artifactCodeHash).to.equal(
+        d.ethers.keccak256(artifact.deployedBytecode),
+      );
+      expect(contracts.pool.artifactCodeHash).to.equal(null);
+    });
+
     it("points the factory at the locked implementation", async function () {
       expect(await d.factory.implementation()).to.equal(d.addresses.implementation);
       const implementation = (await d.ethers.getContractAt(
@@ -227,6 +257,7 @@ describe("Deployment (Ignition modules)", function () {
           "factory",
           "implementation",
           "pool",
+          "record",
         ]);
       } finally {
         await rm(dir, { recursive: true, force: true });
@@ -278,16 +309,40 @@ describe("Deployment (Ignition modules)", function () {
   });
 
   describe("address file schema", function () {
+    const contract = (block: number) => ({
+      contract: "IdentityRegistry",
+      block,
+      codeHash: `0x${"ab".repeat(32)}` as const,
+      artifactCodeHash: `0x${"cd".repeat(32)}` as const,
+    });
     const valid: DeploymentAddresses = {
-      version: 1,
+      version: 2,
       chainId: 11155111,
-      network: "remote",
+      network: "sepolia",
       deploymentId: "chain-11155111",
       deployBlock: 123,
       registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
       factory: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
       implementation: "0xa16E02E87b7454126E5E10d957A927A7F5B5d2be",
       pool: "0x9f1ac54BEF0DD2f6f3462EA0fa94fC62300d3a8e",
+      record: {
+        deployer: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+        strategy: "create2",
+        salt: `0x${"12".repeat(32)}`,
+        compiler: {
+          solc: "0.8.30+commit.73712a01",
+          optimizer: { enabled: true, runs: 200 },
+          viaIR: true,
+          evmVersion: "cancun",
+        },
+        parameters: { IdentityRegistry: { rebindDelay: 86400 } },
+        contracts: {
+          registry: contract(123),
+          factory: contract(124),
+          implementation: contract(124),
+          pool: contract(125),
+        },
+      },
     };
 
     it("checksums addresses", function () {
@@ -300,8 +355,12 @@ describe("Deployment (Ignition modules)", function () {
         { ...valid, extra: 1 },
         { ...valid, pool: "0x1234" },
         { ...valid, deployBlock: -1 },
-        { ...valid, version: 2 },
+        { ...valid, version: 1 },
         { ...valid, chainId: "31337" },
+        { ...valid, record: undefined },
+        { ...valid, record: { ...valid.record, strategy: "create3" } },
+        { ...valid, record: { ...valid.record, salt: "0x12" } },
+        { ...valid, record: { ...valid.record, contracts: { ...valid.record.contracts, pool: undefined } } },
       ]) {
         expect(deploymentAddressesSchema.safeParse(bad).success, JSON.stringify(bad)).to.equal(false);
       }

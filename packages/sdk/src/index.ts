@@ -19,7 +19,14 @@ export {
   toAccountId,
 } from "./account.ts";
 export { buildClaims, type ClaimInput } from "./claims.ts";
-export { addressSchema, type Deployments, deploymentsSchema, parseDeployments } from "./deployments.ts";
+export {
+  addressSchema,
+  type DeploymentRecord,
+  deploymentRecordSchema,
+  type Deployments,
+  deploymentsSchema,
+  parseDeployments,
+} from "./deployments.ts";
 export {
   ContractRevertedError,
   DeploymentsError,

@@ -31,6 +31,7 @@ describe("deployments", () => {
     assert.equal(d.registry, "0x5FbDB2315678afecb367f032d93F642f64180aa3");
     assert.equal(d.pool, file.pool);
     assert.equal(d.deployBlock, 1n);
+    assert.equal(d.record, undefined, "version 1 files carry no record");
   });
 
   it("fails with DEPLOYMENTS_INVALID on a missing file, another chain or a bad field", async () => {
@@ -56,6 +57,7 @@ describe("deployments written by deploy/ (Ignition)", () => {
     assert.equal(d.registry, deployed.registry);
     assert.equal(d.factory, deployed.factory);
     assert.equal(d.deployBlock, BigInt(deployed.deployBlock));
+    assert.deepEqual(d.record, deployed.record, "version 2 files carry the deployment record");
     const [wallet] = await connection.viem.getWalletClients();
     assert.deepEqual(await getCurrentSchedule(wallet!, { pool: d.pool }), { current: null, pending: null });
     assert.equal((await getPayee(wallet!, { registry: d.registry, account: "github:1" })).payee, null);

@@ -4,6 +4,7 @@ import { loadConfig, redactConfig, redactUrl, secretStrings, type Config } from 
 import type { Database } from "./db/database.ts";
 import { migrate } from "./db/migrate.ts";
 import { openDatabase } from "./db/open.ts";
+import { chainReadiness } from "./chain-readiness.ts";
 import { createApp } from "./http/app.ts";
 import { listen, type RunningServer } from "./http/server.ts";
 import { PoolIndexer } from "./indexer/pool-indexer.ts";
@@ -20,7 +21,7 @@ import { DeploymentsError } from "@wellspring/sdk";
 import { readDeployments } from "@wellspring/sdk/node";
 import { identityVerifiers } from "./attestor/verifiers.ts";
 import { DEFAULT_NOTIFICATION_OPTIONS, NotificationService } from "./services/notifications.ts";
-import { getAddress, type Address } from "viem";
+import { getAddress, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
 export interface Started {
@@ -156,8 +157,14 @@ function webPages(logger: Logger): ReturnType<typeof webHandler> | undefined {
   }
 }
 
-/** The registry (REGISTRY_ADDRESS, else the deployment file) and the deployment's pool, when known. */
-async function contracts(config: Config, logger: Logger): Promise<{ registry?: Address; pool?: Address }> {
+/**
+ * The registry (REGISTRY_ADDRESS, else the deployment file) and the deployment's pool, when known; and the
+ * registry's recorded code hash when the file's record describes the registry in use.
+ */
+async function contracts(
+  config: Config,
+  logger: Logger,
+): Promise<{ registry?: Address; pool?: Address; registryCode?: { address: Address; codeHash: Hex } }> {
   let deployments: Awaited<ReturnType<typeof readDeployments>> | undefined;
   try {
     deployments = await readDeployments({ dir: config.DEPLOYMENTS_DIR, chainId: config.CHAIN_ID });
@@ -166,7 +173,14 @@ async function contracts(config: Config, logger: Logger): Promise<{ registry?: A
     if (!config.REGISTRY_ADDRESS) logger.info({ err: error }, "no deployment address file");
   }
   const registry = config.REGISTRY_ADDRESS ? getAddress(config.REGISTRY_ADDRESS) : deployments?.registry;
-  return { ...(registry ? { registry } : {}), ...(deployments ? { pool: deployments.pool } : {}) };
+  const recorded = deployments?.record && registry === deployments.registry ? deployments.record : undefined;
+  return {
+    ...(registry ? { registry } : {}),
+    ...(deployments ? { pool: deployments.pool } : {}),
+    ...(recorded
+      ? { registryCode: { address: registry!, codeHash: recorded.contracts.registry.codeHash } }
+      : {}),
+  };
 }
 
 /**
@@ -325,6 +339,16 @@ export async function start(
       notifications: { leadSeconds: config.CLAIM_WINDOW_LEAD_SECONDS },
       metrics,
       ...(indexing ? { indexerProblems: () => indexing!.indexer.problems() } : {}),
+      // A server that indexes is only ready while its chain is; without the indexer it serves the database.
+      ...(indexing
+        ? {
+            chainReadiness: chainReadiness(
+              chain,
+              { chainId: config.CHAIN_ID, ...(known.registryCode ? { registry: known.registryCode } : {}) },
+              logger,
+            ),
+          }
+        : {}),
       chainNow: options.chainNow ?? clock!.now,
     });
     const server = await listen(app, {

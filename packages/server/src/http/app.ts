@@ -103,6 +103,8 @@ export interface AppDeps {
   engine?: AttributeRunner;
   /** What keeps this process's indexer from following the chain (`/readyz` is 503 while any). */
   indexerProblems?: () => readonly IndexerProblem[];
+  /** Why the chain is not usable (`/readyz` is 503 while it says so); absent = not checked. */
+  chainReadiness?: () => Promise<string | undefined>;
   /** Prometheus metrics served at /metrics; one per app unless given (start() shares it with the indexer). */
   metrics?: ServerMetrics;
   /** Notification timing (CLAIM_WINDOW_LEAD_SECONDS, retries); defaults in services/notifications.ts. */
@@ -189,6 +191,7 @@ export function createApp(deps: AppDeps): Express {
       maxAgeSeconds: config.ADMIN_AUTH_MAX_AGE_SECONDS,
       isShuttingDown: () => app.locals.shuttingDown === true,
       indexerProblems: deps.indexerProblems ?? (() => []),
+      ...(deps.chainReadiness ? { chainReadiness: deps.chainReadiness } : {}),
     }),
     ...policyRoutes(new PolicyService(new PolicyRepository(db), deps.policyCodec ?? enginePolicyCodec)),
     ...poolRoutes(pools),

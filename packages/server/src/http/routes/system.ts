@@ -11,6 +11,8 @@ export function systemRoutes(deps: {
   maxAgeSeconds: number;
   isShuttingDown: () => boolean;
   indexerProblems: () => readonly IndexerProblem[];
+  /** Why the chain behind RPC_URL is not usable (see chain-readiness.ts), or undefined. */
+  chainReadiness?: () => Promise<string | undefined>;
 }): AnyRoute[] {
   return [
     route({
@@ -26,7 +28,7 @@ export function systemRoutes(deps: {
       path: "/readyz",
       operationId: "ready",
       summary:
-        "Readiness: the database answers, the indexer follows the chain and the server is not shutting down",
+        "Readiness: the database answers, the chain RPC serves the deployment, the indexer follows the chain and the server is not shutting down",
       tags: ["system"],
       responses: {
         200: { description: "Ready", schema: healthResponse },
@@ -38,6 +40,10 @@ export function systemRoutes(deps: {
         await deps.db.query("SELECT 1");
       } catch (error) {
         throw new ServerError("DATABASE_UNAVAILABLE", "database unreachable", { cause: error });
+      }
+      const chainProblem = await deps.chainReadiness?.();
+      if (chainProblem !== undefined) {
+        return { status: 503, body: { status: "chain unavailable", problems: [chainProblem] } };
       }
       const problems = deps.indexerProblems();
       if (problems.length > 0) {
