@@ -15,7 +15,8 @@ ENV NODE_ENV=production \
 
 # Every workspace's package.json first, so the dependency layer is rebuilt only when they change. tsx, which runs
 # the sources, is a development dependency: install all of them.
-COPY package.json package-lock.json ./
+# .npmrc: npm scripts resolve @wellspring/* to the TypeScript sources (the wellspring-source condition).
+COPY package.json package-lock.json .npmrc ./
 COPY scripts/ensure-edr.cjs scripts/ensure-edr.cjs
 COPY packages/protocol/package.json packages/protocol/
 COPY packages/attribution/package.json packages/attribution/
@@ -36,4 +37,4 @@ VOLUME /data
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=10s --start-period=60s \
   CMD node -e "fetch('http://127.0.0.1:' + process.env.PORT + '/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
-CMD ["node", "--import", "tsx", "packages/server/src/main.ts"]
+CMD ["node", "--conditions=wellspring-source", "--import", "tsx", "packages/server/src/main.ts"]
