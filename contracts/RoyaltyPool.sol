@@ -401,8 +401,8 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
     ) external view returns (uint256) {
         ScheduleMeta memory m = _meta[scheduleId];
         if (m.activatesAt == 0 || m.revoked || block.timestamp < m.activatesAt) return 0;
-        // More shares than the table has: no consistent leaf; `claim` would revert.
-        if (shares > m.totalShares) return 0;
+        // `claim`'s product `deposited * shares` could overflow: it reverts (no table of total < 2^128 holds it).
+        if (shares > type(uint128).max) return 0;
         Pot memory p = _pots[_potKey(scheduleId, m)][token];
         if (p.claimed > p.deposited) return 0;
         uint256 entitled = _entitled(p.deposited, shares, m.totalShares);
@@ -782,7 +782,8 @@ contract RoyaltyPool is IRoyaltyPool, ReentrancyGuardTransient {
 
     /// @dev An account's entitlement to a pot: floor(deposited × shares / totalShares). `deposited` < 2^128
     /// and a consistent table's `shares` ≤ `totalShares` < 2^128, so the product fits and this equals
-    /// `Math.mulDiv` for less gas; a leaf with larger shares (an inconsistent table) reverts on overflow.
+    /// `Math.mulDiv` for less gas; only a leaf of 2^128 shares or more (no consistent table has one) can
+    /// overflow, and then the claim reverts.
     function _entitled(
         uint256 deposited,
         uint256 shares,
