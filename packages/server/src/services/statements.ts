@@ -3,6 +3,7 @@ import {
   entitlement,
   genesisScheduleId,
   isClaimableStatus,
+  memoText,
   unpaidEntitlement,
 } from "@wellspring/protocol";
 import { getAddress, type Address, type Hex } from "viem";
@@ -19,6 +20,7 @@ import type { StatementQueries } from "../repositories/statements.ts";
 import { toCsv } from "./csv.ts";
 import { depositReceipt } from "./pools.ts";
 import { accountParam } from "./shared.ts";
+import { inUnits, type TokenBook, type TokenMeta } from "./tokens.ts";
 
 /** One recipient's part of a deposit. */
 const share = (
@@ -96,6 +98,11 @@ export const PAYER_CSV_COLUMNS = [
   "shares",
   "totalShares",
   "amount",
+  // Beside the raw columns above: the token's symbol, the amounts in its decimal units, the memo as text.
+  "tokenSymbol",
+  "depositAmountDecimal",
+  "memoText",
+  "amountDecimal",
 ] as const;
 
 /**
@@ -103,10 +110,10 @@ export const PAYER_CSV_COLUMNS = [
  * (their shares and amount together), then a `dust` line; the lines of a deposit add up to its
  * amount. Unsplit deposits get one line with their reason.
  */
-export function payerStatementToCsv(deposits: readonly PayerDeposit[]): string {
+export function payerStatementToCsv(deposits: readonly PayerDeposit[], tokens: TokenBook): string {
   const rows: unknown[][] = [];
   for (const d of deposits) {
-    const line = depositLine(d);
+    const line = depositLine(d, tokens(d.token));
     if (d.unsplitReason) {
       rows.push(line(d.unsplitReason, null, null, null, d.amount));
       continue;
@@ -131,11 +138,11 @@ export function payerStatementToCsv(deposits: readonly PayerDeposit[]): string {
 }
 
 /** One page of a deposit's split: a `share` line per recipient (the deposit's columns repeated). */
-export function depositSplitToCsv(page: {
-  deposit: PayerDeposit;
-  recipients: readonly PayerShare[];
-}): string {
-  const line = depositLine(page.deposit);
+export function depositSplitToCsv(
+  page: { deposit: PayerDeposit; recipients: readonly PayerShare[] },
+  tokens: TokenBook,
+): string {
+  const line = depositLine(page.deposit, tokens(page.deposit.token));
   return toCsv(
     PAYER_CSV_COLUMNS,
     page.recipients.map((r) => line("share", r.accountId, r.identity, r.shares, r.amount)),
@@ -143,8 +150,9 @@ export function depositSplitToCsv(page: {
 }
 
 /** A CSV line of one deposit (PAYER_CSV_COLUMNS): the deposit's columns, then the line's own. */
-function depositLine(d: PayerDeposit) {
+function depositLine(d: PayerDeposit, token: TokenMeta) {
   const head = [d.blockNumber, d.logIndex, d.txHash, d.blockTime, d.token, d.amount, d.memo];
+  const units = [token.symbol, inUnits(d.amount, token), memoText(d.memo)];
   const scheduleId = d.sharedBy?.scheduleId ?? null;
   // Unsplit lines have no table, so no totalShares either.
   const totalShares = d.unsplitReason ? null : d.sharedBy?.totalShares;
@@ -153,8 +161,19 @@ function depositLine(d: PayerDeposit) {
     accountId: unknown,
     identity: unknown,
     shares: unknown,
-    amount: unknown,
-  ): unknown[] => [...head, scheduleId, kind, accountId, identity, shares, totalShares, amount];
+    amount: string | bigint | null,
+  ): unknown[] => [
+    ...head,
+    scheduleId,
+    kind,
+    accountId,
+    identity,
+    shares,
+    totalShares,
+    amount,
+    ...units,
+    inUnits(amount, token),
+  ];
 }
 
 export interface ContributorLine {
@@ -183,12 +202,27 @@ export const CONTRIBUTOR_CSV_COLUMNS = [
   "claimed",
   "waiting",
   "swept",
+  // Beside the raw columns: the token's symbol and the amounts in its decimal units.
+  "tokenSymbol",
+  "potDecimal",
+  "entitledDecimal",
+  "claimedDecimal",
+  "waitingDecimal",
 ] as const;
 
-export function contributorStatementToCsv(lines: readonly ContributorLine[]): string {
+const CONTRIBUTOR_RAW = CONTRIBUTOR_CSV_COLUMNS.slice(0, CONTRIBUTOR_CSV_COLUMNS.indexOf("tokenSymbol"));
+
+export function contributorStatementToCsv(lines: readonly ContributorLine[], tokens: TokenBook): string {
   return toCsv(
     CONTRIBUTOR_CSV_COLUMNS,
-    lines.map((l) => CONTRIBUTOR_CSV_COLUMNS.map((c) => l[c])),
+    lines.map((l) => {
+      const token = tokens(l.token);
+      return [
+        ...CONTRIBUTOR_RAW.map((c) => l[c as keyof ContributorLine]),
+        token.symbol,
+        ...[l.pot, l.entitled, l.claimed, l.waiting].map((v) => inUnits(v, token)),
+      ];
+    }),
   );
 }
 

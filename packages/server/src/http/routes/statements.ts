@@ -5,6 +5,7 @@ import {
   payerStatementToCsv,
   type StatementService,
 } from "../../services/statements.ts";
+import type { TokenService } from "../../services/tokens.ts";
 import { route, type AnyRoute } from "../route.ts";
 import {
   contributorStatementParams,
@@ -29,7 +30,7 @@ const csvHeaders = (filename: string, nextCursor?: string | null) => ({
   ...(nextCursor ? { "X-Next-Cursor": nextCursor } : {}),
 });
 
-export function statementRoutes(statements: StatementService): AnyRoute[] {
+export function statementRoutes(statements: StatementService, tokens: TokenService): AnyRoute[] {
   return [
     route({
       method: "get",
@@ -58,7 +59,7 @@ export function statementRoutes(statements: StatementService): AnyRoute[] {
       });
       if (wantsCsv(query.format, req))
         return {
-          body: payerStatementToCsv(page.deposits),
+          body: payerStatementToCsv(page.deposits, await tokens.many(page.deposits.map((d) => d.token))),
           headers: csvHeaders(`statement-payer-${page.payer}.csv`, page.nextCursor),
         };
       return { body: page, headers: { Vary: "Accept" } };
@@ -91,7 +92,7 @@ export function statementRoutes(statements: StatementService): AnyRoute[] {
       );
       if (wantsCsv(query.format, req))
         return {
-          body: depositSplitToCsv(page),
+          body: depositSplitToCsv(page, await tokens.many([page.deposit.token])),
           headers: csvHeaders(
             `split-${page.deposit.blockNumber}-${page.deposit.logIndex}.csv`,
             page.nextCursor,
@@ -120,7 +121,10 @@ export function statementRoutes(statements: StatementService): AnyRoute[] {
       const statement = await statements.contributor(params.address, params.account);
       if (wantsCsv(query.format, req))
         return {
-          body: contributorStatementToCsv(statement.lines),
+          body: contributorStatementToCsv(
+            statement.lines,
+            await tokens.many(statement.lines.map((l) => l.token)),
+          ),
           headers: csvHeaders(`statement-${statement.accountId}.csv`),
         };
       return { body: statement, headers: { Vary: "Accept" } };
