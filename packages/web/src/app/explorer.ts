@@ -13,13 +13,11 @@ import {
   type Verification,
   scheduleRunId,
 } from "./api.ts";
-import { type TokenInfo, tokenInfo } from "./context.ts";
-import { amount } from "./format.ts";
-import type { Wallet } from "./wallet.ts";
+import { type Token, moneyText, tokens } from "./units.ts";
 
 export interface PoolView {
   detail: PoolDetail;
-  balances: { token: TokenInfo; deposited: bigint; claimed: bigint; balance: bigint }[];
+  balances: { token: Token; deposited: bigint; claimed: bigint; balance: bigint }[];
   schedules: Schedule[];
   /** The latest check of each schedule's bundle (docs/verification.md), in the order of `schedules`. */
   verifications: (Verification | undefined)[];
@@ -28,7 +26,7 @@ export interface PoolView {
   recipients: Recipient[];
 }
 
-export async function loadPool(api: Api, wallet: Wallet, pool: Address): Promise<PoolView> {
+export async function loadPool(api: Api, pool: Address): Promise<PoolView> {
   const address = getAddress(pool);
   const [detail, { schedules }] = await Promise.all([
     api.get<PoolDetail>(`/v1/pools/${address}`),
@@ -44,16 +42,16 @@ export async function loadPool(api: Api, wallet: Wallet, pool: Address): Promise
         ).verifications[0],
     ),
   );
-  const reader = wallet.reader();
-  const balances = [];
-  for (const b of detail.balances) {
-    balances.push({
-      token: await tokenInfo(reader, b.token),
-      deposited: BigInt(b.deposited),
-      claimed: BigInt(b.claimed),
-      balance: BigInt(b.balance),
-    });
-  }
+  const book = await tokens(
+    api,
+    detail.balances.map((b) => b.token),
+  );
+  const balances = detail.balances.map((b) => ({
+    token: book.get(getAddress(b.token))!,
+    deposited: BigInt(b.deposited),
+    claimed: BigInt(b.claimed),
+    balance: BigInt(b.balance),
+  }));
   const active = schedules.filter((s) => s.status === "active").at(-1);
   const runId = active ? scheduleRunId(active) : undefined;
   const recipients = runId
@@ -113,7 +111,7 @@ export function findAccount(view: Pick<PoolView, "active" | "recipients">, query
 }
 
 export interface Series {
-  token: TokenInfo;
+  token: Token;
   total: bigint;
   count: number;
   /** Cumulative amount after each deposit; x is the block time (ms) when every deposit has one, else the block. */
@@ -122,19 +120,18 @@ export interface Series {
 }
 
 /** Cumulative deposits per token; undefined when the server does not list deposits. */
-export async function depositSeries(api: Api, wallet: Wallet, pool: Address): Promise<Series[] | undefined> {
+export async function depositSeries(api: Api, pool: Address): Promise<Series[] | undefined> {
   let list: Deposit[];
   try {
     list = await api.getAll<Deposit>(`/v1/pools/${pool}/deposits`, "deposits", "cursor", 5000);
   } catch {
     return undefined;
   }
-  const reader = wallet.reader();
   const byToken = new Map<string, Deposit[]>();
   for (const d of list) byToken.set(d.token, [...(byToken.get(d.token) ?? []), d]);
   const series: Series[] = [];
   for (const [address, ds] of byToken) {
-    const token = await tokenInfo(reader, address);
+    const token = (await tokens(api, [address])).get(getAddress(address))!;
     const byTime = ds.every((d) => d.blockTime);
     let total = 0n;
     const points = ds.map((d) => {
@@ -143,7 +140,7 @@ export async function depositSeries(api: Api, wallet: Wallet, pool: Address): Pr
         x: byTime ? Date.parse(d.blockTime!) : Number(d.blockNumber),
         // Six decimals are plenty for a chart; the exact total is printed beside it.
         y: Number(total / 10n ** BigInt(Math.max(0, token.decimals - 6))) / 1e6,
-        title: `${amount(total, token.decimals, token.symbol)} after block ${d.blockNumber}`,
+        title: `${moneyText(total, token)} after block ${d.blockNumber}`,
       };
     });
     series.push({ token, total, count: ds.length, points, byTime });
