@@ -213,7 +213,7 @@ export function payPage(ctx: Ctx): HTMLElement {
           type: "button",
           class: "where",
           "data-deposit": `${d.blockNumber}:${d.logIndex}`,
-          "aria-label": `Where the deposit of ${moneyText(BigInt(d.amount), d.tokenInfo)} in block ${d.blockNumber} went`,
+          "aria-label": `Where it went: the deposit of ${moneyText(BigInt(d.amount), d.tokenInfo)} in block ${d.blockNumber}`,
           onclick: () => void showWhere(d),
         },
         "Where it went",
