@@ -489,6 +489,43 @@ for (const backend of await backends()) {
         assert.equal(BigInt(line.waiting), onChain.items[0]!.amount);
       });
 
+      it("says where each schedule's money is: claimed, waiting, unbound, held, swept, dust, adding up to the pot", async () => {
+        type Pots = {
+          pots: Record<
+            "scheduleId" | "token" | "pot" | "claimed" | "waiting" | "unbound" | "held" | "swept" | "dust",
+            string
+          >[];
+          unavailableSchedules: string[];
+        };
+        const body = await get<Pots>(`/v1/pools/${chain.pool}/pots`);
+        assert.deepEqual(body.unavailableSchedules, []);
+        assert.ok(body.pots.length > 0);
+        for (const l of body.pots) {
+          const parts = ["claimed", "waiting", "unbound", "held", "swept", "dust"] as const;
+          assert.equal(
+            parts.reduce((sum, p) => sum + BigInt(l[p]), 0n),
+            BigInt(l.pot),
+            `schedule ${l.scheduleId} ${l.token}`,
+          );
+          assert.equal(l.held, "0", "no component: identities in these tables");
+        }
+        // The first schedule's USDC was swept: what was not claimed moved on, nothing waits there.
+        const first = body.pots.find(
+          (l) => l.scheduleId === scheduleId.toString() && l.token === getAddress(chain.usdc),
+        )!;
+        assert.ok(BigInt(first.swept) > 0n);
+        assert.equal(first.waiting, "0");
+        // In schedule 2, github:carol has no wallet bound: her part is unbound, not waiting.
+        const second = body.pots.find(
+          (l) => l.scheduleId === s2.toString() && l.token === getAddress(chain.usdc),
+        )!;
+        const carol = next.table.recipients.find((r) => r.identity === "github:carol")!;
+        assert.equal(BigInt(second.unbound), (BigInt(second.pot) * carol.shares) / next.table.totalShares);
+        // Claimed is what the indexed Claimed events say (alice claimed her part above).
+        assert.ok(BigInt(second.claimed) > 0n);
+        assert.equal((await fetch(`${server.url}/v1/pools/${zeroAddress}/pots`)).status, 404);
+      });
+
       it("answers 404 for an unknown pool and 400 for a malformed payer or account", async () => {
         const unknown = await fetch(`${server.url}/v1/pools/${zeroAddress}/statements/payers/${zeroAddress}`);
         assert.equal(unknown.status, 404);

@@ -176,6 +176,33 @@ function depositLine(d: PayerDeposit, token: TokenMeta) {
   ];
 }
 
+const potKey = (schedule: bigint, token: Address) => `${schedule}:${token}`;
+
+/** One schedule's pot of one token and where it is (StatementService.schedulePots). */
+export interface PotLine {
+  scheduleId: string;
+  status: string;
+  token: Address;
+  pot: string;
+  claimed: string;
+  waiting: string;
+  unbound: string;
+  held: string;
+  swept: string;
+  dust: string;
+}
+
+const POT_PARTS = ["pot", "claimed", "waiting", "unbound", "held", "swept", "dust"] as const;
+const potLine = (
+  l: Omit<PotLine, (typeof POT_PARTS)[number]> & Record<(typeof POT_PARTS)[number], bigint>,
+): PotLine => ({
+  ...l,
+  ...(Object.fromEntries(POT_PARTS.map((p) => [p, l[p].toString()])) as Record<
+    (typeof POT_PARTS)[number],
+    string
+  >),
+});
+
 export interface ContributorLine {
   scheduleId: string;
   status: string;
@@ -365,26 +392,11 @@ export class StatementService {
     const accountId = accountParam(account);
     const pool = await this.require(poolAddress);
     const schedules = await this.pools.schedules(pool.id, new Date(this.now()));
-    const genesis = genesisScheduleId(schedules.map(proposedSchedule));
-    const [deposited, swept, claimed] = await Promise.all([
-      this.queries.depositTotals(pool.id),
-      this.queries.sweptInto(pool.id),
+    const [{ pots, tokens }, claimed] = await Promise.all([
+      this.pots(pool.id, schedules),
       this.queries.claimedBy(pool.id, accountId),
     ]);
-    const key = (s: bigint, t: Address) => `${s}:${t}`;
-    const pots = new Map<string, bigint>();
-    const tokens = new Set<Address>();
-    const add = (s: bigint, t: Address, v: bigint) => {
-      tokens.add(t);
-      pots.set(key(s, t), (pots.get(key(s, t)) ?? 0n) + v);
-    };
-    for (const p of deposited) {
-      // Unallocated deposits (no schedule current) wait in pot key 0, the genesis schedule's.
-      const owner = p.scheduleId ?? genesis;
-      if (owner !== undefined) add(owner, p.token, p.amount);
-    }
-    for (const p of swept) add(p.scheduleId!, p.token, p.amount);
-    const claimedMap = new Map(claimed.map((c) => [key(c.scheduleId, c.token), c.amount]));
+    const claimedMap = new Map(claimed.map((c) => [potKey(c.scheduleId, c.token), c.amount]));
 
     let identity: string | null = account.includes(":") ? account : null;
     const lines: ContributorLine[] = [];
@@ -400,9 +412,9 @@ export class StatementService {
       if (!leaf) continue;
       identity ??= leaf.identity;
       for (const token of [...tokens].sort()) {
-        const pot = pots.get(key(s.scheduleId, token)) ?? 0n;
+        const pot = pots.get(potKey(s.scheduleId, token)) ?? 0n;
         const entitled = entitlement(pot, leaf.shares, s.totalShares);
-        const got = claimedMap.get(key(s.scheduleId, token)) ?? 0n;
+        const got = claimedMap.get(potKey(s.scheduleId, token)) ?? 0n;
         const isSwept = s.sweptTokens.includes(token);
         // A swept pot pays nothing more: its remainder now belongs to a later schedule.
         const waiting = unpaidEntitlement({
@@ -448,6 +460,83 @@ export class StatementService {
       })),
       unavailableSchedules: unavailable,
     };
+  }
+
+  /**
+   * Every schedule's pot per token: the deposits credited to it, the unallocated deposits for the
+   * genesis schedule (which owns that pot), and remainders swept into it. Keyed by `potKey`.
+   */
+  private async pots(poolId: bigint, schedules: readonly ScheduleRecord[]) {
+    const genesis = genesisScheduleId(schedules.map(proposedSchedule));
+    const [deposited, swept] = await Promise.all([
+      this.queries.depositTotals(poolId),
+      this.queries.sweptInto(poolId),
+    ]);
+    const pots = new Map<string, bigint>();
+    const tokens = new Set<Address>();
+    const add = (s: bigint, t: Address, v: bigint) => {
+      tokens.add(t);
+      pots.set(potKey(s, t), (pots.get(potKey(s, t)) ?? 0n) + v);
+    };
+    for (const p of deposited) {
+      // Unallocated deposits (no schedule current) wait in pot key 0, the genesis schedule's.
+      const owner = p.scheduleId ?? genesis;
+      if (owner !== undefined) add(owner, p.token, p.amount);
+    }
+    for (const p of swept) add(p.scheduleId!, p.token, p.amount);
+    return { pots, tokens };
+  }
+
+  /**
+   * Where each activated schedule's money is, per token: claimed, waiting for recipients who can
+   * claim, waiting for identities nobody bound yet, held for components, swept to a later schedule,
+   * and rounding dust. The parts add up to the pot exactly (a swept pot: claimed + swept).
+   */
+  async schedulePots(
+    poolAddress: Address,
+  ): Promise<{ pool: Address; pots: PotLine[]; unavailableSchedules: string[] }> {
+    const pool = await this.require(poolAddress);
+    const schedules = await this.pools.schedules(pool.id, new Date(this.now()));
+    const [{ pots, tokens }, claims, sweeps] = await Promise.all([
+      this.pots(pool.id, schedules),
+      this.queries.claimTotals(pool.id),
+      this.queries.sweptOut(pool.id),
+    ]);
+    const claimed = new Map(claims.map((c) => [potKey(c.scheduleId, c.token), c.amount]));
+    const sweptOut = new Map(sweeps.map((c) => [potKey(c.scheduleId, c.token), c.amount]));
+    const lines: PotLine[] = [];
+    const unavailable: string[] = [];
+    for (const s of schedules) {
+      if (!isClaimableStatus(s.status)) continue;
+      const runId = await this.queries.runForSchedule(pool.id, s.scheduleId, s.root);
+      if (runId === undefined) {
+        unavailable.push(s.scheduleId.toString());
+        continue;
+      }
+      for (const token of [...tokens].sort()) {
+        const k = potKey(s.scheduleId, token);
+        const pot = pots.get(k) ?? 0n;
+        const got = claimed.get(k) ?? 0n;
+        const swept = sweptOut.get(k);
+        const line = { scheduleId: s.scheduleId.toString(), status: s.status, token, pot, claimed: got };
+        if (swept !== undefined) {
+          lines.push(potLine({ ...line, waiting: 0n, unbound: 0n, held: 0n, swept, dust: 0n }));
+          continue;
+        }
+        const g = await this.queries.potGroups(runId, pot, s.totalShares, this.chainId);
+        lines.push(
+          potLine({
+            ...line,
+            waiting: g.distributed - g.held - g.unbound - got,
+            unbound: g.unbound,
+            held: g.held,
+            swept: 0n,
+            dust: pot - g.distributed,
+          }),
+        );
+      }
+    }
+    return { pool: pool.address, pots: lines, unavailableSchedules: unavailable };
   }
 
   private async require(address: Address): Promise<PoolRecord> {

@@ -17,7 +17,9 @@ import {
   payerStatementParams,
   payerStatementQuery,
   payerStatementResponse,
+  schedulePotsResponse,
 } from "../statement-schemas.ts";
+import { poolParams } from "../schemas.ts";
 
 /** `?format=` wins; otherwise CSV only when the client prefers text/csv over JSON. */
 const wantsCsv = (format: "json" | "csv" | undefined, req: Request) =>
@@ -129,5 +131,23 @@ export function statementRoutes(statements: StatementService, tokens: TokenServi
         };
       return { body: statement, headers: { Vary: "Accept" } };
     }),
+    route({
+      method: "get",
+      path: "/v1/pools/:address/pots",
+      operationId: "getSchedulePots",
+      summary: "Where each activated schedule's money is: claimed, waiting, unbound, held, swept, dust",
+      description:
+        "Per activated schedule whose table the server holds and per token: the pot (as in the contributor " +
+        "statement) and its parts, summed in SQL over the whole table: claimed (indexed claims), waiting " +
+        "(owed to addresses and bound identities, not claimed yet), unbound (owed to identities no wallet is " +
+        "bound to), held (component: identities), swept (moved on after the claim window) and rounding dust. " +
+        "The parts add up to the pot.",
+      tags: ["statements"],
+      params: poolParams,
+      responses: {
+        200: { description: "The pools' pots and their parts", schema: schedulePotsResponse },
+        404: { description: "Unknown pool" },
+      },
+    }).handle(async ({ params }) => ({ body: await statements.schedulePots(params.address) })),
   ];
 }
