@@ -6,7 +6,14 @@ import { after, before, describe, it } from "node:test";
 import { parseEther } from "viem";
 
 import type { Recipient } from "../src/app/api.ts";
-import { chartPercent, depositSeries, distribution, findAccount, loadPool } from "../src/app/explorer.ts";
+import {
+  POT_PARTS,
+  chartPercent,
+  depositSeries,
+  distribution,
+  findAccount,
+  loadPool,
+} from "../src/app/explorer.ts";
 import { IDENTITY } from "./fixtures.ts";
 import { ACTIVATION_DELAY, CLAIMER, STRANGER, type World, publishRun, startWorld, payInto } from "./world.ts";
 
@@ -68,6 +75,23 @@ describe("Explorer: a pool on a real chain and server", () => {
       view.recipients.reduce((a, r) => a + BigInt(r.shares), 0n),
       BigInt(view.active!.totalShares),
       "the table sums to its total",
+    );
+    // Where schedule #1's money is: every deposit so far (the unallocated 1.5 ETH included), nothing
+    // claimed, the identity's part unbound (no wallet bound yet), tiny-json's quarter held.
+    const eth = view.pots!.find((l) => l.token.symbol === "ETH")!;
+    assert.equal(eth.pot, parseEther("3.5"));
+    assert.equal(
+      POT_PARTS.reduce((sum, p) => sum + eth.parts[p], 0n),
+      eth.pot,
+    );
+    assert.equal(eth.parts.claimed, 0n);
+    assert.ok(eth.parts.unbound > 0n && eth.parts.held > 0n);
+    const total = BigInt(view.active!.totalShares);
+    assert.equal(
+      eth.parts.held,
+      view.recipients
+        .filter((r) => r.identity?.startsWith("component:"))
+        .reduce((sum, r) => sum + (eth.pot * BigInt(r.shares)) / total, 0n),
     );
 
     const found = findAccount(view, ` ${IDENTITY} `);

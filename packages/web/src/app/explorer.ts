@@ -24,13 +24,46 @@ export interface PoolView {
   /** The newest active schedule and its table's rows, when the server holds the table. */
   active: Schedule | undefined;
   recipients: Recipient[];
+  /** Where each activated schedule's money is, per token (undefined: the server has no such list). */
+  pots: PotView[] | undefined;
+}
+
+export type PotPart = "claimed" | "waiting" | "unbound" | "held" | "swept" | "dust";
+export const POT_PARTS: readonly PotPart[] = ["claimed", "waiting", "unbound", "held", "swept", "dust"];
+
+export interface PotView {
+  scheduleId: string;
+  token: Token;
+  pot: bigint;
+  parts: Record<PotPart, bigint>;
+}
+
+/** GET /v1/pools/{address}/pots with each line's token; undefined when the server does not serve it. */
+async function loadPots(api: Api, pool: Address): Promise<PotView[] | undefined> {
+  let body: { pots: (Record<PotPart | "pot", string> & { scheduleId: string; token: string })[] };
+  try {
+    body = await api.get(`/v1/pools/${pool}/pots`);
+  } catch {
+    return undefined;
+  }
+  const book = await tokens(
+    api,
+    body.pots.map((l) => l.token),
+  );
+  return body.pots.map((l) => ({
+    scheduleId: l.scheduleId,
+    token: book.get(getAddress(l.token))!,
+    pot: BigInt(l.pot),
+    parts: Object.fromEntries(POT_PARTS.map((p) => [p, BigInt(l[p])])) as Record<PotPart, bigint>,
+  }));
 }
 
 export async function loadPool(api: Api, pool: Address): Promise<PoolView> {
   const address = getAddress(pool);
-  const [detail, { schedules }] = await Promise.all([
+  const [detail, { schedules }, pots] = await Promise.all([
     api.get<PoolDetail>(`/v1/pools/${address}`),
     api.get<{ schedules: Schedule[] }>(`/v1/pools/${address}/schedules`),
+    loadPots(api, address),
   ]);
   const verifications = await Promise.all(
     schedules.map(
@@ -57,7 +90,7 @@ export async function loadPool(api: Api, pool: Address): Promise<PoolView> {
   const recipients = runId
     ? await api.getAll<Recipient>(`/v1/runs/${runId}/recipients`, "recipients", "after")
     : [];
-  return { detail, balances, schedules, verifications, active, recipients };
+  return { detail, balances, schedules, verifications, active, recipients, pots };
 }
 
 const byShares = (a: Recipient, b: Recipient) =>

@@ -6,6 +6,7 @@ import { type Address, getAddress } from "viem";
 import { scheduleRunId, verificationText } from "./api.ts";
 import type { Ctx } from "./context.ts";
 import {
+  POT_PARTS,
   type PoolView,
   chartPercent,
   depositSeries,
@@ -73,7 +74,41 @@ export function explorerPage(ctx: Ctx): HTMLElement {
     }
   }
 
-  function renderOverview({ detail, balances, schedules, verifications }: PoolView): void {
+  /** Per schedule and token: where its pot is now. */
+  function potsSection(pots: PoolView["pots"]): HTMLElement | null {
+    if (!pots) return null;
+    const section = h("div", { id: "explorer-pots" }, h("h3", {}, "Where each schedule's money is"));
+    if (pots.length === 0) {
+      section.append(
+        h(
+          "p",
+          { class: "empty-next", "data-state": "no-pots" },
+          "No schedule has activated yet, so no money has been shared out: deposits wait in the unallocated pot until the first schedule activates.",
+        ),
+      );
+      return section;
+    }
+    section.append(
+      h(
+        "p",
+        { class: "hint" },
+        "Claimed: paid out. Waiting: owed to recipients who can claim. Unbound: owed to identities no wallet is bound to yet. Held: kept for components nobody can claim yet. Swept: moved to a later schedule after the claim window. Dust: left over by rounding. Each row adds up to its pot.",
+      ),
+      table(
+        "Pots by schedule and token",
+        ["Schedule", "Pot", ...POT_PARTS.map((p) => p[0]!.toUpperCase() + p.slice(1))],
+        pots.map((l) => [
+          `#${l.scheduleId}`,
+          money(l.pot, l.token),
+          ...POT_PARTS.map((p) => money(l.parts[p], l.token)),
+        ]),
+        "pots",
+      ),
+    );
+    return section;
+  }
+
+  function renderOverview({ detail, balances, schedules, verifications, pots }: PoolView): void {
     clear(
       overview,
       h("h2", {}, detail.name),
@@ -133,6 +168,7 @@ export function explorerPage(ctx: Ctx): HTMLElement {
             ]),
             "schedules",
           ),
+      potsSection(pots),
     );
   }
 
