@@ -60,7 +60,7 @@ export interface HeldReport {
 /** Rows (component, percent, why) of a run report's largest held components; none without them. */
 export function heldReasonRows(report: HeldReport | undefined): [string, string, string][] {
   return (report?.held?.largest ?? []).map((c) => [
-    c.component,
+    readableIdentity(c.component),
     `${(100 * c.fraction).toFixed(2)} %`,
     c.detail === undefined ? c.why : `${c.why} (${c.detail})`,
   ]);

@@ -74,48 +74,48 @@ export interface Bar {
   shown?: string;
 }
 
-/** Horizontal bar chart (signed values), scaled to the largest magnitude; accessible by its title and a table beside it. */
+/**
+ * Horizontal bar chart (signed values), scaled to the largest magnitude; accessible by its title and
+ * a table beside it. Drawn about a phone's width (360 units) with each label on its own line above
+ * its bar and the value at the bar's end, so text stays about 12 px from a phone to a laptop.
+ */
 export function barChart(bars: readonly Bar[], title: string): SVGSVGElement {
-  const rowH = 26;
-  const labelW = 210;
-  // Room for the printed values at the bars' ends.
-  const valueW = bars.some((b) => b.shown) ? 120 : 0;
-  const width = 560;
-  const height = Math.max(1, bars.length) * rowH + 10;
+  const rowH = 36;
+  const width = 360;
+  const pad = 4;
+  // Room for the printed values beyond the bars' ends (both sides when values are signed).
+  const valueW = bars.some((b) => b.shown) ? 84 : 0;
+  const height = Math.max(1, bars.length) * rowH + 6;
   const max = Math.max(1e-30, ...bars.map((b) => Math.abs(b.value)));
   const signed = bars.some((b) => b.value < 0);
-  const plotW = width - labelW - 10 - valueW;
-  const zero = labelW + (signed ? plotW / 2 : 0);
+  const plotW = width - 2 * pad - (signed ? 2 : 1) * valueW;
+  const zero = signed ? width / 2 : pad;
   const scale = (signed ? plotW / 2 : plotW) / max;
   const svg = s("svg", {
     viewBox: `0 0 ${width} ${height}`,
-    class: "chart",
+    class: "chart chart-bars",
     role: "img",
     "aria-label": title,
     preserveAspectRatio: "xMinYMin meet",
   });
   svg.append(s("title", {}, title));
   bars.forEach((b, i) => {
-    const y = 5 + i * rowH;
+    const y = 4 + i * rowH;
     const w = Math.max(1, Math.abs(b.value) * scale);
     const x = b.value < 0 ? zero - w : zero;
     const g = s("g", { class: b.value < 0 ? "bar bar-neg" : "bar" });
     g.append(
       s("title", {}, b.title),
-      s(
-        "text",
-        { x: labelW - 6, y: y + 15, "text-anchor": "end", class: "chart-label" },
-        fitLabel(b.label, 30),
-      ),
-      s("rect", { x, y: y + 3, width: w, height: rowH - 6, rx: 2 }),
+      s("text", { x: pad, y: y + 12, class: "chart-label" }, fitLabel(b.label, 54)),
+      s("rect", { x, y: y + 17, width: w, height: 13, rx: 2 }),
     );
     if (b.shown)
       g.append(
         s(
           "text",
           b.value < 0
-            ? { x: x - 4, y: y + 17, "text-anchor": "end", class: "chart-value" }
-            : { x: x + w + 4, y: y + 17, class: "chart-value" },
+            ? { x: x - 4, y: y + 28, "text-anchor": "end", class: "chart-value" }
+            : { x: x + w + 4, y: y + 28, class: "chart-value" },
           b.shown,
         ),
       );
