@@ -651,6 +651,8 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
           assert.match(text, /held for components/);
           assert.match(text, /github/);
           await page.locator("#pay-split svg.chart").waitFor();
+          // Claimed vs waiting, for the pot of the schedule that shares the deposit.
+          assert.match(await page.locator("#pay-split-pot").innerText(), /claimed .*waiting .*held /);
         },
       },
       {
@@ -673,6 +675,9 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
           assert.match(facts, /1 hour/);
           assert.match(facts, /30 days/);
           assert.doesNotMatch(await page.locator("#view").innerText(), /%40|base units/);
+          // Each activated schedule's pot and where it is now (a bound identity claimed everything).
+          await page.locator("#explorer-pots table").waitFor();
+          assert.match(await page.locator("#explorer-pots").innerText(), /Claimed[\s\S]*Held/);
         },
       },
       {

@@ -156,7 +156,10 @@ export const schedulePotsResponse = z
         waiting: uintString.meta({
           description: "Owed to recipients who can claim (address or bound identity)",
         }),
-        unbound: uintString.meta({ description: "Owed to identities no wallet is bound to yet" }),
+        unbound: uintString.meta({
+          description:
+            "Owed to identities with no wallet as far as the server knows (no attested binding, no claim)",
+        }),
         held: uintString.meta({
           description: "Held for components nobody can claim yet (component: identities)",
         }),

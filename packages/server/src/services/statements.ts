@@ -523,7 +523,11 @@ export class StatementService {
           lines.push(potLine({ ...line, waiting: 0n, unbound: 0n, held: 0n, swept, dust: 0n }));
           continue;
         }
-        const g = await this.queries.potGroups(runId, pot, s.totalShares, this.chainId);
+        const g = await this.queries.potGroups(
+          { poolId: pool.id, runId, chainId: this.chainId },
+          pot,
+          s.totalShares,
+        );
         lines.push(
           potLine({
             ...line,

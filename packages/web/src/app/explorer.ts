@@ -39,7 +39,7 @@ export interface PotView {
 }
 
 /** GET /v1/pools/{address}/pots with each line's token; undefined when the server does not serve it. */
-async function loadPots(api: Api, pool: Address): Promise<PotView[] | undefined> {
+export async function loadPots(api: Api, pool: Address): Promise<PotView[] | undefined> {
   let body: { pots: (Record<PotPart | "pot", string> & { scheduleId: string; token: string })[] };
   try {
     body = await api.get(`/v1/pools/${pool}/pots`);

@@ -8,6 +8,7 @@ import { type Address, getAddress, isAddress, zeroAddress } from "viem";
 import type { PayerDeposit } from "./api.ts";
 import { type Ctx, memoText } from "./context.ts";
 import { InputError } from "./errors.ts";
+import { POT_PARTS, loadPots } from "./explorer.ts";
 import { percent } from "./format.ts";
 import {
   type PayForm,
@@ -303,8 +304,23 @@ export function payPage(ctx: Ctx): HTMLElement {
     );
     split.focus();
     try {
-      const w = await whereItWent(ctx.api, getAddress(pool.value), d);
+      const address = getAddress(pool.value);
+      const [w, pots] = await Promise.all([whereItWent(ctx.api, address, d), loadPots(ctx.api, address)]);
       renderWhere(title, w);
+      // Claimed vs waiting is known per schedule's pot (not per deposit): say so, for this one's pot.
+      const pot = pots?.find(
+        (l) => l.scheduleId === w.deposit.sharedBy?.scheduleId && l.token.address === w.token.address,
+      );
+      if (pot && !w.deposit.unsplitReason)
+        split.append(
+          h(
+            "p",
+            { id: "pay-split-pot" },
+            `Schedule #${pot.scheduleId}'s whole pot of ${pot.token.symbol} (this deposit and the others it shares) now: `,
+            ...POT_PARTS.flatMap((p, i) => [i ? ", " : "", `${p} `, money(pot.parts[p], pot.token)]),
+            ".",
+          ),
+        );
     } catch (error) {
       clear(split, h("h2", {}, title));
       const box = statusBox("pay-split-status");
