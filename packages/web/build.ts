@@ -1,4 +1,4 @@
-/** Builds the pages into packages/web/dist: index.html, assets/app.js (bundled, minified) and assets/app.css. */
+/** Builds the pages into packages/web/dist: index.html, assets/app.js (bundled, minified), assets/app.css and the favicon. */
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,4 +27,5 @@ await build({
 });
 copyFileSync(path.join(here, "static", "index.html"), path.join(dist, "index.html"));
 copyFileSync(path.join(here, "static", "app.css"), path.join(dist, "assets", "app.css"));
+copyFileSync(path.join(here, "static", "favicon.svg"), path.join(dist, "assets", "favicon.svg"));
 console.log(`web: built ${dist}`);

@@ -35,6 +35,7 @@ import {
   signedPost,
   startChain,
   startServer,
+  tooWide,
 } from "./web/harness.ts";
 
 const ADMIN = dev(0); // admin, proposer, guardian
@@ -176,8 +177,11 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
       parseEther("1.5").toString(),
     );
     assert.equal(await chain.client.getBalance({ address: pool }), before + parseEther("1.5"));
-    await page.locator("#pay-statement table").waitFor({ timeout: 30_000 });
-    assert.match(await page.locator("#pay-statement").innerText(), /invoice-42/);
+    await page.locator("#pay-history table").waitFor({ timeout: 30_000 });
+    assert.match(await page.locator("#pay-history").innerText(), /invoice-42/);
+    // The receipt gives the cost in the chain's currency and the amount in ETH, not wei.
+    assert.match(await page.locator("#pay-cost").innerText(), /ETH/);
+    assert.equal(await page.locator("#pay-credited").innerText(), "1.5 ETH");
 
     await page.locator("#pay-token-address").fill(usdc);
     await page.locator("#pay-amount").fill("2500.000001");
@@ -193,8 +197,12 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
       args: [pool],
     });
     assert.equal(held, 2_500_000_001n);
-    await page.locator("#pay-statement table").waitFor({ timeout: 30_000 });
+    await page.locator("#pay-history table").waitFor({ timeout: 30_000 });
     await page.getByText("invoice-43").first().waitFor();
+    // USDC at its 6 decimals, rounded for display; the exact figure on hover.
+    const credited = page.locator("#pay-credited");
+    assert.equal(await credited.innerText(), "≈ 2,500 USDC");
+    assert.equal(await credited.getAttribute("title"), "exactly 2,500.000001 USDC");
 
     // The approve path: an approval, then the deposit (two transactions).
     await page.locator("#pay-amount").fill("100");
@@ -566,5 +574,153 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     await state(page, "claim-status", "nothing");
     assert.deepEqual(errors, []);
     await context.close();
+  });
+
+  /**
+   * Each page and state this server can show, at a laptop's and a phone's width: nothing wider than
+   * the viewport (tables scroll inside their region), axe-core's WCAG 2.1 A/AA rules clean, no
+   * console error, a screenshot in test-results/.
+   */
+  async function checkEveryWidth(
+    at: Server,
+    account: typeof PAYER | undefined,
+    states: { name: string; hash: string; ready: (page: Page) => Promise<void> }[],
+  ): Promise<void> {
+    for (const viewport of [
+      { width: 1366, height: 900 },
+      { width: 390, height: 844 },
+    ]) {
+      const { page, context, errors } = await openPage(browser, at, chain, {
+        ...(account ? { wallet: { account } } : {}),
+        viewport,
+        bypassCSP: true,
+      });
+      for (const s of states) {
+        await page.goto(`${at.url}/${s.hash}`);
+        await page.locator("#view h1").waitFor();
+        await s.ready(page);
+        const where = `${s.name} at ${viewport.width}px`;
+        assert.deepEqual(await tooWide(page), [], where);
+        assert.deepEqual(await axeViolations(page), [], where);
+        await page.screenshot({
+          path: path.join(resultsDir, `units-${viewport.width}-${s.name}.png`),
+          fullPage: true,
+        });
+      }
+      assert.deepEqual(errors, []);
+      await context.close();
+    }
+  }
+
+  it("every page fits 1366 and 390 px, passes axe and logs no error: a payer's deposits and where one went, the explorer", async () => {
+    await checkEveryWidth(server, PAYER, [
+      {
+        name: "pay-history",
+        hash: "#/pay",
+        ready: async (page) => {
+          await page.locator("#pay-history table").waitFor({ timeout: 30_000 });
+          // Amounts in the token's units, never base units; ETH shows no 18-decimal tail.
+          const history = await page.locator("#pay-history").innerText();
+          assert.match(history, /2,500 USDC/);
+          assert.doesNotMatch(history, /2500000001|base units/);
+          assert.match(await page.locator("#pay-balance").innerText(), /Your balance: .* ETH/);
+          // The ERC-20 authorisation is offered for tokens only.
+          assert.equal(await page.locator("#pay-method").isHidden(), true);
+          await page.locator("#pay-token-address").fill(usdc);
+          await page.locator("#pay-method").waitFor({ state: "visible" });
+          await page.locator("#pay-token-address").fill("");
+        },
+      },
+      {
+        name: "pay-where-it-went",
+        hash: "#/pay",
+        ready: async (page) => {
+          // The first ETH deposit was unallocated, later ones were shared by an active schedule.
+          await page.locator("#pay-history button.where").first().waitFor({ timeout: 30_000 });
+          const buttons = page.locator("#pay-history button.where");
+          await buttons.first().click();
+          await page.locator("#pay-split [data-state]").first().waitFor();
+          const shared = page.locator('#pay-split [data-state="split"]');
+          for (let i = 0; i < (await buttons.count()) && !(await shared.isVisible()); i++) {
+            await buttons.nth(i).click();
+            await page.locator("#pay-split h2").waitFor();
+            await page.waitForTimeout(300);
+          }
+          await shared.waitFor();
+          const text = await page.locator("#pay-split").innerText();
+          assert.match(text, /held for components/);
+          assert.match(text, /github/);
+          await page.locator("#pay-split svg.chart").waitFor();
+          // Claimed vs waiting, for the pot of the schedule that shares the deposit.
+          assert.match(await page.locator("#pay-split-pot").innerText(), /claimed .*waiting .*held /);
+        },
+      },
+      {
+        name: "pay-field-error",
+        hash: "#/pay",
+        ready: async (page) => {
+          await page.locator("#pay-amount").fill("1.2.3");
+          await page.locator("#pay-submit").click();
+          await page.locator("#pay-amount-error").waitFor();
+          assert.equal(await page.locator("#pay-amount").getAttribute("aria-invalid"), "true");
+          assert.match(await page.locator("#pay-amount-error").innerText(), /positive amount/);
+        },
+      },
+      {
+        name: "explorer",
+        hash: "#/explorer",
+        ready: async (page) => {
+          await state(page, "explorer-status", "loaded");
+          const facts = await page.locator("#explorer-pool-facts").innerText();
+          assert.match(facts, /1 hour/);
+          assert.match(facts, /30 days/);
+          assert.doesNotMatch(await page.locator("#view").innerText(), /%40|base units/);
+          // Each activated schedule's pot and where it is now (a bound identity claimed everything).
+          await page.locator("#explorer-pots table").waitFor();
+          assert.match(await page.locator("#explorer-pots").innerText(), /Claimed[\s\S]*Held/);
+        },
+      },
+      {
+        name: "admin",
+        hash: "#/admin",
+        ready: (page) => state(page, "policy-status", "loaded"),
+      },
+    ]);
+  });
+
+  it("without a wallet, and on a server without pools, every empty state names the next step", async () => {
+    await checkEveryWidth(server, undefined, [
+      {
+        name: "pay-no-wallet",
+        hash: "#/pay",
+        ready: async (page) => {
+          await page.locator('#pay-history [data-state="no-wallet"]').waitFor();
+        },
+      },
+    ]);
+    const empty = await startServer(chain, { ADMIN: [ADMIN.address] });
+    try {
+      await checkEveryWidth(empty, PAYER, [
+        {
+          name: "pay-no-pools",
+          hash: "#/pay",
+          ready: async (page) => {
+            const text = await page.locator('#pay-empty[data-state="no-pools"]').innerText();
+            assert.match(text, /register-pool/);
+            assert.equal(await page.locator("#pay-submit").count(), 0, "no Deposit button without a pool");
+          },
+        },
+        {
+          name: "explorer-no-pools",
+          hash: "#/explorer",
+          ready: async (page) => {
+            await state(page, "explorer-status", "no-pools");
+            assert.match(await page.locator("#explorer-status").innerText(), /register-pool/);
+          },
+        },
+      ]);
+    } finally {
+      await empty.stop();
+    }
   });
 });

@@ -41,7 +41,7 @@ export {
   unpaidEntitlement,
 } from "./entitlement.ts";
 export { isProtocolArgumentError, ProtocolArgumentError } from "./errors.ts";
-export { toMemo } from "./memo.ts";
+export { memoText, toMemo } from "./memo.ts";
 export {
   hashPair,
   type Leaf,

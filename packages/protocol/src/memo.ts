@@ -16,3 +16,22 @@ export function toMemo(memo: Hex | string | undefined): Hex {
   }
   return padHex(hex, { dir: "right", size: 32 });
 }
+
+/**
+ * A memo as the text `toMemo` was given (trailing NULs dropped) when it is printable UTF-8, else
+ * its hex: statements and pages show "invoice-42", not 0x696e766f…; "" for the zero memo.
+ */
+export function memoText(memo: Hex): string {
+  const hex = memo.slice(2).replace(/(00)+$/, "");
+  if (hex.length === 0) return "";
+  if (hex.length % 2 !== 0) return memo;
+  const bytes = new Uint8Array(hex.match(/../g)!.map((b) => parseInt(b, 16)));
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return memo;
+  }
+  // Control characters would reorder or hide text in a table or a spreadsheet cell.
+  return /^[^\p{Cc}\p{Cf}]*$/u.test(text) ? text : memo;
+}

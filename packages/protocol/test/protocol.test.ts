@@ -24,6 +24,7 @@ import {
   scheduleTimesOf,
   scheduleStatus,
   toAccountId,
+  memoText,
   toMemo,
   verifyProof,
 } from "../src/index.ts";
@@ -42,6 +43,19 @@ describe("the package", () => {
       logLevel: "silent",
     });
     assert.equal(out.errors.length, 0);
+  });
+});
+
+describe("memos", () => {
+  it("read back as the text written; bytes that are not printable UTF-8 stay hex", () => {
+    assert.equal(memoText(toMemo("invoice-42")), "invoice-42");
+    assert.equal(memoText(toMemo("")), "");
+    const invalidUtf8 = `0xff${"00".repeat(31)}` as const;
+    assert.equal(memoText(invalidUtf8), invalidUtf8);
+    const control = toMemo("a\u0007b");
+    assert.equal(memoText(control), control);
+    const rtl = toMemo("abc\u202edef");
+    assert.equal(memoText(rtl), rtl, "a direction override would reorder a statement's text");
   });
 });
 

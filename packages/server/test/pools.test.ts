@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { getAddress, keccak256, toHex, type Address, type Hex } from "viem";
+import { formatUnits, getAddress, keccak256, toHex, type Address, type Hex } from "viem";
+import { bytea } from "../src/db/database.ts";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import type { Database } from "../src/db/database.ts";
 import { ChainEventRepository, PoolRepository } from "../src/repositories/pools.ts";
@@ -300,6 +301,11 @@ for (const backend of await backends()) {
       assert.equal((await json<Deposits>(await get(`${base}?payer=${admin.address}`))).deposits.length, 3);
       assert.equal((await json<Deposits>(await get(`${base}?payer=${proposer.address}`))).deposits.length, 0);
 
+      // The token's metadata as the server stored it (read from the chain once; this server has no chain).
+      await db.query("INSERT INTO tokens (chain_id, address, symbol, decimals) VALUES ($1, $2, 'USDC', 6)", [
+        TEST_CHAIN_ID,
+        bytea(USDC),
+      ]);
       const csv = await get(`${base}?format=csv&limit=2`);
       assert.equal(csv.status, 200);
       assert.match(csv.headers.get("content-type") ?? "", /^text\/csv/);
@@ -307,10 +313,13 @@ for (const backend of await backends()) {
       const lines = (await csv.text()).trimEnd().split("\r\n");
       assert.equal(
         lines[0],
-        "blockNumber,logIndex,txHash,blockTime,scheduleId,source,token,payer,amount,memo",
+        "blockNumber,logIndex,txHash,blockTime,scheduleId,source,token,payer,amount,memo,tokenSymbol,amountDecimal,memoText",
       );
       assert.equal(lines.length, 3);
       assert.equal(lines[2]?.split(",")[8], (2n ** 200n).toString());
+      // Beside the raw columns: symbol and decimal units (ETH at 18, USDC at its stored 6 decimals).
+      assert.deepEqual(lines[1]?.split(",").slice(10, 12), ["ETH", "5"]);
+      assert.deepEqual(lines[2]?.split(",").slice(10, 12), ["USDC", formatUnits(2n ** 200n, 6)]);
       assert.equal((await get(`${base}?cursor=31`)).status, 400);
       assert.equal((await get(`${base}?format=xml`)).status, 400);
     });

@@ -10,17 +10,22 @@ import {
   sweep,
   toAccountId,
 } from "@wellspring/sdk";
-import { getAddress, keccak256, stringToHex, zeroAddress } from "viem";
+import { formatUnits, getAddress, keccak256, stringToHex, zeroAddress } from "viem";
 import type { Database } from "../src/db/database.ts";
 import { PoolIndexer } from "../src/indexer/pool-indexer.ts";
 import { PolicyRepository } from "../src/repositories/policies.ts";
 import { PoolRepository, type PoolRecord } from "../src/repositories/pools.ts";
 import { RunRepository } from "../src/repositories/runs.ts";
 import { PAYER_CSV_COLUMNS, payerStatementToCsv, type PayerDeposit } from "../src/services/statements.ts";
+import { tokenMeta } from "../src/services/tokens.ts";
 import { ACTIVATION_DELAY, CLAIM_WINDOW, deployChain, makeTable } from "./chain-fixture.ts";
 import { backends, startTestServer, type ErrorBody, type TestServer } from "./helpers.ts";
 
 const CHAIN_ID = 31337;
+const AMOUNT = PAYER_CSV_COLUMNS.indexOf("amount");
+/** A CSV line of the payer statement by column name (its cells hold no commas). */
+const csvRecord = (line: string): Record<string, string | undefined> =>
+  Object.fromEntries(PAYER_CSV_COLUMNS.map((c, i) => [c, line.split(",")[i]]));
 
 type PayerStatement = { deposits: PayerDeposit[]; nextCursor: string | null; payer: string };
 type ContributorStatement = {
@@ -84,7 +89,7 @@ for (const backend of await backends()) {
           registeredBy: getAddress(chain.wallets.admin.account.address),
         });
         // The server's clock follows the chain's (schedules activate by block time).
-        server = await startTestServer(db, { now: () => chainNowMs });
+        server = await startTestServer(db, { now: () => chainNowMs, chain: chain.publicClient });
       });
       after(async () => {
         await server?.close();
@@ -196,13 +201,23 @@ for (const backend of await backends()) {
           assert.equal(response.status, 200);
           assert.match(response.headers.get("content-type") ?? "", /^text\/csv/);
           const text = await response.text();
-          assert.equal(text, payerStatementToCsv(json.deposits));
           const lines = text.trimEnd().split("\r\n");
           assert.equal(lines[0], PAYER_CSV_COLUMNS.join(","));
+          // In the token's units beside the raw columns: USDC at 6 decimals, the memo as typed.
+          const usdc = tokenMeta(chain.usdc, "USDC", 6);
+          const eth = { ...tokenMeta(zeroAddress, "ETH", 18), native: true };
+          assert.equal(
+            text,
+            payerStatementToCsv(json.deposits, (t) => (t === zeroAddress ? eth : usdc)),
+          );
+          const firstLine = csvRecord(lines[1]!);
+          assert.equal(firstLine.tokenSymbol, "USDC");
+          assert.equal(firstLine.memoText, "inv-1");
+          assert.equal(firstLine.depositAmountDecimal, formatUnits(BigInt(firstLine.depositAmount!), 6));
           assert.equal(lines.length, 1 + 3 * 4, "3 recipients and a dust line per deposit");
           const dust = lines
             .filter((l) => l.split(",")[8] === "dust")
-            .map((l) => BigInt(l.split(",").at(-1)!));
+            .map((l) => BigInt(csvRecord(l).amount!));
           assert.equal(dust.length, 3);
         }
         const paged = await fetch(`${server.url}${path}?format=csv&limit=1`);
@@ -241,7 +256,7 @@ for (const backend of await backends()) {
         for (const d of top.deposits) {
           const mine = rows.filter((r) => r[0] === d.blockNumber && r[1] === String(d.logIndex));
           assert.equal(
-            mine.reduce((sum, r) => sum + BigInt(r.at(-1)!), 0n),
+            mine.reduce((sum, r) => sum + BigInt(r[AMOUNT]!), 0n),
             BigInt(d.amount),
           );
           assert.equal(mine.find((r) => r[8] === "others")?.[11], "666666");
@@ -472,6 +487,43 @@ for (const backend of await backends()) {
           ],
         });
         assert.equal(BigInt(line.waiting), onChain.items[0]!.amount);
+      });
+
+      it("says where each schedule's money is: claimed, waiting, unbound, held, swept, dust, adding up to the pot", async () => {
+        type Pots = {
+          pots: Record<
+            "scheduleId" | "token" | "pot" | "claimed" | "waiting" | "unbound" | "held" | "swept" | "dust",
+            string
+          >[];
+          unavailableSchedules: string[];
+        };
+        const body = await get<Pots>(`/v1/pools/${chain.pool}/pots`);
+        assert.deepEqual(body.unavailableSchedules, []);
+        assert.ok(body.pots.length > 0);
+        for (const l of body.pots) {
+          const parts = ["claimed", "waiting", "unbound", "held", "swept", "dust"] as const;
+          assert.equal(
+            parts.reduce((sum, p) => sum + BigInt(l[p]), 0n),
+            BigInt(l.pot),
+            `schedule ${l.scheduleId} ${l.token}`,
+          );
+          assert.equal(l.held, "0", "no component: identities in these tables");
+        }
+        // The first schedule's USDC was swept: what was not claimed moved on, nothing waits there.
+        const first = body.pots.find(
+          (l) => l.scheduleId === scheduleId.toString() && l.token === getAddress(chain.usdc),
+        )!;
+        assert.ok(BigInt(first.swept) > 0n);
+        assert.equal(first.waiting, "0");
+        // In schedule 2, github:carol has no wallet bound: her part is unbound, not waiting.
+        const second = body.pots.find(
+          (l) => l.scheduleId === s2.toString() && l.token === getAddress(chain.usdc),
+        )!;
+        const carol = next.table.recipients.find((r) => r.identity === "github:carol")!;
+        assert.equal(BigInt(second.unbound), (BigInt(second.pot) * carol.shares) / next.table.totalShares);
+        // Claimed is what the indexed Claimed events say (alice claimed her part above).
+        assert.ok(BigInt(second.claimed) > 0n);
+        assert.equal((await fetch(`${server.url}/v1/pools/${zeroAddress}/pots`)).status, 404);
       });
 
       it("answers 404 for an unknown pool and 400 for a malformed payer or account", async () => {

@@ -6,7 +6,14 @@ import { after, before, describe, it } from "node:test";
 import { parseEther } from "viem";
 
 import type { Recipient } from "../src/app/api.ts";
-import { chartPercent, depositSeries, distribution, findAccount, loadPool } from "../src/app/explorer.ts";
+import {
+  POT_PARTS,
+  chartPercent,
+  depositSeries,
+  distribution,
+  findAccount,
+  loadPool,
+} from "../src/app/explorer.ts";
 import { IDENTITY } from "./fixtures.ts";
 import { ACTIVATION_DELAY, CLAIMER, STRANGER, type World, publishRun, startWorld, payInto } from "./world.ts";
 
@@ -48,9 +55,8 @@ describe("Explorer: a pool on a real chain and server", () => {
     await world?.close();
   });
 
-  it("shows balances, the active schedule and its table", async () => {
-    const wallet = await world.wallet(STRANGER);
-    const view = await loadPool(world.api, wallet, world.pool);
+  it("shows balances (symbols from the server, no wallet needed), the active schedule and its table", async () => {
+    const view = await loadPool(world.api, world.pool);
     assert.equal(view.detail.name, "Acme AI royalties");
     assert.deepEqual(
       view.balances.map((b) => [b.token.symbol, b.deposited, b.balance]),
@@ -70,6 +76,23 @@ describe("Explorer: a pool on a real chain and server", () => {
       BigInt(view.active!.totalShares),
       "the table sums to its total",
     );
+    // Where schedule #1's money is: every deposit so far (the unallocated 1.5 ETH included), nothing
+    // claimed, the identity's part unbound (no wallet bound yet), tiny-json's quarter held.
+    const eth = view.pots!.find((l) => l.token.symbol === "ETH")!;
+    assert.equal(eth.pot, parseEther("3.5"));
+    assert.equal(
+      POT_PARTS.reduce((sum, p) => sum + eth.parts[p], 0n),
+      eth.pot,
+    );
+    assert.equal(eth.parts.claimed, 0n);
+    assert.ok(eth.parts.unbound > 0n && eth.parts.held > 0n);
+    const total = BigInt(view.active!.totalShares);
+    assert.equal(
+      eth.parts.held,
+      view.recipients
+        .filter((r) => r.identity?.startsWith("component:"))
+        .reduce((sum, r) => sum + (eth.pot * BigInt(r.shares)) / total, 0n),
+    );
 
     const found = findAccount(view, ` ${IDENTITY} `);
     assert.ok(found?.found);
@@ -81,7 +104,7 @@ describe("Explorer: a pool on a real chain and server", () => {
   });
 
   it("draws cumulative deposits per token, ending at the exact totals", async () => {
-    const series = await depositSeries(world.api, await world.wallet(STRANGER), world.pool);
+    const series = await depositSeries(world.api, world.pool);
     assert.ok(series);
     const eth = series.find((s) => s.token.symbol === "ETH")!;
     assert.equal(eth.count, 2);
@@ -95,6 +118,6 @@ describe("Explorer: a pool on a real chain and server", () => {
     assert.equal(usdc.total, 2_500_000_001n);
     assert.equal(usdc.points.at(-1)?.y, 2500.000001);
     const nowhere = { ...world.api, getAll: () => Promise.reject(new Error("404")) };
-    assert.equal(await depositSeries(nowhere, await world.wallet(STRANGER), world.pool), undefined);
+    assert.equal(await depositSeries(nowhere, world.pool), undefined);
   });
 });

@@ -9,8 +9,19 @@ import { royaltyPoolAbi } from "@wellspring/sdk";
 import { type Address, erc20Abi, parseAbi, parseEther, zeroAddress } from "viem";
 
 import { describeError, InputError } from "../src/app/errors.ts";
-import { type PayForm, pay, payerStatement, poolTokens, readPayForm } from "../src/app/pay.ts";
-import { PAYER, type World, startWorld } from "./world.ts";
+import {
+  type PayForm,
+  PayerHistory,
+  maxDeposit,
+  pay,
+  payerStatement,
+  poolTokens,
+  readPayForm,
+  recipientKind,
+  walletBalance,
+  whereItWent,
+} from "../src/app/pay.ts";
+import { ACTIVATION_DELAY, CLAIMER, PAYER, type World, publishRun, startWorld } from "./world.ts";
 
 const form = (over: Partial<PayForm>): PayForm => ({
   pool: "",
@@ -87,6 +98,9 @@ describe("Pay: deposits on a real chain", () => {
     assert.equal(r.credited, parseEther("1.5"));
     assert.equal(r.scheduleId, 0n);
     assert.equal(r.payer, PAYER);
+    const mined = await world.client.getTransactionReceipt({ hash: r.hash });
+    assert.equal(r.cost, mined.gasUsed * mined.effectiveGasPrice);
+    assert.ok(r.cost > 0n);
     assert.equal(await held(zeroAddress), before + parseEther("1.5"));
     assert.deepEqual(steps, [
       "prompt: Confirm the deposit in your wallet…",
@@ -94,7 +108,7 @@ describe("Pay: deposits on a real chain", () => {
     ]);
 
     await world.catchUp();
-    const statement = await payerStatement(world.api, wallet, r, { attempts: 1, intervalMs: 0 });
+    const statement = await payerStatement(world.api, r, { attempts: 1, intervalMs: 0 });
     assert.equal(statement.status, "ready");
     assert.ok(statement.status === "ready");
     const mine = statement.deposits.find((d) => d.txHash === r.hash);
@@ -157,7 +171,7 @@ describe("Pay: deposits on a real chain", () => {
 
     await world.catchUp();
     assert.deepEqual(
-      (await poolTokens(world.api, wallet, world.pool)).map((t) => t.symbol),
+      (await poolTokens(world.api, world.pool)).map((t) => t.symbol),
       ["USDC"],
     );
   });
@@ -204,12 +218,68 @@ describe("Pay: deposits on a real chain", () => {
   });
 
   it("without the deposit indexed in time the statement says so; a server without the list says that", async () => {
-    const wallet = await world.wallet(PAYER);
     const receipt = { pool: world.pool, payer: PAYER, hash: `0x${"ab".repeat(32)}` as const };
-    assert.deepEqual(await payerStatement(world.api, wallet, receipt, { attempts: 2, intervalMs: 1 }), {
+    assert.deepEqual(await payerStatement(world.api, receipt, { attempts: 2, intervalMs: 1 }), {
       status: "not-indexed",
     });
-    const nowhere = { ...world.api, getAll: () => Promise.reject(new Error("404")) };
-    assert.deepEqual(await payerStatement(nowhere, wallet, receipt), { status: "unsupported" });
+    const nowhere = { ...world.api, get: () => Promise.reject(new Error("404")) };
+    assert.deepEqual(await payerStatement(nowhere, receipt), { status: "unsupported" });
+  });
+
+  it("the wallet's history continues from the last page it read, and shows balance and Max", async () => {
+    const asked: string[] = [];
+    const api = { ...world.api, get: <T>(path: string) => (asked.push(path), world.api.get<T>(path)) };
+    const history = new PayerHistory(api, world.pool, PAYER, 2);
+    const all = await history.refresh();
+    assert.ok(all.length >= 3, `${all.length} deposits so far`);
+    const pages = Math.ceil(all.length / 2);
+    assert.equal(asked.length, pages);
+    // A poll re-reads only the last page (it may have grown), not every page from the start.
+    asked.length = 0;
+    assert.deepEqual(await history.refresh(), all);
+    assert.equal(asked.length, 1);
+    assert.match(asked[0]!, /&cursor=/);
+    const withTokens = await history.withTokens();
+    assert.deepEqual([...new Set(withTokens.map((d) => d.tokenInfo.symbol))].sort(), ["ETH", "USDC"]);
+
+    const wallet = await world.wallet(PAYER);
+    const usdcHeld = await world.client.readContract({
+      address: world.usdc,
+      abi: erc20Abi,
+      functionName: "balanceOf",
+      args: [PAYER],
+    });
+    assert.equal(await walletBalance(wallet, world.usdc), usdcHeld);
+    assert.equal(await maxDeposit(wallet, world.usdc), usdcHeld);
+    const eth = await world.client.getBalance({ address: PAYER });
+    const max = await maxDeposit(wallet, zeroAddress);
+    assert.ok(max < eth && max > eth - parseEther("0.01"), "Max keeps a fee reserve of ETH");
+  });
+
+  it("shows where a deposit went: every part, by kind, held vs claimable, adding up exactly", async () => {
+    await publishRun(world, CLAIMER);
+    await world.advance(ACTIVATION_DELAY + 1);
+    const wallet = await world.wallet(PAYER);
+    const r = await pay(wallet, form({ pool: world.pool, amount: "3", memo: "where" }), () => undefined);
+    await world.catchUp();
+    const statement = await payerStatement(world.api, r, { attempts: 20, intervalMs: 100 });
+    assert.ok(statement.status === "ready");
+    const d = statement.deposits.find((x) => x.txHash === r.hash)!;
+    assert.equal(d.unsplitReason, null);
+    const w = await whereItWent(world.api, world.pool, d);
+    assert.equal(w.token.symbol, "ETH");
+    assert.equal(w.recipients, d.recipientCount);
+    assert.equal(w.claimable + w.held + w.dust, parseEther("3"));
+    assert.equal(w.dust, BigInt(d.dust!));
+    assert.equal(w.top.reduce((s, p) => s + p.amount, 0n) + w.others.amount, w.claimable + w.held);
+    assert.equal(
+      w.byKind.reduce((s, k) => s + k.amount, 0n),
+      w.claimable + w.held,
+    );
+    // left-pad's author is named (github); tiny-json names nobody, so its part is held.
+    assert.ok(w.held > 0n);
+    assert.deepEqual(w.byKind.map((k) => k.label).sort(), ["github", "held for components"]);
+    assert.equal(recipientKind(null), "wallet address");
+    assert.equal(recipientKind("npm:left-pad"), "npm");
   });
 });

@@ -107,7 +107,7 @@ export async function startWorld(): Promise<World> {
   let chainNowMs = Number((await client.getBlock()).timestamp) * 1000;
   const app = createApp({
     db,
-    logger: pino({ level: "silent" }),
+    logger: pino({ level: process.env.WORLD_LOG ?? "silent" }),
     config,
     hasRole: staticHasRole(
       new Map([

@@ -289,9 +289,12 @@ export async function openPage(
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   page.on("console", (msg) => {
-    // A CSP violation is reported on the console only.
-    if (msg.type() === "error" && /Content Security Policy|Refused to/i.test(msg.text()))
-      errors.push(msg.text());
+    if (msg.type() !== "error") return;
+    // An API call the server refuses (a 4xx the page explains in its own words) is logged by the
+    // browser too; any other console error (a missing favicon, a CSP violation, a script error) counts.
+    const at = msg.location().url;
+    if (/^Failed to load resource/.test(msg.text()) && at.includes("/v1/")) return;
+    errors.push(`${msg.text()} (${at})`);
   });
   // No network at runtime except the server: anything else fails the test.
   await context.route("**/*", (route) => {
@@ -369,6 +372,31 @@ export async function openPage(
   });
   await page.addInitScript(INJECTED);
   return { page, context, wallet: control, errors };
+}
+
+/**
+ * What sticks out sideways at this viewport: the page's own horizontal scroll, and every element
+ * wider than the viewport or reaching past its right edge, except inside a table's scroll region
+ * (which scrolls on purpose, inside the viewport).
+ */
+export async function tooWide(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const doc = document.documentElement;
+    if (doc.scrollWidth > doc.clientWidth)
+      out.push(`the page scrolls sideways by ${doc.scrollWidth - doc.clientWidth}px`);
+    const width = doc.clientWidth;
+    for (const el of document.body.querySelectorAll("*")) {
+      if (el.closest(".table-scroll") && !el.classList.contains("table-scroll")) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      if (r.width > width + 0.5 || r.right > width + 0.5) {
+        const name = `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${el.className && typeof el.className === "string" ? `.${el.className.split(" ").join(".")}` : ""}`;
+        out.push(`${name} spans ${Math.round(r.left)}–${Math.round(r.right)}px of ${width}px`);
+      }
+    }
+    return out;
+  });
 }
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");

@@ -31,6 +31,8 @@ import { RunQueries, RunRepository } from "../repositories/runs.ts";
 import { RunService } from "../services/runs.ts";
 import { systemRoutes } from "./routes/system.ts";
 import { statementRoutes } from "./routes/statements.ts";
+import { tokenRoutes } from "./routes/tokens.ts";
+import { TokenService } from "../services/tokens.ts";
 import { StatementQueries } from "../repositories/statements.ts";
 import { StatementService } from "../services/statements.ts";
 import { publishRoutes } from "./routes/publish.ts";
@@ -184,6 +186,7 @@ export function createApp(deps: AppDeps): Express {
   const claims = new ClaimService(db, new PoolRepository(db), config.CHAIN_ID, now, {
     ...(deps.claimsFreshMs === undefined ? {} : { freshMs: deps.claimsFreshMs }),
   });
+  const tokens = new TokenService(db, config.CHAIN_ID, deps.chain);
   const routes: AnyRoute[] = [
     ...systemRoutes({
       db,
@@ -194,7 +197,8 @@ export function createApp(deps: AppDeps): Express {
       ...(deps.chainReadiness ? { chainReadiness: deps.chainReadiness } : {}),
     }),
     ...policyRoutes(new PolicyService(new PolicyRepository(db), deps.policyCodec ?? enginePolicyCodec)),
-    ...poolRoutes(pools),
+    ...poolRoutes(pools, tokens),
+    ...tokenRoutes(tokens),
     ...verificationRoutes(
       new VerificationService(
         pools,
@@ -224,6 +228,7 @@ export function createApp(deps: AppDeps): Express {
         config.CHAIN_ID,
         now,
       ),
+      tokens,
     ),
     ...publishRoutes(
       new PublishService(

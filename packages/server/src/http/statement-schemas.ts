@@ -142,3 +142,33 @@ export const contributorStatementResponse = z
       .meta({ description: "Activated schedules whose table this server lacks" }),
   })
   .register(responseSchemas, { id: "ContributorStatement" });
+
+export const schedulePotsResponse = z
+  .object({
+    pool: z.string(),
+    pots: z.array(
+      z.object({
+        scheduleId: uintString,
+        status: z.string(),
+        token: z.string(),
+        pot: uintString.meta({ description: "Everything credited to the schedule's pot for the token" }),
+        claimed: uintString,
+        waiting: uintString.meta({
+          description: "Owed to recipients who can claim (address or bound identity)",
+        }),
+        unbound: uintString.meta({
+          description:
+            "Owed to identities with no wallet as far as the server knows (no attested binding, no claim)",
+        }),
+        held: uintString.meta({
+          description: "Held for components nobody can claim yet (component: identities)",
+        }),
+        swept: uintString.meta({ description: "Moved to a later schedule after the claim window" }),
+        dust: uintString.meta({ description: "Left over by rounding each part down" }),
+      }),
+    ),
+    unavailableSchedules: z
+      .array(uintString)
+      .meta({ description: "Activated schedules whose table this server lacks" }),
+  })
+  .register(responseSchemas, { id: "SchedulePots" });

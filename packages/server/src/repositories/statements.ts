@@ -118,4 +118,66 @@ export class StatementQueries {
     const row = rows[0];
     return row ? { shares: BigInt(row.shares), identity: row.identity } : undefined;
   }
+
+  /** Everything claimed per (schedule, token). */
+  async claimTotals(poolId: bigint): Promise<ClaimTotal[]> {
+    const { rows } = await this.db.query<{ schedule_id: string; token: Hex; amount: string }>(
+      `SELECT schedule_id, token, sum(amount)::numeric(78,0) AS amount FROM claims
+       WHERE pool_id = $1 GROUP BY schedule_id, token`,
+      [poolId],
+    );
+    return rows.map((r) => ({
+      scheduleId: BigInt(r.schedule_id),
+      token: getAddress(r.token),
+      amount: BigInt(r.amount),
+    }));
+  }
+
+  /** What each sweep took out of a schedule's pot, per (schedule, token). */
+  async sweptOut(poolId: bigint): Promise<ClaimTotal[]> {
+    const { rows } = await this.db.query<{ schedule_id: string; token: Hex; amount: string }>(
+      "SELECT schedule_id, token, amount FROM sweeps WHERE pool_id = $1",
+      [poolId],
+    );
+    return rows.map((r) => ({
+      scheduleId: BigInt(r.schedule_id),
+      token: getAddress(r.token),
+      amount: BigInt(r.amount),
+    }));
+  }
+
+  /**
+   * A pot of `pot` over a run's whole table, in one scan (exact numeric): Σ floor(pot × shares /
+   * total) over everyone, over components nobody can claim yet (`component:` identities), and over
+   * identities with no wallet as far as this server knows: none in the indexed registry bindings,
+   * no binding this server's attestor signed, and no claim from the pool (an address account is
+   * paid directly). The server does not read the registry for every identity, so an identity bound
+   * elsewhere that never claimed counts as unbound here.
+   */
+  async potGroups(
+    at: { poolId: bigint; runId: bigint; chainId: number },
+    pot: bigint,
+    totalShares: bigint,
+  ): Promise<{ distributed: bigint; held: bigint; unbound: bigint }> {
+    const part = "div($2::numeric * r.shares, $3::numeric)";
+    const { rows } = await this.db.query<{ distributed: string; held: string; unbound: string }>(
+      `SELECT COALESCE(sum(${part}), 0)::text AS distributed,
+              COALESCE(sum(${part}) FILTER (WHERE r.identity LIKE 'component:%'), 0)::text AS held,
+              COALESCE(sum(${part}) FILTER (
+                WHERE COALESCE(r.identity, '') NOT LIKE 'component:%'
+                  AND substring(r.account_id from 1 for 12) <> decode(repeat('00', 12), 'hex')
+                  AND NOT EXISTS (SELECT 1 FROM identity_bindings b
+                                  WHERE b.chain_id = $4 AND b.account_id = r.account_id
+                                    AND b.payee IS NOT NULL)
+                  AND NOT EXISTS (SELECT 1 FROM binding_requests q
+                                  WHERE q.account_id = r.account_id
+                                    AND q.status IN ('attested', 'confirmed'))
+                  AND NOT EXISTS (SELECT 1 FROM claims c
+                                  WHERE c.pool_id = $5 AND c.account_id = r.account_id)), 0)::text AS unbound
+       FROM run_recipients r WHERE r.run_id = $1`,
+      [at.runId, pot, totalShares, at.chainId, at.poolId],
+    );
+    const row = rows[0]!;
+    return { distributed: BigInt(row.distributed), held: BigInt(row.held), unbound: BigInt(row.unbound) };
+  }
 }

@@ -1,8 +1,9 @@
-import { POOL_MIN_DELAYS, royaltyPoolAbi } from "@wellspring/sdk";
+import { POOL_MIN_DELAYS, memoText, royaltyPoolAbi } from "@wellspring/sdk";
 import type { Address, PublicClient } from "viem";
 import { isContractAnswer } from "../chain-errors.ts";
 import { ServerError } from "../errors.ts";
 import { toCsv } from "./csv.ts";
+import { inUnits, type TokenBook } from "./tokens.ts";
 import type {
   BalanceRecord,
   DepositRecord,
@@ -78,12 +79,26 @@ export const DEPOSIT_CSV_COLUMNS = [
   "payer",
   "amount",
   "memo",
+  // Beside the raw columns: the token's symbol, the amount in its decimal units, the memo as text.
+  "tokenSymbol",
+  "amountDecimal",
+  "memoText",
 ] as const;
 
-export function depositsToCsv(rows: readonly DepositReceipt[]): string {
+const DEPOSIT_RAW = DEPOSIT_CSV_COLUMNS.slice(0, DEPOSIT_CSV_COLUMNS.indexOf("tokenSymbol"));
+
+export function depositsToCsv(rows: readonly DepositReceipt[], tokens: TokenBook): string {
   return toCsv(
     DEPOSIT_CSV_COLUMNS,
-    rows.map((row) => DEPOSIT_CSV_COLUMNS.map((column) => row[column])),
+    rows.map((row) => {
+      const token = tokens(row.token);
+      return [
+        ...DEPOSIT_RAW.map((column) => row[column as keyof DepositReceipt]),
+        token.symbol,
+        inUnits(row.amount, token),
+        memoText(row.memo),
+      ];
+    }),
   );
 }
 

@@ -3,6 +3,7 @@ import {
   entitlement,
   genesisScheduleId,
   isClaimableStatus,
+  memoText,
   unpaidEntitlement,
 } from "@wellspring/protocol";
 import { getAddress, type Address, type Hex } from "viem";
@@ -19,6 +20,7 @@ import type { StatementQueries } from "../repositories/statements.ts";
 import { toCsv } from "./csv.ts";
 import { depositReceipt } from "./pools.ts";
 import { accountParam } from "./shared.ts";
+import { inUnits, type TokenBook, type TokenMeta } from "./tokens.ts";
 
 /** One recipient's part of a deposit. */
 const share = (
@@ -96,6 +98,11 @@ export const PAYER_CSV_COLUMNS = [
   "shares",
   "totalShares",
   "amount",
+  // Beside the raw columns above: the token's symbol, the amounts in its decimal units, the memo as text.
+  "tokenSymbol",
+  "depositAmountDecimal",
+  "memoText",
+  "amountDecimal",
 ] as const;
 
 /**
@@ -103,10 +110,10 @@ export const PAYER_CSV_COLUMNS = [
  * (their shares and amount together), then a `dust` line; the lines of a deposit add up to its
  * amount. Unsplit deposits get one line with their reason.
  */
-export function payerStatementToCsv(deposits: readonly PayerDeposit[]): string {
+export function payerStatementToCsv(deposits: readonly PayerDeposit[], tokens: TokenBook): string {
   const rows: unknown[][] = [];
   for (const d of deposits) {
-    const line = depositLine(d);
+    const line = depositLine(d, tokens(d.token));
     if (d.unsplitReason) {
       rows.push(line(d.unsplitReason, null, null, null, d.amount));
       continue;
@@ -131,11 +138,11 @@ export function payerStatementToCsv(deposits: readonly PayerDeposit[]): string {
 }
 
 /** One page of a deposit's split: a `share` line per recipient (the deposit's columns repeated). */
-export function depositSplitToCsv(page: {
-  deposit: PayerDeposit;
-  recipients: readonly PayerShare[];
-}): string {
-  const line = depositLine(page.deposit);
+export function depositSplitToCsv(
+  page: { deposit: PayerDeposit; recipients: readonly PayerShare[] },
+  tokens: TokenBook,
+): string {
+  const line = depositLine(page.deposit, tokens(page.deposit.token));
   return toCsv(
     PAYER_CSV_COLUMNS,
     page.recipients.map((r) => line("share", r.accountId, r.identity, r.shares, r.amount)),
@@ -143,8 +150,9 @@ export function depositSplitToCsv(page: {
 }
 
 /** A CSV line of one deposit (PAYER_CSV_COLUMNS): the deposit's columns, then the line's own. */
-function depositLine(d: PayerDeposit) {
+function depositLine(d: PayerDeposit, token: TokenMeta) {
   const head = [d.blockNumber, d.logIndex, d.txHash, d.blockTime, d.token, d.amount, d.memo];
+  const units = [token.symbol, inUnits(d.amount, token), memoText(d.memo)];
   const scheduleId = d.sharedBy?.scheduleId ?? null;
   // Unsplit lines have no table, so no totalShares either.
   const totalShares = d.unsplitReason ? null : d.sharedBy?.totalShares;
@@ -153,9 +161,47 @@ function depositLine(d: PayerDeposit) {
     accountId: unknown,
     identity: unknown,
     shares: unknown,
-    amount: unknown,
-  ): unknown[] => [...head, scheduleId, kind, accountId, identity, shares, totalShares, amount];
+    amount: string | bigint | null,
+  ): unknown[] => [
+    ...head,
+    scheduleId,
+    kind,
+    accountId,
+    identity,
+    shares,
+    totalShares,
+    amount,
+    ...units,
+    inUnits(amount, token),
+  ];
 }
+
+const potKey = (schedule: bigint, token: Address) => `${schedule}:${token}`;
+
+/** One schedule's pot of one token and where it is (StatementService.schedulePots). */
+export interface PotLine {
+  scheduleId: string;
+  status: string;
+  token: Address;
+  pot: string;
+  claimed: string;
+  waiting: string;
+  unbound: string;
+  held: string;
+  swept: string;
+  dust: string;
+}
+
+const POT_PARTS = ["pot", "claimed", "waiting", "unbound", "held", "swept", "dust"] as const;
+const potLine = (
+  l: Omit<PotLine, (typeof POT_PARTS)[number]> & Record<(typeof POT_PARTS)[number], bigint>,
+): PotLine => ({
+  ...l,
+  ...(Object.fromEntries(POT_PARTS.map((p) => [p, l[p].toString()])) as Record<
+    (typeof POT_PARTS)[number],
+    string
+  >),
+});
 
 export interface ContributorLine {
   scheduleId: string;
@@ -183,12 +229,27 @@ export const CONTRIBUTOR_CSV_COLUMNS = [
   "claimed",
   "waiting",
   "swept",
+  // Beside the raw columns: the token's symbol and the amounts in its decimal units.
+  "tokenSymbol",
+  "potDecimal",
+  "entitledDecimal",
+  "claimedDecimal",
+  "waitingDecimal",
 ] as const;
 
-export function contributorStatementToCsv(lines: readonly ContributorLine[]): string {
+const CONTRIBUTOR_RAW = CONTRIBUTOR_CSV_COLUMNS.slice(0, CONTRIBUTOR_CSV_COLUMNS.indexOf("tokenSymbol"));
+
+export function contributorStatementToCsv(lines: readonly ContributorLine[], tokens: TokenBook): string {
   return toCsv(
     CONTRIBUTOR_CSV_COLUMNS,
-    lines.map((l) => CONTRIBUTOR_CSV_COLUMNS.map((c) => l[c])),
+    lines.map((l) => {
+      const token = tokens(l.token);
+      return [
+        ...CONTRIBUTOR_RAW.map((c) => l[c as keyof ContributorLine]),
+        token.symbol,
+        ...[l.pot, l.entitled, l.claimed, l.waiting].map((v) => inUnits(v, token)),
+      ];
+    }),
   );
 }
 
@@ -331,26 +392,11 @@ export class StatementService {
     const accountId = accountParam(account);
     const pool = await this.require(poolAddress);
     const schedules = await this.pools.schedules(pool.id, new Date(this.now()));
-    const genesis = genesisScheduleId(schedules.map(proposedSchedule));
-    const [deposited, swept, claimed] = await Promise.all([
-      this.queries.depositTotals(pool.id),
-      this.queries.sweptInto(pool.id),
+    const [{ pots, tokens }, claimed] = await Promise.all([
+      this.pots(pool.id, schedules),
       this.queries.claimedBy(pool.id, accountId),
     ]);
-    const key = (s: bigint, t: Address) => `${s}:${t}`;
-    const pots = new Map<string, bigint>();
-    const tokens = new Set<Address>();
-    const add = (s: bigint, t: Address, v: bigint) => {
-      tokens.add(t);
-      pots.set(key(s, t), (pots.get(key(s, t)) ?? 0n) + v);
-    };
-    for (const p of deposited) {
-      // Unallocated deposits (no schedule current) wait in pot key 0, the genesis schedule's.
-      const owner = p.scheduleId ?? genesis;
-      if (owner !== undefined) add(owner, p.token, p.amount);
-    }
-    for (const p of swept) add(p.scheduleId!, p.token, p.amount);
-    const claimedMap = new Map(claimed.map((c) => [key(c.scheduleId, c.token), c.amount]));
+    const claimedMap = new Map(claimed.map((c) => [potKey(c.scheduleId, c.token), c.amount]));
 
     let identity: string | null = account.includes(":") ? account : null;
     const lines: ContributorLine[] = [];
@@ -366,9 +412,9 @@ export class StatementService {
       if (!leaf) continue;
       identity ??= leaf.identity;
       for (const token of [...tokens].sort()) {
-        const pot = pots.get(key(s.scheduleId, token)) ?? 0n;
+        const pot = pots.get(potKey(s.scheduleId, token)) ?? 0n;
         const entitled = entitlement(pot, leaf.shares, s.totalShares);
-        const got = claimedMap.get(key(s.scheduleId, token)) ?? 0n;
+        const got = claimedMap.get(potKey(s.scheduleId, token)) ?? 0n;
         const isSwept = s.sweptTokens.includes(token);
         // A swept pot pays nothing more: its remainder now belongs to a later schedule.
         const waiting = unpaidEntitlement({
@@ -414,6 +460,87 @@ export class StatementService {
       })),
       unavailableSchedules: unavailable,
     };
+  }
+
+  /**
+   * Every schedule's pot per token: the deposits credited to it, the unallocated deposits for the
+   * genesis schedule (which owns that pot), and remainders swept into it. Keyed by `potKey`.
+   */
+  private async pots(poolId: bigint, schedules: readonly ScheduleRecord[]) {
+    const genesis = genesisScheduleId(schedules.map(proposedSchedule));
+    const [deposited, swept] = await Promise.all([
+      this.queries.depositTotals(poolId),
+      this.queries.sweptInto(poolId),
+    ]);
+    const pots = new Map<string, bigint>();
+    const tokens = new Set<Address>();
+    const add = (s: bigint, t: Address, v: bigint) => {
+      tokens.add(t);
+      pots.set(potKey(s, t), (pots.get(potKey(s, t)) ?? 0n) + v);
+    };
+    for (const p of deposited) {
+      // Unallocated deposits (no schedule current) wait in pot key 0, the genesis schedule's.
+      const owner = p.scheduleId ?? genesis;
+      if (owner !== undefined) add(owner, p.token, p.amount);
+    }
+    for (const p of swept) add(p.scheduleId!, p.token, p.amount);
+    return { pots, tokens };
+  }
+
+  /**
+   * Where each activated schedule's money is, per token: claimed, waiting for recipients who can
+   * claim, waiting for identities nobody bound yet, held for components, swept to a later schedule,
+   * and rounding dust. The parts add up to the pot exactly (a swept pot: claimed + swept).
+   */
+  async schedulePots(
+    poolAddress: Address,
+  ): Promise<{ pool: Address; pots: PotLine[]; unavailableSchedules: string[] }> {
+    const pool = await this.require(poolAddress);
+    const schedules = await this.pools.schedules(pool.id, new Date(this.now()));
+    const [{ pots, tokens }, claims, sweeps] = await Promise.all([
+      this.pots(pool.id, schedules),
+      this.queries.claimTotals(pool.id),
+      this.queries.sweptOut(pool.id),
+    ]);
+    const claimed = new Map(claims.map((c) => [potKey(c.scheduleId, c.token), c.amount]));
+    const sweptOut = new Map(sweeps.map((c) => [potKey(c.scheduleId, c.token), c.amount]));
+    const lines: PotLine[] = [];
+    const unavailable: string[] = [];
+    for (const s of schedules) {
+      if (!isClaimableStatus(s.status)) continue;
+      const runId = await this.queries.runForSchedule(pool.id, s.scheduleId, s.root);
+      if (runId === undefined) {
+        unavailable.push(s.scheduleId.toString());
+        continue;
+      }
+      for (const token of [...tokens].sort()) {
+        const k = potKey(s.scheduleId, token);
+        const pot = pots.get(k) ?? 0n;
+        const got = claimed.get(k) ?? 0n;
+        const swept = sweptOut.get(k);
+        const line = { scheduleId: s.scheduleId.toString(), status: s.status, token, pot, claimed: got };
+        if (swept !== undefined) {
+          lines.push(potLine({ ...line, waiting: 0n, unbound: 0n, held: 0n, swept, dust: 0n }));
+          continue;
+        }
+        const g = await this.queries.potGroups(
+          { poolId: pool.id, runId, chainId: this.chainId },
+          pot,
+          s.totalShares,
+        );
+        lines.push(
+          potLine({
+            ...line,
+            waiting: g.distributed - g.held - g.unbound - got,
+            unbound: g.unbound,
+            held: g.held,
+            swept: 0n,
+            dust: pot - g.distributed,
+          }),
+        );
+      }
+    }
+    return { pool: pool.address, pots: lines, unavailableSchedules: unavailable };
   }
 
   private async require(address: Address): Promise<PoolRecord> {

@@ -25,7 +25,7 @@ import { ApiError } from "./api.ts";
 import type { Ctx } from "./context.ts";
 import { InputError } from "./errors.ts";
 import { percent, shortHex } from "./format.ts";
-import { type HeldReport, heldReasonRows } from "./held.ts";
+import { type HeldReport, heldReasonRows, recipientName } from "./held.ts";
 import { barChart, clear, field, h, poolSelect, setStatus, showError, statusBox, table } from "./ui.ts";
 
 export function adminPage(ctx: Ctx): HTMLElement {
@@ -227,9 +227,10 @@ export function adminPage(ctx: Ctx): HTMLElement {
         ),
         barChart(
           p.largest.map((t) => ({
-            label: t.identity ?? t.accountId,
+            label: recipientName(t),
             value: points(BigInt(t.shares)),
-            title: `${t.identity ?? t.accountId}: ${percent(BigInt(t.shares), TOTAL_SHARES)}`,
+            title: `${recipientName(t)}: ${percent(BigInt(t.shares), TOTAL_SHARES)}`,
+            shown: percent(BigInt(t.shares), TOTAL_SHARES),
           })),
           "Largest shares in the new table (percent)",
         ),
@@ -247,9 +248,10 @@ export function adminPage(ctx: Ctx): HTMLElement {
       ),
       barChart(
         p.largest.map((c) => ({
-          label: c.identity ?? c.accountId,
+          label: recipientName(c),
           value: points(BigInt(c.delta)),
-          title: `${c.identity ?? c.accountId}: ${signedPercent(BigInt(c.delta))}`,
+          title: `${recipientName(c)}: ${signedPercent(BigInt(c.delta))}`,
+          shown: signedPercent(BigInt(c.delta)),
         })),
         "Largest share changes (percentage points)",
       ),
@@ -257,7 +259,7 @@ export function adminPage(ctx: Ctx): HTMLElement {
         "Accounts whose share changes",
         ["Account", "Before", "After", "Change"],
         changes.map((c) => [
-          c.identity ?? shortHex(c.accountId),
+          recipientName(c),
           percent(BigInt(c.before), TOTAL_SHARES),
           percent(BigInt(c.after), TOTAL_SHARES),
           signedPercent(BigInt(c.delta)),

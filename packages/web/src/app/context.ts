@@ -1,6 +1,6 @@
 // What every page gets: the server's API, the wallet, the server's chain and the registered pools;
 // and the token and memo readings that several pages share. No DOM here.
-import { type Address, type Hex, type PublicClient, erc20Abi, getAddress, zeroAddress } from "viem";
+import { type Address, type PublicClient, erc20Abi, getAddress, zeroAddress } from "viem";
 
 import type { Api, Pool } from "./api.ts";
 import type { Wallet } from "./wallet.ts";
@@ -17,13 +17,7 @@ export async function loadPools(api: Api): Promise<Pool[]> {
 }
 
 /** A memo as text when it is printable UTF-8 (as the Pay page writes them), else its hex. */
-export function memoText(memo: Hex): string {
-  const hex = memo.slice(2).replace(/(00)+$/, "");
-  if (hex.length === 0) return "";
-  const bytes = new Uint8Array(hex.match(/../g)!.map((b) => parseInt(b, 16)));
-  const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
-  return /^[\x20-\x7e\u00a0-\uffff]*$/.test(text) ? text : memo;
-}
+export { memoText } from "@wellspring/sdk";
 
 export interface TokenInfo {
   address: Address;

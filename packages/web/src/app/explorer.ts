@@ -13,26 +13,57 @@ import {
   type Verification,
   scheduleRunId,
 } from "./api.ts";
-import { type TokenInfo, tokenInfo } from "./context.ts";
-import { amount } from "./format.ts";
-import type { Wallet } from "./wallet.ts";
+import { type Token, moneyText, tokens } from "./units.ts";
 
 export interface PoolView {
   detail: PoolDetail;
-  balances: { token: TokenInfo; deposited: bigint; claimed: bigint; balance: bigint }[];
+  balances: { token: Token; deposited: bigint; claimed: bigint; balance: bigint }[];
   schedules: Schedule[];
   /** The latest check of each schedule's bundle (docs/verification.md), in the order of `schedules`. */
   verifications: (Verification | undefined)[];
   /** The newest active schedule and its table's rows, when the server holds the table. */
   active: Schedule | undefined;
   recipients: Recipient[];
+  /** Where each activated schedule's money is, per token (undefined: the server has no such list). */
+  pots: PotView[] | undefined;
 }
 
-export async function loadPool(api: Api, wallet: Wallet, pool: Address): Promise<PoolView> {
+export type PotPart = "claimed" | "waiting" | "unbound" | "held" | "swept" | "dust";
+export const POT_PARTS: readonly PotPart[] = ["claimed", "waiting", "unbound", "held", "swept", "dust"];
+
+export interface PotView {
+  scheduleId: string;
+  token: Token;
+  pot: bigint;
+  parts: Record<PotPart, bigint>;
+}
+
+/** GET /v1/pools/{address}/pots with each line's token; undefined when the server does not serve it. */
+export async function loadPots(api: Api, pool: Address): Promise<PotView[] | undefined> {
+  let body: { pots: (Record<PotPart | "pot", string> & { scheduleId: string; token: string })[] };
+  try {
+    body = await api.get(`/v1/pools/${pool}/pots`);
+  } catch {
+    return undefined;
+  }
+  const book = await tokens(
+    api,
+    body.pots.map((l) => l.token),
+  );
+  return body.pots.map((l) => ({
+    scheduleId: l.scheduleId,
+    token: book.get(getAddress(l.token))!,
+    pot: BigInt(l.pot),
+    parts: Object.fromEntries(POT_PARTS.map((p) => [p, BigInt(l[p])])) as Record<PotPart, bigint>,
+  }));
+}
+
+export async function loadPool(api: Api, pool: Address): Promise<PoolView> {
   const address = getAddress(pool);
-  const [detail, { schedules }] = await Promise.all([
+  const [detail, { schedules }, pots] = await Promise.all([
     api.get<PoolDetail>(`/v1/pools/${address}`),
     api.get<{ schedules: Schedule[] }>(`/v1/pools/${address}/schedules`),
+    loadPots(api, address),
   ]);
   const verifications = await Promise.all(
     schedules.map(
@@ -44,22 +75,22 @@ export async function loadPool(api: Api, wallet: Wallet, pool: Address): Promise
         ).verifications[0],
     ),
   );
-  const reader = wallet.reader();
-  const balances = [];
-  for (const b of detail.balances) {
-    balances.push({
-      token: await tokenInfo(reader, b.token),
-      deposited: BigInt(b.deposited),
-      claimed: BigInt(b.claimed),
-      balance: BigInt(b.balance),
-    });
-  }
+  const book = await tokens(
+    api,
+    detail.balances.map((b) => b.token),
+  );
+  const balances = detail.balances.map((b) => ({
+    token: book.get(getAddress(b.token))!,
+    deposited: BigInt(b.deposited),
+    claimed: BigInt(b.claimed),
+    balance: BigInt(b.balance),
+  }));
   const active = schedules.filter((s) => s.status === "active").at(-1);
   const runId = active ? scheduleRunId(active) : undefined;
   const recipients = runId
     ? await api.getAll<Recipient>(`/v1/runs/${runId}/recipients`, "recipients", "after")
     : [];
-  return { detail, balances, schedules, verifications, active, recipients };
+  return { detail, balances, schedules, verifications, active, recipients, pots };
 }
 
 const byShares = (a: Recipient, b: Recipient) =>
@@ -113,7 +144,7 @@ export function findAccount(view: Pick<PoolView, "active" | "recipients">, query
 }
 
 export interface Series {
-  token: TokenInfo;
+  token: Token;
   total: bigint;
   count: number;
   /** Cumulative amount after each deposit; x is the block time (ms) when every deposit has one, else the block. */
@@ -122,19 +153,18 @@ export interface Series {
 }
 
 /** Cumulative deposits per token; undefined when the server does not list deposits. */
-export async function depositSeries(api: Api, wallet: Wallet, pool: Address): Promise<Series[] | undefined> {
+export async function depositSeries(api: Api, pool: Address): Promise<Series[] | undefined> {
   let list: Deposit[];
   try {
     list = await api.getAll<Deposit>(`/v1/pools/${pool}/deposits`, "deposits", "cursor", 5000);
   } catch {
     return undefined;
   }
-  const reader = wallet.reader();
   const byToken = new Map<string, Deposit[]>();
   for (const d of list) byToken.set(d.token, [...(byToken.get(d.token) ?? []), d]);
   const series: Series[] = [];
   for (const [address, ds] of byToken) {
-    const token = await tokenInfo(reader, address);
+    const token = (await tokens(api, [address])).get(getAddress(address))!;
     const byTime = ds.every((d) => d.blockTime);
     let total = 0n;
     const points = ds.map((d) => {
@@ -143,7 +173,7 @@ export async function depositSeries(api: Api, wallet: Wallet, pool: Address): Pr
         x: byTime ? Date.parse(d.blockTime!) : Number(d.blockNumber),
         // Six decimals are plenty for a chart; the exact total is printed beside it.
         y: Number(total / 10n ** BigInt(Math.max(0, token.decimals - 6))) / 1e6,
-        title: `${amount(total, token.decimals, token.symbol)} after block ${d.blockNumber}`,
+        title: `${moneyText(total, token)} after block ${d.blockNumber}`,
       };
     });
     series.push({ token, total, count: ds.length, points, byTime });

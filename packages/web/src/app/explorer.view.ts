@@ -6,6 +6,7 @@ import { type Address, getAddress } from "viem";
 import { scheduleRunId, verificationText } from "./api.ts";
 import type { Ctx } from "./context.ts";
 import {
+  POT_PARTS,
   type PoolView,
   chartPercent,
   depositSeries,
@@ -13,14 +14,17 @@ import {
   findAccount,
   loadPool,
 } from "./explorer.ts";
-import { amount, percent, shortHex } from "./format.ts";
-import { heldOfTable } from "./held.ts";
+import { percent } from "./format.ts";
+import { heldOfTable, recipientName } from "./held.ts";
+import { dateTime, duration, money } from "./units.ts";
 import {
   barChart,
   clear,
+  copyable,
   field,
   h,
   lineChart,
+  noPools,
   poolSelect,
   setStatus,
   showError,
@@ -46,11 +50,16 @@ export function explorerPage(ctx: Ctx): HTMLElement {
 
   async function load(): Promise<void> {
     if (!pool.value)
-      return setStatus(status, "empty", "no-pools", "No pools are registered on this server yet.");
+      return setStatus(
+        status,
+        "empty",
+        "no-pools",
+        noPools("explorer-empty", "there is nothing to explore yet"),
+      );
     setStatus(status, "pending", "loading", "Loading the pool…");
     try {
       const address = getAddress(pool.value);
-      view = await loadPool(ctx.api, ctx.wallet, address);
+      view = await loadPool(ctx.api, address);
       renderOverview(view);
       renderShares(view);
       await renderDeposits(address);
@@ -65,48 +74,101 @@ export function explorerPage(ctx: Ctx): HTMLElement {
     }
   }
 
-  function renderOverview({ detail, balances, schedules, verifications }: PoolView): void {
+  /** Per schedule and token: where its pot is now. */
+  function potsSection(pots: PoolView["pots"]): HTMLElement | null {
+    if (!pots) return null;
+    const section = h("div", { id: "explorer-pots" }, h("h3", {}, "Where each schedule's money is"));
+    if (pots.length === 0) {
+      section.append(
+        h(
+          "p",
+          { class: "empty-next", "data-state": "no-pots" },
+          "No schedule has activated yet, so no money has been shared out: deposits wait in the unallocated pot until the first schedule activates.",
+        ),
+      );
+      return section;
+    }
+    section.append(
+      h(
+        "p",
+        { class: "hint" },
+        "Claimed: paid out. Waiting: owed to recipients who can claim. Unbound: owed to identities no wallet is bound to yet. Held: kept for components nobody can claim yet. Swept: moved to a later schedule after the claim window. Dust: left over by rounding. Each row adds up to its pot.",
+      ),
+      table(
+        "Pots by schedule and token",
+        ["Schedule", "Pot", ...POT_PARTS.map((p) => p[0]!.toUpperCase() + p.slice(1))],
+        pots.map((l) => [
+          `#${l.scheduleId}`,
+          money(l.pot, l.token),
+          ...POT_PARTS.map((p) => money(l.parts[p], l.token)),
+        ]),
+        "pots",
+      ),
+    );
+    return section;
+  }
+
+  function renderOverview({ detail, balances, schedules, verifications, pots }: PoolView): void {
     clear(
       overview,
       h("h2", {}, detail.name),
       h(
         "p",
-        {},
-        `Pool ${detail.address}; activation delay ${detail.activationDelaySeconds ?? "?"} s; claim window ${detail.claimWindowSeconds ?? "?"} s.`,
+        { id: "explorer-pool-facts" },
+        "Pool ",
+        copyable(detail.address, 4),
+        `; a new schedule activates ${detail.activationDelaySeconds ? duration(detail.activationDelaySeconds) : "(delay not indexed yet)"} after it is proposed; each schedule's pot can be claimed for ${detail.claimWindowSeconds ? duration(detail.claimWindowSeconds) : "(window not indexed yet)"}.`,
       ),
-      table(
-        "Balances",
-        ["Token", "Deposited", "Claimed", "Held"],
-        balances.map((b) => [
-          b.token.symbol,
-          amount(b.deposited, b.token.decimals),
-          amount(b.claimed, b.token.decimals),
-          amount(b.balance, b.token.decimals),
-        ]),
-        "balances",
-      ),
-      table(
-        "Schedules",
-        ["#", "Status", "Activates", "Root", "Recipients (run)", "Evidence", "Verification"],
-        schedules.map((s, i) => [
-          s.scheduleId,
-          h("span", { class: `badge badge-${s.status}` }, s.status),
-          new Date(s.activatesAt).toISOString().replace("T", " ").slice(0, 16),
-          h("code", {}, shortHex(s.root)),
-          scheduleRunId(s) ? `run ${scheduleRunId(s)}` : "—",
-          // The uri the schedule recorded: its evidence bundle (docs/verification.md).
-          /^https?:\/\//.test(s.uri) ? h("a", { href: s.uri }, "bundle") : s.uri || "—",
-          h(
-            "span",
-            {
-              class: `verification verification-${verifications[i]?.status ?? "unchecked"}`,
-              title: verifications[i]?.differences.join("\n") ?? "",
-            },
-            verificationText(verifications[i]),
+      balances.length === 0
+        ? h(
+            "p",
+            { class: "empty-next", "data-state": "no-deposits" },
+            "Nothing has been deposited into this pool yet: payers deposit on the ",
+            h("a", { href: "#/pay" }, "Pay page"),
+            ".",
+          )
+        : table(
+            "Balances",
+            ["Token", "Deposited", "Claimed", "In the pool"],
+            balances.map((b) => [
+              b.token.symbol,
+              money(b.deposited, b.token),
+              money(b.claimed, b.token),
+              money(b.balance, b.token),
+            ]),
+            "balances",
           ),
-        ]),
-        "schedules",
-      ),
+      schedules.length === 0
+        ? h(
+            "p",
+            { class: "empty-next", "data-state": "no-schedules" },
+            "No schedule has been proposed for this pool yet: an admin runs the attribution and publishes its share table on the ",
+            h("a", { href: "#/admin" }, "Admin page"),
+            ".",
+          )
+        : table(
+            "Schedules",
+            ["#", "Status", "Activates", "Root", "Recipients (run)", "Evidence", "Verification"],
+            schedules.map((s, i) => [
+              s.scheduleId,
+              h("span", { class: `badge badge-${s.status}` }, s.status),
+              dateTime(s.activatesAt),
+              copyable(s.root),
+              scheduleRunId(s) ? `run ${scheduleRunId(s)}` : "—",
+              // The uri the schedule recorded: its evidence bundle (docs/verification.md).
+              /^https?:\/\//.test(s.uri) ? h("a", { href: s.uri }, "bundle") : s.uri || "—",
+              h(
+                "span",
+                {
+                  class: `verification verification-${verifications[i]?.status ?? "unchecked"}`,
+                  title: verifications[i]?.differences.join("\n") ?? "",
+                },
+                verificationText(verifications[i]),
+              ),
+            ]),
+            "schedules",
+          ),
+      potsSection(pots),
     );
   }
 
@@ -115,22 +177,30 @@ export function explorerPage(ctx: Ctx): HTMLElement {
       clear(
         shares,
         h("h2", {}, "Share distribution"),
-        h("p", {}, "No active schedule published from this server yet."),
+        h(
+          "p",
+          { class: "empty-next", "data-state": "no-active" },
+          "No active schedule published from this server yet: an admin publishes one on the ",
+          h("a", { href: "#/admin" }, "Admin page"),
+          "; it becomes active after the pool's activation delay.",
+        ),
       );
       return;
     }
     const total = BigInt(active.totalShares);
     const { top, rest, restCount } = distribution(recipients);
     const bars = top.map((r) => ({
-      label: r.identity ?? r.accountId,
+      label: recipientName(r),
       value: chartPercent(BigInt(r.shares), total),
-      title: `${r.identity ?? r.accountId}: ${percent(BigInt(r.shares), total)}`,
+      title: `${recipientName(r)}: ${percent(BigInt(r.shares), total)}`,
+      shown: percent(BigInt(r.shares), total),
     }));
     if (rest > 0n)
       bars.push({
         label: `${restCount} others`,
         value: chartPercent(rest, total),
-        title: `others: ${percent(rest, total)}`,
+        title: `${restCount} others together: ${percent(rest, total)}`,
+        shown: percent(rest, total),
       });
     clear(
       shares,
@@ -141,7 +211,7 @@ export function explorerPage(ctx: Ctx): HTMLElement {
         ["#", "Recipient", "Share"],
         top.map((r, i) => [
           i + 1,
-          r.identity ?? h("code", {}, shortHex(r.accountId)),
+          r.identity === null ? copyable(r.accountId) : recipientName(r),
           percent(BigInt(r.shares), total),
         ]),
         "top-recipients",
@@ -175,20 +245,27 @@ export function explorerPage(ctx: Ctx): HTMLElement {
   }
 
   async function renderDeposits(address: Address): Promise<void> {
-    const series = await depositSeries(ctx.api, ctx.wallet, address);
+    const series = await depositSeries(ctx.api, address);
     if (!series) {
       clear(deposits, h("h2", {}, "Deposits over time"), h("p", {}, "This server does not list deposits."));
       return;
     }
     const parts: Element[] = [h("h2", {}, "Deposits over time")];
-    if (series.length === 0) parts.push(h("p", {}, "No deposits yet."));
-    for (const s of series) {
-      const { symbol, decimals } = s.token;
+    if (series.length === 0)
       parts.push(
-        h("h3", {}, `${symbol}: ${amount(s.total, decimals, symbol)} in ${s.count} deposit(s)`),
-        lineChart(s.points, `Cumulative ${symbol} deposited`, (x) =>
-          s.byTime ? new Date(x).toISOString().slice(0, 16).replace("T", " ") : `block ${x}`,
+        h(
+          "p",
+          { class: "empty-next", "data-state": "no-deposits" },
+          "No deposits yet: payers deposit on the ",
+          h("a", { href: "#/pay" }, "Pay page"),
+          ".",
         ),
+      );
+    for (const s of series) {
+      const { symbol } = s.token;
+      parts.push(
+        h("h3", {}, `${symbol}: `, money(s.total, s.token), ` in ${s.count} deposit(s)`),
+        lineChart(s.points, `Cumulative ${symbol} deposited`, (x) => (s.byTime ? dateTime(x) : `block ${x}`)),
       );
     }
     clear(deposits, ...parts);
@@ -206,7 +283,7 @@ export function explorerPage(ctx: Ctx): HTMLElement {
       h(
         "p",
         { "data-state": "found" },
-        `${f.recipient.identity ?? f.recipient.accountId}: ${percent(f.shares, f.total)} of schedule #${f.scheduleId} (rank ${f.rank} of ${f.of}). `,
+        `${recipientName(f.recipient)}: ${percent(f.shares, f.total)} of schedule #${f.scheduleId} (rank ${f.rank} of ${f.of}). `,
         h("a", { href: "#/claim" }, "Claim page"),
       ),
     );

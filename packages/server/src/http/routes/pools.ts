@@ -1,4 +1,5 @@
 import { depositsToCsv, type PoolService } from "../../services/pools.ts";
+import type { TokenService } from "../../services/tokens.ts";
 import { route, type AnyRoute } from "../route.ts";
 import {
   balancesResponse,
@@ -14,7 +15,7 @@ import {
   schedulesQuery,
 } from "../schemas.ts";
 
-export function poolRoutes(pools: PoolService): AnyRoute[] {
+export function poolRoutes(pools: PoolService, tokens: TokenService): AnyRoute[] {
   return [
     route({
       method: "post",
@@ -100,7 +101,7 @@ export function poolRoutes(pools: PoolService): AnyRoute[] {
       });
       if (query.format === "csv") {
         return {
-          body: depositsToCsv(page.deposits),
+          body: depositsToCsv(page.deposits, await tokens.many(page.deposits.map((d) => d.token))),
           headers: {
             "Content-Type": "text/csv; charset=utf-8",
             "Content-Disposition": `attachment; filename="deposits-${params.address}.csv"`,

@@ -5,6 +5,7 @@ import {
   payerStatementToCsv,
   type StatementService,
 } from "../../services/statements.ts";
+import type { TokenService } from "../../services/tokens.ts";
 import { route, type AnyRoute } from "../route.ts";
 import {
   contributorStatementParams,
@@ -16,7 +17,9 @@ import {
   payerStatementParams,
   payerStatementQuery,
   payerStatementResponse,
+  schedulePotsResponse,
 } from "../statement-schemas.ts";
+import { poolParams } from "../schemas.ts";
 
 /** `?format=` wins; otherwise CSV only when the client prefers text/csv over JSON. */
 const wantsCsv = (format: "json" | "csv" | undefined, req: Request) =>
@@ -29,7 +32,7 @@ const csvHeaders = (filename: string, nextCursor?: string | null) => ({
   ...(nextCursor ? { "X-Next-Cursor": nextCursor } : {}),
 });
 
-export function statementRoutes(statements: StatementService): AnyRoute[] {
+export function statementRoutes(statements: StatementService, tokens: TokenService): AnyRoute[] {
   return [
     route({
       method: "get",
@@ -58,7 +61,7 @@ export function statementRoutes(statements: StatementService): AnyRoute[] {
       });
       if (wantsCsv(query.format, req))
         return {
-          body: payerStatementToCsv(page.deposits),
+          body: payerStatementToCsv(page.deposits, await tokens.many(page.deposits.map((d) => d.token))),
           headers: csvHeaders(`statement-payer-${page.payer}.csv`, page.nextCursor),
         };
       return { body: page, headers: { Vary: "Accept" } };
@@ -91,7 +94,7 @@ export function statementRoutes(statements: StatementService): AnyRoute[] {
       );
       if (wantsCsv(query.format, req))
         return {
-          body: depositSplitToCsv(page),
+          body: depositSplitToCsv(page, await tokens.many([page.deposit.token])),
           headers: csvHeaders(
             `split-${page.deposit.blockNumber}-${page.deposit.logIndex}.csv`,
             page.nextCursor,
@@ -120,10 +123,31 @@ export function statementRoutes(statements: StatementService): AnyRoute[] {
       const statement = await statements.contributor(params.address, params.account);
       if (wantsCsv(query.format, req))
         return {
-          body: contributorStatementToCsv(statement.lines),
+          body: contributorStatementToCsv(
+            statement.lines,
+            await tokens.many(statement.lines.map((l) => l.token)),
+          ),
           headers: csvHeaders(`statement-${statement.accountId}.csv`),
         };
       return { body: statement, headers: { Vary: "Accept" } };
     }),
+    route({
+      method: "get",
+      path: "/v1/pools/:address/pots",
+      operationId: "getSchedulePots",
+      summary: "Where each activated schedule's money is: claimed, waiting, unbound, held, swept, dust",
+      description:
+        "Per activated schedule whose table the server holds and per token: the pot (as in the contributor " +
+        "statement) and its parts, summed in SQL over the whole table: claimed (indexed claims), waiting " +
+        "(owed to addresses and bound identities, not claimed yet), unbound (owed to identities no wallet is " +
+        "bound to), held (component: identities), swept (moved on after the claim window) and rounding dust. " +
+        "The parts add up to the pot.",
+      tags: ["statements"],
+      params: poolParams,
+      responses: {
+        200: { description: "The pools' pots and their parts", schema: schedulePotsResponse },
+        404: { description: "Unknown pool" },
+      },
+    }).handle(async ({ params }) => ({ body: await statements.schedulePots(params.address) })),
   ];
 }
