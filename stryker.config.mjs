@@ -64,6 +64,7 @@ export const TEST_FILES = {
   engine: [
     "packages/attribution/test/flow.test.ts",
     "packages/attribution/test/flow-reference.test.ts",
+    "packages/attribution/test/flow-cycles.test.ts",
     "packages/attribution/test/apportion.test.ts",
     "packages/attribution/test/apportion-edges.test.ts",
     "packages/attribution/test/apportion-rounded-up.test.ts",
