@@ -10,7 +10,11 @@ export const MUTATE = {
     "packages/attribution/src/caps.ts",
     "packages/attribution/src/table.ts",
     "packages/attribution/src/merkle.ts",
-    // The money model off-chain (accountIds, leaves and proofs, schedules, entitlement, calldata).
+    "packages/attribution/src/account.ts",
+  ],
+  // The shared on-chain rules off-chain (accountIds, leaves and proofs, schedules, entitlement,
+  // claim calldata): @wellspring/protocol, used by the engine, the server, the SDK and the pages.
+  protocol: [
     "packages/protocol/src/account.ts",
     "packages/protocol/src/merkle.ts",
     "packages/protocol/src/schedule.ts",
@@ -29,7 +33,8 @@ export const MUTATE = {
 
 /**
  * MUTATION_SCOPE=focused: a subset a shared two-core machine finishes in about an hour — the
- * engine's flow solver, apportionment, caps, share table and account ids, the admin
+ * engine's flow solver, apportionment, caps, share table and account ids, the protocol's
+ * accountIds, proofs, schedule clock and entitlement, the admin
  * authentication, the money lines of the contributor statement (pot, entitlement, claimed, swept,
  * waiting) and the SDK's claimable reads.
  */
@@ -37,10 +42,16 @@ export const FOCUSED = {
   engine: [
     "packages/attribution/src/apportion.ts",
     "packages/attribution/src/caps.ts",
-    "packages/protocol/src/account.ts",
+    "packages/attribution/src/account.ts",
     // The solver (solveFlow); Tarjan and the member ordering have their own tests in flow.test.ts.
-    "packages/attribution/src/flow.ts:62-295",
+    "packages/attribution/src/flow.ts:62-300",
     "packages/attribution/src/table.ts",
+  ],
+  protocol: [
+    "packages/protocol/src/account.ts",
+    "packages/protocol/src/merkle.ts",
+    "packages/protocol/src/schedule.ts",
+    "packages/protocol/src/entitlement.ts",
   ],
   // The contributor statement's loop, from the table row to `waiting` (line numbers: move them
   // with the code; the results file records the range that ran).
@@ -53,6 +64,7 @@ export const TEST_FILES = {
   engine: [
     "packages/attribution/test/flow.test.ts",
     "packages/attribution/test/flow-reference.test.ts",
+    "packages/attribution/test/flow-cycles.test.ts",
     "packages/attribution/test/apportion.test.ts",
     "packages/attribution/test/apportion-edges.test.ts",
     "packages/attribution/test/apportion-rounded-up.test.ts",
@@ -61,11 +73,18 @@ export const TEST_FILES = {
     "packages/attribution/test/caps-tolerance.test.ts",
     "packages/attribution/test/table.test.ts",
     "packages/attribution/test/table-edges.test.ts",
+    "packages/attribution/test/table-errors.test.ts",
     "packages/attribution/test/merkle.test.ts",
     "packages/attribution/test/account.test.ts",
     "packages/attribution/test/account-edges.test.ts",
+  ],
+  protocol: [
     "packages/protocol/test/protocol.test.ts",
+    "packages/protocol/test/rules.test.ts",
     "packages/protocol/test/differential.test.ts",
+    // The engine's account and proof tests check the protocol's rules against its own.
+    "packages/attribution/test/account.test.ts",
+    "packages/attribution/test/merkle.test.ts",
   ],
   server: [
     "packages/server/test/claims.test.ts",
@@ -76,7 +95,7 @@ export const TEST_FILES = {
   sdk: ["packages/sdk/test/*.test.ts"],
 };
 
-const areas = (process.env.MUTATION_AREAS ?? "engine,server,sdk").split(",");
+const areas = (process.env.MUTATION_AREAS ?? "engine,protocol,server,sdk").split(",");
 const focused = process.env.MUTATION_SCOPE === "focused";
 /** The focused lines are reached by these files only (claims.test.ts is slow). */
 const FOCUSED_TEST_FILES = {

@@ -1,9 +1,9 @@
 /**
  * `npm run test:mutation`: StrykerJS over the TypeScript money path (stryker.config.mjs), one run per
- * area (engine, server, sdk), then the Solidity pass (scripts/mutation/solidity.ts); writes the
+ * area (engine, protocol, server, sdk), then the Solidity pass (scripts/mutation/solidity.ts); writes the
  * scores and every survivor, with its written reason, to scripts/bench/results/mutation.json.
  *
- *   npm run test:mutation -- [--focused] [--incremental] [--areas engine,server,sdk]
+ *   npm run test:mutation -- [--focused] [--incremental] [--areas engine,protocol,server,sdk]
  *                            [--no-ts] [--no-solidity] [--sol-budget-minutes <m>] [--reuse-solidity]
  *                            [--reuse-ts]
  *
@@ -27,7 +27,7 @@ import type { SolidityResult } from "./solidity.ts";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const RESULTS = join(ROOT, "scripts", "bench", "results", "mutation.json");
 const REASONS = join(ROOT, "scripts", "mutation", "survivors.json");
-const AREAS = ["engine", "server", "sdk"] as const;
+const AREAS = ["engine", "protocol", "server", "sdk"] as const;
 type Area = (typeof AREAS)[number];
 
 const argv = process.argv.slice(2);
@@ -218,6 +218,7 @@ export function summariseSolidity(full: SolidityResult): {
 
 interface Results {
   engine_score: number | null;
+  protocol_score: number | null;
   server_score: number | null;
   sdk_score: number | null;
   contracts_score: number | null;
@@ -253,6 +254,7 @@ export function writeResults(update: {
     : previous.contracts;
   const results: Results = {
     engine_score: areas.engine?.score ?? null,
+    protocol_score: areas.protocol?.score ?? null,
     server_score: areas.server?.score ?? null,
     sdk_score: areas.sdk?.score ?? null,
     contracts_score: contracts?.score ?? null,
@@ -286,7 +288,7 @@ async function main(): Promise<void> {
   // Written reasons added since an area last ran reach its survivors here.
   const r = writeResults({});
   console.log(
-    `\nengine ${r.engine_score}%  server ${r.server_score}%  sdk ${r.sdk_score}%  contracts ${r.contracts_score}%` +
+    `\nengine ${r.engine_score}%  protocol ${r.protocol_score}%  server ${r.server_score}%  sdk ${r.sdk_score}%  contracts ${r.contracts_score}%` +
       `  (${r.survivors.length} survivors; ${RESULTS})`,
   );
 }

@@ -1,4 +1,10 @@
-import { accountIdToAddress, identityToAccountId, toAccountId } from "@wellspring/protocol";
+import {
+  accountIdToAddress,
+  identityToAccountId,
+  isAccountId,
+  isAddressString,
+  toAccountId,
+} from "@wellspring/protocol";
 
 import { decodeHexInto, keccak256Utf8Into } from "./keccak.ts";
 
@@ -9,20 +15,16 @@ import { decodeHexInto, keccak256Utf8Into } from "./keccak.ts";
  * of 10^6 rows (test/account.test.ts checks it against the protocol).
  */
 
-const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
-const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
-
 export type Hex32 = `0x${string}`;
 
+/** A 0x-prefixed 20-byte hex string, any case (protocol `isAddressString`). */
 export function isAddress(value: string): value is `0x${string}` {
-  // Cheap checks first: this runs once or twice per recipient.
-  return (
-    value.length === 42 && value.charCodeAt(0) === 48 && value.charCodeAt(1) === 120 && ADDRESS.test(value)
-  );
+  return isAddressString(value);
 }
 
+/** A 0x-prefixed 32-byte hex string, any case (protocol `isAccountId`). */
 export function isBytes32Hex(value: string): value is Hex32 {
-  return BYTES32.test(value);
+  return isAccountId(value);
 }
 
 /** The canonical identity string: addresses are lower-cased, everything else is kept as given. */

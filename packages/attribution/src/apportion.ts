@@ -30,7 +30,7 @@ export function apportion(values: Float64Array, total: bigint): ApportionResult 
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
     if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`value ${i} is not a finite number >= 0`);
-    if (v > vmax) vmax = v;
+    vmax = Math.max(vmax, v);
   }
   if (vmax === 0) throw new RangeError("nothing to apportion: every value is 0");
   const W = new Float64Array(n);
@@ -148,7 +148,6 @@ export function apportion(values: Float64Array, total: bigint): ApportionResult 
     for (let j = 0; j < take; j++) shares[near[j]!]! += 1n;
     roundedUp = k;
   }
-  let dropped = 0;
-  for (let i = 0; i < n; i++) if (shares[i] === 0n && values[i]! > 0) dropped++;
+  const dropped = shares.filter((s, i) => s === 0n && values[i]! > 0).length;
   return { shares, dropped, roundedUp };
 }

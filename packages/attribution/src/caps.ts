@@ -39,7 +39,7 @@ export function applyCapsAndFloors(
   const n = values.length;
   let total = 0;
   for (let i = 0; i < n; i++) total += values[i]!;
-  if (n === 0 || total <= 0) return report;
+  if (total <= 0) return report; // also no rows
   for (let i = 0; i < n; i++) values[i] = values[i]! / total;
 
   // Stryker disable next-line ConditionalExpression: a cap of 1 never binds (policies allow (0, 1])
@@ -48,8 +48,8 @@ export function applyCapsAndFloors(
     if (c * countPositive(values) < 1) {
       report.capInfeasible = true;
     } else {
-      // Descending order of positions.
-      const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[b]! - values[a]! || a - b);
+      // Descending order of positions; the sort is stable, so ties stay in row order.
+      const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[b]! - values[a]!);
       // rest[k] = sum of all but the top k, summed from the small end: subtracting from 1 would
       // cancel catastrophically when one recipient holds almost everything.
       const rest = suffixSums(values, idx);
@@ -62,7 +62,8 @@ export function applyCapsAndFloors(
         k++;
       }
       if (k > 0) {
-        const s = k < n ? (1 - k * c) / rest[k]! : 0;
+        // With k = n every row is clipped and s is not used.
+        const s = (1 - k * c) / rest[k]!;
         for (let j = 0; j < n; j++) {
           const i = idx[j]!;
           const before = values[i]!;
@@ -85,7 +86,7 @@ export function applyCapsAndFloors(
     } else {
       const idx: number[] = [];
       for (let i = 0; i < n; i++) if (values[i]! > 0) idx.push(i);
-      idx.sort((a, b) => values[a]! - values[b]! || a - b);
+      idx.sort((a, b) => values[a]! - values[b]!); // stable: ties stay in row order
       // rest[k] = sum of all but the bottom k, as a sum of positive terms (no subtraction).
       const rest = suffixSums(values, idx);
       let k = 0;
@@ -95,8 +96,8 @@ export function applyCapsAndFloors(
         k++;
       }
       if (k > 0) {
-        // Stryker disable next-line LogicalOperator: k < idx.length holds here (see the loop), and then rest[k] > 0
-        const s = k < idx.length && rest[k]! > 0 ? (1 - k * f) / rest[k]! : 0;
+        // With k = idx.length every row is raised and s is not used.
+        const s = (1 - k * f) / rest[k]!;
         for (let j = 0; j < idx.length; j++) {
           const i = idx[j]!;
           const before = values[i]!;

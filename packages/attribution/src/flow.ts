@@ -170,11 +170,10 @@ export function solveFlow(input: FlowInput): FlowResult {
     const lo = sccStart[j]!;
     const hi = sccStart[j + 1]!;
     const size = hi - lo;
-    if (size > largest) largest = size;
+    largest = Math.max(largest, size);
     if (size === 1) {
+      // A finished SCC's slots are not read again (its edges lead to later SCCs only).
       const x = pb[2 * lo]!;
-      // Stryker disable next-line ArithmeticOperator: a finished single component's slot is not read again
-      pb[2 * lo] = 0;
       inflowP[lo] = x;
       push(lo, x, lo, hi, false);
       continue;
@@ -184,11 +183,9 @@ export function solveFlow(input: FlowInput): FlowResult {
     let leaks = false;
     for (let v = lo; v < hi; v++) {
       total += pb[2 * v]!;
-      if (pKeep[v]! > 0 || pOutW[v] === 0) leaks = true;
-      for (let e = pOff[v]!; e < pOff[v + 1]! && !leaks; e++) {
-        const t = pT[e]!;
-        if (t < lo || t >= hi) leaks = true;
-      }
+      // A member of a cycle has an edge inside it, so it leaks by keeping or by an edge out.
+      if (pKeep[v]! > 0) leaks = true;
+      for (let e = pOff[v]!; e < pOff[v + 1]! && !leaks; e++) if (pT[e]! >= hi) leaks = true;
     }
     if (!leaks) {
       const members: number[] = [];
@@ -196,7 +193,6 @@ export function solveFlow(input: FlowInput): FlowResult {
         members.push(proc[v]!);
         inflowP[v] = pb[2 * v]!;
         retainedP[v]! += total / size;
-        pb[2 * v] = 0;
       }
       closedCycles.push(members.sort((a, b) => a - b));
       continue;
@@ -224,15 +220,13 @@ export function solveFlow(input: FlowInput): FlowResult {
     residualTotal += left;
     for (let v = lo; v < hi; v++) {
       const x = pb[2 * v]!;
-      if (x !== 0) {
-        inflowP[v]! += x;
-        retainedP[v]! += x;
-        pb[2 * v] = 0;
-      }
+      inflowP[v]! += x;
+      retainedP[v]! += x;
     }
   }
 
-  // The SCC being solved occupies ids lo..hi-1, so "inside it" is a range check.
+  // The SCC being solved occupies ids lo..hi-1 and SCCs are numbered in topological order, so an
+  // edge leaves it exactly when its target is hi or beyond.
   function push(v: number, x: number, lo: number, hi: number, inCycle: boolean): void {
     if (x === 0) return;
     if (pOutW[v] === 0) {
@@ -257,7 +251,7 @@ export function solveFlow(input: FlowInput): FlowResult {
       // Inside a cycle only value entering from outside (or the first arrival) names the main
       // parent, so following main parents always leads back towards the root. A component
       // outside any cycle sends only to other SCCs, so it skips the SCC lookup.
-      const outside = t < lo || t >= hi;
+      const outside = t >= hi;
       if (amount > pb[2 * t + 1]! && (!inCycle || outside)) {
         pb[2 * t + 1] = amount;
         parentP[t] = v;

@@ -264,7 +264,9 @@ export function parseShareTable(input: string | unknown, file?: string): ShareTa
   const n = list.length;
   if (n === 0) fail("recipients", "a share table needs at least one recipient");
   const accountIds = new Uint8Array(n * 32);
+  // Stryker disable next-line ArrayDeclaration: the length is a hint to V8; every row is written
   const shares: bigint[] = new Array<bigint>(n);
+  // Stryker disable next-line ArrayDeclaration: the length is a hint to V8; every row is written
   const identities: string[] = new Array<string>(n);
   const check = new Uint8Array(32);
   let sum = 0n;
