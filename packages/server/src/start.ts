@@ -72,6 +72,7 @@ async function startIndexer(
   logger: Logger,
   rpc: PublicClient,
   metrics: ServerMetrics,
+  registry: { address: Address; deployedBlock: bigint } | undefined,
 ) {
   try {
     const chainId = await rpc.getChainId();
@@ -97,9 +98,14 @@ async function startIndexer(
     maxReorgDepth: config.INDEXER_MAX_REORG_DEPTH,
     logger,
     metrics,
+    ...(registry ? { registry } : {}),
   });
   logger.info(
-    { confirmations: config.INDEXER_CONFIRMATIONS, maxReorgDepth: config.INDEXER_MAX_REORG_DEPTH },
+    {
+      confirmations: config.INDEXER_CONFIRMATIONS,
+      maxReorgDepth: config.INDEXER_MAX_REORG_DEPTH,
+      registry: registry?.address ?? null,
+    },
     "indexer started",
   );
   return { abort, indexer, done: indexer.run(abort.signal, config.INDEXER_INTERVAL_MS) };
@@ -155,8 +161,15 @@ function webPages(logger: Logger): ReturnType<typeof webHandler> | undefined {
   }
 }
 
-/** The registry (REGISTRY_ADDRESS, else the deployment file) and the deployment's pool, when known. */
-async function contracts(config: Config, logger: Logger): Promise<{ registry?: Address; pool?: Address }> {
+/**
+ * The registry (REGISTRY_ADDRESS, else the deployment file) and the deployment's pool, when known;
+ * `registryBlock` is where the indexer starts reading the registry (the deployment's first block
+ * when the file names this registry, else 0).
+ */
+async function contracts(
+  config: Config,
+  logger: Logger,
+): Promise<{ registry?: Address; registryBlock: bigint; pool?: Address }> {
   let deployments: Awaited<ReturnType<typeof readDeployments>> | undefined;
   try {
     deployments = await readDeployments({ dir: config.DEPLOYMENTS_DIR, chainId: config.CHAIN_ID });
@@ -165,7 +178,12 @@ async function contracts(config: Config, logger: Logger): Promise<{ registry?: A
     if (!config.REGISTRY_ADDRESS) logger.info({ err: error }, "no deployment address file");
   }
   const registry = config.REGISTRY_ADDRESS ? getAddress(config.REGISTRY_ADDRESS) : deployments?.registry;
-  return { ...(registry ? { registry } : {}), ...(deployments ? { pool: deployments.pool } : {}) };
+  const registryBlock = deployments && deployments.registry === registry ? deployments.deployBlock : 0n;
+  return {
+    ...(registry ? { registry } : {}),
+    registryBlock,
+    ...(deployments ? { pool: deployments.pool } : {}),
+  };
 }
 
 /**
@@ -306,8 +324,17 @@ export async function start(
       await clock.refresh();
     }
     const metrics = new ServerMetrics({ dbStats: db.stats ? () => db.stats!() : undefined });
-    indexing = config.INDEXER_ENABLED ? await startIndexer(config, db, logger, chain, metrics) : undefined;
     const known = await contracts(config, logger);
+    indexing = config.INDEXER_ENABLED
+      ? await startIndexer(
+          config,
+          db,
+          logger,
+          chain,
+          metrics,
+          known.registry ? { address: known.registry, deployedBlock: known.registryBlock } : undefined,
+        )
+      : undefined;
     const attestorOptions = attestor(config, logger, known.registry);
     const app = createApp({
       db,
