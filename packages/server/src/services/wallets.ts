@@ -84,6 +84,7 @@ export class WalletService {
             status: item.status,
             runId: item.runId,
             shares: item.shares,
+            proof: item.proof,
             amounts: owed,
             sweepableAt: item.sweepableAt,
             sweepSoon,

@@ -21,6 +21,8 @@ import { InputError } from "./errors.ts";
 import { amount, percent, shortHex } from "./format.ts";
 import { clear, field, h, poolSelect, setStatus, showError, statusBox, table } from "./ui.ts";
 import { WalletError } from "./wallet.ts";
+import { suggestIdentities } from "./wallet-home.ts";
+import { walletHomeCard } from "./wallet-home.view.ts";
 
 export function claimPage(ctx: Ctx): HTMLElement {
   const pool = poolSelect(ctx.pools, "claim-pool");
@@ -30,11 +32,13 @@ export function claimPage(ctx: Ctx): HTMLElement {
     type: "text",
     autocomplete: "off",
     spellcheck: "false",
-    placeholder: "github:583231, npm:alice or 0x…",
+    placeholder: "github:octocat, npm:alice or 0x…",
   });
   const status = statusBox("claim-status");
   const results = h("div", { id: "claim-results" });
   let found: Lookup | undefined;
+  const home = walletHomeCard(ctx);
+  void home.refresh();
 
   const claimButton = h(
     "button",
@@ -63,7 +67,38 @@ export function claimPage(ctx: Ctx): HTMLElement {
     const v = verdict(l, ctx.wallet.state);
     setStatus(status, v.kind, v.state, v.message);
     claimButton.disabled = !v.canClaim;
-    if (l.entries.length === 0) return;
+    // A bound identity needs no binding; the card stays for unbound ones and for lookups by address.
+    bindCard.hidden = l.payee !== undefined && l.payee !== zeroAddress;
+    if (l.entries.length === 0) {
+      const suggestions = suggestIdentities(l.input);
+      if (suggestions.length)
+        clear(
+          results,
+          h(
+            "p",
+            { id: "claim-suggestions" },
+            "Tables name identities with a prefix. Try ",
+            ...suggestions.flatMap((s, i) => [
+              i ? " or " : "",
+              h(
+                "button",
+                {
+                  type: "button",
+                  class: "link",
+                  "data-suggestion": s,
+                  onclick: () => {
+                    account.value = s;
+                    void lookup();
+                  },
+                },
+                s,
+              ),
+            ]),
+            ".",
+          ),
+        );
+      return;
+    }
     const shareRows = l.entries.map((e) => [
       `#${e.schedule.scheduleId} (${e.schedule.status})`,
       h("span", { class: "num" }, percent(BigInt(e.recipient.shares), BigInt(e.schedule.totalShares))),
@@ -175,6 +210,9 @@ export function claimPage(ctx: Ctx): HTMLElement {
 
   async function bind(text: string): Promise<void> {
     const b = await bindIdentity(ctx.wallet, pool.value, parseAttestation(text), bindProgress);
+    // The payee shown above and the wallet home follow the binding at once.
+    if (account.value.trim()) await lookup();
+    void home.refresh();
     if (b.bound) {
       // A first binding is paid only after a window in which another attestor or the admin may cancel it.
       const from = b.payableFrom === undefined ? "now" : new Date(Number(b.payableFrom) * 1000).toISOString();
@@ -248,7 +286,7 @@ export function claimPage(ctx: Ctx): HTMLElement {
     field(
       "Identity or address",
       account,
-      "An identity such as github:583231 or npm:alice, or a wallet address.",
+      "An identity such as github:octocat (a login, as tables write it) or npm:alice, or a wallet address.",
     ),
     h(
       "div",
@@ -261,6 +299,29 @@ export function claimPage(ctx: Ctx): HTMLElement {
     e.preventDefault();
     void lookup();
   });
+  const bindCard = h(
+    "section",
+    { class: "card", id: "bind-card", "aria-labelledby": "bind-h" },
+    h("h2", { id: "bind-h" }, "Bind an identity to your wallet"),
+    h(
+      "p",
+      {},
+      "The identity is the one entered above; your connected wallet becomes its payee. The attestor checks that your funding manifest names both, and that it is the manifest it knows for that identity; you sign the request, then send the attestation to the identity registry.",
+    ),
+    field(
+      "Funding manifest",
+      manifest,
+      "funding.json or FUNDING.json naming the identity and this wallet as its payout address.",
+    ),
+    h("div", { class: "actions" }, requestButton),
+    field(
+      "Or an attestation obtained elsewhere (JSON)",
+      attestation,
+      "{ attestation: { accountId, payee, nonce, deadline }, identity, attestor, signature }",
+    ),
+    h("div", { class: "actions" }, bindButton),
+    bindStatus,
+  );
   return h(
     "section",
     { "aria-labelledby": "claim-h" },
@@ -270,31 +331,10 @@ export function claimPage(ctx: Ctx): HTMLElement {
       { class: "lead" },
       "See what an identity or address is owed in each schedule and token, and why; claim it all in one transaction.",
     ),
+    home.element,
     form,
     status,
     results,
-    h(
-      "section",
-      { class: "card", "aria-labelledby": "bind-h" },
-      h("h2", { id: "bind-h" }, "Bind an identity to your wallet"),
-      h(
-        "p",
-        {},
-        "The identity is the one entered above; your connected wallet becomes its payee. The attestor checks that your funding manifest names both, and that it is the manifest it knows for that identity; you sign the request, then send the attestation to the identity registry.",
-      ),
-      field(
-        "Funding manifest",
-        manifest,
-        "funding.json or FUNDING.json naming the identity and this wallet as its payout address.",
-      ),
-      h("div", { class: "actions" }, requestButton),
-      field(
-        "Or an attestation obtained elsewhere (JSON)",
-        attestation,
-        "{ attestation: { accountId, payee, nonce, deadline }, identity, attestor, signature }",
-      ),
-      h("div", { class: "actions" }, bindButton),
-      bindStatus,
-    ),
+    bindCard,
   );
 }

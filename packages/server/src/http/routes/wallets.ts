@@ -44,6 +44,9 @@ export const walletResponse = z
         status: z.enum(CLAIMABLE_STATUSES),
         runId: uintString,
         shares: uintString,
+        proof: z
+          .array(hexOut)
+          .meta({ description: "Merkle proof of (accountId, shares) against the schedule's root" }),
         amounts: z.array(amount).meta({ description: "Only tokens with something to claim, in base units" }),
         sweepableAt: isoDate.nullable().meta({
           description:
