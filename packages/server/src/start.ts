@@ -18,7 +18,7 @@ import { chainHasRole, registeredPools } from "./auth/chain-roles.ts";
 import { DirectoryManifestSource, type AttestorOptions } from "./services/attestations.ts";
 import { DeploymentsError } from "@wellspring/sdk";
 import { readDeployments } from "@wellspring/sdk/node";
-import { identityVerifiers } from "./attestor/verifiers.ts";
+import { githubSignIn, identityVerifiers } from "./attestor/verifiers.ts";
 import { DEFAULT_NOTIFICATION_OPTIONS, NotificationService } from "./services/notifications.ts";
 import { getAddress, type Address } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -276,6 +276,7 @@ function attestor(
       ? new DirectoryManifestSource(config.TRUSTED_MANIFEST_DIRS)
       : undefined,
     verifiers: identityVerifiers(config),
+    githubOAuth: githubSignIn(config),
     maxAgeSeconds: config.BINDING_REQUEST_MAX_AGE_SECONDS,
     ttlSeconds: config.ATTESTATION_TTL_SECONDS,
     ratePerMinute: config.ATTESTATION_RATE_LIMIT_PER_MINUTE,

@@ -162,7 +162,8 @@ async function send(base: string, call: Call): Promise<Response> {
       ...(call.signed.sendBody === undefined ? {} : { sendBody: call.signed.sendBody }),
       ...(call.signed.domain === undefined ? {} : { domain: call.signed.domain }),
     });
-  return fetch(base + call.url, { method: call.method, ...call.init });
+  // A redirect (the GitHub sign-in callback) is the answer itself, not the page it leads to.
+  return fetch(base + call.url, { method: call.method, redirect: "manual", ...call.init });
 }
 
 const fill = (template: string, value: (name: string) => string) =>

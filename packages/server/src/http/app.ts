@@ -261,6 +261,7 @@ export function createApp(deps: AppDeps): Express {
     ),
     ...attestationRoutes(
       new AttestationService(new BindingRepository(db), deps.attestor, deps.chain, wallNow),
+      config.PUBLIC_BASE_URL,
     ),
   ];
   const openapi = buildOpenApiDocument(routes, {
