@@ -10,6 +10,9 @@ import {
   type Lookup,
   bindIdentity,
   claimAll,
+  githubSignInEnabled,
+  signedBinding,
+  startGitHubSignIn,
   lookupClaims,
   parseAttestation,
   requestAttestation,
@@ -232,6 +235,56 @@ export function claimPage(ctx: Ctx): HTMLElement {
     }
   }
 
+  // Sign in with GitHub: off (hidden) unless the server has a GitHub OAuth app.
+  const githubButton = h(
+    "button",
+    { type: "button", id: "bind-github", class: "primary", hidden: true },
+    "Sign in with GitHub, then bind",
+  );
+  githubButton.addEventListener("click", () => {
+    for (const el of Object.values(bindFields)) el.removeAttribute("aria-invalid");
+    void (async () => {
+      const url = await startGitHubSignIn(ctx.api, ctx.wallet, account.value, bindProgress);
+      setStatus(bindStatus, "pending", "redirecting", "On to GitHub…");
+      location.assign(url);
+    })().catch(showBindError);
+  });
+  void githubSignInEnabled(ctx.api)
+    .then((on) => (githubButton.hidden = !on))
+    .catch(() => undefined);
+  // Back from GitHub: the server says which request it signed, or why it refused and what to do.
+  const back = new URLSearchParams(location.search);
+  const signedId = back.get("binding");
+  const refusedWith = back.get("binding-error");
+  if (refusedWith)
+    setStatus(
+      bindStatus,
+      "error",
+      "refused",
+      `The attestor refused the binding (${refusedWith}): ${back.get("message") ?? ""}`,
+    );
+  const finishButton = h(
+    "button",
+    { type: "button", id: "bind-finish", class: "primary", hidden: !signedId },
+    "Send the binding GitHub confirmed",
+  );
+  if (signedId) {
+    setStatus(
+      bindStatus,
+      "success",
+      "signed-in",
+      "GitHub confirmed your account and the attestor signed the binding: send it from your wallet.",
+    );
+    finishButton.addEventListener("click", () => {
+      void (async () => {
+        const signed = await signedBinding(ctx.api, signedId);
+        account.value = signed.identity;
+        await bind(JSON.stringify(signed, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
+        finishButton.hidden = true;
+      })().catch(showBindError);
+    });
+  }
+
   bindButton.addEventListener("click", () => {
     for (const el of Object.values(bindFields)) el.removeAttribute("aria-invalid");
     bind(attestation.value).catch(showBindError);
@@ -313,7 +366,7 @@ export function claimPage(ctx: Ctx): HTMLElement {
       manifest,
       "funding.json or FUNDING.json naming the identity and this wallet as its payout address.",
     ),
-    h("div", { class: "actions" }, requestButton),
+    h("div", { class: "actions" }, requestButton, githubButton, finishButton),
     field(
       "Or an attestation obtained elsewhere (JSON)",
       attestation,
