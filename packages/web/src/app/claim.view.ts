@@ -373,7 +373,6 @@ export function claimPage(ctx: Ctx): HTMLElement {
       "{ attestation: { accountId, payee, nonce, deadline }, identity, attestor, signature }",
     ),
     h("div", { class: "actions" }, bindButton),
-    bindStatus,
   );
   return h(
     "section",
@@ -389,5 +388,7 @@ export function claimPage(ctx: Ctx): HTMLElement {
     status,
     results,
     bindCard,
+    // Outside the card: a binding's outcome stays in view when the card hides for the bound identity.
+    bindStatus,
   );
 }
