@@ -520,6 +520,7 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     const stranger = await openPage(browser, server, chain, {
       wallet: { account: STRANGER },
       viewport: { width: 1366, height: 900 },
+      allowOrigins: [github.url],
     });
     const { page } = stranger;
     await page.goto(`${server.url}/#/claim`);

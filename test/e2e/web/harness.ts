@@ -289,6 +289,8 @@ export async function openPage(
     viewport?: { width: number; height: number };
     /** Only for injecting the accessibility checker; the app itself always runs under the CSP. */
     bypassCSP?: boolean;
+    /** Other origins the page may reach (the GitHub stand-in a sign-in goes through). */
+    allowOrigins?: string[];
   } = {},
 ): Promise<WalletPage> {
   const context = await browser.newContext({
@@ -306,7 +308,8 @@ export async function openPage(
   // No network at runtime except the server: anything else fails the test.
   await context.route("**/*", (route) => {
     const url = route.request().url();
-    if (url.startsWith(`${server.url}/`) || url.startsWith(`${server.fallbackUrl}/`)) return route.continue();
+    const allowed = [server.url, server.fallbackUrl, ...(options.allowOrigins ?? [])];
+    if (allowed.some((origin) => url.startsWith(`${origin}/`))) return route.continue();
     errors.push(`blocked request to ${url}`);
     return route.abort();
   });
