@@ -74,7 +74,7 @@ export class WalletService {
           if (owed.length === 0) continue;
           const sweepSoon =
             item.sweepableAt !== null &&
-            BigInt(Date.parse(item.sweepableAt) / 1000) - now <= BigInt(SWEEP_WARNING_SECONDS);
+            BigInt(Math.floor(Date.parse(item.sweepableAt) / 1000)) - now <= BigInt(SWEEP_WARNING_SECONDS);
           claimable.push({
             pool: pool.address,
             poolName: pool.name,

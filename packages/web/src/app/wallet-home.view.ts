@@ -81,27 +81,33 @@ export function walletHomeCard(ctx: Ctx): { element: HTMLElement; refresh(): Pro
     const parts: HTMLElement[] = [h("h3", {}, "Identities"), identities];
     if (rows.length)
       parts.push(
-        table(
-          "Claimable",
-          ["Pool", "Account", "Schedule", "Amount", "Sweep date", "Why"],
-          rows,
-          "home-claimable",
+        Object.assign(
+          table(
+            "Claimable",
+            ["Pool", "Account", "Schedule", "Amount", "Sweep date", "Why"],
+            rows,
+            "claimable",
+          ),
+          { id: "home-claimable" },
         ),
         h("div", { class: "actions" }, ...home.pools.map((pool) => claimButton(home, pool))),
       );
     if (home.past.length)
       parts.push(
-        table(
-          "Past claims",
-          ["Pool", "Account", "Schedule", "Amount", "Block"],
-          home.past.map((c) => [
-            shortHex(c.pool),
-            c.account,
-            `#${c.scheduleId}`,
-            h("span", { class: "num" }, amount(c.amount, c.token.decimals, c.token.symbol)),
-            c.blockNumber,
-          ]),
-          "home-past",
+        Object.assign(
+          table(
+            "Past claims",
+            ["Pool", "Account", "Schedule", "Amount", "Block"],
+            home.past.map((c) => [
+              shortHex(c.pool),
+              c.account,
+              `#${c.scheduleId}`,
+              h("span", { class: "num" }, amount(c.amount, c.token.decimals, c.token.symbol)),
+              c.blockNumber,
+            ]),
+            "claimable",
+          ),
+          { id: "home-past" },
         ),
       );
     clear(body, ...parts);
