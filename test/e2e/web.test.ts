@@ -17,10 +17,29 @@ import { after, before, describe, it } from "node:test";
 
 import hre from "hardhat";
 import type { Browser, Page } from "playwright-core";
-import { type Address, type Hex, getAddress, keccak256, parseEther, stringToBytes, zeroAddress } from "viem";
+import {
+  type Address,
+  type Hex,
+  createWalletClient,
+  getAddress,
+  http,
+  keccak256,
+  parseEther,
+  stringToBytes,
+  zeroAddress,
+} from "viem";
+import { hardhat } from "viem/chains";
 
 import { deployWellspring } from "../../deploy/lib/deploy.ts";
-import { identityRegistryAbi, royaltyPoolAbi, testERC20Abi } from "../../packages/sdk/src/index.ts";
+import { GitHubVerifier } from "../../packages/server/src/attestor/github.ts";
+import { GitHubOAuth } from "../../packages/server/src/attestor/github-oauth.ts";
+import { StandIn } from "../../packages/server/test/attestor-stand-in.ts";
+import {
+  depositETH,
+  identityRegistryAbi,
+  royaltyPoolAbi,
+  testERC20Abi,
+} from "../../packages/sdk/src/index.ts";
 import { IDENTITY, LOCKFILE, fundingManifest } from "../../packages/web/test/fixtures.ts";
 import {
   type Chain,
@@ -59,6 +78,7 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
   let pool: Address;
   let registry: Address;
   let usdc: Address;
+  let github: StandIn;
 
   before(async () => {
     mkdirSync(resultsDir, { recursive: true });
@@ -96,6 +116,8 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
         args: [PAYER.address, 10_000_000_000n],
       }),
     });
+    // GitHub's OAuth and REST endpoints, for "Sign in with GitHub".
+    github = await new StandIn().listen();
     server = await startServer(
       chain,
       {
@@ -104,7 +126,15 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
         GUARDIAN: [ADMIN.address],
         ATTESTOR: [ATTESTOR.address],
       },
-      { registry, account: ATTESTOR },
+      {
+        registry,
+        account: ATTESTOR,
+        githubOAuth: new GitHubOAuth({
+          oauthUrl: github.url,
+          ...github.oauthApp,
+          github: new GitHubVerifier({ apiUrl: `${github.url}/api` }),
+        }),
+      },
     );
     const res = await signedPost(server, ADMIN, "/v1/pools", {
       address: pool,
@@ -119,6 +149,7 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     rmSync(path.join(root, "deploy", "deployments", deploymentId), { recursive: true, force: true });
     await browser?.close();
     await server?.stop();
+    await github?.close();
     await chain?.stop();
   });
 
@@ -490,6 +521,92 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     );
     assert.deepEqual(errors, []);
     await context.close();
+  });
+
+  it("Claim: signs in with GitHub (stand-in) and binds; the wallet home shows what is owed, why, and claims per pool; a refusal names its next step", async () => {
+    // A newcomer whose GitHub account is someone else's: refused, with what to do next.
+    const stranger = await openPage(browser, server, chain, {
+      wallet: { account: STRANGER },
+      viewport: { width: 1366, height: 900 },
+      allowOrigins: [github.url],
+    });
+    const { page } = stranger;
+    await page.goto(`${server.url}/#/claim`);
+    await page.locator('#wallet-bar[data-state="ready"]').waitFor();
+    await page.locator("#bind-github").waitFor();
+    github.signIn = github.addUser("someone-else", 777);
+    await page.locator("#claim-account").fill("octo-newcomer");
+    await page.locator("#bind-github").click();
+    await state(page, "bind-status", "refused");
+    assert.match(
+      await page.locator("#bind-status").innerText(),
+      /NOT_OWNER.*signed in to GitHub as someone-else, not octo-newcomer.*sign in as octo-newcomer/,
+    );
+    await shot(page, "claim-github-refused");
+
+    // Signed in as the account itself: the attestor signs, the wallet sends it, the home lists it.
+    github.signIn = github.addUser("octo-newcomer", 4242);
+    await page.locator("#claim-account").fill("octo-newcomer");
+    await page.locator("#bind-github").click();
+    await state(page, "bind-status", "signed-in");
+    await page.locator("#bind-finish").click();
+    await state(page, "bind-status", "bound");
+    const newcomer = page.locator('#home-identities li[data-identity="github:octo-newcomer"]');
+    for (let i = 0; i < 50 && !(await newcomer.isVisible()); i++) {
+      await page.waitForTimeout(200);
+      await page.locator("#home-load").click();
+      await page.locator("#home-status[data-state]:not([data-state='loading'])").waitFor();
+    }
+    await newcomer.waitFor();
+    await shot(page, "claim-github-bound");
+    assert.deepEqual(stranger.errors, []);
+    await stranger.context.close();
+
+    // The maintainer bound earlier: new money arrives; the home lists it, says why, claims it.
+    const payer = createWalletClient({ account: PAYER, chain: hardhat, transport: http(chain.url) });
+    await depositETH(payer, { pool, value: parseEther("0.8") });
+    await chain.rpc("evm_mine");
+    const maintainer = await openPage(browser, server, chain, {
+      wallet: { account: CLAIMER },
+      viewport: { width: 1366, height: 900 },
+    });
+    const home = maintainer.page;
+    let owed: { amounts: { token: string; amount: string }[] }[] = [];
+    for (let i = 0; i < 50 && owed.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      owed = (
+        (await (await fetch(`${server.url}/v1/wallets/${CLAIMER.address}`)).json()) as {
+          claimable: typeof owed;
+        }
+      ).claimable;
+    }
+    const ethOwed = owed
+      .flatMap((l) => l.amounts)
+      .filter((a) => a.token === zeroAddress)
+      .reduce((sum, a) => sum + BigInt(a.amount), 0n);
+    assert.ok(ethOwed > 0n);
+    await home.goto(`${server.url}/#/claim`);
+    await state(home, "home-status", "claimable");
+    const row = home.locator("#home-claimable tbody tr", { hasText: IDENTITY });
+    await row.waitFor();
+    assert.match(await row.innerText(), /No sweep date: the schedule is current/);
+    await row.locator("button.why").click();
+    await row.locator(".explain li").first().waitFor();
+    const why = await row.locator(".explain").innerText();
+    assert.match(why, /github:leftpad-dev holds \d+ of 1000000000000000000 shares of run \d+/);
+    assert.match(why, /left-pad/);
+    assert.match(why, /worth .*ETH/);
+    await shot(home, "claim-home-why");
+    const eth0 = await chain.client.getBalance({ address: CLAIMER.address });
+    await home.locator(".home-claim").first().click();
+    await state(home, "home-status", "claimed");
+    const hash = (await home.locator("#home-claim-tx").innerText()) as Hex;
+    const receipt = await chain.client.getTransactionReceipt({ hash });
+    const eth1 = await chain.client.getBalance({ address: CLAIMER.address });
+    assert.equal(eth1 - eth0 + receipt.gasUsed * receipt.effectiveGasPrice, ethOwed);
+    await shot(home, "claim-home-claimed");
+    assert.deepEqual(maintainer.errors, []);
+    await maintainer.context.close();
   });
 
   it("Explorer: pools, schedules, share chart, top recipients, search, deposits over time", async () => {

@@ -14,6 +14,12 @@ export {
   isAddressString,
   toAccountId,
 } from "./account.ts";
+export {
+  BINDING_DELAY_SECONDS,
+  type BindingEventRecord,
+  type BindingState,
+  replayBindings,
+} from "./binding.ts";
 export { type ClaimRequest, claimAbi, claimFunctionFor, encodeClaimCalldata } from "./calldata.ts";
 export {
   ADMIN_DOMAIN_NAME,

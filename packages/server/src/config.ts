@@ -168,6 +168,15 @@ export const envSchema = z.object({
     .url({ protocol: /^https?$/ })
     .transform((value) => value.replace(/\/+$/, ""))
     .default("https://api.github.com"),
+  /** GitHub's web host for "Sign in with GitHub" (`/login/oauth/…`; a stand-in in tests). */
+  GITHUB_OAUTH_URL: z
+    .url({ protocol: /^https?$/ })
+    .transform((value) => value.replace(/\/+$/, ""))
+    .default("https://github.com"),
+  /** The OAuth app's client id: set, the Claim page offers "Sign in with GitHub"; unset, it is off. */
+  GITHUB_OAUTH_CLIENT_ID: z.string().min(1).max(200).optional(),
+  /** The OAuth app's client secret (needed with GITHUB_OAUTH_CLIENT_ID). */
+  GITHUB_OAUTH_CLIENT_SECRET: z.string().min(1).max(500).optional(),
   /** Optional GitHub token (no scopes needed): 5,000 instead of 60 API requests an hour. */
   GITHUB_TOKEN: z.string().min(1).max(500).optional(),
   /**
@@ -208,6 +217,7 @@ export const SECRET_KEYS = [
   "PUBLISHER_PRIVATE_KEY",
   "DATABASE_URL",
   "GITHUB_TOKEN",
+  "GITHUB_OAUTH_CLIENT_SECRET",
 ] as const;
 
 /**
@@ -221,7 +231,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const value = env[key];
     if (value !== undefined && value.trim() !== "") relevant[key] = value.trim();
   }
-  const parsed = envSchema.safeParse(relevant);
+  const parsed = envSchema
+    .refine((c) => !c.GITHUB_OAUTH_CLIENT_ID || c.GITHUB_OAUTH_CLIENT_SECRET, {
+      message: "is needed with GITHUB_OAUTH_CLIENT_ID (the OAuth app's client secret)",
+      path: ["GITHUB_OAUTH_CLIENT_SECRET"],
+    })
+    .safeParse(relevant);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({
       path: issue.path.map(String).join("."),

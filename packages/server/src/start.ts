@@ -19,7 +19,7 @@ import { chainHasRole, registeredPools } from "./auth/chain-roles.ts";
 import { DirectoryManifestSource, type AttestorOptions } from "./services/attestations.ts";
 import { DeploymentsError } from "@wellspring/sdk";
 import { readDeployments } from "@wellspring/sdk/node";
-import { identityVerifiers } from "./attestor/verifiers.ts";
+import { githubSignIn, identityVerifiers } from "./attestor/verifiers.ts";
 import { DEFAULT_NOTIFICATION_OPTIONS, NotificationService } from "./services/notifications.ts";
 import { getAddress, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -73,6 +73,7 @@ async function startIndexer(
   logger: Logger,
   rpc: PublicClient,
   metrics: ServerMetrics,
+  registry: { address: Address; deployedBlock: bigint } | undefined,
 ) {
   try {
     const chainId = await rpc.getChainId();
@@ -98,9 +99,14 @@ async function startIndexer(
     maxReorgDepth: config.INDEXER_MAX_REORG_DEPTH,
     logger,
     metrics,
+    ...(registry ? { registry } : {}),
   });
   logger.info(
-    { confirmations: config.INDEXER_CONFIRMATIONS, maxReorgDepth: config.INDEXER_MAX_REORG_DEPTH },
+    {
+      confirmations: config.INDEXER_CONFIRMATIONS,
+      maxReorgDepth: config.INDEXER_MAX_REORG_DEPTH,
+      registry: registry?.address ?? null,
+    },
     "indexer started",
   );
   return { abort, indexer, done: indexer.run(abort.signal, config.INDEXER_INTERVAL_MS) };
@@ -158,13 +164,20 @@ function webPages(logger: Logger): ReturnType<typeof webHandler> | undefined {
 }
 
 /**
- * The registry (REGISTRY_ADDRESS, else the deployment file) and the deployment's pool, when known; and the
- * registry's recorded code hash when the file's record describes the registry in use.
+ * The registry (REGISTRY_ADDRESS, else the deployment file) and the deployment's pool, when known;
+ * `registryBlock` is where the indexer starts reading the registry (the deployment's first block
+ * when the file names this registry, else 0); and the registry's recorded code hash when the file's
+ * record describes the registry in use.
  */
 async function contracts(
   config: Config,
   logger: Logger,
-): Promise<{ registry?: Address; pool?: Address; registryCode?: { address: Address; codeHash: Hex } }> {
+): Promise<{
+  registry?: Address;
+  registryBlock: bigint;
+  pool?: Address;
+  registryCode?: { address: Address; codeHash: Hex };
+}> {
   let deployments: Awaited<ReturnType<typeof readDeployments>> | undefined;
   try {
     deployments = await readDeployments({ dir: config.DEPLOYMENTS_DIR, chainId: config.CHAIN_ID });
@@ -173,9 +186,12 @@ async function contracts(
     if (!config.REGISTRY_ADDRESS) logger.info({ err: error }, "no deployment address file");
   }
   const registry = config.REGISTRY_ADDRESS ? getAddress(config.REGISTRY_ADDRESS) : deployments?.registry;
-  const recorded = deployments?.record && registry === deployments.registry ? deployments.record : undefined;
+  const named = deployments !== undefined && deployments.registry === registry;
+  const registryBlock = named ? deployments!.deployBlock : 0n;
+  const recorded = named ? deployments!.record : undefined;
   return {
     ...(registry ? { registry } : {}),
+    registryBlock,
     ...(deployments ? { pool: deployments.pool } : {}),
     ...(recorded
       ? { registryCode: { address: registry!, codeHash: recorded.contracts.registry.codeHash } }
@@ -273,6 +289,7 @@ function attestor(
       ? new DirectoryManifestSource(config.TRUSTED_MANIFEST_DIRS)
       : undefined,
     verifiers: identityVerifiers(config),
+    githubOAuth: githubSignIn(config),
     maxAgeSeconds: config.BINDING_REQUEST_MAX_AGE_SECONDS,
     ttlSeconds: config.ATTESTATION_TTL_SECONDS,
     ratePerMinute: config.ATTESTATION_RATE_LIMIT_PER_MINUTE,
@@ -321,8 +338,17 @@ export async function start(
       await clock.refresh();
     }
     const metrics = new ServerMetrics({ dbStats: db.stats ? () => db.stats!() : undefined });
-    indexing = config.INDEXER_ENABLED ? await startIndexer(config, db, logger, chain, metrics) : undefined;
     const known = await contracts(config, logger);
+    indexing = config.INDEXER_ENABLED
+      ? await startIndexer(
+          config,
+          db,
+          logger,
+          chain,
+          metrics,
+          known.registry ? { address: known.registry, deployedBlock: known.registryBlock } : undefined,
+        )
+      : undefined;
     const attestorOptions = attestor(config, logger, known.registry);
     const app = createApp({
       db,

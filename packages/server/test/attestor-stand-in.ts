@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -51,6 +52,12 @@ export class StandIn {
   /** Make every API call answer like this (rate limit, outage). */
   failure: "rate-limit-403" | "rate-limit-429" | "500" | undefined;
   readonly calls: Array<{ path: string; authorization: string | undefined }> = [];
+  /** The OAuth app "Sign in with GitHub" uses (GITHUB_OAUTH_CLIENT_ID / _SECRET). */
+  readonly oauthApp = { clientId: "Iv1.8a61f9b3a7aba766", clientSecret: "stand-in-client-secret" };
+  /** Who signs in at /login/oauth/authorize; undefined = the user denies the app. */
+  signIn: Account | undefined;
+  private readonly codes = new Map<string, { account: Account; challenge: string; redirectUri: string }>();
+  private readonly tokens = new Map<string, Account>();
   private server = createServer((req, res) => this.answer(req, res));
   url = "";
 
@@ -81,8 +88,64 @@ export class StandIn {
     }
   }
 
+  /** github.com's OAuth web flow: authorize (a redirect back) and the code-for-token exchange. */
+  private async oauth(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const json = (body: unknown) =>
+      res.writeHead(200, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify(body));
+    if (url.pathname === "/login/oauth/authorize") {
+      const q = url.searchParams;
+      const redirect = new URL(q.get("redirect_uri") ?? "");
+      if (q.get("client_id") !== this.oauthApp.clientId) {
+        res.writeHead(404, { "content-type": "text/html" }).end("<h1>404</h1>");
+        return;
+      }
+      if (!this.signIn) {
+        redirect.searchParams.set("error", "access_denied");
+        redirect.searchParams.set("error_description", "The user has denied your application access.");
+        redirect.searchParams.set(
+          "error_uri",
+          "https://docs.github.com/apps/managing-oauth-apps/troubleshooting-authorization-request-errors/#access-denied",
+        );
+      } else {
+        const code = randomBytes(10).toString("hex");
+        this.codes.set(code, {
+          account: this.signIn,
+          challenge: q.get("code_challenge") ?? "",
+          redirectUri: redirect.toString(),
+        });
+        redirect.searchParams.set("code", code);
+      }
+      redirect.searchParams.set("state", q.get("state") ?? "");
+      res.writeHead(302, { location: redirect.toString() }).end();
+      return;
+    }
+    // POST /login/oauth/access_token
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString("utf8");
+    const body = (
+      req.headers["content-type"]?.includes("json")
+        ? JSON.parse(text)
+        : Object.fromEntries(new URLSearchParams(text))
+    ) as Record<string, string>;
+    if (body.client_id !== this.oauthApp.clientId || body.client_secret !== this.oauthApp.clientSecret)
+      return void json(fixture("oauth-incorrect-client-credentials"));
+    const grant = this.codes.get(body.code ?? "");
+    this.codes.delete(body.code ?? "");
+    const pkce = createHash("sha256")
+      .update(body.code_verifier ?? "")
+      .digest("base64url");
+    if (!grant || grant.redirectUri !== body.redirect_uri || grant.challenge !== pkce)
+      return void json(fixture("oauth-bad-verification-code"));
+    const token = `gho_${randomBytes(18).toString("hex")}`;
+    this.tokens.set(token, grant.account);
+    json({ ...fixture("oauth-token"), access_token: token });
+  }
+
   private answer(req: IncomingMessage, res: ServerResponse): unknown {
-    const path = new URL(req.url ?? "/", "http://stand-in").pathname;
+    const url = new URL(req.url ?? "/", "http://stand-in");
+    const path = url.pathname;
+    if (path.startsWith("/login/oauth/")) return this.oauth(req, res, url);
     if (!path.startsWith("/api/")) {
       const page = this.web.get(path);
       res.writeHead(page?.[0] ?? 404, { "content-type": "text/plain" }).end(page?.[1] ?? "not found");
@@ -109,6 +172,12 @@ export class StandIn {
     if (this.failure === "500") return send(500, { message: "Server Error" });
 
     let m: RegExpExecArray | null;
+    if (api === "/user") {
+      const user = this.tokens.get(req.headers.authorization?.replace(/^Bearer /, "") ?? "");
+      return user
+        ? send(200, { ...fixture("user"), login: user.login, id: user.id })
+        : send(401, fixture("requires-authentication"));
+    }
     if ((m = /^\/users\/([^/]+)$/.exec(api))) {
       const user = this.users.get((m[1] as string).toLowerCase());
       return user ? send(200, { ...fixture("user"), login: user.login, id: user.id }) : notFound();

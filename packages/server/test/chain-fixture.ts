@@ -48,7 +48,7 @@ export async function deployChain() {
     connection,
     networkHelpers,
     publicClient,
-    wallets: { admin, payer, alice, bob, other },
+    wallets: { admin, attestor, payer, alice, bob, other },
     pool: created.pool,
     factory,
     registry,

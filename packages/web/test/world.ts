@@ -119,11 +119,18 @@ export async function startWorld(): Promise<World> {
     chain: client,
     chainNow: () => chainNowMs,
     claimsFreshMs: 0,
+    registry,
     attestor: { chainId: CHAIN_ID, registry, account: ATTESTOR, maxAgeSeconds: 600, ttlSeconds: 3600 },
   });
   const server = await listen(app, { host: "127.0.0.1", port: 0, shutdownTimeoutMs: 5_000 });
   const api = createApi(server.url);
-  const indexer = new PoolIndexer({ db, client, chainId: CHAIN_ID, confirmations: 0 });
+  const indexer = new PoolIndexer({
+    db,
+    client,
+    chainId: CHAIN_ID,
+    confirmations: 0,
+    registry: { address: registry, deployedBlock: 0n },
+  });
 
   const wallet = async (account: Address, options: { reject?: () => boolean } = {}): Promise<Wallet> => {
     const prompts = new Set(["eth_requestAccounts", "eth_sendTransaction", "eth_signTypedData_v4"]);

@@ -28,6 +28,7 @@ import {
 } from "@wellspring/server";
 import { PoolIndexer } from "../../../packages/server/src/indexer/pool-indexer.ts";
 import { ScheduleVerifier } from "../../../packages/server/src/indexer/schedule-verifier.ts";
+import type { GitHubOAuth } from "../../../packages/server/src/attestor/github-oauth.ts";
 import express from "express";
 import { pino } from "pino";
 import { type Browser, type BrowserContext, type Page, chromium } from "playwright-core";
@@ -98,7 +99,7 @@ export interface Server {
 export async function startServer(
   chain: Chain,
   roles: Partial<Record<Role, string[]>>,
-  attestor?: { registry: Address; account: HDAccount },
+  attestor?: { registry: Address; account: HDAccount; githubOAuth?: GitHubOAuth },
 ): Promise<Server> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "ws-web-pglite-"));
   const db = await openPglite({ dataDir });
@@ -130,12 +131,14 @@ export async function startServer(
     chain: chain.client,
     ...(attestor
       ? {
+          registry: attestor.registry,
           attestor: {
             chainId: 31337,
             registry: attestor.registry,
             account: attestor.account,
             maxAgeSeconds: 600,
             ttlSeconds: 3600,
+            githubOAuth: attestor.githubOAuth,
           },
         }
       : {}),
@@ -160,7 +163,14 @@ export async function startServer(
   });
   fallback.use(noChainApp);
   const abort = new AbortController();
-  const indexer = new PoolIndexer({ db, client: chain.client, chainId: 31337, confirmations: 0, logger });
+  const indexer = new PoolIndexer({
+    db,
+    client: chain.client,
+    chainId: 31337,
+    confirmations: 0,
+    logger,
+    ...(attestor ? { registry: { address: attestor.registry, deployedBlock: 0n } } : {}),
+  });
   const indexing = indexer.run(abort.signal, 150);
   // The server's own watchtower (VERIFY_SCHEDULES): the Explorer shows what it decided.
   const verifier = new ScheduleVerifier({
@@ -279,6 +289,8 @@ export async function openPage(
     viewport?: { width: number; height: number };
     /** Only for injecting the accessibility checker; the app itself always runs under the CSP. */
     bypassCSP?: boolean;
+    /** Other origins the page may reach (the GitHub stand-in a sign-in goes through). */
+    allowOrigins?: string[];
   } = {},
 ): Promise<WalletPage> {
   const context = await browser.newContext({
@@ -299,7 +311,8 @@ export async function openPage(
   // No network at runtime except the server: anything else fails the test.
   await context.route("**/*", (route) => {
     const url = route.request().url();
-    if (url.startsWith(`${server.url}/`) || url.startsWith(`${server.fallbackUrl}/`)) return route.continue();
+    const allowed = [server.url, server.fallbackUrl, ...(options.allowOrigins ?? [])];
+    if (allowed.some((origin) => url.startsWith(`${origin}/`))) return route.continue();
     errors.push(`blocked request to ${url}`);
     return route.abort();
   });

@@ -137,6 +137,17 @@ export class GitHubVerifier implements IdentityVerifier {
     );
   }
 
+  /**
+   * The account an OAuth user token belongs to (`GET /user`), for "Sign in with GitHub"
+   * (attestor/github-oauth.ts): the login and its stable numeric id.
+   */
+  async authenticatedUser(token: string): Promise<{ login: string; id: number }> {
+    const user = await this.get<Account>("/user", token);
+    if (!user.found)
+      throw refusal("NOT_OWNER", "GitHub did not accept the sign-in", "sign in with GitHub again");
+    return { login: user.body.login, id: user.body.id };
+  }
+
   /** The account behind a login (`GET /users/{login}`) or a numeric id (`GET /user/{id}`). */
   private async account(handle: string): Promise<Account> {
     const byId = /^[0-9]{1,20}$/.test(handle);
@@ -161,7 +172,7 @@ export class GitHubVerifier implements IdentityVerifier {
    * One REST call. 404 (and a 403 that is not a rate limit: a blocked or private resource) is
    * "not there"; a rate limit or an outage is a retryable refusal that says when to retry.
    */
-  private async get<T>(path: string): Promise<Answer<T>> {
+  private async get<T>(path: string, token = this.options.token): Promise<Answer<T>> {
     const url = `${this.base}${path}`;
     let response: Response;
     try {
@@ -170,7 +181,7 @@ export class GitHubVerifier implements IdentityVerifier {
           accept: "application/vnd.github+json",
           "x-github-api-version": "2022-11-28",
           "user-agent": "wellspring-attestor",
-          ...(this.options.token ? { authorization: `Bearer ${this.options.token}` } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
         },
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
       });

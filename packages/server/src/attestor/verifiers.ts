@@ -1,5 +1,6 @@
 import type { Config } from "../config.ts";
 import { GitHubVerifier } from "./github.ts";
+import { GitHubOAuth } from "./github-oauth.ts";
 import type { IdentityVerifier } from "./verifier.ts";
 import { WellKnownVerifier } from "./well-known.ts";
 
@@ -18,4 +19,24 @@ export function identityVerifiers(
           allowPrivate: config.ATTESTOR_ALLOW_LOCAL_HTTP,
         }),
   );
+}
+
+/** "Sign in with GitHub", when GITHUB_OAUTH_CLIENT_ID (and its secret) are set; else off. */
+export function githubSignIn(
+  config: Pick<
+    Config,
+    | "GITHUB_OAUTH_URL"
+    | "GITHUB_OAUTH_CLIENT_ID"
+    | "GITHUB_OAUTH_CLIENT_SECRET"
+    | "GITHUB_API_URL"
+    | "GITHUB_TOKEN"
+  >,
+): GitHubOAuth | undefined {
+  if (!config.GITHUB_OAUTH_CLIENT_ID || !config.GITHUB_OAUTH_CLIENT_SECRET) return undefined;
+  return new GitHubOAuth({
+    oauthUrl: config.GITHUB_OAUTH_URL,
+    clientId: config.GITHUB_OAUTH_CLIENT_ID,
+    clientSecret: config.GITHUB_OAUTH_CLIENT_SECRET,
+    github: new GitHubVerifier({ apiUrl: config.GITHUB_API_URL, token: config.GITHUB_TOKEN }),
+  });
 }

@@ -11,6 +11,8 @@ import type {
   bindingRequestResponse,
 } from "./routes/attestations.ts";
 import type { publishRunResponse } from "./routes/publish.ts";
+import type { walletResponse } from "./routes/wallets.ts";
+import type { whyResponse } from "./routes/why.ts";
 import type * as api from "./schemas.ts";
 import type * as statements from "./statement-schemas.ts";
 import type * as verifications from "./verification-schemas.ts";
@@ -61,3 +63,6 @@ export type VerificationReportResult = Body<typeof verifications.verificationRep
 export type AttestationInfo = Body<typeof attestationInfoResponse>;
 export type AttestationAnswer = Body<typeof attestationResponse>;
 export type BindingRequestStatus = Body<typeof bindingRequestResponse>;
+
+export type WalletHome = Body<typeof walletResponse>;
+export type RecipientWhy = Body<typeof whyResponse>;

@@ -46,6 +46,7 @@ import type { SdkClient } from "@wellspring/sdk";
 import { poolOfRun } from "../auth/chain-roles.ts";
 import { attestationRoutes } from "./routes/attestations.ts";
 import { whyRoutes } from "./routes/why.ts";
+import { walletRoutes } from "./routes/wallets.ts";
 import { identityRoutes } from "./routes/identities.ts";
 import {
   DEFAULT_NOTIFICATION_OPTIONS,
@@ -53,6 +54,7 @@ import {
   type NotificationOptions,
 } from "../services/notifications.ts";
 import { WhyService } from "../services/why.ts";
+import { WalletService } from "../services/wallets.ts";
 import { AttestationService, type AttestorOptions } from "../services/attestations.ts";
 import { BindingRepository } from "../repositories/bindings.ts";
 import type { IndexerProblem } from "../indexer/pool-indexer.ts";
@@ -208,6 +210,9 @@ export function createApp(deps: AppDeps): Express {
       ),
     ),
     ...claimRoutes(claims),
+    ...walletRoutes(
+      new WalletService(db, new PoolRepository(db), claims, config.CHAIN_ID, deps.registry, now),
+    ),
     ...runRoutes(
       new RunService(
         new RunRepository(db),
@@ -264,6 +269,7 @@ export function createApp(deps: AppDeps): Express {
     ),
     ...attestationRoutes(
       new AttestationService(new BindingRepository(db), deps.attestor, deps.chain, wallNow),
+      config.PUBLIC_BASE_URL,
     ),
   ];
   const openapi = buildOpenApiDocument(routes, {

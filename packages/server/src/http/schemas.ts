@@ -460,7 +460,7 @@ export const claimParams = z.object({
     .string()
     .min(1)
     .max(600)
-    .meta({ description: "An address, a 32-byte accountId, or an identity string such as github:123" }),
+    .meta({ description: "An address, a 32-byte accountId, or an identity string such as github:alice" }),
 });
 
 export const claimableResponse = z
@@ -470,6 +470,13 @@ export const claimableResponse = z
       z.object({
         scheduleId: uintString,
         status: z.enum(CLAIMABLE_STATUSES),
+        sweepableAt: isoDate.nullable().meta({
+          description:
+            "A superseded schedule's sweep date (superseded-at + the pool's claim window): from then on anyone may sweep what is unclaimed",
+        }),
+        runId: uintString.meta({
+          description: "The stored run whose table the schedule published (see its why)",
+        }),
         shares: uintString,
         proof: z
           .array(hexOut)

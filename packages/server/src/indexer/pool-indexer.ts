@@ -1,6 +1,6 @@
 import { royaltyPoolAbi } from "@wellspring/sdk";
 import type { Logger } from "pino";
-import { getAddress, type Hex, type PublicClient } from "viem";
+import { getAddress, type Address, type GetLogsReturnType, type Hex, type PublicClient } from "viem";
 import type { ServerMetrics } from "../metrics.ts";
 import { bytea, type Database, type DbValue, type Queryable } from "../db/database.ts";
 import {
@@ -10,6 +10,8 @@ import {
   type DepositEvent,
   type PoolRecord,
 } from "../repositories/pools.ts";
+import { registryStream } from "./registry-stream.ts";
+import type { IndexedLog, IndexedStream } from "./stream.ts";
 
 type PoolAbiEvent = Extract<(typeof royaltyPoolAbi)[number], { type: "event" }>;
 const KEPT = new Set([
@@ -48,6 +50,8 @@ export interface IndexerOptions {
   maxReorgDepth?: number;
   logger?: Logger;
   metrics?: Pick<ServerMetrics, "indexerRound">;
+  /** The IdentityRegistry whose binding events are followed too (stream `registry:<address>`). */
+  registry?: { address: Address; deployedBlock: bigint };
 }
 
 export const DEFAULT_MAX_REORG_DEPTH = 64;
@@ -79,7 +83,9 @@ interface Cursor {
 }
 
 /**
- * Follows every registered pool of one chain into PostgreSQL.
+ * Follows every registered pool of one chain, and the identity registry when given, into
+ * PostgreSQL. Each contract is a stream (indexer/stream.ts) with its own cursor; the rules below
+ * hold for every stream.
  *
  * - Confirmation depth: only blocks at least `confirmations` behind the head are read.
  * - Resumable: each pool has a cursor (`pool:<address>`, block number and hash) that moves in the
@@ -103,7 +109,7 @@ export class PoolIndexer {
   private readonly pools: PoolRepository;
   private readonly batchBlocks: bigint;
   private readonly maxReorgDepth: bigint;
-  /** Pools stopped by a too-deep reorganisation (lower-case address -> problem), until restart. */
+  /** Streams stopped by a too-deep reorganisation (stream name -> problem), until restart. */
   private readonly halted = new Map<string, IndexerProblem>();
   private chainProblem: IndexerProblem | undefined;
   /** Last indexed block per pool (lower-case address), for the lag metrics. */
@@ -133,18 +139,13 @@ export class PoolIndexer {
         ...(afterId === undefined ? {} : { afterId }),
       });
       if (page.length === 0) break;
-      for (const pool of page) {
-        if (this.halted.has(pool.address.toLowerCase())) {
-          report.halted++;
-          continue;
-        }
-        const r = await this.syncPool(pool, target, head);
-        report.pools++;
-        report.blocks += r.blocks;
-        report.events += r.events;
-        report.reorgs += r.reorgs;
-      }
+      for (const pool of page) await this.syncCounted(this.poolStream(pool), target, head, report);
       afterId = page.at(-1)?.id;
+    }
+    const { registry } = this.options;
+    if (registry) {
+      const stream = registryStream(this.options.client, this.options.chainId, registry);
+      await this.syncCounted(stream, target, head, report);
     }
     this.options.metrics?.indexerRound({ report, head, cursors: this.lastBlocks }, this.problems());
     return report;
@@ -205,27 +206,43 @@ export class PoolIndexer {
     }
   }
 
-  private stream(pool: PoolRecord): string {
-    return poolStream(pool.address);
+  /** Syncs one stream unless halted, adding what it did to the round's report. */
+  private async syncCounted(
+    stream: IndexedStream,
+    target: bigint,
+    head: bigint,
+    report: SyncReport,
+  ): Promise<void> {
+    if (this.halted.has(stream.name)) {
+      report.halted++;
+      return;
+    }
+    const r = await this.syncStream(stream, target, head);
+    if (stream.pool) report.pools++;
+    report.blocks += r.blocks;
+    report.events += r.events;
+    report.reorgs += r.reorgs;
   }
 
-  async cursor(pool: PoolRecord): Promise<Cursor | undefined> {
+  /** The cursor of a pool (`PoolRecord`) or of any stream, by its name. */
+  async cursor(of: PoolRecord | string): Promise<Cursor | undefined> {
+    const name = typeof of === "string" ? of : poolStream(of.address);
     const { rows } = await this.options.db.query<{ block_number: string; block_hash: Hex }>(
       "SELECT block_number, block_hash FROM indexer_cursor WHERE chain_id = $1 AND stream = $2",
-      [this.options.chainId, this.stream(pool)],
+      [this.options.chainId, name],
     );
     const row = rows[0];
     return row ? { blockNumber: BigInt(row.block_number), blockHash: row.block_hash } : undefined;
   }
 
-  private async syncPool(
-    pool: PoolRecord,
+  private async syncStream(
+    stream: IndexedStream,
     target: bigint,
     head: bigint,
   ): Promise<{ blocks: number; events: number; reorgs: number }> {
     const result = { blocks: 0, events: 0, reorgs: 0 };
-    let cursor = await this.cursor(pool);
-    if (cursor) this.lastBlocks.set(pool.address.toLowerCase(), cursor.blockNumber);
+    let cursor = await this.cursor(stream.name);
+    if (cursor) this.noteBlock(stream, cursor.blockNumber);
     if (cursor) {
       const onChain = await this.readBlockHash(cursor.blockNumber);
       if (onChain !== cursor.blockHash) {
@@ -238,16 +255,16 @@ export class PoolIndexer {
             `RPC answered hash ${onChain} for block ${cursor.blockNumber}, but block ${cursor.blockNumber + 1n} names ${child.parentHash} as its parent`,
           );
         }
-        const rolled = await this.rollback(pool, cursor);
+        const rolled = await this.rollback(stream, cursor);
         if (rolled === "halted") return result;
         cursor = rolled;
         result.reorgs++;
       }
     }
-    let from = cursor ? cursor.blockNumber + 1n : pool.deployedBlock;
+    let from = cursor ? cursor.blockNumber + 1n : stream.fromBlock;
     while (from <= target) {
       const to = from + this.batchBlocks - 1n < target ? from + this.batchBlocks - 1n : target;
-      const written = await this.indexRange(pool, from, to);
+      const written = await this.indexRange(stream, from, to);
       if (written === undefined) break; // A reorg moved under the read; the next round sorts it out.
       result.blocks += Number(to - from + 1n);
       result.events += written;
@@ -273,16 +290,18 @@ export class PoolIndexer {
     return { hash: block.hash, parentHash: block.parentHash, timestamp: block.timestamp };
   }
 
+  /** For the per-pool lag metrics (pools only). */
+  private noteBlock(stream: IndexedStream, blockNumber: bigint): void {
+    if (stream.pool) this.lastBlocks.set(stream.pool.toLowerCase(), blockNumber);
+  }
+
   /** Reads [from, to] and writes its events and the cursor in one transaction; undefined = retry. */
-  private async indexRange(pool: PoolRecord, from: bigint, to: bigint): Promise<number | undefined> {
-    const { client } = this.options;
-    const logs = await client.getLogs({
-      address: pool.address,
-      events: EVENTS,
-      fromBlock: from,
-      toBlock: to,
-      strict: true,
-    });
+  private async indexRange<L extends IndexedLog>(
+    stream: IndexedStream<L>,
+    from: bigint,
+    to: bigint,
+  ): Promise<number | undefined> {
+    const logs = await stream.getLogs(from, to);
     const blocks = new Map<bigint, { hash: Hex; parentHash: Hex; timestamp: bigint }>();
     const wanted = [...new Set([...logs.map((l) => l.blockNumber), to])];
     for (let i = 0; i < wanted.length; i += BLOCK_FETCH_CONCURRENCY) {
@@ -295,122 +314,44 @@ export class PoolIndexer {
     const time = (n: bigint) => new Date(Number(blocks.get(n)!.timestamp) * 1000);
 
     const committed = await this.options.db.transaction(async (tx) => {
-      let written = 0;
-      // Deposits and claims (nearly all events) are written in multi-row statements; the rare
-      // schedule, revocation, sweep and parameter events are applied one by one in log order.
-      const deposits: DepositEvent[] = [];
-      const claims: ClaimEvent[] = [];
-      for (const log of logs) {
-        const base = {
-          poolId: pool.id,
-          blockNumber: log.blockNumber,
-          logIndex: log.logIndex,
-          blockHash: log.blockHash,
-          txHash: log.transactionHash,
-        };
-        switch (log.eventName) {
-          case "PoolInitialized":
-            await this.events.setPoolParameters(
-              tx,
-              pool.id,
-              BigInt(log.args.activationDelay),
-              BigInt(log.args.claimWindow),
-            );
-            break;
-          case "Deposited":
-            deposits.push({
-              ...base,
-              scheduleId: log.args.scheduleId === 0n ? null : log.args.scheduleId,
-              source: "deposit",
-              token: getAddress(log.args.token),
-              payer: getAddress(log.args.payer),
-              amount: log.args.amount,
-              memo: log.args.memo,
-              blockTime: time(log.blockNumber),
-            });
-            break;
-          case "Synced":
-            deposits.push({
-              ...base,
-              scheduleId: log.args.scheduleId === 0n ? null : log.args.scheduleId,
-              source: "sync",
-              token: getAddress(log.args.token),
-              payer: getAddress(log.args.caller),
-              amount: log.args.amount,
-              memo: ZERO_MEMO,
-              blockTime: time(log.blockNumber),
-            });
-            break;
-          case "ScheduleProposed":
-            written += await this.events.insertSchedule(tx, {
-              ...base,
-              scheduleId: log.args.scheduleId,
-              proposer: getAddress(log.args.proposer),
-              root: log.args.root,
-              totalShares: log.args.totalShares,
-              tableHash: log.args.tableHash,
-              policyHash: log.args.policyHash,
-              inputsHash: log.args.inputsHash,
-              uri: log.args.uri,
-              activatesAt: new Date(Number(log.args.activatesAt) * 1000),
-            });
-            break;
-          case "ScheduleRevoked":
-            await this.events.revokeSchedule(
-              tx,
-              pool.id,
-              log.args.scheduleId,
-              log.blockNumber,
-              getAddress(log.args.revoker),
-            );
-            written++;
-            break;
-          case "Claimed":
-            claims.push({
-              ...base,
-              scheduleId: log.args.scheduleId,
-              accountId: log.args.accountId,
-              token: getAddress(log.args.token),
-              payee: getAddress(log.args.payee),
-              amount: log.args.amount,
-              blockTime: time(log.blockNumber),
-            });
-            break;
-          case "Swept":
-            written += await this.events.insertSweep(tx, {
-              ...base,
-              scheduleId: log.args.scheduleId,
-              token: getAddress(log.args.token),
-              amount: log.args.amount,
-              intoScheduleId: log.args.intoScheduleId,
-              caller: getAddress(log.args.caller),
-            });
-            break;
-        }
-      }
-      written += await this.events.insertDeposits(tx, deposits);
-      written += await this.events.insertClaims(tx, claims);
-      await this.recordBlocks(tx, pool, blocks);
-      await this.moveCursor(tx, pool, { blockNumber: to, blockHash: end.hash });
+      const written = await stream.write(tx, logs, time);
+      await this.recordBlocks(tx, stream, blocks);
+      await this.moveCursor(tx, stream, { blockNumber: to, blockHash: end.hash });
       return written;
     });
-    this.lastBlocks.set(pool.address.toLowerCase(), to);
+    this.noteBlock(stream, to);
     return committed;
   }
 
+  /** A registered pool as a stream: its kept events into deposits, claims, schedules and sweeps. */
+  private poolStream(pool: PoolRecord): IndexedStream<PoolLog> {
+    const { client } = this.options;
+    const events = this.events;
+    return {
+      name: poolStream(pool.address),
+      address: pool.address,
+      fromBlock: pool.deployedBlock,
+      pool: pool.address,
+      getLogs: (fromBlock, toBlock) =>
+        client.getLogs({ address: pool.address, events: EVENTS, fromBlock, toBlock, strict: true }),
+      write: (tx, logs, time) => writePoolLogs(events, tx, pool, logs, time),
+      rollback: (tx, forkBlock) => events.rollbackPool(tx, pool.id, forkBlock),
+    };
+  }
+
   /**
-   * Records the hashes of the blocks read, for this pool's stream only (another pool's indexer may
+   * Records the hashes of the blocks read, for this stream only (another pool's indexer may
    * already have moved to a new branch: its hashes must not stand in for the ones this stream saw),
    * in multi-row statements.
    */
   private async recordBlocks(
     tx: Queryable,
-    pool: PoolRecord,
+    stream: IndexedStream,
     blocks: ReadonlyMap<bigint, { hash: Hex; parentHash: Hex }>,
   ): Promise<void> {
     const rows = [...blocks];
     for (let i = 0; i < rows.length; i += 1_000) {
-      const params: DbValue[] = [this.options.chainId, this.stream(pool)];
+      const params: DbValue[] = [this.options.chainId, stream.name];
       const tuples = rows.slice(i, i + 1_000).map(([n, block]) => {
         params.push(n, bytea(block.hash), bytea(block.parentHash));
         const k = params.length;
@@ -424,34 +365,34 @@ export class PoolIndexer {
     }
   }
 
-  private async moveCursor(tx: Queryable, pool: PoolRecord, cursor: Cursor | undefined): Promise<void> {
+  private async moveCursor(tx: Queryable, stream: IndexedStream, cursor: Cursor | undefined): Promise<void> {
     if (!cursor) {
       await tx.query("DELETE FROM indexer_cursor WHERE chain_id = $1 AND stream = $2", [
         this.options.chainId,
-        this.stream(pool),
+        stream.name,
       ]);
       return;
     }
     await tx.query(
       `INSERT INTO indexer_cursor (chain_id, stream, block_number, block_hash, updated_at) VALUES ($1, $2, $3, $4, now())
        ON CONFLICT (chain_id, stream) DO UPDATE SET block_number = EXCLUDED.block_number, block_hash = EXCLUDED.block_hash, updated_at = now()`,
-      [this.options.chainId, this.stream(pool), cursor.blockNumber, bytea(cursor.blockHash)],
+      [this.options.chainId, stream.name, cursor.blockNumber, bytea(cursor.blockHash)],
     );
   }
 
   /**
    * Finds the newest recorded block at most `maxReorgDepth` below the cursor that the chain still
-   * has, deletes the pool's data above it and moves the cursor there. When none is found (the fork
-   * is deeper, or the pool's recorded hashes do not reach it) nothing is deleted: the pool is
+   * has, deletes the stream's data above it and moves the cursor there. When none is found (the fork
+   * is deeper, or the stream's recorded hashes do not reach it) nothing is deleted: the stream is
    * halted and an alert logged. RPC errors propagate (the round aborts, nothing written).
    */
-  private async rollback(pool: PoolRecord, cursor: Cursor): Promise<Cursor | "halted"> {
+  private async rollback(stream: IndexedStream, cursor: Cursor): Promise<Cursor | "halted"> {
     const floor = cursor.blockNumber - this.maxReorgDepth;
     const { rows } = await this.options.db.query<{ block_number: string; block_hash: Hex }>(
       `SELECT block_number, block_hash FROM indexed_stream_blocks
        WHERE chain_id = $1 AND stream = $2 AND block_number < $3 AND block_number >= $4
        ORDER BY block_number DESC`,
-      [this.options.chainId, this.stream(pool), cursor.blockNumber, floor],
+      [this.options.chainId, stream.name, cursor.blockNumber, floor],
     );
     let fork: Cursor | undefined;
     for (const row of rows) {
@@ -462,36 +403,145 @@ export class PoolIndexer {
       }
     }
     if (!fork) {
+      const what = stream.pool ? `pool ${stream.pool}` : `${stream.name}`;
       const problem: IndexerProblem = {
         alert: "INDEXER_REORG_TOO_DEEP",
-        pool: pool.address,
-        message: `pool ${pool.address}: block ${cursor.blockNumber} changed and no recorded block within ${this.maxReorgDepth} blocks below it matches the chain; indexing of this pool stopped, nothing deleted`,
+        ...(stream.pool ? { pool: stream.pool } : {}),
+        message: `${what}: block ${cursor.blockNumber} changed and no recorded block within ${this.maxReorgDepth} blocks below it matches the chain; indexing of this ${stream.pool ? "pool" : "stream"} stopped, nothing deleted`,
       };
-      this.halted.set(pool.address.toLowerCase(), problem);
+      this.halted.set(stream.name, problem);
       this.options.logger?.error(
-        { alert: problem.alert, pool: pool.address, cursor: cursor.blockNumber.toString() },
+        { alert: problem.alert, stream: stream.name, cursor: cursor.blockNumber.toString() },
         problem.message,
       );
       return "halted";
     }
     const forkBlock = fork.blockNumber;
     const removed = await this.options.db.transaction(async (tx) => {
-      const n = await this.events.rollbackPool(tx, pool.id, forkBlock);
+      const n = await stream.rollback(tx, forkBlock);
       await tx.query(
         "DELETE FROM indexed_stream_blocks WHERE chain_id = $1 AND stream = $2 AND block_number > $3",
-        [this.options.chainId, this.stream(pool), forkBlock],
+        [this.options.chainId, stream.name, forkBlock],
       );
-      await this.moveCursor(tx, pool, fork);
+      await this.moveCursor(tx, stream, fork);
       await tx.query(
         `INSERT INTO indexer_reorgs (chain_id, stream, from_block, fork_block, removed) VALUES ($1, $2, $3, $4, $5)`,
-        [this.options.chainId, this.stream(pool), cursor.blockNumber, forkBlock, n],
+        [this.options.chainId, stream.name, cursor.blockNumber, forkBlock, n],
       );
       return n;
     });
     this.options.logger?.warn(
-      { pool: pool.address, from: cursor.blockNumber.toString(), to: forkBlock.toString(), removed },
+      { stream: stream.name, from: cursor.blockNumber.toString(), to: forkBlock.toString(), removed },
       "reorg: rolled back",
     );
     return fork;
   }
+}
+
+type PoolLog = GetLogsReturnType<undefined, typeof EVENTS, true>[number];
+
+/** Writes one range of a pool's logs; returns the rows written. */
+async function writePoolLogs(
+  events: ChainEventRepository,
+  tx: Queryable,
+  pool: PoolRecord,
+  logs: readonly PoolLog[],
+  time: (blockNumber: bigint) => Date,
+): Promise<number> {
+  let written = 0;
+  // Deposits and claims (nearly all events) are written in multi-row statements; the rare
+  // schedule, revocation, sweep and parameter events are applied one by one in log order.
+  const deposits: DepositEvent[] = [];
+  const claims: ClaimEvent[] = [];
+  for (const log of logs) {
+    const base = {
+      poolId: pool.id,
+      blockNumber: log.blockNumber,
+      logIndex: log.logIndex,
+      blockHash: log.blockHash,
+      txHash: log.transactionHash,
+    };
+    switch (log.eventName) {
+      case "PoolInitialized":
+        await events.setPoolParameters(
+          tx,
+          pool.id,
+          BigInt(log.args.activationDelay),
+          BigInt(log.args.claimWindow),
+        );
+        break;
+      case "Deposited":
+        deposits.push({
+          ...base,
+          scheduleId: log.args.scheduleId === 0n ? null : log.args.scheduleId,
+          source: "deposit",
+          token: getAddress(log.args.token),
+          payer: getAddress(log.args.payer),
+          amount: log.args.amount,
+          memo: log.args.memo,
+          blockTime: time(log.blockNumber),
+        });
+        break;
+      case "Synced":
+        deposits.push({
+          ...base,
+          scheduleId: log.args.scheduleId === 0n ? null : log.args.scheduleId,
+          source: "sync",
+          token: getAddress(log.args.token),
+          payer: getAddress(log.args.caller),
+          amount: log.args.amount,
+          memo: ZERO_MEMO,
+          blockTime: time(log.blockNumber),
+        });
+        break;
+      case "ScheduleProposed":
+        written += await events.insertSchedule(tx, {
+          ...base,
+          scheduleId: log.args.scheduleId,
+          proposer: getAddress(log.args.proposer),
+          root: log.args.root,
+          totalShares: log.args.totalShares,
+          tableHash: log.args.tableHash,
+          policyHash: log.args.policyHash,
+          inputsHash: log.args.inputsHash,
+          uri: log.args.uri,
+          activatesAt: new Date(Number(log.args.activatesAt) * 1000),
+        });
+        break;
+      case "ScheduleRevoked":
+        await events.revokeSchedule(
+          tx,
+          pool.id,
+          log.args.scheduleId,
+          log.blockNumber,
+          getAddress(log.args.revoker),
+        );
+        written++;
+        break;
+      case "Claimed":
+        claims.push({
+          ...base,
+          scheduleId: log.args.scheduleId,
+          accountId: log.args.accountId,
+          token: getAddress(log.args.token),
+          payee: getAddress(log.args.payee),
+          amount: log.args.amount,
+          blockTime: time(log.blockNumber),
+        });
+        break;
+      case "Swept":
+        written += await events.insertSweep(tx, {
+          ...base,
+          scheduleId: log.args.scheduleId,
+          token: getAddress(log.args.token),
+          amount: log.args.amount,
+          intoScheduleId: log.args.intoScheduleId,
+          caller: getAddress(log.args.caller),
+        });
+        break;
+    }
+  }
+  written += await events.insertDeposits(tx, deposits);
+  written += await events.insertClaims(tx, claims);
+  return written;
 }

@@ -472,7 +472,7 @@ export class ChainEventRepository {
 }
 
 /** `head` + VALUES tuples + `tail`, at most 1,000 rows per statement; returns the affected row count. */
-async function insertRows(
+export async function insertRows(
   tx: Queryable,
   head: string,
   tail: string,

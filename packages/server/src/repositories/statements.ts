@@ -149,10 +149,10 @@ export class StatementQueries {
   /**
    * A pot of `pot` over a run's whole table, in one scan (exact numeric): Σ floor(pot × shares /
    * total) over everyone, over components nobody can claim yet (`component:` identities), and over
-   * identities with no wallet as far as this server knows: none in the indexed registry bindings,
-   * no binding this server's attestor signed, and no claim from the pool (an address account is
-   * paid directly). The server does not read the registry for every identity, so an identity bound
-   * elsewhere that never claimed counts as unbound here.
+   * identities with no wallet as far as this server knows: the last indexed registry event for it
+   * is not a binding (or there is none), no binding this server's attestor signed, and no claim
+   * from the pool (an address account is paid directly). A server that does not index the registry
+   * counts an identity bound elsewhere that never claimed as unbound.
    */
   async potGroups(
     at: { poolId: bigint; runId: bigint; chainId: number },
@@ -166,9 +166,10 @@ export class StatementQueries {
               COALESCE(sum(${part}) FILTER (
                 WHERE COALESCE(r.identity, '') NOT LIKE 'component:%'
                   AND substring(r.account_id from 1 for 12) <> decode(repeat('00', 12), 'hex')
-                  AND NOT EXISTS (SELECT 1 FROM identity_bindings b
-                                  WHERE b.chain_id = $4 AND b.account_id = r.account_id
-                                    AND b.payee IS NOT NULL)
+                  AND NOT EXISTS (SELECT 1 FROM (SELECT b.kind FROM identity_binding_events b
+                                                 WHERE b.chain_id = $4 AND b.account_id = r.account_id
+                                                 ORDER BY b.block_number DESC, b.log_index DESC LIMIT 1) last
+                                  WHERE last.kind NOT IN ('unbound', 'binding-cancelled'))
                   AND NOT EXISTS (SELECT 1 FROM binding_requests q
                                   WHERE q.account_id = r.account_id
                                     AND q.status IN ('attested', 'confirmed'))

@@ -21,7 +21,8 @@ import {
 import { manifestEvidence } from "../attestor/manifest.ts";
 import { refusal, type BindingReason } from "../attestor/refusal.ts";
 import type { TrustedManifestSource } from "../attestor/trusted.ts";
-import type { IdentityProof, IdentityVerifier } from "../attestor/verifier.ts";
+import { OAuthStates, type GitHubOAuth } from "../attestor/github-oauth.ts";
+import type { IdentityProof, IdentityVerifier, VerifiedManifest } from "../attestor/verifier.ts";
 import { ATTESTOR_ROLE } from "../auth/chain-roles.ts";
 import { signedBy } from "../auth/signatures.ts";
 import { ServerError } from "../errors.ts";
@@ -66,6 +67,15 @@ export interface BindingRequestInput {
   signature: Hex;
 }
 
+/** A binding request for "Sign in with GitHub": no manifest, no proof (manifestHash zero). */
+export type SignInRequest = Omit<BindingRequestInput, "manifest" | "proof">;
+
+/** The GitHub account that signed in (`GET /user`). */
+export interface GitHubAccount {
+  login: string;
+  id: number;
+}
+
 export interface AttestorOptions {
   chainId: number;
   registry: Address;
@@ -75,6 +85,8 @@ export interface AttestorOptions {
   trusted?: TrustedManifestSource | undefined;
   /** The enabled proof methods (ATTESTOR_VERIFIERS), e.g. GitHub and project domains. */
   verifiers?: readonly IdentityVerifier[] | undefined;
+  /** "Sign in with GitHub" (GITHUB_OAUTH_CLIENT_ID); absent = off. */
+  githubOAuth?: GitHubOAuth | undefined;
   /** How far ahead a request's deadline may be. */
   maxAgeSeconds: number;
   /** An attestation's deadline = latest block time + this. */
@@ -114,6 +126,8 @@ function manifestJson(bytes: Uint8Array): unknown {
 }
 
 export class AttestationService {
+  private readonly signIns = new OAuthStates<SignInRequest>();
+
   constructor(
     private readonly bindings: BindingRepository,
     private readonly options: AttestorOptions | undefined,
@@ -137,7 +151,43 @@ export class AttestationService {
       /** Proofs the attestor checks itself (`proof.method`), and the identities each proves. */
       proofMethods: (o?.verifiers ?? []).map((v) => ({ method: v.method, identityPrefix: v.prefix })),
       trustedCopies: o !== undefined,
+      /** "Sign in with GitHub" proves github:<login> (POST /v1/attestations/github/authorize). */
+      githubSignIn: o?.githubOAuth !== undefined,
     };
+  }
+
+  /**
+   * Starts "Sign in with GitHub" for a signed binding request of `github:<login>` (manifestHash
+   * zero): returns GitHub's authorize URL, whose state names this request. The request is checked
+   * when GitHub sends the browser back (`finishGitHubSignIn`), like any other.
+   */
+  startGitHubSignIn(input: SignInRequest, redirectUri: string): { authorizeUrl: string } {
+    const { o } = this.ready();
+    const oauth = o.githubOAuth;
+    if (!oauth)
+      throw refusal(
+        "METHOD_UNSUPPORTED",
+        "Sign in with GitHub is not enabled on this server",
+        "prove the identity with a funding manifest instead (proof.method github)",
+      );
+    if (!input.identity.startsWith("github:"))
+      throw refusal("METHOD_UNSUPPORTED", `Sign in with GitHub proves github:<login>, not ${input.identity}`);
+    const { state, challenge } = this.signIns.start(input);
+    return { authorizeUrl: oauth.authorizeUrl(state, challenge, redirectUri) };
+  }
+
+  /** GitHub sent the browser back: the account that signed in must be the identity's; then sign. */
+  async finishGitHubSignIn(state: string, code: string, redirectUri: string): Promise<AttestationResult> {
+    const { o } = this.ready();
+    const pending = this.signIns.take(state);
+    if (!o.githubOAuth || !pending)
+      throw refusal(
+        "REQUEST_EXPIRED",
+        "this GitHub sign-in is unknown, used already or older than 10 minutes",
+        "start Sign in with GitHub again",
+      );
+    const account = await o.githubOAuth.account(code, pending.verifier, redirectUri);
+    return this.request(pending.value, account);
   }
 
   private ready(): { o: AttestorOptions; chain: PublicClient } {
@@ -150,7 +200,7 @@ export class AttestationService {
     return { o: this.options, chain: this.chain };
   }
 
-  async request(input: BindingRequestInput): Promise<AttestationResult> {
+  async request(input: BindingRequestInput, signedIn?: GitHubAccount): Promise<AttestationResult> {
     const { o, chain } = this.ready();
     const registry = getAddress(o.registry);
     const payee = getAddress(input.payee);
@@ -164,7 +214,11 @@ export class AttestationService {
       accountId,
       identity: input.identity,
       payee,
-      manifestSource: submitted ? submitted.name : `proof:${input.proof?.method ?? "none"}`,
+      manifestSource: submitted
+        ? submitted.name
+        : signedIn
+          ? "oauth:github"
+          : `proof:${input.proof?.method ?? "none"}`,
       manifest: submitted ? manifestJson(submitted.content) : { proof: input.proof ?? null },
       manifestSha256,
       manifestContent: submitted ? submitted.content : new Uint8Array(),
@@ -201,9 +255,11 @@ export class AttestationService {
     const requestId = id as bigint;
 
     try {
-      const trustedSource = input.proof
-        ? await this.verifyProof(o, requestId, accountId, input.identity, payee, input.proof)
-        : await this.checkSubmitted(o, input.identity, payee, submitted, manifestSha256);
+      const trustedSource = signedIn
+        ? await this.checkSignedIn(requestId, accountId, input.identity, signedIn)
+        : input.proof
+          ? await this.verifyProof(o, requestId, accountId, input.identity, payee, input.proof)
+          : await this.checkSubmitted(o, input.identity, payee, submitted, manifestSha256);
       // 5. Chain state, then sign.
       const [current, nonce, block, attestorOk] = await this.readChain(
         chain,
@@ -296,9 +352,52 @@ export class AttestationService {
         verifiers.map((v) => `${v.method}: ${v.prefix}…`).join(", "),
       );
     }
-    const found = await verifier.verify(identity, payee, proof);
+    return this.recordEvidence(
+      requestId,
+      accountId,
+      identity,
+      proof.method,
+      await verifier.verify(identity, payee, proof),
+    );
+  }
+
+  /** 4'. Signed in with GitHub: the account that signed in is the identity's (login or numeric id). */
+  private async checkSignedIn(
+    requestId: bigint,
+    accountId: Hex,
+    identity: string,
+    account: GitHubAccount,
+  ): Promise<string> {
+    const handle = identity.slice("github:".length).toLowerCase();
+    if (handle !== account.login.toLowerCase() && handle !== String(account.id)) {
+      throw refusal(
+        "NOT_OWNER",
+        `you signed in to GitHub as ${account.login}, not ${handle}`,
+        `sign in as ${handle}, or bind github:${account.login.toLowerCase()} instead`,
+      );
+    }
+    const evidence = new TextEncoder().encode(JSON.stringify({ login: account.login, id: account.id }));
+    return this.recordEvidence(requestId, accountId, identity, "github", {
+      name: "oauth:github",
+      content: evidence,
+      source: `github-oauth:${account.login}`,
+      subjectId: String(account.id),
+    });
+  }
+
+  /**
+   * Records what proved the identity; a GitHub login is kept with its numeric account id, and once
+   * a binding recorded one, the same login held by another account is refused.
+   */
+  private async recordEvidence(
+    requestId: bigint,
+    accountId: Hex,
+    identity: string,
+    method: string,
+    found: VerifiedManifest,
+  ): Promise<string> {
     await this.bindings.recordProof(requestId, {
-      method: proof.method,
+      method,
       manifestSource: found.name,
       manifest: manifestJson(found.content),
       manifestSha256: sha256Hex(found.content),
@@ -306,7 +405,7 @@ export class AttestationService {
       subjectId: found.subjectId ?? null,
     });
     if (found.subjectId !== undefined) {
-      const earlier = await this.bindings.subjectsOf(accountId, proof.method);
+      const earlier = await this.bindings.subjectsOf(accountId, method);
       const other = earlier.find((subject) => subject !== found.subjectId);
       if (other !== undefined) {
         throw refusal(

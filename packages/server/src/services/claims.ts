@@ -8,7 +8,7 @@ import {
   potKey,
   type ProposedSchedule,
   scheduleStatuses,
-  type ScheduleStatus,
+  sweepableAt,
 } from "@wellspring/protocol";
 import { getAddress, type Address, type Hex } from "viem";
 import type { Database } from "../db/database.ts";
@@ -163,23 +163,48 @@ export class ClaimService {
   }
 
   async claimable(poolAddress: Address, account: string) {
-    const accountId = accountParam(account);
+    const { requests: _requests, ...answer } = await this.plan(poolAddress, accountParam(account));
+    return answer;
+  }
+
+  /**
+   * `claimable` with the claim requests behind its transaction, for callers that put the requests
+   * of several accounts of one pool into one `claim` call.
+   */
+  async plan(poolAddress: Address, accountId: Hex) {
     const entry = await this.entry(poolAddress);
     const state = await this.fresh(entry);
     const now = chainSeconds(new Date(this.now()));
 
     // Schedules the pool lets claim now: activated and not revoked (active or superseded).
-    const statuses = new Map<bigint, ScheduleStatus>(
-      scheduleStatuses(state.schedules, now).map((s) => [s.scheduleId, s.status]),
-    );
+    const statuses = new Map(scheduleStatuses(state.schedules, now).map((s) => [s.scheduleId, s]));
+    const claimWindow = entry.pool.claimWindowSeconds;
     const unavailable: string[] = [];
-    const withTables: { schedule: ScheduleView; status: ClaimableStatus; tree: Promise<RunTree> }[] = [];
+    const withTables: {
+      schedule: ScheduleView;
+      status: ClaimableStatus;
+      sweepableAt: string | null;
+      runId: bigint;
+      tree: Promise<RunTree>;
+    }[] = [];
     for (const schedule of state.schedules) {
-      const status = statuses.get(schedule.scheduleId)!;
+      const { status, supersededAt } = statuses.get(schedule.scheduleId)!;
       if (!isClaimableStatus(status)) continue;
       const runId = state.runs.get(schedule.scheduleId);
       if (runId === undefined) unavailable.push(schedule.scheduleId.toString());
-      else withTables.push({ schedule, status, tree: this.tree(runId, schedule.root) });
+      else {
+        const sweepable =
+          claimWindow === null
+            ? 0n
+            : sweepableAt({ activatesAt: 0n, supersededAt, revoked: false }, claimWindow);
+        withTables.push({
+          schedule,
+          status,
+          sweepableAt: sweepable === 0n ? null : new Date(Number(sweepable) * 1000).toISOString(),
+          runId,
+          tree: this.tree(runId, schedule.root),
+        });
+      }
     }
     const trees = await Promise.all(withTables.map((w) => w.tree));
 
@@ -190,6 +215,8 @@ export class ClaimService {
     const items: {
       scheduleId: string;
       status: ClaimableStatus;
+      sweepableAt: string | null;
+      runId: string;
       shares: string;
       proof: Hex[];
       claimable: { token: Address; amount: string }[];
@@ -202,7 +229,7 @@ export class ClaimService {
       tokens: Address[];
     }[] = [];
     const totals = new Map<Address, bigint>();
-    withTables.forEach(({ schedule, status }, i) => {
+    withTables.forEach(({ schedule, status, sweepableAt, runId }, i) => {
       const tree = trees[i]!;
       const row = rowOf(tree, key);
       if (row < 0) return;
@@ -216,6 +243,8 @@ export class ClaimService {
       items.push({
         scheduleId: schedule.scheduleId.toString(),
         status,
+        sweepableAt,
+        runId: runId.toString(),
         shares: shares.toString(),
         proof,
         claimable: amounts.map((a) => ({ token: a.token, amount: a.amount.toString() })),
@@ -240,6 +269,7 @@ export class ClaimService {
               to: entry.pool.address,
               data: encodeClaimCalldata(requests),
             },
+      requests,
     };
   }
 

@@ -177,8 +177,10 @@ export type {
   Recipient,
   Run,
   RunDiff,
+  RecipientWhy,
   Schedule,
   Verification,
+  WalletHome,
 } from "@wellspring/server/api-types";
 /** The latest verification in one line ("verified by X at …"), or "not checked". */
 export function verificationText(

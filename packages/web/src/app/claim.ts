@@ -429,28 +429,11 @@ export async function requestAttestation(
       "manifest",
       "Choose the funding manifest (funding.json or FUNDING.json) that names this identity and your wallet.",
     );
-  const { wallet: signer, account: payee } = wallet.ready(progressOf(progress, "the binding request"));
-  const info = await api.get<AttestationInfo>("/v1/attestations/info");
-  if (!info.enabled || !info.domain) throw new AttestorUnavailableError();
-  const manifestHash = sha256(manifest.bytes);
-  const nonce = bytesToHex(crypto.getRandomValues(new Uint8Array(32)));
-  const deadline = BigInt(Math.floor(Date.now() / 1000) + Math.min(300, info.maxAgeSeconds ?? 300));
-  const types = Object.fromEntries(Object.entries(info.types).filter(([k]) => k !== "EIP712Domain"));
-  const signature = await signer.signTypedData({
-    account: payee,
-    domain: info.domain,
-    types,
-    primaryType: "BindingRequest",
-    message: { identity: id, payee, manifestHash, nonce, deadline },
-  });
+  const signed = await signBindingRequest(api, wallet, id, sha256(manifest.bytes), progress);
   progress("pending", `The attestor is checking ${manifest.name}…`);
   const answer = await api.post<AttestationAnswer>("/v1/attestations", {
-    identity: id,
-    payee,
+    ...signed,
     manifest: { name: manifest.name, content: toBase64(manifest.bytes) },
-    nonce,
-    deadline: deadline.toString(),
-    signature,
   });
   return parseAttestation(
     JSON.stringify({
@@ -460,6 +443,93 @@ export async function requestAttestation(
       signature: answer.signature,
     }),
   );
+}
+
+/** The wallet signs the attestor's EIP-712 BindingRequest (domain and types from GET /v1/attestations/info). */
+async function signBindingRequest(
+  api: Api,
+  wallet: Wallet,
+  identity: string,
+  manifestHash: Hex,
+  progress: Progress,
+): Promise<{ identity: string; payee: Address; nonce: Hex; deadline: string; signature: Hex }> {
+  const { wallet: signer, account: payee } = wallet.ready(progressOf(progress, "the binding request"));
+  const info = await api.get<AttestationInfo>("/v1/attestations/info");
+  if (!info.enabled || !info.domain) throw new AttestorUnavailableError();
+  const nonce = bytesToHex(crypto.getRandomValues(new Uint8Array(32)));
+  const deadline = BigInt(Math.floor(Date.now() / 1000) + Math.min(300, info.maxAgeSeconds ?? 300));
+  const types = Object.fromEntries(Object.entries(info.types).filter(([k]) => k !== "EIP712Domain"));
+  const signature = await signer.signTypedData({
+    account: payee,
+    domain: info.domain,
+    types,
+    primaryType: "BindingRequest",
+    message: { identity, payee, manifestHash, nonce, deadline },
+  });
+  return { identity, payee, nonce, deadline: deadline.toString(), signature };
+}
+
+/** Whether the server offers "Sign in with GitHub" (a GitHub OAuth app is configured). */
+export async function githubSignInEnabled(api: Api): Promise<boolean> {
+  const info = await api.get<AttestationInfo>("/v1/attestations/info");
+  return info.enabled && info.githubSignIn;
+}
+
+/**
+ * "Sign in with GitHub": the wallet signs a BindingRequest for `github:<login>` (no manifest: a zero
+ * manifestHash); the server answers GitHub's authorize URL, to send the browser to. GitHub sends it
+ * back to the server, which redirects to this page with `?binding=<request id>` (`signedBinding`).
+ */
+export async function startGitHubSignIn(
+  api: Api,
+  wallet: Wallet,
+  input: string,
+  progress: Progress,
+): Promise<string> {
+  let id = input.trim().toLowerCase();
+  if (id && !id.includes(":") && !/^0x/.test(id)) id = `github:${id}`;
+  if (!/^github:[a-z0-9-]+$/.test(id))
+    throw new InputError("account", "Enter your GitHub identity (github:<login>) above.");
+  const signed = await signBindingRequest(api, wallet, id, `0x${"00".repeat(32)}`, progress);
+  const { authorizeUrl } = await api.post<{ authorizeUrl: string }>(
+    "/v1/attestations/github/authorize",
+    signed,
+  );
+  return authorizeUrl;
+}
+
+/** The attestation of a recorded binding request (after Sign in with GitHub), ready to submit. */
+export async function signedBinding(api: Api, id: string): Promise<SignedAttestation> {
+  const { request } = await api.get<BindingRequestView>(`/v1/attestations/${encodeURIComponent(id)}`);
+  if (!request.attestation)
+    throw new Error(
+      `The attestor did not sign binding request ${id} (${request.reasonCode ?? request.status}): ${request.reason ?? "no attestation"}`,
+    );
+  return parseAttestation(
+    JSON.stringify({
+      attestation: {
+        accountId: request.accountId,
+        payee: request.payee,
+        nonce: request.attestation.nonce,
+        deadline: request.attestation.deadline,
+      },
+      identity: request.identity,
+      attestor: request.attestation.attestor,
+      signature: request.attestation.signature,
+    }),
+  );
+}
+
+interface BindingRequestView {
+  request: {
+    status: string;
+    identity: string;
+    accountId: string;
+    payee: string;
+    reasonCode: string | null;
+    reason: string | null;
+    attestation: { nonce: string; deadline: string; attestor: string; signature: string } | null;
+  };
 }
 
 export class AttestorUnavailableError extends Error {

@@ -10,6 +10,9 @@ import {
   type Lookup,
   bindIdentity,
   claimAll,
+  githubSignInEnabled,
+  signedBinding,
+  startGitHubSignIn,
   lookupClaims,
   parseAttestation,
   requestAttestation,
@@ -21,6 +24,8 @@ import { InputError } from "./errors.ts";
 import { amount, percent, shortHex } from "./format.ts";
 import { clear, field, h, poolSelect, setStatus, showError, statusBox, table } from "./ui.ts";
 import { WalletError } from "./wallet.ts";
+import { suggestIdentities } from "./wallet-home.ts";
+import { walletHomeCard } from "./wallet-home.view.ts";
 
 export function claimPage(ctx: Ctx): HTMLElement {
   const pool = poolSelect(ctx.pools, "claim-pool");
@@ -30,11 +35,13 @@ export function claimPage(ctx: Ctx): HTMLElement {
     type: "text",
     autocomplete: "off",
     spellcheck: "false",
-    placeholder: "github:583231, npm:alice or 0x…",
+    placeholder: "github:octocat, npm:alice or 0x…",
   });
   const status = statusBox("claim-status");
   const results = h("div", { id: "claim-results" });
   let found: Lookup | undefined;
+  const home = walletHomeCard(ctx);
+  void home.refresh();
 
   const claimButton = h(
     "button",
@@ -63,7 +70,38 @@ export function claimPage(ctx: Ctx): HTMLElement {
     const v = verdict(l, ctx.wallet.state);
     setStatus(status, v.kind, v.state, v.message);
     claimButton.disabled = !v.canClaim;
-    if (l.entries.length === 0) return;
+    // A bound identity needs no binding; the card stays for unbound ones and for lookups by address.
+    bindCard.hidden = l.payee !== undefined && l.payee !== zeroAddress;
+    if (l.entries.length === 0) {
+      const suggestions = suggestIdentities(l.input);
+      if (suggestions.length)
+        clear(
+          results,
+          h(
+            "p",
+            { id: "claim-suggestions" },
+            "Tables name identities with a prefix. Try ",
+            ...suggestions.flatMap((s, i) => [
+              i ? " or " : "",
+              h(
+                "button",
+                {
+                  type: "button",
+                  class: "link",
+                  "data-suggestion": s,
+                  onclick: () => {
+                    account.value = s;
+                    void lookup();
+                  },
+                },
+                s,
+              ),
+            ]),
+            ".",
+          ),
+        );
+      return;
+    }
     const shareRows = l.entries.map((e) => [
       `#${e.schedule.scheduleId} (${e.schedule.status})`,
       h("span", { class: "num" }, percent(BigInt(e.recipient.shares), BigInt(e.schedule.totalShares))),
@@ -175,6 +213,9 @@ export function claimPage(ctx: Ctx): HTMLElement {
 
   async function bind(text: string): Promise<void> {
     const b = await bindIdentity(ctx.wallet, pool.value, parseAttestation(text), bindProgress);
+    // The payee shown above and the wallet home follow the binding at once.
+    if (account.value.trim()) await lookup();
+    void home.refresh();
     if (b.bound) {
       // A first binding is paid only after a window in which another attestor or the admin may cancel it.
       const from = b.payableFrom === undefined ? "now" : new Date(Number(b.payableFrom) * 1000).toISOString();
@@ -192,6 +233,56 @@ export function claimPage(ctx: Ctx): HTMLElement {
         `Re-binding of ${b.identity} proposed: it takes effect after the registry's delay unless the current payee cancels it.`,
       );
     }
+  }
+
+  // Sign in with GitHub: off (hidden) unless the server has a GitHub OAuth app.
+  const githubButton = h(
+    "button",
+    { type: "button", id: "bind-github", class: "primary", hidden: true },
+    "Sign in with GitHub, then bind",
+  );
+  githubButton.addEventListener("click", () => {
+    for (const el of Object.values(bindFields)) el.removeAttribute("aria-invalid");
+    void (async () => {
+      const url = await startGitHubSignIn(ctx.api, ctx.wallet, account.value, bindProgress);
+      setStatus(bindStatus, "pending", "redirecting", "On to GitHub…");
+      location.assign(url);
+    })().catch(showBindError);
+  });
+  void githubSignInEnabled(ctx.api)
+    .then((on) => (githubButton.hidden = !on))
+    .catch(() => undefined);
+  // Back from GitHub: the server says which request it signed, or why it refused and what to do.
+  const back = new URLSearchParams(location.search);
+  const signedId = back.get("binding");
+  const refusedWith = back.get("binding-error");
+  if (refusedWith)
+    setStatus(
+      bindStatus,
+      "error",
+      "refused",
+      `The attestor refused the binding (${refusedWith}): ${back.get("message") ?? ""}`,
+    );
+  const finishButton = h(
+    "button",
+    { type: "button", id: "bind-finish", class: "primary", hidden: !signedId },
+    "Send the binding GitHub confirmed",
+  );
+  if (signedId) {
+    setStatus(
+      bindStatus,
+      "success",
+      "signed-in",
+      "GitHub confirmed your account and the attestor signed the binding: send it from your wallet.",
+    );
+    finishButton.addEventListener("click", () => {
+      void (async () => {
+        const signed = await signedBinding(ctx.api, signedId);
+        account.value = signed.identity;
+        await bind(JSON.stringify(signed, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
+        finishButton.hidden = true;
+      })().catch(showBindError);
+    });
   }
 
   bindButton.addEventListener("click", () => {
@@ -248,7 +339,7 @@ export function claimPage(ctx: Ctx): HTMLElement {
     field(
       "Identity or address",
       account,
-      "An identity such as github:583231 or npm:alice, or a wallet address.",
+      "An identity such as github:octocat (a login, as tables write it) or npm:alice, or a wallet address.",
     ),
     h(
       "div",
@@ -261,6 +352,28 @@ export function claimPage(ctx: Ctx): HTMLElement {
     e.preventDefault();
     void lookup();
   });
+  const bindCard = h(
+    "section",
+    { class: "card", id: "bind-card", "aria-labelledby": "bind-h" },
+    h("h2", { id: "bind-h" }, "Bind an identity to your wallet"),
+    h(
+      "p",
+      {},
+      "The identity is the one entered above; your connected wallet becomes its payee. The attestor checks that your funding manifest names both, and that it is the manifest it knows for that identity; you sign the request, then send the attestation to the identity registry.",
+    ),
+    field(
+      "Funding manifest",
+      manifest,
+      "funding.json or FUNDING.json naming the identity and this wallet as its payout address.",
+    ),
+    h("div", { class: "actions" }, requestButton, githubButton, finishButton),
+    field(
+      "Or an attestation obtained elsewhere (JSON)",
+      attestation,
+      "{ attestation: { accountId, payee, nonce, deadline }, identity, attestor, signature }",
+    ),
+    h("div", { class: "actions" }, bindButton),
+  );
   return h(
     "section",
     { "aria-labelledby": "claim-h" },
@@ -270,31 +383,12 @@ export function claimPage(ctx: Ctx): HTMLElement {
       { class: "lead" },
       "See what an identity or address is owed in each schedule and token, and why; claim it all in one transaction.",
     ),
+    home.element,
     form,
     status,
     results,
-    h(
-      "section",
-      { class: "card", "aria-labelledby": "bind-h" },
-      h("h2", { id: "bind-h" }, "Bind an identity to your wallet"),
-      h(
-        "p",
-        {},
-        "The identity is the one entered above; your connected wallet becomes its payee. The attestor checks that your funding manifest names both, and that it is the manifest it knows for that identity; you sign the request, then send the attestation to the identity registry.",
-      ),
-      field(
-        "Funding manifest",
-        manifest,
-        "funding.json or FUNDING.json naming the identity and this wallet as its payout address.",
-      ),
-      h("div", { class: "actions" }, requestButton),
-      field(
-        "Or an attestation obtained elsewhere (JSON)",
-        attestation,
-        "{ attestation: { accountId, payee, nonce, deadline }, identity, attestor, signature }",
-      ),
-      h("div", { class: "actions" }, bindButton),
-      bindStatus,
-    ),
+    bindCard,
+    // Outside the card: a binding's outcome stays in view when the card hides for the bound identity.
+    bindStatus,
   );
 }

@@ -2,6 +2,8 @@ import { z } from "zod/v4";
 import { getAddress } from "viem";
 import type { BindingRecord } from "../../repositories/bindings.ts";
 import { DENIED_REASONS, REJECTED_REASONS, UNAVAILABLE_REASONS } from "../../attestor/refusal.ts";
+import type { Request } from "express";
+import { ServerError } from "../../errors.ts";
 import type { AttestationService } from "../../services/attestations.ts";
 import { route, type AnyRoute } from "../route.ts";
 import {
@@ -68,12 +70,35 @@ const base64 = z
   .refine((bytes) => bytes.length <= 256 * 1024, "the manifest may be at most 256 KiB")
   .meta({ description: "The manifest's exact bytes, base64 (its sha256 is the signed manifestHash)" });
 
+/** What every binding request carries besides its evidence. */
+const signedRequestFields = {
+  identity: bindingIdentity,
+  payee: address
+    .refine((a) => !/^0x0{40}$/.test(a), "the payee cannot be the zero address")
+    .meta({ description: "The wallet to be paid; it must sign this request" }),
+  nonce: hash32.meta({ description: "32 random bytes, never reused by this payee" }),
+  deadline: uintString
+    .transform((v) => BigInt(v))
+    .meta({
+      description: "Unix seconds (decimal string); at most BINDING_REQUEST_MAX_AGE_SECONDS ahead",
+    }),
+  signature: z
+    .string()
+    .regex(/^0x([0-9a-fA-F]{2})+$/, "must be 0x-hex bytes")
+    .transform((v) => v.toLowerCase() as `0x${string}`)
+    .meta({
+      description: "The payee's EIP-712 signature of BindingRequest (see GET /v1/attestations/info)",
+    }),
+};
+
+export const githubSignInRequest = z
+  .strictObject(signedRequestFields)
+  .register(requestSchemas, { id: "GitHubSignInRequest" });
+
 export const createAttestationRequest = z
   .strictObject({
-    identity: bindingIdentity,
-    payee: address
-      .refine((a) => !/^0x0{40}$/.test(a), "the payee cannot be the zero address")
-      .meta({ description: "The wallet to be paid; it must sign this request" }),
+    identity: signedRequestFields.identity,
+    payee: signedRequestFields.payee,
     manifest: z
       .strictObject({
         name: z
@@ -88,19 +113,9 @@ export const createAttestationRequest = z
       .optional()
       .meta({ description: "The manifest itself, for the trusted-copy path (absent with `proof`)" }),
     proof: identityProof.optional(),
-    nonce: hash32.meta({ description: "32 random bytes, never reused by this payee" }),
-    deadline: uintString
-      .transform((v) => BigInt(v))
-      .meta({
-        description: "Unix seconds (decimal string); at most BINDING_REQUEST_MAX_AGE_SECONDS ahead",
-      }),
-    signature: z
-      .string()
-      .regex(/^0x([0-9a-fA-F]{2})+$/, "must be 0x-hex bytes")
-      .transform((v) => v.toLowerCase() as `0x${string}`)
-      .meta({
-        description: "The payee's EIP-712 signature of BindingRequest (see GET /v1/attestations/info)",
-      }),
+    nonce: signedRequestFields.nonce,
+    deadline: signedRequestFields.deadline,
+    signature: signedRequestFields.signature,
   })
   .refine((body) => (body.manifest === undefined) !== (body.proof === undefined), {
     message:
@@ -193,6 +208,10 @@ export const attestationInfoResponse = z
     trustedCopies: z
       .boolean()
       .meta({ description: "Whether a submitted manifest with a trusted copy is accepted" }),
+    githubSignIn: z.boolean().meta({
+      description:
+        "Whether Sign in with GitHub proves github:<login> (POST /v1/attestations/github/authorize)",
+    }),
   })
   .register(responseSchemas, { id: "AttestationInfo" });
 
@@ -231,8 +250,85 @@ function view(record: BindingRecord) {
   };
 }
 
-export function attestationRoutes(attestations: AttestationService): AnyRoute[] {
+const githubSignInResponse = z
+  .object({
+    authorizeUrl: z.string().meta({ description: "GitHub's authorize URL, to send the browser to" }),
+  })
+  .register(responseSchemas, { id: "GitHubSignIn" });
+
+/** Where GitHub sends the browser back: PUBLIC_BASE_URL, else the origin the request came to. */
+const callbackUrl = (publicBaseUrl: string | undefined, req: Request) =>
+  `${publicBaseUrl ?? `${req.protocol}://${req.get("host") ?? "localhost"}`}/v1/attestations/github/callback`;
+
+export function attestationRoutes(attestations: AttestationService, publicBaseUrl?: string): AnyRoute[] {
   return [
+    route({
+      method: "post",
+      path: "/v1/attestations/github/authorize",
+      operationId: "startGitHubSignIn",
+      summary: "Sign in with GitHub: start the OAuth web flow for a signed binding request of github:<login>",
+      description:
+        "The payee signs a BindingRequest for github:<login> with manifestHash = 32 zero bytes; the answer is GitHub's " +
+        "authorize URL (client id, a state naming this request, a PKCE challenge). GitHub sends the browser back to " +
+        "GET /v1/attestations/github/callback, which checks the request, that the account that signed in is <login>, " +
+        "and signs the attestation. 422 METHOD_UNSUPPORTED when no GITHUB_OAUTH_CLIENT_ID is configured.",
+      tags: ["identity"],
+      body: githubSignInRequest,
+      responses: {
+        200: {
+          description: "Where to send the browser",
+          schema: githubSignInResponse,
+        },
+        422: { description: "BINDING_REJECTED: METHOD_UNSUPPORTED" },
+        503: { description: "No attestor key, registry or chain" },
+      },
+    }).handle(async ({ body, req }) => ({
+      body: attestations.startGitHubSignIn(body, callbackUrl(publicBaseUrl, req)),
+    })),
+    route({
+      method: "get",
+      path: "/v1/attestations/github/callback",
+      operationId: "finishGitHubSignIn",
+      summary: "Sign in with GitHub: where GitHub sends the browser back; redirects to the Claim page",
+      description:
+        "Exchanges the code (with the PKCE verifier) at GitHub's access_token endpoint, reads GET /user, and runs the " +
+        "binding request the state names with that account as its proof. Redirects to `/?binding=<request id>#claim` " +
+        "(GET /v1/attestations/{id} then has the signed attestation), or on a refusal to " +
+        "`/?binding-error=<reason>&message=<what to do next>#claim`.",
+      tags: ["identity"],
+      query: z.object({
+        code: z.string().max(500).optional(),
+        state: z.string().max(200).optional(),
+        error: z.string().max(200).optional(),
+        error_description: z.string().max(500).optional(),
+      }),
+      responses: { 302: { description: "To the Claim page, with the request id or the refusal" } },
+    }).handle(async ({ query, req }) => {
+      const back = (params: Record<string, string>) => ({
+        status: 302 as const,
+        headers: { Location: `/?${new URLSearchParams(params)}#claim` },
+        body: "",
+      });
+      if (query.error || !query.code || !query.state)
+        return back({
+          "binding-error": "SIGN_IN_CANCELLED",
+          message: `GitHub did not sign you in (${query.error_description ?? query.error ?? "no code"}); start Sign in with GitHub again`,
+        });
+      try {
+        const result = await attestations.finishGitHubSignIn(
+          query.state,
+          query.code,
+          callbackUrl(publicBaseUrl, req),
+        );
+        return back({ binding: result.id.toString() });
+      } catch (error) {
+        if (!(error instanceof ServerError) || !error.reason) throw error;
+        return back({
+          "binding-error": error.reason,
+          message: [error.shortMessage, error.details].filter(Boolean).join(": "),
+        });
+      }
+    }),
     route({
       method: "get",
       path: "/v1/attestations/info",
