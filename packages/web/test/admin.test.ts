@@ -17,8 +17,11 @@ import {
   signedPercent,
   startRun,
 } from "../src/app/admin.ts";
+import { zeroAddress } from "viem";
+
 import { ApiError } from "../src/app/api.ts";
 import { InputError, describeError } from "../src/app/errors.ts";
+import { entitlement } from "../src/app/whatif.ts";
 import { IDENTITY, LOCKFILE, fundingManifest } from "./fixtures.ts";
 import {
   ACTIVATION_DELAY,
@@ -27,6 +30,7 @@ import {
   DEFAULT_POLICY,
   STRANGER,
   type World,
+  payInto,
   startWorld,
 } from "./world.ts";
 
@@ -115,7 +119,7 @@ describe("Admin: policy, run, publish and revoke on a real chain and server", ()
     const run = await startRun(world.api, admin, { policy, pool: world.pool, files });
     assert.equal(run.recipientCount, 2);
     assert.ok(run.report?.held?.largest.some((c) => c.component === "pkg:npm/tiny-json@2.0.1"));
-    const preview = await previewRun(world.api, run.id);
+    const preview = await previewRun(world.api, run, world.pool);
     assert.equal(preview.kind, "first", "no active schedule to compare with");
     assert.equal(preview.kind === "first" && preview.largest[0]?.identity, IDENTITY);
 
@@ -146,12 +150,22 @@ describe("Admin: policy, run, publish and revoke on a real chain and server", ()
     const again = await publishRun(admin, world.pool, run, world.server.url, () => undefined);
     assert.equal(again.scheduleId, 2n);
 
-    // Once it is active, a new run is compared with it.
+    // Once it is active, a new run is compared with it, every change priced at the pool's pot to the wei.
     await world.advance(ACTIVATION_DELAY + 1);
+    await payInto(world, "1.5");
     await world.catchUp();
     const next = await startRun(world.api, admin, { policy, pool: world.pool, files: files.slice(0, 1) });
-    const diff = await previewRun(world.api, next.id);
+    const diff = await previewRun(world.api, next, world.pool);
     assert.equal(diff.kind, "diff");
     assert.ok(diff.kind === "diff" && diff.diff.summary.removed + diff.diff.summary.changed > 0);
+    assert.deepEqual(diff.pot, { token: zeroAddress, amount: 15n * 10n ** 17n });
+    const total = BigInt(next.totalShares!);
+    for (const r of diff.summary.rows)
+      assert.equal(
+        r.money,
+        entitlement(diff.pot.amount, r.after, total) - entitlement(diff.pot.amount, r.before, total),
+      );
+    assert.equal(diff.summary.rows.length, diff.diff.changes.length);
+    assert.equal(diff.summary.gained + diff.summary.lost, diff.summary.changed);
   });
 });

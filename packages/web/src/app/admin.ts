@@ -4,11 +4,20 @@
 import { proposeSchedule, revokeSchedule, royaltyPoolAbi } from "@wellspring/sdk";
 import { type Address, type Hex, getAddress } from "viem";
 
-import { type Api, ApiError, type PolicyLine, type Recipient, type Run, type RunDiff } from "./api.ts";
+import {
+  type Api,
+  ApiError,
+  type PolicyLine,
+  type PoolDetail,
+  type Recipient,
+  type Run,
+  type RunDiff,
+} from "./api.ts";
 import { InputError } from "./errors.ts";
 import { percent, toBase64 } from "./format.ts";
 import type { HeldReport } from "./held.ts";
 import { type Progress, type Wallet, progressOf } from "./wallet.ts";
+import { type Pot, type WhatIfSummary, currentPot, whatIfSummary } from "./whatif.ts";
 
 export interface PolicyVersion {
   name: string;
@@ -112,22 +121,42 @@ export async function startRun(
 }
 
 export type Preview =
-  { kind: "diff"; diff: RunDiff; largest: RunDiff["changes"] } | { kind: "first"; largest: Recipient[] };
+  | { kind: "diff"; diff: RunDiff; summary: WhatIfSummary; pot: Pot | undefined }
+  | { kind: "first"; largest: Recipient[] };
 
-/** What the run changes against the active schedule; with none active, its largest shares. */
-export async function previewRun(api: Api, runId: string): Promise<Preview> {
+/**
+ * What the run changes against the active schedule, every page of it, priced at the pool's current
+ * pot (its largest balance); with no active schedule, the new table's largest shares.
+ */
+export async function previewRun(
+  api: Api,
+  run: Pick<Run, "id" | "totalShares">,
+  pool = "",
+): Promise<Preview> {
+  let first: RunDiff;
   try {
-    const diff = await api.get<RunDiff>(`/v1/runs/${runId}/diff?limit=500`);
-    const largest = [...diff.changes].sort((a, b) => cmpAbs(BigInt(b.delta), BigInt(a.delta))).slice(0, 20);
-    return { kind: "diff", diff, largest };
+    first = await api.get<RunDiff>(`/v1/runs/${run.id}/diff?limit=1`);
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 409)) throw error;
     const { recipients } = await api.get<{ recipients: Recipient[] }>(
-      `/v1/runs/${runId}/recipients?limit=500`,
+      `/v1/runs/${run.id}/recipients?limit=500`,
     );
     const largest = [...recipients].sort((a, b) => cmpAbs(BigInt(b.shares), BigInt(a.shares))).slice(0, 15);
     return { kind: "first", largest };
   }
+  const [changes, recipients, detail] = await Promise.all([
+    api.getAll<RunDiff["changes"][number]>(`/v1/runs/${run.id}/diff`, "changes", "after"),
+    api.getAll<Recipient>(`/v1/runs/${run.id}/recipients`, "recipients", "after"),
+    pool ? api.get<PoolDetail>(`/v1/pools/${getAddress(pool)}`) : undefined,
+  ]);
+  const pot = detail ? currentPot(detail.balances) : undefined;
+  const total = BigInt(run.totalShares ?? TOTAL_SHARES);
+  return {
+    kind: "diff",
+    diff: { ...first, changes },
+    summary: whatIfSummary(changes, recipients, total, pot?.amount ?? 0n),
+    pot,
+  };
 }
 
 /**

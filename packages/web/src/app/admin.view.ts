@@ -18,7 +18,6 @@ import {
   publishRun,
   revokePending,
   savePolicy,
-  signedPercent,
   startRun,
 } from "./admin.ts";
 import { ApiError } from "./api.ts";
@@ -27,6 +26,8 @@ import { InputError } from "./errors.ts";
 import { percent, shortHex } from "./format.ts";
 import { type HeldReport, heldReasonRows, recipientName } from "./held.ts";
 import { barChart, clear, field, h, poolSelect, setStatus, showError, statusBox, table } from "./ui.ts";
+import { token } from "./units.ts";
+import { whatIfSection } from "./whatif.view.ts";
 
 export function adminPage(ctx: Ctx): HTMLElement {
   // ---- policy editor
@@ -176,7 +177,7 @@ export function adminPage(ctx: Ctx): HTMLElement {
         "run-complete",
         `Run ${run.id}: ${run.recipientCount} recipients, root ${shortHex(run.root ?? "")}.`,
       );
-      showPreview(await previewRun(ctx.api, run.id));
+      await showPreview(await previewRun(ctx.api, run, pool.value));
       runResult.append(heldSection(run.report));
       publish.disabled = false;
     } catch (error) {
@@ -215,7 +216,7 @@ export function adminPage(ctx: Ctx): HTMLElement {
 
   const points = (n: bigint) => Number((n * 1_000_000n) / TOTAL_SHARES) / 10_000;
 
-  function showPreview(p: Preview): void {
+  async function showPreview(p: Preview): Promise<void> {
     if (p.kind === "first") {
       clear(
         runResult,
@@ -237,36 +238,8 @@ export function adminPage(ctx: Ctx): HTMLElement {
       );
       return;
     }
-    const { summary, changes } = p.diff;
-    clear(
-      runResult,
-      h("h3", {}, "What-if: against the active schedule"),
-      h(
-        "p",
-        { id: "diff-summary" },
-        `${summary.added} added, ${summary.removed} removed, ${summary.changed} changed, ${summary.unchanged} unchanged.`,
-      ),
-      barChart(
-        p.largest.map((c) => ({
-          label: recipientName(c),
-          value: points(BigInt(c.delta)),
-          title: `${recipientName(c)}: ${signedPercent(BigInt(c.delta))}`,
-          shown: signedPercent(BigInt(c.delta)),
-        })),
-        "Largest share changes (percentage points)",
-      ),
-      table(
-        "Accounts whose share changes",
-        ["Account", "Before", "After", "Change"],
-        changes.map((c) => [
-          recipientName(c),
-          percent(BigInt(c.before), TOTAL_SHARES),
-          percent(BigInt(c.after), TOTAL_SHARES),
-          signedPercent(BigInt(c.delta)),
-        ]),
-        "diff",
-      ),
-    );
+    const tokenInfo = p.pot ? await token(ctx.api, p.pot.token) : undefined;
+    clear(runResult, ...whatIfSection(p.diff.summary, p.summary, p.pot, tokenInfo));
   }
 
   // ---- publish, countdown, revoke
