@@ -10,9 +10,12 @@ import {
   formatDuration,
   latestPolicy,
   pendingSchedule,
+  poolRoles,
+  proposalSummary,
   previewRun,
   publishRun,
   revokePending,
+  roleNeeded,
   savePolicy,
   signedPercent,
   startRun,
@@ -132,6 +135,32 @@ describe("Admin: policy, run, publish and revoke on a real chain and server", ()
     assert.equal(pending?.scheduleId, 1n);
     assert.equal(pending?.activatesAt, published.activatesAt);
     assert.match(countdownText(pending!, Date.now()), /^Schedule #1 activates in (0h 59m|1h 00m)/);
+
+    // Roles read up front: the page disables what the wallet may not do and names the role.
+    assert.deepEqual(await poolRoles(admin, world.pool), { proposer: true, guardian: true, admin: true });
+    const strangerRoles = await poolRoles(await world.wallet(STRANGER), world.pool);
+    assert.deepEqual(strangerRoles, { proposer: false, guardian: false, admin: false });
+    assert.equal(
+      roleNeeded(strangerRoles, "publish"),
+      "Needs the PROPOSER role on this pool; your wallet does not hold it.",
+    );
+    assert.equal(
+      roleNeeded(strangerRoles, "revoke"),
+      "Needs the GUARDIAN or ADMIN role on this pool; your wallet holds neither.",
+    );
+    assert.equal(roleNeeded({ proposer: false, guardian: false, admin: true }, "revoke"), undefined);
+    assert.equal(
+      roleNeeded({ proposer: false, guardian: false, admin: true }, "publish") !== undefined,
+      true,
+    );
+    assert.equal(roleNeeded(undefined, "publish"), undefined, "unknown roles: the contract decides");
+
+    // What Publish will propose, shown before the wallet is asked.
+    const proposal = await proposalSummary(admin, world.pool, run);
+    assert.deepEqual(
+      [proposal.root, proposal.totalShares, proposal.recipients, proposal.delay],
+      [run.root, BigInt(run.totalShares!), 2, ACTIVATION_DELAY],
+    );
 
     // A wallet without the guardian role: the simulation fails, the wallet is never asked.
     steps.length = 0;

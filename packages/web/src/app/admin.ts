@@ -259,3 +259,73 @@ export function formatDuration(seconds: number): string {
   const s = seconds % 60;
   return `${h}h ${String(m).padStart(2, "0")}m ${String(s).padStart(2, "0")}s`;
 }
+
+/** What the connected wallet may do on a pool, read from the chain (the pool's own role ids). */
+export interface Roles {
+  proposer: boolean;
+  guardian: boolean;
+  admin: boolean;
+}
+
+/** The wallet's roles on `pool`; undefined without a connected wallet (nothing is known yet). */
+export async function poolRoles(wallet: Wallet, pool: string): Promise<Roles | undefined> {
+  const client = wallet.reader();
+  const account = wallet.account;
+  if (!client || !account || !pool) return undefined;
+  const address = getAddress(pool);
+  const [proposerRole, guardianRole] = await Promise.all([
+    client.readContract({ address, abi: royaltyPoolAbi, functionName: "PROPOSER_ROLE" }),
+    client.readContract({ address, abi: royaltyPoolAbi, functionName: "GUARDIAN_ROLE" }),
+  ]);
+  const has = (role: Hex) =>
+    client.readContract({ address, abi: royaltyPoolAbi, functionName: "hasRole", args: [role, account] });
+  const [proposer, guardian, admin] = await Promise.all([
+    has(proposerRole),
+    has(guardianRole),
+    has(`0x${"00".repeat(32)}`), // DEFAULT_ADMIN_ROLE
+  ]);
+  return { proposer, guardian, admin };
+}
+
+export type GatedAction = "publish" | "revoke";
+
+/**
+ * Why the wallet may not do `action` (the role it needs, as the contract checks it), or undefined
+ * when it may, or when its roles are unknown (the contract still decides).
+ */
+export function roleNeeded(roles: Roles | undefined, action: GatedAction): string | undefined {
+  if (!roles) return undefined;
+  if (action === "publish")
+    return roles.proposer ? undefined : "Needs the PROPOSER role on this pool; your wallet does not hold it.";
+  return roles.guardian || roles.admin
+    ? undefined
+    : "Needs the GUARDIAN or ADMIN role on this pool; your wallet holds neither.";
+}
+
+/** What Publish will propose, for the confirmation before the wallet is asked. */
+export interface ProposalSummary {
+  root: Hex;
+  totalShares: bigint;
+  recipients: number;
+  /** Seconds between proposal and activation (the pool's activationDelay). */
+  delay: number;
+  /** Activation if proposed now, in chain time (ms since 1970). */
+  activatesAtMs: number;
+}
+
+export async function proposalSummary(wallet: Wallet, pool: string, run: Run): Promise<ProposalSummary> {
+  if (!run.root || !run.totalShares) throw new InputError("run", "The run has no table to publish.");
+  const client = wallet.reader();
+  if (!client) throw new InputError("pool", "Connect a wallet to read the pool's activation delay.");
+  const [delay, block] = await Promise.all([
+    client.readContract({ address: getAddress(pool), abi: royaltyPoolAbi, functionName: "activationDelay" }),
+    client.getBlock(),
+  ]);
+  return {
+    root: run.root,
+    totalShares: BigInt(run.totalShares),
+    recipients: run.recipientCount ?? 0,
+    delay: Number(delay),
+    activatesAtMs: (Number(block.timestamp) + Number(delay)) * 1000,
+  };
+}

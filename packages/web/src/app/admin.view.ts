@@ -8,15 +8,19 @@ import {
   type Pending,
   type PolicyVersion,
   type Preview,
+  type Roles,
   type RunResult,
   TOTAL_SHARES,
   countdownText,
   fieldRange,
   latestPolicy,
   pendingSchedule,
+  poolRoles,
+  proposalSummary,
   previewRun,
   publishRun,
   revokePending,
+  roleNeeded,
   savePolicy,
   startRun,
 } from "./admin.ts";
@@ -25,8 +29,19 @@ import type { Ctx } from "./context.ts";
 import { InputError } from "./errors.ts";
 import { percent, shortHex } from "./format.ts";
 import { type HeldReport, heldReasonRows, recipientName } from "./held.ts";
-import { barChart, clear, field, h, poolSelect, setStatus, showError, statusBox, table } from "./ui.ts";
-import { token } from "./units.ts";
+import {
+  barChart,
+  clear,
+  copyable,
+  field,
+  h,
+  poolSelect,
+  setStatus,
+  showError,
+  statusBox,
+  table,
+} from "./ui.ts";
+import { dateTime, duration, token } from "./units.ts";
 import { whatIfSection } from "./whatif.view.ts";
 
 export function adminPage(ctx: Ctx): HTMLElement {
@@ -133,6 +148,8 @@ export function adminPage(ctx: Ctx): HTMLElement {
           `${error.code}: ${error.message}`,
         );
       } else showError(policyStatus, error);
+      // The errors sit under the editor, which may be tall: bring them into view.
+      (issues.childElementCount ? issues : policyStatus).scrollIntoView({ block: "nearest" });
     }
   }
   editor.setAttribute("aria-describedby", "policy-issues");
@@ -149,6 +166,25 @@ export function adminPage(ctx: Ctx): HTMLElement {
     { type: "button", id: "publish", class: "primary", disabled: true },
     "Publish: propose on-chain",
   );
+  const publishWhy = h("p", { id: "publish-why", class: "hint" });
+  const confirmBox = h("div", { id: "publish-confirm", "aria-live": "polite" });
+  let roles: Roles | undefined;
+
+  /** Enables Publish and Revoke only for what the wallet's roles allow, saying which role is missing. */
+  function gate(): void {
+    const publishBlock = roleNeeded(roles, "publish");
+    publish.disabled = !run?.root || publishBlock !== undefined;
+    publishWhy.textContent = !run?.root
+      ? "Run a policy first: Publish proposes the run's table."
+      : (publishBlock ?? "");
+    const revokeBlock = roleNeeded(roles, "revoke");
+    revoke.disabled = pending === undefined || revokeBlock !== undefined;
+    revokeWhy.textContent = pending ? (revokeBlock ?? "") : "";
+  }
+  async function refreshRoles(): Promise<void> {
+    roles = await poolRoles(ctx.wallet, pool.value).catch(() => undefined);
+    gate();
+  }
 
   function refreshRunPolicy(): void {
     runPolicy.textContent = latest
@@ -158,7 +194,9 @@ export function adminPage(ctx: Ctx): HTMLElement {
 
   async function runNow(): Promise<void> {
     clear(runResult);
-    publish.disabled = true;
+    clear(confirmBox);
+    run = undefined;
+    gate();
     files.removeAttribute("aria-invalid");
     try {
       const chosen = await Promise.all(
@@ -179,7 +217,7 @@ export function adminPage(ctx: Ctx): HTMLElement {
       );
       await showPreview(await previewRun(ctx.api, run, pool.value));
       runResult.append(heldSection(run.report));
-      publish.disabled = false;
+      gate();
     } catch (error) {
       if (error instanceof InputError && error.field === "files") files.setAttribute("aria-invalid", "true");
       if (error instanceof ApiError && error.issues.length) {
@@ -250,6 +288,7 @@ export function adminPage(ctx: Ctx): HTMLElement {
     { type: "button", id: "revoke", class: "danger", disabled: true },
     "Revoke pending schedule (guardian)",
   );
+  const revokeWhy = h("p", { id: "revoke-why", class: "hint" });
   let timer: number | undefined;
   let pending: Pending | undefined;
   const progress = (state: "prompt" | "pending", text: string) =>
@@ -259,7 +298,7 @@ export function adminPage(ctx: Ctx): HTMLElement {
     if (!ctx.wallet.reader()) return;
     pending = await pendingSchedule(ctx.wallet, poolAddress);
     if (timer !== undefined) clearInterval(timer);
-    revoke.disabled = pending === undefined;
+    gate();
     if (!pending) {
       delete countdown.dataset.scheduleId;
       countdown.textContent = "No schedule is pending.";
@@ -274,24 +313,68 @@ export function adminPage(ctx: Ctx): HTMLElement {
     timer = window.setInterval(tick, 1000);
   }
 
+  /** Publish first shows what will be proposed; the wallet is asked only after "Confirm". */
   publish.addEventListener("click", () => {
     void (async () => {
       if (!run) return;
+      const chosen = run;
       try {
-        const r = await publishRun(ctx.wallet, pool.value, run, location.origin, progress);
-        setStatus(
-          scheduleStatus,
-          "success",
-          "proposed",
-          `Proposed schedule #${r.scheduleId} in block ${r.blockNumber}.`,
+        const p = await proposalSummary(ctx.wallet, pool.value, chosen);
+        const confirm = h(
+          "button",
+          { type: "button", id: "publish-confirm-go", class: "primary" },
+          "Confirm and sign",
         );
-        publish.disabled = true;
-        await watchPending(getAddress(pool.value));
+        const cancel = h(
+          "button",
+          { type: "button", id: "publish-cancel", onclick: () => clear(confirmBox) },
+          "Cancel",
+        );
+        confirm.addEventListener("click", () => void proposeNow(chosen));
+        clear(
+          confirmBox,
+          h("p", {}, "You are about to propose this table on the pool:"),
+          h(
+            "dl",
+            { class: "receipt", id: "publish-summary" },
+            h("dt", {}, "Root"),
+            h("dd", {}, copyable(p.root)),
+            h("dt", {}, "Total shares"),
+            h("dd", {}, p.totalShares.toLocaleString("en-US")),
+            h("dt", {}, "Recipients"),
+            h("dd", {}, p.recipients.toLocaleString("en-US")),
+            h("dt", {}, "Activates"),
+            h(
+              "dd",
+              {},
+              `${duration(p.delay)} after the proposal (about ${dateTime(p.activatesAtMs)}), unless a guardian revokes it`,
+            ),
+          ),
+          h("div", { class: "actions" }, confirm, cancel),
+        );
+        confirm.focus();
       } catch (error) {
         showError(scheduleStatus, error);
       }
     })();
   });
+
+  async function proposeNow(chosen: RunResult): Promise<void> {
+    clear(confirmBox);
+    try {
+      const r = await publishRun(ctx.wallet, pool.value, chosen, location.origin, progress);
+      setStatus(
+        scheduleStatus,
+        "success",
+        "proposed",
+        `Proposed schedule #${r.scheduleId} in block ${r.blockNumber}.`,
+      );
+      run = undefined;
+      await watchPending(getAddress(pool.value));
+    } catch (error) {
+      showError(scheduleStatus, error);
+    }
+  }
 
   revoke.addEventListener("click", () => {
     void (async () => {
@@ -349,13 +432,25 @@ export function adminPage(ctx: Ctx): HTMLElement {
     ),
     runStatus,
     runResult,
-    h("div", { class: "actions" }, publish),
+    h(
+      "div",
+      { class: "publish-bar", id: "publish-bar" },
+      confirmBox,
+      h("div", { class: "actions" }, publish),
+      publishWhy,
+      scheduleStatus,
+    ),
   );
   runForm.addEventListener("submit", (e) => {
     e.preventDefault();
     void runNow();
   });
-  pool.addEventListener("change", () => void watchPending(getAddress(pool.value)).catch(() => undefined));
+  pool.addEventListener("change", () => {
+    void refreshRoles();
+    void watchPending(getAddress(pool.value)).catch(() => undefined);
+  });
+  ctx.wallet.onChange(() => void refreshRoles());
+  void refreshRoles();
   refreshRunPolicy();
   void loadPolicy();
   if (pool.value) void watchPending(getAddress(pool.value)).catch(() => undefined);
@@ -376,7 +471,7 @@ export function adminPage(ctx: Ctx): HTMLElement {
       h("h2", { id: "pending-h" }, "Pending schedule"),
       countdown,
       h("div", { class: "actions" }, revoke),
-      scheduleStatus,
+      revokeWhy,
     ),
   );
 }
