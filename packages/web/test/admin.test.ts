@@ -12,6 +12,7 @@ import {
   pendingSchedule,
   poolRoles,
   proposalSummary,
+  registerPool,
   previewRun,
   publishRun,
   revokePending,
@@ -196,5 +197,29 @@ describe("Admin: policy, run, publish and revoke on a real chain and server", ()
       );
     assert.equal(diff.summary.rows.length, diff.diff.changes.length);
     assert.equal(diff.summary.gained + diff.summary.lost, diff.summary.changed);
+  });
+
+  it("registers a pool from the page: fields checked first, ADMIN-signed, a wallet without the role refused", async () => {
+    const admin = await world.wallet(ADMIN);
+    const input = { address: world.pool, name: "Again", deployedBlock: "0" };
+    for (const [fieldName, bad] of [
+      ["address", { ...input, address: "0x1234" }],
+      ["name", { ...input, name: "  " }],
+      ["deployedBlock", { ...input, deployedBlock: "-1" }],
+    ] as const)
+      await assert.rejects(registerPool(world.api, admin, bad), (e) => {
+        assert.ok(e instanceof InputError && e.field === fieldName, String(e));
+        return true;
+      });
+    const stranger = await world.wallet(STRANGER);
+    await assert.rejects(registerPool(world.api, stranger, input), (e) => {
+      assert.ok(e instanceof ApiError && e.status === 403, String(e));
+      return true;
+    });
+    // The world's pool is registered already: the signed request reaches the server, which says so.
+    await assert.rejects(registerPool(world.api, admin, input), (e) => {
+      assert.ok(e instanceof ApiError && e.status === 409, String(e));
+      return true;
+    });
   });
 });

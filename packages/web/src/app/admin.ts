@@ -2,12 +2,13 @@
 // the active schedule, publishing (proposeSchedule through the SDK), the pending schedule and its
 // revocation (revokeSchedule). No DOM: admin.view.ts renders; test/admin.test.ts runs this for real.
 import { proposeSchedule, revokeSchedule, royaltyPoolAbi } from "@wellspring/sdk";
-import { type Address, type Hex, getAddress } from "viem";
+import { type Address, type Hex, getAddress, isAddress } from "viem";
 
 import {
   type Api,
   ApiError,
   type PolicyLine,
+  type Pool,
   type PoolDetail,
   type Recipient,
   type Run,
@@ -328,4 +329,28 @@ export async function proposalSummary(wallet: Wallet, pool: string, run: Run): P
     delay: Number(delay),
     activatesAtMs: (Number(block.timestamp) + Number(delay)) * 1000,
   };
+}
+
+/**
+ * Registers a deployed pool on the server (POST /v1/pools, signed; ADMIN) so it indexes and serves
+ * it. Throws InputError naming the field for an address, name or block the server would refuse.
+ */
+export async function registerPool(
+  api: Api,
+  wallet: Wallet,
+  input: { address: string; name: string; deployedBlock: string },
+): Promise<Pool> {
+  const address = input.address.trim();
+  if (!isAddress(address, { strict: false }))
+    throw new InputError("address", "Enter the pool's address: 0x and 40 hex digits.");
+  const name = input.name.trim();
+  if (!name) throw new InputError("name", "Name the pool (people see this name on every page).");
+  const block = input.deployedBlock.trim();
+  if (!/^\d+$/.test(block))
+    throw new InputError("deployedBlock", "Enter the block the pool was deployed in (a whole number).");
+  return api.signedRequest<Pool>(wallet, "POST", "/v1/pools", {
+    address: getAddress(address),
+    name,
+    deployedBlock: block,
+  });
 }

@@ -42,6 +42,7 @@ import {
   table,
 } from "./ui.ts";
 import { dateTime, duration, token } from "./units.ts";
+import { registerPoolCard } from "./register.view.ts";
 import { whatIfSection } from "./whatif.view.ts";
 
 export function adminPage(ctx: Ctx): HTMLElement {
@@ -454,6 +455,13 @@ export function adminPage(ctx: Ctx): HTMLElement {
   refreshRunPolicy();
   void loadPolicy();
   if (pool.value) void watchPending(getAddress(pool.value)).catch(() => undefined);
+  const register = registerPoolCard(ctx, (p) => {
+    if (ctx.pools.length === 0) clear(pool);
+    ctx.pools.push(p);
+    pool.append(h("option", { value: p.address }, `${p.name} (${p.address.slice(0, 10)}…)`));
+    pool.value = p.address;
+    pool.dispatchEvent(new Event("change"));
+  });
   return h(
     "section",
     { "aria-labelledby": "admin-h" },
@@ -463,6 +471,7 @@ export function adminPage(ctx: Ctx): HTMLElement {
       { class: "lead" },
       "Every change is signed by your wallet; the server checks your role on the pool.",
     ),
+    ctx.pools.length === 0 ? register : null,
     policyForm,
     runForm,
     h(
@@ -473,5 +482,6 @@ export function adminPage(ctx: Ctx): HTMLElement {
       h("div", { class: "actions" }, revoke),
       revokeWhy,
     ),
+    ctx.pools.length === 0 ? null : register,
   );
 }

@@ -17,10 +17,17 @@ export function whatIfSection(
   t: Token | undefined,
 ): HTMLElement[] {
   const priced = pot !== undefined && t !== undefined;
-  const change = (r: WhatIfRow): Node | string =>
-    priced ? h("span", {}, r.money > 0n ? "+" : "", money(r.money, t)) : signedPercent(r.delta);
+  // "≈ +0.28 ETH" / "≈ −0.28 ETH": the sign after the rounding mark, a real minus sign.
+  const signed = (text: string, value: bigint) =>
+    value > 0n ? text.replace(/^(≈ )?/, "$1+") : text.replace(/^(≈ )?-/, "$1−");
+  const change = (r: WhatIfRow): Node | string => {
+    if (!priced) return signedPercent(r.delta);
+    const span = money(r.money, t);
+    span.textContent = signed(span.textContent ?? "", r.money);
+    return span;
+  };
   const changeText = (r: WhatIfRow) =>
-    priced ? `${r.money > 0n ? "+" : ""}${moneyText(r.money, t)}` : signedPercent(r.delta);
+    priced ? signed(moneyText(r.money, t), r.money) : signedPercent(r.delta);
   const largest = [...s.gains, ...s.losses];
   const summary = h(
     "div",
