@@ -59,6 +59,7 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
   let pool: Address;
   let registry: Address;
   let usdc: Address;
+  let deployBlock: string;
 
   before(async () => {
     mkdirSync(resultsDir, { recursive: true });
@@ -109,7 +110,7 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     const res = await signedPost(server, ADMIN, "/v1/pools", {
       address: pool,
       name: "Acme AI royalties",
-      deployedBlock: String(addresses.deployBlock),
+      deployedBlock: (deployBlock = String(addresses.deployBlock)),
     });
     assert.equal(res.status, 201, await res.text());
     browser = await launchBrowser();
@@ -762,6 +763,41 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
           },
         },
       ]);
+      // Admin on an empty server: registering a pool comes first, its errors at the field.
+      await checkEveryWidth(empty, ADMIN, [
+        {
+          name: "admin-no-pools",
+          hash: "#/admin",
+          ready: async (page) => {
+            await page.locator("#register-pool").waitFor();
+            await page.locator("#register-address").fill(pool);
+            await page.locator("#register-name").fill("Acme AI royalties");
+            await page.locator("#register-block").fill("the first one");
+            await page.locator("#register-submit").click();
+            assert.match(await page.locator("#register-block-error").innerText(), /whole number/);
+            assert.equal(await page.locator("#register-block").getAttribute("aria-invalid"), "true");
+          },
+        },
+      ]);
+      // Then registers it, and the page offers it for runs at once.
+      const { page, context, errors } = await openPage(browser, empty, chain, { wallet: { account: ADMIN } });
+      await page.goto(`${empty.url}/#/admin`);
+      await page.locator('#wallet-bar[data-state="ready"]').waitFor();
+      await page.locator("#register-address").fill(pool);
+      await page.locator("#register-name").fill("Acme AI royalties");
+      await page.locator("#register-block").fill(deployBlock);
+      await page.locator("#register-submit").click();
+      await state(page, "register-status", "registered");
+      assert.equal(await page.locator("#admin-pool").inputValue(), pool);
+      const listed = (await (await fetch(`${empty.url}/v1/pools`)).json()) as {
+        pools: { address: string }[];
+      };
+      assert.deepEqual(
+        listed.pools.map((p) => p.address),
+        [pool],
+      );
+      assert.deepEqual(errors, []);
+      await context.close();
     } finally {
       await empty.stop();
     }
