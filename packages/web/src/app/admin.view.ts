@@ -24,7 +24,7 @@ import {
   savePolicy,
   startRun,
 } from "./admin.ts";
-import { ApiError } from "./api.ts";
+import { ApiError, type Pool } from "./api.ts";
 import type { Ctx } from "./context.ts";
 import { InputError } from "./errors.ts";
 import { percent, shortHex } from "./format.ts";
@@ -42,7 +42,7 @@ import {
   table,
 } from "./ui.ts";
 import { dateTime, duration, token } from "./units.ts";
-import { registerPoolCard } from "./register.view.ts";
+import { createPoolCard, registerPoolCard } from "./register.view.ts";
 import { whatIfSection } from "./whatif.view.ts";
 
 export function adminPage(ctx: Ctx): HTMLElement {
@@ -455,13 +455,14 @@ export function adminPage(ctx: Ctx): HTMLElement {
   refreshRunPolicy();
   void loadPolicy();
   if (pool.value) void watchPending(getAddress(pool.value)).catch(() => undefined);
-  const register = registerPoolCard(ctx, (p) => {
+  const addPool = (p: Pool) => {
     if (ctx.pools.length === 0) clear(pool);
     ctx.pools.push(p);
     pool.append(h("option", { value: p.address }, `${p.name} (${p.address.slice(0, 10)}…)`));
     pool.value = p.address;
     pool.dispatchEvent(new Event("change"));
-  });
+  };
+  const register = h("div", {}, registerPoolCard(ctx, addPool), createPoolCard(ctx, addPool));
   return h(
     "section",
     { "aria-labelledby": "admin-h" },

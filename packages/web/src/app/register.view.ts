@@ -2,7 +2,7 @@
 /// <reference lib="dom.iterable" />
 // Admin: register a deployed pool on this server (signed, ADMIN), so a server without pools is not a
 // dead end. The request is registerPool in admin.ts; field errors show at their field.
-import { registerPool } from "./admin.ts";
+import { createAndRegisterPool, registerPool } from "./admin.ts";
 import type { Pool } from "./api.ts";
 import type { Ctx } from "./context.ts";
 import { InputError } from "./errors.ts";
@@ -45,28 +45,94 @@ export function registerPoolCard(ctx: Ctx, onRegistered: (pool: Pool) => void): 
     ),
     status,
   );
+  onSubmit(form, controls, status, async () => {
+    setStatus(status, "pending", "prompt", "Sign the request in your wallet…");
+    const pool = await registerPool(ctx.api, ctx.wallet, {
+      address: controls.address.value,
+      name: controls.name.value,
+      deployedBlock: controls.deployedBlock.value,
+    });
+    setStatus(status, "success", "registered", `Registered ${pool.name} (${pool.address}).`);
+    onRegistered(pool);
+  });
+  return form;
+}
+
+/** Deploy a new pool through a PoolFactory from the wallet, then register it (both need the wallet). */
+export function createPoolCard(ctx: Ctx, onCreated: (pool: Pool) => void): HTMLFormElement {
+  const controls = {
+    factory: h("input", { id: "create-factory", type: "text", autocomplete: "off", spellcheck: "false" }),
+    registry: h("input", { id: "create-registry", type: "text", autocomplete: "off", spellcheck: "false" }),
+    name: h("input", { id: "create-name", type: "text", autocomplete: "off" }),
+    delayHours: h("input", { id: "create-delay", type: "text", inputmode: "numeric", value: "24" }),
+    windowDays: h("input", { id: "create-window", type: "text", inputmode: "numeric", value: "30" }),
+  };
+  const status = statusBox("create-status");
+  const form = h(
+    "form",
+    { class: "card", id: "create-pool", "aria-labelledby": "create-h" },
+    h("h2", { id: "create-h" }, "Create a pool"),
+    h(
+      "p",
+      { class: "hint" },
+      "Deploys a new pool from your wallet, which becomes its admin, proposer and guardian, and registers it here (needs the ADMIN role on this server).",
+    ),
+    field("PoolFactory address", controls.factory),
+    field("IdentityRegistry address", controls.registry, "Where the pool looks up who an identity pays."),
+    field("Name", controls.name),
+    field(
+      "Activation delay (hours)",
+      controls.delayHours,
+      "Time guardians have to revoke a proposed schedule.",
+    ),
+    field("Claim window (days)", controls.windowDays, "How long a superseded schedule stays claimable."),
+    h(
+      "div",
+      { class: "actions" },
+      h("button", { type: "submit", id: "create-submit" }, "Create and register"),
+    ),
+    status,
+  );
+  onSubmit(form, controls, status, async () => {
+    const pool = await createAndRegisterPool(
+      ctx.api,
+      ctx.wallet,
+      {
+        factory: controls.factory.value,
+        registry: controls.registry.value,
+        name: controls.name.value,
+        delayHours: controls.delayHours.value,
+        windowDays: controls.windowDays.value,
+      },
+      (state, text) => setStatus(status, "pending", state, text),
+    );
+    setStatus(status, "success", "created", `Created and registered ${pool.name} (${pool.address}).`);
+    onCreated(pool);
+  });
+  return form;
+}
+
+/** Submits `form` with `act`; an InputError shows at the field it names, anything else in `status`. */
+function onSubmit(
+  form: HTMLFormElement,
+  controls: Record<string, HTMLInputElement>,
+  status: HTMLElement,
+  act: () => Promise<void>,
+): void {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     void (async () => {
       for (const c of Object.values(controls)) setFieldError(c, undefined);
       try {
-        setStatus(status, "pending", "prompt", "Sign the request in your wallet…");
-        const pool = await registerPool(ctx.api, ctx.wallet, {
-          address: controls.address.value,
-          name: controls.name.value,
-          deployedBlock: controls.deployedBlock.value,
-        });
-        setStatus(status, "success", "registered", `Registered ${pool.name} (${pool.address}).`);
-        onRegistered(pool);
+        await act();
       } catch (error) {
-        if (error instanceof InputError && error.field in controls) {
-          const control = controls[error.field as keyof typeof controls];
-          setFieldError(control, error.message);
+        const control = error instanceof InputError ? controls[error.field] : undefined;
+        if (control) {
+          setFieldError(control, (error as Error).message);
           setStatus(status, "error", "invalid", "Check the field marked above.");
           control.focus();
         } else showError(status, error);
       }
     })();
   });
-  return form;
 }
