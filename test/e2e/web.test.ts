@@ -60,6 +60,7 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
   let registry: Address;
   let usdc: Address;
   let deployBlock: string;
+  let factory: Address;
 
   before(async () => {
     mkdirSync(resultsDir, { recursive: true });
@@ -86,6 +87,7 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     });
     pool = getAddress(addresses.pool);
     registry = getAddress(addresses.registry);
+    factory = getAddress(addresses.factory);
     const token = await connection.viem.deployContract("TestERC20", ["Demo USDC", "USDC", 6]);
     usdc = getAddress(token.address);
     const adminWallet = await connection.viem.getWalletClient(ADMIN.address);
@@ -796,6 +798,27 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
         listed.pools.map((p) => p.address),
         [pool],
       );
+      // And creates a new pool from the wallet, registered and selected at once.
+      await page.locator("#create-factory").fill(factory);
+      await page.locator("#create-registry").fill(registry);
+      await page.locator("#create-name").fill("Made in the browser");
+      await page.locator("#create-delay").fill("0");
+      await page.locator("#create-submit").click();
+      assert.match(await page.locator("#create-delay-error").innerText(), /at least 1/);
+      await page.locator("#create-delay").fill("2");
+      await page.locator("#create-submit").click();
+      await state(page, "create-status", "created");
+      const made = getAddress(await page.locator("#admin-pool").inputValue());
+      assert.notEqual(made, pool);
+      assert.equal(
+        await chain.client.readContract({
+          address: made,
+          abi: royaltyPoolAbi,
+          functionName: "activationDelay",
+        }),
+        7200,
+      );
+      await shot(page, "admin-created-pool");
       assert.deepEqual(errors, []);
       await context.close();
     } finally {
