@@ -11,6 +11,8 @@ import {
   formatDuration,
   latestPolicy,
   pendingSchedule,
+  policyDiff,
+  policyHistory,
   poolRoles,
   proposalSummary,
   registerPool,
@@ -106,6 +108,30 @@ describe("Admin: policy, run, publish and revoke on a real chain and server", ()
     const saved = await savePolicy(world.api, admin, { ...input, note: "first" });
     assert.equal(saved.version, 1);
     assert.deepEqual(await latestPolicy(world.api, "default"), saved);
+
+    // History newest first, and what a version changed against the one before.
+    assert.deepEqual(await policyHistory(world.api, "nothing-here"), []);
+    const edited = { ...(JSON.parse(DEFAULT_POLICY) as Record<string, unknown>), description: "edited" };
+    const v2 = await savePolicy(world.api, admin, {
+      ...input,
+      text: JSON.stringify(edited),
+      note: "reworded",
+      latest: saved,
+    });
+    const history = await policyHistory(world.api, "default");
+    assert.deepEqual(
+      history.map((v) => [v.version, v.note]),
+      [
+        [2, "reworded"],
+        [1, "first"],
+      ],
+    );
+    const diff = await policyDiff(world.api, "default", 1, 2);
+    assert.deepEqual(
+      diff.changes.map((c) => [c.op, c.path, c.to]),
+      [["replace", "/description", "edited"]],
+    );
+    assert.equal((await latestPolicy(world.api, "default"))?.hash, v2.hash);
   });
 
   it("runs the policy on uploaded files, previews it, publishes it, counts down, revokes it and publishes again", async () => {

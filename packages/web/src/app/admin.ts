@@ -13,7 +13,9 @@ import { type Address, type Hex, getAddress, isAddress } from "viem";
 import {
   type Api,
   ApiError,
+  type PolicyDiff,
   type PolicyLine,
+  type PolicyVersionList,
   type Pool,
   type PoolDetail,
   type Recipient,
@@ -42,6 +44,26 @@ export async function latestPolicy(api: Api, name: string): Promise<PolicyVersio
   const line = policies.find((p) => p.name === name.trim());
   if (!line || line.latestVersion === 0) return undefined;
   return api.get<PolicyVersion>(`/v1/policies/${line.name}/versions/${line.latestVersion}`);
+}
+
+/** Every version of `name`, newest first (empty for a name with no version yet). */
+export async function policyHistory(api: Api, name: string): Promise<PolicyVersionList["versions"]> {
+  try {
+    const versions = await api.getAll<PolicyVersionList["versions"][number]>(
+      `/v1/policies/${encodeURIComponent(name.trim())}/versions`,
+      "versions",
+      "after",
+    );
+    return versions.reverse();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return [];
+    throw error;
+  }
+}
+
+/** What changed between two versions of `name`, as JSON Pointer paths. */
+export function policyDiff(api: Api, name: string, from: number, to: number): Promise<PolicyDiff> {
+  return api.get<PolicyDiff>(`/v1/policies/${encodeURIComponent(name.trim())}/diff?from=${from}&to=${to}`);
 }
 
 /**

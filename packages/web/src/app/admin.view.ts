@@ -42,6 +42,7 @@ import {
   table,
 } from "./ui.ts";
 import { dateTime, duration, token } from "./units.ts";
+import { policyHistoryView } from "./policy-history.view.ts";
 import { createPoolCard, registerPoolCard } from "./register.view.ts";
 import { whatIfSection } from "./whatif.view.ts";
 
@@ -59,9 +60,11 @@ export function adminPage(ctx: Ctx): HTMLElement {
   const policyStatus = statusBox("policy-status");
   const note = h("input", { id: "policy-note", type: "text", placeholder: "why this change" });
   let latest: PolicyVersion | undefined;
+  const history = policyHistoryView(ctx.api);
 
   async function loadPolicy(): Promise<void> {
     clear(issues);
+    void history.refresh(policyName.value);
     try {
       latest = await latestPolicy(ctx.api, policyName.value);
       if (!latest) {
@@ -125,6 +128,7 @@ export function adminPage(ctx: Ctx): HTMLElement {
         "saved",
         `Saved ${latest.name} v${latest.version} (${shortHex(latest.hash)}).`,
       );
+      void history.refresh(latest.name);
       refreshRunPolicy();
     } catch (error) {
       if (error instanceof InputError) {
@@ -410,6 +414,7 @@ export function adminPage(ctx: Ctx): HTMLElement {
       h("button", { type: "submit", id: "policy-save", class: "primary" }, "Save new version (signed)"),
     ),
     policyStatus,
+    history.el,
   );
   policyForm.addEventListener("submit", (e) => {
     e.preventDefault();
