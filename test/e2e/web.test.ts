@@ -705,6 +705,8 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
         hash: "#/admin",
         ready: async (page) => {
           await state(page, "policy-status", "loaded");
+          // The policy's top-level numbers have their own fields beside the JSON.
+          assert.equal(await page.locator("#policy-number-depthDecay").inputValue(), "1");
           // The policy's history is one click away.
           await page.locator("details.history summary").click();
           assert.match(await page.locator("#policy-history").innerText(), /v1\s[\s\S]*first version/);

@@ -23,6 +23,8 @@ import {
   savePolicy,
   signedPercent,
   startRun,
+  topLevelNumbers,
+  withTopLevelNumber,
 } from "../src/app/admin.ts";
 import { royaltyPoolAbi } from "@wellspring/sdk";
 import { zeroAddress } from "viem";
@@ -52,6 +54,20 @@ describe("Admin: pure helpers", () => {
     assert.ok(inList.start > r.start && text.slice(0, inList.start).includes('"list"'));
     assert.equal(fieldRange(text, "body.document.nowhere"), undefined);
     assert.equal(fieldRange(text, "body.document"), undefined);
+  });
+
+  it("edits the policy's top-level numbers through the form, the rest of the JSON kept", () => {
+    const text = JSON.stringify({ version: 1, depthDecay: 1, keep: { default: 0.5 }, name: "x" });
+    assert.deepEqual(topLevelNumbers(text), [
+      ["version", 1],
+      ["depthDecay", 1],
+    ]);
+    assert.deepEqual(topLevelNumbers("{ nope"), []);
+    assert.deepEqual(topLevelNumbers("[1, 2]"), []);
+    const edited = JSON.parse(withTopLevelNumber(text, "depthDecay", " 0.75 ")) as Record<string, unknown>;
+    assert.deepEqual(edited, { version: 1, depthDecay: 0.75, keep: { default: 0.5 }, name: "x" });
+    assert.throws(() => withTopLevelNumber(text, "depthDecay", "abc"), { field: "depthDecay" });
+    assert.throws(() => withTopLevelNumber(text, "depthDecay", ""), { field: "depthDecay" });
   });
 
   it("says durations, signed changes and the countdown on chain time", () => {

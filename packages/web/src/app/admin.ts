@@ -427,3 +427,23 @@ export async function createAndRegisterPool(
     deployedBlock: created.receipt.blockNumber.toString(),
   });
 }
+
+/** The policy's top-level numeric fields (for the form beside the JSON); none when the text is not JSON. */
+export function topLevelNumbers(text: string): [string, number][] {
+  try {
+    const doc = JSON.parse(text) as unknown;
+    if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return [];
+    return Object.entries(doc).filter((e): e is [string, number] => typeof e[1] === "number");
+  } catch {
+    return [];
+  }
+}
+
+/** The JSON text with top-level `key` set to the number in `value`; InputError(key) for a non-number. */
+export function withTopLevelNumber(text: string, key: string, value: string): string {
+  const n = Number(value.trim());
+  if (value.trim() === "" || !Number.isFinite(n)) throw new InputError(key, `${key} must be a number.`);
+  const doc = JSON.parse(text) as Record<string, unknown>;
+  doc[key] = n;
+  return JSON.stringify(doc, null, 2);
+}

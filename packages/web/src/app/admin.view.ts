@@ -23,6 +23,8 @@ import {
   roleNeeded,
   savePolicy,
   startRun,
+  topLevelNumbers,
+  withTopLevelNumber,
 } from "./admin.ts";
 import { ApiError, type Pool } from "./api.ts";
 import type { Ctx } from "./context.ts";
@@ -38,6 +40,7 @@ import {
   poolSelect,
   setStatus,
   showError,
+  setFieldError,
   statusBox,
   table,
 } from "./ui.ts";
@@ -61,6 +64,32 @@ export function adminPage(ctx: Ctx): HTMLElement {
   const note = h("input", { id: "policy-note", type: "text", placeholder: "why this change" });
   let latest: PolicyVersion | undefined;
   const history = policyHistoryView(ctx.api);
+  /** The top-level numbers as inputs; editing one rewrites the JSON (the server still checks it). */
+  const numbers = h("fieldset", { id: "policy-numbers", class: "numbers" });
+  function refreshNumbers(): void {
+    const found = topLevelNumbers(editor.value);
+    clear(numbers, h("legend", {}, "Numbers in the policy"));
+    numbers.hidden = found.length === 0;
+    for (const [key, value] of found) {
+      const input = h("input", {
+        id: `policy-number-${key}`,
+        type: "text",
+        inputmode: "decimal",
+        value: String(value),
+      });
+      input.addEventListener("change", () => {
+        try {
+          editor.value = withTopLevelNumber(editor.value, key, input.value);
+          setFieldError(input, undefined);
+        } catch (error) {
+          setFieldError(input, (error as Error).message);
+        }
+      });
+      numbers.append(field(key, input));
+    }
+  }
+  editor.addEventListener("change", refreshNumbers);
+  refreshNumbers();
 
   async function loadPolicy(): Promise<void> {
     clear(issues);
@@ -77,6 +106,7 @@ export function adminPage(ctx: Ctx): HTMLElement {
         return;
       }
       editor.value = JSON.stringify(latest.document, null, 2);
+      refreshNumbers();
       setStatus(
         policyStatus,
         "info",
@@ -405,6 +435,7 @@ export function adminPage(ctx: Ctx): HTMLElement {
       { class: "actions" },
       h("button", { type: "button", id: "policy-load", onclick: () => void loadPolicy() }, "Load latest"),
     ),
+    numbers,
     field("Policy document (JSON)", editor),
     issues,
     field("Note", note),
