@@ -88,7 +88,8 @@ export function adminPage(ctx: Ctx): HTMLElement {
       numbers.append(field(key, input));
     }
   }
-  editor.addEventListener("change", refreshNumbers);
+  // Redrawn on load and save only: a redraw on the editor's change event (its blur) would move the
+  // Save button under the pointer.
   refreshNumbers();
 
   async function loadPolicy(): Promise<void> {
@@ -159,6 +160,7 @@ export function adminPage(ctx: Ctx): HTMLElement {
         `Saved ${latest.name} v${latest.version} (${shortHex(latest.hash)}).`,
       );
       void history.refresh(latest.name);
+      refreshNumbers();
       refreshRunPolicy();
     } catch (error) {
       if (error instanceof InputError) {
