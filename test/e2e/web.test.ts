@@ -79,6 +79,8 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
   let registry: Address;
   let usdc: Address;
   let github: StandIn;
+  let deployBlock: string;
+  let factory: Address;
 
   before(async () => {
     mkdirSync(resultsDir, { recursive: true });
@@ -105,6 +107,7 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     });
     pool = getAddress(addresses.pool);
     registry = getAddress(addresses.registry);
+    factory = getAddress(addresses.factory);
     const token = await connection.viem.deployContract("TestERC20", ["Demo USDC", "USDC", 6]);
     usdc = getAddress(token.address);
     const adminWallet = await connection.viem.getWalletClient(ADMIN.address);
@@ -139,7 +142,7 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     const res = await signedPost(server, ADMIN, "/v1/pools", {
       address: pool,
       name: "Acme AI royalties",
-      deployedBlock: String(addresses.deployBlock),
+      deployedBlock: (deployBlock = String(addresses.deployBlock)),
     });
     assert.equal(res.status, 201, await res.text());
     browser = await launchBrowser();
@@ -331,7 +334,13 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     };
     await runOnce();
     assert.match(await page.locator("#diff-summary").innerText(), /No active schedule/);
+    // Publish first says what it will propose; the wallet is asked only after Confirm.
     await page.locator("#publish").click();
+    assert.match(
+      await page.locator("#publish-summary").innerText(),
+      /Root[\s\S]*Total shares\s+1,000,000,000,000,000,000[\s\S]*Recipients\s+2[\s\S]*Activates\s+1 hour after/,
+    );
+    await page.locator("#publish-confirm-go").click();
     await state(page, "schedule-status", "proposed");
     await page.getByText(/Schedule #1 activates in 0h 59m|Schedule #1 activates in 1h 00m/).waitFor();
     await shot(page, "admin-pending");
@@ -342,6 +351,7 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
 
     await runOnce();
     await page.locator("#publish").click();
+    await page.locator("#publish-confirm-go").click();
     await state(page, "schedule-status", "proposed");
     await page.locator('#countdown[data-schedule-id="2"]').waitFor();
     const s = await chain.client.readContract({
@@ -354,15 +364,15 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     await context.close();
   });
 
-  it("a transaction that reverts shows the failed state (revoke without the guardian role)", async () => {
+  it("a wallet without the guardian role finds Revoke disabled, with the role it needs", async () => {
     const { page, context, errors } = await openPage(browser, server, chain, {
       wallet: { account: STRANGER },
     });
     await page.goto(`${server.url}/#/admin`);
     await page.locator('#countdown[data-schedule-id="2"]').waitFor();
-    await page.locator("#revoke").click();
-    await state(page, "schedule-status", "failed");
-    await shot(page, "admin-failed");
+    await page.locator("#revoke-why", { hasText: "GUARDIAN or ADMIN role" }).waitFor();
+    assert.equal(await page.locator("#revoke").isDisabled(), true);
+    await shot(page, "admin-no-role");
     const s = await chain.client.readContract({
       address: pool,
       abi: royaltyPoolAbi,
@@ -805,6 +815,47 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     ]);
   });
 
+  it("Admin's what-if at 1366 and 390 px: summary in money, sorted table, a Publish bar in view that confirms first", async () => {
+    await checkEveryWidth(server, ADMIN, [
+      {
+        name: "admin-whatif",
+        hash: "#/admin",
+        ready: async (page) => {
+          await state(page, "policy-status", "loaded");
+          // The policy's top-level numbers have their own fields beside the JSON.
+          assert.equal(await page.locator("#policy-number-depthDecay").inputValue(), "1");
+          // The policy's history is one click away.
+          await page.locator("details.history summary").click();
+          assert.match(await page.locator("#policy-history").innerText(), /v1\s[\s\S]*first version/);
+          await page
+            .locator("#run-files")
+            .setInputFiles([
+              { name: "package-lock.json", mimeType: "application/json", buffer: Buffer.from(LOCKFILE) },
+            ]);
+          await page.locator("#run-submit").click();
+          await state(page, "run-status", "run-complete");
+          // Against the active schedule: the summary comes first, then the table.
+          await page.locator("#whatif-summary").waitFor();
+          assert.match(await page.locator("#diff-summary").innerText(), /recipient\(s\) gain, \d+ lose/);
+          assert.match(
+            await page.locator("#whatif-concentration").innerText(),
+            /top 10 hold [\d.]+ %; HHI [\d,]+ of 10,000/,
+          );
+          await page.locator("#whatif-table table").waitFor();
+          assert.equal(
+            await page.locator("#publish-bar").evaluate((el) => getComputedStyle(el).position),
+            "sticky",
+          );
+          await page.locator("#publish").click();
+          await page.locator("#publish-summary").waitFor();
+          assert.match(await page.locator("#publish-summary").innerText(), /Activates\s+1 hour after/);
+          await page.locator("#publish-cancel").click();
+          assert.equal(await page.locator("#publish-summary").count(), 0, "Cancel proposes nothing");
+        },
+      },
+    ]);
+  });
+
   it("without a wallet, and on a server without pools, every empty state names the next step", async () => {
     await checkEveryWidth(server, undefined, [
       {
@@ -836,6 +887,62 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
           },
         },
       ]);
+      // Admin on an empty server: registering a pool comes first, its errors at the field.
+      await checkEveryWidth(empty, ADMIN, [
+        {
+          name: "admin-no-pools",
+          hash: "#/admin",
+          ready: async (page) => {
+            await page.locator("#register-pool").waitFor();
+            await page.locator("#register-address").fill(pool);
+            await page.locator("#register-name").fill("Acme AI royalties");
+            await page.locator("#register-block").fill("the first one");
+            await page.locator("#register-submit").click();
+            assert.match(await page.locator("#register-block-error").innerText(), /whole number/);
+            assert.equal(await page.locator("#register-block").getAttribute("aria-invalid"), "true");
+          },
+        },
+      ]);
+      // Then registers it, and the page offers it for runs at once.
+      const { page, context, errors } = await openPage(browser, empty, chain, { wallet: { account: ADMIN } });
+      await page.goto(`${empty.url}/#/admin`);
+      await page.locator('#wallet-bar[data-state="ready"]').waitFor();
+      await page.locator("#register-address").fill(pool);
+      await page.locator("#register-name").fill("Acme AI royalties");
+      await page.locator("#register-block").fill(deployBlock);
+      await page.locator("#register-submit").click();
+      await state(page, "register-status", "registered");
+      assert.equal(await page.locator("#admin-pool").inputValue(), pool);
+      const listed = (await (await fetch(`${empty.url}/v1/pools`)).json()) as {
+        pools: { address: string }[];
+      };
+      assert.deepEqual(
+        listed.pools.map((p) => p.address),
+        [pool],
+      );
+      // And creates a new pool from the wallet, registered and selected at once.
+      await page.locator("#create-factory").fill(factory);
+      await page.locator("#create-registry").fill(registry);
+      await page.locator("#create-name").fill("Made in the browser");
+      await page.locator("#create-delay").fill("0");
+      await page.locator("#create-submit").click();
+      assert.match(await page.locator("#create-delay-error").innerText(), /at least 1/);
+      await page.locator("#create-delay").fill("2");
+      await page.locator("#create-submit").click();
+      await state(page, "create-status", "created");
+      const made = getAddress(await page.locator("#admin-pool").inputValue());
+      assert.notEqual(made, pool);
+      assert.equal(
+        await chain.client.readContract({
+          address: made,
+          abi: royaltyPoolAbi,
+          functionName: "activationDelay",
+        }),
+        7200,
+      );
+      await shot(page, "admin-created-pool");
+      assert.deepEqual(errors, []);
+      await context.close();
     } finally {
       await empty.stop();
     }

@@ -6,19 +6,32 @@ import { after, before, describe, it } from "node:test";
 
 import {
   countdownText,
+  createAndRegisterPool,
   fieldRange,
   formatDuration,
   latestPolicy,
   pendingSchedule,
+  policyDiff,
+  policyHistory,
+  poolRoles,
+  proposalSummary,
+  registerPool,
   previewRun,
   publishRun,
   revokePending,
+  roleNeeded,
   savePolicy,
   signedPercent,
   startRun,
+  topLevelNumbers,
+  withTopLevelNumber,
 } from "../src/app/admin.ts";
+import { royaltyPoolAbi } from "@wellspring/sdk";
+import { zeroAddress } from "viem";
+
 import { ApiError } from "../src/app/api.ts";
 import { InputError, describeError } from "../src/app/errors.ts";
+import { entitlement } from "../src/app/whatif.ts";
 import { IDENTITY, LOCKFILE, fundingManifest } from "./fixtures.ts";
 import {
   ACTIVATION_DELAY,
@@ -27,6 +40,7 @@ import {
   DEFAULT_POLICY,
   STRANGER,
   type World,
+  payInto,
   startWorld,
 } from "./world.ts";
 
@@ -40,6 +54,20 @@ describe("Admin: pure helpers", () => {
     assert.ok(inList.start > r.start && text.slice(0, inList.start).includes('"list"'));
     assert.equal(fieldRange(text, "body.document.nowhere"), undefined);
     assert.equal(fieldRange(text, "body.document"), undefined);
+  });
+
+  it("edits the policy's top-level numbers through the form, the rest of the JSON kept", () => {
+    const text = JSON.stringify({ version: 1, depthDecay: 1, keep: { default: 0.5 }, name: "x" });
+    assert.deepEqual(topLevelNumbers(text), [
+      ["version", 1],
+      ["depthDecay", 1],
+    ]);
+    assert.deepEqual(topLevelNumbers("{ nope"), []);
+    assert.deepEqual(topLevelNumbers("[1, 2]"), []);
+    const edited = JSON.parse(withTopLevelNumber(text, "depthDecay", " 0.75 ")) as Record<string, unknown>;
+    assert.deepEqual(edited, { version: 1, depthDecay: 0.75, keep: { default: 0.5 }, name: "x" });
+    assert.throws(() => withTopLevelNumber(text, "depthDecay", "abc"), { field: "depthDecay" });
+    assert.throws(() => withTopLevelNumber(text, "depthDecay", ""), { field: "depthDecay" });
   });
 
   it("says durations, signed changes and the countdown on chain time", () => {
@@ -96,6 +124,30 @@ describe("Admin: policy, run, publish and revoke on a real chain and server", ()
     const saved = await savePolicy(world.api, admin, { ...input, note: "first" });
     assert.equal(saved.version, 1);
     assert.deepEqual(await latestPolicy(world.api, "default"), saved);
+
+    // History newest first, and what a version changed against the one before.
+    assert.deepEqual(await policyHistory(world.api, "nothing-here"), []);
+    const edited = { ...(JSON.parse(DEFAULT_POLICY) as Record<string, unknown>), description: "edited" };
+    const v2 = await savePolicy(world.api, admin, {
+      ...input,
+      text: JSON.stringify(edited),
+      note: "reworded",
+      latest: saved,
+    });
+    const history = await policyHistory(world.api, "default");
+    assert.deepEqual(
+      history.map((v) => [v.version, v.note]),
+      [
+        [2, "reworded"],
+        [1, "first"],
+      ],
+    );
+    const diff = await policyDiff(world.api, "default", 1, 2);
+    assert.deepEqual(
+      diff.changes.map((c) => [c.op, c.path, c.to]),
+      [["replace", "/description", "edited"]],
+    );
+    assert.equal((await latestPolicy(world.api, "default"))?.hash, v2.hash);
   });
 
   it("runs the policy on uploaded files, previews it, publishes it, counts down, revokes it and publishes again", async () => {
@@ -115,7 +167,7 @@ describe("Admin: policy, run, publish and revoke on a real chain and server", ()
     const run = await startRun(world.api, admin, { policy, pool: world.pool, files });
     assert.equal(run.recipientCount, 2);
     assert.ok(run.report?.held?.largest.some((c) => c.component === "pkg:npm/tiny-json@2.0.1"));
-    const preview = await previewRun(world.api, run.id);
+    const preview = await previewRun(world.api, run, world.pool);
     assert.equal(preview.kind, "first", "no active schedule to compare with");
     assert.equal(preview.kind === "first" && preview.largest[0]?.identity, IDENTITY);
 
@@ -128,6 +180,32 @@ describe("Admin: policy, run, publish and revoke on a real chain and server", ()
     assert.equal(pending?.scheduleId, 1n);
     assert.equal(pending?.activatesAt, published.activatesAt);
     assert.match(countdownText(pending!, Date.now()), /^Schedule #1 activates in (0h 59m|1h 00m)/);
+
+    // Roles read up front: the page disables what the wallet may not do and names the role.
+    assert.deepEqual(await poolRoles(admin, world.pool), { proposer: true, guardian: true, admin: true });
+    const strangerRoles = await poolRoles(await world.wallet(STRANGER), world.pool);
+    assert.deepEqual(strangerRoles, { proposer: false, guardian: false, admin: false });
+    assert.equal(
+      roleNeeded(strangerRoles, "publish"),
+      "Needs the PROPOSER role on this pool; your wallet does not hold it.",
+    );
+    assert.equal(
+      roleNeeded(strangerRoles, "revoke"),
+      "Needs the GUARDIAN or ADMIN role on this pool; your wallet holds neither.",
+    );
+    assert.equal(roleNeeded({ proposer: false, guardian: false, admin: true }, "revoke"), undefined);
+    assert.equal(
+      roleNeeded({ proposer: false, guardian: false, admin: true }, "publish") !== undefined,
+      true,
+    );
+    assert.equal(roleNeeded(undefined, "publish"), undefined, "unknown roles: the contract decides");
+
+    // What Publish will propose, shown before the wallet is asked.
+    const proposal = await proposalSummary(admin, world.pool, run);
+    assert.deepEqual(
+      [proposal.root, proposal.totalShares, proposal.recipients, proposal.delay],
+      [run.root, BigInt(run.totalShares!), 2, ACTIVATION_DELAY],
+    );
 
     // A wallet without the guardian role: the simulation fails, the wallet is never asked.
     steps.length = 0;
@@ -146,12 +224,83 @@ describe("Admin: policy, run, publish and revoke on a real chain and server", ()
     const again = await publishRun(admin, world.pool, run, world.server.url, () => undefined);
     assert.equal(again.scheduleId, 2n);
 
-    // Once it is active, a new run is compared with it.
+    // Once it is active, a new run is compared with it, every change priced at the pool's pot to the wei.
     await world.advance(ACTIVATION_DELAY + 1);
+    await payInto(world, "1.5");
     await world.catchUp();
     const next = await startRun(world.api, admin, { policy, pool: world.pool, files: files.slice(0, 1) });
-    const diff = await previewRun(world.api, next.id);
+    const diff = await previewRun(world.api, next, world.pool);
     assert.equal(diff.kind, "diff");
     assert.ok(diff.kind === "diff" && diff.diff.summary.removed + diff.diff.summary.changed > 0);
+    assert.deepEqual(diff.pot, { token: zeroAddress, amount: 15n * 10n ** 17n });
+    const total = BigInt(next.totalShares!);
+    for (const r of diff.summary.rows)
+      assert.equal(
+        r.money,
+        entitlement(diff.pot.amount, r.after, total) - entitlement(diff.pot.amount, r.before, total),
+      );
+    assert.equal(diff.summary.rows.length, diff.diff.changes.length);
+    assert.equal(diff.summary.gained + diff.summary.lost, diff.summary.changed);
+  });
+
+  it("registers a pool from the page: fields checked first, ADMIN-signed, a wallet without the role refused", async () => {
+    const admin = await world.wallet(ADMIN);
+    const input = { address: world.pool, name: "Again", deployedBlock: "0" };
+    for (const [fieldName, bad] of [
+      ["address", { ...input, address: "0x1234" }],
+      ["name", { ...input, name: "  " }],
+      ["deployedBlock", { ...input, deployedBlock: "-1" }],
+    ] as const)
+      await assert.rejects(registerPool(world.api, admin, bad), (e) => {
+        assert.ok(e instanceof InputError && e.field === fieldName, String(e));
+        return true;
+      });
+    const stranger = await world.wallet(STRANGER);
+    await assert.rejects(registerPool(world.api, stranger, input), (e) => {
+      assert.ok(e instanceof ApiError && e.status === 403, String(e));
+      return true;
+    });
+    // The world's pool is registered already: the signed request reaches the server, which says so.
+    await assert.rejects(registerPool(world.api, admin, input), (e) => {
+      assert.ok(e instanceof ApiError && e.status === 409, String(e));
+      return true;
+    });
+  });
+
+  it("creates a pool through the factory from the wallet and registers it; bad fields are named first", async () => {
+    const admin = await world.wallet(ADMIN);
+    const input = {
+      factory: world.factory,
+      registry: world.registry,
+      name: "Made here",
+      delayHours: "2",
+      windowDays: "1",
+    };
+    const steps: string[] = [];
+    for (const [fieldName, bad] of [
+      ["factory", { ...input, factory: "nope" }],
+      ["registry", { ...input, registry: "" }],
+      ["name", { ...input, name: "" }],
+      ["delayHours", { ...input, delayHours: "0" }],
+      ["windowDays", { ...input, windowDays: "1.5" }],
+    ] as const)
+      await assert.rejects(
+        createAndRegisterPool(world.api, admin, bad, (s) => steps.push(s)),
+        { field: fieldName },
+      );
+    assert.equal(steps.length, 0, "the wallet is not asked for bad fields");
+
+    const pool = await createAndRegisterPool(world.api, admin, input, (s) => steps.push(s));
+    assert.deepEqual(steps, ["prompt", "pending"]);
+    assert.equal(pool.name, "Made here");
+    assert.deepEqual(await poolRoles(admin, pool.address), { proposer: true, guardian: true, admin: true });
+    const { pools } = await world.api.get<{ pools: { address: string }[] }>("/v1/pools");
+    assert.ok(pools.some((p) => p.address === pool.address));
+    const made = await world.client.readContract({
+      address: pool.address as `0x${string}`,
+      abi: royaltyPoolAbi,
+      functionName: "activationDelay",
+    });
+    assert.equal(made, 7200);
   });
 });

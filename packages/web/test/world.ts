@@ -47,6 +47,8 @@ export interface World {
   client: PublicClient;
   pool: Address;
   registry: Address;
+  /** The PoolFactory the world's pool was made by. */
+  factory: Address;
   usdc: Address;
   api: Api;
   server: RunningServer;
@@ -153,6 +155,7 @@ export async function startWorld(): Promise<World> {
     client,
     pool: getAddress(created.pool),
     registry,
+    factory,
     usdc,
     api,
     server,

@@ -1,14 +1,32 @@
 // Admin, the logic: policy versions (signed API calls), runs on uploaded inputs, the what-if against
 // the active schedule, publishing (proposeSchedule through the SDK), the pending schedule and its
 // revocation (revokeSchedule). No DOM: admin.view.ts renders; test/admin.test.ts runs this for real.
-import { proposeSchedule, revokeSchedule, royaltyPoolAbi } from "@wellspring/sdk";
-import { type Address, type Hex, getAddress } from "viem";
+import {
+  POOL_MIN_DELAYS,
+  createPool,
+  proposeSchedule,
+  revokeSchedule,
+  royaltyPoolAbi,
+} from "@wellspring/sdk";
+import { type Address, type Hex, getAddress, isAddress } from "viem";
 
-import { type Api, ApiError, type PolicyLine, type Recipient, type Run, type RunDiff } from "./api.ts";
+import {
+  type Api,
+  ApiError,
+  type PolicyDiff,
+  type PolicyLine,
+  type PolicyVersionList,
+  type Pool,
+  type PoolDetail,
+  type Recipient,
+  type Run,
+  type RunDiff,
+} from "./api.ts";
 import { InputError } from "./errors.ts";
 import { percent, toBase64 } from "./format.ts";
 import type { HeldReport } from "./held.ts";
 import { type Progress, type Wallet, progressOf } from "./wallet.ts";
+import { type Pot, type WhatIfSummary, currentPot, whatIfSummary } from "./whatif.ts";
 
 export interface PolicyVersion {
   name: string;
@@ -26,6 +44,26 @@ export async function latestPolicy(api: Api, name: string): Promise<PolicyVersio
   const line = policies.find((p) => p.name === name.trim());
   if (!line || line.latestVersion === 0) return undefined;
   return api.get<PolicyVersion>(`/v1/policies/${line.name}/versions/${line.latestVersion}`);
+}
+
+/** Every version of `name`, newest first (empty for a name with no version yet). */
+export async function policyHistory(api: Api, name: string): Promise<PolicyVersionList["versions"]> {
+  try {
+    const versions = await api.getAll<PolicyVersionList["versions"][number]>(
+      `/v1/policies/${encodeURIComponent(name.trim())}/versions`,
+      "versions",
+      "after",
+    );
+    return versions.reverse();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return [];
+    throw error;
+  }
+}
+
+/** What changed between two versions of `name`, as JSON Pointer paths. */
+export function policyDiff(api: Api, name: string, from: number, to: number): Promise<PolicyDiff> {
+  return api.get<PolicyDiff>(`/v1/policies/${encodeURIComponent(name.trim())}/diff?from=${from}&to=${to}`);
 }
 
 /**
@@ -112,22 +150,42 @@ export async function startRun(
 }
 
 export type Preview =
-  { kind: "diff"; diff: RunDiff; largest: RunDiff["changes"] } | { kind: "first"; largest: Recipient[] };
+  | { kind: "diff"; diff: RunDiff; summary: WhatIfSummary; pot: Pot | undefined }
+  | { kind: "first"; largest: Recipient[] };
 
-/** What the run changes against the active schedule; with none active, its largest shares. */
-export async function previewRun(api: Api, runId: string): Promise<Preview> {
+/**
+ * What the run changes against the active schedule, every page of it, priced at the pool's current
+ * pot (its largest balance); with no active schedule, the new table's largest shares.
+ */
+export async function previewRun(
+  api: Api,
+  run: Pick<Run, "id" | "totalShares">,
+  pool = "",
+): Promise<Preview> {
+  let first: RunDiff;
   try {
-    const diff = await api.get<RunDiff>(`/v1/runs/${runId}/diff?limit=500`);
-    const largest = [...diff.changes].sort((a, b) => cmpAbs(BigInt(b.delta), BigInt(a.delta))).slice(0, 20);
-    return { kind: "diff", diff, largest };
+    first = await api.get<RunDiff>(`/v1/runs/${run.id}/diff?limit=1`);
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 409)) throw error;
     const { recipients } = await api.get<{ recipients: Recipient[] }>(
-      `/v1/runs/${runId}/recipients?limit=500`,
+      `/v1/runs/${run.id}/recipients?limit=500`,
     );
     const largest = [...recipients].sort((a, b) => cmpAbs(BigInt(b.shares), BigInt(a.shares))).slice(0, 15);
     return { kind: "first", largest };
   }
+  const [changes, recipients, detail] = await Promise.all([
+    api.getAll<RunDiff["changes"][number]>(`/v1/runs/${run.id}/diff`, "changes", "after"),
+    api.getAll<Recipient>(`/v1/runs/${run.id}/recipients`, "recipients", "after"),
+    pool ? api.get<PoolDetail>(`/v1/pools/${getAddress(pool)}`) : undefined,
+  ]);
+  const pot = detail ? currentPot(detail.balances) : undefined;
+  const total = BigInt(run.totalShares ?? TOTAL_SHARES);
+  return {
+    kind: "diff",
+    diff: { ...first, changes },
+    summary: whatIfSummary(changes, recipients, total, pot?.amount ?? 0n),
+    pot,
+  };
 }
 
 /**
@@ -229,4 +287,163 @@ export function formatDuration(seconds: number): string {
   const m = Math.floor((seconds % 3600) / 60);
   const s = seconds % 60;
   return `${h}h ${String(m).padStart(2, "0")}m ${String(s).padStart(2, "0")}s`;
+}
+
+/** What the connected wallet may do on a pool, read from the chain (the pool's own role ids). */
+export interface Roles {
+  proposer: boolean;
+  guardian: boolean;
+  admin: boolean;
+}
+
+/** The wallet's roles on `pool`; undefined without a connected wallet (nothing is known yet). */
+export async function poolRoles(wallet: Wallet, pool: string): Promise<Roles | undefined> {
+  const client = wallet.reader();
+  const account = wallet.account;
+  if (!client || !account || !pool) return undefined;
+  const address = getAddress(pool);
+  const [proposerRole, guardianRole] = await Promise.all([
+    client.readContract({ address, abi: royaltyPoolAbi, functionName: "PROPOSER_ROLE" }),
+    client.readContract({ address, abi: royaltyPoolAbi, functionName: "GUARDIAN_ROLE" }),
+  ]);
+  const has = (role: Hex) =>
+    client.readContract({ address, abi: royaltyPoolAbi, functionName: "hasRole", args: [role, account] });
+  const [proposer, guardian, admin] = await Promise.all([
+    has(proposerRole),
+    has(guardianRole),
+    has(`0x${"00".repeat(32)}`), // DEFAULT_ADMIN_ROLE
+  ]);
+  return { proposer, guardian, admin };
+}
+
+export type GatedAction = "publish" | "revoke";
+
+/**
+ * Why the wallet may not do `action` (the role it needs, as the contract checks it), or undefined
+ * when it may, or when its roles are unknown (the contract still decides).
+ */
+export function roleNeeded(roles: Roles | undefined, action: GatedAction): string | undefined {
+  if (!roles) return undefined;
+  if (action === "publish")
+    return roles.proposer ? undefined : "Needs the PROPOSER role on this pool; your wallet does not hold it.";
+  return roles.guardian || roles.admin
+    ? undefined
+    : "Needs the GUARDIAN or ADMIN role on this pool; your wallet holds neither.";
+}
+
+/** What Publish will propose, for the confirmation before the wallet is asked. */
+export interface ProposalSummary {
+  root: Hex;
+  totalShares: bigint;
+  recipients: number;
+  /** Seconds between proposal and activation (the pool's activationDelay). */
+  delay: number;
+  /** Activation if proposed now, in chain time (ms since 1970). */
+  activatesAtMs: number;
+}
+
+export async function proposalSummary(wallet: Wallet, pool: string, run: Run): Promise<ProposalSummary> {
+  if (!run.root || !run.totalShares) throw new InputError("run", "The run has no table to publish.");
+  const client = wallet.reader();
+  if (!client) throw new InputError("pool", "Connect a wallet to read the pool's activation delay.");
+  const [delay, block] = await Promise.all([
+    client.readContract({ address: getAddress(pool), abi: royaltyPoolAbi, functionName: "activationDelay" }),
+    client.getBlock(),
+  ]);
+  return {
+    root: run.root,
+    totalShares: BigInt(run.totalShares),
+    recipients: run.recipientCount ?? 0,
+    delay: Number(delay),
+    activatesAtMs: (Number(block.timestamp) + Number(delay)) * 1000,
+  };
+}
+
+/**
+ * Registers a deployed pool on the server (POST /v1/pools, signed; ADMIN) so it indexes and serves
+ * it. Throws InputError naming the field for an address, name or block the server would refuse.
+ */
+export async function registerPool(
+  api: Api,
+  wallet: Wallet,
+  input: { address: string; name: string; deployedBlock: string },
+): Promise<Pool> {
+  const address = input.address.trim();
+  if (!isAddress(address, { strict: false }))
+    throw new InputError("address", "Enter the pool's address: 0x and 40 hex digits.");
+  const name = input.name.trim();
+  if (!name) throw new InputError("name", "Name the pool (people see this name on every page).");
+  const block = input.deployedBlock.trim();
+  if (!/^\d+$/.test(block))
+    throw new InputError("deployedBlock", "Enter the block the pool was deployed in (a whole number).");
+  return api.signedRequest<Pool>(wallet, "POST", "/v1/pools", {
+    address: getAddress(address),
+    name,
+    deployedBlock: block,
+  });
+}
+
+/**
+ * Deploys a new pool through a PoolFactory (the SDK's createPool, sent by the wallet, which becomes
+ * its admin, proposer and guardian), then registers it on the server from the block it was made in.
+ * Delays are asked in hours and days; InputError names the field that is wrong.
+ */
+export async function createAndRegisterPool(
+  api: Api,
+  wallet: Wallet,
+  input: { factory: string; registry: string; name: string; delayHours: string; windowDays: string },
+  progress: Progress,
+): Promise<Pool> {
+  for (const key of ["factory", "registry"] as const)
+    if (!isAddress(input[key].trim(), { strict: false }))
+      throw new InputError(key, `Enter the ${key}'s address: 0x and 40 hex digits.`);
+  if (!input.name.trim()) throw new InputError("name", "Name the pool (people see this name on every page).");
+  const whole = (text: string, key: string, unit: string, min: number): number => {
+    const n = Number(text.trim());
+    if (!/^\d+$/.test(text.trim()) || n < min)
+      throw new InputError(key, `Enter a whole number of ${unit}, at least ${min}.`);
+    return n;
+  };
+  // The pool's minimums (1 hour, 1 day) in the units asked.
+  const activationDelay =
+    whole(input.delayHours, "delayHours", "hours", POOL_MIN_DELAYS.activationDelay / 3600) * 3600;
+  const claimWindow =
+    whole(input.windowDays, "windowDays", "days", POOL_MIN_DELAYS.claimWindow / 86_400) * 86_400;
+  const { wallet: signer, account } = wallet.ready(progressOf(progress, "the new pool"));
+  const created = await createPool(signer, {
+    factory: getAddress(input.factory.trim()),
+    config: {
+      admin: account,
+      registry: getAddress(input.registry.trim()),
+      activationDelay,
+      claimWindow,
+      proposers: [account],
+      guardians: [account],
+    },
+  });
+  return registerPool(api, wallet, {
+    address: created.pool,
+    name: input.name,
+    deployedBlock: created.receipt.blockNumber.toString(),
+  });
+}
+
+/** The policy's top-level numeric fields (for the form beside the JSON); none when the text is not JSON. */
+export function topLevelNumbers(text: string): [string, number][] {
+  try {
+    const doc = JSON.parse(text) as unknown;
+    if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return [];
+    return Object.entries(doc).filter((e): e is [string, number] => typeof e[1] === "number");
+  } catch {
+    return [];
+  }
+}
+
+/** The JSON text with top-level `key` set to the number in `value`; InputError(key) for a non-number. */
+export function withTopLevelNumber(text: string, key: string, value: string): string {
+  const n = Number(value.trim());
+  if (value.trim() === "" || !Number.isFinite(n)) throw new InputError(key, `${key} must be a number.`);
+  const doc = JSON.parse(text) as Record<string, unknown>;
+  doc[key] = n;
+  return JSON.stringify(doc, null, 2);
 }

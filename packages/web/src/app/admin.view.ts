@@ -8,25 +8,46 @@ import {
   type Pending,
   type PolicyVersion,
   type Preview,
+  type Roles,
   type RunResult,
   TOTAL_SHARES,
   countdownText,
   fieldRange,
   latestPolicy,
   pendingSchedule,
+  poolRoles,
+  proposalSummary,
   previewRun,
   publishRun,
   revokePending,
+  roleNeeded,
   savePolicy,
-  signedPercent,
   startRun,
+  topLevelNumbers,
+  withTopLevelNumber,
 } from "./admin.ts";
-import { ApiError } from "./api.ts";
+import { ApiError, type Pool } from "./api.ts";
 import type { Ctx } from "./context.ts";
 import { InputError } from "./errors.ts";
 import { percent, shortHex } from "./format.ts";
 import { type HeldReport, heldReasonRows, recipientName } from "./held.ts";
-import { barChart, clear, field, h, poolSelect, setStatus, showError, statusBox, table } from "./ui.ts";
+import {
+  barChart,
+  clear,
+  copyable,
+  field,
+  h,
+  poolSelect,
+  setStatus,
+  showError,
+  setFieldError,
+  statusBox,
+  table,
+} from "./ui.ts";
+import { dateTime, duration, token } from "./units.ts";
+import { policyHistoryView } from "./policy-history.view.ts";
+import { createPoolCard, registerPoolCard } from "./register.view.ts";
+import { whatIfSection } from "./whatif.view.ts";
 
 export function adminPage(ctx: Ctx): HTMLElement {
   // ---- policy editor
@@ -42,9 +63,38 @@ export function adminPage(ctx: Ctx): HTMLElement {
   const policyStatus = statusBox("policy-status");
   const note = h("input", { id: "policy-note", type: "text", placeholder: "why this change" });
   let latest: PolicyVersion | undefined;
+  const history = policyHistoryView(ctx.api);
+  /** The top-level numbers as inputs; editing one rewrites the JSON (the server still checks it). */
+  const numbers = h("fieldset", { id: "policy-numbers", class: "numbers" });
+  function refreshNumbers(): void {
+    const found = topLevelNumbers(editor.value);
+    clear(numbers, h("legend", {}, "Numbers in the policy"));
+    numbers.hidden = found.length === 0;
+    for (const [key, value] of found) {
+      const input = h("input", {
+        id: `policy-number-${key}`,
+        type: "text",
+        inputmode: "decimal",
+        value: String(value),
+      });
+      input.addEventListener("change", () => {
+        try {
+          editor.value = withTopLevelNumber(editor.value, key, input.value);
+          setFieldError(input, undefined);
+        } catch (error) {
+          setFieldError(input, (error as Error).message);
+        }
+      });
+      numbers.append(field(key, input));
+    }
+  }
+  // Redrawn on load and save only: a redraw on the editor's change event (its blur) would move the
+  // Save button under the pointer.
+  refreshNumbers();
 
   async function loadPolicy(): Promise<void> {
     clear(issues);
+    void history.refresh(policyName.value);
     try {
       latest = await latestPolicy(ctx.api, policyName.value);
       if (!latest) {
@@ -57,6 +107,7 @@ export function adminPage(ctx: Ctx): HTMLElement {
         return;
       }
       editor.value = JSON.stringify(latest.document, null, 2);
+      refreshNumbers();
       setStatus(
         policyStatus,
         "info",
@@ -108,6 +159,8 @@ export function adminPage(ctx: Ctx): HTMLElement {
         "saved",
         `Saved ${latest.name} v${latest.version} (${shortHex(latest.hash)}).`,
       );
+      void history.refresh(latest.name);
+      refreshNumbers();
       refreshRunPolicy();
     } catch (error) {
       if (error instanceof InputError) {
@@ -132,6 +185,8 @@ export function adminPage(ctx: Ctx): HTMLElement {
           `${error.code}: ${error.message}`,
         );
       } else showError(policyStatus, error);
+      // The errors sit under the editor, which may be tall: bring them into view.
+      (issues.childElementCount ? issues : policyStatus).scrollIntoView({ block: "nearest" });
     }
   }
   editor.setAttribute("aria-describedby", "policy-issues");
@@ -148,6 +203,25 @@ export function adminPage(ctx: Ctx): HTMLElement {
     { type: "button", id: "publish", class: "primary", disabled: true },
     "Publish: propose on-chain",
   );
+  const publishWhy = h("p", { id: "publish-why", class: "hint" });
+  const confirmBox = h("div", { id: "publish-confirm", "aria-live": "polite" });
+  let roles: Roles | undefined;
+
+  /** Enables Publish and Revoke only for what the wallet's roles allow, saying which role is missing. */
+  function gate(): void {
+    const publishBlock = roleNeeded(roles, "publish");
+    publish.disabled = !run?.root || publishBlock !== undefined;
+    publishWhy.textContent = !run?.root
+      ? "Run a policy first: Publish proposes the run's table."
+      : (publishBlock ?? "");
+    const revokeBlock = roleNeeded(roles, "revoke");
+    revoke.disabled = pending === undefined || revokeBlock !== undefined;
+    revokeWhy.textContent = pending ? (revokeBlock ?? "") : "";
+  }
+  async function refreshRoles(): Promise<void> {
+    roles = await poolRoles(ctx.wallet, pool.value).catch(() => undefined);
+    gate();
+  }
 
   function refreshRunPolicy(): void {
     runPolicy.textContent = latest
@@ -157,7 +231,9 @@ export function adminPage(ctx: Ctx): HTMLElement {
 
   async function runNow(): Promise<void> {
     clear(runResult);
-    publish.disabled = true;
+    clear(confirmBox);
+    run = undefined;
+    gate();
     files.removeAttribute("aria-invalid");
     try {
       const chosen = await Promise.all(
@@ -176,9 +252,9 @@ export function adminPage(ctx: Ctx): HTMLElement {
         "run-complete",
         `Run ${run.id}: ${run.recipientCount} recipients, root ${shortHex(run.root ?? "")}.`,
       );
-      showPreview(await previewRun(ctx.api, run.id));
+      await showPreview(await previewRun(ctx.api, run, pool.value));
       runResult.append(heldSection(run.report));
-      publish.disabled = false;
+      gate();
     } catch (error) {
       if (error instanceof InputError && error.field === "files") files.setAttribute("aria-invalid", "true");
       if (error instanceof ApiError && error.issues.length) {
@@ -215,7 +291,7 @@ export function adminPage(ctx: Ctx): HTMLElement {
 
   const points = (n: bigint) => Number((n * 1_000_000n) / TOTAL_SHARES) / 10_000;
 
-  function showPreview(p: Preview): void {
+  async function showPreview(p: Preview): Promise<void> {
     if (p.kind === "first") {
       clear(
         runResult,
@@ -237,36 +313,8 @@ export function adminPage(ctx: Ctx): HTMLElement {
       );
       return;
     }
-    const { summary, changes } = p.diff;
-    clear(
-      runResult,
-      h("h3", {}, "What-if: against the active schedule"),
-      h(
-        "p",
-        { id: "diff-summary" },
-        `${summary.added} added, ${summary.removed} removed, ${summary.changed} changed, ${summary.unchanged} unchanged.`,
-      ),
-      barChart(
-        p.largest.map((c) => ({
-          label: recipientName(c),
-          value: points(BigInt(c.delta)),
-          title: `${recipientName(c)}: ${signedPercent(BigInt(c.delta))}`,
-          shown: signedPercent(BigInt(c.delta)),
-        })),
-        "Largest share changes (percentage points)",
-      ),
-      table(
-        "Accounts whose share changes",
-        ["Account", "Before", "After", "Change"],
-        changes.map((c) => [
-          recipientName(c),
-          percent(BigInt(c.before), TOTAL_SHARES),
-          percent(BigInt(c.after), TOTAL_SHARES),
-          signedPercent(BigInt(c.delta)),
-        ]),
-        "diff",
-      ),
-    );
+    const tokenInfo = p.pot ? await token(ctx.api, p.pot.token) : undefined;
+    clear(runResult, ...whatIfSection(p.diff.summary, p.summary, p.pot, tokenInfo));
   }
 
   // ---- publish, countdown, revoke
@@ -277,6 +325,7 @@ export function adminPage(ctx: Ctx): HTMLElement {
     { type: "button", id: "revoke", class: "danger", disabled: true },
     "Revoke pending schedule (guardian)",
   );
+  const revokeWhy = h("p", { id: "revoke-why", class: "hint" });
   let timer: number | undefined;
   let pending: Pending | undefined;
   const progress = (state: "prompt" | "pending", text: string) =>
@@ -286,7 +335,7 @@ export function adminPage(ctx: Ctx): HTMLElement {
     if (!ctx.wallet.reader()) return;
     pending = await pendingSchedule(ctx.wallet, poolAddress);
     if (timer !== undefined) clearInterval(timer);
-    revoke.disabled = pending === undefined;
+    gate();
     if (!pending) {
       delete countdown.dataset.scheduleId;
       countdown.textContent = "No schedule is pending.";
@@ -301,24 +350,68 @@ export function adminPage(ctx: Ctx): HTMLElement {
     timer = window.setInterval(tick, 1000);
   }
 
+  /** Publish first shows what will be proposed; the wallet is asked only after "Confirm". */
   publish.addEventListener("click", () => {
     void (async () => {
       if (!run) return;
+      const chosen = run;
       try {
-        const r = await publishRun(ctx.wallet, pool.value, run, location.origin, progress);
-        setStatus(
-          scheduleStatus,
-          "success",
-          "proposed",
-          `Proposed schedule #${r.scheduleId} in block ${r.blockNumber}.`,
+        const p = await proposalSummary(ctx.wallet, pool.value, chosen);
+        const confirm = h(
+          "button",
+          { type: "button", id: "publish-confirm-go", class: "primary" },
+          "Confirm and sign",
         );
-        publish.disabled = true;
-        await watchPending(getAddress(pool.value));
+        const cancel = h(
+          "button",
+          { type: "button", id: "publish-cancel", onclick: () => clear(confirmBox) },
+          "Cancel",
+        );
+        confirm.addEventListener("click", () => void proposeNow(chosen));
+        clear(
+          confirmBox,
+          h("p", {}, "You are about to propose this table on the pool:"),
+          h(
+            "dl",
+            { class: "receipt", id: "publish-summary" },
+            h("dt", {}, "Root"),
+            h("dd", {}, copyable(p.root)),
+            h("dt", {}, "Total shares"),
+            h("dd", {}, p.totalShares.toLocaleString("en-US")),
+            h("dt", {}, "Recipients"),
+            h("dd", {}, p.recipients.toLocaleString("en-US")),
+            h("dt", {}, "Activates"),
+            h(
+              "dd",
+              {},
+              `${duration(p.delay)} after the proposal (about ${dateTime(p.activatesAtMs)}), unless a guardian revokes it`,
+            ),
+          ),
+          h("div", { class: "actions" }, confirm, cancel),
+        );
+        confirm.focus();
       } catch (error) {
         showError(scheduleStatus, error);
       }
     })();
   });
+
+  async function proposeNow(chosen: RunResult): Promise<void> {
+    clear(confirmBox);
+    try {
+      const r = await publishRun(ctx.wallet, pool.value, chosen, location.origin, progress);
+      setStatus(
+        scheduleStatus,
+        "success",
+        "proposed",
+        `Proposed schedule #${r.scheduleId} in block ${r.blockNumber}.`,
+      );
+      run = undefined;
+      await watchPending(getAddress(pool.value));
+    } catch (error) {
+      showError(scheduleStatus, error);
+    }
+  }
 
   revoke.addEventListener("click", () => {
     void (async () => {
@@ -344,6 +437,7 @@ export function adminPage(ctx: Ctx): HTMLElement {
       { class: "actions" },
       h("button", { type: "button", id: "policy-load", onclick: () => void loadPolicy() }, "Load latest"),
     ),
+    numbers,
     field("Policy document (JSON)", editor),
     issues,
     field("Note", note),
@@ -353,6 +447,7 @@ export function adminPage(ctx: Ctx): HTMLElement {
       h("button", { type: "submit", id: "policy-save", class: "primary" }, "Save new version (signed)"),
     ),
     policyStatus,
+    history.el,
   );
   policyForm.addEventListener("submit", (e) => {
     e.preventDefault();
@@ -376,16 +471,36 @@ export function adminPage(ctx: Ctx): HTMLElement {
     ),
     runStatus,
     runResult,
-    h("div", { class: "actions" }, publish),
+    h(
+      "div",
+      { class: "publish-bar", id: "publish-bar" },
+      confirmBox,
+      h("div", { class: "actions" }, publish),
+      publishWhy,
+      scheduleStatus,
+    ),
   );
   runForm.addEventListener("submit", (e) => {
     e.preventDefault();
     void runNow();
   });
-  pool.addEventListener("change", () => void watchPending(getAddress(pool.value)).catch(() => undefined));
+  pool.addEventListener("change", () => {
+    void refreshRoles();
+    void watchPending(getAddress(pool.value)).catch(() => undefined);
+  });
+  ctx.wallet.onChange(() => void refreshRoles());
+  void refreshRoles();
   refreshRunPolicy();
   void loadPolicy();
   if (pool.value) void watchPending(getAddress(pool.value)).catch(() => undefined);
+  const addPool = (p: Pool) => {
+    if (ctx.pools.length === 0) clear(pool);
+    ctx.pools.push(p);
+    pool.append(h("option", { value: p.address }, `${p.name} (${p.address.slice(0, 10)}…)`));
+    pool.value = p.address;
+    pool.dispatchEvent(new Event("change"));
+  };
+  const register = h("div", {}, registerPoolCard(ctx, addPool), createPoolCard(ctx, addPool));
   return h(
     "section",
     { "aria-labelledby": "admin-h" },
@@ -395,6 +510,7 @@ export function adminPage(ctx: Ctx): HTMLElement {
       { class: "lead" },
       "Every change is signed by your wallet; the server checks your role on the pool.",
     ),
+    ctx.pools.length === 0 ? register : null,
     policyForm,
     runForm,
     h(
@@ -403,7 +519,8 @@ export function adminPage(ctx: Ctx): HTMLElement {
       h("h2", { id: "pending-h" }, "Pending schedule"),
       countdown,
       h("div", { class: "actions" }, revoke),
-      scheduleStatus,
+      revokeWhy,
     ),
+    ctx.pools.length === 0 ? null : register,
   );
 }
