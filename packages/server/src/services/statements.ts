@@ -400,14 +400,8 @@ export class StatementService {
 
     let identity: string | null = account.includes(":") ? account : null;
     const lines: ContributorLine[] = [];
-    const unavailable: string[] = [];
-    for (const s of schedules) {
-      if (!isClaimableStatus(s.status)) continue;
-      const runId = await this.queries.runForSchedule(pool.id, s.scheduleId, s.root);
-      if (runId === undefined) {
-        unavailable.push(s.scheduleId.toString());
-        continue;
-      }
+    const { withRuns, unavailable } = await this.claimableWithRuns(pool.id, schedules);
+    for (const { schedule: s, runId } of withRuns) {
       const leaf = await this.queries.recipient(runId, accountId);
       if (!leaf) continue;
       identity ??= leaf.identity;
@@ -466,6 +460,22 @@ export class StatementService {
    * Every schedule's pot per token: the deposits credited to it, the unallocated deposits for the
    * genesis schedule (which owns that pot), and remainders swept into it. Keyed by `potKey`.
    */
+  /**
+   * The claimable schedules (in order) with the run whose table this server holds for each; the
+   * ids of those it holds none for are `unavailable`.
+   */
+  private async claimableWithRuns(poolId: bigint, schedules: readonly ScheduleRecord[]) {
+    const withRuns: { schedule: ScheduleRecord; runId: bigint }[] = [];
+    const unavailable: string[] = [];
+    for (const schedule of schedules) {
+      if (!isClaimableStatus(schedule.status)) continue;
+      const runId = await this.queries.runForSchedule(poolId, schedule.scheduleId, schedule.root);
+      if (runId === undefined) unavailable.push(schedule.scheduleId.toString());
+      else withRuns.push({ schedule, runId });
+    }
+    return { withRuns, unavailable };
+  }
+
   private async pots(poolId: bigint, schedules: readonly ScheduleRecord[]) {
     const genesis = genesisScheduleId(schedules.map(proposedSchedule));
     const [deposited, swept] = await Promise.all([
@@ -505,14 +515,8 @@ export class StatementService {
     const claimed = new Map(claims.map((c) => [potKey(c.scheduleId, c.token), c.amount]));
     const sweptOut = new Map(sweeps.map((c) => [potKey(c.scheduleId, c.token), c.amount]));
     const lines: PotLine[] = [];
-    const unavailable: string[] = [];
-    for (const s of schedules) {
-      if (!isClaimableStatus(s.status)) continue;
-      const runId = await this.queries.runForSchedule(pool.id, s.scheduleId, s.root);
-      if (runId === undefined) {
-        unavailable.push(s.scheduleId.toString());
-        continue;
-      }
+    const { withRuns, unavailable } = await this.claimableWithRuns(pool.id, schedules);
+    for (const { schedule: s, runId } of withRuns) {
       for (const token of [...tokens].sort()) {
         const k = potKey(s.scheduleId, token);
         const pot = pots.get(k) ?? 0n;
