@@ -56,6 +56,20 @@ async function activeFixture() {
   return { ...f, s1 };
 }
 
+/** Table fixture with a ReentrantPayee contract and alice sharing schedule 1 half and half, active. */
+async function ethPayeeSchedule() {
+  const f = await loadFixture(tableFixture);
+  const payee = await ethers.deployContract("ReentrantPayee", [await f.pool.getAddress()]);
+  const values: [string, bigint][] = [
+    [addressAccountId(await payee.getAddress()), TOTAL_SHARES / 2n],
+    [addressAccountId(f.alice.address), TOTAL_SHARES / 2n],
+  ];
+  const tree = StandardMerkleTree.of(values, ["bytes32", "uint256"]);
+  const s1 = await propose(f.pool, f.proposer, tree.root, TOTAL_SHARES);
+  await time.increase(ACTIVATION_DELAY);
+  return { f, payee, values, tree, s1 };
+}
+
 async function balanceOf(token: Token, who: Signer | string): Promise<bigint> {
   return (await token.balanceOf(typeof who === "string" ? who : await who.getAddress())) as bigint;
 }
@@ -894,15 +908,7 @@ describe("RoyaltyPool", function () {
     });
 
     it("a re-entrant ETH payee cannot be paid twice", async function () {
-      const f = await loadFixture(tableFixture);
-      const payee = await ethers.deployContract("ReentrantPayee", [await f.pool.getAddress()]);
-      const values: [string, bigint][] = [
-        [addressAccountId(await payee.getAddress()), TOTAL_SHARES / 2n],
-        [addressAccountId(f.alice.address), TOTAL_SHARES / 2n],
-      ];
-      const tree = StandardMerkleTree.of(values, ["bytes32", "uint256"]);
-      const s1 = await propose(f.pool, f.proposer, tree.root, TOTAL_SHARES);
-      await time.increase(ACTIVATION_DELAY);
+      const { f, payee, values, tree, s1 } = await ethPayeeSchedule();
       await by(f.pool, f.payer).depositETH(MEMO, { value: 1000n });
       const req: ClaimRequest = {
         scheduleId: s1,
@@ -923,15 +929,7 @@ describe("RoyaltyPool", function () {
     });
 
     it("an ETH payee that refuses the money or burns all gas cannot fail a batch: its ETH is credited to withdraw", async function () {
-      const f = await loadFixture(tableFixture);
-      const payee = await ethers.deployContract("ReentrantPayee", [await f.pool.getAddress()]);
-      const values: [string, bigint][] = [
-        [addressAccountId(await payee.getAddress()), TOTAL_SHARES / 2n],
-        [addressAccountId(f.alice.address), TOTAL_SHARES / 2n],
-      ];
-      const tree = StandardMerkleTree.of(values, ["bytes32", "uint256"]);
-      const s1 = await propose(f.pool, f.proposer, tree.root, TOTAL_SHARES);
-      await time.increase(ACTIVATION_DELAY);
+      const { f, payee, values, tree, s1 } = await ethPayeeSchedule();
       await by(f.pool, f.payer).depositETH(MEMO, { value: 1000n });
       const payeeAddress = await payee.getAddress();
       const poolAddress = await f.pool.getAddress();
@@ -1110,15 +1108,7 @@ describe("RoyaltyPool", function () {
     });
 
     it("credits ETH a payee refuses, as claim does", async function () {
-      const f = await loadFixture(tableFixture);
-      const payee = await ethers.deployContract("ReentrantPayee", [await f.pool.getAddress()]);
-      const values: [string, bigint][] = [
-        [addressAccountId(await payee.getAddress()), TOTAL_SHARES / 2n],
-        [addressAccountId(f.alice.address), TOTAL_SHARES / 2n],
-      ];
-      const tree = StandardMerkleTree.of(values, ["bytes32", "uint256"]);
-      const s1 = await propose(f.pool, f.proposer, tree.root, TOTAL_SHARES);
-      await time.increase(ACTIVATION_DELAY);
+      const { f, payee, values, tree, s1 } = await ethPayeeSchedule();
       await by(f.pool, f.payer).depositETH(MEMO, { value: 1001n });
       await (await payee.getFunction("setRefuseEth")(true)).wait();
       const req = (i: number): ClaimRequest => ({
