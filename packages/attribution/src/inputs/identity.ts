@@ -4,7 +4,11 @@
  * `email-sha256:<hex>` (of the trimmed, lowercased address) otherwise.
  */
 import { hash } from "node:crypto";
+import { isAddress } from "../account.ts";
 import { normaliseRepositoryUrl } from "./keys.ts";
+
+// One address rule for the whole engine (0x and 40 hex digits; `0X…` is a name, not an address).
+export { isAddress };
 
 const NOREPLY = "@users.noreply.github.com";
 
@@ -115,15 +119,6 @@ export function fundingUrlIdentity(url: string): string | undefined {
   }
   if (!trimmed.includes("://")) return undefined;
   return `url:${normalised}`;
-}
-
-export function isAddress(s: string): s is `0x${string}` {
-  if (s.length !== 42 || s[0] !== "0" || (s[1] !== "x" && s[1] !== "X")) return false;
-  for (let i = 2; i < 42; i++) {
-    const c = s.charCodeAt(i);
-    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66))) return false;
-  }
-  return true;
 }
 
 export function addressIdentity(s: string): `0x${string}` {
