@@ -1,8 +1,8 @@
 # The Wellspring server (packages/server) with its web pages, run from the built JavaScript with plain Node: no tsx,
 # no TypeScript sources, no development dependencies. docs/deployment.md, "Running the server in production", lists
 # the environment; nothing secret is baked in. Docker is not available where this repository is developed and CI
-# does not build this image: it has not been built; test/e2e/production.test.ts runs the same command from the same
-# build output.
+# does not build this image: it has not been built. test/e2e/production.test.ts rehearses the runtime stage without
+# Docker (its COPY lines from `npm run build`'s output, its `npm ci --omit=dev`, its CMD) and checks every COPY source.
 #
 #   docker build -t wellspring-server .
 #   docker run --rm -p 8080:8080 -v wellspring-data:/data -e CHAIN_ID -e RPC_URL -e INDEXER_ENABLED=true wellspring-server
