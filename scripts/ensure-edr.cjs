@@ -12,8 +12,19 @@ function edrLoads() {
   }
 }
 
+// Only Hardhat needs EDR. A production install (`npm ci --omit=dev`, the Dockerfile's runtime stage) has no
+// Hardhat, and installing again there would bring back every development dependency.
+function hardhatInstalled() {
+  try {
+    require.resolve("hardhat/package.json");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const major = Number(process.versions.node.split(".")[0]);
-if (process.env.WELLSPRING_EDR_REINSTALL || major < 22 || edrLoads()) process.exit(0);
+if (process.env.WELLSPRING_EDR_REINSTALL || major < 22 || !hardhatInstalled() || edrLoads()) process.exit(0);
 if (!process.env.npm_execpath) {
   console.error("ensure-edr: EDR's native binary is missing; run `npm install` again under Node 22.");
   process.exit(0);

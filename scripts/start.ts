@@ -165,7 +165,7 @@ function compileContracts(): void {
   console.log(`Contracts ready (${((Date.now() - started) / 1000).toFixed(1)} s).`);
 }
 
-/** Builds packages/web/dist from the current sources (esbuild, about a second). */
+/** Builds packages/web/dist/pages from the current sources (esbuild, about a second). */
 function buildPages(): void {
   const run = spawnSync(
     process.execPath,

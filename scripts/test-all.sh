@@ -27,6 +27,9 @@ fi
 step "packages as installed"
 # npm pack of the public packages, installed alone into an empty project and used from there.
 node --import tsx --test test/packages/consumer.test.ts
+step "server from built output"
+# npm run build, the Dockerfile's runtime stage without Docker, `node packages/server/dist/main.js` (docs/deployment.md).
+node --import tsx --test test/e2e/production.test.ts
 step "end to end"
 # The demo story, `npm start` (API and pages in Chromium), docs/deployment.md on local nodes, and the web pages in Chromium.
 node --import tsx --test --test-concurrency=1 test/e2e/demo.test.ts test/e2e/start.test.ts test/e2e/deployment.test.ts test/e2e/web.test.ts

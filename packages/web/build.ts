@@ -1,4 +1,7 @@
-/** Builds the pages into packages/web/dist: index.html, assets/app.js (bundled, minified), assets/app.css and the favicon. */
+/**
+ * Builds the pages into packages/web/dist/pages: index.html, assets/app.js (bundled, minified), assets/app.css
+ * and the favicon. Only dist/pages is replaced: tsc compiles src/index.ts into dist/ beside it.
+ */
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -6,13 +9,13 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.join(here, "dist");
+const pages = path.join(here, "dist", "pages");
 
-rmSync(dist, { recursive: true, force: true });
-mkdirSync(path.join(dist, "assets"), { recursive: true });
+rmSync(pages, { recursive: true, force: true });
+mkdirSync(path.join(pages, "assets"), { recursive: true });
 await build({
   entryPoints: [path.join(here, "src", "app", "main.ts")],
-  outfile: path.join(dist, "assets", "app.js"),
+  outfile: path.join(pages, "assets", "app.js"),
   bundle: true,
   format: "esm",
   platform: "browser",
@@ -25,7 +28,7 @@ await build({
   legalComments: "none",
   logLevel: "warning",
 });
-copyFileSync(path.join(here, "static", "index.html"), path.join(dist, "index.html"));
-copyFileSync(path.join(here, "static", "app.css"), path.join(dist, "assets", "app.css"));
-copyFileSync(path.join(here, "static", "favicon.svg"), path.join(dist, "assets", "favicon.svg"));
-console.log(`web: built ${dist}`);
+copyFileSync(path.join(here, "static", "index.html"), path.join(pages, "index.html"));
+copyFileSync(path.join(here, "static", "app.css"), path.join(pages, "assets", "app.css"));
+copyFileSync(path.join(here, "static", "favicon.svg"), path.join(pages, "assets", "favicon.svg"));
+console.log(`web: built ${pages}`);

@@ -17,6 +17,7 @@ import { decodeTar, encodeTar, type TarEntry } from "./internal/tar.ts";
 import { bytesToHex, hexToBytes, keccak256 } from "./keccak.ts";
 import { canonicalJson } from "./canonical.ts";
 import { canonicalPolicy, parsePolicy, policyHash, type Policy } from "./policy.ts";
+import { assertEngineCompatible } from "./version.ts";
 import {
   accountIdHexAt,
   computeInputsHash,
@@ -217,13 +218,15 @@ export function bundleEntries(list: Iterable<TarEntry>): Map<string, Uint8Array>
  * every digest in the manifest, the bundle hash, the policy's and the inputs' hashes, the table's
  * root, total and hash; then recomputes the table from the inputs and the policy and compares it
  * byte for byte, naming the recipients that differ. Collects every finding rather than stopping at
- * the first. Throws BUNDLE_INVALID only when the manifest itself is unreadable.
+ * the first. Throws BUNDLE_INVALID only when the manifest itself is unreadable, and ENGINE_INCOMPATIBLE
+ * when it names an engine of another major version, whose tables this engine does not judge.
  */
 export function verifyBundle(
   entries: ReadonlyMap<string, Uint8Array>,
   expected?: Commitment,
 ): BundleVerification {
   const manifest = readBundleManifest(entries);
+  assertEngineCompatible(manifest.engineVersion, BUNDLE_FILES.manifest);
   const reference: Commitment = expected ?? {
     root: manifest.root as Hex32,
     totalShares: BigInt(manifest.totalShares),

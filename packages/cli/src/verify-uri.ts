@@ -36,7 +36,8 @@ Options:
 Checks every SHA-256 in the bundle's manifest, the bundle hash (keccak256 of tableHash, policyHash,
 inputsHash), each hash, root and total against the on-chain schedule (or the manifest without
 --rpc), and recomputes the table from the bundle's inputs and policy byte for byte. Exits 0 when
-all match, 1 on any difference or unreachable bundle, naming what differs.
+all match, 1 on any difference or unreachable bundle, naming what differs, and 3 when the bundle
+named (--uri or --schedule) was made by an engine of another major version (ENGINE_INCOMPATIBLE).
 `;
 
 /** Option values shared with watch.ts. */
@@ -80,11 +81,16 @@ export interface ScheduleCheck extends Omit<BundleCheck, "status"> {
   verdict: BundleCheck["status"];
 }
 
-/** Fetches a bundle and verifies it against `schedule`'s commitment (or its own manifest). */
+/**
+ * Fetches a bundle and verifies it against `schedule`'s commitment (or its own manifest). With
+ * `refuseIncompatible`, a bundle of an engine of another major version is refused (ENGINE_INCOMPATIBLE,
+ * exit 3) as `verify --table` refuses such a table; without, it is that check's failure.
+ */
 export async function checkBundle(
   uri: string,
   schedule: ProposedSchedule | undefined,
   fetchOptions: FetchOptions,
+  options: { refuseIncompatible?: boolean } = {},
 ): Promise<ScheduleCheck> {
   const where = schedule ? { pool: schedule.pool, scheduleId: schedule.scheduleId.toString(), uri } : { uri };
   // A uri the user typed that cannot be used (no ipfs gateway) is their usage error; one a
@@ -93,7 +99,9 @@ export async function checkBundle(
     uri,
     schedule,
     fetchOptions,
-    (error) => error.code === "USAGE" && schedule === undefined,
+    (error) =>
+      (error.code === "USAGE" && schedule === undefined) ||
+      (error.code === "ENGINE_INCOMPATIBLE" && options.refuseIncompatible === true),
   );
   return { ...where, ...check, verdict: status };
 }
@@ -118,9 +126,12 @@ export async function verifyUriCommand(argv: string[], io: Io & { env?: NodeJS.P
   if (args.uri !== undefined && args.pool !== undefined && args.schedule === undefined)
     throw usage("verify: --uri with --pool needs --schedule (which schedule the bundle is for)");
 
+  // One bundle named (--uri or --schedule): one this engine cannot judge is refused, as `verify --table`
+  // refuses a table. A pool's every schedule: such a one fails alone and the others are still checked.
+  const refuseIncompatible = args.uri !== undefined || args.schedule !== undefined;
   let results: ScheduleCheck[];
   if (args.rpc === undefined || args.pool === undefined) {
-    results = [await checkBundle(args.uri!, undefined, fetchOptions)];
+    results = [await checkBundle(args.uri!, undefined, fetchOptions, { refuseIncompatible })];
   } else {
     const client = chainClient(args.rpc);
     const pool = poolAddress(args.pool);
@@ -134,7 +145,9 @@ export async function verifyUriCommand(argv: string[], io: Io & { env?: NodeJS.P
       });
     results = [];
     for (const schedule of schedules) {
-      const check = await checkBundle(args.uri ?? schedule.uri, schedule, fetchOptions);
+      const check = await checkBundle(args.uri ?? schedule.uri, schedule, fetchOptions, {
+        refuseIncompatible,
+      });
       results.push({ ...check, status: await statusOf(client, schedule) });
     }
   }

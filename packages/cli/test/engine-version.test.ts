@@ -4,11 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 import {
   ENGINE_VERSION,
@@ -44,12 +45,31 @@ function tableMadeBy(engineVersion: string): string {
   return file;
 }
 
+/** The attributed evidence bundle (a directory) as an engine of `engineVersion` would have written it. */
+function bundleMadeBy(engineVersion: string): string {
+  const dir = join(work, `bundle-${engineVersion.replace(/[^0-9A-Za-z.-]/g, "_")}`);
+  cpSync(join(work, "bundle"), dir, { recursive: true });
+  const table = serializeShareTableToString({
+    ...parseShareTable(readFileSync(join(dir, "share-table.json"), "utf8")),
+    engineVersion,
+  });
+  writeFileSync(join(dir, "share-table.json"), table);
+  const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as {
+    engineVersion: string;
+    files: Record<string, string>;
+  };
+  manifest.engineVersion = engineVersion;
+  manifest.files["share-table.json"] = createHash("sha256").update(table).digest("hex");
+  writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest));
+  return pathToFileURL(dir).href;
+}
+
 const major = Number(ENGINE_PACKAGE.version.split(".")[0]);
 
 describe("engineVersion in tables and in verify", () => {
   before(async () => {
     work = mkdtempSync(join(tmpdir(), "wellspring-engine-version-"));
-    await wellspring(["attribute", "--input", INPUT, "--out", "out"]);
+    await wellspring(["attribute", "--input", INPUT, "--out", "out", "--bundle", "bundle"]);
     tableText = readFileSync(join(work, "out", "share-table.json"), "utf8");
   });
   after(() => rmSync(work, { recursive: true, force: true }));
@@ -96,5 +116,24 @@ describe("engineVersion in tables and in verify", () => {
         `^wellspring: error ENGINE_INCOMPATIBLE: .*field engineVersion: the table was made by wellspring-attribution/${major + 1}\\.0\\.0; this is ${ENGINE_VERSION.replace(/\./g, "\\.")}`,
       ),
     );
+  });
+
+  it("verify --uri refuses a bundle made by an engine of another major, as --table refuses a table", async () => {
+    assert.match(await wellspring(["verify", "--uri", pathToFileURL(join(work, "bundle")).href]), /^OK /);
+    for (const version of [`${major + 1}.0.0`, "latest"]) {
+      const uri = bundleMadeBy(`wellspring-attribution/${version}`);
+      await assert.rejects(wellspring(["verify", "--uri", uri]), (e: unknown) => {
+        assert.ok(isWellspringError(e) && e.code === "ENGINE_INCOMPATIBLE", String(e));
+        assert.equal(e.field, "engineVersion");
+        assert.equal(e.file, "manifest.json");
+        assert.ok(e.message.includes(`wellspring-attribution/${version}`), e.message);
+        return true;
+      });
+    }
+    const uri = bundleMadeBy(`wellspring-attribution/${major + 1}.0.0`);
+    const r = spawnSync(process.execPath, [BIN, "verify", "--uri", uri], { cwd: work, encoding: "utf8" });
+    assert.equal(r.status, 3, r.stderr);
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /^wellspring: error ENGINE_INCOMPATIBLE: manifest\.json, field engineVersion: /);
   });
 });

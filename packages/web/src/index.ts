@@ -1,13 +1,14 @@
 /**
  * @wellspring/web, server side: where the built pages are and a request handler that serves them.
- * The pages themselves are in src/app (browser code, bundled by build.ts into dist/).
+ * The pages themselves are in src/app (browser code, bundled by build.ts into dist/pages/); this file is
+ * compiled by tsc into dist/index.js, so `../dist/pages/` names the bundle from either place.
  */
 import { createReadStream, existsSync, statSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-const DIST = fileURLToPath(new URL("../dist/", import.meta.url));
+const PAGES = fileURLToPath(new URL("../dist/pages/", import.meta.url));
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -26,13 +27,13 @@ export class WebAssetsMissingError extends Error {
 }
 
 /** Absolute path of the built pages (index.html and assets/); throws if they were not built. */
-export function webAssetsDir(dir: string = DIST): string {
+export function webAssetsDir(dir: string = PAGES): string {
   if (!existsSync(path.join(dir, "index.html"))) throw new WebAssetsMissingError(dir);
   return dir;
 }
 
 export interface WebHandlerOptions {
-  /** Directory of the built pages; default: this package's dist/. */
+  /** Directory of the built pages; default: this package's dist/pages/. */
   dir?: string;
 }
 

@@ -51,7 +51,7 @@ const MNEMONIC = "test test test test test test test test test test test junk";
 /** Hardhat's development accounts (the node unlocks the same ones). */
 export const dev = (index: number): HDAccount => mnemonicToAccount(MNEMONIC, { addressIndex: index });
 
-/** Builds packages/web/dist so the test always serves the current sources. */
+/** Builds packages/web/dist/pages so the test always serves the current sources. */
 export function buildPages(): void {
   const run = spawnSync(
     process.execPath,

@@ -56,6 +56,15 @@ export type EngineAnswer =
 export type EngineResult = Extract<EngineAnswer, { ok: true }>;
 
 /**
+ * The worker's file, next to this one: JavaScript when built (dist/), TypeScript in the repository, where the
+ * worker inherits this process's execArgv (`--import tsx`) and so loads the .ts sources too.
+ */
+const WORKER = new URL(
+  import.meta.url.endsWith(".ts") ? "./attribute-worker.ts" : "./attribute-worker.js",
+  import.meta.url,
+);
+
+/**
  * Runs the attribution engine in one worker thread, one job at a time (the machine's other core
  * keeps serving requests). The worker starts on first use and does not keep the process alive
  * while idle; if it dies, the jobs in flight fail and the next job starts a new one.
@@ -86,8 +95,7 @@ export class AttributeRunner {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    // The worker inherits this process's execArgv (`--import tsx`), so it loads the .ts sources too.
-    const worker = new Worker(new URL("./attribute-worker.ts", import.meta.url));
+    const worker = new Worker(WORKER);
     worker.on("message", (answer: EngineAnswer) => {
       const job = this.waiting.get(answer.id);
       this.waiting.delete(answer.id);
