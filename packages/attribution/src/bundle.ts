@@ -400,7 +400,10 @@ function compareRecomputed(
         field,
         message: `recomputed ${String(again[field])}, the commitment is ${String(reference[field])}`,
       });
-  const bytes = Buffer.concat([...serializeShareTableBytes(again)]);
+  // The engine was checked compatible (same major) above; a table names the engine that made it, so the
+  // recomputed bytes carry the published engineVersion, or every other minor or patch would differ.
+  const recomputed = published === undefined ? again : { ...again, engineVersion: published.engineVersion };
+  const bytes = Buffer.concat([...serializeShareTableBytes(recomputed)]);
   if (publishedBytes !== undefined && Buffer.compare(bytes, publishedBytes) === 0) return;
   if (published === undefined) {
     find({

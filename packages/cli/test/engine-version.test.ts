@@ -118,6 +118,13 @@ describe("engineVersion in tables and in verify", () => {
     );
   });
 
+  it("verify --uri accepts a bundle from another minor or patch of the same major, recomputed byte for byte", async () => {
+    for (const version of [`${major}.999.3`, `${major}.0.0-rc.1`]) {
+      const uri = bundleMadeBy(`wellspring-attribution/${version}`);
+      assert.match(await wellspring(["verify", "--uri", uri]), /^OK /, version);
+    }
+  });
+
   it("verify --uri refuses a bundle made by an engine of another major, as --table refuses a table", async () => {
     assert.match(await wellspring(["verify", "--uri", pathToFileURL(join(work, "bundle")).href]), /^OK /);
     for (const version of [`${major + 1}.0.0`, "latest"]) {
