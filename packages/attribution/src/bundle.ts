@@ -17,7 +17,7 @@ import { decodeTar, encodeTar, type TarEntry } from "./internal/tar.ts";
 import { bytesToHex, hexToBytes, keccak256 } from "./keccak.ts";
 import { canonicalJson } from "./canonical.ts";
 import { canonicalPolicy, parsePolicy, policyHash, type Policy } from "./policy.ts";
-import { assertEngineCompatible } from "./version.ts";
+import { assertEngineCompatible, isEngineVersion } from "./version.ts";
 import {
   accountIdHexAt,
   computeInputsHash,
@@ -400,9 +400,12 @@ function compareRecomputed(
         field,
         message: `recomputed ${String(again[field])}, the commitment is ${String(reference[field])}`,
       });
-  // The engine was checked compatible (same major) above; a table names the engine that made it, so the
-  // recomputed bytes carry the published engineVersion, or every other minor or patch would differ.
-  const recomputed = published === undefined ? again : { ...again, engineVersion: published.engineVersion };
+  // A table names the engine that made it. One made by this engine's major (checked above) is recomputed
+  // under the version it names, or every other minor or patch would differ; another producer's still differs.
+  const recomputed =
+    published !== undefined && isEngineVersion(published.engineVersion)
+      ? { ...again, engineVersion: published.engineVersion }
+      : again;
   const bytes = Buffer.concat([...serializeShareTableBytes(recomputed)]);
   if (publishedBytes !== undefined && Buffer.compare(bytes, publishedBytes) === 0) return;
   if (published === undefined) {

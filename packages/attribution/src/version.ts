@@ -21,13 +21,18 @@ function majorOf(engineVersion: string): number | undefined {
   return m === null ? undefined : Number(m[1]);
 }
 
+/** Whether `engineVersion` names this engine (any version), rather than another producer of tables. */
+export function isEngineVersion(engineVersion: string): boolean {
+  return engineVersion.startsWith(`${ENGINE_NAME}/`);
+}
+
 /**
  * Throws ENGINE_INCOMPATIBLE when a table names this engine with another major version (or a
  * version that is not semantic). Tables that name another producer (the SDK's hand-written ones)
  * were not computed by an engine: they are judged as tables only and pass.
  */
 export function assertEngineCompatible(engineVersion: string, file?: string): void {
-  if (!engineVersion.startsWith(`${ENGINE_NAME}/`)) return;
+  if (!isEngineVersion(engineVersion)) return;
   const theirs = majorOf(engineVersion);
   const ours = majorOf(ENGINE_VERSION);
   if (theirs !== undefined && theirs === ours) return;
