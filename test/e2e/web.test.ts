@@ -822,8 +822,8 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
         hash: "#/admin",
         ready: async (page) => {
           await state(page, "policy-status", "loaded");
-          // The policy's top-level numbers have their own fields beside the JSON.
-          assert.equal(await page.locator("#policy-number-depthDecay").inputValue(), "1");
+          // The policy's fields (generated from its schema) beside the JSON.
+          assert.equal(await page.locator("#policy-field-depthDecay").inputValue(), "1");
           // The policy's history is one click away.
           await page.locator("details.history summary").click();
           assert.match(await page.locator("#policy-history").innerText(), /v1\s[\s\S]*first version/);
@@ -946,5 +946,148 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
     } finally {
       await empty.stop();
     }
+  });
+
+  it("Admin's policy form at 1366 and 390 px: fields from the schema beside the JSON, edits in either shown in the other, bad JSON leaves the form, a save's errors at their fields", async () => {
+    const editorDoc = async (page: Page) =>
+      JSON.parse(await page.locator("#policy-editor").inputValue()) as {
+        depthDecay: number;
+        keep: { default: number };
+        rules: { match: { key?: string }; weight?: number }[];
+      };
+    await checkEveryWidth(server, ADMIN, [
+      {
+        name: "admin-policy-form",
+        hash: "#/admin",
+        ready: async (page) => {
+          await state(page, "policy-status", "loaded");
+          const field = (path: string) => page.locator(`#policy-field-${path}`);
+          assert.equal(await field("depthDecay").inputValue(), "1");
+          // Labelled, with the schema's description as help.
+          assert.equal(await page.locator('label[for="policy-field-depthDecay"]').innerText(), "Depth decay");
+          assert.match(await page.locator("#policy-field-depthDecay-hint").innerText(), /depthDecay\^d/);
+          // Saved under a line of its own per width, so "default" stays as the story left it.
+          const name = `form-e2e-${page.viewportSize()!.width}`;
+          await page.locator("#policy-name").fill(name);
+          await page.locator("#policy-load").click();
+          await state(page, "policy-status", "new-policy");
+
+          // Form → JSON: a field in a folded section.
+          await page.locator("details.pf-section > summary", { hasText: "Keep" }).click();
+          await field("keep-default").fill("0.4");
+          await field("keep-default").press("Tab");
+          assert.equal((await editorDoc(page)).keep.default, 0.4);
+          // JSON → form.
+          const doc = await editorDoc(page);
+          await page.locator("#policy-editor").fill(JSON.stringify({ ...doc, depthDecay: 0.85 }, null, 2));
+          assert.equal(await field("depthDecay").inputValue(), "0.85");
+          // Text that is not JSON: an error at the editor; the form keeps the last good document.
+          await page.locator("#policy-editor").fill(`${JSON.stringify({ ...doc, depthDecay: 0.5 })} }`);
+          await page.locator("#policy-editor").press("Tab");
+          assert.match(await page.locator("#policy-editor-error").innerText(), /Not valid JSON/);
+          assert.equal(await page.locator("#policy-editor").getAttribute("aria-invalid"), "true");
+          assert.equal(await field("depthDecay").inputValue(), "0.85");
+          await page.locator("#policy-editor").fill(JSON.stringify({ ...doc, depthDecay: 0.85 }, null, 2));
+          await page.locator("#policy-editor-error:empty").waitFor({ state: "attached" });
+
+          // Arrays: a rule added, filled in and removed again, each step in the JSON.
+          await page.locator("details.pf-section > summary", { hasText: "Rules" }).click();
+          await page.locator("#policy-field-rules-add").click();
+          await field("rules-0-match-key").fill("pkg:npm/left-pad@*");
+          await field("rules-0-weight").fill("2");
+          await field("rules-0-weight").press("Tab");
+          assert.deepEqual((await editorDoc(page)).rules, [
+            { match: { key: "pkg:npm/left-pad@*" }, weight: 2 },
+          ]);
+          await page.getByRole("button", { name: "Remove rules item 1" }).click();
+          assert.deepEqual((await editorDoc(page)).rules, []);
+          // An optional list where absent (every license) differs from empty (none): set, then unset.
+          const allow = async () =>
+            ((await editorDoc(page)) as unknown as { licenses: { allow?: string[] } }).licenses.allow;
+          await page.locator("details.pf-section > summary", { hasText: "Licenses" }).click();
+          await page.getByRole("button", { name: "Set allow" }).click();
+          assert.deepEqual(await allow(), []);
+          await page.locator("#policy-field-licenses-allow-add").click();
+          await field("licenses-allow-0").fill("MIT");
+          await field("licenses-allow-0").press("Tab");
+          assert.deepEqual(await allow(), ["MIT"]);
+          await page.getByRole("button", { name: "Unset allow" }).click();
+          assert.equal(await allow(), undefined);
+          // A number out of range is the server's to refuse: its error shows at the field.
+          await field("keep-default").fill("2");
+          await field("keep-default").press("Tab");
+          await page.locator("#policy-save").click();
+          await state(page, "policy-status", "invalid");
+          assert.match(await field("keep-default-error").innerText(), /less than or equal to 1/);
+          assert.equal(await field("keep-default").getAttribute("aria-invalid"), "true");
+          assert.deepEqual(await tooWide(page), []);
+          assert.deepEqual(await axeViolations(page), []);
+          await shot(page, `admin-policy-form-error-${page.viewportSize()!.width}`);
+          // Fixed in the form, saved through the same signed path.
+          await field("keep-default").fill("0.4");
+          await field("keep-default").press("Tab");
+          await page.locator("#policy-save").click();
+          await state(page, "policy-status", "saved");
+          const saved = (await (await fetch(`${server.url}/v1/policies/${name}/versions/1`)).json()) as {
+            document: { depthDecay: number; keep: { default: number } };
+          };
+          assert.deepEqual([saved.document.depthDecay, saved.document.keep.default], [0.85, 0.4]);
+          assert.equal(await field("keep-default").getAttribute("aria-invalid"), null);
+        },
+      },
+    ]);
+  });
+
+  it("Admin's run history at 1366 and 390 px: the pool's runs newest first, one opens its what-if, another token reprices it", async () => {
+    const { runs } = (await (await fetch(`${server.url}/v1/runs?pool=${pool}`)).json()) as {
+      runs: { id: string; schedules: unknown[] }[];
+    };
+    const { balances } = (await (await fetch(`${server.url}/v1/pools/${pool}`)).json()) as {
+      balances: { token: string; balance: string }[];
+    };
+    const usdcHeld = balances.find((b) => getAddress(b.token) === usdc)!.balance;
+    assert.ok(
+      BigInt(usdcHeld) > 0n && balances.some((b) => b.token === zeroAddress && BigInt(b.balance) > 0n),
+    );
+    // A run never proposed differs from the active table (the what-if test's run on the lockfile alone).
+    const unpublished = runs.find((r) => r.schedules.length === 0)!;
+    await checkEveryWidth(server, ADMIN, [
+      {
+        name: "admin-run-history",
+        hash: "#/admin",
+        ready: async (page) => {
+          const rows = page.locator("#run-history tbody tr");
+          await rows.first().waitFor();
+          assert.equal(await rows.count(), Math.min(runs.length, 20));
+          assert.match(await rows.first().innerText(), new RegExp(`^Run ${runs[0]!.id}\\s`));
+          const history = await page.locator("#run-history").innerText();
+          assert.match(history, /default@\d+/);
+          assert.match(history, /schedule #\d+, active/);
+          assert.match(history, /not proposed/);
+          assert.ok((await page.locator("#run-history .copyable button").count()) >= 1, "roots copy");
+
+          await page.locator(`#run-history button[data-run-id="${unpublished.id}"]`).click();
+          await state(page, "run-status", "run-opened");
+          await page.locator("#whatif-summary").waitFor();
+          // Priced in ETH first (the first token the pool holds), then in USDC when picked.
+          const cells = () => page.locator("#whatif-table td .amount").allInnerTexts();
+          assert.match(await page.locator("#whatif-pot").innerText(), /ETH$/);
+          const inEth = await cells();
+          assert.ok(inEth.length > 0 && inEth.every((t) => t.endsWith(" ETH")), inEth.join(", "));
+          assert.match(await page.locator("#whatif-token-hint").innerText(), /starts with ETH, the first/);
+          assert.match(await page.locator("#whatif-token option").nth(1).innerText(), /^USDC/);
+          await page.locator("#whatif-token").selectOption({ index: 1 });
+          await page.locator("#whatif-pot", { hasText: "USDC" }).waitFor();
+          assert.equal(await page.locator("#whatif-pot").getAttribute("data-amount"), usdcHeld);
+          const inUsdc = await cells();
+          assert.equal(inUsdc.length, inEth.length);
+          assert.ok(
+            inUsdc.every((t) => t.endsWith(" USDC")),
+            inUsdc.join(", "),
+          );
+          assert.equal(await page.locator("#publish").isEnabled(), true, "an opened run can be published");
+        },
+      },
+    ]);
   });
 });

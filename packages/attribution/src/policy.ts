@@ -15,6 +15,9 @@ export const POLICY_VERSION = 1;
 
 const fraction = z.number().min(0).max(1);
 const weight = z.number().min(0).finite();
+// The `.describe()` texts are the help the Admin page's policy form shows beside each field (the
+// server serves this schema as JSON Schema, GET /v1/policies/schema); docs/policy.md says the rest.
+// They change nothing the schema accepts, so nothing the hash commits to.
 const decimalString = z
   .string()
   .regex(/^[1-9][0-9]*$/, "a positive decimal integer string")
@@ -23,13 +26,17 @@ const decimalString = z
 /** Selects components by glob (`*` any run, `?` one character) on key, purl or name, and kind. */
 const matcherSchema = z
   .object({
-    key: z.string().optional(),
-    purl: z.string().optional(),
-    name: z.string().optional(),
-    kind: z.enum(["application", "package", "repository", "model", "dataset"]).optional(),
+    key: z.string().optional().describe("Glob on the component key, e.g. pkg:npm/left-pad@*"),
+    purl: z.string().optional().describe("Glob on the package URL"),
+    name: z.string().optional().describe("Glob on the component's name"),
+    kind: z
+      .enum(["application", "package", "repository", "model", "dataset"])
+      .optional()
+      .describe("Only components of this kind"),
   })
   .strict()
-  .refine((m) => Object.keys(m).length > 0, "a matcher needs at least one field");
+  .refine((m) => Object.keys(m).length > 0, "a matcher needs at least one field")
+  .describe("Which components: every field given must match (* any run of characters, ? one)");
 
 /** Where the value of an excluded component goes. */
 const destinationSchema = z.enum(["redistribute", "hold", "return"]);
@@ -39,18 +46,26 @@ const spdxId = z.string().min(1);
 
 export const policySchema = z
   .object({
-    version: z.literal(POLICY_VERSION),
-    name: z.string().optional(),
-    description: z.string().optional(),
-    totalShares: decimalString.default("1000000000000000000"),
+    version: z.literal(POLICY_VERSION).describe("Format of this document; always 1"),
+    name: z.string().optional().describe("Shown in tools; part of the hash"),
+    description: z.string().optional().describe("Shown in tools; part of the hash"),
+    totalShares: decimalString
+      .default("1000000000000000000")
+      .describe("The sum of all shares in the table, a whole number (10^18 by default)"),
     keep: z
       .object({
-        default: fraction.default(0.5),
-        root: fraction.default(0),
-        overrides: z.array(z.object({ match: matcherSchema, keep: fraction }).strict()).default([]),
+        default: fraction
+          .default(0.5)
+          .describe("Fraction a component keeps for its own contributors; the rest goes to its dependencies"),
+        root: fraction.default(0).describe("The same for the product itself and its own parts"),
+        overrides: z
+          .array(z.object({ match: matcherSchema, keep: fraction.describe("Fraction kept") }).strict())
+          .default([])
+          .describe("Other fractions for matching components; the first match wins"),
       })
       .strict()
-      .default({}),
+      .default({})
+      .describe("What each component keeps of the value reaching it"),
     edgeWeights: z
       .object({
         runtime: weight.default(1),
@@ -62,44 +77,83 @@ export const policySchema = z
         contains: weight.default(1),
       })
       .strict()
-      .default({}),
-    depthDecay: z.number().gt(0).max(1).default(1),
+      .default({})
+      .describe("Weight of a dependency edge by its kind; a component splits what it passes on by weight"),
+    depthDecay: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(1)
+      .describe("At depth d a component passes on only depthDecay^d of its share (1 = off)"),
     contributors: z
       .object({
         source: z
           .enum(["sustained", "auto", "declared", "commits", "lines", "activity"])
-          .default("sustained"),
-        halfLifeDays: z.number().positive().nullable().default(null),
-        compression: z.enum(["linear", "sqrt", "log"]).default("sqrt"),
+          .default("sustained")
+          .describe("What weighs a contributor: declared funding, git commits, lines, active months"),
+        halfLifeDays: z
+          .number()
+          .positive()
+          .nullable()
+          .default(null)
+          .describe("Older work counts less, halving every this many days; empty = no decay"),
+        compression: z
+          .enum(["linear", "sqrt", "log"])
+          .default("sqrt")
+          .describe("Applied to each person's git total, narrowing the gap to the largest"),
       })
       .strict()
-      .default({}),
-    noContributors: z.enum(["hold", "pass"]).default("hold"),
-    unreachable: z.enum(["direct", "ignore"]).default("direct"),
+      .default({})
+      .describe("How a component's kept value is split among its contributors"),
+    noContributors: z
+      .enum(["hold", "pass"])
+      .default("hold")
+      .describe("A component with no contributor holds its part for itself, or passes it on"),
+    unreachable: z
+      .enum(["direct", "ignore"])
+      .default("direct")
+      .describe("Components no edge reaches: attach them to the product, or leave them out"),
     identities: z
       .object({
-        unbound: z.enum(["hold", "redistribute"]).default("hold"),
-        usePayoutAddresses: z.boolean().default(false),
+        unbound: z
+          .enum(["hold", "redistribute"])
+          .default("hold")
+          .describe("An identity with no wallet yet: its money waits, or goes to payable co-contributors"),
+        usePayoutAddresses: z
+          .boolean()
+          .default(false)
+          .describe("Pay the payout address a funding manifest names instead of the identity"),
       })
       .strict()
-      .default({}),
+      .default({})
+      .describe("Identities that are not addresses"),
     licenses: z
       .object({
-        allow: z.array(spdxId).optional(),
-        deny: z.array(spdxId).default([]),
-        unknown: z.enum(["allow", "exclude"]).default("allow"),
-        destination: destinationSchema.default("redistribute"),
+        allow: z
+          .array(spdxId)
+          .optional()
+          .describe("SPDX ids every license must be on; absent = every license"),
+        deny: z.array(spdxId).default([]).describe("SPDX ids that exclude a component"),
+        unknown: z.enum(["allow", "exclude"]).default("allow").describe("A missing or unreadable license"),
+        destination: destinationSchema
+          .default("redistribute")
+          .describe("Where an excluded component's value goes"),
       })
       .strict()
-      .default({}),
+      .default({})
+      .describe("License gating (SPDX expressions)"),
     aiOptOut: z
       .object({
-        honor: z.boolean().default(true),
-        signals: z.array(z.string().min(1)).optional(),
-        destination: destinationSchema.default("redistribute"),
+        honor: z.boolean().default(true).describe("Exclude components whose inputs opt out of AI training"),
+        signals: z
+          .array(z.string().min(1))
+          .optional()
+          .describe("Only these signal names count; absent = any"),
+        destination: destinationSchema.default("redistribute").describe("Where the value goes"),
       })
       .strict()
-      .default({}),
+      .default({})
+      .describe("AI-training opt-out signals"),
     openness: z
       .object({
         openLicenses: z
@@ -127,7 +181,8 @@ export const policySchema = z
             "CDLA-Permissive-2.0",
             "ODC-By-1.0",
             "Unlicense",
-          ]),
+          ])
+          .describe("Licenses that count as open"),
         weights: z
           .object({
             "open-source-ai": weight.default(1),
@@ -135,32 +190,45 @@ export const policySchema = z
             restricted: weight.default(1),
           })
           .strict()
-          .default({}),
-        exclude: z.array(opennessClass).default([]),
-        destination: destinationSchema.default("redistribute"),
+          .default({})
+          .describe("Multiplier on edges into a model of each openness class"),
+        exclude: z.array(opennessClass).default([]).describe("Openness classes to exclude"),
+        destination: destinationSchema.default("redistribute").describe("Where the value goes"),
       })
       .strict()
-      .default({}),
+      .default({})
+      .describe("Models: open-source AI, open weights or restricted"),
     rules: z
       .array(
         z
           .object({
             match: matcherSchema,
-            weight: weight.optional(),
-            exclude: reasonCode.optional(),
-            destination: destinationSchema.optional(),
+            weight: weight.optional().describe("Multiplies the weight of edges into the component"),
+            exclude: reasonCode.optional().describe("Exclude it with this UPPER_SNAKE reason code"),
+            destination: destinationSchema.optional().describe("Where an excluded component's value goes"),
           })
           .strict(),
       )
-      .default([]),
+      .default([])
+      .describe("Every matching rule applies"),
     caps: z
       .object({
-        maxFraction: z.number().gt(0).max(1).optional(),
-        minFraction: z.number().gt(0).max(1).optional(),
+        maxFraction: z.number().gt(0).max(1).optional().describe("No recipient gets more than this fraction"),
+        minFraction: z
+          .number()
+          .gt(0)
+          .max(1)
+          .optional()
+          .describe("Every paid recipient gets at least this fraction"),
       })
       .strict()
-      .default({}),
-    payer: z.string().min(1).optional(),
+      .default({})
+      .describe("Limits per recipient, as fractions of totalShares"),
+    payer: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Who is credited with value a rule returns (default payer:<product>)"),
   })
   .strict()
   .superRefine((p, ctx) => {

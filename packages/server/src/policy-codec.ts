@@ -2,6 +2,7 @@ import { canonicalPolicy, policySchema, type Policy } from "@wellspring/attribut
 import { keccak256, stringToBytes, type Hex } from "viem";
 import { canonicalHash, canonicalJson, type JsonObject } from "./canonical.ts";
 import { ServerError } from "./errors.ts";
+import { zod3JsonSchema } from "./zod3-json-schema.ts";
 
 /**
  * How the server validates, canonicalises and hashes a policy document. Kept behind one
@@ -16,6 +17,8 @@ export interface PolicyCodec {
   parse(document: JsonObject): JsonObject;
   canonicalize(document: JsonObject): string;
   hash(canonical: string): Hex;
+  /** JSON Schema of the documents `parse` accepts (forms are generated from it). */
+  jsonSchema(): JsonObject;
 }
 
 /**
@@ -38,6 +41,7 @@ export const enginePolicyCodec: PolicyCodec = {
   },
   canonicalize: (document) => canonicalPolicy(document as unknown as Policy),
   hash: (canonical) => keccak256(stringToBytes(canonical)),
+  jsonSchema: () => zod3JsonSchema(policySchema),
 };
 
 /** Any JSON object, canonical JSON + keccak256 (as policyHash, docs/policy.md#the-hash): for documents that are not engine policies. */
@@ -45,4 +49,5 @@ export const canonicalJsonPolicyCodec: PolicyCodec = {
   parse: (document) => document,
   canonicalize: canonicalJson,
   hash: canonicalHash,
+  jsonSchema: () => ({ $schema: "https://json-schema.org/draft/2020-12/schema", type: "object" }),
 };

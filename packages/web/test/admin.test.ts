@@ -22,9 +22,8 @@ import {
   roleNeeded,
   savePolicy,
   signedPercent,
+  priceAt,
   startRun,
-  topLevelNumbers,
-  withTopLevelNumber,
 } from "../src/app/admin.ts";
 import { royaltyPoolAbi } from "@wellspring/sdk";
 import { zeroAddress } from "viem";
@@ -54,20 +53,6 @@ describe("Admin: pure helpers", () => {
     assert.ok(inList.start > r.start && text.slice(0, inList.start).includes('"list"'));
     assert.equal(fieldRange(text, "body.document.nowhere"), undefined);
     assert.equal(fieldRange(text, "body.document"), undefined);
-  });
-
-  it("edits the policy's top-level numbers through the form, the rest of the JSON kept", () => {
-    const text = JSON.stringify({ version: 1, depthDecay: 1, keep: { default: 0.5 }, name: "x" });
-    assert.deepEqual(topLevelNumbers(text), [
-      ["version", 1],
-      ["depthDecay", 1],
-    ]);
-    assert.deepEqual(topLevelNumbers("{ nope"), []);
-    assert.deepEqual(topLevelNumbers("[1, 2]"), []);
-    const edited = JSON.parse(withTopLevelNumber(text, "depthDecay", " 0.75 ")) as Record<string, unknown>;
-    assert.deepEqual(edited, { version: 1, depthDecay: 0.75, keep: { default: 0.5 }, name: "x" });
-    assert.throws(() => withTopLevelNumber(text, "depthDecay", "abc"), { field: "depthDecay" });
-    assert.throws(() => withTopLevelNumber(text, "depthDecay", ""), { field: "depthDecay" });
   });
 
   it("says durations, signed changes and the countdown on chain time", () => {
@@ -241,6 +226,29 @@ describe("Admin: policy, run, publish and revoke on a real chain and server", ()
       );
     assert.equal(diff.summary.rows.length, diff.diff.changes.length);
     assert.equal(diff.summary.gained + diff.summary.lost, diff.summary.changed);
+
+    // With USDC in the pool too, ETH stays first and the admin may price in USDC: each row at
+    // 2.5 USDC (6 decimals), never compared with the ETH balance in base units.
+    await payInto(world, "2.5", world.usdc);
+    await world.catchUp();
+    const both = await previewRun(world.api, next, world.pool);
+    assert.ok(both.kind === "diff");
+    assert.deepEqual(both.pots, [
+      { token: zeroAddress, amount: 15n * 10n ** 17n },
+      { token: world.usdc, amount: 2_500_000n },
+    ]);
+    assert.deepEqual(both.pot, both.pots[0]);
+    const inUsdc = priceAt(both, both.pots[1]);
+    for (const r of inUsdc.rows)
+      assert.equal(
+        r.money,
+        entitlement(2_500_000n, r.after, total) - entitlement(2_500_000n, r.before, total),
+      );
+    assert.ok(inUsdc.rows.some((r) => r.money !== 0n));
+    assert.ok(
+      priceAt(both, undefined).rows.every((r) => r.money === 0n),
+      "no pot: changes in shares only",
+    );
   });
 
   it("registers a pool from the page: fields checked first, ADMIN-signed, a wallet without the role refused", async () => {

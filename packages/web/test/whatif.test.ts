@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { PAGE_SIZE, currentPot, entitlement, visibleRows, whatIfSummary } from "../src/app/whatif.ts";
+import { PAGE_SIZE, entitlement, poolPots, visibleRows, whatIfSummary } from "../src/app/whatif.ts";
 
 const T = 10n ** 18n;
 const change = (i: number, before: bigint, after: bigint) => ({
@@ -89,15 +89,18 @@ describe("What-if summary", () => {
     );
   });
 
-  it("prices at the pool's largest balance; none when the pool is empty", () => {
+  it("offers every token the pool holds, in the server's order, to price at; none when it holds nothing", () => {
     assert.deepEqual(
-      currentPot([
+      poolPots([
         { token: "0xa", balance: "5" },
-        { token: "0xb", balance: "7" },
+        { token: "0xb", balance: "7000000000000" },
         { token: "0xc", balance: "0" },
       ]),
-      { token: "0xb", amount: 7n },
+      [
+        { token: "0xa", amount: 5n },
+        { token: "0xb", amount: 7_000_000_000_000n },
+      ],
     );
-    assert.equal(currentPot([{ token: "0xa", balance: "0" }]), undefined);
+    assert.deepEqual(poolPots([{ token: "0xa", balance: "0" }]), []);
   });
 });

@@ -43,6 +43,8 @@ export type Schedule = Body<typeof api.scheduleResponse>;
 export type ScheduleList = Body<typeof api.scheduleListResponse>;
 
 export type Run = Body<typeof api.runResponse>;
+export type RunList = Body<typeof api.runListResponse>;
+export type RunSummary = RunList["runs"][number];
 export type CreatedRun = Body<typeof api.createdRunResponse>;
 export type RunRecipients = Body<typeof api.recipientsResponse>;
 export type Recipient = RunRecipients["recipients"][number];

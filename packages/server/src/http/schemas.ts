@@ -220,6 +220,14 @@ export const policyDiffResponse = z
   })
   .register(responseSchemas, { id: "PolicyDiff" });
 
+export const policySchemaResponse = z
+  .record(z.string(), z.unknown())
+  .meta({
+    description:
+      "JSON Schema (2020-12) of a policy document, generated from the engine's policy schema; its descriptions are each field's help",
+  })
+  .register(responseSchemas, { id: "PolicySchema" });
+
 export const policyVersionsByHashResponse = z
   .object({ versions: z.array(policyVersionSummary) })
   .register(responseSchemas, { id: "PolicyVersionsByHash" });
@@ -342,6 +350,16 @@ export const adminAuthInfoResponse = z
 const runId = positiveId(19, "must be a run id").meta({ description: "Run id (decimal)" });
 
 export const runParams = z.object({ id: runId });
+export const runsQuery = z.object({
+  pool: address.optional().meta({ description: "Only runs made for this registered pool" }),
+  policy: policyName.optional().meta({ description: "Only runs of this policy (any version)" }),
+  limit,
+  cursor: z
+    .string()
+    .regex(/^[1-9][0-9]{0,18}$/, "must be a cursor from a previous page")
+    .optional()
+    .meta({ description: "The previous page's nextCursor (runs older than it)" }),
+});
 export const recipientsQuery = z.object({
   limit,
   after: hash32.optional().meta({ description: "Return accounts after this accountId" }),
@@ -417,6 +435,22 @@ const runShape = {
 };
 
 export const runResponse = z.object(runShape).register(responseSchemas, { id: "Run" });
+export const runListResponse = z
+  .object({
+    runs: z.array(
+      z.object({
+        ...runShape,
+        schedules: z
+          .array(z.object({ scheduleId: uintString, status: z.enum(PROPOSED_SCHEDULE_STATUSES) }))
+          .meta({
+            description:
+              "The pool's schedules proposed with this run's root (by anyone), with their status now; empty when never proposed",
+          }),
+      }),
+    ),
+    nextCursor: z.string().nullable(),
+  })
+  .register(responseSchemas, { id: "RunList" });
 export const createdRunResponse = z
   .object({
     ...runShape,

@@ -80,6 +80,12 @@ function toRun(r: RunRow): RunRecord {
   };
 }
 
+export interface ListedRun {
+  run: RunRecord;
+  pool: Address | null;
+  policy: { name: string; version: number; hash: Hex };
+}
+
 export class RunRepository {
   constructor(private readonly db: Database) {}
 
@@ -138,6 +144,36 @@ export class RunRepository {
   async get(id: bigint): Promise<RunRecord | undefined> {
     const { rows } = await this.db.query<RunRow>("SELECT * FROM runs WHERE id = $1", [id]);
     return rows[0] ? toRun(rows[0]) : undefined;
+  }
+
+  /**
+   * Runs newest first, keyset-paginated by id (`beforeId`: the last id of the previous page),
+   * optionally only one pool's or one policy line's, each with its pool and policy version.
+   */
+  async list(options: {
+    limit: number;
+    poolId?: bigint;
+    policyName?: string;
+    beforeId?: bigint;
+  }): Promise<ListedRun[]> {
+    const { rows } = await this.db.query<
+      RunRow & { pool_address: Hex | null; policy_name: string; policy_version: number; policy_hash: Hex }
+    >(
+      `SELECT r.*, p.address AS pool_address, v.policy_name, v.version AS policy_version, v.hash AS policy_hash
+       FROM runs r
+       JOIN policy_versions v ON v.id = r.policy_version_id
+       LEFT JOIN pools p ON p.id = r.pool_id
+       WHERE ($1::bigint IS NULL OR r.pool_id = $1)
+         AND ($2::text IS NULL OR v.policy_name = $2)
+         AND ($3::bigint IS NULL OR r.id < $3)
+       ORDER BY r.id DESC LIMIT $4`,
+      [options.poolId ?? null, options.policyName ?? null, options.beforeId ?? null, options.limit],
+    );
+    return rows.map((r) => ({
+      run: toRun(r),
+      pool: r.pool_address === null ? null : getAddress(r.pool_address),
+      policy: { name: r.policy_name, version: r.policy_version, hash: r.policy_hash },
+    }));
   }
 
   async count(): Promise<number> {

@@ -34,10 +34,17 @@ const detail = (v: PolicyVersionRecord): PolicyVersionDetailDto => ({
 });
 
 export class PolicyService {
+  private schema: JsonObject | undefined;
+
   constructor(
     private readonly policies: PolicyRepository,
     private readonly codec: PolicyCodec,
   ) {}
+
+  /** JSON Schema of a policy document, generated once from the codec's schema. */
+  jsonSchema(): JsonObject {
+    return (this.schema ??= this.codec.jsonSchema());
+  }
 
   async createVersion(input: {
     name: string;

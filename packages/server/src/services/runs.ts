@@ -4,7 +4,7 @@ import type { Address, Hex } from "viem";
 import type { AttributeRunner, EngineResult } from "../engine/attribute-runner.ts";
 import { ServerError } from "../errors.ts";
 import type { PolicyRepository } from "../repositories/policies.ts";
-import type { PoolRepository } from "../repositories/pools.ts";
+import type { PoolRepository, ScheduleStatus } from "../repositories/pools.ts";
 import type { RecipientRow, RunQueries, RunRecord, RunRepository } from "../repositories/runs.ts";
 
 export interface RunInputUpload {
@@ -141,6 +141,58 @@ export class RunService {
         hash: version.hash,
       }),
       report: result.report,
+    };
+  }
+
+  /**
+   * Runs newest first, optionally of one pool and one policy line; each with the pool's schedules
+   * proposed with its root (whoever proposed them) and their status now.
+   */
+  async list(query: { pool?: Address; policy?: string; limit: number; cursor?: bigint }) {
+    const pool = query.pool ? await this.pools.findByAddress(this.chainId, query.pool) : undefined;
+    if (query.pool && !pool)
+      throw new ServerError("NOT_FOUND", `no pool ${query.pool} registered on chain ${this.chainId}`);
+    if (query.policy !== undefined && !(await this.policies.listVersions(query.policy, { limit: 1 })))
+      throw new ServerError("NOT_FOUND", `no policy named "${query.policy}"`);
+    const rows = await this.runs.list({
+      limit: query.limit + 1,
+      ...(pool ? { poolId: pool.id } : {}),
+      ...(query.policy === undefined ? {} : { policyName: query.policy }),
+      ...(query.cursor === undefined ? {} : { beforeId: query.cursor }),
+    });
+    const shown = rows.slice(0, query.limit);
+    // One read of each pool's schedules (statuses depend on all of them), matched by root.
+    const schedulesOf = new Map<
+      bigint,
+      Promise<{ scheduleId: string; status: ScheduleStatus; root: Hex }[]>
+    >();
+    const now = new Date(this.now());
+    const schedules = (poolId: bigint) => {
+      let found = schedulesOf.get(poolId);
+      if (!found) {
+        found = this.pools
+          .schedules(poolId, now)
+          .then((list) =>
+            list.map((s) => ({ scheduleId: s.scheduleId.toString(), status: s.status, root: s.root })),
+          );
+        schedulesOf.set(poolId, found);
+      }
+      return found;
+    };
+    const runs = await Promise.all(
+      shown.map(async ({ run, pool: address, policy }) => {
+        const published =
+          run.poolId === null || run.root === null
+            ? []
+            : (await schedules(run.poolId))
+                .filter((s) => s.root === run.root)
+                .map(({ scheduleId, status }) => ({ scheduleId, status }));
+        return { ...runDto(run, address, policy), schedules: published };
+      }),
+    );
+    return {
+      runs,
+      nextCursor: rows.length > query.limit ? (shown.at(-1)?.run.id.toString() ?? null) : null,
     };
   }
 

@@ -26,7 +26,8 @@ import { InputError } from "./errors.ts";
 import { percent, toBase64 } from "./format.ts";
 import type { HeldReport } from "./held.ts";
 import { type Progress, type Wallet, progressOf } from "./wallet.ts";
-import { type Pot, type WhatIfSummary, currentPot, whatIfSummary } from "./whatif.ts";
+import type { JsonSchema } from "./policy-form.ts";
+import { type Pot, type WhatIfSummary, poolPots, whatIfSummary } from "./whatif.ts";
 
 export interface PolicyVersion {
   name: string;
@@ -44,6 +45,19 @@ export async function latestPolicy(api: Api, name: string): Promise<PolicyVersio
   const line = policies.find((p) => p.name === name.trim());
   if (!line || line.latestVersion === 0) return undefined;
   return api.get<PolicyVersion>(`/v1/policies/${line.name}/versions/${line.latestVersion}`);
+}
+
+/**
+ * The JSON Schema of a policy document, which the form beside the JSON is generated from; undefined
+ * from a server that does not serve it (404), where the JSON alone edits the policy.
+ */
+export async function policySchema(api: Api): Promise<JsonSchema | undefined> {
+  try {
+    return await api.get<JsonSchema>("/v1/policies/schema");
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return undefined;
+    throw error;
+  }
 }
 
 /** Every version of `name`, newest first (empty for a name with no version yet). */
@@ -150,12 +164,22 @@ export async function startRun(
 }
 
 export type Preview =
-  | { kind: "diff"; diff: RunDiff; summary: WhatIfSummary; pot: Pot | undefined }
+  | {
+      kind: "diff";
+      diff: RunDiff;
+      /** The new table, for its concentration. */
+      recipients: Recipient[];
+      total: bigint;
+      /** Every token the pool holds; the summary is priced at `pot`, the first (none: in shares). */
+      pots: Pot[];
+      pot: Pot | undefined;
+      summary: WhatIfSummary;
+    }
   | { kind: "first"; largest: Recipient[] };
 
 /**
- * What the run changes against the active schedule, every page of it, priced at the pool's current
- * pot (its largest balance); with no active schedule, the new table's largest shares.
+ * What the run changes against the active schedule, every page of it, priced at the pool's first
+ * token (see `priceAt` for another); with no active schedule, the new table's largest shares.
  */
 export async function previewRun(
   api: Api,
@@ -178,14 +202,24 @@ export async function previewRun(
     api.getAll<Recipient>(`/v1/runs/${run.id}/recipients`, "recipients", "after"),
     pool ? api.get<PoolDetail>(`/v1/pools/${getAddress(pool)}`) : undefined,
   ]);
-  const pot = detail ? currentPot(detail.balances) : undefined;
-  const total = BigInt(run.totalShares ?? TOTAL_SHARES);
-  return {
-    kind: "diff",
+  const pots = detail ? poolPots(detail.balances) : [];
+  const preview = {
+    kind: "diff" as const,
     diff: { ...first, changes },
-    summary: whatIfSummary(changes, recipients, total, pot?.amount ?? 0n),
-    pot,
+    recipients,
+    total: BigInt(run.totalShares ?? TOTAL_SHARES),
+    pots,
+    pot: pots[0],
   };
+  return { ...preview, summary: priceAt(preview, pots[0]) };
+}
+
+/** The what-if's summary priced at `pot` (one of the pool's tokens), or in shares without one. */
+export function priceAt(
+  p: Pick<Extract<Preview, { kind: "diff" }>, "diff" | "recipients" | "total">,
+  pot: Pot | undefined,
+): WhatIfSummary {
+  return whatIfSummary(p.diff.changes, p.recipients, p.total, pot?.amount ?? 0n);
 }
 
 /**
@@ -426,24 +460,4 @@ export async function createAndRegisterPool(
     name: input.name,
     deployedBlock: created.receipt.blockNumber.toString(),
   });
-}
-
-/** The policy's top-level numeric fields (for the form beside the JSON); none when the text is not JSON. */
-export function topLevelNumbers(text: string): [string, number][] {
-  try {
-    const doc = JSON.parse(text) as unknown;
-    if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return [];
-    return Object.entries(doc).filter((e): e is [string, number] => typeof e[1] === "number");
-  } catch {
-    return [];
-  }
-}
-
-/** The JSON text with top-level `key` set to the number in `value`; InputError(key) for a non-number. */
-export function withTopLevelNumber(text: string, key: string, value: string): string {
-  const n = Number(value.trim());
-  if (value.trim() === "" || !Number.isFinite(n)) throw new InputError(key, `${key} must be a number.`);
-  const doc = JSON.parse(text) as Record<string, unknown>;
-  doc[key] = n;
-  return JSON.stringify(doc, null, 2);
 }

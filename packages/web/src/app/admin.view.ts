@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-// Admin, the view: policy editor with the server's field errors, runs and what-if, publish, the
-// pending schedule's countdown and revoke (logic in admin.ts).
+// Admin, the view: policy editor (a form generated from the policy's JSON Schema beside the JSON,
+// the server's field errors at their fields), runs, run history and what-if, publish, the pending
+// schedule's countdown and revoke (logic in admin.ts).
 import { type Address, getAddress } from "viem";
 
 import {
@@ -15,7 +16,9 @@ import {
   fieldRange,
   latestPolicy,
   pendingSchedule,
+  policySchema,
   poolRoles,
+  priceAt,
   proposalSummary,
   previewRun,
   publishRun,
@@ -23,10 +26,8 @@ import {
   roleNeeded,
   savePolicy,
   startRun,
-  topLevelNumbers,
-  withTopLevelNumber,
 } from "./admin.ts";
-import { ApiError, type Pool } from "./api.ts";
+import { ApiError, type Pool, type RunSummary } from "./api.ts";
 import type { Ctx } from "./context.ts";
 import { InputError } from "./errors.ts";
 import { percent, shortHex } from "./format.ts";
@@ -44,9 +45,14 @@ import {
   statusBox,
   table,
 } from "./ui.ts";
-import { dateTime, duration, token } from "./units.ts";
+import { dateTime, duration, moneyText, token } from "./units.ts";
+import { type JsonSchema, isObject, issuePath, skeleton } from "./policy-form.ts";
+import { type SchemaForm, schemaForm } from "./policy-form.view.ts";
 import { policyHistoryView } from "./policy-history.view.ts";
 import { createPoolCard, registerPoolCard } from "./register.view.ts";
+import { policyLabel, publishedText } from "./run-history.ts";
+import { runHistoryView } from "./run-history.view.ts";
+import type { Pot } from "./whatif.ts";
 import { whatIfSection } from "./whatif.view.ts";
 
 export function adminPage(ctx: Ctx): HTMLElement {
@@ -58,39 +64,81 @@ export function adminPage(ctx: Ctx): HTMLElement {
     autocomplete: "off",
     spellcheck: "false",
   });
-  const editor = h("textarea", { id: "policy-editor", rows: 16, spellcheck: "false", class: "code" });
+  const editor = h("textarea", { id: "policy-editor", rows: 24, spellcheck: "false", class: "code" });
   const issues = h("ul", { id: "policy-issues", class: "issues", "aria-live": "polite" });
   const policyStatus = statusBox("policy-status");
   const note = h("input", { id: "policy-note", type: "text", placeholder: "why this change" });
   let latest: PolicyVersion | undefined;
   const history = policyHistoryView(ctx.api);
-  /** The top-level numbers as inputs; editing one rewrites the JSON (the server still checks it). */
-  const numbers = h("fieldset", { id: "policy-numbers", class: "numbers" });
-  function refreshNumbers(): void {
-    const found = topLevelNumbers(editor.value);
-    clear(numbers, h("legend", {}, "Numbers in the policy"));
-    numbers.hidden = found.length === 0;
-    for (const [key, value] of found) {
-      const input = h("input", {
-        id: `policy-number-${key}`,
-        type: "text",
-        inputmode: "decimal",
-        value: String(value),
-      });
-      input.addEventListener("change", () => {
-        try {
-          editor.value = withTopLevelNumber(editor.value, key, input.value);
-          setFieldError(input, undefined);
-        } catch (error) {
-          setFieldError(input, (error as Error).message);
-        }
-      });
-      numbers.append(field(key, input));
+
+  // The form beside the JSON edits the same document: an edit in either shows in the other. Text
+  // that is not a JSON object is an error at the editor, and the form keeps the last good document.
+  const formHolder = h("div", { id: "policy-form" }, h("p", { class: "hint" }, "Loading the form…"));
+  let form: SchemaForm | undefined;
+  /** The editor's text the form shows. */
+  let shownText = "";
+  let jsonTimer: number | undefined;
+  const jsonDocument = (): Record<string, unknown> | undefined => {
+    try {
+      const doc = JSON.parse(editor.value) as unknown;
+      return isObject(doc) ? doc : undefined;
+    } catch {
+      return undefined;
     }
+  };
+  const schemaReady: Promise<JsonSchema | undefined> = policySchema(ctx.api).then(
+    (schema) => {
+      if (!schema) {
+        clear(
+          formHolder,
+          h("p", { class: "hint" }, "This server does not describe its policies: edit the JSON."),
+        );
+        return undefined;
+      }
+      form = schemaForm(schema, "policy-field", (doc) => {
+        editor.value = shownText = JSON.stringify(doc, null, 2);
+        setFieldError(editor, undefined);
+      });
+      form.show(jsonDocument() ?? {});
+      clear(formHolder, form.el);
+      return schema;
+    },
+    (error: unknown) => {
+      clear(formHolder, h("p", { class: "hint" }, "The form could not be loaded: edit the JSON."));
+      showError(policyStatus, error);
+      return undefined;
+    },
+  );
+  /**
+   * The JSON into the form; an error shows at once on leaving the editor, after a pause while typing.
+   * Text the form already shows is not drawn again: leaving the editor by clicking into the form
+   * must not replace what the click lands on.
+   */
+  function fromJson(now: boolean): void {
+    window.clearTimeout(jsonTimer);
+    if (editor.value === shownText) {
+      setFieldError(editor, undefined);
+      return;
+    }
+    let problem: string | undefined;
+    try {
+      const doc = JSON.parse(editor.value) as unknown;
+      if (isObject(doc)) {
+        setFieldError(editor, undefined);
+        shownText = editor.value;
+        form?.show(doc);
+        return;
+      }
+      problem = "A policy is a JSON object: { … }.";
+    } catch (error) {
+      problem = `Not valid JSON: ${(error as Error).message}.`;
+    }
+    const show = () => setFieldError(editor, `${problem} The form still shows the last valid document.`);
+    if (now) show();
+    else jsonTimer = window.setTimeout(show, 700);
   }
-  // Redrawn on load and save only: a redraw on the editor's change event (its blur) would move the
-  // Save button under the pointer.
-  refreshNumbers();
+  editor.addEventListener("input", () => fromJson(false));
+  editor.addEventListener("change", () => fromJson(true));
 
   async function loadPolicy(): Promise<void> {
     clear(issues);
@@ -98,6 +146,13 @@ export function adminPage(ctx: Ctx): HTMLElement {
     try {
       latest = await latestPolicy(ctx.api, policyName.value);
       if (!latest) {
+        // A new line starts from what the schema requires; text already there is kept (saving
+        // it under the new name copies a policy).
+        const schema = await schemaReady;
+        if (!editor.value.trim() && schema) {
+          editor.value = JSON.stringify(skeleton(schema), null, 2);
+          fromJson(true);
+        }
         setStatus(
           policyStatus,
           "info",
@@ -107,7 +162,7 @@ export function adminPage(ctx: Ctx): HTMLElement {
         return;
       }
       editor.value = JSON.stringify(latest.document, null, 2);
-      refreshNumbers();
+      fromJson(true);
       setStatus(
         policyStatus,
         "info",
@@ -144,7 +199,8 @@ export function adminPage(ctx: Ctx): HTMLElement {
 
   async function save(): Promise<void> {
     clear(issues);
-    editor.removeAttribute("aria-invalid");
+    form?.clearIssues();
+    setFieldError(editor, undefined);
     try {
       setStatus(policyStatus, "pending", "prompt", "Sign the request in your wallet…");
       latest = await savePolicy(ctx.api, ctx.wallet, {
@@ -160,17 +216,17 @@ export function adminPage(ctx: Ctx): HTMLElement {
         `Saved ${latest.name} v${latest.version} (${shortHex(latest.hash)}).`,
       );
       void history.refresh(latest.name);
-      refreshNumbers();
       refreshRunPolicy();
     } catch (error) {
       if (error instanceof InputError) {
-        editor.setAttribute("aria-invalid", "true");
-        issues.append(issue("body.document", "document", error.message));
+        setFieldError(editor, error.message);
         setStatus(policyStatus, "error", "invalid", "The policy is not valid JSON.");
       } else if (error instanceof ApiError && error.issues.length > 0) {
         editor.setAttribute("aria-invalid", "true");
         for (const i of error.issues)
           issues.append(issue(i.path, i.path.replace(/^body\.document\.?/, "") || i.path, i.message));
+        // Each also at its field of the form (those no field holds are in the list only).
+        form?.markIssues(error.issues, issuePath);
         setStatus(
           policyStatus,
           "error",
@@ -185,11 +241,14 @@ export function adminPage(ctx: Ctx): HTMLElement {
           `${error.code}: ${error.message}`,
         );
       } else showError(policyStatus, error);
-      // The errors sit under the editor, which may be tall: bring them into view.
-      (issues.childElementCount ? issues : policyStatus).scrollIntoView({ block: "nearest" });
+      // The errors sit beside or under the editor, which may be tall: bring the first into view.
+      (
+        formHolder.querySelector(".field-error") ??
+        (issues.childElementCount ? issues : editor.closest(".field")?.querySelector(".field-error")) ??
+        policyStatus
+      ).scrollIntoView({ block: "nearest" });
     }
   }
-  editor.setAttribute("aria-describedby", "policy-issues");
 
   // ---- runs
   const pool = poolSelect(ctx.pools, "admin-pool");
@@ -255,6 +314,7 @@ export function adminPage(ctx: Ctx): HTMLElement {
       await showPreview(await previewRun(ctx.api, run, pool.value));
       runResult.append(heldSection(run.report));
       gate();
+      void runs.refresh(pool.value);
     } catch (error) {
       if (error instanceof InputError && error.field === "files") files.setAttribute("aria-invalid", "true");
       if (error instanceof ApiError && error.issues.length) {
@@ -289,6 +349,28 @@ export function adminPage(ctx: Ctx): HTMLElement {
     return section;
   }
 
+  /** A run picked from the history: its what-if, and Publish proposes it. */
+  async function openRun(picked: RunSummary): Promise<void> {
+    clear(runResult);
+    clear(confirmBox);
+    run = picked;
+    gate();
+    setStatus(
+      runStatus,
+      "info",
+      "run-opened",
+      `Run ${picked.id} (${policyLabel(picked)}, made ${dateTime(picked.createdAt)}): ` +
+        `${picked.recipientCount ?? 0} recipients, root ${shortHex(picked.root ?? "")}; ${publishedText(picked)}.`,
+    );
+    runStatus.scrollIntoView({ block: "start" });
+    try {
+      await showPreview(await previewRun(ctx.api, picked, pool.value));
+    } catch (error) {
+      showError(runStatus, error);
+    }
+  }
+  const runs = runHistoryView(ctx.api, (r) => void openRun(r));
+
   const points = (n: bigint) => Number((n * 1_000_000n) / TOTAL_SHARES) / 10_000;
 
   async function showPreview(p: Preview): Promise<void> {
@@ -313,8 +395,32 @@ export function adminPage(ctx: Ctx): HTMLElement {
       );
       return;
     }
-    const tokenInfo = p.pot ? await token(ctx.api, p.pot.token) : undefined;
-    clear(runResult, ...whatIfSection(p.diff.summary, p.summary, p.pot, tokenInfo));
+    // Priced in one token at a time: 6- and 18-decimal amounts do not compare. The first the pool
+    // holds to start with, and a choice when it holds more than one.
+    const whatIf = h("div", { id: "whatif" });
+    const drawAt = async (pot: Pot | undefined) => {
+      const t = pot ? await token(ctx.api, pot.token) : undefined;
+      clear(whatIf, ...whatIfSection(p.diff.summary, priceAt(p, pot), pot, t));
+    };
+    let picker: HTMLElement | null = null;
+    if (p.pots.length > 1) {
+      const held = await Promise.all(p.pots.map((x) => token(ctx.api, x.token)));
+      const select = h(
+        "select",
+        { id: "whatif-token" },
+        ...p.pots.map((x, i) =>
+          h("option", { value: String(i) }, `${held[i]!.symbol} (${moneyText(x.amount, held[i]!)})`),
+        ),
+      );
+      select.addEventListener("change", () => void drawAt(p.pots[Number(select.value)]));
+      picker = field(
+        "Price the changes in",
+        select,
+        `The pool holds ${p.pots.length} tokens; the page starts with ${held[0]!.symbol}, the first. Amounts are per token: pick the one to price the changes in.`,
+      );
+    }
+    clear(runResult, h("h3", {}, "What-if: against the active schedule"), picker, whatIf);
+    await drawAt(p.pot);
   }
 
   // ---- publish, countdown, revoke
@@ -407,6 +513,7 @@ export function adminPage(ctx: Ctx): HTMLElement {
         `Proposed schedule #${r.scheduleId} in block ${r.blockNumber}.`,
       );
       run = undefined;
+      void runs.refresh(pool.value);
       await watchPending(getAddress(pool.value));
     } catch (error) {
       showError(scheduleStatus, error);
@@ -420,6 +527,7 @@ export function adminPage(ctx: Ctx): HTMLElement {
       try {
         await revokePending(ctx.wallet, pool.value, id, progress);
         setStatus(scheduleStatus, "success", "revoked", `Schedule #${id} revoked.`);
+        void runs.refresh(pool.value);
         await watchPending(getAddress(pool.value));
       } catch (error) {
         showError(scheduleStatus, error);
@@ -437,9 +545,21 @@ export function adminPage(ctx: Ctx): HTMLElement {
       { class: "actions" },
       h("button", { type: "button", id: "policy-load", onclick: () => void loadPolicy() }, "Load latest"),
     ),
-    numbers,
-    field("Policy document (JSON)", editor),
-    issues,
+    h(
+      "div",
+      { class: "policy-edit" },
+      h("div", { class: "policy-edit-form" }, h("h3", {}, "Fields"), formHolder),
+      h(
+        "div",
+        { class: "policy-edit-json" },
+        field(
+          "Policy document (JSON)",
+          editor,
+          "The same document as the fields: edit either; the other follows.",
+        ),
+        issues,
+      ),
+    ),
     field("Note", note),
     h(
       "div",
@@ -449,6 +569,7 @@ export function adminPage(ctx: Ctx): HTMLElement {
     policyStatus,
     history.el,
   );
+  editor.setAttribute("aria-describedby", "policy-editor-hint policy-issues");
   policyForm.addEventListener("submit", (e) => {
     e.preventDefault();
     void save();
@@ -486,12 +607,14 @@ export function adminPage(ctx: Ctx): HTMLElement {
   });
   pool.addEventListener("change", () => {
     void refreshRoles();
+    void runs.refresh(pool.value);
     void watchPending(getAddress(pool.value)).catch(() => undefined);
   });
   ctx.wallet.onChange(() => void refreshRoles());
   void refreshRoles();
   refreshRunPolicy();
   void loadPolicy();
+  void runs.refresh(pool.value);
   if (pool.value) void watchPending(getAddress(pool.value)).catch(() => undefined);
   const addPool = (p: Pool) => {
     if (ctx.pools.length === 0) clear(pool);
@@ -513,6 +636,7 @@ export function adminPage(ctx: Ctx): HTMLElement {
     ctx.pools.length === 0 ? register : null,
     policyForm,
     runForm,
+    runs.el,
     h(
       "section",
       { class: "card", "aria-labelledby": "pending-h" },

@@ -179,6 +179,8 @@ export type {
   Recipient,
   Run,
   RunDiff,
+  RunList,
+  RunSummary,
   RecipientWhy,
   Schedule,
   Verification,

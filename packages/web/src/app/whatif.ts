@@ -119,12 +119,13 @@ export function visibleRows(
   };
 }
 
-/** The pot to price changes at: the pool's largest balance by base units, or none when it holds nothing. */
-export function currentPot(balances: readonly { token: string; balance: string }[]): Pot | undefined {
-  let best: Pot | undefined;
-  for (const b of balances) {
-    const amount = BigInt(b.balance);
-    if (amount > 0n && (!best || amount > best.amount)) best = { token: b.token, amount };
-  }
-  return best;
+/**
+ * The pots changes can be priced at: every token the pool holds, in the server's order (ETH first).
+ * Amounts of different tokens do not compare (6 and 18 decimals), so the page lets the admin pick
+ * one and starts with the first.
+ */
+export function poolPots(balances: readonly { token: string; balance: string }[]): Pot[] {
+  return balances
+    .filter((b) => BigInt(b.balance) > 0n)
+    .map((b) => ({ token: b.token, amount: BigInt(b.balance) }));
 }

@@ -112,7 +112,6 @@ export function whatIfSection(
   showZero.addEventListener("change", draw);
   draw();
   return [
-    h("h3", {}, "What-if: against the active schedule"),
     summary,
     field("Filter by name or account", filter),
     h(

@@ -9,6 +9,7 @@ import {
   policyHashParams,
   policyListResponse,
   policyNameParams,
+  policySchemaResponse,
   policyVersionListResponse,
   policyVersionParams,
   policyVersionResponse,
@@ -43,6 +44,18 @@ export function policyRoutes(policies: PolicyService): AnyRoute[] {
       tags: ["policies"],
       responses: { 200: { description: "Policies", schema: policyListResponse } },
     }).handle(async () => ({ body: { policies: await policies.list() } })),
+    route({
+      method: "get",
+      path: "/v1/policies/schema",
+      operationId: "getPolicySchema",
+      summary: "JSON Schema of a policy document (for forms and editors)",
+      description:
+        "Generated at run time from the schema the server validates policy documents with, so it cannot drift from it. " +
+        "Checks across fields (a matcher needs a field, minFraction ≤ maxFraction, SPDX syntax) are not expressible in it: " +
+        "saving a version reports them as field errors.",
+      tags: ["policies"],
+      responses: { 200: { description: "The JSON Schema", schema: policySchemaResponse } },
+    }).handle(async () => ({ body: policies.jsonSchema() })),
     route({
       method: "post",
       path: "/v1/policies/:name/versions",

@@ -8,8 +8,10 @@ import {
   recipientsResponse,
   runDiffQuery,
   runDiffResponse,
+  runListResponse,
   runParams,
   runResponse,
+  runsQuery,
 } from "../schemas.ts";
 
 export function runRoutes(runs: RunService): AnyRoute[] {
@@ -49,6 +51,26 @@ export function runRoutes(runs: RunService): AnyRoute[] {
         headers: { Location: `/v1/runs/${run.id}` },
       };
     }),
+    route({
+      method: "get",
+      path: "/v1/runs",
+      operationId: "listRuns",
+      summary:
+        "Runs, newest first, optionally of one pool and one policy, with the schedules that published them",
+      tags: ["runs"],
+      query: runsQuery,
+      responses: {
+        200: { description: "One page of runs", schema: runListResponse },
+        404: { description: "No such pool registered, or no such policy" },
+      },
+    }).handle(async ({ query }) => ({
+      body: await runs.list({
+        limit: query.limit,
+        ...(query.pool === undefined ? {} : { pool: getAddress(query.pool) }),
+        ...(query.policy === undefined ? {} : { policy: query.policy }),
+        ...(query.cursor === undefined ? {} : { cursor: BigInt(query.cursor) }),
+      }),
+    })),
     route({
       method: "get",
       path: "/v1/runs/:id",
