@@ -1,11 +1,12 @@
 /**
- * Solidity mutation pass: applies one mutant at a time to a contract under contracts/, rebuilds the
- * contracts only (`hardhat compile --no-tests --build-profile mutation`), runs the pool's mocha tests
- * with `--no-compile --bail`, and records whether they killed it. The source file, artifacts/ and
- * cache/ are restored after every run and on exit (also after a crash: see `recoverInterrupted`).
+ * Solidity mutation pass: applies one mutant at a time to a contract under contracts/ (TARGETS: the
+ * pool, its payout book, the identity registry), rebuilds the contracts only (`hardhat compile
+ * --no-tests --build-profile mutation`), runs that contract's mocha tests with `--no-compile --bail`,
+ * and records whether they killed it. The source files, artifacts/ and cache/ are restored after
+ * every run and on exit (also after a crash: see `recoverInterrupted`).
  *
- *   node --import tsx scripts/mutation/solidity.ts [--list] [--only <id,...>] [--functions <f,...>]
- *        [--limit <n>] [--budget-minutes <m>] [--out <file>] [--merge]
+ *   node --import tsx scripts/mutation/solidity.ts [--list] [--target <file>] [--only <id,...>]
+ *        [--functions <f,...>] [--limit <n>] [--budget-minutes <m>] [--out <file>] [--merge]
  *
  * Operators (see OPERATORS): boundary (`<`↔`<=`, `>`↔`>=`), negate (`==`↔`!=`), arithmetic (`+`↔`-`),
  * accumulate (`+=`→`=`), drop-addend (`x = a + b` → `x = b`), logic (`||`↔`&&`), drop-revert (an `if (…) revert` condition → `false`),
@@ -20,8 +21,7 @@ import { fileURLToPath } from "node:url";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BACKUP = join(ROOT, ".mutation-backup");
 
-/** The contract under mutation and the functions on its money path (claims, deposits, time rules, sweeps). */
-export const TARGET = "contracts/RoyaltyPool.sol";
+/** The pool's functions on the money path (claims, deposits, time rules, sweeps). */
 export const MONEY_FUNCTIONS = [
   "sync",
   "proposeSchedule",
@@ -46,9 +46,56 @@ export const MONEY_FUNCTIONS = [
   "_pending",
   "_leaf",
 ];
-/** The tests that must kill them: the pool's mocha suite without the 1,000,000-leaf proof build (slow). */
-const TEST_FILE = "test/contracts/RoyaltyPool.test.ts";
-const TEST_EXCLUDE = "1,000,000-leaf";
+/** The registry's functions that bind, rebind, pay to or check a signature, and its timed role grants. */
+export const REGISTRY_FUNCTIONS = [
+  "payeeOf",
+  "bindingOf",
+  "hashAttestation",
+  "submitAttestation",
+  "cancelRebind",
+  "cancelBinding",
+  "finalizeRebind",
+  "setPayee",
+  "unbind",
+  "grantRole",
+  "applyAttestorGrant",
+  "cancelAttestorGrant",
+  "setRebindDelay",
+  "_setRebindDelay",
+  "_onlyPayee",
+  "_clearPending",
+  "_verifyAttestation",
+];
+
+export interface Target {
+  file: string;
+  functions: readonly string[];
+  /** The mocha tests that must kill its mutants. */
+  tests: string[];
+  /** Tests left out by title (`--grep-exclude`): slow ones that add nothing to the kill. */
+  exclude?: string;
+}
+
+export const TARGETS: Target[] = [
+  {
+    file: "contracts/RoyaltyPool.sol",
+    functions: MONEY_FUNCTIONS,
+    tests: ["test/contracts/RoyaltyPool.test.ts"],
+    exclude: "1,000,000-leaf",
+  },
+  // The claim's batched payouts (memory-only library code, reached through the pool's claims).
+  {
+    file: "contracts/libraries/PayoutBook.sol",
+    functions: ["add", "at", "length"],
+    tests: ["test/contracts/RoyaltyPool.test.ts"],
+    exclude: "1,000,000-leaf",
+  },
+  {
+    file: "contracts/IdentityRegistry.sol",
+    functions: REGISTRY_FUNCTIONS,
+    tests: ["test/contracts/IdentityRegistry.test.ts"],
+  },
+];
 const COMPILE_TIMEOUT_MS = 10 * 60_000;
 const TEST_TIMEOUT_MS = 10 * 60_000;
 
@@ -211,7 +258,7 @@ export function enumerateMutants(file: string, functions: readonly string[]): Mu
     for (const op of OPERATORS) {
       op.apply(code, next).forEach((mutated, k) => {
         mutants.push({
-          id: `${file.replace(/^contracts\//, "")}:${i + 1}:${op.id}:${k}`,
+          id: `${file.replace(/^contracts\/(libraries\/)?/, "")}:${i + 1}:${op.id}:${k}`,
           file,
           line: i + 1,
           fn,
@@ -266,16 +313,16 @@ function recoverInterrupted(): void {
   restore();
 }
 
-function backup(file: string): void {
+function backup(files: string[]): void {
   rmSync(BACKUP, { recursive: true, force: true });
-  cpSync(join(ROOT, file), join(BACKUP, "source", file));
+  for (const file of files) cpSync(join(ROOT, file), join(BACKUP, "source", file));
   for (const dir of ["artifacts", "cache"]) cpSync(join(ROOT, dir), join(BACKUP, dir), { recursive: true });
-  writeFileSync(join(BACKUP, "file"), file);
+  writeFileSync(join(BACKUP, "files"), files.join("\n"));
 }
 
 function restore(): void {
-  const file = readFileSync(join(BACKUP, "file"), "utf8");
-  cpSync(join(BACKUP, "source", file), join(ROOT, file));
+  for (const file of readFileSync(join(BACKUP, "files"), "utf8").split("\n"))
+    cpSync(join(BACKUP, "source", file), join(ROOT, file));
   for (const dir of ["artifacts", "cache"]) {
     rmSync(join(ROOT, dir), { recursive: true, force: true });
     renameSync(join(BACKUP, dir), join(ROOT, dir));
@@ -283,7 +330,11 @@ function restore(): void {
   rmSync(BACKUP, { recursive: true, force: true });
 }
 
-async function testMutant(m: Mutant, original: string): Promise<{ status: Status; detail: string }> {
+async function testMutant(
+  m: Mutant,
+  target: Target,
+  original: string,
+): Promise<{ status: Status; detail: string }> {
   writeFileSync(
     join(ROOT, m.file),
     replaceLine(original, m.line, original.split("\n")[m.line - 1]!.replace(m.original, m.mutated)),
@@ -297,14 +348,25 @@ async function testMutant(m: Mutant, original: string): Promise<{ status: Status
         "--quiet",
         "--build-profile",
         "mutation",
-        m.file,
-        "contracts/PoolFactory.sol",
+        // The factory deploys the pool; a library is compiled into the contracts that use it.
+        ...new Set([
+          m.file.includes("/libraries/") ? "contracts/RoyaltyPool.sol" : m.file,
+          "contracts/PoolFactory.sol",
+        ]),
       ],
       COMPILE_TIMEOUT_MS,
     );
     if (build.status !== 0) return { status: "compile-error", detail: lastLines(build.output, 3) };
     const test = await run(
-      ["hardhat", "test", "mocha", "--no-compile", "--bail", "--grep-exclude", TEST_EXCLUDE, TEST_FILE],
+      [
+        "hardhat",
+        "test",
+        "mocha",
+        "--no-compile",
+        "--bail",
+        ...(target.exclude !== undefined ? ["--grep-exclude", target.exclude] : []),
+        ...target.tests,
+      ],
       TEST_TIMEOUT_MS,
     );
     if (test.timedOut) return { status: "timeout", detail: "tests timed out" };
@@ -328,8 +390,7 @@ function arg(name: string): string | undefined {
 
 export interface SolidityResult {
   tool: string;
-  target: string;
-  functions: string[];
+  targets: { file: string; functions: readonly string[]; tests: string[] }[];
   operators: { id: string; description: string }[];
   enumerated: number;
   tested: number;
@@ -343,8 +404,15 @@ export interface SolidityResult {
 }
 
 async function main(): Promise<void> {
-  const functions = arg("functions")?.split(",") ?? MONEY_FUNCTIONS;
-  const all = enumerateMutants(TARGET, functions);
+  const named = arg("target");
+  const targets = TARGETS.filter((t) => named === undefined || t.file === named).map((t) => ({
+    ...t,
+    functions: arg("functions")?.split(",") ?? t.functions,
+  }));
+  if (targets.length === 0) throw new Error(`--target: not one of ${TARGETS.map((t) => t.file).join(", ")}`);
+  if (arg("functions") !== undefined && named === undefined) throw new Error("--functions needs --target");
+  const all = targets.flatMap((t) => enumerateMutants(t.file, t.functions));
+  const targetOf = (m: Mutant) => targets.find((t) => t.file === m.file)!;
   if (process.argv.includes("--list")) {
     for (const m of all) console.log(`${m.id}\t${m.fn}\t${m.mutated}`);
     console.log(`${all.length} mutants`);
@@ -363,8 +431,8 @@ async function main(): Promise<void> {
   const out = arg("out") ?? join(ROOT, "reports", "mutation", "solidity.json");
 
   recoverInterrupted();
-  const original = readFileSync(join(ROOT, TARGET), "utf8");
-  backup(TARGET);
+  const originals = new Map(targets.map((t) => [t.file, readFileSync(join(ROOT, t.file), "utf8")]));
+  backup(targets.map((t) => t.file));
   const onSignal = () => {
     current?.kill("SIGKILL");
     restore();
@@ -386,16 +454,16 @@ async function main(): Promise<void> {
         console.log(`time budget spent: ${chosen.length - i} mutants not run`);
         break;
       }
-      const r = await testMutant(m, original);
+      const r = await testMutant(m, targetOf(m), originals.get(m.file)!);
       results.push({ ...m, ...r });
       console.log(`[${i + 1}/${chosen.length}] ${r.status.padEnd(13)} ${m.id}  ${m.mutated}`);
-      results.sort((a, b) => a.line - b.line || a.id.localeCompare(b.id));
-      writeResult(out, functions, all.length, results.length < all.length, results);
+      results.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.id.localeCompare(b.id));
+      writeResult(out, targets, all.length, results.length < all.length, results);
     }
   } finally {
     restore();
   }
-  const summary = writeResult(out, functions, all.length, results.length < all.length, results);
+  const summary = writeResult(out, targets, all.length, results.length < all.length, results);
   console.log(
     `contracts score ${summary.score}% (${summary.killed + summary.timeout}/${summary.tested - summary.compileErrors})`,
   );
@@ -403,7 +471,7 @@ async function main(): Promise<void> {
 
 function writeResult(
   out: string,
-  functions: string[],
+  targets: Target[],
   enumerated: number,
   subset: boolean,
   mutants: SolidityResult["mutants"],
@@ -413,8 +481,7 @@ function writeResult(
   const detected = count("killed") + count("timeout");
   const result: SolidityResult = {
     tool: "scripts/mutation/solidity.ts",
-    target: TARGET,
-    functions,
+    targets: targets.map(({ file, functions, tests }) => ({ file, functions, tests })),
     operators: OPERATORS.map(({ id, description }) => ({ id, description })),
     enumerated,
     tested: mutants.length,
