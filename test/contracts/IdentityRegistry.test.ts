@@ -665,6 +665,17 @@ describe("IdentityRegistry", function () {
         .to.be.revertedWithCustomError(f.registry, "IdentityRegistryBindingNotCancellable")
         .withArgs(ACCOUNT, payableFrom);
     });
+
+    it("the window's last second still cancels: at payableFrom − 1 the binding is cancelled", async function () {
+      const f = await loadFixture(boundFixture);
+      const [, , payableFrom] = (await f.registry.bindingOf(ACCOUNT)) as [string, boolean, bigint];
+      await time.setNextBlockTimestamp(payableFrom - 1n);
+      await expect(by(f.registry, f.attestor2).cancelBinding(ACCOUNT)).to.emit(
+        f.registry,
+        "BindingCancelled",
+      );
+      expect(await f.registry.payeeOf(ACCOUNT)).to.equal(ethers.ZeroAddress);
+    });
   });
 
   describe("setPayee", function () {
