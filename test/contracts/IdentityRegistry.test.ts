@@ -860,6 +860,20 @@ describe("IdentityRegistry", function () {
       expect(await f.registry.attestorGrantExecutableAt(f.stranger.address)).to.equal(0n);
     });
 
+    it("an ATTESTOR grant applies at its instant, not a second before (t − 1, t)", async function () {
+      const f = await loadFixture(deployRegistry);
+      const role = await f.registry.ATTESTOR_ROLE();
+      await f.registry.grantRole(role, f.stranger.address);
+      const due = (await f.registry.attestorGrantExecutableAt(f.stranger.address)) as bigint;
+      await time.setNextBlockTimestamp(due - 1n);
+      await expect(f.registry.applyAttestorGrant(f.stranger.address))
+        .to.be.revertedWithCustomError(f.registry, "IdentityRegistryAttestorGrantNotReady")
+        .withArgs(f.stranger.address, due);
+      await time.setNextBlockTimestamp(due);
+      await expect(f.registry.applyAttestorGrant(f.stranger.address)).to.emit(f.registry, "RoleGranted");
+      expect(await f.registry.hasRole(role, f.stranger.address)).to.equal(true);
+    });
+
     it("an attestor can renounce its role", async function () {
       const f = await loadFixture(deployRegistry);
       const role = await f.registry.ATTESTOR_ROLE();
