@@ -429,9 +429,10 @@ describe("IdentityRegistry", function () {
         .withArgs(ACCOUNT, ethers.id("github:124"));
     });
 
-    it("reverts for address-shaped accountIds", async function () {
+    it("reverts for address-shaped accountIds, up to the largest (the all-ones address)", async function () {
       const f = await loadFixture(deployRegistry);
-      for (const accountId of [ethers.zeroPadValue(f.payee.address, 32), ethers.ZeroHash]) {
+      const largest = ethers.toBeHex((1n << 160n) - 1n, 32);
+      for (const accountId of [ethers.zeroPadValue(f.payee.address, 32), ethers.ZeroHash, largest]) {
         const { attestation, signature } = await attest(f, f.payee.address, { accountId });
         await expect(f.registry.submitAttestation(attestation, "", f.attestor.address, signature))
           .to.be.revertedWithCustomError(f.registry, "IdentityRegistryAddressAccount")
@@ -872,6 +873,13 @@ describe("IdentityRegistry", function () {
       await time.setNextBlockTimestamp(due);
       await expect(f.registry.applyAttestorGrant(f.stranger.address)).to.emit(f.registry, "RoleGranted");
       expect(await f.registry.hasRole(role, f.stranger.address)).to.equal(true);
+    });
+
+    it("cancelling an ATTESTOR grant that is not scheduled reverts (no event for nothing)", async function () {
+      const f = await loadFixture(deployRegistry);
+      await expect(by(f.registry, f.attestor2).cancelAttestorGrant(f.stranger.address))
+        .to.be.revertedWithCustomError(f.registry, "IdentityRegistryAttestorGrantNotReady")
+        .withArgs(f.stranger.address, 0n);
     });
 
     it("an attestor can renounce its role", async function () {
