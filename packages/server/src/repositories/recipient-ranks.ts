@@ -43,10 +43,12 @@ export class RecipientRanks {
       identity: string | null;
       ahead: string;
     }>(
+      // Two range counts on the index (larger shares; equal shares, smaller accountId): an OR of the
+      // two would scan the whole table.
       `SELECT r.account_id, r.shares, r.identity,
-              (SELECT count(*) FROM run_recipients o
-               WHERE o.run_id = r.run_id
-                 AND (o.shares > r.shares OR (o.shares = r.shares AND o.account_id < r.account_id))) AS ahead
+              (SELECT count(*) FROM run_recipients o WHERE o.run_id = r.run_id AND o.shares > r.shares)
+            + (SELECT count(*) FROM run_recipients o
+               WHERE o.run_id = r.run_id AND o.shares = r.shares AND o.account_id < r.account_id) AS ahead
        FROM run_recipients r WHERE r.run_id = $1 AND r.account_id = $2`,
       [runId, bytea(accountId)],
     );
