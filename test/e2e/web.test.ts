@@ -35,11 +35,19 @@ import { GitHubVerifier } from "../../packages/server/src/attestor/github.ts";
 import { GitHubOAuth } from "../../packages/server/src/attestor/github-oauth.ts";
 import { StandIn } from "../../packages/server/test/attestor-stand-in.ts";
 import {
+  buildShareTree,
+  createShareTable,
+  deposit,
   depositETH,
   identityRegistryAbi,
+  proposeSchedule,
   royaltyPoolAbi,
   testERC20Abi,
 } from "../../packages/sdk/src/index.ts";
+import { PoolRepository } from "../../packages/server/src/repositories/pools.ts";
+import { RunRepository } from "../../packages/server/src/repositories/runs.ts";
+import { percent } from "../../packages/web/src/app/format.ts";
+import { recipientName } from "../../packages/web/src/app/held.ts";
 import { IDENTITY, LOCKFILE, fundingManifest } from "../../packages/web/test/fixtures.ts";
 import {
   type Chain,
@@ -62,6 +70,7 @@ const ATTESTOR = dev(1);
 const PAYER = dev(2);
 const CLAIMER = dev(4);
 const STRANGER = dev(5); // holds no role
+const NOBODY = dev(6); // no role, no identity, no deposit
 const DELAY = 3600;
 const USDC_IN = 2_600_000_001n; // 2,500.000001 by permit + 100 by approve
 // Its own Ignition journal (removed after), so parallel runs and other local deployments never collide.
@@ -438,7 +447,7 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
       args: [keccak256(stringToBytes(IDENTITY))],
     });
     assert.equal(getAddress(payee), CLAIMER.address);
-    assert.match(await page.locator("#bind-status").innerText(), /pools pay it from \d{4}-/);
+    assert.match(await page.locator("#bind-status").innerText(), /pools pay it from \d{1,2} \w{3,4} \d{4}, /);
     // Pools pay a first binding after the registry's cancellable window: the local chain skips it.
     const window = await chain.client.readContract({
       address: registry,
@@ -750,6 +759,8 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
           const history = await page.locator("#pay-history").innerText();
           assert.match(history, /2,500 USDC/);
           assert.doesNotMatch(history, /2500000001|base units/);
+          // The balance is read after the history may have come: wait until it says it has settled.
+          await page.locator('#pay-balance[data-state="ready"]').waitFor();
           assert.match(await page.locator("#pay-balance").innerText(), /Your balance: .* ETH/);
           // The ERC-20 authorisation is offered for tokens only.
           assert.equal(await page.locator("#pay-method").isHidden(), true);
@@ -1089,5 +1100,321 @@ describe("web pages in Chromium", { timeout: 600_000 }, () => {
         },
       },
     ]);
+  });
+
+  /** A human date as every page writes it ("6 Dec 2026, 14:05 UTC"). */
+  const HUMAN_DATE = /\d{1,2} [A-Z][a-z]{2,3} \d{4}, \d\d:\d\d UTC/;
+
+  it("Admin's create-pool form starts from the server's deployment, the wallet and the tokens it knows, at 1366 and 390 px", async () => {
+    const deployed = await startServer(chain, { ADMIN: [ADMIN.address] }, undefined, {
+      registry,
+      factory,
+      pool,
+      deployBlock: BigInt(deployBlock),
+      network: "localhost",
+    });
+    try {
+      await checkEveryWidth(deployed, ADMIN, [
+        {
+          name: "admin-create-prefilled",
+          hash: "#/admin",
+          ready: async (page) => {
+            await page.locator('#create-pool[data-state="ready"]').waitFor();
+            // Nothing typed: the deployment's pool to register, the factory and registry, the wallet's roles.
+            assert.equal(await page.locator("#register-address").inputValue(), pool);
+            assert.equal(await page.locator("#register-block").inputValue(), deployBlock);
+            assert.equal(await page.locator("#create-factory").inputValue(), factory);
+            assert.equal(await page.locator("#create-registry").inputValue(), registry);
+            for (const id of ["create-admin", "create-proposers", "create-guardians"])
+              assert.equal(await page.locator(`#${id}`).inputValue(), ADMIN.address, id);
+            // Still editable, and a wrong value is named at its field.
+            await page.locator("#create-name").fill("Made in the browser again");
+            await page.locator("#create-guardians").fill("nobody");
+            await page.locator("#create-submit").click();
+            await page.locator("#create-guardians-error").waitFor();
+            assert.match(await page.locator("#create-guardians-error").innerText(), /not an address/);
+            assert.equal(await page.locator("#create-guardians").getAttribute("aria-invalid"), "true");
+          },
+        },
+      ]);
+      // Registered with what was filled in; then the tokens the server has seen are offered, and a
+      // pool accepting only USDC (and ETH) is made with a guardian of its own.
+      const { page, context, errors } = await openPage(browser, deployed, chain, {
+        wallet: { account: ADMIN },
+        viewport: { width: 390, height: 844 },
+      });
+      await page.goto(`${deployed.url}/#/admin`);
+      await page.locator('#wallet-bar[data-state="ready"]').waitFor();
+      await page.locator('#create-pool[data-state="ready"]').waitFor();
+      await page.locator("#register-name").fill("Acme AI royalties");
+      await page.locator("#register-submit").click();
+      await state(page, "register-status", "registered");
+      for (let i = 0; i < 100; i++) {
+        const { tokens } = (await (await fetch(`${deployed.url}/v1/tokens`)).json()) as {
+          tokens: { address: string }[];
+        };
+        if (tokens.some((t) => t.address === usdc)) break;
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      await page.reload();
+      await page.locator('#create-pool[data-state="ready"]').waitFor();
+      await page.locator(`#create-token-choices input[value="${usdc}"]`).check();
+      await page.locator("#create-name").fill("USDC only");
+      await page.locator("#create-guardians").fill(STRANGER.address);
+      await page.locator("#create-delay").fill("1");
+      await page.locator("#create-submit").click();
+      await state(page, "create-status", "created");
+      const made = getAddress(await page.locator("#admin-pool").inputValue());
+      const read = (functionName: "tokenAllowlist" | "GUARDIAN_ROLE") =>
+        chain.client.readContract({ address: made, abi: royaltyPoolAbi, functionName });
+      assert.deepEqual(await read("tokenAllowlist"), [usdc]);
+      const guardian = (await read("GUARDIAN_ROLE")) as Hex;
+      for (const [who, expected] of [
+        [STRANGER.address, true],
+        [ADMIN.address, false],
+      ] as const)
+        assert.equal(
+          await chain.client.readContract({
+            address: made,
+            abi: royaltyPoolAbi,
+            functionName: "hasRole",
+            args: [guardian, who],
+          }),
+          expected,
+        );
+      await shot(page, "admin-created-prefilled");
+      assert.deepEqual(errors, []);
+      await context.close();
+    } finally {
+      await deployed.stop();
+    }
+  });
+
+  it("Explorer at scale: a table of 20,000 is charted as its ten largest and everyone else, exactly, without downloading it", async () => {
+    // Money for the current schedule's pot first (the Claim test below claims it after this schedule
+    // is superseded, with a sweep date).
+    const payer = createWalletClient({ account: PAYER, chain: hardhat, transport: http(chain.url) });
+    await depositETH(payer, { pool, value: parseEther("0.3") });
+    await deposit(payer, { pool, token: usdc, amount: 12_345_678n });
+
+    const entries = Array.from({ length: 20_000 }, (_, i) => ({
+      account:
+        i % 50 === 0
+          ? `component:pkg:npm/held-${i}@1.0.0`
+          : i % 7 === 0
+            ? getAddress(`0x${(i + 1).toString(16).padStart(40, "0")}`)
+            : `github:scale-${i}`,
+      shares: 10n ** 12n * BigInt(1 + ((i * 7919) % 5000)),
+    }));
+    const draft = createShareTable({ entries });
+    const table = { ...draft, root: buildShareTree(draft).root };
+    const sorted = table.recipients
+      .map((r) => ({ ...r, identity: r.identity?.startsWith("0x") ? null : (r.identity ?? null) }))
+      .sort((a, b) =>
+        a.shares !== b.shares ? (a.shares > b.shares ? -1 : 1) : a.accountId < b.accountId ? -1 : 1,
+      );
+    const poolRow = (await new PoolRepository(server.db).findByAddress(31337, pool))!;
+    const { rows } = await server.db.query<{ id: string }>(
+      "SELECT id FROM policy_versions ORDER BY id LIMIT 1",
+    );
+    await new RunRepository(server.db).insertCompleted({
+      poolId: poolRow.id,
+      policyVersionId: BigInt(rows[0]!.id),
+      engineVersion: "web test",
+      inputsHash: table.inputsHash,
+      tableHash: table.tableHash,
+      root: table.root,
+      totalShares: table.totalShares,
+      createdBy: ADMIN.address,
+      inputs: [],
+      // As the engine stores them: an address is its own account, with no identity.
+      recipients: sorted.map((r) => ({ accountId: r.accountId, shares: r.shares, identity: r.identity })),
+    });
+    const adminWallet = createWalletClient({ account: ADMIN, chain: hardhat, transport: http(chain.url) });
+    const proposed = await proposeSchedule(adminWallet, { pool, table, uri: "ipfs://a-table-of-20000" });
+    await chain.rpc("evm_increaseTime", [DELAY + 1]);
+    await chain.rpc("evm_mine");
+    await server.syncClock();
+    for (let i = 0; i < 100; i++) {
+      const { schedules } = (await (await fetch(`${server.url}/v1/pools/${pool}/schedules`)).json()) as {
+        schedules: { scheduleId: string; status: string; runId: string | null }[];
+      };
+      const s = schedules.find((x) => x.scheduleId === String(proposed.scheduleId));
+      if (s?.status === "active" && s.runId) break;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    const total = table.totalShares;
+    const rest = sorted.slice(10).reduce((sum, r) => sum + r.shares, 0n);
+    const held = sorted.filter((r) => r.identity?.startsWith("component:"));
+    const heldShares = held.reduce((sum, r) => sum + r.shares, 0n);
+    const middle = sorted[12_345]!;
+
+    await checkEveryWidth(server, undefined, [
+      {
+        name: "explorer-at-scale",
+        hash: "#/explorer",
+        ready: async (page) => {
+          await state(page, "explorer-status", "loaded");
+          assert.match(await page.locator("#explorer-status").innerText(), /20,000 recipient/);
+          const rowsShown = await page
+            .locator("#explorer-shares table.top-recipients tbody tr")
+            .allInnerTexts();
+          assert.equal(rowsShown.length, 11, "ten and everyone else");
+          sorted.slice(0, 10).forEach((r, i) => {
+            const cells = rowsShown[i]!.split("\t").map((c) => c.trim());
+            assert.equal(cells[0], String(i + 1));
+            assert.equal(cells.at(-1), percent(r.shares, total));
+            if (r.identity !== null) assert.equal(cells[1], recipientName(r));
+          });
+          assert.match(rowsShown[10]!, new RegExp(`19,990 others together\\s+${percent(rest, total)}`));
+          assert.match(await page.locator("#explorer-shares svg.chart").innerHTML(), /19,990 others/);
+          const heldText = await page.locator("#explorer-held").innerText();
+          assert.match(
+            heldText,
+            new RegExp(`${percent(heldShares, total)} of this table is held for 400 component`),
+          );
+          assert.match(heldText, /390 smaller components/);
+          // Search ranks an account among all 20,000, as the server counts.
+          await page.locator("#explorer-search").fill(middle.identity ?? middle.accountId);
+          await page.locator("#explorer-search-go").click();
+          await page.locator('#explorer-found [data-state="found"]').waitFor();
+          assert.match(await page.locator("#explorer-found").innerText(), /rank 12,346 of 20,000/);
+          await page.locator("#explorer-search").fill("github:not-in-the-table");
+          await page.locator("#explorer-search-go").click();
+          await page.locator('#explorer-found [data-state="not-found"]').waitFor();
+          assert.match(await page.locator("#explorer-found").innerText(), /Claim page/);
+          // The table itself was never fetched: only its top, its held part and one rank.
+          const fetched = await page.evaluate(() =>
+            performance.getEntriesByType("resource").map((e) => e.name),
+          );
+          assert.deepEqual(
+            fetched.filter((u) => new URL(u).pathname.endsWith("/recipients")),
+            [],
+          );
+          assert.ok(fetched.some((u) => u.includes(`/top?limit=10`)));
+        },
+      },
+    ]);
+  });
+
+  it("Claim and the wallet home in human units at 1366 and 390 px: symbols, dates, sweep windows, and a claim's cost in ETH", async () => {
+    let owed = false;
+    for (let i = 0; i < 100 && !owed; i++) {
+      const home = (await (await fetch(`${server.url}/v1/wallets/${CLAIMER.address}`)).json()) as {
+        claimable: { amounts: { token: string }[]; sweepableAt: string | null }[];
+      };
+      owed = home.claimable.some((l) => l.sweepableAt && l.amounts.some((a) => a.token === usdc));
+      if (!owed) await new Promise((r) => setTimeout(r, 150));
+    }
+    assert.ok(owed, "the superseded schedule's pot is claimable");
+    const noBaseUnits = (text: string) => {
+      assert.doesNotMatch(text, /base units|0x[0-9a-fA-F]{6}…[0-9a-fA-F]{4} \d/);
+      // Amounts carry their token's symbol; no 18-decimal tails.
+      assert.doesNotMatch(text, /\d\.\d{7,}/);
+    };
+    await checkEveryWidth(server, CLAIMER, [
+      {
+        name: "claim-home-units",
+        hash: "#/claim",
+        ready: async (page) => {
+          await state(page, "home-status", "claimable");
+          const home = await page.locator("#home-claimable").innerText();
+          noBaseUnits(home);
+          assert.match(home, /ETH/);
+          assert.match(home, /USDC/);
+          // The superseded schedule's window: a date and the time left, in words.
+          assert.match(home, new RegExp(`swept from ${HUMAN_DATE.source} \\(in \\d+ days?`));
+          // Rounded for display, the exact figure on hover.
+          const exact = await page.locator("#home-claimable .amount[title]").first().getAttribute("title");
+          assert.match(exact ?? "", /^exactly [\d,]+\.\d+ (ETH|USDC)$/);
+          const past = await page.locator("#home-past").innerText();
+          noBaseUnits(past);
+          assert.match(past, HUMAN_DATE);
+        },
+      },
+      {
+        name: "claim-lookup-units",
+        hash: "#/claim",
+        ready: async (page) => {
+          await page.locator("#claim-account").fill(IDENTITY);
+          await page.locator("#claim-lookup").click();
+          await state(page, "claim-status", "claimable");
+          const results = await page.locator("#claim-results").innerText();
+          noBaseUnits(results);
+          assert.match(results, new RegExp(`swept from ${HUMAN_DATE.source}`));
+          const usdcTotal = page.locator(`#claim-totals li[data-token="${usdc}"] .amount`);
+          assert.match(await usdcTotal.innerText(), /USDC$/);
+          assert.match((await usdcTotal.getAttribute("data-exact")) ?? "", /^[\d,]+\.\d+ USDC$/);
+        },
+      },
+      {
+        name: "claim-nothing-next-step",
+        hash: "#/claim",
+        ready: async (page) => {
+          await page.locator("#claim-account").fill("github:nobody-here");
+          await page.locator("#claim-lookup").click();
+          await state(page, "claim-status", "nothing");
+          assert.match(await page.locator("#claim-status").innerText(), /try another pool|Explorer/);
+        },
+      },
+    ]);
+    // The claim: what it paid in the tokens' units and what it cost in ETH, exactly as the receipt says.
+    const { page, context, errors } = await openPage(browser, server, chain, {
+      wallet: { account: CLAIMER },
+      viewport: { width: 390, height: 844 },
+    });
+    await page.goto(`${server.url}/#/claim`);
+    await page.locator("#claim-account").fill(IDENTITY);
+    await page.locator("#claim-lookup").click();
+    await state(page, "claim-status", "claimable");
+    await page.locator("#claim-all").click();
+    await state(page, "claim-status", "claimed");
+    const text = await page.locator("#claim-status").innerText();
+    assert.match(text, /^Claimed .*ETH and .*USDC in block \d+; the transaction cost .*ETH\./);
+    const receipt = await chain.client.getTransactionReceipt({
+      hash: (await page.locator("#claim-tx").innerText()) as Hex,
+    });
+    assert.equal(
+      await page.locator("#claim-cost .amount").getAttribute("data-amount"),
+      String(receipt.gasUsed * receipt.effectiveGasPrice),
+    );
+    assert.deepEqual(await tooWide(page), []);
+    await shot(page, "claim-claimed-cost");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it("with nothing to show, Claim and the wallet home name the next step, at 1366 and 390 px", async () => {
+    await checkEveryWidth(server, NOBODY, [
+      {
+        name: "claim-home-empty",
+        hash: "#/claim",
+        ready: async (page) => {
+          await state(page, "home-status", "nothing");
+          assert.match(await page.locator("#home-status").innerText(), /look it up below and bind it/);
+          assert.match(
+            await page.locator('#home-identities[data-state="no-identities"]').innerText(),
+            /bind it/,
+          );
+        },
+      },
+    ]);
+    const empty = await startServer(chain, { ADMIN: [ADMIN.address] });
+    try {
+      await checkEveryWidth(empty, NOBODY, [
+        {
+          name: "claim-no-pools",
+          hash: "#/claim",
+          ready: async (page) => {
+            assert.match(
+              await page.locator('#claim-empty[data-state="no-pools"]').innerText(),
+              /register-pool/,
+            );
+          },
+        },
+      ]);
+    } finally {
+      await empty.stop();
+    }
   });
 });

@@ -177,6 +177,8 @@ async function contracts(
   registryBlock: bigint;
   pool?: Address;
   registryCode?: { address: Address; codeHash: Hex };
+  /** What GET /v1/deployment serves from the address file. */
+  deployment?: { network: string; factory: Address; pool: Address; deployBlock: bigint };
 }> {
   let deployments: Awaited<ReturnType<typeof readDeployments>> | undefined;
   try {
@@ -192,7 +194,17 @@ async function contracts(
   return {
     ...(registry ? { registry } : {}),
     registryBlock,
-    ...(deployments ? { pool: deployments.pool } : {}),
+    ...(deployments
+      ? {
+          pool: deployments.pool,
+          deployment: {
+            network: deployments.network,
+            factory: deployments.factory,
+            pool: deployments.pool,
+            deployBlock: deployments.deployBlock,
+          },
+        }
+      : {}),
     ...(recorded
       ? { registryCode: { address: registry!, codeHash: recorded.contracts.registry.codeHash } }
       : {}),
@@ -357,6 +369,7 @@ export async function start(
       hasRole: options.hasRole ?? (await roleCheck(config, logger, db, chain, known)),
       ...(attestorOptions ? { attestor: attestorOptions } : {}),
       ...(known.registry ? { registry: known.registry } : {}),
+      ...(known.deployment ? { deployment: known.deployment } : {}),
       chain,
       publisher: config.PUBLISHER_PRIVATE_KEY
         ? publisherClient(config.PUBLISHER_PRIVATE_KEY, config.RPC_URL)

@@ -127,6 +127,7 @@ export async function startTestServer(
     now?: () => number;
     web?: AppDeps["web"];
     registry?: AppDeps["registry"];
+    deployment?: AppDeps["deployment"];
     config?: Partial<AppConfig>;
     shutdownTimeoutMs?: number;
     /** The claims endpoint's cache freshness; tests that index and then ask use 0. */
@@ -146,6 +147,7 @@ export async function startTestServer(
     ...(options.now ? { now: options.now } : {}),
     ...(options.web ? { web: options.web } : {}),
     ...(options.registry ? { registry: options.registry } : {}),
+    ...(options.deployment ? { deployment: options.deployment } : {}),
     ...(options.claimsFreshMs === undefined ? {} : { claimsFreshMs: options.claimsFreshMs }),
   });
   const server = await listen(app, {

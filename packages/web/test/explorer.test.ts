@@ -1,39 +1,18 @@
 // The Explorer's controller against a real chain and server: the pool's balances and schedules,
-// the active table's distribution, account search with rank, and cumulative deposits per token.
+// the active table's largest recipients and held value as the server ranks them (checked against
+// the whole table here), account search with rank, and cumulative deposits per token.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 
 import { parseEther } from "viem";
 
 import type { Recipient } from "../src/app/api.ts";
-import {
-  POT_PARTS,
-  chartPercent,
-  depositSeries,
-  distribution,
-  findAccount,
-  loadPool,
-} from "../src/app/explorer.ts";
+import { POT_PARTS, chartPercent, depositSeries, findAccount, loadPool } from "../src/app/explorer.ts";
 import { IDENTITY } from "./fixtures.ts";
 import { ACTIVATION_DELAY, CLAIMER, STRANGER, type World, publishRun, startWorld, payInto } from "./world.ts";
 
-const row = (identity: string, shares: bigint): Recipient => ({
-  accountId: `0x${identity.padStart(64, "0")}`,
-  identity,
-  shares: shares.toString(),
-});
-
-describe("Explorer: distribution and search", () => {
-  it("the largest recipients and everyone else, summed exactly", () => {
-    const rows = Array.from({ length: 13 }, (_, i) => row(`${i + 1}`, BigInt(i + 1)));
-    const d = distribution(rows);
-    assert.deepEqual(
-      d.top.map((r) => r.identity),
-      ["13", "12", "11", "10", "9", "8", "7", "6", "5", "4"],
-    );
-    assert.equal(d.rest, 1n + 2n + 3n);
-    assert.equal(d.restCount, 3);
-    assert.deepEqual(distribution(rows.slice(0, 2)), { top: [rows[1], rows[0]], rest: 0n, restCount: 0 });
+describe("Explorer: chart figures", () => {
+  it("percent for a chart's geometry, to 4 decimals", () => {
     assert.equal(chartPercent(1n, 3n), 33.3333);
   });
 });
@@ -71,11 +50,32 @@ describe("Explorer: a pool on a real chain and server", () => {
     );
     assert.equal(view.verifications.length, 1);
     assert.equal(view.active?.scheduleId, "1");
-    assert.equal(
-      view.recipients.reduce((a, r) => a + BigInt(r.shares), 0n),
-      BigInt(view.active!.totalShares),
-      "the table sums to its total",
+    // The server ranks the table; here it is read whole to check the ranking.
+    const table = await world.api.getAll<Recipient>(
+      `/v1/runs/${view.runId}/recipients`,
+      "recipients",
+      "after",
     );
+    const sorted = [...table].sort((a, b) =>
+      BigInt(a.shares) !== BigInt(b.shares)
+        ? BigInt(b.shares) > BigInt(a.shares)
+          ? 1
+          : -1
+        : a.accountId < b.accountId
+          ? -1
+          : 1,
+    );
+    const sum = (rows: readonly Recipient[]) => rows.reduce((a, r) => a + BigInt(r.shares), 0n);
+    assert.equal(sum(table), BigInt(view.active!.totalShares), "the table sums to its total");
+    assert.deepEqual(view.top?.top, sorted.slice(0, 10));
+    assert.deepEqual(view.top?.others, {
+      count: Math.max(0, table.length - 10),
+      shares: sum(sorted.slice(10)).toString(),
+    });
+    const heldRows = sorted.filter((r) => r.identity?.startsWith("component:"));
+    assert.ok(heldRows.length > 0, "tiny-json names nobody: its share is held");
+    assert.deepEqual(view.held?.matched, { count: heldRows.length, shares: sum(heldRows).toString() });
+    assert.deepEqual(view.held?.top, heldRows.slice(0, 10));
     // Where schedule #1's money is: every deposit so far (the unallocated 1.5 ETH included), nothing
     // claimed, the identity's part unbound (no wallet bound yet), tiny-json's quarter held.
     const eth = view.pots!.find((l) => l.token.symbol === "ETH")!;
@@ -89,18 +89,19 @@ describe("Explorer: a pool on a real chain and server", () => {
     const total = BigInt(view.active!.totalShares);
     assert.equal(
       eth.parts.held,
-      view.recipients
-        .filter((r) => r.identity?.startsWith("component:"))
-        .reduce((sum, r) => sum + (eth.pot * BigInt(r.shares)) / total, 0n),
+      heldRows.reduce((s, r) => s + (eth.pot * BigInt(r.shares)) / total, 0n),
     );
 
-    const found = findAccount(view, ` ${IDENTITY} `);
+    const found = await findAccount(world.api, view, ` ${IDENTITY} `);
     assert.ok(found?.found);
     assert.equal(found.rank, 1);
-    assert.equal(found.of, view.recipients.length);
+    assert.equal(found.of, table.length);
     assert.equal((found.shares * 100n) / found.total, 75n);
-    assert.deepEqual(findAccount(view, STRANGER), { found: false, query: STRANGER });
-    assert.equal(findAccount(view, "  "), undefined);
+    const last = sorted.at(-1)!;
+    const lastFound = await findAccount(world.api, view, last.identity ?? last.accountId);
+    assert.equal(lastFound?.found && lastFound.rank, table.length);
+    assert.deepEqual(await findAccount(world.api, view, STRANGER), { found: false, query: STRANGER });
+    assert.equal(await findAccount(world.api, view, "  "), undefined);
   });
 
   it("draws cumulative deposits per token, ending at the exact totals", async () => {

@@ -37,9 +37,17 @@ describe("wallet home: words", () => {
     const now = Date.parse("2026-12-06T00:00:00Z");
     const at = (iso: string, sweepSoon: boolean) => sweepText({ sweepableAt: new Date(iso), sweepSoon }, now);
     assert.match(sweepText({ sweepableAt: null, sweepSoon: false }, now), /current/);
-    assert.match(at("2027-03-01T00:00:00Z", false), /^Unclaimed money may be swept from 2027-03-01/);
-    assert.match(at("2026-12-10T00:00:00Z", true), /^Claim soon: from 2026-12-10 \(in 4 days\)/);
-    assert.match(at("2026-12-01T00:00:00Z", true), /^Claim now: since 2026-12-01/);
+    assert.equal(
+      at("2027-03-01T00:00:00Z", false),
+      "Unclaimed money may be swept from 1 Mar 2027, 00:00 UTC (in 85 days).",
+    );
+    assert.match(
+      at("2026-12-10T06:00:00Z", true),
+      /^Claim soon: from 10 Dec 2026, 06:00 UTC \(in 4 days 6 hours\)/,
+    );
+    assert.match(at("2026-12-01T00:00:00Z", true), /^Claim now: since 1 Dec 2026, 00:00 UTC/);
+    // Without the server's flag (the Claim page's lookup), no warning, the same date.
+    assert.match(sweepText({ sweepableAt: new Date("2026-12-10T00:00:00Z") }, now), /^Unclaimed money/);
   });
 });
 
@@ -80,7 +88,7 @@ describe("wallet home: on a real chain and server", () => {
     assert.equal(held.lines[0]!.hold, "binding-not-yet-payable");
     assert.match(
       holdText(held.lines[0]!, held.identities)!,
-      /^Bound recently: pools pay github:leftpad-dev from /,
+      /^Bound recently: pools pay github:leftpad-dev from \d{1,2} \w{3,4} \d{4}, \d\d:\d\d UTC\.$/,
     );
     assert.deepEqual(held.pools, [], "nothing to claim while the binding window runs");
 
@@ -102,7 +110,7 @@ describe("wallet home: on a real chain and server", () => {
     assert.deepEqual(line.amounts.map((a) => a.token.symbol).sort(), ["ETH", "USDC"]);
     assert.equal(poolRequests(home, world.pool).length, 1);
 
-    const why = await whySentences(world.api, claimer, await fetchWhy(world.api, line));
+    const why = await whySentences(world.api, await fetchWhy(world.api, line));
     assert.match(why[0]!, /^github:leftpad-dev holds \d+ of \d+ shares of run \d+/);
     assert.ok(
       why.some((s) => /left-pad/.test(s)),
@@ -118,7 +126,11 @@ describe("wallet home: on a real chain and server", () => {
         args: [CLAIMER],
       });
     const before = await usdc();
-    await claimPool(claimer, home, getAddress(world.pool), () => undefined);
+    const claimed = await claimPool(claimer, home, getAddress(world.pool), () => undefined);
+    // What the claim cost, in ETH: the receipt's gas used at its effective price.
+    const receipt = await world.client.getTransactionReceipt({ hash: claimed.hash });
+    assert.equal(claimed.cost, receipt.gasUsed * receipt.effectiveGasPrice);
+    assert.ok(claimed.cost > 0n);
     const shown = line.amounts.find((a) => a.token.address === getAddress(world.usdc))!.amount;
     assert.equal((await usdc()) - before, shown);
 

@@ -122,6 +122,13 @@ export async function startWorld(): Promise<World> {
     chainNow: () => chainNowMs,
     claimsFreshMs: 0,
     registry,
+    // As the server reads its deployment address file: the factory the create-pool form starts from.
+    deployment: {
+      network: "hardhat",
+      factory,
+      pool: getAddress(created.pool),
+      deployBlock: created.receipt.blockNumber,
+    },
     attestor: { chainId: CHAIN_ID, registry, account: ATTESTOR, maxAgeSeconds: 600, ttlSeconds: 3600 },
   });
   const server = await listen(app, { host: "127.0.0.1", port: 0, shutdownTimeoutMs: 5_000 });

@@ -17,6 +17,7 @@ import { webHandler } from "@wellspring/web";
 import { freePort, startHardhatNode } from "../../../scripts/lib/hardhat-node.ts";
 import {
   type AppConfig,
+  type AppDeps,
   type Database,
   adminFetch,
   chainClock,
@@ -100,6 +101,8 @@ export async function startServer(
   chain: Chain,
   roles: Partial<Record<Role, string[]>>,
   attestor?: { registry: Address; account: HDAccount; githubOAuth?: GitHubOAuth },
+  /** What the server would read from the deployment's address file (GET /v1/deployment). */
+  deployment?: { registry: Address } & NonNullable<AppDeps["deployment"]>,
 ): Promise<Server> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "ws-web-pglite-"));
   const db = await openPglite({ dataDir });
@@ -129,6 +132,7 @@ export async function startServer(
     hasRole,
     chainNow: clock.now,
     chain: chain.client,
+    ...(deployment ? { registry: deployment.registry, deployment } : {}),
     ...(attestor
       ? {
           registry: attestor.registry,

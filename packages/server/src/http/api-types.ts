@@ -10,7 +10,9 @@ import type {
   attestationResponse,
   bindingRequestResponse,
 } from "./routes/attestations.ts";
+import type { deploymentResponse } from "./routes/deployment.ts";
 import type { publishRunResponse } from "./routes/publish.ts";
+import type { recipientRankResponse, topRecipientsResponse } from "./routes/recipient-ranks.ts";
 import type { walletResponse } from "./routes/wallets.ts";
 import type { whyResponse } from "./routes/why.ts";
 import type * as api from "./schemas.ts";
@@ -23,6 +25,7 @@ type Body<schema extends z.ZodType> = z.input<schema>;
 export type ErrorBody = Body<typeof api.errorResponse>;
 export type Health = Body<typeof api.healthResponse>;
 export type AdminAuthInfo = Body<typeof api.adminAuthInfoResponse>;
+export type Deployment = Body<typeof deploymentResponse>;
 
 export type PolicyList = Body<typeof api.policyListResponse>;
 export type PolicyLine = PolicyList["policies"][number];
@@ -49,6 +52,8 @@ export type CreatedRun = Body<typeof api.createdRunResponse>;
 export type RunRecipients = Body<typeof api.recipientsResponse>;
 export type Recipient = RunRecipients["recipients"][number];
 export type RunDiff = Body<typeof api.runDiffResponse>;
+export type TopRecipients = Body<typeof topRecipientsResponse>;
+export type RecipientRank = Body<typeof recipientRankResponse>;
 export type Publication = Body<typeof publishRunResponse>;
 
 export type Claimable = Body<typeof api.claimableResponse>;

@@ -46,6 +46,10 @@ import type { SdkClient } from "@wellspring/sdk";
 import { poolOfRun } from "../auth/chain-roles.ts";
 import { attestationRoutes } from "./routes/attestations.ts";
 import { whyRoutes } from "./routes/why.ts";
+import { recipientRankRoutes } from "./routes/recipient-ranks.ts";
+import { RecipientRankService } from "../services/recipient-ranks.ts";
+import { RecipientRanks } from "../repositories/recipient-ranks.ts";
+import { deploymentRoutes, type DeploymentInfo } from "./routes/deployment.ts";
 import { walletRoutes } from "./routes/wallets.ts";
 import { identityRoutes } from "./routes/identities.ts";
 import {
@@ -84,6 +88,11 @@ export interface AppDeps {
    * signatures name the deployment (with the database's salt); absent = the salt alone.
    */
   registry?: Address;
+  /**
+   * The deployment address file's contracts (GET /v1/deployment: the factory new pools come from);
+   * the registry served is `registry` above.
+   */
+  deployment?: Omit<DeploymentInfo, "registry">;
   /** Chain RPC for endpoints that read the pool (claimable amounts); absent = those answer 503. */
   chain?: PublicClient;
   /** Wallet holding the server's proposer key (PUBLISHER_PRIVATE_KEY); absent = publishing answers 503. */
@@ -249,6 +258,11 @@ export function createApp(deps: AppDeps): Express {
       config.PUBLIC_BASE_URL,
     ),
     ...bundleRoutes(new BundleService(db, new RunRepository(db))),
+    ...recipientRankRoutes(new RecipientRankService(new RunRepository(db), new RecipientRanks(db))),
+    ...deploymentRoutes(config.CHAIN_ID, {
+      ...deps.deployment,
+      ...(deps.registry ? { registry: deps.registry } : {}),
+    }),
     ...whyRoutes(
       new WhyService(
         db,

@@ -37,9 +37,10 @@ import {
   type Schedule,
   scheduleRunId,
 } from "./api.ts";
-import { type TokenInfo, tokenInfo } from "./context.ts";
+import type { TokenInfo } from "./context.ts";
 import { InputError } from "./errors.ts";
 import { shortHex, toBase64 } from "./format.ts";
+import { token as tokenOf, txCost } from "./units.ts";
 import { type Progress, type Wallet, progressOf } from "./wallet.ts";
 
 export interface Entry {
@@ -50,6 +51,11 @@ export interface Entry {
   policy: string;
   /** Where the root the proof was checked against came from. */
   rootFrom: "chain" | "server index";
+  /**
+   * From when anyone may sweep what is unclaimed (a superseded schedule), null for the current one;
+   * undefined when the server did not say (the fallback path).
+   */
+  sweepableAt?: Date | null;
 }
 
 export interface Line {
@@ -76,7 +82,13 @@ export interface Lookup {
 
 interface ClaimsResponse {
   accountId: Hex;
-  items: { scheduleId: string; shares: string; proof: Hex[]; claimable: { token: Hex; amount: string }[] }[];
+  items: {
+    scheduleId: string;
+    shares: string;
+    proof: Hex[];
+    claimable: { token: Hex; amount: string }[];
+    sweepableAt: string | null;
+  }[];
   totals: { token: Hex; amount: string }[];
   unavailableSchedules: string[];
 }
@@ -117,7 +129,7 @@ export async function lookupClaims(api: Api, wallet: Wallet, pool: string, input
   const detail = await api.get<PoolDetail>(`/v1/pools/${poolAddress}`);
   const tokens = await Promise.all(
     (detail.balances.length ? detail.balances.map((b) => b.token) : [zeroAddress]).map((t) =>
-      tokenInfo(reader, t),
+      tokenOf(api, t),
     ),
   );
   const lines: Line[] = [];
@@ -196,12 +208,13 @@ async function serverClaims(
       proof: item.proof,
       policy: await policyLabel(api, schedule.policyHash),
       rootFrom: reader ? "chain" : "server index",
+      sweepableAt: item.sweepableAt === null ? null : new Date(item.sweepableAt),
     };
     entries.push(entry);
     for (const c of item.claimable)
-      lines.push({ entry, token: await tokenInfo(reader, c.token), claimable: BigInt(c.amount) });
+      lines.push({ entry, token: await tokenOf(api, c.token), claimable: BigInt(c.amount) });
   }
-  const tokens = await Promise.all(res.totals.map((t) => tokenInfo(reader, t.token)));
+  const tokens = await Promise.all(res.totals.map((t) => tokenOf(api, t.token)));
   return { entries, lines, tokens, unavailable: res.unavailableSchedules.length };
 }
 
@@ -288,7 +301,7 @@ export function verdict(lookup: Lookup, walletState: Wallet["state"]): Verdict {
     return {
       kind: "empty",
       state: "nothing",
-      message: `Nothing to claim: ${lookup.input} has no shares in any active or superseded schedule of this pool.${more}`,
+      message: `Nothing to claim: ${lookup.input} has no shares in any active or superseded schedule of this pool.${more} Check how the table writes it (github:<login>, npm:<name>), try another pool, or search the Explorer's table.`,
       canClaim: false,
     };
   }
@@ -312,14 +325,15 @@ export function verdict(lookup: Lookup, walletState: Wallet["state"]): Verdict {
     return {
       kind: "empty",
       state: "nothing",
-      message: "Nothing to claim right now: everything owed so far has been claimed.",
+      message:
+        "Nothing to claim right now: everything owed so far has been claimed. New deposits into the pool become claimable as they arrive; look again then.",
       canClaim: false,
     };
   if (lookup.payee === zeroAddress)
     return {
       kind: "warning",
       state: "unbound",
-      message: "Claimable, but the identity has no payee yet.",
+      message: "Claimable, but the identity has no payee yet: bind it to your wallet below, then claim.",
       canClaim: false,
     };
   return {
@@ -353,10 +367,15 @@ export async function claimAll(
   wallet: Wallet,
   lookup: Pick<Lookup, "pool" | "lines">,
   progress: Progress,
-): Promise<{ hash: Hash; blockNumber: bigint; totals: Map<Address, bigint> }> {
+): Promise<{ hash: Hash; blockNumber: bigint; totals: Map<Address, bigint>; cost: bigint }> {
   const { wallet: signer } = wallet.ready(progressOf(progress, "the claim"));
   const result = await claim(signer, { pool: lookup.pool, claims: claimRequests(lookup.lines) });
-  return { hash: result.hash, blockNumber: result.receipt.blockNumber, totals: result.totals };
+  return {
+    hash: result.hash,
+    blockNumber: result.receipt.blockNumber,
+    totals: result.totals,
+    cost: txCost(result.receipt),
+  };
 }
 
 /** An attestation as pasted: `{ attestation: { accountId, payee, nonce, deadline }, identity, attestor, signature }`. */

@@ -21,10 +21,11 @@ import {
 } from "./claim.ts";
 import type { Ctx } from "./context.ts";
 import { InputError } from "./errors.ts";
-import { amount, percent, shortHex } from "./format.ts";
-import { clear, field, h, poolSelect, setStatus, showError, statusBox, table } from "./ui.ts";
+import { percent, shortHex } from "./format.ts";
+import { clear, field, h, noPools, poolSelect, setStatus, showError, statusBox, table } from "./ui.ts";
+import { dateTime, money, token as tokenOf } from "./units.ts";
 import { WalletError } from "./wallet.ts";
-import { suggestIdentities } from "./wallet-home.ts";
+import { suggestIdentities, sweepText } from "./wallet-home.ts";
 import { walletHomeCard } from "./wallet-home.view.ts";
 
 export function claimPage(ctx: Ctx): HTMLElement {
@@ -102,6 +103,7 @@ export function claimPage(ctx: Ctx): HTMLElement {
         );
       return;
     }
+    const now = Date.now();
     const shareRows = l.entries.map((e) => [
       `#${e.schedule.scheduleId} (${e.schedule.status})`,
       h("span", { class: "num" }, percent(BigInt(e.recipient.shares), BigInt(e.schedule.totalShares))),
@@ -111,9 +113,16 @@ export function claimPage(ctx: Ctx): HTMLElement {
         `${e.recipient.identity ?? e.recipient.accountId} holds ${e.recipient.shares} of ${e.schedule.totalShares} shares in ${e.runId ? `the table of run ${e.runId}` : "the schedule's table"} (${e.policy}); `,
         `the proof of ${e.proof.length} hashes was checked in this page against the root from the ${e.rootFrom}, ${shortHex(e.schedule.root)}.`,
       ),
+      h(
+        "span",
+        { class: "sweep" },
+        e.sweepableAt === undefined
+          ? `Activated ${dateTime(e.schedule.activatesAt)}.`
+          : sweepText({ sweepableAt: e.sweepableAt }, now),
+      ),
     ]);
     const parts: HTMLElement[] = [
-      table("Shares and why", ["Schedule", "Share", "Explanation"], shareRows, "shares"),
+      table("Shares and why", ["Schedule", "Share", "Explanation", "Claim window"], shareRows, "shares"),
     ];
     if (!l.withAmounts) {
       clear(results, ...parts);
@@ -121,15 +130,14 @@ export function claimPage(ctx: Ctx): HTMLElement {
     }
     const amountRows = l.lines.map((line) => [
       `#${line.entry.schedule.scheduleId}`,
-      line.token.symbol,
       h(
         "span",
         { class: "num", "data-token": line.token.address, "data-schedule": line.entry.schedule.scheduleId },
-        amount(line.claimable, line.token.decimals),
+        money(line.claimable, line.token),
       ),
     ]);
     parts.push(
-      table("Claimable now", ["Schedule", "Token", "Amount"], amountRows, "claimable"),
+      table("Claimable now", ["Schedule", "Amount"], amountRows, "claimable"),
       h("h3", {}, "Total"),
       h(
         "ul",
@@ -138,7 +146,7 @@ export function claimPage(ctx: Ctx): HTMLElement {
           h(
             "li",
             { "data-token": t.token.address, "data-amount": t.amount.toString() },
-            h("strong", {}, amount(t.amount, t.token.decimals, t.token.symbol)),
+            h("strong", {}, money(t.amount, t.token)),
           ),
         ),
       ),
@@ -161,14 +169,21 @@ export function claimPage(ctx: Ctx): HTMLElement {
       if (!found) return;
       claimButton.disabled = true;
       try {
-        const r = await claimAll(ctx.wallet, found, (state, text) =>
+        const claimed = found;
+        const r = await claimAll(ctx.wallet, claimed, (state, text) =>
           setStatus(status, "pending", state, text),
         );
+        const eth = await tokenOf(ctx.api, zeroAddress);
+        const paid = claimed.tokens.filter((t) => (r.totals.get(t.address) ?? 0n) > 0n);
         setStatus(
           status,
           "success",
           "claimed",
-          `Claimed in block ${r.blockNumber}. Transaction `,
+          "Claimed ",
+          ...paid.flatMap((t, i) => [i ? " and " : "", money(r.totals.get(t.address)!, t)]),
+          ` in block ${r.blockNumber}; the transaction cost `,
+          h("span", { id: "claim-cost" }, money(r.cost, eth)),
+          ". Transaction ",
           h("code", { id: "claim-tx" }, r.hash),
         );
         results.querySelector("#claim-totals")?.setAttribute("data-claimed", "true");
@@ -218,7 +233,7 @@ export function claimPage(ctx: Ctx): HTMLElement {
     void home.refresh();
     if (b.bound) {
       // A first binding is paid only after a window in which another attestor or the admin may cancel it.
-      const from = b.payableFrom === undefined ? "now" : new Date(Number(b.payableFrom) * 1000).toISOString();
+      const from = b.payableFrom === undefined ? "now" : dateTime(Number(b.payableFrom) * 1000);
       setStatus(
         bindStatus,
         "success",
@@ -383,6 +398,7 @@ export function claimPage(ctx: Ctx): HTMLElement {
       { class: "lead" },
       "See what an identity or address is owed in each schedule and token, and why; claim it all in one transaction.",
     ),
+    ctx.pools.length === 0 ? noPools("claim-empty", "there is nothing to claim yet") : null,
     home.element,
     form,
     status,

@@ -27,14 +27,15 @@ export interface TokenInfo {
 
 const tokenCache = new Map<string, TokenInfo>();
 
-/** Symbol and decimals, read through the wallet; ETH is the zero address. Without a wallet: base units. */
-export async function tokenInfo(client: PublicClient | undefined, token: string): Promise<TokenInfo> {
+/**
+ * Symbol and decimals read through the wallet, for sending (Pay converts the amount typed with them);
+ * ETH is the zero address. Pages that only show amounts ask the server (units.ts `token`).
+ */
+export async function tokenInfo(client: PublicClient, token: string): Promise<TokenInfo> {
   const address = getAddress(token);
   if (address === zeroAddress) return { address, symbol: "ETH", decimals: 18 };
   const cached = tokenCache.get(address);
   if (cached) return cached;
-  // Without a wallet the page cannot read decimals: show base units rather than guess.
-  if (!client) return { address, symbol: `base units of ${address.slice(0, 8)}…`, decimals: 0 };
   const [symbol, decimals] = await Promise.all([
     client.readContract({ address, abi: erc20Abi, functionName: "symbol" }),
     client.readContract({ address, abi: erc20Abi, functionName: "decimals" }),

@@ -1,18 +1,21 @@
 // Explorer, the logic: a pool's balances and schedules with their latest verification, the active
-// table's distribution and held value, account search, and cumulative deposits per token. No DOM:
-// explorer.view.ts renders; test/explorer.test.ts runs this against a real server.
-import { toAccountId } from "@wellspring/sdk";
+// table's largest recipients and held value (the server ranks them: the table is never downloaded),
+// account search, and cumulative deposits per token. No DOM: explorer.view.ts renders;
+// test/explorer.test.ts runs this against a real server.
 import { type Address, getAddress } from "viem";
 
 import {
   type Api,
+  ApiError,
   type Deposit,
   type PoolDetail,
-  type Recipient,
+  type RecipientRank,
   type Schedule,
+  type TopRecipients,
   type Verification,
   scheduleRunId,
 } from "./api.ts";
+import { HOLDING } from "./held.ts";
 import { type Token, moneyText, tokens } from "./units.ts";
 
 export interface PoolView {
@@ -21,9 +24,13 @@ export interface PoolView {
   schedules: Schedule[];
   /** The latest check of each schedule's bundle (docs/verification.md), in the order of `schedules`. */
   verifications: (Verification | undefined)[];
-  /** The newest active schedule and its table's rows, when the server holds the table. */
+  /** The newest active schedule, and the run with its table when the server holds one. */
   active: Schedule | undefined;
-  recipients: Recipient[];
+  runId: string | undefined;
+  /** The table's ten largest recipients and everyone else together (GET /v1/runs/{id}/top). */
+  top: TopRecipients | undefined;
+  /** The same among the shares held for components (identities `component:…`). */
+  held: TopRecipients | undefined;
   /** Where each activated schedule's money is, per token (undefined: the server has no such list). */
   pots: PotView[] | undefined;
 }
@@ -87,37 +94,26 @@ export async function loadPool(api: Api, pool: Address): Promise<PoolView> {
   }));
   const active = schedules.filter((s) => s.status === "active").at(-1);
   const runId = active ? scheduleRunId(active) : undefined;
-  const recipients = runId
-    ? await api.getAll<Recipient>(`/v1/runs/${runId}/recipients`, "recipients", "after")
-    : [];
-  return { detail, balances, schedules, verifications, active, recipients, pots };
+  const [top, held] = runId
+    ? await Promise.all([
+        api.get<TopRecipients>(`/v1/runs/${runId}/top?limit=10`),
+        api.get<TopRecipients>(
+          `/v1/runs/${runId}/top?limit=10&identityPrefix=${encodeURIComponent(HOLDING)}`,
+        ),
+      ])
+    : [undefined, undefined];
+  return { detail, balances, schedules, verifications, active, runId, top, held, pots };
 }
-
-const byShares = (a: Recipient, b: Recipient) =>
-  BigInt(b.shares) > BigInt(a.shares) ? 1 : BigInt(b.shares) < BigInt(a.shares) ? -1 : 0;
 
 /** Percent with 4 decimals as a number, for charts (exact figures are printed with `percent`). */
 export const chartPercent = (shares: bigint, total: bigint): number =>
   Number((shares * 1_000_000n) / total) / 10_000;
 
-/** The `top` largest recipients and what everyone else holds together. */
-export function distribution(
-  recipients: readonly Recipient[],
-  top = 10,
-): { top: Recipient[]; rest: bigint; restCount: number } {
-  const sorted = [...recipients].sort(byShares);
-  return {
-    top: sorted.slice(0, top),
-    rest: sorted.slice(top).reduce((a, r) => a + BigInt(r.shares), 0n),
-    restCount: Math.max(0, sorted.length - top),
-  };
-}
-
 export type Found =
   | { found: false; query: string }
   | {
       found: true;
-      recipient: Recipient;
+      recipient: RecipientRank;
       shares: bigint;
       total: bigint;
       scheduleId: string;
@@ -125,21 +121,30 @@ export type Found =
       of: number;
     };
 
-/** An account's share in the active table and its rank (1 = largest). */
-export function findAccount(view: Pick<PoolView, "active" | "recipients">, query: string): Found | undefined {
+/** An account's share in the active table and its rank (1 = largest), as the server ranks it. */
+export async function findAccount(
+  api: Api,
+  view: Pick<PoolView, "active" | "runId">,
+  query: string,
+): Promise<Found | undefined> {
   const q = query.trim();
   if (!q) return undefined;
-  const id = toAccountId(q).toLowerCase();
-  const r = view.recipients.find((x) => x.accountId.toLowerCase() === id);
-  if (!r || !view.active) return { found: false, query: q };
+  if (!view.active || !view.runId) return { found: false, query: q };
+  let r: RecipientRank;
+  try {
+    r = await api.get<RecipientRank>(`/v1/runs/${view.runId}/recipients/${encodeURIComponent(q)}`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return { found: false, query: q };
+    throw error;
+  }
   return {
     found: true,
     recipient: r,
     shares: BigInt(r.shares),
-    total: BigInt(view.active.totalShares),
+    total: BigInt(r.totalShares),
     scheduleId: view.active.scheduleId,
-    rank: [...view.recipients].sort(byShares).indexOf(r) + 1,
-    of: view.recipients.length,
+    rank: r.rank,
+    of: r.recipientCount,
   };
 }
 

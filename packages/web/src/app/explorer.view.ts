@@ -5,17 +5,9 @@ import { type Address, getAddress } from "viem";
 
 import { scheduleRunId, verificationText } from "./api.ts";
 import type { Ctx } from "./context.ts";
-import {
-  POT_PARTS,
-  type PoolView,
-  chartPercent,
-  depositSeries,
-  distribution,
-  findAccount,
-  loadPool,
-} from "./explorer.ts";
+import { POT_PARTS, type PoolView, chartPercent, depositSeries, findAccount, loadPool } from "./explorer.ts";
 import { percent } from "./format.ts";
-import { heldOfTable, recipientName } from "./held.ts";
+import { HOLDING, readableIdentity, recipientName } from "./held.ts";
 import { dateTime, duration, money } from "./units.ts";
 import {
   barChart,
@@ -67,7 +59,7 @@ export function explorerPage(ctx: Ctx): HTMLElement {
         status,
         "success",
         "loaded",
-        `Loaded ${view.schedules.length} schedule(s), ${view.recipients.length} recipient(s) in the active table.`,
+        `Loaded ${view.schedules.length} schedule(s)${view.top ? `, ${view.top.recipientCount.toLocaleString("en")} recipient(s) in the active table` : ""}.`,
       );
     } catch (error) {
       showError(status, error);
@@ -83,7 +75,9 @@ export function explorerPage(ctx: Ctx): HTMLElement {
         h(
           "p",
           { class: "empty-next", "data-state": "no-pots" },
-          "No schedule has activated yet, so no money has been shared out: deposits wait in the unallocated pot until the first schedule activates.",
+          "No schedule has activated yet, so no money has been shared out: deposits wait in the unallocated pot until the first schedule activates. An admin publishes one on the ",
+          h("a", { href: "#/admin" }, "Admin page"),
+          ".",
         ),
       );
       return section;
@@ -172,72 +166,105 @@ export function explorerPage(ctx: Ctx): HTMLElement {
     );
   }
 
-  function renderShares({ active, recipients }: PoolView): void {
-    if (!active || recipients.length === 0) {
+  function renderShares({ active, top, held }: PoolView): void {
+    if (!active) {
       clear(
         shares,
         h("h2", {}, "Share distribution"),
         h(
           "p",
           { class: "empty-next", "data-state": "no-active" },
-          "No active schedule published from this server yet: an admin publishes one on the ",
+          "No schedule of this pool is active yet: an admin publishes one on the ",
           h("a", { href: "#/admin" }, "Admin page"),
           "; it becomes active after the pool's activation delay.",
         ),
       );
       return;
     }
-    const total = BigInt(active.totalShares);
-    const { top, rest, restCount } = distribution(recipients);
-    const bars = top.map((r) => ({
+    if (!top) {
+      clear(
+        shares,
+        h("h2", {}, `Share distribution of schedule #${active.scheduleId}`),
+        h(
+          "p",
+          { class: "empty-next", "data-state": "no-table" },
+          "This server does not hold the table of the active schedule (it was computed elsewhere), so it cannot rank its recipients. The table is in the schedule's evidence bundle: ",
+          /^https?:\/\//.test(active.uri)
+            ? h("a", { href: active.uri }, active.uri)
+            : h("code", {}, active.uri),
+          ".",
+        ),
+      );
+      return;
+    }
+    const total = BigInt(top.totalShares);
+    const rest = BigInt(top.others.shares);
+    const bars = top.top.map((r) => ({
       label: recipientName(r),
       value: chartPercent(BigInt(r.shares), total),
       title: `${recipientName(r)}: ${percent(BigInt(r.shares), total)}`,
       shown: percent(BigInt(r.shares), total),
     }));
+    const others = `${top.others.count.toLocaleString("en")} others`;
     if (rest > 0n)
       bars.push({
-        label: `${restCount} others`,
+        label: others,
         value: chartPercent(rest, total),
-        title: `${restCount} others together: ${percent(rest, total)}`,
+        title: `${others} together: ${percent(rest, total)}`,
         shown: percent(rest, total),
       });
     clear(
       shares,
       h("h2", {}, `Share distribution of schedule #${active.scheduleId}`),
-      barChart(bars, "Share of the ten largest recipients and everyone else (percent)"),
+      barChart(bars, `Share of the ${top.top.length} largest recipients and everyone else (percent)`),
       table(
         "Top recipients",
         ["#", "Recipient", "Share"],
-        top.map((r, i) => [
-          i + 1,
-          r.identity === null ? copyable(r.accountId) : recipientName(r),
-          percent(BigInt(r.shares), total),
-        ]),
+        [
+          ...top.top.map((r, i) => [
+            i + 1,
+            r.identity === null ? copyable(r.accountId) : recipientName(r),
+            percent(BigInt(r.shares), total),
+          ]),
+          ...(top.others.count > 0 ? [["", `${others} together`, percent(rest, total)]] : []),
+        ],
         "top-recipients",
       ),
-      heldSection(recipients, total),
+      heldSection(held, total),
     );
   }
 
   /** The share held for components nobody can claim yet, and the largest of them. */
-  function heldSection(recipients: PoolView["recipients"], total: bigint): HTMLElement {
-    const { held, largest, count } = heldOfTable(recipients);
+  function heldSection(held: PoolView["held"], total: bigint): HTMLElement {
     const section = h("div", { id: "explorer-held" }, h("h3", {}, "Held value"));
-    if (count === 0) {
+    if (!held || held.matched.count === 0) {
       section.append(h("p", {}, "Nothing is held: every share of this table has a claimable recipient."));
       return section;
     }
+    const more = held.others.count;
     section.append(
       h(
         "p",
         {},
-        `${percent(held, total)} of this table is held for ${count} component(s) that name nobody who can claim it yet; it waits in the pool until someone binds the component's identity (the run's report says why each is held).`,
+        `${percent(BigInt(held.matched.shares), total)} of this table is held for ${held.matched.count.toLocaleString("en")} component(s) that name nobody who can claim it yet; it waits in the pool until someone binds the component's identity (the run's report says why each is held).`,
       ),
       table(
         "Largest held components",
         ["Component", "Share"],
-        largest.map((c) => [h("code", {}, c.component), percent(c.shares, total)]),
+        [
+          ...held.top.map((c) => [
+            h("code", {}, readableIdentity(c.identity!.slice(HOLDING.length))),
+            percent(BigInt(c.shares), total),
+          ]),
+          ...(more > 0
+            ? [
+                [
+                  `${more.toLocaleString("en")} smaller components`,
+                  percent(BigInt(held.others.shares), total),
+                ],
+              ]
+            : []),
+        ],
         "held",
       ),
     );
@@ -271,11 +298,20 @@ export function explorerPage(ctx: Ctx): HTMLElement {
     clear(deposits, ...parts);
   }
 
-  function doSearch(): void {
-    const f = view ? findAccount(view, search.value) : undefined;
+  async function doSearch(): Promise<void> {
+    const f = view ? await findAccount(ctx.api, view, search.value) : undefined;
     if (!f) return void clear(found);
     if (!f.found) {
-      clear(found, h("p", { "data-state": "not-found" }, `${f.query} has no share in the active schedule.`));
+      clear(
+        found,
+        h(
+          "p",
+          { class: "empty-next", "data-state": "not-found" },
+          `${f.query} has no share in the active schedule. Tables write identities with a prefix (github:<login>, npm:<name>); to see what it can claim from earlier schedules, look it up on the `,
+          h("a", { href: "#/claim" }, "Claim page"),
+          ".",
+        ),
+      );
       return;
     }
     clear(
@@ -283,7 +319,7 @@ export function explorerPage(ctx: Ctx): HTMLElement {
       h(
         "p",
         { "data-state": "found" },
-        `${recipientName(f.recipient)}: ${percent(f.shares, f.total)} of schedule #${f.scheduleId} (rank ${f.rank} of ${f.of}). `,
+        `${recipientName(f.recipient)}: ${percent(f.shares, f.total)} of schedule #${f.scheduleId} (rank ${f.rank.toLocaleString("en")} of ${f.of.toLocaleString("en")}). `,
         h("a", { href: "#/claim" }, "Claim page"),
       ),
     );
@@ -299,11 +335,7 @@ export function explorerPage(ctx: Ctx): HTMLElement {
   );
   searchForm.addEventListener("submit", (e) => {
     e.preventDefault();
-    try {
-      doSearch();
-    } catch (error) {
-      showError(status, error);
-    }
+    doSearch().catch((error: unknown) => showError(status, error));
   });
   pool.addEventListener("change", () => void load());
   void load();

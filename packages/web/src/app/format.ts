@@ -1,15 +1,9 @@
-// Numbers and bytes as the pages print them: exact (bigint) amounts and percentages, short hex, base64.
+// Shares and bytes as the pages print them: exact (bigint) percentages, short hex, base64. Amounts
+// of money are units.ts's.
 import { formatUnits } from "viem";
 
 export function shortHex(value: string, chars = 6): string {
   return value.length <= 2 + chars * 2 ? value : `${value.slice(0, 2 + chars)}…${value.slice(-chars)}`;
-}
-
-/** A base-unit amount as a decimal string with thousands separators in the integer part. */
-export function amount(value: bigint, decimals: number, symbol?: string): string {
-  const [int = "0", frac] = formatUnits(value, decimals).split(".");
-  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `${grouped}${frac ? `.${frac}` : ""}${symbol ? ` ${symbol}` : ""}`;
 }
 
 /** shares / total as a percentage with 4 decimals, exact (bigint arithmetic). */

@@ -3,16 +3,8 @@ import type { Hex } from "viem";
 
 import { shortHex } from "./format.ts";
 
-// What the active table holds for components nobody can claim yet (`component:<key>` identities,
-// docs/attribution.md "Held value"): their total and the largest of them.
-export interface HeldOfTable {
-  held: bigint;
-  /** Largest first (ties by key), at most `limit`. */
-  largest: { component: string; shares: bigint }[];
-  count: number;
-}
-
-const HOLDING = "component:";
+/** The identity prefix of components nobody can claim yet (docs/attribution.md "Held value"). */
+export const HOLDING = "component:";
 
 /** A `component:<key>` identity: its share waits in the pool until someone binds the component. */
 export const isHeld = (identity: string): boolean => identity.startsWith(HOLDING);
@@ -31,24 +23,6 @@ export function recipientName(r: { identity: string | null; accountId: string })
   if (r.identity !== null) return readableIdentity(r.identity);
   const address = accountIdToAddress(r.accountId as Hex);
   return address ? shortHex(address, 4) : shortHex(r.accountId);
-}
-
-export function heldOfTable(
-  recipients: readonly { identity: string | null; shares: string }[],
-  limit = 10,
-): HeldOfTable {
-  const list: { component: string; shares: bigint }[] = [];
-  let held = 0n;
-  for (const r of recipients) {
-    if (r.identity === null || !isHeld(r.identity)) continue;
-    const shares = BigInt(r.shares);
-    held += shares;
-    list.push({ component: readableIdentity(r.identity.slice(HOLDING.length)), shares });
-  }
-  list.sort((a, b) =>
-    b.shares > a.shares ? 1 : b.shares < a.shares ? -1 : a.component < b.component ? -1 : 1,
-  );
-  return { held, largest: list.slice(0, limit), count: list.length };
 }
 
 /** The engine report's `held` (docs/attribution.md "Held value"), as the run API returns it. */

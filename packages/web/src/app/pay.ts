@@ -18,8 +18,7 @@ import type { Api, PayerDeposit } from "./api.ts";
 import { isHeld, recipientName } from "./held.ts";
 import { type TokenInfo, tokenInfo } from "./context.ts";
 import { InputError } from "./errors.ts";
-import { amount } from "./format.ts";
-import { type Token, token as tokenOf, tokens, txCost } from "./units.ts";
+import { type Token, exactAmount, token as tokenOf, tokens, txCost } from "./units.ts";
 import type { Progress, TxObserver, Wallet } from "./wallet.ts";
 
 export type PayMethod = "approve" | "permit";
@@ -100,7 +99,7 @@ function payObserver(order: PayOrder, progress: Progress): TxObserver {
         return;
       }
       what = request.data?.startsWith(APPROVE)
-        ? `the approval of ${amount(order.value, order.token.decimals, order.token.symbol)}`
+        ? `the approval of ${exactAmount(order.value, order.token.decimals)} ${order.token.symbol}`
         : "the deposit";
       progress("prompt", `Confirm ${what} in your wallet…`);
     },

@@ -65,7 +65,13 @@ export function payPage(ctx: Ctx): HTMLElement {
     autocomplete: "off",
     placeholder: "100.00",
   });
-  const balance = h("span", { id: "pay-balance", class: "hint" });
+  // data-state says when the balance has settled (ready, no-wallet, no-token, failed); aria-busy while read.
+  const balance = h("span", {
+    id: "pay-balance",
+    class: "hint",
+    "data-state": "loading",
+    "aria-busy": "true",
+  });
   const max = h("button", { type: "button", id: "pay-max", disabled: true }, "Max");
   const memo = h("input", {
     id: "pay-memo",
@@ -117,20 +123,30 @@ export function payPage(ctx: Ctx): HTMLElement {
     method.hidden = chosenToken() === zeroAddress;
   }
 
+  // Several reads may overlap (the pool's tokens arrive, the wallet connects, a token is typed): only
+  // the latest one writes, and the element says when it has settled.
+  let balanceRead = 0;
   async function showBalance(): Promise<void> {
+    const read = ++balanceRead;
+    const settle = (state: string, ...text: (string | Node)[]) => {
+      if (read !== balanceRead) return;
+      balance.dataset.state = state;
+      balance.removeAttribute("aria-busy");
+      clear(balance, ...text);
+    };
     const address = chosenToken();
     max.disabled = true;
-    if (!address || ctx.wallet.state !== "ready") {
-      clear(balance, ctx.wallet.state === "ready" ? "" : "Connect your wallet to see your balance.");
-      return;
-    }
+    if (ctx.wallet.state !== "ready") return settle("no-wallet", "Connect your wallet to see your balance.");
+    if (!address) return settle("no-token");
+    balance.dataset.state = "loading";
+    balance.setAttribute("aria-busy", "true");
     try {
       const [held, t] = await Promise.all([walletBalance(ctx.wallet, address), tokenOf(ctx.api, address)]);
-      if (address !== chosenToken()) return; // the choice changed meanwhile
-      clear(balance, "Your balance: ", money(held, t));
+      if (read !== balanceRead) return;
+      settle("ready", "Your balance: ", money(held, t));
       max.disabled = held === 0n;
     } catch {
-      clear(balance, "Your balance could not be read.");
+      settle("failed", "Your balance could not be read.");
     }
   }
 

@@ -3,6 +3,7 @@
 // Small DOM helpers: elements, status regions, the pool picker, failures, and hand-rolled SVG charts.
 import type { Pool } from "./api.ts";
 import { describeError } from "./errors.ts";
+import { shortHex } from "./format.ts";
 
 type Child = Node | string | number | bigint | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | EventListener | undefined>;
@@ -204,7 +205,7 @@ export function table(caption: string, headers: string[], rows: Child[][], cls =
 
 /** A long hex value (hash, address, root) shortened, in full on hover, with a button that copies it. */
 export function copyable(value: string, chars = 6): HTMLSpanElement {
-  const short = value.length <= 2 + chars * 2 ? value : `${value.slice(0, 2 + chars)}…${value.slice(-chars)}`;
+  const short = shortHex(value, chars);
   const button = h("button", { type: "button", class: "copy", "aria-label": `Copy ${value}` }, "Copy");
   button.addEventListener("click", () => {
     // Without clipboard permission the button says so instead of failing silently.

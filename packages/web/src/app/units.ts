@@ -7,7 +7,6 @@ import { type Address, formatUnits, getAddress } from "viem";
 
 import type { Api } from "./api.ts";
 import type { TokenInfo } from "./context.ts";
-import { amount } from "./format.ts";
 import { h } from "./ui.ts";
 
 /** A token as the server describes it; `guessed` names what the token did not say about itself. */
@@ -44,6 +43,13 @@ export async function tokens(api: Api, addresses: Iterable<string>): Promise<Map
   return new Map(list.map((t) => [getAddress(t.address), t]));
 }
 
+/** The exact figure: every decimal, thousands grouped in the integer part ("2,500.000001"). */
+export function exactAmount(value: bigint, decimals: number): string {
+  const [int = "0", frac] = formatUnits(value, decimals).split(".");
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${grouped}${frac ? `.${frac}` : ""}`;
+}
+
 /** Fraction digits shown: two for amounts of a unit or more, else four significant digits. */
 function shownDecimals(value: bigint, decimals: number): number {
   const abs = value < 0n ? -value : value;
@@ -56,13 +62,13 @@ function shownDecimals(value: bigint, decimals: number): number {
 
 /** A base-unit amount rounded half-up for display; `exact` says whether nothing was rounded away. */
 export function roundAmount(value: bigint, decimals: number): { text: string; exact: boolean; full: string } {
-  const full = amount(value, decimals);
+  const full = exactAmount(value, decimals);
   if (value === 0n) return { text: "0", exact: true, full };
   const keep = shownDecimals(value, decimals);
   const drop = 10n ** BigInt(decimals - keep);
   const abs = value < 0n ? -value : value;
   const rounded = ((abs + drop / 2n) / drop) * drop;
-  const text = amount(value < 0n ? -rounded : rounded, decimals);
+  const text = exactAmount(value < 0n ? -rounded : rounded, decimals);
   return { text, exact: rounded === abs, full };
 }
 

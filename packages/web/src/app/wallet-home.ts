@@ -6,8 +6,9 @@ import { type AccountId, type ClaimInput, claim, isAddressString } from "@wellsp
 import { type Address, type Hash, getAddress } from "viem";
 
 import type { Api, RecipientWhy, WalletHome } from "./api.ts";
-import { type TokenInfo, tokenInfo } from "./context.ts";
-import { amount, shortHex } from "./format.ts";
+import type { TokenInfo } from "./context.ts";
+import { shortHex } from "./format.ts";
+import { dateTime, duration, moneyText, token as tokenOf, txCost } from "./units.ts";
 import { type Progress, type Wallet, progressOf } from "./wallet.ts";
 
 type Item = WalletHome["claimable"][number];
@@ -29,7 +30,6 @@ export interface Home {
 /** The connected wallet's home, amounts in the token's units. */
 export async function loadHome(api: Api, wallet: Wallet): Promise<Home> {
   const { account } = wallet.ready();
-  const reader = wallet.reader();
   const body = await api.get<WalletHome>(`/v1/wallets/${account}`);
   const lines: HomeLine[] = [];
   for (const item of body.claimable) {
@@ -37,7 +37,7 @@ export async function loadHome(api: Api, wallet: Wallet): Promise<Home> {
       ...item,
       amounts: await Promise.all(
         item.amounts.map(async (a) => ({
-          token: await tokenInfo(reader, a.token),
+          token: await tokenOf(api, a.token),
           amount: BigInt(a.amount),
         })),
       ),
@@ -47,7 +47,7 @@ export async function loadHome(api: Api, wallet: Wallet): Promise<Home> {
   const past = await Promise.all(
     body.pastClaims.map(async (c) => ({
       ...c,
-      token: await tokenInfo(reader, c.token),
+      token: await tokenOf(api, c.token),
       amount: BigInt(c.amount),
     })),
   );
@@ -72,24 +72,30 @@ export async function claimPool(
   home: Pick<Home, "lines">,
   pool: Address,
   progress: Progress,
-): Promise<{ hash: Hash; blockNumber: bigint }> {
+): Promise<{ hash: Hash; blockNumber: bigint; totals: Map<Address, bigint>; cost: bigint }> {
   const { wallet: signer } = wallet.ready(progressOf(progress, "the claim"));
   const result = await claim(signer, { pool, claims: poolRequests(home, pool) });
-  return { hash: result.hash, blockNumber: result.receipt.blockNumber };
+  return {
+    hash: result.hash,
+    blockNumber: result.receipt.blockNumber,
+    totals: result.totals,
+    cost: txCost(result.receipt),
+  };
 }
 
-const DAY_MS = 86_400_000;
-
-/** The sweep date in words, with a warning as it nears (the server flags 14 days). */
-export function sweepText(line: Pick<HomeLine, "sweepableAt" | "sweepSoon">, nowMs: number): string {
+/**
+ * The sweep date in words; with `sweepSoon` (the server flags 14 days) a warning. The time left is
+ * a duration in days and hours ("in 3 days 4 hours"), the date as every page writes dates.
+ */
+export function sweepText(line: { sweepableAt: Date | null; sweepSoon?: boolean }, nowMs: number): string {
   if (!line.sweepableAt) return "No sweep date: the schedule is current.";
-  const date = line.sweepableAt.toISOString().slice(0, 10);
-  const days = Math.ceil((line.sweepableAt.getTime() - nowMs) / DAY_MS);
-  if (days <= 0)
+  const date = dateTime(line.sweepableAt);
+  const left = Math.floor((line.sweepableAt.getTime() - nowMs) / 1000);
+  if (left <= 0)
     return `Claim now: since ${date} anyone may sweep what is unclaimed into the current schedule.`;
   if (line.sweepSoon)
-    return `Claim soon: from ${date} (in ${days} day${days === 1 ? "" : "s"}) what is unclaimed may be swept.`;
-  return `Unclaimed money may be swept from ${date}.`;
+    return `Claim soon: from ${date} (in ${duration(left)}) what is unclaimed may be swept.`;
+  return `Unclaimed money may be swept from ${date} (in ${duration(left)}).`;
 }
 
 /** Why the pool does not pay a line now, in plain words (null: it does). */
@@ -100,7 +106,7 @@ export function holdText(
   if (line.hold === null) return null;
   const identity = identities.find((i) => i.identity === line.account || i.accountId === line.account);
   if (line.hold === "binding-not-yet-payable")
-    return `Bound recently: pools pay ${line.account} from ${identity?.payableFrom?.slice(0, 16).replace("T", " ") ?? "a day after binding"} UTC.`;
+    return `Bound recently: pools pay ${line.account} from ${identity?.payableFrom ? dateTime(identity.payableFrom) : "a day after binding"}.`;
   return `A re-binding of ${line.account} is pending: pools pay it nothing until it is finalized or cancelled.`;
 }
 
@@ -118,8 +124,7 @@ export function suggestIdentities(input: string): string[] {
 }
 
 /** A recipient's why in plain sentences: the paths, gating and caps, and the worth at the current pot. */
-export async function whySentences(api: Api, wallet: Wallet, why: RecipientWhy): Promise<string[]> {
-  const reader = wallet.reader();
+export async function whySentences(api: Api, why: RecipientWhy): Promise<string[]> {
   const pct = (x: number) => `${(x * 100).toFixed(4)} %`;
   const out = [
     `${why.identity} holds ${why.shares} of ${why.totalShares} shares of run ${why.run} (${pct(why.value)} of everything the pool pays for it).`,
@@ -147,8 +152,7 @@ export async function whySentences(api: Api, wallet: Wallet, why: RecipientWhy):
     const parts: string[] = [];
     for (const c of why.worth.claimable)
       for (const a of c.claimable) {
-        const token = await tokenInfo(reader, a.token);
-        parts.push(`${amount(BigInt(a.amount), token.decimals, token.symbol)} (schedule #${c.scheduleId})`);
+        parts.push(`${moneyText(BigInt(a.amount), await tokenOf(api, a.token))} (schedule #${c.scheduleId})`);
       }
     out.push(
       parts.length

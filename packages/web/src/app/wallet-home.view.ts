@@ -3,11 +3,12 @@
 // The wallet home, the view: the connected wallet's identities, claimable amounts per pool, schedule
 // and token with sweep warnings, one claim button per pool, "why" per line, past claims
 // (logic in wallet-home.ts).
-import type { Address } from "viem";
+import { type Address, zeroAddress } from "viem";
 
 import type { Ctx } from "./context.ts";
-import { amount, shortHex } from "./format.ts";
-import { clear, h, setStatus, showError, statusBox, table } from "./ui.ts";
+import { shortHex } from "./format.ts";
+import { clear, copyable, h, setStatus, showError, statusBox, table } from "./ui.ts";
+import { dateTime, money, token as tokenOf } from "./units.ts";
 import {
   type Home,
   type HomeLine,
@@ -23,6 +24,11 @@ const IDENTITY_STATE: Record<string, string> = {
   bound: "bound to this wallet",
   "rebind-to-this-wallet": "re-binding to this wallet pending",
 };
+
+/** A pool by the name the server knows it by, else its short address. */
+function poolName(home: Home, pool: string): string {
+  return home.lines.find((l) => l.pool.toLowerCase() === pool.toLowerCase())?.poolName ?? shortHex(pool);
+}
 
 /** The "Your wallet" card; `refresh` reloads it (after a connect, a binding or a claim). */
 export function walletHomeCard(ctx: Ctx): { element: HTMLElement; refresh(): Promise<void> } {
@@ -58,7 +64,9 @@ export function walletHomeCard(ctx: Ctx): { element: HTMLElement; refresh(): Pro
       claimable ? "claimable" : "nothing",
       claimable
         ? `${home.wallet} and its identities can claim in ${home.pools.length} pool(s).`
-        : `Nothing to claim for ${home.wallet} or its identities right now.`,
+        : home.identities.length
+          ? `Nothing to claim for ${home.wallet} or its identities right now: money shows here as payers deposit into pools whose tables name them.`
+          : `Nothing to claim for ${home.wallet} right now. If a table names you by an identity (github:…, npm:…), look it up below and bind it to this wallet.`,
     );
     const identities = home.identities.length
       ? h(
@@ -71,12 +79,16 @@ export function walletHomeCard(ctx: Ctx): { element: HTMLElement; refresh(): Pro
               h("strong", {}, i.identity ?? shortHex(i.accountId)),
               ` — ${IDENTITY_STATE[i.state] ?? i.state}`,
               i.pendingRebind
-                ? ` (re-binding to ${shortHex(i.pendingRebind.newPayee)} from ${i.pendingRebind.executableAt.slice(0, 16).replace("T", " ")} UTC)`
+                ? ` (re-binding to ${shortHex(i.pendingRebind.newPayee)} from ${dateTime(i.pendingRebind.executableAt)})`
                 : "",
             ),
           ),
         )
-      : h("p", { id: "home-identities" }, "No identity is bound to this wallet yet: bind one below.");
+      : h(
+          "p",
+          { id: "home-identities", class: "empty-next", "data-state": "no-identities" },
+          "No identity is bound to this wallet yet: look yours up below (github:<login>, npm:<name>) and bind it with your funding manifest or by signing in with GitHub.",
+        );
     const rows = home.lines.map((l) => lineRow(home, l, now));
     const parts: HTMLElement[] = [h("h3", {}, "Identities"), identities];
     if (rows.length)
@@ -97,13 +109,14 @@ export function walletHomeCard(ctx: Ctx): { element: HTMLElement; refresh(): Pro
         Object.assign(
           table(
             "Past claims",
-            ["Pool", "Account", "Schedule", "Amount", "Block"],
+            ["Pool", "Account", "Schedule", "Amount", "When", "Transaction"],
             home.past.map((c) => [
-              shortHex(c.pool),
+              poolName(home, c.pool),
               c.account,
               `#${c.scheduleId}`,
-              h("span", { class: "num" }, amount(c.amount, c.token.decimals, c.token.symbol)),
-              c.blockNumber,
+              h("span", { class: "num" }, money(c.amount, c.token)),
+              c.blockTime ? dateTime(c.blockTime) : `block ${c.blockNumber}`,
+              copyable(c.txHash),
             ]),
             "claimable",
           ),
@@ -120,7 +133,7 @@ export function walletHomeCard(ctx: Ctx): { element: HTMLElement; refresh(): Pro
       whyButton.disabled = true;
       void (async () => {
         try {
-          const sentences = await whySentences(ctx.api, ctx.wallet, await fetchWhy(ctx.api, l));
+          const sentences = await whySentences(ctx.api, await fetchWhy(ctx.api, l));
           clear(why, h("ul", {}, ...sentences.map((s) => h("li", {}, s))));
         } catch (error) {
           clear(why, error instanceof Error ? error.message : String(error));
@@ -136,7 +149,7 @@ export function walletHomeCard(ctx: Ctx): { element: HTMLElement; refresh(): Pro
       h(
         "span",
         { class: "num" },
-        l.amounts.map((a) => amount(a.amount, a.token.decimals, a.token.symbol)).join(", "),
+        ...l.amounts.flatMap((a, i) => [i ? ", " : "", money(a.amount, a.token)]),
         hold ? h("small", { class: "hold" }, ` ${hold}`) : "",
       ),
       h(
@@ -149,8 +162,7 @@ export function walletHomeCard(ctx: Ctx): { element: HTMLElement; refresh(): Pro
   }
 
   function claimButton(home: Home, pool: Address): HTMLButtonElement {
-    const name =
-      home.lines.find((l) => l.pool.toLowerCase() === pool.toLowerCase())?.poolName ?? shortHex(pool);
+    const name = poolName(home, pool);
     const button = h(
       "button",
       { type: "button", class: "primary home-claim", "data-pool": pool },
@@ -163,12 +175,20 @@ export function walletHomeCard(ctx: Ctx): { element: HTMLElement; refresh(): Pro
           const r = await claimPool(ctx.wallet, home, pool, (state, text) =>
             setStatus(status, "pending", state, text),
           );
+          const eth = await tokenOf(ctx.api, zeroAddress);
+          const paid = await Promise.all(
+            [...r.totals].map(async ([address, amount]) => money(amount, await tokenOf(ctx.api, address))),
+          );
           await refresh();
           setStatus(
             status,
             "success",
             "claimed",
-            `Claimed in block ${r.blockNumber}. Transaction `,
+            "Claimed ",
+            ...paid.flatMap((m, i) => [i ? " and " : "", m]),
+            ` from ${name} in block ${r.blockNumber}; the transaction cost `,
+            h("span", { id: "home-claim-cost" }, money(r.cost, eth)),
+            ". Transaction ",
             h("code", { id: "home-claim-tx" }, r.hash),
           );
         } catch (error) {
