@@ -6,7 +6,6 @@ import { after, before, describe, it } from "node:test";
 
 import {
   countdownText,
-  createAndRegisterPool,
   fieldRange,
   formatDuration,
   latestPolicy,
@@ -25,7 +24,6 @@ import {
   priceAt,
   startRun,
 } from "../src/app/admin.ts";
-import { royaltyPoolAbi } from "@wellspring/sdk";
 import { zeroAddress } from "viem";
 
 import { ApiError } from "../src/app/api.ts";
@@ -273,42 +271,5 @@ describe("Admin: policy, run, publish and revoke on a real chain and server", ()
       assert.ok(e instanceof ApiError && e.status === 409, String(e));
       return true;
     });
-  });
-
-  it("creates a pool through the factory from the wallet and registers it; bad fields are named first", async () => {
-    const admin = await world.wallet(ADMIN);
-    const input = {
-      factory: world.factory,
-      registry: world.registry,
-      name: "Made here",
-      delayHours: "2",
-      windowDays: "1",
-    };
-    const steps: string[] = [];
-    for (const [fieldName, bad] of [
-      ["factory", { ...input, factory: "nope" }],
-      ["registry", { ...input, registry: "" }],
-      ["name", { ...input, name: "" }],
-      ["delayHours", { ...input, delayHours: "0" }],
-      ["windowDays", { ...input, windowDays: "1.5" }],
-    ] as const)
-      await assert.rejects(
-        createAndRegisterPool(world.api, admin, bad, (s) => steps.push(s)),
-        { field: fieldName },
-      );
-    assert.equal(steps.length, 0, "the wallet is not asked for bad fields");
-
-    const pool = await createAndRegisterPool(world.api, admin, input, (s) => steps.push(s));
-    assert.deepEqual(steps, ["prompt", "pending"]);
-    assert.equal(pool.name, "Made here");
-    assert.deepEqual(await poolRoles(admin, pool.address), { proposer: true, guardian: true, admin: true });
-    const { pools } = await world.api.get<{ pools: { address: string }[] }>("/v1/pools");
-    assert.ok(pools.some((p) => p.address === pool.address));
-    const made = await world.client.readContract({
-      address: pool.address as `0x${string}`,
-      abi: royaltyPoolAbi,
-      functionName: "activationDelay",
-    });
-    assert.equal(made, 7200);
   });
 });

@@ -1,13 +1,7 @@
 // Admin, the logic: policy versions (signed API calls), runs on uploaded inputs, the what-if against
 // the active schedule, publishing (proposeSchedule through the SDK), the pending schedule and its
 // revocation (revokeSchedule). No DOM: admin.view.ts renders; test/admin.test.ts runs this for real.
-import {
-  POOL_MIN_DELAYS,
-  createPool,
-  proposeSchedule,
-  revokeSchedule,
-  royaltyPoolAbi,
-} from "@wellspring/sdk";
+import { proposeSchedule, revokeSchedule, royaltyPoolAbi } from "@wellspring/sdk";
 import { type Address, type Hex, getAddress, isAddress } from "viem";
 
 import {
@@ -414,50 +408,5 @@ export async function registerPool(
     address: getAddress(address),
     name,
     deployedBlock: block,
-  });
-}
-
-/**
- * Deploys a new pool through a PoolFactory (the SDK's createPool, sent by the wallet, which becomes
- * its admin, proposer and guardian), then registers it on the server from the block it was made in.
- * Delays are asked in hours and days; InputError names the field that is wrong.
- */
-export async function createAndRegisterPool(
-  api: Api,
-  wallet: Wallet,
-  input: { factory: string; registry: string; name: string; delayHours: string; windowDays: string },
-  progress: Progress,
-): Promise<Pool> {
-  for (const key of ["factory", "registry"] as const)
-    if (!isAddress(input[key].trim(), { strict: false }))
-      throw new InputError(key, `Enter the ${key}'s address: 0x and 40 hex digits.`);
-  if (!input.name.trim()) throw new InputError("name", "Name the pool (people see this name on every page).");
-  const whole = (text: string, key: string, unit: string, min: number): number => {
-    const n = Number(text.trim());
-    if (!/^\d+$/.test(text.trim()) || n < min)
-      throw new InputError(key, `Enter a whole number of ${unit}, at least ${min}.`);
-    return n;
-  };
-  // The pool's minimums (1 hour, 1 day) in the units asked.
-  const activationDelay =
-    whole(input.delayHours, "delayHours", "hours", POOL_MIN_DELAYS.activationDelay / 3600) * 3600;
-  const claimWindow =
-    whole(input.windowDays, "windowDays", "days", POOL_MIN_DELAYS.claimWindow / 86_400) * 86_400;
-  const { wallet: signer, account } = wallet.ready(progressOf(progress, "the new pool"));
-  const created = await createPool(signer, {
-    factory: getAddress(input.factory.trim()),
-    config: {
-      admin: account,
-      registry: getAddress(input.registry.trim()),
-      activationDelay,
-      claimWindow,
-      proposers: [account],
-      guardians: [account],
-    },
-  });
-  return registerPool(api, wallet, {
-    address: created.pool,
-    name: input.name,
-    deployedBlock: created.receipt.blockNumber.toString(),
   });
 }
