@@ -43,9 +43,11 @@ export const FOCUSED = {
     "packages/attribution/src/apportion.ts",
     "packages/attribution/src/caps.ts",
     "packages/attribution/src/account.ts",
-    // The solver (solveFlow); Tarjan and the member ordering have their own tests in flow.test.ts.
-    "packages/attribution/src/flow.ts:62-300",
+    // The solver (solveFlow), Tarjan, the member ordering and the breadth-first ranks.
+    "packages/attribution/src/flow.ts",
     "packages/attribution/src/table.ts",
+    // The share table's tree, proofs and the compact merkle.bin encoding.
+    "packages/attribution/src/merkle.ts",
   ],
   protocol: [
     "packages/protocol/src/account.ts",
@@ -62,9 +64,13 @@ export const FOCUSED = {
 /** The test files that exercise them; Stryker runs, per mutant, only the files that reach it. */
 export const TEST_FILES = {
   engine: [
+    // Quick, targeted files first: a mutant stops at the first file that fails.
+    "packages/attribution/test/flow-order.test.ts",
+    "packages/attribution/test/flow-cycles.test.ts",
     "packages/attribution/test/flow.test.ts",
     "packages/attribution/test/flow-reference.test.ts",
-    "packages/attribution/test/flow-cycles.test.ts",
+    "packages/attribution/test/merkle-edges.test.ts",
+    "packages/attribution/test/merkle.test.ts",
     "packages/attribution/test/apportion.test.ts",
     "packages/attribution/test/apportion-edges.test.ts",
     "packages/attribution/test/apportion-rounded-up.test.ts",
@@ -74,9 +80,9 @@ export const TEST_FILES = {
     "packages/attribution/test/table.test.ts",
     "packages/attribution/test/table-edges.test.ts",
     "packages/attribution/test/table-errors.test.ts",
-    "packages/attribution/test/merkle.test.ts",
     "packages/attribution/test/account.test.ts",
     "packages/attribution/test/account-edges.test.ts",
+    "packages/attribution/test/merkle-chunks.test.ts",
   ],
   protocol: [
     "packages/protocol/test/protocol.test.ts",

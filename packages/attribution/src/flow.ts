@@ -308,13 +308,8 @@ export function tarjan(
   order: Int32Array;
   compStart: Int32Array;
   count: number;
-  reversePostorder: Int32Array;
 } {
   const index = new Int32Array(n).fill(-1);
-  // Reverse finishing order: n-1 for the first node to finish, decreasing. In this order every
-  // edge of the DFS except back edges points forward.
-  const rpo = new Int32Array(n);
-  let finished = 0;
   const low = new Int32Array(n);
   const comp = new Int32Array(n).fill(-1);
   const stack = new Int32Array(n);
@@ -349,13 +344,12 @@ export function tarjan(
         cp++;
         descended = true;
         break;
-      } else if (index[t]! < low[v]!) {
+      } else {
         // Nodes already assigned to an SCC carry index DONE, so this reads one array, not two.
-        low[v] = index[t]!;
+        low[v] = Math.min(low[v]!, index[t]!);
       }
     }
     if (descended) continue;
-    callEdge[cp - 1] = e;
     if (low[v] === index[v]) {
       let w: number;
       do {
@@ -367,11 +361,10 @@ export function tarjan(
       count++;
       starts.push(written);
     }
-    rpo[v] = n - 1 - finished++;
     cp--;
     if (cp > 0) {
       const p = callNode[cp - 1]!;
-      if (low[v]! < low[p]!) low[p] = low[v]!;
+      low[p] = Math.min(low[p]!, low[v]!);
     }
   }
   return {
@@ -379,7 +372,6 @@ export function tarjan(
     order: order.subarray(0, written),
     compStart: Int32Array.from(starts),
     count,
-    reversePostorder: rpo,
   };
 }
 

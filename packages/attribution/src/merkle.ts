@@ -64,12 +64,7 @@ export function buildMerkleTree(accountIds: Uint8Array, shares: readonly bigint[
 /** The shares as 32-byte big-endian words, packed (what `buildMerkleTreeFromWords` takes). */
 export function shareWords(shares: readonly bigint[]): Uint8Array {
   const out = new Uint8Array(shares.length * 32);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < shares.length; i++) {
-    const s = shares[i]!;
-    if (s >= 0n && s <= 0xffffffffffffffffn) view.setBigUint64(i * 32 + 24, s);
-    else writeUint256(out, i * 32, s);
-  }
+  for (let i = 0; i < shares.length; i++) writeUint256(out, i * 32, shares[i]!);
   return out;
 }
 
@@ -99,7 +94,6 @@ function build(
   const have = engine.memory.buffer.byteLength;
   if (need > have) engine.memory.grow(Math.ceil((need - have) / 65536));
   const mem = new Uint8Array(engine.memory.buffer);
-  const view = new DataView(engine.memory.buffer);
   // Leaf hashes, in row order, go to node slots 0..n-1: the inner-node region is free until
   // the inner nodes are hashed.
   for (let start = 0; start < n; start += CHUNK) {
@@ -111,13 +105,7 @@ function build(
         for (let b = 0; b < 32; b++) mem[o + 32 + b] = words[i * 32 + b]!;
         continue;
       }
-      const s = shares![i]!;
-      if (s >= 0n && s <= 0xffffffffffffffffn) {
-        view.setBigUint64(o + 32, 0n);
-        view.setBigUint64(o + 40, 0n);
-        view.setBigUint64(o + 48, 0n);
-        view.setBigUint64(o + 56, s);
-      } else writeUint256(mem, o + 32, s);
+      writeUint256(mem, o + 32, shares![i]!);
     }
     engine.leaves(scratch, treeBase + start * 32, end - start);
   }
@@ -205,16 +193,16 @@ export function standardMerkleTreeDump(
  *   then 2n-1 nodes of 32 bytes in OpenZeppelin's layout (node 0 is the root).
  * A proof for row i is read from it without rebuilding anything.
  */
-const MAGIC = "WSMERKL1";
+const MAGIC = new TextEncoder().encode("WSMERKL1");
 
 /**
- * The bytes of `encodeMerkleData` as three chunks (header with the tree indexes, then the nodes
+ * The bytes of `encodeMerkleData` as two chunks (header with the tree indexes, then the nodes
  * as a view of the tree): a file writer need not copy the nodes into one buffer.
  */
-export function encodeMerkleDataChunks(tree: MerkleTree): Uint8Array[] {
+export function encodeMerkleDataChunks(tree: MerkleTree): [Uint8Array, Uint8Array] {
   const n = tree.length;
   const head = new Uint8Array(12 + 4 * n);
-  for (let i = 0; i < 8; i++) head[i] = MAGIC.charCodeAt(i);
+  head.set(MAGIC);
   const view = new DataView(head.buffer);
   view.setUint32(8, n, true);
   for (let i = 0; i < n; i++) view.setUint32(12 + 4 * i, tree.treeIndex[i]!, true);
@@ -222,13 +210,10 @@ export function encodeMerkleDataChunks(tree: MerkleTree): Uint8Array[] {
 }
 
 export function encodeMerkleData(tree: MerkleTree): Uint8Array {
-  const n = tree.length;
-  const out = new Uint8Array(12 + 4 * n + 32 * (2 * n - 1));
-  for (let i = 0; i < 8; i++) out[i] = MAGIC.charCodeAt(i);
-  const view = new DataView(out.buffer);
-  view.setUint32(8, n, true);
-  for (let i = 0; i < n; i++) view.setUint32(12 + 4 * i, tree.treeIndex[i]!, true);
-  out.set(tree.nodes.subarray(0, 32 * (2 * n - 1)), 12 + 4 * n);
+  const [head, nodes] = encodeMerkleDataChunks(tree);
+  const out = new Uint8Array(head.length + nodes.length);
+  out.set(head);
+  out.set(nodes, head.length);
   return out;
 }
 
@@ -236,10 +221,11 @@ export function decodeMerkleData(bytes: Uint8Array): MerkleTree {
   const bad = (why: string): WellspringError =>
     new WellspringError("TABLE_INVALID", `merkle data: ${why}`, { field: "merkle" });
   if (bytes.length < 12) throw bad("too short");
-  for (let i = 0; i < 8; i++) if (bytes[i] !== MAGIC.charCodeAt(i)) throw bad("bad magic");
+  for (let i = 0; i < 8; i++) if (bytes[i] !== MAGIC[i]) throw bad("bad magic");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = view.getUint32(8, true);
-  if (n === 0 || bytes.length !== 12 + 4 * n + 32 * (2 * n - 1)) throw bad("length does not match n");
+  // n = 0 fails this too (it would need 12 - 32 bytes).
+  if (bytes.length !== 12 + 4 * n + 32 * (2 * n - 1)) throw bad("length does not match n");
   const treeIndex = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     const t = view.getUint32(12 + 4 * i, true);
