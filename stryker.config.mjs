@@ -70,6 +70,7 @@ export const TEST_FILES = {
     "packages/attribution/test/flow.test.ts",
     "packages/attribution/test/flow-reference.test.ts",
     "packages/attribution/test/merkle-edges.test.ts",
+    "packages/attribution/test/merkle-refusals.test.ts",
     "packages/attribution/test/merkle.test.ts",
     "packages/attribution/test/apportion.test.ts",
     "packages/attribution/test/apportion-edges.test.ts",
@@ -83,6 +84,7 @@ export const TEST_FILES = {
     "packages/attribution/test/account.test.ts",
     "packages/attribution/test/account-edges.test.ts",
     "packages/attribution/test/merkle-chunks.test.ts",
+    "packages/attribution/test/tarjan-scale.test.ts",
   ],
   protocol: [
     "packages/protocol/test/protocol.test.ts",
