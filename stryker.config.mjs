@@ -101,6 +101,7 @@ export const TEST_FILES = {
   server: [
     "packages/server/test/claims.test.ts",
     "packages/server/test/claims-amounts.test.ts",
+    "packages/server/test/claims-amounts-order.test.ts",
     "packages/server/test/signatures.test.ts",
     "packages/server/test/statements.test.ts",
     "packages/server/test/admin-auth.test.ts",
@@ -119,6 +120,7 @@ const FOCUSED_TEST_FILES = {
     "packages/server/test/admin-auth-edges.test.ts",
     // The claims endpoint's amounts against PGlite without a chain (claims.test.ts deploys one).
     "packages/server/test/claims-amounts.test.ts",
+    "packages/server/test/claims-amounts-order.test.ts",
     "packages/server/test/signatures.test.ts",
   ],
   sdk: [
