@@ -64,9 +64,9 @@ export const FOCUSED = {
     "packages/server/src/services/shared.ts",
     "packages/server/src/services/statements.ts:404-433",
     "packages/server/src/services/claims.ts:82-120",
-    "packages/server/src/services/claims.ts:174-274",
-    "packages/server/src/services/claims.ts:388-407",
-    "packages/server/src/services/claims.ts:414-495",
+    "packages/server/src/services/claims.ts:174-272",
+    "packages/server/src/services/claims.ts:386-406",
+    "packages/server/src/services/claims.ts:417-497",
   ],
   sdk: ["packages/sdk/src/actions/getClaimable.ts"],
 };

@@ -172,4 +172,43 @@ describe("claims: token order and tree rebuilds", () => {
     const plan = await claims.plan(pool.address, A);
     assert.deepEqual(plan.items[0]?.claimable, [{ token: USDC, amount: "75" }]);
   });
+  it("counts a proposal and a revocation indexed at the cursor block itself", async () => {
+    const leaves: Leaf[] = [{ accountId: A, shares: 1n }];
+    const { pool } = await poolWith("at the cursor", leaves); // schedule 1, proposed at block 10
+    const more = async (scheduleId: bigint, blockNumber: bigint, activatesAt: bigint) =>
+      db.transaction((tx) =>
+        events.insertSchedule(tx, {
+          poolId: pool.id,
+          blockNumber,
+          logIndex: logIndex++,
+          blockHash: hash(`block ${blockNumber}`),
+          txHash: hash(`tx ${scheduleId}`),
+          scheduleId,
+          proposer: ADMIN,
+          root: merkleRoot(leaves),
+          totalShares: 1n,
+          tableHash: hash("t"),
+          policyHash: hash("p"),
+          inputsHash: hash("i"),
+          uri: `ipfs://${scheduleId}`,
+          activatesAt: new Date(Number(activatesAt) * 1000),
+        }),
+      );
+    // Schedule 2 is revoked at block 30 and schedule 3 proposed at block 30, the cursor's block.
+    await more(2n, 20n, NOW - 60n);
+    await db.transaction((tx) => events.revokeSchedule(tx, pool.id, 2n, 30n, ADMIN));
+    await more(3n, 30n, NOW - 50n);
+    await db.query(
+      "INSERT INTO indexer_cursor (chain_id, stream, block_number, block_hash) VALUES ($1, $2, $3, $4)",
+      [TEST_CHAIN_ID, poolStream(pool.address), 30n, bytea(hash("head 30"))],
+    );
+    const plan = await service().plan(pool.address, A);
+    assert.deepEqual(
+      plan.items.map((i) => [i.scheduleId, i.status]),
+      [
+        ["1", "superseded"],
+        ["3", "active"],
+      ],
+    );
+  });
 });
