@@ -55,9 +55,21 @@ export const FOCUSED = {
     "packages/protocol/src/schedule.ts",
     "packages/protocol/src/entitlement.ts",
   ],
-  // The contributor statement's loop, from the table row to `waiting` (line numbers: move them
-  // with the code; the results file records the range that ran).
-  server: ["packages/server/src/auth/admin-auth.ts", "packages/server/src/services/statements.ts:382-398"],
+  // The contributor statement's loop, from the table row to `waiting`, and the claims endpoint's
+  // money lines: the packed share table and its row search, the plan (claimable schedules, leaf,
+  // proof, amounts, claim calldata), the tree's root check, schedules as of the cursor, the indexed
+  // sums and the claimable amount (line numbers: move them with the code; the results file records
+  // the ranges that ran). The cache's cursor plumbing (entry, fresh, check, load, advance) is left out.
+  server: [
+    "packages/server/src/auth/admin-auth.ts",
+    "packages/server/src/auth/signatures.ts",
+    "packages/server/src/services/shared.ts",
+    "packages/server/src/services/statements.ts:404-433",
+    "packages/server/src/services/claims.ts:82-120",
+    "packages/server/src/services/claims.ts:174-272",
+    "packages/server/src/services/claims.ts:386-406",
+    "packages/server/src/services/claims.ts:417-497",
+  ],
   sdk: ["packages/sdk/src/actions/getClaimable.ts"],
 };
 
@@ -96,6 +108,9 @@ export const TEST_FILES = {
   ],
   server: [
     "packages/server/test/claims.test.ts",
+    "packages/server/test/claims-amounts.test.ts",
+    "packages/server/test/claims-amounts-order.test.ts",
+    "packages/server/test/signatures.test.ts",
     "packages/server/test/statements.test.ts",
     "packages/server/test/admin-auth.test.ts",
     "packages/server/test/admin-auth-edges.test.ts",
@@ -105,12 +120,16 @@ export const TEST_FILES = {
 
 const areas = (process.env.MUTATION_AREAS ?? "engine,protocol,server,sdk").split(",");
 const focused = process.env.MUTATION_SCOPE === "focused";
-/** The focused lines are reached by these files only (claims.test.ts is slow). */
+/** The focused lines are reached by these files only (claims.test.ts is slow: claims-amounts.test.ts covers its lines). */
 const FOCUSED_TEST_FILES = {
   server: [
     "packages/server/test/statements.test.ts",
     "packages/server/test/admin-auth.test.ts",
     "packages/server/test/admin-auth-edges.test.ts",
+    // The claims endpoint's amounts against PGlite without a chain (claims.test.ts deploys one).
+    "packages/server/test/claims-amounts.test.ts",
+    "packages/server/test/claims-amounts-order.test.ts",
+    "packages/server/test/signatures.test.ts",
   ],
   sdk: [
     "packages/sdk/test/claim.test.ts",

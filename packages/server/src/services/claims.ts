@@ -257,10 +257,8 @@ export class ClaimService {
     return {
       accountId,
       items,
-      totals:
-        items.length === 0
-          ? []
-          : [...totals].map(([token, amount]) => ({ token, amount: amount.toString() })),
+      // Empty when no schedule lists the account (totals are only added with an item).
+      totals: [...totals].map(([token, amount]) => ({ token, amount: amount.toString() })),
       unavailableSchedules: unavailable,
       transaction:
         requests.length === 0
@@ -401,7 +399,9 @@ export class ClaimService {
       return { length: shares.length, accountIds, shares: packShares(shares), tree };
     })();
     building.catch(() => this.trees.delete(runId));
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: the cache's size bound (memory only; any tree evicted is rebuilt the same)
     if (this.trees.size >= this.maxTrees) this.trees.delete(this.trees.keys().next().value!);
+    // Stryker disable next-line CallExpression: not caching rebuilds the same tree (performance only)
     this.trees.set(runId, building);
     return building;
   }
@@ -410,7 +410,10 @@ export class ClaimService {
 const sameCursor = (a: IndexedCursor | undefined, b: IndexedCursor | undefined) =>
   a !== undefined && b !== undefined && a.blockNumber === b.blockNumber && a.blockHash === b.blockHash;
 
-/** Schedules as of the cursor block: a proposal or revocation indexed later is not visible yet. */
+/**
+ * Schedules as of the cursor block: a proposal or revocation indexed later is not visible yet.
+ * `rows` are in id order (PoolRepository.schedules), and so is the answer.
+ */
 function toViews(rows: readonly ScheduleRecord[], upTo: bigint | undefined): ScheduleView[] {
   return rows
     .filter((s) => upTo === undefined || s.proposedBlock <= upTo)
@@ -423,8 +426,7 @@ function toViews(rows: readonly ScheduleRecord[], upTo: bigint | undefined): Sch
       }),
       root: s.root,
       totalShares: s.totalShares,
-    }))
-    .sort((a, b) => (a.scheduleId < b.scheduleId ? -1 : a.scheduleId > b.scheduleId ? 1 : 0));
+    }));
 }
 
 function addTo(map: Map<string, bigint>, key: string, amount: bigint): void {
