@@ -17,6 +17,7 @@ const ADMIN = getAddress("0x00000000000000000000000000000000000a11ce");
 const ETH = zeroAddress;
 const USDC = getAddress("0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48");
 const USDT = getAddress("0xdac17f958d2ee523a2206206994597c13d831ec7");
+const DAI = getAddress("0x6b175474e89094c44da98b954eedeac495271d0f");
 const NOW = 1_800_000_000n;
 const hash = (label: string): Hex => keccak256(stringToHex(label));
 const A = toAccountId("github:alice");
@@ -150,6 +151,17 @@ describe("claims: token order and tree rebuilds", () => {
     assert.deepEqual(plan.items[0]?.claimable, expected);
     assert.deepEqual(plan.totals, expected);
     assert.deepEqual(plan.requests[0]?.tokens, [ETH, USDC, USDT]);
+    // A token that sorts inside a list already in order: it is placed, not appended.
+    await deposit(pool.id, 1n, DAI, 8n, 102n);
+    await indexedUpTo(102n);
+    const later = await claims.plan(pool.address, A);
+    assert.deepEqual(later.requests[0]?.tokens, [ETH, DAI, USDC, USDT]);
+    assert.deepEqual(later.items[0]?.claimable, [
+      { token: ETH, amount: "20" },
+      { token: DAI, amount: "4" },
+      { token: USDC, amount: "10" },
+      { token: USDT, amount: "5" },
+    ]);
   });
 
   it("builds a tree again after a build failed, once the stored table matches the root", async () => {
