@@ -52,11 +52,26 @@ export const FOCUSED = {
     "packages/protocol/src/merkle.ts",
     "packages/protocol/src/schedule.ts",
     "packages/protocol/src/entitlement.ts",
+    "packages/protocol/src/calldata.ts",
   ],
   // The contributor statement's loop, from the table row to `waiting` (line numbers: move them
   // with the code; the results file records the range that ran).
   server: ["packages/server/src/auth/admin-auth.ts", "packages/server/src/services/statements.ts:382-398"],
-  sdk: ["packages/sdk/src/actions/getClaimable.ts"],
+  // The SDK's actions that move money, read it or sign for it.
+  sdk: [
+    "packages/sdk/src/actions/getClaimable.ts",
+    "packages/sdk/src/actions/claim.ts",
+    "packages/sdk/src/actions/deposit.ts",
+    "packages/sdk/src/actions/depositETH.ts",
+    "packages/sdk/src/actions/depositWithPermit.ts",
+    "packages/sdk/src/actions/sweep.ts",
+    "packages/sdk/src/actions/sync.ts",
+    "packages/sdk/src/actions/getPot.ts",
+    "packages/sdk/src/actions/getReserve.ts",
+    "packages/sdk/src/actions/signAttestation.ts",
+    "packages/sdk/src/actions/submitAttestation.ts",
+    "packages/sdk/src/actions/getPayee.ts",
+  ],
 };
 
 /** The test files that exercise them; Stryker runs, per mutant, only the files that reach it. */
@@ -104,10 +119,17 @@ const FOCUSED_TEST_FILES = {
     "packages/server/test/admin-auth.test.ts",
     "packages/server/test/admin-auth-edges.test.ts",
   ],
+  // Every SDK test that reaches the focused actions but the ethers adapter's (slow, and only
+  // wrappers over the same actions).
   sdk: [
     "packages/sdk/test/claim.test.ts",
     "packages/sdk/test/claimable-batch.test.ts",
     "packages/sdk/test/local-account.test.ts",
+    "packages/sdk/test/deposit.test.ts",
+    "packages/sdk/test/identity.test.ts",
+    "packages/sdk/test/pools.test.ts",
+    "packages/sdk/test/deployments.test.ts",
+    "packages/sdk/test/actions-edges.test.ts",
   ],
 };
 const testFilesOf = (a) => (focused && FOCUSED_TEST_FILES[a]) || TEST_FILES[a];
