@@ -119,17 +119,16 @@ const FOCUSED_TEST_FILES = {
     "packages/server/test/admin-auth.test.ts",
     "packages/server/test/admin-auth-edges.test.ts",
   ],
-  // Every SDK test that reaches the focused actions but the ethers adapter's (slow, and only
-  // wrappers over the same actions).
+  // The SDK tests that reach the focused actions, but the ethers adapter's (slow, and only
+  // wrappers over the same actions) and deployments.test.ts (identity.test.ts covers getPayee).
   sdk: [
+    "packages/sdk/test/actions-edges.test.ts",
     "packages/sdk/test/claim.test.ts",
-    "packages/sdk/test/claimable-batch.test.ts",
-    "packages/sdk/test/local-account.test.ts",
     "packages/sdk/test/deposit.test.ts",
     "packages/sdk/test/identity.test.ts",
     "packages/sdk/test/pools.test.ts",
-    "packages/sdk/test/deployments.test.ts",
-    "packages/sdk/test/actions-edges.test.ts",
+    "packages/sdk/test/claimable-batch.test.ts",
+    "packages/sdk/test/local-account.test.ts",
   ],
 };
 const testFilesOf = (a) => (focused && FOCUSED_TEST_FILES[a]) || TEST_FILES[a];
