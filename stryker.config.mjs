@@ -129,6 +129,7 @@ const FOCUSED_TEST_FILES = {
     "packages/sdk/test/pools.test.ts",
     "packages/sdk/test/claimable-batch.test.ts",
     "packages/sdk/test/local-account.test.ts",
+    "packages/sdk/test/actions-readings.test.ts",
   ],
 };
 const testFilesOf = (a) => (focused && FOCUSED_TEST_FILES[a]) || TEST_FILES[a];
