@@ -57,7 +57,7 @@ export const FOCUSED = {
   // The contributor statement's loop, from the table row to `waiting` (line numbers: move them
   // with the code; the results file records the range that ran).
   server: ["packages/server/src/auth/admin-auth.ts", "packages/server/src/services/statements.ts:382-398"],
-  // The SDK's actions that move money, read it or sign for it.
+  // The SDK's actions that move money, read it, sign for it or set the schedule that divides it.
   sdk: [
     "packages/sdk/src/actions/getClaimable.ts",
     "packages/sdk/src/actions/claim.ts",
@@ -71,6 +71,10 @@ export const FOCUSED = {
     "packages/sdk/src/actions/signAttestation.ts",
     "packages/sdk/src/actions/submitAttestation.ts",
     "packages/sdk/src/actions/getPayee.ts",
+    "packages/sdk/src/actions/proposeSchedule.ts",
+    "packages/sdk/src/actions/revokeSchedule.ts",
+    "packages/sdk/src/actions/getSchedule.ts",
+    "packages/sdk/src/actions/getCurrentSchedule.ts",
   ],
 };
 
@@ -130,6 +134,7 @@ const FOCUSED_TEST_FILES = {
     "packages/sdk/test/claimable-batch.test.ts",
     "packages/sdk/test/local-account.test.ts",
     "packages/sdk/test/actions-readings.test.ts",
+    "packages/sdk/test/schedules.test.ts",
   ],
 };
 const testFilesOf = (a) => (focused && FOCUSED_TEST_FILES[a]) || TEST_FILES[a];

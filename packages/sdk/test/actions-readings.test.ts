@@ -3,9 +3,18 @@ import { before, describe, it } from "node:test";
 
 import { type Address, createWalletClient, custom, zeroAddress } from "viem";
 
-import { deposit, depositETH, getReserve, signAttestation, submitAttestation } from "../src/index.ts";
-import { type Fixture, deployFixture } from "./helpers/fixture.ts";
-import { addr } from "./helpers/table.ts";
+import {
+  deposit,
+  depositETH,
+  getReserve,
+  getSchedule,
+  isSdkError,
+  proposeSchedule,
+  signAttestation,
+  submitAttestation,
+} from "../src/index.ts";
+import { ACTIVATION_DELAY, type Fixture, deployFixture } from "./helpers/fixture.ts";
+import { addr, makeTable } from "./helpers/table.ts";
 
 /** A log as the JSON-RPC node returns it in a receipt. */
 interface RpcLog {
@@ -70,5 +79,44 @@ describe("what the actions read back: reserves and the registry's own events", (
     const rebind = await submit("github:readings-b", addr(bob));
     assert.equal(rebind.bound, false);
     assert.notEqual(rebind.executableAt, undefined);
+  });
+
+  it("getSchedule rates the status at the `now` it is given, else at the latest block's time", async () => {
+    const { admin, alice } = f.wallets;
+    const { table } = makeTable([{ account: addr(alice), shares: 1n }]);
+    const { scheduleId, activatesAt } = await proposeSchedule(admin, {
+      pool: f.pool,
+      table,
+      uri: "readings",
+    });
+    const at = (now?: bigint) => getSchedule(admin, { pool: f.pool, scheduleId, now });
+    assert.equal((await at()).status, "pending");
+    assert.equal((await at(activatesAt - 1n)).status, "pending");
+    assert.equal((await at(activatesAt)).status, "active");
+  });
+
+  it("proposeSchedule reports a receipt without the pool's ScheduleProposed event as an SDK error", async () => {
+    const { admin, alice } = f.wallets;
+    const provider = f.connection.provider as { request(args: { method: string }): Promise<unknown> };
+    // A node that drops the receipt's logs (or a pool address that is not a pool): no event to read.
+    const transport = custom({
+      request: async (args: { method: string }) => {
+        const result = await provider.request(args);
+        if (args.method !== "eth_getTransactionReceipt" || result === null) return result;
+        return { ...(result as object), logs: [] };
+      },
+    });
+    const client = createWalletClient({ account: addr(admin), chain: f.publicClient.chain, transport });
+    const { table } = makeTable([{ account: addr(alice), shares: 2n }]);
+    // The pending schedule of the test above activates, so the pool takes a new proposal.
+    await f.networkHelpers.time.increase(ACTIVATION_DELAY);
+    await assert.rejects(proposeSchedule(client, { pool: f.pool, table, uri: "no-logs" }), (e) => {
+      assert.ok(isSdkError(e, "CONTRACT_REVERTED"));
+      assert.match((e as Error).message, /no ScheduleProposed event/);
+      return true;
+    });
+    // The transaction itself went through: the pool holds the proposal.
+    const next = await getSchedule(admin, { pool: f.pool, scheduleId: 2n });
+    assert.equal(next.root, table.root);
   });
 });
