@@ -1,11 +1,20 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 
-import { type Address, createWalletClient, custom, zeroAddress } from "viem";
+import {
+  type Address,
+  type Hex,
+  createPublicClient,
+  createWalletClient,
+  custom,
+  toHex,
+  zeroAddress,
+} from "viem";
 
 import {
   deposit,
   depositETH,
+  getCurrentSchedule,
   getReserve,
   getSchedule,
   isSdkError,
@@ -118,5 +127,27 @@ describe("what the actions read back: reserves and the registry's own events", (
     // The transaction itself went through: the pool holds the proposal.
     const next = await getSchedule(admin, { pool: f.pool, scheduleId: 2n });
     assert.equal(next.root, table.root);
+  });
+
+  it("getCurrentSchedule rates the current and the pending schedule at one block time", async () => {
+    // A node whose latest block moves on after the first read (a block mined between two calls).
+    const provider = f.connection.provider as { request(args: { method: string }): Promise<unknown> };
+    let blockReads = 0;
+    const transport = custom({
+      request: async (args: { method: string }) => {
+        const result = await provider.request(args);
+        if (args.method !== "eth_getBlockByNumber" || blockReads++ === 0) return result;
+        const block = result as { timestamp: Hex };
+        return { ...block, timestamp: toHex(BigInt(block.timestamp) + BigInt(ACTIVATION_DELAY) * 2n) };
+      },
+    });
+    const reader = createPublicClient({ chain: f.publicClient.chain, transport });
+    // Schedule 1 is current and schedule 2 (proposed above) waits for its activation time.
+    const { current, pending } = await getCurrentSchedule(reader, { pool: f.pool });
+    assert.equal(current?.scheduleId, 1n);
+    assert.equal(current?.status, "active");
+    assert.equal(pending?.scheduleId, 2n);
+    assert.equal(pending?.status, "pending");
+    assert.equal(blockReads, 1);
   });
 });
