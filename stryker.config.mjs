@@ -57,7 +57,8 @@ export const FOCUSED = {
   // The contributor statement's loop, from the table row to `waiting` (line numbers: move them
   // with the code; the results file records the range that ran).
   server: ["packages/server/src/auth/admin-auth.ts", "packages/server/src/services/statements.ts:382-398"],
-  // The SDK's actions that move money, read it, sign for it or set the schedule that divides it.
+  // The SDK's actions that move money, read it, sign for it, set the schedule that divides it or
+  // create the pool.
   sdk: [
     "packages/sdk/src/actions/getClaimable.ts",
     "packages/sdk/src/actions/claim.ts",
@@ -75,6 +76,7 @@ export const FOCUSED = {
     "packages/sdk/src/actions/revokeSchedule.ts",
     "packages/sdk/src/actions/getSchedule.ts",
     "packages/sdk/src/actions/getCurrentSchedule.ts",
+    "packages/sdk/src/actions/createPool.ts",
   ],
 };
 
@@ -135,6 +137,7 @@ const FOCUSED_TEST_FILES = {
     "packages/sdk/test/local-account.test.ts",
     "packages/sdk/test/actions-readings.test.ts",
     "packages/sdk/test/schedules.test.ts",
+    "packages/sdk/test/create-pool-edges.test.ts",
   ],
 };
 const testFilesOf = (a) => (focused && FOCUSED_TEST_FILES[a]) || TEST_FILES[a];
