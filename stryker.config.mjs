@@ -54,6 +54,7 @@ export const FOCUSED = {
     "packages/protocol/src/merkle.ts",
     "packages/protocol/src/schedule.ts",
     "packages/protocol/src/entitlement.ts",
+    "packages/protocol/src/calldata.ts",
   ],
   // The contributor statement's loop, from the table row to `waiting`, and the claims endpoint's
   // money lines: the packed share table and its row search, the plan (claimable schedules, leaf,
@@ -70,7 +71,27 @@ export const FOCUSED = {
     "packages/server/src/services/claims.ts:386-406",
     "packages/server/src/services/claims.ts:417-497",
   ],
-  sdk: ["packages/sdk/src/actions/getClaimable.ts"],
+  // The SDK's actions that move money, read it, sign for it, set the schedule that divides it or
+  // create the pool.
+  sdk: [
+    "packages/sdk/src/actions/getClaimable.ts",
+    "packages/sdk/src/actions/claim.ts",
+    "packages/sdk/src/actions/deposit.ts",
+    "packages/sdk/src/actions/depositETH.ts",
+    "packages/sdk/src/actions/depositWithPermit.ts",
+    "packages/sdk/src/actions/sweep.ts",
+    "packages/sdk/src/actions/sync.ts",
+    "packages/sdk/src/actions/getPot.ts",
+    "packages/sdk/src/actions/getReserve.ts",
+    "packages/sdk/src/actions/signAttestation.ts",
+    "packages/sdk/src/actions/submitAttestation.ts",
+    "packages/sdk/src/actions/getPayee.ts",
+    "packages/sdk/src/actions/proposeSchedule.ts",
+    "packages/sdk/src/actions/revokeSchedule.ts",
+    "packages/sdk/src/actions/getSchedule.ts",
+    "packages/sdk/src/actions/getCurrentSchedule.ts",
+    "packages/sdk/src/actions/createPool.ts",
+  ],
 };
 
 /** The test files that exercise them; Stryker runs, per mutant, only the files that reach it. */
@@ -131,10 +152,19 @@ const FOCUSED_TEST_FILES = {
     "packages/server/test/claims-amounts-order.test.ts",
     "packages/server/test/signatures.test.ts",
   ],
+  // The SDK tests that reach the focused actions, but the ethers adapter's (slow, and only
+  // wrappers over the same actions) and deployments.test.ts (identity.test.ts covers getPayee).
   sdk: [
+    "packages/sdk/test/actions-edges.test.ts",
     "packages/sdk/test/claim.test.ts",
+    "packages/sdk/test/deposit.test.ts",
+    "packages/sdk/test/identity.test.ts",
+    "packages/sdk/test/pools.test.ts",
     "packages/sdk/test/claimable-batch.test.ts",
     "packages/sdk/test/local-account.test.ts",
+    "packages/sdk/test/actions-readings.test.ts",
+    "packages/sdk/test/schedules.test.ts",
+    "packages/sdk/test/create-pool-edges.test.ts",
   ],
 };
 const testFilesOf = (a) => (focused && FOCUSED_TEST_FILES[a]) || TEST_FILES[a];

@@ -38,13 +38,12 @@ export async function submitAttestation(
     args: [parameters.attestation, parameters.identity, parameters.attestor, parameters.signature],
     account,
   });
-  const logs = parseEventLogs({ abi: identityRegistryAbi, logs: result.receipt.logs }).filter(
-    (log) => log.address.toLowerCase() === parameters.registry.toLowerCase(),
-  );
-  const rebind = logs.find((log) => log.eventName === "RebindProposed");
-  return {
-    ...result,
-    bound: logs.some((log) => log.eventName === "IdentityBound"),
-    executableAt: rebind?.eventName === "RebindProposed" ? rebind.args.executableAt : undefined,
-  };
+  // The registry's own events (a log of another contract with the same signature is not its).
+  const registry = parameters.registry.toLowerCase();
+  const events = <eventName extends "IdentityBound" | "RebindProposed">(eventName: eventName) =>
+    parseEventLogs({ abi: identityRegistryAbi, logs: result.receipt.logs, eventName }).filter(
+      (log) => log.address.toLowerCase() === registry,
+    );
+  const [rebind] = events("RebindProposed");
+  return { ...result, bound: events("IdentityBound").length > 0, executableAt: rebind?.args.executableAt };
 }
