@@ -32,11 +32,11 @@ export const MUTATE = {
 };
 
 /**
- * MUTATION_SCOPE=focused: a subset a shared two-core machine finishes in about an hour — the
- * engine's flow solver, apportionment, caps, share table and account ids, the protocol's
- * accountIds, proofs, schedule clock and entitlement, the admin
- * authentication, the money lines of the contributor statement (pot, entitlement, claimed, swept,
- * waiting) and the SDK's claimable reads.
+ * MUTATION_SCOPE=focused: what a shared two-core machine can rerun in an afternoon — the engine's
+ * flow solver (with Tarjan and the member ordering), apportionment, caps, share table, account ids
+ * and tree; the protocol's accountIds, proofs, schedule clock, entitlement and claim calldata; the
+ * server's admin authentication, signature checks, mulDiv, the money lines of the contributor
+ * statement and of the claims endpoint; and every SDK action.
  */
 export const FOCUSED = {
   engine: [
