@@ -206,7 +206,6 @@ for (const backend of await backends()) {
       await provider.request({ method: "evm_setAutomine", params: [false] });
       try {
         const first = publish(a.id, "ipfs://mined-later");
-        const second = publish(b.id, "ipfs://second");
         // Wait until the proposal sits in the node's mempool, unmined.
         for (;;) {
           const block = (await provider.request({
@@ -219,11 +218,14 @@ for (const backend of await backends()) {
         // The database answers meanwhile (on PGlite one open transaction would block this read).
         const listed = await fetch(`${server.url}/v1/pools/${chain.pool}/schedules`);
         assert.equal(listed.status, 200);
-        await provider.request({ method: "evm_mine", params: [] });
-        const [r1, r2] = await Promise.all([first, second]);
-        assert.equal(r1.status, 201, await r1.clone().text());
+        // A second proposal sent while the first is unmined (sent only now: two requests started
+        // together may reach the server in either order).
+        const r2 = await publish(b.id, "ipfs://second");
         assert.equal(r2.status, 409, await r2.clone().text());
         assert.match(((await r2.json()) as ErrorBody).error.message, /already pending|under way/);
+        await provider.request({ method: "evm_mine", params: [] });
+        const r1 = await first;
+        assert.equal(r1.status, 201, await r1.clone().text());
       } finally {
         await provider.request({ method: "evm_setAutomine", params: [true] });
       }
