@@ -4,121 +4,34 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { merkleRoot, toAccountId, type Leaf } from "@wellspring/protocol";
-import { getAddress, keccak256, stringToHex, zeroAddress, type Address, type Hex } from "viem";
-import { bytea, type Database } from "../src/db/database.ts";
-import { poolStream } from "../src/indexer/pool-indexer.ts";
-import { PolicyRepository } from "../src/repositories/policies.ts";
-import { ChainEventRepository, PoolRepository } from "../src/repositories/pools.ts";
-import { RunRepository } from "../src/repositories/runs.ts";
-import { ClaimService } from "../src/services/claims.ts";
-import { backends, TEST_CHAIN_ID } from "./helpers.ts";
+import { getAddress } from "viem";
+import { bytea } from "../src/db/database.ts";
+import { ClaimsFixture, ETH, NOW, USDC, USDT } from "./claims-fixture.ts";
 
-const ADMIN = getAddress("0x00000000000000000000000000000000000a11ce");
-const ETH = zeroAddress;
-const USDC = getAddress("0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48");
-const USDT = getAddress("0xdac17f958d2ee523a2206206994597c13d831ec7");
 const DAI = getAddress("0x6b175474e89094c44da98b954eedeac495271d0f");
-const NOW = 1_800_000_000n;
-const hash = (label: string): Hex => keccak256(stringToHex(label));
 const A = toAccountId("github:alice");
 const B = toAccountId("github:bob");
 
-let db: Database;
-let dispose: () => Promise<void>;
-let pools: PoolRepository;
-let policyVersionId: bigint;
-const events = new ChainEventRepository();
-let logIndex = 0;
-
+let f: ClaimsFixture;
 before(async () => {
-  ({ db, dispose } = await (await backends())[0]!.open());
-  pools = new PoolRepository(db);
-  policyVersionId = (
-    await new PolicyRepository(db).appendVersion({
-      name: "default",
-      canonical: "{}",
-      hash: keccak256(stringToHex("{}")),
-      note: "",
-      createdBy: ADMIN,
-    })
-  ).id;
+  f = await ClaimsFixture.open();
 });
 after(async () => {
-  await dispose?.();
+  await f?.dispose();
 });
 
 /** A pool with one active schedule of `leaves` (its table stored with `stored` recipients). */
 async function poolWith(name: string, leaves: Leaf[], stored: Leaf[] = leaves) {
-  const pool = await pools.insert({
-    chainId: TEST_CHAIN_ID,
-    address: getAddress(hash(name).slice(0, 42)),
-    name,
-    deployedBlock: 1n,
-    registeredBy: ADMIN,
-  });
-  const root = merkleRoot(leaves);
-  const totalShares = leaves.reduce((s, l) => s + l.shares, 0n);
-  const run = await new RunRepository(db).insertCompleted({
-    poolId: pool.id,
-    policyVersionId,
-    engineVersion: "test",
-    inputsHash: hash(`inputs ${name}`),
-    tableHash: hash(`table ${name}`),
-    root,
-    totalShares,
-    createdBy: ADMIN,
-    inputs: [],
-    recipients: stored.map((l) => ({ accountId: l.accountId, shares: l.shares, identity: null })),
-  });
-  await db.transaction((tx) =>
-    events.insertSchedule(tx, {
-      poolId: pool.id,
-      blockNumber: 10n,
-      logIndex: logIndex++,
-      blockHash: hash(`block ${name}`),
-      txHash: hash(`tx ${name}`),
-      scheduleId: 1n,
-      proposer: ADMIN,
-      root,
-      totalShares,
-      tableHash: hash("t"),
-      policyHash: hash("p"),
-      inputsHash: hash("i"),
-      uri: "ipfs://1",
-      activatesAt: new Date(Number(NOW - 100n) * 1000),
-    }),
+  const pool = await f.newPool(name);
+  const table = await f.storeRun(
+    pool.id,
+    stored,
+    merkleRoot(leaves),
+    leaves.reduce((s, l) => s + l.shares, 0n),
   );
-  return { pool, runId: run.id };
+  await f.schedule(pool.id, 1n, table, NOW - 100n, 10n);
+  return { pool, runId: table.runId };
 }
-
-async function deposit(
-  poolId: bigint,
-  scheduleId: bigint | null,
-  token: Address,
-  amount: bigint,
-  blockNumber = 20n,
-) {
-  await db.transaction((tx) =>
-    events.insertDeposits(tx, [
-      {
-        poolId,
-        blockNumber,
-        logIndex: logIndex++,
-        blockHash: hash(`block ${logIndex}`),
-        txHash: hash(`tx ${logIndex}`),
-        scheduleId,
-        source: "deposit",
-        token,
-        payer: ADMIN,
-        amount,
-        memo: hash("memo"),
-        blockTime: null,
-      },
-    ]),
-  );
-}
-
-const service = () => new ClaimService(db, pools, TEST_CHAIN_ID, () => Number(NOW) * 1000, { freshMs: 0 });
 
 describe("claims: token order and tree rebuilds", () => {
   it("lists the amounts in token order whatever order the tokens were first deposited in", async () => {
@@ -126,22 +39,16 @@ describe("claims: token order and tree rebuilds", () => {
       { accountId: A, shares: 1n },
       { accountId: B, shares: 1n },
     ]);
-    const claims = service();
-    const indexedUpTo = (block: bigint) =>
-      db.query(
-        `INSERT INTO indexer_cursor (chain_id, stream, block_number, block_hash) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (chain_id, stream) DO UPDATE SET block_number = $3, block_hash = $4`,
-        [TEST_CHAIN_ID, poolStream(pool.address), block, bytea(hash(`head ${block}`))],
-      );
+    const claims = f.service();
     // USDT first; ETH and USDC arrive in later blocks, read incrementally after USDT.
-    await deposit(pool.id, 1n, USDT, 10n, 100n);
-    await indexedUpTo(100n);
+    await f.deposit(pool.id, 1n, USDT, 10n, 100n);
+    await f.indexedUpTo(pool.address, 100n);
     assert.deepEqual((await claims.plan(pool.address, A)).items[0]?.claimable, [
       { token: USDT, amount: "5" },
     ]);
-    await deposit(pool.id, null, USDC, 20n, 101n);
-    await deposit(pool.id, 1n, ETH, 40n, 101n);
-    await indexedUpTo(101n);
+    await f.deposit(pool.id, null, USDC, 20n, 101n);
+    await f.deposit(pool.id, 1n, ETH, 40n, 101n);
+    await f.indexedUpTo(pool.address, 101n);
     const plan = await claims.plan(pool.address, A);
     const expected = [
       { token: ETH, amount: "20" },
@@ -152,8 +59,8 @@ describe("claims: token order and tree rebuilds", () => {
     assert.deepEqual(plan.totals, expected);
     assert.deepEqual(plan.requests[0]?.tokens, [ETH, USDC, USDT]);
     // A token that sorts inside a list already in order: it is placed, not appended.
-    await deposit(pool.id, 1n, DAI, 8n, 102n);
-    await indexedUpTo(102n);
+    await f.deposit(pool.id, 1n, DAI, 8n, 102n);
+    await f.indexedUpTo(pool.address, 102n);
     const later = await claims.plan(pool.address, A);
     assert.deepEqual(later.requests[0]?.tokens, [ETH, DAI, USDC, USDT]);
     assert.deepEqual(later.items[0]?.claimable, [
@@ -174,10 +81,10 @@ describe("claims: token order and tree rebuilds", () => {
       { accountId: A, shares: 3n },
       { accountId: B, shares: 2n },
     ]);
-    await deposit(pool.id, 1n, USDC, 100n);
-    const claims = service();
+    await f.deposit(pool.id, 1n, USDC, 100n);
+    const claims = f.service();
     await assert.rejects(claims.plan(pool.address, A), /stored table has root/);
-    await db.query("UPDATE run_recipients SET shares = 1 WHERE run_id = $1 AND account_id = $2", [
+    await f.db.query("UPDATE run_recipients SET shares = 1 WHERE run_id = $1 AND account_id = $2", [
       runId,
       bytea(B),
     ]);
@@ -187,34 +94,13 @@ describe("claims: token order and tree rebuilds", () => {
   it("counts a proposal and a revocation indexed at the cursor block itself", async () => {
     const leaves: Leaf[] = [{ accountId: A, shares: 1n }];
     const { pool } = await poolWith("at the cursor", leaves); // schedule 1, proposed at block 10
-    const more = async (scheduleId: bigint, blockNumber: bigint, activatesAt: bigint) =>
-      db.transaction((tx) =>
-        events.insertSchedule(tx, {
-          poolId: pool.id,
-          blockNumber,
-          logIndex: logIndex++,
-          blockHash: hash(`block ${blockNumber}`),
-          txHash: hash(`tx ${scheduleId}`),
-          scheduleId,
-          proposer: ADMIN,
-          root: merkleRoot(leaves),
-          totalShares: 1n,
-          tableHash: hash("t"),
-          policyHash: hash("p"),
-          inputsHash: hash("i"),
-          uri: `ipfs://${scheduleId}`,
-          activatesAt: new Date(Number(activatesAt) * 1000),
-        }),
-      );
+    const table = { root: merkleRoot(leaves), totalShares: 1n };
     // Schedule 2 is revoked at block 30 and schedule 3 proposed at block 30, the cursor's block.
-    await more(2n, 20n, NOW - 60n);
-    await db.transaction((tx) => events.revokeSchedule(tx, pool.id, 2n, 30n, ADMIN));
-    await more(3n, 30n, NOW - 50n);
-    await db.query(
-      "INSERT INTO indexer_cursor (chain_id, stream, block_number, block_hash) VALUES ($1, $2, $3, $4)",
-      [TEST_CHAIN_ID, poolStream(pool.address), 30n, bytea(hash("head 30"))],
-    );
-    const plan = await service().plan(pool.address, A);
+    await f.schedule(pool.id, 2n, table, NOW - 60n, 20n);
+    await f.revoke(pool.id, 2n, 30n);
+    await f.schedule(pool.id, 3n, table, NOW - 50n, 30n);
+    await f.indexedUpTo(pool.address, 30n);
+    const plan = await f.service().plan(pool.address, A);
     assert.deepEqual(
       plan.items.map((i) => [i.scheduleId, i.status]),
       [

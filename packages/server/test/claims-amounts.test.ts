@@ -6,171 +6,19 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { claimAbi, merkleRoot, toAccountId, verifyProof, type Leaf } from "@wellspring/protocol";
-import {
-  decodeFunctionData,
-  getAddress,
-  keccak256,
-  stringToHex,
-  toHex,
-  zeroAddress,
-  type Address,
-  type Hex,
-} from "viem";
-import { bytea, type Database } from "../src/db/database.ts";
+import { decodeFunctionData, getAddress, toHex, type Address, type Hex } from "viem";
 import { ServerError } from "../src/errors.ts";
-import { poolStream } from "../src/indexer/pool-indexer.ts";
-import { PolicyRepository } from "../src/repositories/policies.ts";
-import { ChainEventRepository, PoolRepository } from "../src/repositories/pools.ts";
-import { RunRepository } from "../src/repositories/runs.ts";
-import { ClaimService } from "../src/services/claims.ts";
-import { backends, TEST_CHAIN_ID } from "./helpers.ts";
+import { ADMIN, at, ClaimsFixture, ETH, hash, NOW, USDC, USDT } from "./claims-fixture.ts";
 
-const ADMIN = getAddress("0x00000000000000000000000000000000000a11ce");
-const ETH = zeroAddress;
-// Checksummed with capitals: the service keys its sums by lower-case hex.
-const USDT = getAddress("0xdac17f958d2ee523a2206206994597c13d831ec7");
-const USDC = getAddress("0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48");
 const WINDOW = 7n * 24n * 3600n;
-const NOW = 1_800_000_000n;
-const hash = (label: string): Hex => keccak256(stringToHex(label));
-const at = (seconds: bigint) => new Date(Number(seconds) * 1000);
 
-let counter = 0;
-const log = () => ({
-  logIndex: counter++,
-  blockHash: hash(`block ${counter}`),
-  txHash: hash(`tx ${counter}`),
-});
-
-let db: Database;
-let dispose: () => Promise<void>;
-let pools: PoolRepository;
-const events = new ChainEventRepository();
-let policyVersionId: bigint;
-
+let f: ClaimsFixture;
 before(async () => {
-  ({ db, dispose } = await (await backends())[0]!.open());
-  pools = new PoolRepository(db);
-  policyVersionId = (
-    await new PolicyRepository(db).appendVersion({
-      name: "default",
-      canonical: "{}",
-      hash: keccak256(stringToHex("{}")),
-      note: "",
-      createdBy: ADMIN,
-    })
-  ).id;
+  f = await ClaimsFixture.open();
 });
 after(async () => {
-  await dispose?.();
+  await f?.dispose();
 });
-
-async function newPool(name: string, claimWindow?: bigint) {
-  const address = getAddress(hash(name).slice(0, 42));
-  const pool = await pools.insert({
-    chainId: TEST_CHAIN_ID,
-    address,
-    name,
-    deployedBlock: 1n,
-    registeredBy: ADMIN,
-  });
-  if (claimWindow !== undefined)
-    await db.transaction((tx) => events.setPoolParameters(tx, pool.id, 3600n, claimWindow));
-  return pool;
-}
-
-/** Stores a complete run of `leaves` (root and total as given, or the table's own). */
-async function storeRun(
-  poolId: bigint,
-  leaves: Leaf[],
-  root = merkleRoot(leaves),
-  totalShares = leaves.reduce((s, l) => s + l.shares, 0n),
-) {
-  const run = await new RunRepository(db).insertCompleted({
-    poolId,
-    policyVersionId,
-    engineVersion: "test",
-    inputsHash: hash(`inputs ${root}`),
-    tableHash: hash(`table ${root}`),
-    root,
-    totalShares,
-    createdBy: ADMIN,
-    inputs: [],
-    recipients: leaves.map((l) => ({ accountId: l.accountId, shares: l.shares, identity: null })),
-  });
-  return { runId: run.id, root, totalShares };
-}
-
-async function schedule(
-  poolId: bigint,
-  scheduleId: bigint,
-  table: { root: Hex; totalShares: bigint },
-  activatesAt: bigint,
-  blockNumber = scheduleId * 10n,
-) {
-  await db.transaction((tx) =>
-    events.insertSchedule(tx, {
-      poolId,
-      blockNumber,
-      ...log(),
-      scheduleId,
-      proposer: ADMIN,
-      root: table.root,
-      totalShares: table.totalShares,
-      tableHash: hash(`t${scheduleId}`),
-      policyHash: hash("policy"),
-      inputsHash: hash(`i${scheduleId}`),
-      uri: `ipfs://${scheduleId}`,
-      activatesAt: at(activatesAt),
-    }),
-  );
-}
-
-async function deposit(
-  poolId: bigint,
-  scheduleId: bigint | null,
-  token: Address,
-  amount: bigint,
-  blockNumber = 100n,
-) {
-  await db.transaction((tx) =>
-    events.insertDeposits(tx, [
-      {
-        poolId,
-        blockNumber,
-        ...log(),
-        scheduleId,
-        source: "deposit",
-        token,
-        payer: ADMIN,
-        amount,
-        memo: hash("memo"),
-        blockTime: null,
-      },
-    ]),
-  );
-}
-
-async function claimed(poolId: bigint, scheduleId: bigint, accountId: Hex, token: Address, amount: bigint) {
-  await db.transaction((tx) =>
-    events.insertClaims(tx, [
-      {
-        poolId,
-        blockNumber: 200n,
-        ...log(),
-        scheduleId,
-        accountId,
-        token,
-        payee: ADMIN,
-        amount,
-        blockTime: null,
-      },
-    ]),
-  );
-}
-
-const service = (now = NOW) =>
-  new ClaimService(db, pools, TEST_CHAIN_ID, () => Number(now) * 1000, { freshMs: 0 });
 
 const A = toAccountId(getAddress("0x000000000000000000000000000000000000aaaa"));
 const B = toAccountId(getAddress("0x000000000000000000000000000000000000bbbb"));
@@ -195,40 +43,40 @@ describe("claims: amounts, schedules and calldata from indexed events", () => {
   const s2At = NOW - WINDOW - 1000n;
   const s3At = NOW - 500n;
   let poolAddress: Address;
-  let r1: Awaited<ReturnType<typeof storeRun>>;
-  let r2: Awaited<ReturnType<typeof storeRun>>;
-  let r3: Awaited<ReturnType<typeof storeRun>>;
+  let r1: Awaited<ReturnType<ClaimsFixture["storeRun"]>>;
+  let r2: Awaited<ReturnType<ClaimsFixture["storeRun"]>>;
+  let r3: Awaited<ReturnType<ClaimsFixture["storeRun"]>>;
 
   before(async () => {
-    const pool = await newPool("amounts", WINDOW);
+    const pool = await f.newPool("amounts", WINDOW);
     poolAddress = pool.address;
-    r1 = await storeRun(pool.id, t1);
-    r2 = await storeRun(pool.id, t2);
-    r3 = await storeRun(pool.id, t3);
-    await schedule(pool.id, 1n, r1, s2At - 100_000n);
-    await schedule(pool.id, 2n, r2, s2At);
-    await schedule(pool.id, 3n, r3, s3At);
-    await schedule(pool.id, 4n, r1, NOW + 3600n);
-    await db.transaction((tx) => events.revokeSchedule(tx, pool.id, 4n, 45n, ADMIN));
+    r1 = await f.storeRun(pool.id, t1);
+    r2 = await f.storeRun(pool.id, t2);
+    r3 = await f.storeRun(pool.id, t3);
+    await f.schedule(pool.id, 1n, r1, s2At - 100_000n);
+    await f.schedule(pool.id, 2n, r2, s2At);
+    await f.schedule(pool.id, 3n, r3, s3At);
+    await f.schedule(pool.id, 4n, r1, NOW + 3600n);
+    await f.revoke(pool.id, 4n, 45n);
     // Schedule 1's pot (genesis: key 0 holds the unallocated deposits too): USDC 60 + 600, ETH 6 + 7.
-    await deposit(pool.id, null, USDC, 60n);
-    await deposit(pool.id, 1n, USDC, 600n);
-    await deposit(pool.id, null, ETH, 6n);
-    await deposit(pool.id, 1n, ETH, 7n);
+    await f.deposit(pool.id, null, USDC, 60n);
+    await f.deposit(pool.id, 1n, USDC, 600n);
+    await f.deposit(pool.id, null, ETH, 6n);
+    await f.deposit(pool.id, 1n, ETH, 7n);
     // Schedule 2's pot: USDC 1000, USDT 100; ETH only from schedule 1's sweep below.
-    await deposit(pool.id, 2n, USDC, 1000n);
-    await deposit(pool.id, 2n, USDT, 100n);
-    await claimed(pool.id, 1n, A, USDC, 50n);
-    await claimed(pool.id, 1n, B, USDC, 100n);
+    await f.deposit(pool.id, 2n, USDC, 1000n);
+    await f.deposit(pool.id, 2n, USDT, 100n);
+    await f.claimed(pool.id, 1n, A, USDC, 50n);
+    await f.claimed(pool.id, 1n, B, USDC, 100n);
     // D took all of schedule 2 it is owed, and more of USDT than its share (the pot bound binds A).
-    await claimed(pool.id, 2n, D, USDC, 500n);
-    await claimed(pool.id, 2n, D, ETH, 20n);
-    await claimed(pool.id, 2n, D, USDT, 95n);
-    await db.transaction((tx) =>
-      events.insertSweep(tx, {
+    await f.claimed(pool.id, 2n, D, USDC, 500n);
+    await f.claimed(pool.id, 2n, D, ETH, 20n);
+    await f.claimed(pool.id, 2n, D, USDT, 95n);
+    await f.db.transaction((tx) =>
+      f.events.insertSweep(tx, {
         poolId: pool.id,
         blockNumber: 300n,
-        ...log(),
+        ...f.log(),
         scheduleId: 1n,
         token: ETH,
         amount: 40n,
@@ -239,7 +87,7 @@ describe("claims: amounts, schedules and calldata from indexed events", () => {
   });
 
   it("lists each claimable schedule's leaf, proof and amounts, and one claim for what is owed", async () => {
-    const claims = service();
+    const claims = f.service();
     const plan = await claims.plan(poolAddress, A);
     assert.equal(plan.accountId, A);
     assert.deepEqual(plan.unavailableSchedules, []);
@@ -308,7 +156,7 @@ describe("claims: amounts, schedules and calldata from indexed events", () => {
   });
 
   it("gives the other leaves their own amounts, and no transaction when nothing is owed", async () => {
-    const claims = service();
+    const claims = f.service();
     const b = await claims.plan(poolAddress, B);
     // floor(660 × 2 / 6) = 220 less 100 claimed; ETH swept; not in schedules 2 and 3.
     assert.deepEqual(
@@ -363,25 +211,25 @@ describe("claims: amounts, schedules and calldata from indexed events", () => {
   });
 
   it("lists no schedule before its activation, none revoked, and names claimable ones without a table", async () => {
-    const pool = await newPool("pending and unavailable");
+    const pool = await f.newPool("pending and unavailable");
     const leaves: Leaf[] = [
       { accountId: A, shares: 2n },
       { accountId: B, shares: 1n },
     ];
-    const run = await storeRun(pool.id, leaves);
+    const run = await f.storeRun(pool.id, leaves);
     const missing = { root: hash("a table this server does not hold"), totalShares: 3n };
     // 1 revoked, so 2 is the genesis schedule (its pot takes the unallocated deposits); 3 has no
     // stored table; 4 is pending.
-    await schedule(pool.id, 1n, run, NOW - 20_000n);
-    await db.transaction((tx) => events.revokeSchedule(tx, pool.id, 1n, 11n, ADMIN));
-    await schedule(pool.id, 2n, run, NOW - 10_000n);
-    await schedule(pool.id, 3n, missing, NOW - 5_000n);
-    await schedule(pool.id, 4n, run, NOW + 100n);
-    await deposit(pool.id, null, USDC, 30n);
-    await deposit(pool.id, 2n, USDC, 3n);
-    await deposit(pool.id, 1n, USDC, 1_000n);
+    await f.schedule(pool.id, 1n, run, NOW - 20_000n);
+    await f.revoke(pool.id, 1n, 11n);
+    await f.schedule(pool.id, 2n, run, NOW - 10_000n);
+    await f.schedule(pool.id, 3n, missing, NOW - 5_000n);
+    await f.schedule(pool.id, 4n, run, NOW + 100n);
+    await f.deposit(pool.id, null, USDC, 30n);
+    await f.deposit(pool.id, 2n, USDC, 3n);
+    await f.deposit(pool.id, 1n, USDC, 1_000n);
 
-    const plan = await service().plan(pool.address, A);
+    const plan = await f.service().plan(pool.address, A);
     assert.deepEqual(plan.unavailableSchedules, ["3"]);
     // No claim window set: nothing is sweepable. Schedule 2: floor((30 + 3) × 2 / 3) = 22.
     assert.deepEqual(
@@ -389,7 +237,7 @@ describe("claims: amounts, schedules and calldata from indexed events", () => {
       [["2", "superseded", null, [{ token: USDC, amount: "22" }]]],
     );
     // Once schedule 4 activates it is listed too (nothing deposited to it).
-    const later = await service(NOW + 100n).plan(pool.address, A);
+    const later = await f.service(NOW + 100n).plan(pool.address, A);
     assert.deepEqual(
       later.items.map((i) => [i.scheduleId, i.status]),
       [
@@ -400,25 +248,22 @@ describe("claims: amounts, schedules and calldata from indexed events", () => {
   });
 
   it("sees schedules, revocations and deposits only up to the indexer's cursor", async () => {
-    const pool = await newPool("cursor");
+    const pool = await f.newPool("cursor");
     const leaves: Leaf[] = [
       { accountId: A, shares: 1n },
       { accountId: C, shares: 1n },
     ];
-    const run = await storeRun(pool.id, leaves);
-    await schedule(pool.id, 1n, run, NOW - 10_000n, 10n);
-    await schedule(pool.id, 2n, run, NOW - 5_000n, 20n);
-    await schedule(pool.id, 3n, run, NOW - 4_000n, 31n);
+    const run = await f.storeRun(pool.id, leaves);
+    await f.schedule(pool.id, 1n, run, NOW - 10_000n, 10n);
+    await f.schedule(pool.id, 2n, run, NOW - 5_000n, 20n);
+    await f.schedule(pool.id, 3n, run, NOW - 4_000n, 31n);
     // Schedule 2's revocation is indexed at block 31, above the cursor.
-    await db.transaction((tx) => events.revokeSchedule(tx, pool.id, 2n, 31n, ADMIN));
-    await deposit(pool.id, 1n, USDC, 10n, 25n);
-    await deposit(pool.id, 2n, USDC, 100n, 30n);
-    await deposit(pool.id, 2n, USDC, 1_000n, 31n);
-    await db.query(
-      "INSERT INTO indexer_cursor (chain_id, stream, block_number, block_hash) VALUES ($1, $2, $3, $4)",
-      [TEST_CHAIN_ID, poolStream(pool.address), 30n, bytea(hash("block 30"))],
-    );
-    const plan = await service().plan(pool.address, A);
+    await f.revoke(pool.id, 2n, 31n);
+    await f.deposit(pool.id, 1n, USDC, 10n, 25n);
+    await f.deposit(pool.id, 2n, USDC, 100n, 30n);
+    await f.deposit(pool.id, 2n, USDC, 1_000n, 31n);
+    await f.indexedUpTo(pool.address, 30n);
+    const plan = await f.service().plan(pool.address, A);
     assert.deepEqual(
       plan.items.map((i) => [i.scheduleId, i.status, i.claimable]),
       [
@@ -429,15 +274,15 @@ describe("claims: amounts, schedules and calldata from indexed events", () => {
   });
 
   it("finds every row of a larger table and reads shares of every width exactly", async () => {
-    const pool = await newPool("wide shares");
+    const pool = await f.newPool("wide shares");
     // 40 rows: shares with bits in each of the four 64-bit words, up to 2^240.
     const leaves: Leaf[] = Array.from({ length: 40 }, (_, i) => ({
       accountId: hash(`row ${i}`),
       shares: (1n << BigInt(i * 6)) + BigInt(i) * 0x0102030405060708n + 1n,
     }));
-    const run = await storeRun(pool.id, leaves);
-    await schedule(pool.id, 1n, run, NOW - 100n);
-    const claims = new ClaimService(db, pools, TEST_CHAIN_ID, () => Number(NOW) * 1000, { freshMs: 60_000 });
+    const run = await f.storeRun(pool.id, leaves);
+    await f.schedule(pool.id, 1n, run, NOW - 100n);
+    const claims = f.service(NOW, 60_000);
     for (const leaf of leaves) {
       const plan = await claims.plan(pool.address, leaf.accountId);
       assert.equal(plan.items.length, 1, leaf.accountId);
@@ -460,19 +305,19 @@ describe("claims: amounts, schedules and calldata from indexed events", () => {
   });
 
   it("refuses a stored table whose tree is not the schedule's root, or an empty one", async () => {
-    const pool = await newPool("bad tables");
+    const pool = await f.newPool("bad tables");
     const leaves: Leaf[] = [{ accountId: A, shares: 1n }];
-    const wrong = await storeRun(pool.id, [{ accountId: A, shares: 2n }], merkleRoot(leaves));
-    await schedule(pool.id, 1n, wrong, NOW - 100n);
-    await assert.rejects(service().plan(pool.address, A), (e: unknown) => {
+    const wrong = await f.storeRun(pool.id, [{ accountId: A, shares: 2n }], merkleRoot(leaves));
+    await f.schedule(pool.id, 1n, wrong, NOW - 100n);
+    await assert.rejects(f.service().plan(pool.address, A), (e: unknown) => {
       assert.ok(e instanceof ServerError);
       assert.equal(e.code, "INTERNAL");
       assert.match(e.message, /stored table has root/);
       return true;
     });
-    const other = await newPool("empty table");
-    const empty = await storeRun(other.id, [], hash("empty"), 1n);
-    await schedule(other.id, 1n, empty, NOW - 100n);
-    await assert.rejects(service().plan(other.address, A), /has no recipients/);
+    const other = await f.newPool("empty table");
+    const empty = await f.storeRun(other.id, [], hash("empty"), 1n);
+    await f.schedule(other.id, 1n, empty, NOW - 100n);
+    await assert.rejects(f.service().plan(other.address, A), /has no recipients/);
   });
 });
