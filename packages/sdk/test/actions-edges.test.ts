@@ -29,7 +29,7 @@ import {
   sync,
   type ShareTree,
 } from "../src/index.ts";
-import { ACTIVATION_DELAY, type Fixture, deployFixture, testTokenAbi } from "./helpers/fixture.ts";
+import { ACTIVATION_DELAY, type Fixture, deployFixture } from "./helpers/fixture.ts";
 import { addr, entitled, makeTable } from "./helpers/table.ts";
 
 const IDENTITY = "github:edges";
@@ -179,14 +179,7 @@ describe("action edges: arguments, allowances, permits, attestations", () => {
         args: [addr(payer), f.pool],
       });
     // An allowance of exactly the amount: no approve, one transaction.
-    await f.publicClient.waitForTransactionReceipt({
-      hash: await payer.writeContract({
-        address: USDC,
-        abi: testTokenAbi,
-        functionName: "approve",
-        args: [f.pool, 500n],
-      }),
-    });
+    await f.approvePool(payer, USDC, 500n);
     let before = await nonce();
     const exact = await deposit(payer, { pool: f.pool, token: USDC, amount: 500n });
     assert.equal(exact.approvalHash, undefined);
@@ -204,14 +197,7 @@ describe("action edges: arguments, allowances, permits, attestations", () => {
       700n,
     ]);
     // An allowance one unit short: reset to zero, approve the amount, deposit.
-    await f.publicClient.waitForTransactionReceipt({
-      hash: await payer.writeContract({
-        address: USDC,
-        abi: testTokenAbi,
-        functionName: "approve",
-        args: [f.pool, 299n],
-      }),
-    });
+    await f.approvePool(payer, USDC, 299n);
     before = await nonce();
     const short = await deposit(payer, { pool: f.pool, token: USDC, amount: 300n });
     assert.notEqual(short.approvalHash, undefined);

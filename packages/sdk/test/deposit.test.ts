@@ -76,14 +76,7 @@ describe("deposit actions", () => {
     const { payer } = f.wallets;
     const usdt = await f.deployToken("NoReturnToken", ["Tether", "USDT", 6]);
     await f.mint(usdt, payer.account.address, 1_000n);
-    await f.publicClient.waitForTransactionReceipt({
-      hash: await payer.writeContract({
-        address: usdt,
-        abi: testTokenAbi,
-        functionName: "approve",
-        args: [f.pool, 1n],
-      }),
-    });
+    await f.approvePool(payer, usdt, 1n);
     const result = await deposit(payer, { pool: f.pool, token: usdt, amount: 700n });
     assert.equal(result.credited, 700n);
     assert.equal(await f.balanceOf(usdt, f.pool), 700n);

@@ -76,6 +76,17 @@ export async function deployFixture(connect?: Parameters<typeof network.connect>
           args: [owner],
         });
 
+  /** Sets `owner`'s allowance of `token` for the pool directly, as a wallet would (e.g. a short one). */
+  const approvePool = async (owner: typeof payer, token: Address, amount: bigint): Promise<void> => {
+    const hash = await owner.writeContract({
+      address: token,
+      abi: testTokenAbi,
+      functionName: "approve",
+      args: [pool, amount],
+    });
+    await publicClient.waitForTransactionReceipt({ hash });
+  };
+
   /** Pool admin calls that have no SDK action. */
   const poolAdmin = async (functionName: "pause" | "unpause"): Promise<void> => {
     const hash = await admin.writeContract({ address: pool, abi: royaltyPoolAbi, functionName });
@@ -106,6 +117,7 @@ export async function deployFixture(connect?: Parameters<typeof network.connect>
     deployToken,
     mint,
     balanceOf,
+    approvePool,
     poolAdmin,
     waitOutBindingWindow,
   };
