@@ -4,11 +4,10 @@ import { merkleRoot, type Leaf } from "@wellspring/protocol";
 import { getAddress, keccak256, stringToHex, zeroAddress, type Address, type Hex } from "viem";
 import { bytea, type Database } from "../src/db/database.ts";
 import { poolStream } from "../src/indexer/pool-indexer.ts";
-import { PolicyRepository } from "../src/repositories/policies.ts";
 import { ChainEventRepository, PoolRepository } from "../src/repositories/pools.ts";
 import { RunRepository } from "../src/repositories/runs.ts";
 import { ClaimService } from "../src/services/claims.ts";
-import { backends, TEST_CHAIN_ID } from "./helpers.ts";
+import { appendDefaultPolicy, backends, TEST_CHAIN_ID } from "./helpers.ts";
 
 export const ADMIN = getAddress("0x00000000000000000000000000000000000a11ce");
 export const ETH = zeroAddress;
@@ -34,13 +33,7 @@ export class ClaimsFixture {
 
   static async open(): Promise<ClaimsFixture> {
     const { db, dispose } = await (await backends())[0]!.open();
-    const policy = await new PolicyRepository(db).appendVersion({
-      name: "default",
-      canonical: "{}",
-      hash: keccak256(stringToHex("{}")),
-      note: "",
-      createdBy: ADMIN,
-    });
+    const policy = await appendDefaultPolicy(db, ADMIN);
     return new ClaimsFixture(db, dispose, policy.id);
   }
 

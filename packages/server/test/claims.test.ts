@@ -14,14 +14,13 @@ import {
   type ShareTable,
 } from "@wellspring/sdk";
 import { randomBytes } from "node:crypto";
-import { getAddress, keccak256, stringToHex, toHex, zeroAddress, type Address, type Hex } from "viem";
+import { getAddress, toHex, zeroAddress, type Address, type Hex } from "viem";
 import type { Database } from "../src/db/database.ts";
 import { PoolIndexer } from "../src/indexer/pool-indexer.ts";
-import { PolicyRepository } from "../src/repositories/policies.ts";
 import { ChainEventRepository, PoolRepository } from "../src/repositories/pools.ts";
 import { RunRepository } from "../src/repositories/runs.ts";
 import { ACTIVATION_DELAY, CLAIM_WINDOW, deployChain, makeTable } from "./chain-fixture.ts";
-import { backends, startTestServer, TEST_CHAIN_ID, type TestServer } from "./helpers.ts";
+import { backends, startTestServer, TEST_CHAIN_ID, type TestServer, appendDefaultPolicy } from "./helpers.ts";
 
 type Claimable = {
   accountId: Hex;
@@ -51,13 +50,7 @@ describe("claims endpoint proofs", () => {
         deployedBlock: 1n,
         registeredBy: admin,
       });
-      const version = await new PolicyRepository(db).appendVersion({
-        name: "default",
-        canonical: "{}",
-        hash: keccak256(stringToHex("{}")),
-        note: "",
-        createdBy: admin,
-      });
+      const version = await appendDefaultPolicy(db, admin);
       const entries = Array.from({ length: 3_000 }, (_, i) => ({
         account: `github:${i}`,
         shares: BigInt(1 + ((i * 7919) % 1000)),
@@ -237,13 +230,7 @@ for (const backend of await backends()) {
           deployedBlock: chain.deployedBlock,
           registeredBy: getAddress(admin.account.address),
         });
-        const version = await new PolicyRepository(db).appendVersion({
-          name: "default",
-          canonical: "{}",
-          hash: keccak256(stringToHex("{}")),
-          note: "",
-          createdBy: getAddress(admin.account.address),
-        });
+        const version = await appendDefaultPolicy(db, getAddress(admin.account.address));
         const accounts = [
           alice.account.address,
           bob.account.address,

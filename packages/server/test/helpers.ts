@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import pg from "pg";
 import { pino, type Logger } from "pino";
-import { toHex, type Hex, type LocalAccount, type PublicClient } from "viem";
+import { stringToHex, toHex, type Address, type Hex, type LocalAccount, type PublicClient } from "viem";
 import type { HasRole } from "../src/auth/roles.ts";
 import { fetchAdminDomain } from "../src/admin-client.ts";
 import { ADMIN_HEADERS, ADMIN_REQUEST_TYPES, type AdminDomain } from "../src/auth/admin-auth.ts";
@@ -12,6 +12,7 @@ import { openPglite } from "../src/db/pglite.ts";
 import { openPostgres } from "../src/db/postgres.ts";
 import { createApp, type AppConfig, type AppDeps } from "../src/http/app.ts";
 import { listen, type RunningServer } from "../src/http/server.ts";
+import { PolicyRepository } from "../src/repositories/policies.ts";
 import { keccak256 } from "viem";
 import type { SdkClient } from "@wellspring/sdk";
 
@@ -82,6 +83,16 @@ export async function backends(): Promise<Backend[]> {
 }
 
 export const TEST_CHAIN_ID = 31337;
+
+/** Appends an empty "default" policy version, which a stored run must name. */
+export const appendDefaultPolicy = (db: Database, createdBy: Address) =>
+  new PolicyRepository(db).appendVersion({
+    name: "default",
+    canonical: "{}",
+    hash: keccak256(stringToHex("{}")),
+    note: "",
+    createdBy,
+  });
 
 export const testConfig = (overrides: Partial<AppConfig> = {}): AppConfig => ({
   CHAIN_ID: TEST_CHAIN_ID,

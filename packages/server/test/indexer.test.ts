@@ -12,7 +12,7 @@ import {
   proposeSchedule,
   revokeSchedule,
 } from "@wellspring/sdk";
-import { erc20Abi, getAddress, keccak256, stringToHex, zeroAddress, type Address, type Hex } from "viem";
+import { erc20Abi, getAddress, zeroAddress, type Address, type Hex } from "viem";
 import type { Database } from "../src/db/database.ts";
 import { PoolIndexer } from "../src/indexer/pool-indexer.ts";
 import { PoolRepository, type PoolRecord } from "../src/repositories/pools.ts";
@@ -20,10 +20,9 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { isServerError } from "../src/errors.ts";
 import { start } from "../src/start.ts";
 import { ACTIVATION_DELAY, CLAIM_WINDOW, deployChain, makeTable } from "./chain-fixture.ts";
-import { backends, rolesFor, signedFetch, startTestServer } from "./helpers.ts";
+import { backends, rolesFor, signedFetch, startTestServer, appendDefaultPolicy } from "./helpers.ts";
 import { openPglite } from "../src/db/pglite.ts";
 import { migrate } from "../src/db/migrate.ts";
-import { PolicyRepository } from "../src/repositories/policies.ts";
 import { RunRepository } from "../src/repositories/runs.ts";
 
 const CHAIN_ID = 31337;
@@ -346,13 +345,7 @@ describe("claims endpoint: proofs from the stored table, amounts from the indexe
         deployedBlock: chain.deployedBlock,
         registeredBy: getAddress(admin.account.address),
       });
-      const version = await new PolicyRepository(db).appendVersion({
-        name: "default",
-        canonical: "{}",
-        hash: keccak256(stringToHex("{}")),
-        note: "",
-        createdBy: getAddress(admin.account.address),
-      });
+      const version = await appendDefaultPolicy(db, getAddress(admin.account.address));
       const { table, tree } = makeTable([
         { account: alice.account.address, shares: 600_000n },
         { account: bob.account.address, shares: 400_000n },

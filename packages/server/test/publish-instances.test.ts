@@ -14,11 +14,17 @@ import type { Database } from "../src/db/database.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { openPglite } from "../src/db/pglite.ts";
 import { openPostgres } from "../src/db/postgres.ts";
-import { PolicyRepository } from "../src/repositories/policies.ts";
 import { PoolRepository } from "../src/repositories/pools.ts";
 import { RunRepository } from "../src/repositories/runs.ts";
 import { ACTIVATION_DELAY, CLAIM_WINDOW, deployChain, makeTable } from "./chain-fixture.ts";
-import { rolesFor, signedFetch, startTestServer, type ErrorBody, type TestServer } from "./helpers.ts";
+import {
+  rolesFor,
+  signedFetch,
+  startTestServer,
+  type ErrorBody,
+  type TestServer,
+  appendDefaultPolicy,
+} from "./helpers.ts";
 import { clusterSkip, PgCluster } from "./pg-cluster.ts";
 
 const CHAIN_ID = 31337;
@@ -130,15 +136,7 @@ for (const setup of setups) {
       ({ dbs, dispose, cluster } = await setup.open());
       chain = await deployChain();
       await chain.networkHelpers.setBalance(publisherAddress, 10n ** 20n);
-      policyVersionId = (
-        await new PolicyRepository(dbs[0]).appendVersion({
-          name: "default",
-          canonical: "{}",
-          hash: keccak256(stringToHex("{}")),
-          note: "",
-          createdBy: getAddress(requester.address),
-        })
-      ).id;
+      policyVersionId = (await appendDefaultPolicy(dbs[0], getAddress(requester.address))).id;
       servers = await Promise.all(
         dbs.map((db) =>
           startTestServer(db, {

@@ -6,7 +6,6 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import type { Database } from "../src/db/database.ts";
 import { bytea } from "../src/db/database.ts";
 import { PoolIndexer } from "../src/indexer/pool-indexer.ts";
-import { PolicyRepository } from "../src/repositories/policies.ts";
 import { PoolRepository, type PoolRecord } from "../src/repositories/pools.ts";
 import { RunRepository } from "../src/repositories/runs.ts";
 import { ACTIVATION_DELAY, deployChain, makeTable } from "./chain-fixture.ts";
@@ -17,6 +16,7 @@ import {
   startTestServer,
   type ErrorBody,
   type TestServer,
+  appendDefaultPolicy,
 } from "./helpers.ts";
 
 const CHAIN_ID = 31337;
@@ -96,15 +96,7 @@ for (const backend of await backends()) {
         deployedBlock: chain.deployedBlock,
         registeredBy: getAddress(chain.wallets.admin.account.address),
       });
-      policyVersionId = (
-        await new PolicyRepository(db).appendVersion({
-          name: "default",
-          canonical: "{}",
-          hash: keccak256(stringToHex("{}")),
-          note: "",
-          createdBy: getAddress(proposer.address),
-        })
-      ).id;
+      policyVersionId = (await appendDefaultPolicy(db, getAddress(proposer.address))).id;
       await sync();
       // The pool's PROPOSER key is the server's publisher; the signed request only authorises it.
       server = await startTestServer(db, {

@@ -4,11 +4,10 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { toAccountId } from "@wellspring/protocol";
-import { getAddress, keccak256, stringToHex, toHex, type Hex } from "viem";
+import { getAddress, toHex, type Hex } from "viem";
 import type { Database } from "../src/db/database.ts";
-import { PolicyRepository } from "../src/repositories/policies.ts";
 import { RunRepository } from "../src/repositories/runs.ts";
-import { backends, startTestServer, TEST_CHAIN_ID, type TestServer } from "./helpers.ts";
+import { backends, startTestServer, TEST_CHAIN_ID, type TestServer, appendDefaultPolicy } from "./helpers.ts";
 
 type Row = { accountId: Hex; shares: bigint; identity: string | null };
 type Top = {
@@ -57,13 +56,7 @@ for (const backend of await backends()) {
       ({ db, dispose } = await backend.open());
       server = await startTestServer(db);
       const admin = getAddress(toHex(randomBytes(20)));
-      const version = await new PolicyRepository(db).appendVersion({
-        name: "default",
-        canonical: "{}",
-        hash: keccak256(stringToHex("{}")),
-        note: "",
-        createdBy: admin,
-      });
+      const version = await appendDefaultPolicy(db, admin);
       const run = await new RunRepository(db).insertCompleted({
         poolId: null,
         policyVersionId: version.id,

@@ -19,7 +19,13 @@ import { RunRepository } from "../src/repositories/runs.ts";
 import { PAYER_CSV_COLUMNS, payerStatementToCsv, type PayerDeposit } from "../src/services/statements.ts";
 import { tokenMeta } from "../src/services/tokens.ts";
 import { ACTIVATION_DELAY, CLAIM_WINDOW, deployChain, makeTable } from "./chain-fixture.ts";
-import { backends, startTestServer, type ErrorBody, type TestServer } from "./helpers.ts";
+import {
+  backends,
+  startTestServer,
+  type ErrorBody,
+  type TestServer,
+  appendDefaultPolicy,
+} from "./helpers.ts";
 
 const CHAIN_ID = 31337;
 const AMOUNT = PAYER_CSV_COLUMNS.indexOf("amount");
@@ -118,13 +124,7 @@ for (const backend of await backends()) {
           { account: bob.account.address, shares: shares.bob },
           { account: "github:carol", shares: shares.carol },
         ]);
-        const version = await new PolicyRepository(db).appendVersion({
-          name: "default",
-          canonical: "{}",
-          hash: keccak256(stringToHex("{}")),
-          note: "",
-          createdBy: getAddress(admin.account.address),
-        });
+        const version = await appendDefaultPolicy(db, getAddress(admin.account.address));
         await new RunRepository(db).insertCompleted({
           poolId: pool.id,
           policyVersionId: version.id,

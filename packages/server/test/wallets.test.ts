@@ -11,14 +11,14 @@ import {
   toAccountId,
   type ShareTable,
 } from "@wellspring/sdk";
-import { getAddress, keccak256, stringToHex, type Address, type Hex } from "viem";
+import { getAddress, type Address, type Hex } from "viem";
 import type { Database } from "../src/db/database.ts";
 import { PoolIndexer } from "../src/indexer/pool-indexer.ts";
 import { PolicyRepository } from "../src/repositories/policies.ts";
 import { PoolRepository } from "../src/repositories/pools.ts";
 import { RunRepository } from "../src/repositories/runs.ts";
 import { ACTIVATION_DELAY, CLAIM_WINDOW, deployChain, makeTable } from "./chain-fixture.ts";
-import { backends, startTestServer, TEST_CHAIN_ID, type TestServer } from "./helpers.ts";
+import { backends, startTestServer, TEST_CHAIN_ID, type TestServer, appendDefaultPolicy } from "./helpers.ts";
 
 interface WalletHome {
   wallet: Address;
@@ -85,15 +85,7 @@ for (const backend of await backends()) {
       const storeRun = async (poolId: bigint, table: ShareTable) => {
         const admin = getAddress(chain.wallets.admin.account.address);
         const policies = new PolicyRepository(db);
-        const version =
-          (await policies.getVersion("default", 1)) ??
-          (await policies.appendVersion({
-            name: "default",
-            canonical: "{}",
-            hash: keccak256(stringToHex("{}")),
-            note: "",
-            createdBy: admin,
-          }));
+        const version = (await policies.getVersion("default", 1)) ?? (await appendDefaultPolicy(db, admin));
         await new RunRepository(db).insertCompleted({
           poolId,
           policyVersionId: version.id,
